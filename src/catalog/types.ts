@@ -1,0 +1,57 @@
+/**
+ * Column catalogs are data transcribed from the seeds (../shared/seeds). Validation, the filter
+ * compilers, the providers, the emulator and the docs all read the same entries.
+ */
+import type { DatasetKind, ProviderId } from '../model.ts';
+
+/** Seed data types. v2: bool, int, float, string, date (003 "Data Types"); v3 adds arrays. */
+export type ColumnType = 'bool' | 'int' | 'float' | 'string' | 'date' | 'string[]' | 'int[]' | 'object';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  description: string;
+  /** v2: the column may appear in `where` (the seed's Where column). Other APIs: filterable at all. */
+  where: boolean;
+  /** v2: the column may appear in `having`, `order_by` and `select` (003: "Only the columns that are available in the having filter will be returned"). */
+  having: boolean;
+  nullable?: boolean;
+  /** v3: allowed values of an enum column. */
+  enum?: readonly string[];
+  /** v3: extra API units per row when selected, e.g. `class_c (5 units)`. */
+  units?: number;
+}
+
+export interface CostRules {
+  /** v2: rows billed per request, per result row, and for using where/having (000/001). */
+  perRequest?: number;
+  perRow?: number;
+  where?: number;
+  having?: number;
+  /** v3: base units per row before column surcharges (not in seed 002; see catalog comment). */
+  unitsPerRow?: number;
+  /** DataForSEO: USD per request and per returned item (not in seed 004; see catalog comment). */
+  usdPerRequest?: number;
+  usdPerItem?: number;
+}
+
+export interface Catalog {
+  provider: Exclude<ProviderId, 'file'>;
+  /** v2 table, v3 endpoint (`all-backlinks`), DataForSEO path (`referring_domains/live`). */
+  endpoint: string;
+  kind: DatasetKind | 'summary';
+  /** Name of the array of rows in the response (`refdomains` for v2 refdomains_by_type). */
+  rowsKey: string;
+  columns: readonly Column[];
+  /** v2 side tables returned next to the main table (`stats`, `tlds`). */
+  sideTables?: Record<string, readonly Column[]>;
+  costs: CostRules;
+  /** The most rows one request may return (DataForSEO: 1000), if the API caps it. */
+  maxLimit?: number;
+  defaultLimit?: number;
+  seed: string;
+}
+
+export function findColumn(catalog: Catalog, name: string): Column | undefined {
+  return catalog.columns.find((c) => c.name === name);
+}

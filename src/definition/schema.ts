@@ -1,0 +1,132 @@
+/**
+ * The report definition (DESIGN.md, "The report definition"): one zod schema from which the
+ * TypeScript types and `schema/report.schema.json` both come. Keys here are a contract: extend,
+ * never rename.
+ */
+import { z } from 'zod';
+
+const providerId = z.enum(['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file']);
+const mode = z.enum(['exact', 'domain', 'subdomains', 'prefix']);
+const output = z.enum(['html', 'pdf', 'json', 'csv', 'png']);
+/** A duration such as `7d`, `12h`, `30m` or `0` (never reuse). */
+const duration = z.string().regex(/^(0|\d+[smhdw])$/, 'a duration such as 30m, 12h, 7d or 2w');
+
+export const paramSchema = z.strictObject({
+  type: z.enum(['string', 'number', 'boolean', 'date', 'list']).default('string').describe('How `--param` values are read; lists are comma-separated.'),
+  default: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
+  required: z.boolean().optional(),
+  description: z.string().optional(),
+});
+
+export const datasetSchema = z
+  .strictObject({
+    provider: providerId.describe('Where the rows come from.'),
+    from: z.string().min(1).describe('Ahrefs v2 table, Ahrefs v3 endpoint, DataForSEO path, or a file path.'),
+    kind: z.enum(['refdomains', 'backlinks']).optional().describe('For `provider: file`: what the rows are.'),
+    columns: z.record(z.string(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
+    target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
+    mode: mode.optional(),
+    select: z.array(z.string()).optional().describe("Native columns of the API's table."),
+    where: z.string().optional().describe('Filter language over native columns; compiled to the API.'),
+    having: z.string().optional().describe('Ahrefs v2 only: filter on grouped columns.'),
+    filters: z.string().optional().describe('DataForSEO `filters` (at most 8 conditions).'),
+    backlinks_filters: z.string().optional().describe('DataForSEO `backlinks_filters`.'),
+    order_by: z.string().optional().describe('`column desc, other asc` over native columns.'),
+    limit: z.number().int().positive().optional(),
+    local: z.boolean().optional().describe('Evaluate what the API cannot express locally after the fetch.'),
+    cache: duration.optional().describe('How long a cached response may be reused (default 7d).'),
+    aggregation: z.enum(['similar_links', '1_per_domain', 'all']).optional().describe('Ahrefs v3 only.'),
+    history: z.string().optional().describe('Ahrefs v3 only: live, since:YYYY-MM-DD or all_time.'),
+    protocol: z.enum(['both', 'http', 'https']).optional().describe('Ahrefs v3 only.'),
+    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Other native request fields passed as they are (for example DataForSEO `exclude_internal_backlinks`).'),
+  })
+  .describe('One dataset to fetch, in its API’s own column names.');
+
+export const aggregateSchema = z.strictObject({
+  kind: z.enum(['count', 'sum', 'tld', 'tld_class', 'follow', 'link_type', 'authority', 'top', 'anchors', 'timeline', 'new_lost', 'countries', 'languages', 'group_by', 'gap']),
+  of: z.string().describe('A dataset name under `data:`.'),
+  top: z.number().int().positive().optional(),
+  by: z.string().optional().describe('Canonical column to group, sort or sum by.'),
+  metrics: z.array(z.string()).optional().describe('For group_by: count, sum:<column>, avg:<column>, min:<column>, max:<column>.'),
+  bins: z.number().int().positive().optional(),
+  interval: z.enum(['week', 'month']).optional(),
+  brand: z.array(z.string()).optional().describe('Brand terms for anchor classification (default: from the target).'),
+  where: z.string().optional().describe('Local filter over canonical columns before aggregating.'),
+  against: z.array(z.string()).optional().describe('For gap: the competitor datasets.'),
+});
+
+export const tableSchema = z.strictObject({
+  of: z.string(),
+  columns: z.array(z.string()).min(1).describe('Canonical columns.'),
+  sort: z.string().optional().describe('`authority desc`'),
+  limit: z.number().int().positive().optional(),
+  where: z.string().optional().describe('Local filter over canonical columns.'),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+export const chartSchema = z.union([
+  z.enum(['donut', 'pie', 'bar', 'hbar', 'histogram', 'line', 'area', 'stacked']),
+  z.strictObject({ vega_lite: z.record(z.string(), z.unknown()).describe('A Vega-Lite spec; the aggregate is injected as `data`.') }),
+]);
+
+export const sectionSchema = z.strictObject({
+  title: z.string().optional(),
+  intro: z.string().optional(),
+  aggregate: aggregateSchema.optional(),
+  chart: chartSchema.optional(),
+  table: tableSchema.optional(),
+  text: z.string().optional().describe('Handlebars text rendered with the report context.'),
+  page_break: z.enum(['before', 'after', 'avoid']).optional(),
+});
+
+export const emailSchema = z.strictObject({
+  to: z.array(z.string()).min(1),
+  cc: z.array(z.string()).optional(),
+  bcc: z.array(z.string()).optional(),
+  from: z.string().optional(),
+  subject: z.string().optional(),
+  body: z.string().optional(),
+  attach: z.array(output).optional().describe('Outputs to attach (default: pdf).'),
+});
+
+export const reportSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore'),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    params: z.record(z.string(), paramSchema).optional(),
+    target: z.string().min(1),
+    mode: mode.default('domain'),
+    template: z.string().default('weekly'),
+    outputs: z.array(output).default(['html', 'pdf']),
+    page: z.strictObject({ size: z.enum(['A4', 'Letter']).default('A4') }).optional(),
+    client: z
+      .strictObject({ name: z.string().optional(), logo: z.string().optional(), accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b6efd').optional() })
+      .optional(),
+    brand: z.array(z.string()).optional().describe('Brand terms for anchor classification.'),
+    budget: z
+      .strictObject({ ahrefs_v2_rows: z.number().nonnegative().optional(), ahrefs_v3_units: z.number().nonnegative().optional(), dataforseo_usd: z.number().nonnegative().optional() })
+      .optional(),
+    compare: z.union([z.literal('previous'), z.literal('none'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
+    data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and underscores'), datasetSchema),
+    sections: z.array(sectionSchema).default([]),
+    email: emailSchema.optional(),
+    schedule: z.string().optional().describe('A cron expression such as "0 7 * * MON".'),
+    timezone: z.string().optional().describe('IANA timezone of `schedule` (default UTC).'),
+  })
+  .describe('A linkbook report definition.');
+
+export type ParamDefinition = z.infer<typeof paramSchema>;
+export type DatasetDefinition = z.infer<typeof datasetSchema>;
+export type AggregateDefinition = z.infer<typeof aggregateSchema>;
+export type TableDefinition = z.infer<typeof tableSchema>;
+export type ChartDefinition = z.infer<typeof chartSchema>;
+export type SectionDefinition = z.infer<typeof sectionSchema>;
+export type EmailDefinition = z.infer<typeof emailSchema>;
+export type ReportDefinition = z.infer<typeof reportSchema>;
+
+/** The JSON Schema editors use (`# yaml-language-server: $schema=../schema/report.schema.json`). */
+export function reportJsonSchema(): unknown {
+  return z.toJSONSchema(reportSchema, { io: 'input', unrepresentable: 'any' });
+}

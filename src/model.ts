@@ -1,0 +1,178 @@
+/**
+ * The canonical model (DESIGN.md, "The canonical model"), and the small interfaces the pipeline
+ * stages pass to each other. Aggregates, charts and templates only see these shapes, so a report
+ * can switch provider without changing its sections.
+ */
+
+export type ProviderId = 'ahrefs-v2' | 'ahrefs-v3' | 'dataforseo' | 'file';
+export const PROVIDER_IDS: readonly ProviderId[] = ['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file'];
+
+export type DatasetKind = 'refdomains' | 'backlinks';
+export type TldClass = 'gov' | 'edu' | 'normal';
+export type LinkType = 'text' | 'image' | 'redirect' | 'canonical' | 'frame' | 'form' | 'rss' | 'alternate';
+export const LINK_TYPES: readonly LinkType[] = ['text', 'image', 'redirect', 'canonical', 'frame', 'form', 'rss', 'alternate'];
+
+/** Names the metric in `authority`: they differ between providers and charts must say which. */
+export type AuthorityMetric = 'Ahrefs DR' | 'DataForSEO rank' | 'File authority';
+
+/** A raw API value as it came (JSON). */
+export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
+
+/** Dates in the canonical model are ISO 8601 UTC strings (`2024-05-03T17:34:57Z`), or null. */
+export type IsoDateTime = string;
+
+export interface RefDomain {
+  domain: string;
+  tld: string;
+  tld_class: TldClass;
+  /** 0-100 */
+  authority: number | null;
+  authority_metric: AuthorityMetric;
+  backlinks: number;
+  backlinks_dofollow: number | null;
+  refpages: number | null;
+  first_seen: IsoDateTime | null;
+  last_seen: IsoDateTime | null;
+  lost: boolean;
+  ip: string | null;
+  country: string | null;
+  /** The provider's own columns under their native names. */
+  raw: Record<string, RawValue>;
+}
+
+export interface Backlink {
+  url_from: string;
+  url_to: string;
+  domain_from: string;
+  tld: string;
+  tld_class: TldClass;
+  anchor: string;
+  title: string;
+  dofollow: boolean;
+  link_type: LinkType;
+  authority: number | null;
+  authority_metric: AuthorityMetric;
+  url_rating: number | null;
+  first_seen: IsoDateTime | null;
+  last_seen: IsoDateTime | null;
+  lost: boolean;
+  language: string | null;
+  http_code: number | null;
+  raw: Record<string, RawValue>;
+}
+
+export type CanonicalRow = RefDomain | Backlink;
+
+/** Spend in each provider's own unit (DESIGN.md budget keys). */
+export interface Cost {
+  ahrefs_v2_rows: number;
+  ahrefs_v3_units: number;
+  dataforseo_usd: number;
+}
+export const ZERO_COST: Cost = Object.freeze({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 });
+
+export function addCost(a: Cost, b: Partial<Cost>): Cost {
+  return {
+    ahrefs_v2_rows: a.ahrefs_v2_rows + (b.ahrefs_v2_rows ?? 0),
+    ahrefs_v3_units: a.ahrefs_v3_units + (b.ahrefs_v3_units ?? 0),
+    // USD: keep to 1e-6 so sums of many small costs do not drift in print
+    dataforseo_usd: Math.round((a.dataforseo_usd + (b.dataforseo_usd ?? 0)) * 1e6) / 1e6,
+  };
+}
+
+/**
+ * Totals an API reports about the whole result set (not just the rows returned), kept so reports
+ * can cross-check their own counts: v2 `stats`/`tlds`, DataForSEO `total_count`, v3 none.
+ */
+export interface ApiTotals {
+  total_count?: number;
+  stats?: Record<string, number>;
+  tlds?: Array<{ tld: string; count: number }>;
+  [key: string]: RawValue | undefined;
+}
+
+/** What a provider hands back for one dataset. */
+export interface DatasetResult {
+  name: string;
+  provider: ProviderId;
+  /** v2 table, v3 endpoint, DataForSEO path or file path. */
+  endpoint: string;
+  kind: DatasetKind;
+  rows: CanonicalRow[];
+  totals: ApiTotals;
+  cost: Cost;
+  requests: number;
+  cacheHits: number;
+  /** True when the data came from the embedded emulator (no credentials). */
+  sample: boolean;
+  /** Rows dropped by a filter part evaluated locally after the fetch (`local: true`). */
+  locallyFilteredOut?: number;
+}
+
+/** Effects are injected so tests run quietly with real parts and the CLI wires the defaults. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Only shown with --verbose. Callers must redact secrets before logging. */
+  debug(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A cached HTTP response body, keyed by the canonical request without secrets. */
+export interface CachedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  storedAt: string;
+}
+
+/** The response cache as providers see it (implemented by `store/`). */
+export interface ResponseCache {
+  get(key: string): CachedResponse | undefined;
+  /** Only complete, successful responses are ever put. */
+  put(key: string, response: Omit<CachedResponse, 'storedAt'>, ttlSeconds: number, meta: { provider: ProviderId; cost: Partial<Cost> }): void;
+}
+
+/**
+ * One aggregate's result, the shape charts, tables and templates consume. `rows` hold plain values
+ * keyed by `fields[].name`; the first field is the category (or the x axis).
+ */
+export interface AggregateResult {
+  kind: string;
+  /** The dataset it was computed over. */
+  of: string;
+  /** What is counted: "Referring domains", "Backlinks". */
+  unit: string;
+  /** What the numbers are and their source: "Referring domains by TLD — Ahrefs v2 refdomains_by_type". */
+  label: string;
+  fields: Array<{ name: string; label: string; type: 'category' | 'number' | 'percent' | 'date' }>;
+  rows: Array<Record<string, string | number | null>>;
+  /** Rows that went in. */
+  total: number;
+  /** Cross-checks and caveats shown under the chart ("the API reports 6,502; 1,000 fetched because of limit"). */
+  notes: string[];
+}
+
+/** New and lost rows of one dataset against an earlier snapshot. */
+export interface DatasetComparison {
+  currentCount: number;
+  previousCount: number;
+  /** Rows present now and absent before (by domain for refdomains, by url_from+url_to for backlinks). */
+  new: CanonicalRow[];
+  lost: CanonicalRow[];
+}
+
+/** What `compare:` hands the templates and `data.json`. */
+export interface Comparison {
+  /** The as-of date compared against, or null when there was no earlier snapshot. */
+  previousAsOf: string | null;
+  datasets: Record<string, DatasetComparison>;
+  /** Headline metrics, `dataset.metric` keys such as `refdomains.count`. */
+  metrics: Record<string, { current: number; previous: number | null; delta: number | null }>;
+}
