@@ -1,0 +1,166 @@
+/** One entry per subcommand: its options, its usage line and the library call it makes. */
+import path from 'node:path';
+import { LinkbookError, LinkbookErrors } from '../errors.ts';
+import type { Logger } from '../model.ts';
+import { loadReport } from '../definition/index.ts';
+import { parseParamArgs } from '../definition/params.ts';
+import { estimateReport, formatEstimate, runReports, type RunOptions } from '../run/index.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { openStore, formatHistory } from '../store/index.ts';
+import { isIsoDate } from '../definition/params.ts';
+
+type OptionValue = string | boolean | string[] | undefined;
+
+export interface CommandContext {
+  args: string[];
+  options: Record<string, OptionValue>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  verbose: boolean;
+}
+
+export interface Command {
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const str = (v: OptionValue): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: OptionValue): string[] => (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []);
+
+function usageError(message: string, usage: string): LinkbookError {
+  return new LinkbookError('invalid', message, { hint: usage.split('\n')[0] });
+}
+
+const run: Command = {
+  usage: 'linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv] [--resend] [--email-to-dir DIR]',
+  options: {
+    param: { type: 'string', multiple: true, short: 'p' },
+    out: { type: 'string', short: 'o' },
+    format: { type: 'string' },
+    sandbox: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    'as-of': { type: 'string' },
+    targets: { type: 'string' },
+    resend: { type: 'boolean' },
+    'email-to-dir': { type: 'string' },
+    'no-email': { type: 'boolean' },
+  },
+  async run(ctx) {
+    if (ctx.args.length === 0) throw usageError('run needs at least one report file', this.usage);
+    const asOf = str(ctx.options['as-of']);
+    if (asOf !== undefined && !isIsoDate(asOf)) throw usageError(`--as-of "${asOf}" is not a date YYYY-MM-DD`, this.usage);
+    const formats = str(ctx.options.format)?.split(',').map((s) => s.trim()).filter(Boolean);
+    const options: RunOptions = {
+      files: ctx.args,
+      params: parseParamArgs(list(ctx.options.param)),
+      outDir: str(ctx.options.out),
+      formats,
+      sandbox: ctx.options.sandbox === true,
+      noCache: ctx.options['no-cache'] === true,
+      asOf,
+      targetsFile: str(ctx.options.targets),
+      resend: ctx.options.resend === true,
+      emailToDir: str(ctx.options['email-to-dir']),
+      noEmail: ctx.options['no-email'] === true,
+      env: ctx.env,
+    };
+    const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout });
+    return summary.exitCode;
+  },
+};
+
+const validate: Command = {
+  usage: 'linkbook validate <report.yaml...>',
+  options: {},
+  async run(ctx) {
+    if (ctx.args.length === 0) throw usageError('validate needs at least one report file', this.usage);
+    let invalid = 0;
+    for (const file of ctx.args) {
+      try {
+        await loadReport(file);
+        ctx.stdout.write(`ok       ${file}\n`);
+      } catch (error) {
+        if (!(error instanceof LinkbookError)) throw error;
+        invalid++;
+        const problems = error instanceof LinkbookErrors ? error.errors : [error];
+        ctx.stdout.write(`invalid  ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'})\n`);
+        for (const p of problems) ctx.stderr.write(`${p.toLine()}\n`);
+      }
+    }
+    return invalid > 0 ? 2 : 0;
+  },
+};
+
+const estimate: Command = {
+  usage: 'linkbook estimate <report.yaml> [--param k=v]... [--sandbox] [--json]',
+  options: { param: { type: 'string', multiple: true, short: 'p' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'as-of': { type: 'string' } },
+  async run(ctx) {
+    if (ctx.args.length !== 1) throw usageError('estimate takes one report file', this.usage);
+    const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf: str(ctx.options['as-of']) });
+    ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEstimate(result));
+    return 0;
+  },
+};
+
+const emulator: Command = {
+  usage: 'linkbook emulator [--port N] [--as-of YYYY-MM-DD]',
+  options: { port: { type: 'string' }, 'as-of': { type: 'string' } },
+  async run(ctx) {
+    const port = Number(str(ctx.options.port) ?? '8080');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${String(ctx.options.port)}" is not a port number`, this.usage);
+    const server = await startEmulator({ port, asOf: str(ctx.options['as-of']), logger: ctx.logger });
+    ctx.stdout.write(`emulator listening on ${server.origin}\n  AHREFS_V2_URL=${server.origin} AHREFS_V3_URL=${server.origin} DATAFORSEO_URL=${server.origin}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    return 0;
+  },
+};
+
+const history: Command = {
+  usage: 'linkbook history [report] [--target T] [--limit N] [--json]',
+  options: { target: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+  async run(ctx) {
+    const store = openStore(undefined, { env: ctx.env });
+    try {
+      const report = ctx.args[0] ? path.basename(ctx.args[0]).replace(/\.ya?ml$/, '') : undefined;
+      const runs = store.ledger.list({ report, target: str(ctx.options.target), limit: Number(str(ctx.options.limit) ?? 50) });
+      ctx.stdout.write(ctx.options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatHistory(runs));
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+const cache: Command = {
+  usage: 'linkbook cache ls|clear [--provider P] [--expired]',
+  options: { provider: { type: 'string' }, expired: { type: 'boolean' }, json: { type: 'boolean' } },
+  async run(ctx) {
+    const action = ctx.args[0];
+    if (action !== 'ls' && action !== 'clear') throw usageError('cache takes ls or clear', this.usage);
+    const store = openStore(undefined, { env: ctx.env });
+    try {
+      if (action === 'clear') {
+        const removed = store.cache.clear({ provider: str(ctx.options.provider), expiredOnly: ctx.options.expired === true });
+        ctx.stdout.write(`removed ${removed} cached response${removed === 1 ? '' : 's'}\n`);
+        return 0;
+      }
+      const entries = store.cache.list();
+      if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      else if (entries.length === 0) ctx.stdout.write('the cache is empty\n');
+      else for (const e of entries) ctx.stdout.write(`${e.storedAt}  ${e.provider.padEnd(10)}  ${String(e.size).padStart(9)} B  expires ${e.expiresAt}  ${e.key}\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache };

@@ -1,0 +1,15 @@
+/** The report definition: load, validate with positions, params, the schema and its JSON Schema. */
+export { loadReport, parseReport, defaultTemplateDirs, PACKAGE_ROOT, type LoadedReport, type LoadOptions } from './load.ts';
+export { parseParamArgs, isIsoDate, type ParamValue } from './params.ts';
+export {
+  reportSchema,
+  reportJsonSchema,
+  type ReportDefinition,
+  type DatasetDefinition,
+  type SectionDefinition,
+  type AggregateDefinition,
+  type ChartDefinition,
+  type TableDefinition,
+  type EmailDefinition,
+  type ParamDefinition,
+} from './schema.ts';

@@ -1,0 +1,214 @@
+/**
+ * Running reports from the command line or a program: every definition (and every batch row) is
+ * validated before anything is spent; then the runs share one store, one emulator and one browser.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { loadReport, type LoadedReport } from '../definition/index.ts';
+import { LinkbookError, LinkbookErrors } from '../errors.ts';
+import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
+import { formatUnit, planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { credentialsFromEnv } from '../providers/index.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { runReport, type ReportRunResult } from './report.ts';
+
+export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
+
+export interface RunOptions {
+  files: readonly string[];
+  params?: Record<string, string>;
+  outDir?: string;
+  formats?: readonly string[];
+  sandbox?: boolean;
+  noCache?: boolean;
+  asOf?: string;
+  /** CSV of clients: one run per row (`target`, and any of `name`, `logo`, `email`, other params). */
+  targetsFile?: string;
+  resend?: boolean;
+  emailToDir?: string;
+  noEmail?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunSummary {
+  exitCode: number;
+  results: ReportRunResult[];
+  failures: Array<{ report: string; target: string; error: LinkbookError }>;
+}
+
+interface Job {
+  loaded: LoadedReport;
+  label: string;
+}
+
+/** Today in UTC as YYYY-MM-DD: the default as-of date. */
+export function today(clock: Clock = systemClock): string {
+  return clock.now().toISOString().slice(0, 10);
+}
+
+/** Validates every report (and every batch row), then runs them one by one with shared effects. */
+export async function runReports(options: RunOptions, io: { logger: Logger; stdout?: NodeJS.WritableStream; clock?: Clock; store?: Store; printer?: PdfPrinter }): Promise<RunSummary> {
+  const env = options.env ?? process.env;
+  const clock = io.clock ?? systemClock;
+  const asOf = options.asOf ?? today(clock);
+  const jobs = await loadJobs(options);
+  if (options.outDir && jobs.length > 1 && !options.targetsFile) {
+    throw new LinkbookError('invalid', '--out names one folder, but several reports were given', { hint: 'run them one at a time, or leave out --out to use out/<name>/<target>/<date>/' });
+  }
+
+  const store = io.store ?? openStore(undefined, { env, clock });
+  const credentials = credentialsFromEnv(env);
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let emulatorStarting: Promise<string> | undefined;
+  let printer: PdfPrinter | undefined = io.printer;
+  const effects = {
+    store,
+    logger: io.logger,
+    clock,
+    sandboxOrigin: () =>
+      (emulatorStarting ??= startEmulator({ port: 0, asOf }).then((e) => {
+        emulator = e;
+        return e.origin;
+      })),
+    printer: async () => (printer ??= createPdfPrinter({ env, logger: io.logger })),
+  };
+
+  const results: ReportRunResult[] = [];
+  const failures: RunSummary['failures'] = [];
+  try {
+    for (const job of jobs) {
+      const started = Date.now();
+      io.logger.info(`${job.label}`);
+      try {
+        const outDir = options.targetsFile && options.outDir ? `${options.outDir}/${safeName(job.loaded.definition.target)}` : options.outDir;
+        const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env }, effects);
+        results.push(result);
+        io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs[0] ?? result.outDir}\n`);
+        io.logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+      } catch (error) {
+        if (!(error instanceof LinkbookError)) throw error;
+        failures.push({ report: job.loaded.definition.name, target: job.loaded.definition.target, error });
+        io.logger.info(`  [failed]  ${error.toLine()}`);
+        if (jobs.length === 1) throw error;
+      }
+    }
+  } finally {
+    await printer?.close();
+    await emulator?.close();
+    if (!io.store) store.close();
+  }
+  if (failures.length > 0) {
+    io.logger.info(`${failures.length} of ${jobs.length} runs failed: ${failures.map((f) => `${f.report} for ${f.target}`).join(', ')}`);
+    const worst = failures.some((f) => f.error.exitCode === 1) ? 1 : Math.max(...failures.map((f) => f.error.exitCode));
+    return { exitCode: worst, results, failures };
+  }
+  return { exitCode: 0, results, failures };
+}
+
+async function loadJobs(options: RunOptions): Promise<Job[]> {
+  const rows = options.targetsFile ? await readTargets(options.targetsFile) : [{}];
+  const jobs: Job[] = [];
+  const problems: LinkbookError[] = [];
+  for (const file of options.files) {
+    for (const row of rows) {
+      try {
+        const loaded = await loadReport(file, { params: { ...options.params, ...row } });
+        jobs.push({ loaded, label: `${loaded.definition.name} for ${loaded.definition.target}` });
+      } catch (error) {
+        if (error instanceof LinkbookErrors) problems.push(...error.errors);
+        else if (error instanceof LinkbookError) problems.push(error);
+        else throw error;
+      }
+    }
+  }
+  if (problems.length > 0) throw new LinkbookErrors(problems);
+  return jobs;
+}
+
+/** Reads a clients CSV: a header row with at least `target`; every column becomes a param. */
+export async function readTargets(file: string): Promise<Array<Record<string, string>>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new LinkbookError('invalid', 'targets file not found', { where: file });
+  }
+  let records: Array<Record<string, string>>;
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (cause) {
+    throw new LinkbookError('invalid', `targets file is not valid CSV: ${(cause as Error).message}`, { where: file });
+  }
+  if (records.length === 0) throw new LinkbookError('invalid', 'targets file has no rows', { where: file });
+  if (!('target' in records[0]!)) throw new LinkbookError('invalid', 'targets file needs a "target" column', { where: `${file}:1:1` });
+  records.forEach((r, i) => {
+    if (!r.target) throw new LinkbookError('invalid', 'empty target', { where: `${file}:${i + 2}:1` });
+  });
+  return records;
+}
+
+function safeName(target: string): string {
+  return target.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+export interface Estimate {
+  report: string;
+  target: string;
+  asOf: string;
+  sample: boolean;
+  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean }>;
+  total: Cost;
+  budget: Cost;
+  withinBudget: boolean;
+}
+
+/** What a run would cost, per dataset and provider, spending nothing (no request is made). */
+export async function estimateReport(options: { file: string; params?: Record<string, string>; sandbox?: boolean; env?: NodeJS.ProcessEnv; asOf?: string; clock?: Clock }): Promise<Estimate> {
+  const env = options.env ?? process.env;
+  const loaded = await loadReport(options.file, { params: options.params });
+  const credentials = credentialsFromEnv(env);
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: 'http://127.0.0.1:0', env });
+  let withinBudget = true;
+  try {
+    checkBudget(plan);
+  } catch {
+    withinBudget = false;
+  }
+  return {
+    report: plan.report,
+    target: plan.target,
+    asOf: plan.asOf,
+    sample: plan.sample,
+    datasets: plan.datasets.map((d) => ({
+      name: d.name,
+      provider: d.provider,
+      endpoint: d.plan.endpoint,
+      sample: d.sample || usesSandbox(d.provider, credentials, options.sandbox ?? false),
+      requests: d.plan.requests.map((r) => ({ method: r.method, url: r.url, body: r.body })),
+      estimate: d.plan.estimate,
+      exact: d.plan.exact,
+      local: d.plan.local,
+    })),
+    total: plan.estimate,
+    budget: plan.budget,
+    withinBudget,
+  };
+}
+
+export function formatEstimate(e: Estimate): string {
+  const lines = [`${e.report} for ${e.target} (as of ${e.asOf})${e.sample ? ' — sample data from the emulator' : ''}`];
+  for (const d of e.datasets) {
+    lines.push(`  ${d.name}: ${d.provider} ${d.endpoint}, ${d.requests.length} request${d.requests.length === 1 ? '' : 's'}${d.local ? ', part of the filter runs locally after the fetch' : ''}`);
+    for (const r of d.requests) lines.push(`    ${r.method} ${r.url}${r.body ? ` ${r.body}` : ''}`);
+    lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
+  }
+  lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function describeCost(cost: Partial<Cost>, all = false): string {
+  const parts = (['ahrefs_v2_rows', 'ahrefs_v3_units', 'dataforseo_usd'] as const).filter((k) => all || (cost[k] ?? 0) > 0).map((k) => formatUnit(k, cost[k] ?? 0));
+  return parts.length > 0 ? parts.join(', ') : 'nothing';
+}

@@ -1,0 +1,148 @@
+/**
+ * One report run: plan, budget check, fetch (through the cache), snapshot, compare, render,
+ * print, write atomically, record in the ledger. Effects (store, printer, emulator, clock,
+ * logger) are passed in, so a batch shares one browser, one store and one emulator.
+ */
+import path from 'node:path';
+import type { LoadedReport } from '../definition/index.ts';
+import { LinkbookError } from '../errors.ts';
+import { addCost, ZERO_COST, type Clock, type Comparison, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { fetchDataset, type Credentials } from '../providers/index.ts';
+import { headlineMetrics } from '../aggregate/index.ts';
+import { renderReport, type RenderedReport } from '../render/index.ts';
+import type { PdfPrinter } from '../pdf/index.ts';
+import type { Store } from '../store/index.ts';
+import { writeOutputs, type OutputFile } from '../deliver/files.ts';
+
+export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv' | 'png';
+
+export interface ReportRunOptions {
+  asOf: string;
+  outDir?: string;
+  formats?: readonly string[];
+  sandbox: boolean;
+  noCache: boolean;
+  credentials: Credentials;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ReportRunEffects {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  /** Origin of the shared embedded emulator; started by the caller when a plan needs it. */
+  sandboxOrigin: () => Promise<string>;
+  printer: () => Promise<PdfPrinter>;
+  fetch?: typeof fetch;
+}
+
+export interface ReportRunResult {
+  runId: number;
+  report: string;
+  target: string;
+  asOf: string;
+  outDir: string;
+  outputs: string[];
+  cost: Cost;
+  requests: number;
+  cacheHits: number;
+  sample: boolean;
+  rendered: RenderedReport;
+  pdf?: Uint8Array;
+}
+
+/** The default output folder: `out/<name>/<target>/<as-of>/` (DESIGN.md). */
+export function defaultOutDir(name: string, target: string, asOf: string): string {
+  const safeTarget = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'target';
+  return path.join('out', name, safeTarget, asOf);
+}
+
+export async function runReport(loaded: LoadedReport, options: ReportRunOptions, effects: ReportRunEffects): Promise<ReportRunResult> {
+  const { store, logger } = effects;
+  const def = loaded.definition;
+  const formats = (options.formats ?? def.outputs) as OutputFormat[];
+  const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
+  const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
+
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
+  checkBudget(plan);
+
+  const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
+  let spent: Cost = { ...ZERO_COST };
+  let requests = 0;
+  let cacheHits = 0;
+  try {
+    const guard = budgetGuard(plan.budget);
+    const datasets: Record<string, DatasetResult> = {};
+    for (const planned of plan.datasets) {
+      const started = Date.now();
+      const result = await fetchDataset(planned.plan, {
+        fetch: effects.fetch,
+        cache: options.noCache ? undefined : store.cache,
+        logger,
+        clock: effects.clock,
+        credentials: options.credentials,
+        budgetGuard: (sofar, next) => guard(addCost(spent, sofar), next),
+      });
+      spent = addCost(spent, result.cost);
+      requests += result.requests;
+      cacheHits += result.cacheHits;
+      datasets[planned.name] = result;
+      const status = result.requests === 0 && result.cacheHits > 0 ? '[cached]' : '[fetched]';
+      logger.info(`  ${status.padEnd(9)} ${planned.name}: ${result.rows.length} rows from ${planned.provider}${planned.sample ? ' (sample)' : ''} in ${Date.now() - started} ms`);
+    }
+
+    for (const [name, ds] of Object.entries(datasets)) {
+      store.snapshots.put({ report: def.name, target: def.target, asOf: options.asOf, dataset: name, kind: ds.kind, rows: ds.rows });
+    }
+    let comparison: Comparison | undefined;
+    if (def.compare && def.compare !== 'none') {
+      comparison = store.snapshots.comparison({
+        report: def.name,
+        target: def.target,
+        asOf: options.asOf,
+        against: def.compare,
+        current: Object.fromEntries(Object.entries(datasets).map(([n, d]) => [n, { kind: d.kind, rows: d.rows }])),
+        metrics: (rows, kind) => headlineMetrics(rows, kind),
+      });
+    }
+
+    const rendered = await renderReport({
+      definition: def,
+      params: loaded.params,
+      datasets,
+      comparison,
+      asOf: options.asOf,
+      generatedAt: effects.clock.now(),
+      sample: plan.sample,
+      cost: spent,
+      baseDir: loaded.baseDir,
+    });
+
+    const files: OutputFile[] = [];
+    if (formats.includes('html')) files.push({ name: 'report.html', content: rendered.html });
+    let pdf: Uint8Array | undefined;
+    if (formats.includes('pdf')) {
+      const printer = await effects.printer();
+      pdf = await printer.print(rendered.html, { format: def.page?.size ?? 'A4', title: def.title ?? def.name, sample: plan.sample });
+      files.push({ name: 'report.pdf', content: pdf });
+    }
+    files.push({ name: 'data.json', content: `${JSON.stringify(rendered.data, null, 2)}\n` });
+    for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.svg`, content: chart.svg });
+    if (formats.includes('csv') || formats.includes('json')) for (const t of rendered.tables) files.push({ name: `tables/${t.name}.csv`, content: t.csv });
+    if (formats.includes('png')) {
+      const { svgToPng } = await import('../charts/index.ts');
+      for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.png`, content: svgToPng(chart.svg, 2) });
+    }
+
+    const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
+    const outputs = await writeOutputs(outDir, files);
+    store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
+    return { runId, report: def.name, target: def.target, asOf: options.asOf, outDir, outputs, cost: spent, requests, cacheHits, sample: plan.sample, rendered, pdf };
+  } catch (error) {
+    const message = error instanceof LinkbookError ? error.toLine() : (error as Error).message;
+    store.ledger.finish(runId, { status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed', requests, cacheHits, cost: spent, outputs: [], error: message });
+    throw error;
+  }
+}
