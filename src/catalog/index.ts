@@ -1,17 +1,32 @@
 /** Column catalogs transcribed from the seeds, looked up by provider and endpoint. */
 import type { ProviderId } from '../model.ts';
 import type { Catalog } from './types.ts';
-import { refdomainsByType } from './ahrefs-v2.ts';
+import { backlinksOnePerDomain, refdomainsByType } from './ahrefs-v2.ts';
+import { allBacklinks, refdomainsV3 } from './ahrefs-v3.ts';
+import { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.ts';
 
 export type { Catalog, Column, ColumnType, CostRules } from './types.ts';
-export { findColumn } from './types.ts';
+export { findColumn, isSortable } from './types.ts';
+export { backlinksOnePerDomain, refdomainsByType } from './ahrefs-v2.ts';
+export { allBacklinks, refdomainsV3 } from './ahrefs-v3.ts';
+export { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.ts';
 
-export const CATALOGS: readonly Catalog[] = [refdomainsByType];
+export const CATALOGS: readonly Catalog[] = [
+  refdomainsByType,
+  backlinksOnePerDomain,
+  allBacklinks,
+  refdomainsV3,
+  referringDomainsLive,
+  backlinksLive,
+  summaryLive,
+];
 
+/** The catalog of one provider's table or endpoint, or undefined when linkbook does not know it. */
 export function findCatalog(provider: ProviderId, endpoint: string): Catalog | undefined {
   return CATALOGS.find((c) => c.provider === provider && c.endpoint === endpoint);
 }
 
+/** The endpoints linkbook knows for a provider, in catalog order (for "did you mean" hints). */
 export function endpointsOf(provider: ProviderId): string[] {
   return CATALOGS.filter((c) => c.provider === provider).map((c) => c.endpoint);
 }

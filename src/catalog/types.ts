@@ -20,6 +20,10 @@ export interface Column {
   enum?: readonly string[];
   /** v3: extra API units per row when selected, e.g. `class_c (5 units)`. */
   units?: number;
+  /** May appear in `order_by` (default: same as `having`). v3 002: not `link_group_count`. */
+  sortable?: boolean;
+  /** Where this column comes from when it is not in the catalog's seed (a public client, docs). */
+  source?: string;
 }
 
 export interface CostRules {
@@ -49,7 +53,17 @@ export interface Catalog {
   /** The most rows one request may return (DataForSEO: 1000), if the API caps it. */
   maxLimit?: number;
   defaultLimit?: number;
+  /** DataForSEO: the most conditions one `filters` array may hold (004: 8). */
+  maxFilters?: number;
+  /** DataForSEO: the most sorting rules one `order_by` may hold (004: 3). */
+  maxOrderBy?: number;
+  /** The seed file, or a note saying the catalog is not seed-backed and where it came from. */
   seed: string;
+}
+
+/** Whether `order_by` may name the column: `sortable` when given, else `having` (003: "only ... columns that can appear in the having filter"). */
+export function isSortable(column: Column): boolean {
+  return column.sortable ?? column.having;
 }
 
 export function findColumn(catalog: Catalog, name: string): Column | undefined {

@@ -4,10 +4,12 @@ import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import type { Logger } from '../model.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
-import { estimateReport, formatEstimate, runReports, type RunOptions } from '../run/index.ts';
-import { startEmulator } from '../emulator/index.ts';
-import { openStore, formatHistory } from '../store/index.ts';
 import { isIsoDate } from '../definition/params.ts';
+import type { RunOptions } from '../run/index.ts';
+
+// Stages are imported when a command needs them: `validate` never loads Chromium or vega.
+const runModule = () => import('../run/index.ts');
+const storeModule = () => import('../store/index.ts');
 
 type OptionValue = string | boolean | string[] | undefined;
 
@@ -67,6 +69,7 @@ const run: Command = {
       noEmail: ctx.options['no-email'] === true,
       env: ctx.env,
     };
+    const { runReports } = await runModule();
     const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout });
     return summary.exitCode;
   },
@@ -99,6 +102,7 @@ const estimate: Command = {
   options: { param: { type: 'string', multiple: true, short: 'p' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'as-of': { type: 'string' } },
   async run(ctx) {
     if (ctx.args.length !== 1) throw usageError('estimate takes one report file', this.usage);
+    const { estimateReport, formatEstimate } = await runModule();
     const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf: str(ctx.options['as-of']) });
     ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEstimate(result));
     return 0;
@@ -111,6 +115,7 @@ const emulator: Command = {
   async run(ctx) {
     const port = Number(str(ctx.options.port) ?? '8080');
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${String(ctx.options.port)}" is not a port number`, this.usage);
+    const { startEmulator } = await import('../emulator/index.ts');
     const server = await startEmulator({ port, asOf: str(ctx.options['as-of']), logger: ctx.logger });
     ctx.stdout.write(`emulator listening on ${server.origin}\n  AHREFS_V2_URL=${server.origin} AHREFS_V3_URL=${server.origin} DATAFORSEO_URL=${server.origin}\n`);
     await new Promise<void>((resolve) => {
@@ -127,6 +132,7 @@ const history: Command = {
   usage: 'linkbook history [report] [--target T] [--limit N] [--json]',
   options: { target: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
   async run(ctx) {
+    const { openStore, formatHistory } = await storeModule();
     const store = openStore(undefined, { env: ctx.env });
     try {
       const report = ctx.args[0] ? path.basename(ctx.args[0]).replace(/\.ya?ml$/, '') : undefined;
@@ -145,6 +151,7 @@ const cache: Command = {
   async run(ctx) {
     const action = ctx.args[0];
     if (action !== 'ls' && action !== 'clear') throw usageError('cache takes ls or clear', this.usage);
+    const { openStore } = await storeModule();
     const store = openStore(undefined, { env: ctx.env });
     try {
       if (action === 'clear') {

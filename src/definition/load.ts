@@ -56,10 +56,13 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const errors: LinkbookError[] = [];
   const raw = source.value as Record<string, unknown>;
 
-  const firstPass = reportSchema.safeParse(raw);
-  if (!firstPass.success) errors.push(...schemaIssuesToErrors(firstPass.error.issues, source, reportSchema));
-
-  const declared = firstPass.success ? (firstPass.data.params ?? {}) : paramsLeniently(raw.params);
+  // Params first: their values are interpolated before the rest is validated, so that
+  // `limit: "{{ limit }}"` is checked as the number it becomes.
+  const paramsCheck = reportSchema.shape.params.safeParse(raw.params);
+  if (!paramsCheck.success) {
+    errors.push(...schemaIssuesToErrors(paramsCheck.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })), source, reportSchema));
+  }
+  const declared = paramsCheck.success ? (paramsCheck.data ?? {}) : {};
   const resolved = resolveParams(declared, options.params ?? {}, source);
   errors.push(...resolved.errors);
 
@@ -73,24 +76,16 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const interpolated = interpolateParams({ ...raw, target: vars.target ?? raw.target }, vars, source);
   errors.push(...interpolated.errors);
 
-  if (errors.length > 0) throw new LinkbookErrors(errors);
+  const checked = reportSchema.safeParse(interpolated.value);
+  if (!checked.success) errors.push(...schemaIssuesToErrors(checked.error.issues.filter((i) => i.path[0] !== 'params'), source, reportSchema));
+  if (errors.length > 0 || !checked.success) throw new LinkbookErrors(errors);
 
-  const definition = reportSchema.parse(interpolated.value);
+  const definition = checked.data;
   const baseDir = path.dirname(path.resolve(file));
   errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
   if (errors.length > 0) throw new LinkbookErrors(errors);
 
   return { file, baseDir, definition, params: resolved.values, source };
-}
-
-/** Params as declared, even when another part of the report is invalid, so their errors show too. */
-function paramsLeniently(value: unknown): Record<string, { type: 'string' }> {
-  if (!value || typeof value !== 'object') return {};
-  const out: Record<string, { type: 'string' }> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v && typeof v === 'object') out[k] = { type: 'string', ...(v as object) } as { type: 'string' };
-  }
-  return out;
 }
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');

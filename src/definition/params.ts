@@ -50,13 +50,13 @@ export function resolveParams(
     const fromCli = given[name];
     if (fromCli !== undefined) {
       const parsed = coerceParam(type, fromCli);
-      if (parsed.error) errors.push(new LinkbookError('invalid', `param "${name}": ${parsed.error}`, { where: `--param ${name}=${fromCli}` }));
+      if (parsed.error !== undefined) errors.push(new LinkbookError('invalid', `param "${name}": ${parsed.error}`, { where: `--param ${name}=${fromCli}` }));
       else values[name] = parsed.value;
       continue;
     }
     if (param.default !== undefined) {
       const parsed = coerceParam(type, param.default);
-      if (parsed.error) errors.push(new LinkbookError('invalid', `params.${name}.default: ${parsed.error}`, { where: source.placeOf(['params', name, 'default']) }));
+      if (parsed.error !== undefined) errors.push(new LinkbookError('invalid', `params.${name}.default: ${parsed.error}`, { where: source.placeOf(['params', name, 'default']) }));
       else values[name] = parsed.value;
       continue;
     }
@@ -67,7 +67,9 @@ export function resolveParams(
   return { values, errors };
 }
 
-function coerceParam(type: NonNullable<ParamDefinition['type']>, raw: ParamValue): { value: ParamValue; error?: undefined } | { error: string; value?: undefined } {
+type Coerced = { value: ParamValue; error?: undefined } | { error: string; value?: undefined };
+
+function coerceParam(type: NonNullable<ParamDefinition['type']>, raw: ParamValue): Coerced {
   const text = Array.isArray(raw) ? raw.join(',') : String(raw);
   switch (type) {
     case 'string':

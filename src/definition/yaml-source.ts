@@ -24,6 +24,13 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, keepSourceTokens: true });
   const errors = document.errors.map((e) => {
+    const opened = e.code === 'MISSING_CHAR' ? openingQuote(text) : undefined;
+    if (opened) {
+      return new LinkbookError('invalid', `YAML: this ${opened.quote === '"' ? 'double' : 'single'}-quoted string is never closed`, {
+        where: { file, ...opened.place },
+        hint: `add the closing ${opened.quote} on the same value`,
+      });
+    }
     const pos = e.linePos?.[0];
     return new LinkbookError('invalid', `YAML: ${yamlMessage(e.code, e.message)}`, {
       where: { file, line: pos?.line ?? 1, col: pos?.col ?? 1 },
@@ -100,5 +107,20 @@ function yamlHint(code: string): string | undefined {
   if (code === 'DUPLICATE_KEY') return 'remove or rename one of the two entries';
   if (code === 'TAB_AS_INDENT') return 'replace the tab with spaces';
   if (code === 'MISSING_CHAR') return 'close the quote on the same value';
+  return undefined;
+}
+
+/** The first quote that opens a scalar and is never closed on its line (the yaml package reports the end of file). */
+function openingQuote(text: string): { quote: string; place: { line: number; col: number } } | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = /^(\s*(?:-\s+)?[^#'"]*?:\s+|\s*-\s+)(["'])/.exec(line);
+    if (!m) continue;
+    const quote = m[2]!;
+    const rest = line.slice(m[0].length);
+    const closed = quote === '"' ? /(^|[^\\])(\\\\)*"/.test(rest) : rest.includes("'");
+    if (!closed) return { quote, place: { line: i + 1, col: m[1]!.length + 1 } };
+  }
   return undefined;
 }

@@ -72,7 +72,7 @@ describe('loading a report definition', () => {
   });
 
   it('names file, line and column of a YAML syntax error', () => {
-    expect(problems('name: x\ntarget: "unterminated\n')[0]).toMatch(/r\.yaml:3:1: YAML: Missing closing "quote/);
+    expect(problems('name: x\ntarget: "unterminated\n')[0]).toMatch(/r\.yaml:2:9: YAML: this double-quoted string is never closed/);
   });
 
   it('rejects duplicate keys and tabs', () => {
@@ -138,5 +138,38 @@ describe('typed interpolation', () => {
     const text = valid.replace('    limit: 100\n', '    limit: "{{ limit }}"\n');
     const r = parseReport(file, text, { params: { limit: '250' } });
     expect(r.definition.data.refdomains?.limit).toBe(250);
+  });
+});
+
+describe('dataset queries checked against the seed catalogs', () => {
+  const withData = (lines: string) => valid.replace('    limit: 100\n', `    limit: 100\n${lines}`);
+
+  it('refuses a Having-only column in where, naming column, table and place', () => {
+    const lines = problems(withData('    where: dofollow = true and domain_rating >= 20\n'));
+    expect(lines[0]).toMatch(/r\.yaml:14:32: .*domain_rating.*refdomains_by_type/);
+    expect(lines[0]).toMatch(/having/);
+  });
+
+  it('accepts the same column in having', () => {
+    expect(problems(withData('    where: dofollow = true\n    having: domain_rating >= 20\n'))).toEqual([]);
+  });
+
+  it('refuses or in a v2 where, saying to set local: true', () => {
+    const lines = problems(withData('    where: dofollow = true or backlinks > 3\n'));
+    expect(lines.join('\n')).toMatch(/local: true/);
+    expect(problems(withData('    where: backlinks > 3 or refpages > 2\n    local: true\n'))).toEqual([]);
+  });
+
+  it('reports an unterminated string and unbalanced parentheses at their column', () => {
+    expect(problems(withData('    where: refdomain = "abc\n'))[0]).toMatch(/r\.yaml:14:\d+: .*unterminated/i);
+    expect(problems(withData('    where: (dofollow = true\n'))[0]).toMatch(/r\.yaml:14:\d+: /);
+  });
+
+  it('reports a value of the wrong type', () => {
+    expect(problems(withData('    where: backlinks > "many"\n'))[0]).toMatch(/backlinks/);
+  });
+
+  it('checks order_by columns', () => {
+    expect(problems(withData('    order_by: domain_ratin desc\n'))[0]).toMatch(/r\.yaml:14:15: .*domain_ratin/);
   });
 });
