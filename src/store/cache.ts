@@ -1,0 +1,150 @@
+/**
+ * The response cache: complete, successful API responses keyed by the canonical request (without
+ * secrets), so a rerun inside the TTL spends nothing. Implements `ResponseCache` of model.ts.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { CachedResponse, Clock, Cost, ProviderId, ResponseCache } from '../model.ts';
+import { ZERO_COST, addCost } from '../model.ts';
+import { type SqliteDatabase, writeTransaction } from './database.ts';
+import type { SecretGuard } from './secrets.ts';
+
+/** One cached response as `linkbook cache ls` shows it. */
+export interface CacheEntry {
+  key: string;
+  provider: ProviderId;
+  /** Bytes of the response body (before compression). */
+  size: number;
+  storedAt: string;
+  /** Null when the entry never expires. */
+  expiresAt: string | null;
+  expired: boolean;
+  /** How many times a `get` returned it. */
+  hits: number;
+  /** What the original request cost. */
+  cost: Cost;
+  /** What the hits would have cost: `cost` times `hits`. */
+  costSaved: Cost;
+}
+
+export interface CacheClearOptions {
+  provider?: ProviderId;
+  /** Only entries whose TTL has run out. */
+  expiredOnly?: boolean;
+}
+
+interface CacheRow {
+  key: string;
+  provider: string;
+  status: number;
+  headers: string;
+  body_gz: Buffer;
+  size: number;
+  cost: string;
+  stored_at: number;
+  expires_at: number | null;
+  hits: number;
+}
+
+export class CacheStore implements ResponseCache {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Clock,
+    private readonly guard: SecretGuard,
+  ) {}
+
+  /**
+   * Returns the stored response while its TTL lasts, or undefined (missing or expired), and counts
+   * the hit so `list()` can show what the cache saved.
+   */
+  get(key: string): CachedResponse | undefined {
+    const now = this.clock.now().getTime();
+    // a plain read, so lookups never queue behind other processes' writes; the hit count is a
+    // separate one-statement update (best effort: it only feeds `list()`)
+    const row = this.db.prepare('SELECT * FROM response_cache WHERE key = ?').get(key) as CacheRow | undefined;
+    if (row === undefined || isExpired(row, now)) return undefined;
+    writeTransaction(this.db, () => this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key));
+    return {
+      status: row.status,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      body: gunzipSync(row.body_gz).toString('utf8'),
+      storedAt: new Date(row.stored_at).toISOString(),
+    };
+  }
+
+  /**
+   * Stores a response for `ttlSeconds` (replacing an older one under the same key). A TTL of 0 or
+   * less stores nothing; an infinite TTL never expires. Throws when the key, headers or body
+   * contain a secret the store was opened with.
+   */
+  put(key: string, response: Omit<CachedResponse, 'storedAt'>, ttlSeconds: number, meta: { provider: ProviderId; cost: Partial<Cost> }): void {
+    const headers = JSON.stringify(response.headers);
+    this.guard.refuse(key, `a cache key for ${meta.provider}`);
+    this.guard.refuse(headers, `cached response headers for ${meta.provider}`);
+    this.guard.refuse(response.body, `a cached response body for ${meta.provider}`);
+    if (!(ttlSeconds > 0)) return;
+    const now = this.clock.now().getTime();
+    const expiresAt = Number.isFinite(ttlSeconds) ? now + Math.round(ttlSeconds * 1000) : null;
+    const body = Buffer.from(response.body, 'utf8');
+    const cost = JSON.stringify(addCost(ZERO_COST, meta.cost));
+    writeTransaction(this.db, () => {
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO response_cache (key, provider, status, headers, body_gz, size, cost, stored_at, expires_at, hits)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+        )
+        .run(key, meta.provider, response.status, headers, gzipSync(body), body.length, cost, now, expiresAt);
+    });
+  }
+
+  /** Returns every entry, newest first, with its hits and the cost they saved. */
+  list(): CacheEntry[] {
+    const now = this.clock.now().getTime();
+    const rows = this.db
+      .prepare('SELECT key, provider, size, cost, stored_at, expires_at, hits FROM response_cache ORDER BY stored_at DESC, key')
+      .all() as Array<Omit<CacheRow, 'status' | 'headers' | 'body_gz'>>;
+    return rows.map((row) => {
+      const cost = JSON.parse(row.cost) as Cost;
+      return {
+        key: row.key,
+        provider: row.provider as ProviderId,
+        size: row.size,
+        storedAt: new Date(row.stored_at).toISOString(),
+        expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+        expired: isExpired(row, now),
+        hits: row.hits,
+        cost,
+        costSaved: multiplyCost(cost, row.hits),
+      };
+    });
+  }
+
+  /** Deletes entries (all, one provider's, or only expired ones) and returns how many went. */
+  clear(options: CacheClearOptions = {}): number {
+    const now = this.clock.now().getTime();
+    const conditions: string[] = [];
+    const values: Array<string | number> = [];
+    if (options.provider !== undefined) {
+      conditions.push('provider = ?');
+      values.push(options.provider);
+    }
+    if (options.expiredOnly) {
+      conditions.push('expires_at IS NOT NULL AND expires_at <= ?');
+      values.push(now);
+    }
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    return writeTransaction(this.db, () => this.db.prepare(`DELETE FROM response_cache${where}`).run(...values).changes);
+  }
+}
+
+function isExpired(row: { expires_at: number | null }, now: number): boolean {
+  return row.expires_at !== null && row.expires_at <= now;
+}
+
+function multiplyCost(cost: Cost, times: number): Cost {
+  // addCost rounds the USD sum to 1e-6, as everywhere else costs are added
+  return addCost(ZERO_COST, {
+    ahrefs_v2_rows: cost.ahrefs_v2_rows * times,
+    ahrefs_v3_units: cost.ahrefs_v3_units * times,
+    dataforseo_usd: cost.dataforseo_usd * times,
+  });
+}

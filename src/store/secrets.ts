@@ -1,0 +1,44 @@
+/**
+ * The last line of defence against credentials in the store. Callers already build cache keys and
+ * bodies without secrets; the store still refuses to keep one it recognises, and redacts them from
+ * free text (run errors) it must keep.
+ */
+import { LinkbookError } from '../errors.ts';
+
+/** The forms a secret takes in what we store: as given, and URL-encoded (v2 puts it in a query). */
+function formsOf(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+  }
+  return [...forms];
+}
+
+export interface SecretGuard {
+  /** Throws (without quoting the secret) when `text` contains one; `what` names the text. */
+  refuse(text: string, what: string): void;
+  /** Returns `text` with every secret replaced by `***`. */
+  redact(text: string): string;
+}
+
+/** Returns a guard over the given secrets; empty strings are ignored (they would match anything). */
+export function secretGuard(secrets: readonly string[] = []): SecretGuard {
+  const forms = formsOf(secrets);
+  return {
+    refuse(text, what) {
+      if (forms.some((form) => text.includes(form))) {
+        throw new LinkbookError('internal', `refused to store ${what}: it contains a credential`, {
+          where: 'store',
+          hint: 'this is a bug in how the request key was built; please report it (the credential was not written)',
+        });
+      }
+    },
+    redact(text) {
+      let out = text;
+      for (const form of forms) out = out.split(form).join('***');
+      return out;
+    },
+  };
+}

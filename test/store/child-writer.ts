@@ -1,0 +1,69 @@
+/**
+ * A separate process that writes to a store, spawned by the concurrency and crash tests:
+ *   node --import tsx child-writer.ts parallel <file> <id> <iterations> <start at, epoch ms>
+ *   node --import tsx child-writer.ts crash <file>
+ *   node --import tsx child-writer.ts hang <file>
+ * `parallel` exercises every kind of write and prints `{"slotsWon":n}`; `crash` writes forever,
+ * printing each committed generation, until it is killed; `hang` starts a run, prints its id and
+ * waits to be killed.
+ */
+import { openStore } from '../../src/store/index.ts';
+import { refDomain } from './helpers.ts';
+
+const [mode, file, idArg, iterationsArg, startAtArg] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: child-writer.ts parallel|crash <file> [id] [iterations]');
+
+if (mode === 'parallel') runParallel(file, Number(idArg), Number(iterationsArg));
+else if (mode === 'crash') runUntilKilled(file);
+else if (mode === 'hang') startRunAndHang(file);
+else throw new Error(`unknown mode ${mode}`);
+
+function runParallel(path: string, id: number, iterations: number): void {
+  // all writers open the store at the same moment, so they race on creating and migrating it
+  const wait = Number(startAtArg ?? 0) - Date.now();
+  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+  const store = openStore(path);
+  let slotsWon = 0;
+  const response = { status: 200, headers: {}, body: JSON.stringify({ writer: id }) };
+  for (let i = 0; i < iterations; i++) {
+    store.cache.put(`writer-${id}-${i}`, response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
+    store.cache.put('shared', response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
+    store.cache.get('shared');
+    const runId = store.ledger.start({ report: 'parallel', target: `t${id}`, params: { i }, asOf: '2024-05-06' });
+    store.snapshots.put({
+      report: 'parallel',
+      target: `t${id}`,
+      asOf: `2024-05-${String((i % 28) + 1).padStart(2, '0')}`,
+      dataset: 'refdomains',
+      kind: 'refdomains',
+      rows: Array.from({ length: 50 }, (_, n) => refDomain(`w${id}-i${i}-n${n}.com`)),
+    });
+    store.ledger.recordDelivery(runId, { channel: 'file', to: `out/${id}/${i}.html`, status: 'sent' });
+    store.ledger.finish(runId, { status: 'ok', requests: 1, cacheHits: 1, cost: { ahrefs_v2_rows: 10, ahrefs_v3_units: 0, dataforseo_usd: 0 }, outputs: [] });
+    if (store.ledger.markSlotFired('every-minute', new Date(Date.UTC(2024, 4, 6, 7, i)).toISOString())) slotsWon++;
+    store.snapshots.latestBefore({ report: 'parallel', target: `t${id}`, asOf: '2024-06-01' });
+  }
+  store.close();
+  process.stdout.write(JSON.stringify({ slotsWon }));
+}
+
+function runUntilKilled(path: string): void {
+  const store = openStore(path);
+  for (let generation = 1; ; generation++) {
+    const runId = store.ledger.start({ report: 'crash', target: 'example.com', params: { generation }, asOf: '2024-05-06' });
+    // 1,000 rows per chunk: 2 to 4 chunks, all tagged with this generation
+    const size = 1500 + (generation % 5) * 500;
+    const rows = Array.from({ length: size }, (_, n) => refDomain(`g${generation}-n${n}.com`, { raw: { generation } }));
+    store.snapshots.put({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains', kind: 'refdomains', rows });
+    store.cache.put(`generation-${generation}`, { status: 200, headers: {}, body: JSON.stringify({ generation, size }) }, 3600, { provider: 'ahrefs-v3', cost: { ahrefs_v3_units: size } });
+    store.ledger.finish(runId, { status: 'ok', requests: 1, cacheHits: 0, cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: size, dataforseo_usd: 0 }, outputs: [] });
+    process.stdout.write(`${generation}\n`);
+  }
+}
+
+function startRunAndHang(path: string): void {
+  const store = openStore(path);
+  const runId = store.ledger.start({ report: 'hang', target: 'example.com', params: {}, asOf: '2024-05-06' });
+  process.stdout.write(`${runId}\n`);
+  setInterval(() => {}, 1000);
+}
