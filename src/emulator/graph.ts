@@ -1,0 +1,367 @@
+/**
+ * The synthetic link graph behind the emulator: a deterministic function of (target, as-of date).
+ *
+ * Each target host seeds a pool of referring domains whose first-seen dates spread from 2018 to
+ * 2029; the graph at an as-of date shows the domains and backlinks first seen on or before it, and
+ * marks lost those whose lost date has passed. So the graph a week later differs by a handful of
+ * new and lost referring domains, and a date in the past shows a smaller, older graph. The domain
+ * pool is memoised per host (it is small); backlinks are expanded from their domain on demand, and
+ * per-(target, mode, date) summaries are kept in a small LRU.
+ */
+import type { LinkType, TldClass } from '../model.ts';
+import { anchorText, domainName, pagePath, pageTitle, targetVocabulary, type AnchorKind, type TargetVocabulary } from './names.ts';
+import { hashSeed, mixSeed, Random } from './random.ts';
+
+const DAY_MS = 86_400_000;
+const SPAN_START_MS = Date.UTC(2018, 0, 1);
+const SPAN_END_MS = Date.UTC(2029, 11, 31);
+
+export type TargetMode = 'exact' | 'domain' | 'subdomains' | 'prefix';
+
+export interface GraphDomain {
+  index: number;
+  seed: number;
+  name: string;
+  top: string;
+  suffix: string;
+  tld: string;
+  tldClass: TldClass;
+  country: string;
+  language: string;
+  ip: string;
+  domainRating: number;
+  /** DataForSEO-style rank on its 0-1000 scale, correlated with DR. */
+  rank: number;
+  spamScore: number;
+  platform: string;
+  firstSeenMs: number;
+  lostMs: number | null;
+  /** Backlinks the domain ever gives the target (before the as-of cut). */
+  backlinkTotal: number;
+  pageTotal: number;
+  dofollowShare: number;
+}
+
+export interface GraphBacklink {
+  domain: GraphDomain;
+  index: number;
+  page: number;
+  urlFrom: string;
+  urlTo: string;
+  anchor: string;
+  anchorKind: AnchorKind;
+  alt: string;
+  title: string;
+  linkType: LinkType;
+  dofollow: boolean;
+  sponsored: boolean;
+  ugc: boolean;
+  isContent: boolean;
+  urlRating: number;
+  httpCode: number;
+  redirectCode: number;
+  language: string;
+  encoding: string;
+  pageSize: number;
+  linksInternal: number;
+  linksExternal: number;
+  textPre: string;
+  textPost: string;
+  original: boolean;
+  firstSeenMs: number;
+  urlFromFirstSeenMs: number;
+  lastVisitedMs: number;
+  prevVisitedMs: number;
+  lostMs: number | null;
+}
+
+export interface LinkGraph {
+  host: string;
+  vocab: TargetVocabulary;
+  domains: GraphDomain[];
+}
+
+/** One referring domain as seen at a date through a target scope. */
+export interface DomainSummary {
+  domain: GraphDomain;
+  backlinks: number;
+  dofollow: number;
+  refpages: number;
+  linkTypes: Record<LinkType, number>;
+  firstSeenMs: number;
+  lastVisitedMs: number;
+  lost: boolean;
+  lostMs: number | null;
+  /** The backlink with the highest URL rating (v2 backlinks_one_per_domain, 001). */
+  best: GraphBacklink;
+}
+
+export interface Snapshot {
+  graph: LinkGraph;
+  scope: TargetScope;
+  asOf: string;
+  asOfMs: number;
+  /** Referring domains with at least one in-scope backlink seen by the date, lost ones included. */
+  domains: DomainSummary[];
+}
+
+export interface TargetScope {
+  /** The target without scheme, as the mode compares it (`example.com/blog/`). */
+  target: string;
+  host: string;
+  mode: TargetMode;
+}
+
+/** Parses a target into its host and scheme-less form, or null when it is not a domain or URL. */
+export function parseTarget(raw: string, mode: TargetMode): TargetScope | null {
+  const bare = raw.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const slash = bare.indexOf('/');
+  const hostPart = (slash === -1 ? bare : bare.slice(0, slash)).toLowerCase().replace(/:\d+$/, '');
+  if (!/^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$/.test(hostPart)) return null;
+  const host = hostPart.replace(/^www\./, '');
+  const path = slash === -1 ? '' : bare.slice(slash);
+  return { target: host + path, host, mode };
+}
+
+/** Whether a backlink's target URL falls in the scope (003 "target and mode"). */
+export function inScope(urlTo: string, scope: TargetScope): boolean {
+  const bare = urlTo.replace(/^https?:\/\//, '').replace(/^www\./, '');
+  const slash = bare.indexOf('/');
+  const host = slash === -1 ? bare : bare.slice(0, slash);
+  switch (scope.mode) {
+    case 'domain':
+      return host === scope.host;
+    case 'subdomains':
+      return host === scope.host || host.endsWith(`.${scope.host}`);
+    case 'prefix':
+      return bare.startsWith(scope.target);
+    case 'exact': {
+      const want = scope.target.includes('/') ? scope.target : `${scope.target}/`;
+      return bare === want;
+    }
+  }
+}
+
+const graphs = new Map<string, LinkGraph>();
+const MAX_GRAPHS = 32;
+
+/** The referring-domain pool of a host, generated once and memoised (a few hundred KB at most). */
+export function linkGraphOf(host: string): LinkGraph {
+  const cached = graphs.get(host);
+  if (cached) {
+    graphs.delete(host);
+    graphs.set(host, cached);
+    return cached;
+  }
+  const graph = generateGraph(host);
+  graphs.set(host, graph);
+  if (graphs.size > MAX_GRAPHS) graphs.delete(graphs.keys().next().value as string);
+  return graph;
+}
+
+function generateGraph(host: string): LinkGraph {
+  const seed = hashSeed(host);
+  const rng = new Random(seed);
+  const vocab = targetVocabulary(host, rng);
+  // a few hundred to ~2,000 referring domains visible around 2025; the pool spans 2018-2029
+  const poolSize = 600 + (seed % 2800);
+  const domains: GraphDomain[] = [];
+  const taken = new Set<string>([host]);
+  for (let index = 0; domains.length < poolSize; index++) {
+    const domainSeed = mixSeed(seed, index);
+    const d = new Random(domainSeed);
+    const name = domainName(d);
+    if (taken.has(name.name)) continue;
+    taken.add(name.name);
+    // DR is skewed low, gov/edu sit higher
+    const drBase = Math.pow(d.next(), 2.2) * 100;
+    const domainRating = Math.min(100, Math.round(name.tldClass === 'normal' ? drBase : 35 + drBase * 0.6));
+    const rank = Math.max(0, Math.min(1000, Math.round(domainRating * 9 + d.int(-40, 60))));
+    // power law: most domains give one or two links, a few give thousands
+    const backlinkTotal = Math.min(5000, Math.floor(Math.pow(1 - d.next(), -1 / 1.15)));
+    const pageTotal = Math.max(1, Math.round(backlinkTotal * (0.45 + d.next() * 0.55)));
+    const firstSeenMs = SPAN_START_MS + Math.floor(d.next() * (SPAN_END_MS - SPAN_START_MS));
+    // about a third of domains drop their links at some point, typically within two years
+    const lostMs = d.chance(0.33) ? firstSeenMs + Math.floor(-Math.log(1 - d.next()) * 500 * DAY_MS) + DAY_MS : null;
+    const dofollowShare = d.chance(0.78) ? 0.8 + d.next() * 0.2 : d.next() * 0.2;
+    domains.push({
+      index: domains.length,
+      seed: domainSeed,
+      ...name,
+      ip: `${d.int(5, 223)}.${d.int(0, 255)}.${d.int(0, 255)}.${d.int(1, 254)}`,
+      domainRating,
+      rank,
+      spamScore: d.chance(0.8) ? d.int(0, 10) : d.int(11, 80),
+      platform: d.weighted([['blogs', 30], ['cms', 25], ['organization', 20], ['news', 10], ['ecommerce', 8], ['unknown', 7]]),
+      firstSeenMs,
+      lostMs,
+      backlinkTotal,
+      pageTotal,
+      dofollowShare,
+    });
+  }
+  return { host, vocab, domains };
+}
+
+const HTTP_CODE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [[200, 94], [301, 3], [404, 2], [500, 1]];
+const TARGET_PATHS = ['/', '/', '/', '/blog/', '/pricing', '/about', '/blog/getting-started', '/blog/annual-report', '/tools/', '/docs/api'];
+const TARGET_SUBDOMAINS = ['blog', 'docs', 'shop'];
+const LINK_TYPE_WEIGHTS: ReadonlyArray<readonly [LinkType, number]> = [
+  ['text', 78], ['image', 9], ['redirect', 4], ['canonical', 2], ['frame', 1.5], ['form', 1], ['rss', 2], ['alternate', 2.5],
+];
+
+/**
+ * Every backlink the domain gives the target that exists by `asOfMs`, expanded from the domain's
+ * seed (same domain, same date: same links). Links first seen after the domain was lost never were.
+ */
+export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: number): GraphBacklink[] {
+  const out: GraphBacklink[] = [];
+  if (domain.firstSeenMs > asOfMs) return out;
+  const lostMs = domain.lostMs !== null && domain.lostMs <= asOfMs ? domain.lostMs : null;
+  const pageRandoms = new Map<number, { path: string; title: string; urlRating: number; firstSeenMs: number }>();
+  for (let i = 0; i < domain.backlinkTotal; i++) {
+    const r = new Random(mixSeed(domain.seed, i + 1));
+    // the first link dates the domain; the rest arrive over the following two years
+    const firstSeenMs = i === 0 ? domain.firstSeenMs : domain.firstSeenMs + Math.floor(Math.pow(r.next(), 2) * 730 * DAY_MS);
+    if (firstSeenMs > asOfMs) continue;
+    if (domain.lostMs !== null && firstSeenMs >= domain.lostMs) continue;
+    const page = i % domain.pageTotal;
+    let pageInfo = pageRandoms.get(page);
+    if (!pageInfo) {
+      const p = new Random(mixSeed(domain.seed, 1_000_000 + page));
+      const year = new Date(firstSeenMs).getUTCFullYear();
+      pageInfo = {
+        path: pagePath(p, page),
+        title: pageTitle(p, graph.vocab, domain.top.split('.')[0] ?? domain.top, year),
+        urlRating: Math.max(0, Math.min(100, Math.round(domain.domainRating * (0.3 + p.next() * 0.5)))),
+        firstSeenMs: firstSeenMs - p.int(0, 30) * DAY_MS,
+      };
+      pageRandoms.set(page, pageInfo);
+    }
+    const targetHost = r.chance(0.18) ? `${r.pick(TARGET_SUBDOMAINS)}.${graph.host}` : graph.host;
+    const urlTo = `https://${targetHost}${r.pick(TARGET_PATHS)}`;
+    const linkType = r.weighted(LINK_TYPE_WEIGHTS);
+    const anchor = linkType === 'image' ? { kind: 'empty' as const, text: '' } : anchorText(r, graph.vocab, urlTo);
+    const dofollow = r.next() < domain.dofollowShare;
+    // crawled some time in the three weeks before the date
+    const visitLag = r.int(3_600, 21 * 86_400) * 1000;
+    const lastVisitedMs = lostMs ?? Math.max(firstSeenMs, asOfMs - visitLag);
+    out.push({
+      domain,
+      index: i,
+      page,
+      urlFrom: `https://${domain.name}${pageInfo.path}`,
+      urlTo,
+      anchor: anchor.text,
+      anchorKind: anchor.kind,
+      alt: linkType === 'image' ? `${graph.vocab.brand} logo` : '',
+      title: pageInfo.title,
+      linkType,
+      dofollow,
+      sponsored: !dofollow && r.chance(0.15),
+      ugc: !dofollow && r.chance(0.15),
+      isContent: r.chance(0.7),
+      urlRating: pageInfo.urlRating,
+      httpCode: r.weighted(HTTP_CODE_WEIGHTS),
+      redirectCode: linkType === 'redirect' ? r.pick([301, 302]) : 0,
+      language: domain.language,
+      encoding: r.chance(0.9) ? 'utf8' : 'iso-8859-1',
+      pageSize: r.int(2_000, 250_000),
+      linksInternal: r.int(5, 400),
+      linksExternal: r.int(1, 120),
+      textPre: anchor.kind === 'generic' ? 'For details' : '',
+      textPost: anchor.kind === 'generic' ? 'about it.' : '',
+      original: r.chance(0.85),
+      firstSeenMs,
+      urlFromFirstSeenMs: Math.min(pageInfo.firstSeenMs, firstSeenMs),
+      lastVisitedMs,
+      prevVisitedMs: Math.max(firstSeenMs, lastVisitedMs - r.int(3, 30) * DAY_MS),
+      lostMs,
+    });
+  }
+  return out;
+}
+
+const snapshots = new Map<string, Snapshot>();
+const MAX_SNAPSHOTS = 24;
+
+/** End of the as-of day in ms: a link first seen that day is in the graph of that day. */
+export function asOfEndMs(asOf: string): number {
+  return Date.parse(`${asOf}T00:00:00Z`) + DAY_MS - 1;
+}
+
+/**
+ * The graph of a target at a date through a mode: each referring domain with its counts. Lost
+ * domains stay in (flagged) so each API can decide whether its answer shows them.
+ */
+export function snapshotOf(scope: TargetScope, asOf: string): Snapshot {
+  const key = `${scope.mode}|${scope.target}|${asOf}`;
+  const cached = snapshots.get(key);
+  if (cached) {
+    snapshots.delete(key);
+    snapshots.set(key, cached);
+    return cached;
+  }
+  const graph = linkGraphOf(scope.host);
+  const asOfMs = asOfEndMs(asOf);
+  const domains: DomainSummary[] = [];
+  for (const domain of graph.domains) {
+    if (domain.firstSeenMs > asOfMs) continue;
+    const summary = summarise(backlinksOf(graph, domain, asOfMs).filter((b) => inScope(b.urlTo, scope)));
+    if (summary) domains.push(summary);
+  }
+  const snapshot: Snapshot = { graph, scope, asOf, asOfMs, domains };
+  snapshots.set(key, snapshot);
+  if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value as string);
+  return snapshot;
+}
+
+function summarise(links: GraphBacklink[]): DomainSummary | null {
+  const first = links[0];
+  if (!first) return null;
+  const linkTypes: Record<LinkType, number> = { text: 0, image: 0, redirect: 0, canonical: 0, frame: 0, form: 0, rss: 0, alternate: 0 };
+  const pages = new Set<number>();
+  let dofollow = 0;
+  let firstSeenMs = first.firstSeenMs;
+  let lastVisitedMs = first.lastVisitedMs;
+  let best = first;
+  for (const link of links) {
+    linkTypes[link.linkType]++;
+    pages.add(link.page);
+    if (link.dofollow) dofollow++;
+    if (link.firstSeenMs < firstSeenMs) firstSeenMs = link.firstSeenMs;
+    if (link.lastVisitedMs > lastVisitedMs) lastVisitedMs = link.lastVisitedMs;
+    if (link.urlRating > best.urlRating) best = link;
+  }
+  return {
+    domain: first.domain,
+    backlinks: links.length,
+    dofollow,
+    refpages: pages.size,
+    linkTypes,
+    firstSeenMs,
+    lastVisitedMs,
+    lost: first.lostMs !== null,
+    lostMs: first.lostMs,
+    best,
+  };
+}
+
+/** Every in-scope backlink of the snapshot, domain by domain (expanded again, never stored). */
+export function* backlinksOfSnapshot(snapshot: Snapshot): Generator<GraphBacklink> {
+  for (const summary of snapshot.domains) {
+    for (const link of backlinksOf(snapshot.graph, summary.domain, snapshot.asOfMs)) {
+      if (inScope(link.urlTo, snapshot.scope)) yield link;
+    }
+  }
+}
+
+/** `2013-05-03T17:34:57Z`: the W3C date-time the Ahrefs APIs use (003 "Data Types"). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `2019-11-15 12:57:46 +00:00`: DataForSEO's date format (004 `first_seen`). */
+export function dataForSeoDate(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} +00:00`;
+}

@@ -1,0 +1,213 @@
+/**
+ * The emulator's HTTP server: one loopback port answering Ahrefs v2 (`GET /?from=...`), Ahrefs v3
+ * (`GET /v3/site-explorer/...`) and DataForSEO (`POST /v3/backlinks/...`) at their real paths,
+ * with faults, per-request as-of dates and cost accounting in each API's own unit.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LinkbookError } from '../errors.ts';
+import { addCost, silentLogger, systemClock, ZERO_COST, type Clock, type Cost, type Logger } from '../model.ts';
+import { answerAhrefsV2 } from './ahrefs-v2.ts';
+import { answerAhrefsV3, AHREFS_V3_PATHS } from './ahrefs-v3.ts';
+import { jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
+import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS } from './dataforseo.ts';
+import { FaultPlan, parseFaults, type Fault } from './faults.ts';
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Loopback only: 127.0.0.1 (default) or ::1; anything else is refused. */
+  host?: string;
+  /** The "today" of the graph (YYYY-MM-DD); default: the clock's UTC date at each request. */
+  asOf?: string;
+  clock?: Clock;
+  /** Process-wide faults (faults.ts syntax); default: env LINKBOOK_EMULATOR_FAULTS. */
+  faults?: string;
+  logger?: Logger;
+}
+
+export interface EmulatorStats {
+  /** Requests received per API (`unknown`: paths no API serves). Faulted requests count too. */
+  requests: Record<EmulatedApi | 'unknown', number>;
+  /** What the APIs billed, in their own units (refused and faulted requests bill nothing). */
+  billed: Cost;
+  /** Requests answered with an injected fault (latency alone does not count). */
+  faulted: number;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT`, the origin all three APIs' base URLs can point at. */
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+  stats(): EmulatorStats;
+}
+
+/** The header tests use to inject faults into one request. */
+export const FAULT_HEADER = 'x-emulator-fault';
+/** The header the runner sends for `--as-of` runs. */
+export const AS_OF_HEADER = 'x-linkbook-as-of';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Starts the emulator on loopback and resolves once it listens. Rejects with an `invalid`
+ * LinkbookError for a non-loopback host, a bad as-of date or an unreadable fault list.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    throw new LinkbookError('invalid', `the emulator listens on loopback only, not on '${host}'`, { where: 'emulator', hint: 'Use 127.0.0.1.' });
+  }
+  if (options.asOf !== undefined && !isDate(options.asOf)) {
+    throw new LinkbookError('invalid', `emulator as-of '${options.asOf}' is not a YYYY-MM-DD date`, { where: 'emulator' });
+  }
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const plan = new FaultPlan(parseFaults(options.faults ?? process.env.LINKBOOK_EMULATOR_FAULTS));
+  const stats: EmulatorStats = { requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 }, billed: { ...ZERO_COST }, faulted: 0 };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.warn(`emulator: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'internal error' }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const body = await readBody(req);
+    const api = apiOf(req.method ?? 'GET', url.pathname);
+    stats.requests[api ?? 'unknown']++;
+    const started = Date.now();
+
+    let requestFaults: Fault[];
+    try {
+      requestFaults = parseFaults(headerOf(req, FAULT_HEADER));
+    } catch (error) {
+      return send(res, errorAnswer(api, 400, error instanceof Error ? error.message : String(error)), false);
+    }
+    const faults = plan.activeFor(api, requestFaults);
+    const latency = faults.filter((f) => f.name === 'latency').reduce((ms, f) => ms + (f.value ?? 0), 0);
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+
+    const asOf = headerOf(req, AS_OF_HEADER) ?? options.asOf ?? clock.now().toISOString().slice(0, 10);
+    let answer: EmulatorAnswer;
+    const statusFault = faults.find((f) => f.name === '429' || f.name === '5xx');
+    if (!isDate(asOf)) answer = errorAnswer(api, 400, `${AS_OF_HEADER}: bad date '${asOf}'`);
+    else if (statusFault) answer = faultAnswer(api, statusFault);
+    else {
+      const request: EmulatorRequest = {
+        method: req.method ?? 'GET',
+        url,
+        headers: req.headers,
+        body,
+        asOf,
+        faults: new Set(faults.map((f) => (f.name === 'task-error' ? `task-error:${f.value ?? 50000}` : f.name))),
+      };
+      answer = route(api, request);
+    }
+    const shaped = faults.some((f) => f.name !== 'latency');
+    if (shaped) stats.faulted++;
+    stats.billed = addCost(stats.billed, answer.billed);
+    logger.debug(`emulator ${req.method} ${redactPath(url)} -> ${answer.status} (${Date.now() - started} ms)`);
+    return send(res, answer, faults.some((f) => f.name === 'truncate'));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.debug(`emulator listening on ${origin}`);
+
+  return {
+    origin,
+    port,
+    stats: () => ({ requests: { ...stats.requests }, billed: { ...stats.billed }, faulted: stats.faulted }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function apiOf(method: string, path: string): EmulatedApi | null {
+  if (method === 'GET' && path === '/') return 'ahrefs-v2';
+  if (path.startsWith('/v3/site-explorer/')) return 'ahrefs-v3';
+  if (path.startsWith('/v3/backlinks/')) return 'dataforseo';
+  return null;
+}
+
+function route(api: EmulatedApi | null, request: EmulatorRequest): EmulatorAnswer {
+  const path = request.url.pathname;
+  switch (api) {
+    case 'ahrefs-v2':
+      return answerAhrefsV2(request);
+    case 'ahrefs-v3':
+      if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path)) return errorAnswer(api, 404, `Not found: ${path}`);
+      return answerAhrefsV3(request);
+    case 'dataforseo':
+      if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
+      return answerDataForSeo(request);
+    default:
+      return jsonAnswer(404, { error: `no emulated API answers ${request.method} ${path}` });
+  }
+}
+
+/** An error in the API's own shape: v2/v3 `{"error": ...}`, DataForSEO its envelope. */
+function errorAnswer(api: EmulatedApi | null, status: number, message: string, headers: Record<string, string> = {}): EmulatorAnswer {
+  if (api === 'dataforseo') {
+    const code = status === 429 ? 40202 : status >= 500 ? 50000 : status === 404 ? 40400 : 40000;
+    return jsonAnswer(status, dataForSeoEnvelope(code, message, []), {}, headers);
+  }
+  return jsonAnswer(status, { error: message }, {}, headers);
+}
+
+function faultAnswer(api: EmulatedApi | null, fault: Fault): EmulatorAnswer {
+  if (fault.name === '429') {
+    return errorAnswer(api, 429, 'Too many requests', { 'retry-after': String(fault.retryAfter ?? 1) });
+  }
+  // 003's text for a server-side failure is "internal error"; DataForSEO's is 50000 "Internal Error."
+  const message = api === 'dataforseo' ? 'Internal Error.' : 'internal error';
+  return errorAnswer(api, fault.value ?? 500, message);
+}
+
+function send(res: ServerResponse, answer: EmulatorAnswer, truncate: boolean): void {
+  const body = Buffer.from(answer.body, 'utf8');
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
+  if (!truncate) {
+    res.end(body);
+    return;
+  }
+  // announce the full length, send half, drop the connection: the client sees a cut body
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+/** The path and query with the v2 token replaced, for logs (DESIGN.md: tokens never appear in logs). */
+export function redactPath(url: URL): string {
+  const copy = new URL(url.toString());
+  if (copy.searchParams.has('token')) copy.searchParams.set('token', 'REDACTED');
+  return `${copy.pathname}${copy.search}`;
+}

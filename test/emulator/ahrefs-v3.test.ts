@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allBacklinks, refdomainsV3 } from '../../src/catalog/index.ts';
+import { evaluateAhrefsV3Where, type Emulator } from '../../src/emulator/index.ts';
+import { emulator, v3 } from './helpers.ts';
+
+let e: Emulator;
+beforeAll(async () => {
+  e = await emulator();
+});
+afterAll(() => e.close());
+
+const where = (w: unknown) => JSON.stringify(w);
+
+describe('Ahrefs v3 all-backlinks (002)', () => {
+  it('returns {"backlinks": [...]} with exactly the selected columns', async () => {
+    const { status, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,url_to,anchor,domain_rating_source,is_dofollow,first_seen_link', limit: '10' });
+    expect(status).toBe(200);
+    expect(Object.keys(json)).toEqual(['backlinks']);
+    expect(json.backlinks).toHaveLength(10);
+    for (const row of json.backlinks) expect(Object.keys(row)).toEqual(['url_from', 'url_to', 'anchor', 'domain_rating_source', 'is_dofollow', 'first_seen_link']);
+  });
+
+  it('answers every response-schema column of the catalog', async () => {
+    const selectable = allBacklinks.columns.filter((c) => c.having).map((c) => c.name);
+    const { json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: selectable.join(','), limit: '3', aggregation: '1_per_domain' });
+    for (const row of json.backlinks) {
+      expect(Object.keys(row)).toEqual(selectable);
+      expect(typeof row.is_dofollow).toBe('boolean');
+      expect(Array.isArray(row.languages)).toBe(true);
+      expect(['gov', 'edu', 'normal']).toContain(row.tld_class_source);
+    }
+  });
+
+  it('filters with the JSON where, and/or/not, and sorts with order_by', async () => {
+    const w = where({ and: [{ field: 'domain_rating_source', is: ['gte', 30] }, { not: { field: 'is_dofollow', is: ['eq', 0] } }, { or: [{ field: 'link_type', is: ['eq', 'text'] }, { field: 'link_type', is: ['eq', 'image'] }] }] });
+    const { json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'domain_rating_source,is_dofollow,link_type,url_rating_source', where: w, order_by: 'domain_rating_source:desc,url_rating_source:asc', limit: '200', aggregation: 'all' });
+    expect(json.backlinks.length).toBeGreaterThan(20);
+    for (const r of json.backlinks) {
+      expect(r.domain_rating_source).toBeGreaterThanOrEqual(30);
+      expect(r.is_dofollow).toBe(true);
+      expect(['text', 'image']).toContain(r.link_type);
+      expect(evaluateAhrefsV3Where(w, r)).toBe(true);
+    }
+    const drs = json.backlinks.map((r: any) => r.domain_rating_source);
+    expect(drs).toEqual([...drs].sort((a, b) => b - a));
+  });
+
+  it('groups by aggregation: all >= similar_links >= 1_per_domain', async () => {
+    const count = async (aggregation: string) => (await v3(e.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from', limit: '100000', aggregation })).json.backlinks.length;
+    const all = await count('all');
+    const similar = await count('similar_links');
+    const perDomain = await count('1_per_domain');
+    expect(all).toBeGreaterThan(similar);
+    expect(similar).toBeGreaterThan(perDomain);
+  });
+
+  it('hides lost links with history=live and shows them with all_time', async () => {
+    const params = { target: 'acme.io', select: 'is_lost,last_seen', limit: '100000', aggregation: '1_per_domain' };
+    const live = (await v3(e.origin, 'all-backlinks', { ...params, history: 'live' })).json.backlinks;
+    const allTime = (await v3(e.origin, 'all-backlinks', params)).json.backlinks;
+    expect(live.every((r: any) => r.is_lost === false && r.last_seen === null)).toBe(true);
+    expect(allTime.some((r: any) => r.is_lost === true && typeof r.last_seen === 'string')).toBe(true);
+  });
+
+  it('reports the cost in x-api-rows, x-api-units-cost-row and x-api-units-cost-total-actual', async () => {
+    const before = e.stats().billed.ahrefs_v3_units;
+    const { headers, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,class_c,traffic', limit: '4' });
+    // 1 a row plus class_c (5 units) and traffic (10 units)
+    expect(headers.get('x-api-rows')).toBe(String(json.backlinks.length));
+    expect(headers.get('x-api-units-cost-row')).toBe('16');
+    expect(headers.get('x-api-units-cost-total-actual')).toBe(String(16 * json.backlinks.length));
+    expect(e.stats().billed.ahrefs_v3_units - before).toBe(64);
+  });
+
+  it('refuses bad requests with a non-2xx status and {"error": ...}', async () => {
+    const bad = async (params: Record<string, string>, headers?: Record<string, string>) => v3(e.origin, 'all-backlinks', params, headers);
+    const ok = { target: 'ahrefs.com', select: 'url_from' };
+    for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer invalid' }] as Array<Record<string, string>>) {
+      const answer = await bad(ok, headers);
+      expect(answer.status).toBe(401);
+      expect(typeof answer.json.error).toBe('string');
+    }
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ target: 'ahrefs.com' }, /^select: required/],
+      [{ select: 'url_from' }, /^target: required/],
+      [{ ...ok, select: 'url_from,nope' }, /^select: unknown column 'nope'/],
+      [{ ...ok, select: 'is_homepage_link' }, /^select: unknown column/],
+      [{ ...ok, where: '{"and":' }, /^where: not valid JSON/],
+      [{ ...ok, where: where({ field: 'nope', is: ['eq', 1] }) }, /^where: unknown field 'nope'/],
+      [{ ...ok, where: where({ field: 'anchor', is: ['like', 'x'] }) }, /^where: unknown operator 'like'/],
+      [{ ...ok, where: where({ field: 'domain_rating_source', is: ['gte', 'high'] }) }, /^where: value "high" does not fit/],
+      [{ ...ok, order_by: 'link_group_count:desc' }, /^order_by: column 'link_group_count' cannot be used for sorting/],
+      [{ ...ok, order_by: 'url_from:sideways' }, /^order_by: bad direction/],
+      [{ ...ok, mode: 'everything' }, /^mode: 'everything' is not one of/],
+      [{ ...ok, history: 'yesterday' }, /^history:/],
+      [{ ...ok, limit: 'many' }, /^limit:/],
+      [{ ...ok, select: 'link_group_count', aggregation: 'all' }, /cannot be used with aggregation 'all'/],
+    ];
+    for (const [params, message] of cases) {
+      const answer = await bad(params);
+      expect(answer.status, JSON.stringify(params)).toBe(400);
+      expect(answer.json.error).toMatch(message);
+    }
+  });
+});
+
+describe('Ahrefs v3 refdomains', () => {
+  it('returns {"refdomains": [...]} with the catalog columns', async () => {
+    const select = refdomainsV3.columns.filter((c) => c.having).map((c) => c.name);
+    const { json, headers } = await v3(e.origin, 'refdomains', { target: 'ahrefs.com', select: select.join(','), limit: '5', order_by: 'links_to_target:desc', history: 'live' });
+    expect(Object.keys(json)).toEqual(['refdomains']);
+    expect(json.refdomains).toHaveLength(5);
+    for (const row of json.refdomains) expect(Object.keys(row)).toEqual(select);
+    const links = json.refdomains.map((r: any) => r.links_to_target);
+    expect(links).toEqual([...links].sort((a, b) => b - a));
+    // dofollow_refdomains (5 units) and traffic_domain (10 units) on top of 1 a row
+    expect(headers.get('x-api-units-cost-row')).toBe('16');
+  });
+});
+
+describe('evaluateAhrefsV3Where', () => {
+  const row = { anchor: 'Best SEO tools', domain_rating_source: 45.5, is_dofollow: true, languages: ['en', 'de'], last_seen: null };
+  it('evaluates every operator like the server', () => {
+    const is = (field: string, op: string, value: unknown) => evaluateAhrefsV3Where({ field, is: [op, value] }, row);
+    expect(is('domain_rating_source', 'gt', 45)).toBe(true);
+    expect(is('domain_rating_source', 'lte', '45')).toBe(false);
+    expect(is('is_dofollow', 'eq', 1)).toBe(true);
+    expect(is('anchor', 'substring', 'SEO')).toBe(true);
+    expect(is('anchor', 'substring', 'seo')).toBe(false);
+    expect(is('anchor', 'isubstring', 'seo')).toBe(true);
+    expect(is('anchor', 'prefix', 'Best')).toBe(true);
+    expect(is('anchor', 'suffix', 'tools')).toBe(true);
+    expect(is('anchor', 'regex', '^B.*s$')).toBe(true);
+    expect(is('languages', 'eq', 'de')).toBe(true);
+    expect(is('last_seen', 'eq', null)).toBe(true);
+    expect(evaluateAhrefsV3Where('{"not":{"or":[{"field":"is_dofollow","is":["eq",false]},{"field":"anchor","is":["eq","x"]}]}}', row)).toBe(true);
+    expect(() => evaluateAhrefsV3Where({ field: 'anchor' }, row)).toThrow(/where:/);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { backlinksOfSnapshot, parseTarget, snapshotOf } from '../../src/emulator/graph.ts';
+import { LINK_TYPES } from '../../src/model.ts';
+
+const scope = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix' = 'subdomains') => parseTarget(target, mode)!;
+const names = (target: string, asOf: string) => snapshotOf(scope(target), asOf).domains.filter((d) => !d.lost).map((d) => d.domain.name);
+
+describe('the synthetic link graph', () => {
+  it('is the same for the same target and date', () => {
+    const a = snapshotOf(scope('example.com'), '2025-06-02').domains.map((d) => [d.domain.name, d.backlinks, d.domain.domainRating]);
+    const b = snapshotOf(scope('https://www.example.com/'), '2025-06-02').domains.map((d) => [d.domain.name, d.backlinks, d.domain.domainRating]);
+    expect(b).toEqual(a);
+  });
+
+  it('differs between targets', () => {
+    const a = new Set(names('example.com', '2025-06-02'));
+    const b = names('another-site.org', '2025-06-02');
+    expect(b.filter((n) => a.has(n)).length).toBeLessThan(b.length / 10);
+  });
+
+  it('has a few hundred to a couple of thousand referring domains', () => {
+    for (const target of ['example.com', 'ahrefs.com', 'acme.io', 'shop.de']) {
+      const count = names(target, '2025-06-02').length;
+      expect(count).toBeGreaterThan(200);
+      expect(count).toBeLessThan(2500);
+    }
+  });
+
+  it('gains and loses a handful of referring domains from one week to the next', () => {
+    let gained = 0;
+    let lost = 0;
+    const weeks = ['2025-05-05', '2025-05-12', '2025-05-19', '2025-05-26', '2025-06-02'];
+    for (let i = 1; i < weeks.length; i++) {
+      const before = new Set(names('example.com', weeks[i - 1]!));
+      const after = new Set(names('example.com', weeks[i]!));
+      const g = [...after].filter((n) => !before.has(n)).length;
+      const l = [...before].filter((n) => !after.has(n)).length;
+      expect(g + l).toBeLessThan(40);
+      gained += g;
+      lost += l;
+    }
+    expect(gained).toBeGreaterThan(0);
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  it('shows only what was first seen on or before the date', () => {
+    const snapshot = snapshotOf(scope('example.com'), '2021-03-01');
+    const end = Date.parse('2021-03-02T00:00:00Z');
+    expect(snapshot.domains.length).toBeGreaterThan(0);
+    for (const d of snapshot.domains) expect(d.firstSeenMs).toBeLessThan(end);
+    for (const link of backlinksOfSnapshot(snapshot)) expect(link.firstSeenMs).toBeLessThan(end);
+    expect(snapshot.domains.length).toBeLessThan(snapshotOf(scope('example.com'), '2025-06-02').domains.length);
+  });
+
+  it('looks like a real backlink profile', () => {
+    const snapshot = snapshotOf(scope('example.com'), '2025-06-02');
+    const live = snapshot.domains.filter((d) => !d.lost);
+    const classes = new Set(live.map((d) => d.domain.tldClass));
+    expect(classes).toEqual(new Set(['gov', 'edu', 'normal']));
+    expect(new Set(live.map((d) => d.domain.tld)).size).toBeGreaterThan(10);
+    const dofollowDomains = live.filter((d) => d.dofollow > d.backlinks / 2).length / live.length;
+    expect(dofollowDomains).toBeGreaterThan(0.6);
+    expect(dofollowDomains).toBeLessThan(0.9);
+    const counts = live.map((d) => d.backlinks).sort((a, b) => a - b);
+    // power law: the median domain gives one or two links, the biggest hundreds
+    expect(counts[Math.floor(counts.length / 2)]).toBeLessThanOrEqual(2);
+    expect(counts[counts.length - 1]).toBeGreaterThan(100);
+    const links = [...backlinksOfSnapshot(snapshot)];
+    expect(new Set(links.map((l) => l.linkType))).toEqual(new Set(LINK_TYPES));
+    expect(new Set(links.map((l) => l.anchorKind))).toEqual(new Set(['branded', 'exact', 'url', 'generic', 'empty']));
+    expect(links.some((l) => l.anchor.includes('Example'))).toBe(true);
+    const years = new Set(live.map((d) => new Date(d.firstSeenMs).getUTCFullYear()));
+    expect(years.size).toBeGreaterThanOrEqual(6);
+    expect(snapshot.domains.some((d) => d.lost)).toBe(true);
+  });
+
+  it('narrows by mode: subdomains include domain, domain includes prefix, prefix includes exact', () => {
+    const count = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix') => [...backlinksOfSnapshot(snapshotOf(scope(target, mode), '2025-06-02'))].length;
+    const subdomains = count('example.com', 'subdomains');
+    const domain = count('example.com', 'domain');
+    const prefix = count('example.com/blog/', 'prefix');
+    const exact = count('example.com/blog/', 'exact');
+    expect(subdomains).toBeGreaterThan(domain);
+    expect(domain).toBeGreaterThan(prefix);
+    expect(prefix).toBeGreaterThan(exact);
+    expect(exact).toBeGreaterThan(0);
+  });
+
+  it('refuses targets that are not domains or URLs', () => {
+    expect(parseTarget('not a domain', 'domain')).toBeNull();
+    expect(parseTarget('localhost', 'domain')).toBeNull();
+    expect(parseTarget('https://blog.example.co.uk/path?q=1', 'prefix')).toEqual({ target: 'blog.example.co.uk/path?q=1', host: 'blog.example.co.uk', mode: 'prefix' });
+  });
+});
