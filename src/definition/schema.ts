@@ -51,6 +51,7 @@ export const aggregateSchema = z.strictObject({
   bins: z.number().int().positive().optional(),
   interval: z.enum(['week', 'month']).optional(),
   brand: z.array(z.string()).optional().describe('Brand terms for anchor classification (default: from the target).'),
+  keywords: z.array(z.string()).optional().describe('Money keywords: anchors equal to one are exact-match, containing one are partial.'),
   where: z.string().optional().describe('Local filter over canonical columns before aggregating.'),
   against: z.array(z.string()).optional().describe('For gap: the competitor datasets.'),
 });
@@ -105,6 +106,7 @@ export const reportSchema = z
       .strictObject({ name: z.string().optional(), logo: z.string().optional(), accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b6efd').optional() })
       .optional(),
     brand: z.array(z.string()).optional().describe('Brand terms for anchor classification.'),
+    keywords: z.array(z.string()).optional().describe('Money keywords for anchor classification (exact-match and partial).'),
     budget: z
       .strictObject({ ahrefs_v2_rows: z.number().nonnegative().optional(), ahrefs_v3_units: z.number().nonnegative().optional(), dataforseo_usd: z.number().nonnegative().optional() })
       .optional(),

@@ -1,0 +1,147 @@
+/**
+ * `group_by`: rows grouped by the column `by`, with metrics `count`, `sum:<col>`, `avg:<col>`,
+ * `min:<col>`, `max:<col>` (default `count`). Sorted by the first metric, highest first; with
+ * `top`, the rest fold into one "other" group whose metrics are computed over all its rows.
+ */
+import { LinkbookError } from '../errors.ts';
+import { OTHER, UNKNOWN } from './breakdown.ts';
+import { cellNumber, columnLabel, requireColumn, type ColumnReader } from './columns.ts';
+import { rowCountNotes } from './notes.ts';
+import { aggregatePlace } from './requirements.ts';
+import { makeResult } from './result.ts';
+import { unitOf } from './source.ts';
+import type { Accumulator, AggregateScope, ResultField, ResultRow } from './types.ts';
+
+type MetricOp = 'count' | 'sum' | 'avg' | 'min' | 'max';
+interface Metric {
+  op: MetricOp;
+  column: string | null;
+  name: string;
+  label: string;
+  read: ColumnReader | null;
+}
+
+/** Per-group state: row count, and per metric the sum, count of numbers, min and max. */
+interface GroupState {
+  rows: number;
+  sums: Float64Array;
+  counts: Float64Array;
+  mins: Float64Array;
+  maxs: Float64Array;
+}
+
+const OP_LABELS: Record<Exclude<MetricOp, 'count'>, string> = { sum: 'Sum of', avg: 'Average', min: 'Lowest', max: 'Highest' };
+
+function parseMetrics(scope: AggregateScope): Metric[] {
+  const place = aggregatePlace(scope);
+  const kind = scope.ctx.dataset.kind;
+  return (scope.def.metrics ?? ['count']).map((text) => {
+    const trimmed = text.trim();
+    if (trimmed === 'count') return { op: 'count', column: null, name: 'count', label: unitOf(kind), read: null };
+    const match = /^(sum|avg|min|max):([A-Za-z_][A-Za-z0-9_.]*)$/.exec(trimmed);
+    if (!match) {
+      throw new LinkbookError('invalid', `unknown metric "${text}"`, { where: place, hint: 'use count, sum:<column>, avg:<column>, min:<column> or max:<column>' });
+    }
+    const op = match[1] as Exclude<MetricOp, 'count'>;
+    const column = match[2]!;
+    return { op, column, name: `${op}_${column}`, label: `${OP_LABELS[op]} ${column.replace(/_/g, ' ')}`, read: requireColumn(kind, column, place) };
+  });
+}
+
+function newGroup(size: number): GroupState {
+  return {
+    rows: 0,
+    sums: new Float64Array(size),
+    counts: new Float64Array(size),
+    mins: new Float64Array(size).fill(Number.POSITIVE_INFINITY),
+    maxs: new Float64Array(size).fill(Number.NEGATIVE_INFINITY),
+  };
+}
+
+function mergeInto(target: GroupState, source: GroupState): void {
+  target.rows += source.rows;
+  for (let i = 0; i < target.sums.length; i++) {
+    target.sums[i]! += source.sums[i]!;
+    target.counts[i]! += source.counts[i]!;
+    target.mins[i] = Math.min(target.mins[i]!, source.mins[i]!);
+    target.maxs[i] = Math.max(target.maxs[i]!, source.maxs[i]!);
+  }
+}
+
+function metricValue(metric: Metric, i: number, group: GroupState): number | null {
+  switch (metric.op) {
+    case 'count':
+      return group.rows;
+    case 'sum':
+      return group.sums[i]!;
+    case 'avg':
+      return group.counts[i]! > 0 ? group.sums[i]! / group.counts[i]! : null;
+    case 'min':
+      return group.counts[i]! > 0 ? group.mins[i]! : null;
+    case 'max':
+      return group.counts[i]! > 0 ? group.maxs[i]! : null;
+  }
+}
+
+export function groupByAccumulator(scope: AggregateScope): Accumulator {
+  const place = aggregatePlace(scope);
+  const by = scope.def.by;
+  if (by === undefined) throw new LinkbookError('invalid', 'aggregate "group_by" needs "by": the column to group on', { where: place, hint: 'for example by: country' });
+  const kind = scope.ctx.dataset.kind;
+  const readKey = requireColumn(kind, by, place);
+  const metrics = parseMetrics(scope);
+  const groups = new Map<string | number | boolean, GroupState>();
+  let total = 0;
+  return {
+    add(row) {
+      total++;
+      const key = readKey(row) ?? UNKNOWN;
+      let group = groups.get(key);
+      if (!group) {
+        group = newGroup(metrics.length);
+        groups.set(key, group);
+      }
+      group.rows++;
+      for (let i = 0; i < metrics.length; i++) {
+        const read = metrics[i]!.read;
+        if (read === null) continue;
+        const n = cellNumber(read(row));
+        if (n === null) continue;
+        group.sums[i]! += n;
+        group.counts[i]!++;
+        if (n < group.mins[i]!) group.mins[i] = n;
+        if (n > group.maxs[i]!) group.maxs[i] = n;
+      }
+    },
+    result() {
+      const first = metrics[0]!;
+      const rank = (g: GroupState) => metricValue(first, 0, g) ?? Number.NEGATIVE_INFINITY;
+      let entries = [...groups].sort((a, b) => rank(b[1]) - rank(a[1]) || String(a[0]).localeCompare(String(b[0])));
+      const top = scope.def.top;
+      let other: GroupState | null = null;
+      if (top !== undefined && entries.length > top) {
+        other = newGroup(metrics.length);
+        for (const [, group] of entries.slice(top)) mergeInto(other, group);
+        entries = entries.slice(0, top);
+      }
+      const toRow = (key: string, group: GroupState): ResultRow => {
+        const row: ResultRow = { [by]: key };
+        metrics.forEach((metric, i) => (row[metric.name] = metricValue(metric, i, group)));
+        return row;
+      };
+      const rows = entries.map(([key, group]) => toRow(String(key), group));
+      if (other) rows.push(toRow(OTHER, other));
+      const fields: ResultField[] = [
+        { name: by, label: columnLabel(by), type: 'category' },
+        ...metrics.map((m): ResultField => ({ name: m.name, label: m.label, type: 'number' })),
+      ];
+      return makeResult(scope, {
+        title: `${unitOf(kind)} by ${by.replace(/_/g, ' ')}`,
+        fields,
+        rows,
+        total,
+        notes: rowCountNotes(scope, total),
+      });
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Headline metrics for KPI tiles and week-over-week deltas: one number per name, computed in one
+ * pass with memory bounded by the distinct referring domains (for backlinks) and a fixed
+ * 0-100 authority histogram (for the median).
+ *
+ * Keys: `count` (rows), `backlinks` (sum of backlinks for referring domains, rows for
+ * backlinks), `dofollow` (referring domains with at least one dofollow backlink, or dofollow
+ * backlinks), `dofollow_share` (dofollow / count), `dofollow_backlinks` (refdomains),
+ * `domains` (backlinks: distinct linking domains), `median_authority`, `avg_authority`
+ * (only when some row has an authority), `gov`, `edu`, `lost`.
+ */
+import type { Backlink, CanonicalRow, DatasetKind, RefDomain } from '../model.ts';
+
+/** Authority is recorded to 0.01 in a 0..100 histogram: exact for the integer scores APIs give. */
+const STEPS = 10_000;
+
+export class HeadlineAccumulator {
+  private count = 0;
+  private backlinks = 0;
+  private dofollow = 0;
+  private dofollowKnown = 0;
+  private dofollowBacklinks = 0;
+  private gov = 0;
+  private edu = 0;
+  private lost = 0;
+  private authorityCount = 0;
+  private authoritySum = 0;
+  private readonly authorityHistogram = new Float64Array(STEPS + 1);
+  private readonly domains = new Set<string>();
+
+  constructor(readonly kind: DatasetKind) {}
+
+  add(row: CanonicalRow): void {
+    this.count++;
+    if (this.kind === 'refdomains') {
+      const domain = row as RefDomain;
+      this.backlinks += domain.backlinks;
+      if (domain.backlinks_dofollow !== null) {
+        this.dofollowKnown++;
+        this.dofollowBacklinks += domain.backlinks_dofollow;
+        if (domain.backlinks_dofollow >= 1) this.dofollow++;
+      }
+    } else {
+      const link = row as Backlink;
+      this.backlinks++;
+      this.dofollowKnown++;
+      if (link.dofollow) this.dofollow++;
+      this.domains.add(link.domain_from);
+    }
+    if (row.tld_class === 'gov') this.gov++;
+    else if (row.tld_class === 'edu') this.edu++;
+    if (row.lost) this.lost++;
+    const authority = row.authority;
+    if (authority !== null && !Number.isNaN(authority)) {
+      this.authorityCount++;
+      this.authoritySum += authority;
+      let step = Math.round(authority * 100);
+      if (step < 0) step = 0;
+      else if (step > STEPS) step = STEPS;
+      this.authorityHistogram[step]!++;
+    }
+  }
+
+  /** The value at 0-based rank `k` of the sorted authorities. */
+  private authorityAt(k: number): number {
+    let seen = 0;
+    for (let step = 0; step <= STEPS; step++) {
+      seen += this.authorityHistogram[step]!;
+      if (seen > k) return step / 100;
+    }
+    return 100;
+  }
+
+  result(): Record<string, number> {
+    const metrics: Record<string, number> = {
+      count: this.count,
+      backlinks: this.backlinks,
+      dofollow: this.dofollow,
+      dofollow_share: this.dofollowKnown > 0 ? this.dofollow / this.dofollowKnown : 0,
+      gov: this.gov,
+      edu: this.edu,
+      lost: this.lost,
+    };
+    if (this.kind === 'refdomains') metrics['dofollow_backlinks'] = this.dofollowBacklinks;
+    else metrics['domains'] = this.domains.size;
+    const n = this.authorityCount;
+    if (n > 0) {
+      metrics['avg_authority'] = this.authoritySum / n;
+      metrics['median_authority'] = n % 2 === 1 ? this.authorityAt((n - 1) / 2) : (this.authorityAt(n / 2 - 1) + this.authorityAt(n / 2)) / 2;
+    }
+    return metrics;
+  }
+}
+
+/** The headline metrics of a set of rows (see the keys above). */
+export function headlineMetrics(rows: Iterable<CanonicalRow>, kind: DatasetKind): Record<string, number> {
+  const accumulator = new HeadlineAccumulator(kind);
+  for (const row of rows) accumulator.add(row);
+  return accumulator.result();
+}

@@ -1,0 +1,13 @@
+/**
+ * Aggregates: pure functions over canonical rows, one pass, memory bounded by the number of
+ * groups. Shares in results are fractions (0..1) that sum to 1; every result's label names the
+ * metric and its source, and its notes cross-check the API's own totals.
+ */
+export { createAccumulator, runAggregate } from './run.ts';
+export { headlineMetrics, HeadlineAccumulator } from './headline.ts';
+export { anchorClassifier, normalizeAnchor, ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, GENERIC_ANCHORS, type AnchorClass, type AnchorClassifier } from './anchor-class.ts';
+export { defaultBrandTerms, brandNameOf } from './brand.ts';
+export { sourceOf, labelFor, unitOf } from './source.ts';
+export { OTHER, UNKNOWN } from './breakdown.ts';
+export { EMPTY_ANCHOR_LABEL } from './anchors.ts';
+export type { Accumulator, AggregateContext, AggregateDataset } from './types.ts';

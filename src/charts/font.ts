@@ -1,0 +1,133 @@
+/**
+ * The one chart font, DejaVu Sans (Debian package fonts-dejavu-core), pinned so text is measured
+ * and drawn with the same glyphs everywhere: vega measures labels with these metrics (for label
+ * limits and layout) and resvg draws the PNG with these files.
+ *
+ * Without a canvas, vega estimates every glyph as 0.8 em wide, which truncates labels far too
+ * early; here the advance widths are read from the font's own `hmtx` table instead.
+ */
+import { readFileSync } from 'node:fs';
+import * as vega from 'vega';
+import { LinkbookError } from '../errors.ts';
+
+export const CHART_FONT_FAMILY = 'DejaVu Sans';
+const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+export const CHART_FONT_FILES = {
+  regular: `${FONT_DIR}/DejaVuSans.ttf`,
+  bold: `${FONT_DIR}/DejaVuSans-Bold.ttf`,
+} as const;
+
+/** Advance widths of one font face, in em. */
+export interface FontMetrics {
+  /** Width of `text` in em units (multiply by the font size for pixels). */
+  widthEm(text: string): number;
+}
+
+/** Reads the advance width of every BMP character from a TrueType file (cmap format 4 + hmtx). */
+export function readFontMetrics(file: string): FontMetrics {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (cause) {
+    throw new LinkbookError('render', `the chart font ${file} cannot be read`, { cause, hint: 'install the Debian package fonts-dejavu-core' });
+  }
+  const tables = new Map<string, number>();
+  const numTables = data.readUInt16BE(4);
+  for (let i = 0; i < numTables; i++) {
+    const record = 12 + i * 16;
+    tables.set(data.toString('latin1', record, record + 4), data.readUInt32BE(record + 8));
+  }
+  const head = tables.get('head');
+  const hhea = tables.get('hhea');
+  const hmtx = tables.get('hmtx');
+  const cmap = tables.get('cmap');
+  if (head === undefined || hhea === undefined || hmtx === undefined || cmap === undefined) {
+    throw new LinkbookError('render', `the chart font ${file} lacks the tables needed to measure text`);
+  }
+  const unitsPerEm = data.readUInt16BE(head + 18);
+  const metricCount = data.readUInt16BE(hhea + 34);
+  const advanceOfGlyph = (glyph: number) => data.readUInt16BE(hmtx + 4 * Math.min(glyph, metricCount - 1));
+
+  // cmap: the Windows Unicode BMP subtable (platform 3, encoding 1), format 4
+  let subtable = -1;
+  const count = data.readUInt16BE(cmap + 2);
+  for (let i = 0; i < count; i++) {
+    const entry = cmap + 4 + i * 8;
+    if (data.readUInt16BE(entry) === 3 && data.readUInt16BE(entry + 2) === 1) subtable = cmap + data.readUInt32BE(entry + 4);
+  }
+  const widths = new Float32Array(0x10000);
+  const fallback = advanceOfGlyph(0) / unitsPerEm;
+  widths.fill(fallback);
+  if (subtable >= 0 && data.readUInt16BE(subtable) === 4) {
+    const segments = data.readUInt16BE(subtable + 6) / 2;
+    const ends = subtable + 14;
+    const starts = ends + segments * 2 + 2;
+    const deltas = starts + segments * 2;
+    const offsets = deltas + segments * 2;
+    for (let s = 0; s < segments; s++) {
+      const end = data.readUInt16BE(ends + s * 2);
+      const start = data.readUInt16BE(starts + s * 2);
+      const delta = data.readInt16BE(deltas + s * 2);
+      const rangeOffset = data.readUInt16BE(offsets + s * 2);
+      for (let code = start; code <= end && code < 0xffff; code++) {
+        let glyph: number;
+        if (rangeOffset === 0) glyph = (code + delta) & 0xffff;
+        else {
+          const at = offsets + s * 2 + rangeOffset + (code - start) * 2;
+          glyph = data.readUInt16BE(at);
+          if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
+        }
+        widths[code] = advanceOfGlyph(glyph) / unitsPerEm;
+      }
+    }
+  }
+  return {
+    widthEm(text) {
+      let em = 0;
+      for (let i = 0; i < text.length; i++) em += widths[text.charCodeAt(i)]!;
+      return em;
+    },
+  };
+}
+
+let faces: { regular: FontMetrics; bold: FontMetrics } | null = null;
+
+/** The DejaVu Sans metrics, read once. */
+export function chartFontMetrics(): { regular: FontMetrics; bold: FontMetrics } {
+  faces ??= { regular: readFontMetrics(CHART_FONT_FILES.regular), bold: readFontMetrics(CHART_FONT_FILES.bold) };
+  return faces;
+}
+
+interface TextItem {
+  fontSize?: number | string;
+  fontWeight?: number | string;
+  limit?: number;
+}
+
+function isBold(weight: number | string | undefined): boolean {
+  if (weight === undefined) return false;
+  if (typeof weight === 'number') return weight >= 600;
+  return weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
+}
+
+let installed = false;
+
+/**
+ * Makes vega measure text with DejaVu Sans metrics (process-wide, once). The width never exceeds
+ * the item's `limit`: vega truncates with an ellipsis by comparing widths against that limit, and
+ * uses the same function for bounds, where the truncated label is at most `limit` wide.
+ */
+export function installChartFontMetrics(): void {
+  if (installed) return;
+  const { regular, bold } = chartFontMetrics();
+  // vega exports textMetrics at runtime but not in its typings
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
+  metrics.width = (item, text) => {
+    const value = text === null || text === undefined ? '' : String(text).trim();
+    const size = item.fontSize !== undefined ? Number(item.fontSize) || 0 : 11;
+    const width = (isBold(item.fontWeight) ? bold : regular).widthEm(value) * size;
+    const limit = Number(item.limit);
+    return limit > 0 && width > limit ? limit : width;
+  };
+  installed = true;
+}

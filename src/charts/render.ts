@@ -1,0 +1,50 @@
+/**
+ * Rendering a chart server-side: Vega-Lite is compiled to Vega, run in a headless vega View
+ * (renderer "none", no browser) with a loader that refuses all access, and drawn to SVG.
+ */
+import * as vega from 'vega';
+import type { ChartDefinition } from '../definition/schema.ts';
+import { LinkbookError } from '../errors.ts';
+import type { AggregateResult } from '../model.ts';
+import { installChartFontMetrics } from './font.ts';
+import { refusingLoader } from './loader.ts';
+import { presetSpec, type VegaLiteSpec } from './presets.ts';
+import { compiledChart, ROWS_SOURCE } from './runtime-cache.ts';
+import { chartIdPrefix, sanitizeSvg } from './svg.ts';
+import type { ChartTheme } from './theme.ts';
+import { userSpec } from './user-spec.ts';
+
+export interface RenderedChart {
+  /** The Vega-Lite spec drawn, data included (kept in data.json and for debugging). */
+  spec: VegaLiteSpec;
+  /** Self-contained SVG, safe to inline in HTML. */
+  svg: string;
+}
+
+/**
+ * The chart of an aggregate as a Vega-Lite spec and an SVG. Throws `invalid` for a user spec
+ * that tries to load data, `render` when vega cannot draw it.
+ */
+export async function renderChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
+  installChartFontMetrics();
+  const spec = typeof chart === 'string' ? presetSpec(chart, agg, theme) : userSpec(chart.vega_lite, agg, theme);
+  const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;
+  let view: vega.View | undefined;
+  try {
+    const { runtime, rows } = compiledChart(spec);
+    view = new vega.View(runtime, { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
+    if (rows.length > 0) view.data(ROWS_SOURCE, rows);
+    const raw = await view.toSVG();
+    return { spec, svg: sanitizeSvg(raw, chartIdPrefix(raw), agg.label) };
+  } catch (cause) {
+    if (cause instanceof LinkbookError) throw cause;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new LinkbookError(typeof chart === 'string' ? 'render' : 'invalid', `the chart could not be drawn: ${message}`, {
+      where,
+      cause,
+      hint: typeof chart === 'string' ? 'this is a bug in the chart preset; run with --verbose' : 'check the vega_lite spec against https://vega.github.io/vega-lite/docs/',
+    });
+  } finally {
+    view?.finalize();
+  }
+}
