@@ -1,0 +1,157 @@
+/**
+ * What the runner sees of a provider: a plan of the requests one dataset will make, with their
+ * cost, built before anything is spent; then the effects the fetch needs. Shared by every provider.
+ */
+import type { Catalog } from '../catalog/index.ts';
+import { findCatalog, endpointsOf } from '../catalog/index.ts';
+import type { DatasetDefinition } from '../definition/schema.ts';
+import { LinkbookError } from '../errors.ts';
+import type { Clock, Cost, DatasetKind, Logger, ProviderId, ResponseCache } from '../model.ts';
+import type { FilterExpr } from '../query/ast.ts';
+import type { Credentials } from './credentials.ts';
+import type { FetchFunction, HttpLayer } from './http.ts';
+
+export type TargetMode = 'exact' | 'domain' | 'subdomains' | 'prefix';
+
+export interface PlanContext {
+  /** The report target (a dataset's own `target:` overrides it). */
+  target: string;
+  mode: TargetMode;
+  /** Folder of the report file: `provider: file` paths are relative to it. */
+  baseDir: string;
+  /** YYYY-MM-DD: the date the data is as of; part of every cache key. */
+  asOf: string;
+  /** The origin requests go to (`http://127.0.0.1:8080` or the real API); the client appends the API's path. */
+  origin: string;
+  /** True when the origin is the embedded emulator (no credentials): the report says "sample data". */
+  sample: boolean;
+}
+
+/** One request the fetch will make, without credentials (the v2 token shows as `token=***`). */
+export interface PlannedRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: string;
+  /** The most rows this request can return (its `limit`); a page with fewer ends the paging. */
+  rows: number;
+  /** The most this request can cost, in its provider's unit. */
+  estimate: Cost;
+}
+
+/** A filter part the API cannot take, evaluated after the fetch over the native row (`local: true`). */
+export interface LocalFilterPart {
+  clause: 'where' | 'having' | 'filters' | 'backlinks_filters';
+  expr: FilterExpr;
+}
+
+export interface DatasetPlan {
+  name: string;
+  provider: ProviderId;
+  /** v2 table, v3 endpoint, DataForSEO path or the file path as written. */
+  endpoint: string;
+  kind: DatasetKind;
+  target: string;
+  mode: TargetMode;
+  asOf: string;
+  origin: string;
+  sample: boolean;
+  baseDir: string;
+  definition: DatasetDefinition;
+  /** The most rows the dataset will hold. */
+  limit: number;
+  /** At most these requests, in order (DataForSEO stops paging early when the results run out). */
+  requests: PlannedRequest[];
+  /** Sum of the requests' estimates: an upper bound, since rows are billed as returned. */
+  estimate: Cost;
+  /**
+   * True when the estimate follows the API's billing rules exactly, with only the rows bounded by
+   * `limit` (v2, 000/001; files cost nothing); false when the rules themselves are assumed (v3
+   * base units, DataForSEO prices) and the response reports the real figure.
+   */
+  exact: boolean;
+  /** Whether any filter part runs locally after the fetch (rows it drops were still paid for). */
+  local: boolean;
+  /** Those parts, evaluated over the native rows. */
+  localFilters: LocalFilterPart[];
+  /** How long a cached response may be reused (0: never). */
+  cacheTtlSeconds: number;
+  /** Plain sentences for `estimate` and the report ("select widened with url_to for the canonical model"). */
+  notes: string[];
+}
+
+export interface FetchEffects {
+  /** The HTTP fetch (global fetch by default). Ignored when `http` is given. */
+  fetch?: FetchFunction;
+  /** One layer per run lets datasets share rate limits and identical requests in flight. */
+  http?: HttpLayer;
+  cache?: ResponseCache;
+  logger: Logger;
+  clock: Clock;
+  credentials: Credentials;
+  /**
+   * Called before every request that goes over the network (not for cache hits) with what this
+   * dataset has spent so far and the most the next request can cost; throws (a `budget`
+   * LinkbookError) to stop before spending. Earlier datasets' spend is the caller's to add.
+   */
+  budgetGuard?: (spentSoFar: Cost, next: Cost) => void;
+}
+
+/** The catalog of a provider's endpoint, or an `invalid` error listing the endpoints there are. */
+export function catalogFor(provider: Exclude<ProviderId, 'file'>, endpoint: string, name: string): Catalog {
+  const catalog = findCatalog(provider, endpoint);
+  if (catalog) return catalog;
+  const known = endpointsOf(provider);
+  throw new LinkbookError('invalid', `dataset ${name}: ${provider} has no endpoint '${endpoint}'`, {
+    where: `data.${name}.from`,
+    hint: known.length ? `use one of: ${known.join(', ')}` : `no ${provider} endpoints are catalogued yet`,
+  });
+}
+
+/** Seconds from a `cache:` duration (`30m`, `12h`, `7d`, `2w`, `0`); 7 days when absent. */
+export function cacheTtlSeconds(duration: string | undefined): number {
+  if (duration === undefined) return 7 * 86_400;
+  const match = /^(\d+)([smhdw])?$/.exec(duration);
+  if (!match) return 7 * 86_400;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[(match[2] ?? 's') as 's' | 'm' | 'h' | 'd' | 'w'];
+  return Number(match[1]) * unit;
+}
+
+/**
+ * The columns to ask for: the definition's `select`, widened with what the canonical model and
+ * the local filter parts need (kept in the catalog's order). Without a `select`: every selectable
+ * column when columns cost nothing (v2), else only the needed ones (v3 bills column surcharges).
+ */
+export function selectColumns(
+  catalog: Catalog,
+  select: readonly string[] | undefined,
+  needed: readonly string[],
+  whenAbsent: 'all' | 'needed' = 'all',
+): { columns: string[]; added: string[] } {
+  const selectable = catalog.columns.filter((c) => c.having).map((c) => c.name);
+  const absent = !select || select.length === 0 || (select.length === 1 && select[0] === '*');
+  if (absent && whenAbsent === 'all') return { columns: selectable, added: [] };
+  if (absent) return { columns: selectable.filter((c) => needed.includes(c)), added: [] };
+  const wanted = new Set(select);
+  const added: string[] = [];
+  for (const column of needed) {
+    if (!wanted.has(column) && selectable.includes(column)) {
+      wanted.add(column);
+      added.push(column);
+    }
+  }
+  const ordered = selectable.filter((c) => wanted.has(c));
+  // keep columns the catalog does not know (the API will name them in its error) at the end
+  return { columns: [...ordered, ...[...wanted].filter((c) => !selectable.includes(c))], added };
+}
+
+/** Sum of a list of costs. */
+export function sumCosts(costs: readonly Cost[]): Cost {
+  return costs.reduce<Cost>(
+    (acc, c) => ({
+      ahrefs_v2_rows: acc.ahrefs_v2_rows + c.ahrefs_v2_rows,
+      ahrefs_v3_units: acc.ahrefs_v3_units + c.ahrefs_v3_units,
+      dataforseo_usd: Math.round((acc.dataforseo_usd + c.dataforseo_usd) * 1e6) / 1e6,
+    }),
+    { ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 },
+  );
+}

@@ -1,0 +1,340 @@
+/**
+ * The one HTTP layer every provider shares: timeout, retries with backoff and jitter, a capped
+ * number of attempts, per-provider concurrency and rate limits, in-flight sharing, the response
+ * cache, cost accounting and secret redaction. A provider module only says how to read its API's
+ * responses (`interpret`); everything about getting them lives here.
+ */
+import { LinkbookError } from '../errors.ts';
+import { addCost, silentLogger, ZERO_COST } from '../model.ts';
+import type { CachedResponse, Cost, Logger, ProviderId, ResponseCache } from '../model.ts';
+import { RequestLimiter } from './limiter.ts';
+import type { LimitSettings } from './limiter.ts';
+import { redactText, redactUrl, SECRET_PARAMS } from './redact.ts';
+
+/** The header that tells the API (the emulator) which date the data should be as of; part of the cache key. */
+export const AS_OF_HEADER = 'x-linkbook-as-of';
+
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a provider reads out of one complete response. */
+export interface Interpreted<T> {
+  value: T;
+  /** Spend in the provider's unit, as the response reports it or as the catalog computes it. */
+  cost: Partial<Cost>;
+}
+
+export interface HttpCall<T> {
+  provider: ProviderId;
+  method: 'GET' | 'POST';
+  /** The full URL, which may carry a secret parameter (v2 `token`); only its redacted form is ever printed or stored. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Credential values to scrub from any message (token, API key, password). */
+  secrets: readonly string[];
+  /**
+   * Reads a response: returns the value and its cost, or throws a LinkbookError whose `retryable`
+   * says whether the same request could succeed later (DataForSEO 40202, a truncated body).
+   */
+  interpret: (response: HttpResponse) => Interpreted<T>;
+  /**
+   * Called once when the request is about to go over the network (not for a cache hit or a
+   * shared in-flight request); throwing stops it before anything is spent (the budget guard).
+   */
+  beforeNetwork?: () => void;
+  cache?: ResponseCache;
+  /** How long a cached response may be reused; 0 or absent means the cache is not read nor written. */
+  cacheTtlSeconds?: number;
+  logger?: Logger;
+}
+
+export interface HttpOutcome<T> {
+  value: T;
+  /** What this call spent: zero for a cache hit or for a caller that joined a request already in flight. */
+  cost: Cost;
+  fromCache: boolean;
+  /** True when this call joined an identical request already in flight. */
+  shared: boolean;
+  /** Attempts made over the network (0 for a cache hit). */
+  attempts: number;
+}
+
+export interface BackoffSettings {
+  /** The first retry waits between half and all of this (jitter), doubling each attempt. */
+  baseMs: number;
+  maxMs: number;
+  /** Multiplies every wait, Retry-After included; tests use a small scale to stay fast. */
+  scale: number;
+}
+
+export interface HttpLayerOptions {
+  fetch?: FetchFunction;
+  timeoutMs?: number;
+  /** Every retry may be billed, so attempts are capped (default 4). */
+  maxAttempts?: number;
+  backoff?: Partial<BackoffSettings>;
+  limits?: Partial<Record<ProviderId, LimitSettings>>;
+  /** Source of jitter, injectable for tests. */
+  random?: () => number;
+}
+
+/**
+ * Default limits per provider. DataForSEO: 2,000 requests a minute per account (DESIGN.md; its
+ * help center, "Rate Limits and Request Limits for DataForSEO API"). The seeds give no figure for
+ * Ahrefs: v2 and v3 are assumptions, kept modest since one report makes a handful of requests.
+ */
+export const DEFAULT_LIMITS: Record<ProviderId, LimitSettings> = {
+  'ahrefs-v2': { concurrency: 4, perMinute: 600, burst: 30 },
+  'ahrefs-v3': { concurrency: 4, perMinute: 120, burst: 30 },
+  dataforseo: { concurrency: 8, perMinute: 2000, burst: 30 },
+  file: { concurrency: 8, perMinute: 60_000 },
+};
+
+const DEFAULT_BACKOFF: BackoffSettings = { baseMs: 500, maxMs: 30_000, scale: 1 };
+
+export interface HttpLayer {
+  /** Performs one API request with every policy of this layer applied; see HttpOutcome for what it spent. */
+  request<T>(call: HttpCall<T>): Promise<HttpOutcome<T>>;
+  /** Everything spent through this layer so far, in each provider's unit. */
+  spent(): Cost;
+  /** Network attempts made so far (retries included). */
+  attempts(): number;
+}
+
+/**
+ * The canonical request without secrets: method, URL with sorted parameters minus credentials,
+ * body and the as-of header. Used as the cache key and to share identical requests in flight.
+ */
+export function canonicalRequestKey(method: string, url: string, body: string | undefined, asOf: string | undefined): string {
+  const parsed = new URL(url);
+  const params = [...parsed.searchParams.entries()]
+    .filter(([name]) => !SECRET_PARAMS.includes(name.toLowerCase()))
+    .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
+  const query = params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
+  const canonicalUrl = `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
+  return [method.toUpperCase(), canonicalUrl, body ?? '', asOf ? `as-of=${asOf}` : ''].join('\n');
+}
+
+/** Creates a layer with its own limiters and in-flight table; one per run lets datasets share both. */
+export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
+  const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+  const backoff: BackoffSettings = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const random = options.random ?? Math.random;
+  const limiters = new Map<ProviderId, RequestLimiter>();
+  const inFlight = new Map<string, Promise<HttpOutcome<unknown>>>();
+  let total: Cost = { ...ZERO_COST };
+  let attemptCount = 0;
+
+  function limiterFor(provider: ProviderId): RequestLimiter {
+    let limiter = limiters.get(provider);
+    if (!limiter) {
+      limiter = new RequestLimiter(options.limits?.[provider] ?? DEFAULT_LIMITS[provider]);
+      limiters.set(provider, limiter);
+    }
+    return limiter;
+  }
+
+  async function perform<T>(call: HttpCall<T>, key: string): Promise<HttpOutcome<T>> {
+    const logger = call.logger ?? silentLogger;
+    const shown = describeCall(call);
+    const ttl = call.cacheTtlSeconds ?? 0;
+    if (call.cache && ttl > 0) {
+      const hit = readCache(call.cache, key, logger, shown);
+      if (hit) {
+        try {
+          const interpreted = call.interpret({ status: hit.status, headers: hit.headers, body: hit.body });
+          logger.debug(`[cached] ${shown}`);
+          return { value: interpreted.value, cost: { ...ZERO_COST }, fromCache: true, shared: false, attempts: 0 };
+        } catch {
+          logger.debug(`[stale] ${shown}: cached response unreadable, fetching again`);
+        }
+      }
+    }
+
+    call.beforeNetwork?.();
+    let lastError: LinkbookError | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      attemptCount += 1;
+      const started = performance.now();
+      let retryAfterMs = 0;
+      try {
+        const response = await send(call);
+        if (response.status === 429 || response.status >= 500) {
+          retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+          throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, { retryable: true });
+        }
+        const interpreted = interpretSafely(call, response);
+        const cost = addCost(ZERO_COST, interpreted.cost);
+        total = addCost(total, cost);
+        logger.debug(`[fetched] ${shown} HTTP ${response.status} in ${Math.round(performance.now() - started)}ms`);
+        if (call.cache && ttl > 0 && response.status >= 200 && response.status < 300) {
+          storeInCache(call.cache, key, response, ttl, call, interpreted.cost, logger, shown);
+        }
+        return { value: interpreted.value, cost, fromCache: false, shared: false, attempts: attempt };
+      } catch (error) {
+        lastError = toApiError(error, call.secrets);
+        if (!lastError.retryable) throw placed(lastError, shown);
+        if (attempt === maxAttempts) break;
+        const planned = Math.max(retryAfterMs, backoffDelay(attempt, backoff, random));
+        logger.debug(`[retry] ${shown}: ${lastError.message}; attempt ${attempt + 1}/${maxAttempts} in ${Math.round(planned)}ms`);
+        await sleep(planned * backoff.scale);
+      }
+    }
+    const reason = lastError?.message ?? 'no response';
+    throw new LinkbookError('api', `${call.provider} request failed after ${maxAttempts} attempts: ${reason}`, {
+      where: shown,
+      hint: lastError?.hint ?? 'the API kept failing (rate limit, server error or broken responses); try again later or lower the request volume',
+      cause: lastError,
+    });
+  }
+
+  async function send<T>(call: HttpCall<T>): Promise<HttpResponse> {
+    const release = await limiterFor(call.provider).acquire();
+    try {
+      const response = await fetchFn(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      // A body cut short surfaces here as a read error: retryable like any network failure.
+      const body = await response.text();
+      return { status: response.status, headers, body };
+    } catch (error) {
+      throw networkError(error, call.secrets);
+    } finally {
+      release();
+    }
+  }
+
+  return {
+    request<T>(call: HttpCall<T>): Promise<HttpOutcome<T>> {
+      const key = canonicalRequestKey(call.method, call.url, call.body, call.headers?.[AS_OF_HEADER]);
+      const running = inFlight.get(key) as Promise<HttpOutcome<T>> | undefined;
+      if (running) {
+        (call.logger ?? silentLogger).debug(`[shared] ${describeCall(call)}`);
+        return running.then((outcome) => ({ ...outcome, cost: { ...ZERO_COST }, shared: true }));
+      }
+      const promise = perform(call, key).finally(() => inFlight.delete(key));
+      inFlight.set(key, promise as Promise<HttpOutcome<unknown>>);
+      return promise;
+    },
+    spent: () => ({ ...total }),
+    attempts: () => attemptCount,
+  };
+}
+
+/** A cache that cannot be read is a miss, not a failed request. */
+function readCache(cache: ResponseCache, key: string, logger: Logger, shown: string): CachedResponse | undefined {
+  try {
+    return cache.get(key);
+  } catch (error) {
+    logger.warn(`cache read failed for ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** A response that could not be cached is still a good response: warn and go on. */
+function storeInCache(
+  cache: ResponseCache,
+  key: string,
+  response: HttpResponse,
+  ttl: number,
+  call: Pick<HttpCall<unknown>, 'provider' | 'secrets'>,
+  cost: Partial<Cost>,
+  logger: Logger,
+  shown: string,
+): void {
+  try {
+    cache.put(key, response, ttl, { provider: call.provider, cost });
+  } catch (error) {
+    logger.warn(`not cached: ${shown}: ${redactText(error instanceof Error ? error.message : String(error), call.secrets)}`);
+  }
+}
+
+/** `ahrefs-v2 GET http://host/?from=...&token=***`: how a request is named in logs and error places. */
+export function describeCall(call: Pick<HttpCall<unknown>, 'provider' | 'method' | 'url' | 'secrets'>): string {
+  return `${call.provider} ${call.method} ${redactText(redactUrl(call.url), call.secrets)}`;
+}
+
+/**
+ * Parses a JSON body, or throws a retryable error: an unparseable body from an API that speaks
+ * JSON is taken as truncated in transit, and the same request may well succeed again.
+ */
+export function parseJsonBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new LinkbookError('api', `truncated or unparseable response body (${body.length} bytes)`, { retryable: true });
+  }
+}
+
+/** Exponential backoff with jitter: a random wait between half and all of base * 2^(attempt-1), capped. */
+function backoffDelay(attempt: number, settings: BackoffSettings, random: () => number): number {
+  const ceiling = Math.min(settings.maxMs, settings.baseMs * 2 ** (attempt - 1));
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+/** Retry-After in milliseconds, from delta-seconds or an HTTP date; 0 when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined): number {
+  if (!value) return 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
+}
+
+function apiSnippet(body: string, secrets: readonly string[]): string {
+  const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return text ? `: ${redactText(text, secrets)}` : '';
+}
+
+/** Network failures, timeouts and truncated reads: retryable, since the same request may well get through. */
+function networkError(error: unknown, secrets: readonly string[]): LinkbookError {
+  const name = error instanceof Error ? error.name : '';
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  const text = error instanceof Error ? `${error.message}${cause}` : String(error);
+  const message = name === 'TimeoutError' ? 'request timed out' : `network error: ${redactText(text, secrets)}`;
+  return new LinkbookError('api', message, { retryable: true });
+}
+
+/** The provider's reading of a response; anything it throws that is not a LinkbookError is a bug, never retried. */
+function interpretSafely<T>(call: HttpCall<T>, response: HttpResponse): Interpreted<T> {
+  try {
+    return call.interpret(response);
+  } catch (error) {
+    if (error instanceof LinkbookError) throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    // no `cause`: the original message is not redacted, and stack traces are printed with --verbose
+    throw new LinkbookError('internal', `could not read the ${call.provider} response: ${redactText(text, call.secrets)}`);
+  }
+}
+
+/** The error with every secret scrubbed from its message; it keeps its code, hint and retry verdict. */
+function toApiError(error: unknown, secrets: readonly string[]): LinkbookError {
+  if (!(error instanceof LinkbookError)) return networkError(error, secrets);
+  const message = redactText(error.message, secrets);
+  if (message === error.message) return error;
+  return new LinkbookError(error.code, message, { where: error.where, hint: error.hint, retryable: error.retryable });
+}
+
+function placed(error: LinkbookError, where: string): LinkbookError {
+  if (error.where !== undefined) return error;
+  return new LinkbookError(error.code, error.message, { where, hint: error.hint, retryable: error.retryable, cause: error.cause });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

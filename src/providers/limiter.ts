@@ -1,0 +1,58 @@
+/**
+ * A per-provider gate: at most `concurrency` requests in flight and a token bucket refilled at
+ * `perMinute`, so a batch never trips the API's own rate limit (DataForSEO: about 2,000 a minute).
+ */
+
+export interface LimitSettings {
+  concurrency: number;
+  perMinute: number;
+  /** Requests allowed at once before the refill rate applies (default: concurrency). */
+  burst?: number;
+}
+
+export class RequestLimiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private tokens: number;
+  private refilledAt: number;
+  private readonly capacity: number;
+
+  constructor(
+    private readonly settings: LimitSettings,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.capacity = Math.max(1, settings.burst ?? settings.concurrency);
+    this.tokens = this.capacity;
+    this.refilledAt = this.now();
+  }
+
+  /** Resolves with a release function once a slot and a rate token are both available. */
+  async acquire(): Promise<() => void> {
+    // A released slot is handed straight to the next waiter, so no newcomer can slip in between.
+    if (this.active >= this.settings.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    await this.takeToken();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    };
+  }
+
+  private async takeToken(): Promise<void> {
+    const perMs = this.settings.perMinute / 60_000;
+    for (;;) {
+      const now = this.now();
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.refilledAt) * perMs);
+      this.refilledAt = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil((1 - this.tokens) / perMs)));
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Reading raw API and file values into canonical types. Providers disagree on date formats and
+ * on how they spell booleans and missing values; these readers make one canonical answer.
+ */
+import type { IsoDateTime, RawValue } from '../model.ts';
+
+/** A finite number, or null for null/empty/unparseable input. */
+export function numberOrNull(value: RawValue | undefined): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/** A string, or '' for null/undefined; numbers and booleans are printed. */
+export function text(value: RawValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** A non-empty string, or null. */
+export function textOrNull(value: RawValue | undefined): string | null {
+  const t = text(value);
+  return t === '' ? null : t;
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
+
+/** true/false from a boolean, 1/0, or the words yes/no/true/false; null when it is none of those. */
+export function booleanOrNull(value: RawValue | undefined): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : null;
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (TRUE_WORDS.has(word)) return true;
+    if (FALSE_WORDS.has(word)) return false;
+  }
+  return null;
+}
+
+/**
+ * An ISO 8601 UTC timestamp (`2019-11-15T12:57:46Z`) from the formats the providers use: Ahrefs
+ * W3C dates (003), DataForSEO `2019-11-15 12:57:46 +00:00` (004), bare dates `2024-05-06`.
+ * Null for empty or unparseable input.
+ */
+export function isoDateOrNull(value: RawValue | undefined): IsoDateTime | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  let t = value.trim();
+  // 004: "yyyy-mm-dd hh-mm-ss +00:00": make it ISO (T separator, offset attached)
+  const spaced = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  if (spaced) t = `${spaced[1]}T${spaced[2]}${normaliseOffset(spaced[3])}`;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(t)) t = `${t}T00:00:00Z`;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) return null;
+  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+function normaliseOffset(offset: string | undefined): string {
+  if (!offset || offset.toUpperCase() === 'Z') return 'Z';
+  return offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+}
+
+/** The raw row as JSON values, for `raw` (drops undefined, keeps nulls). */
+export function rawRow(row: Record<string, unknown>): Record<string, RawValue> {
+  const out: Record<string, RawValue> = {};
+  for (const [key, value] of Object.entries(row)) if (value !== undefined) out[key] = value as RawValue;
+  return out;
+}
+
+/** Whether a parsed JSON value is an object (not null, not an array). */
+export function isJsonObject(value: unknown): value is Record<string, RawValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
