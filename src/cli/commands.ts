@@ -1,7 +1,7 @@
 /** One entry per subcommand: its options, its usage line and the library call it makes. */
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
-import type { Logger } from '../model.ts';
+import { PROVIDER_IDS, type Logger, type ProviderId } from '../model.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { isIsoDate } from '../definition/params.ts';
@@ -70,7 +70,7 @@ const run: Command = {
       env: ctx.env,
     };
     const { runReports } = await runModule();
-    const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout });
+    const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout, progress: ctx.stderr });
     return summary.exitCode;
   },
 };
@@ -137,7 +137,7 @@ const history: Command = {
     try {
       const report = ctx.args[0] ? path.basename(ctx.args[0]).replace(/\.ya?ml$/, '') : undefined;
       const runs = store.ledger.list({ report, target: str(ctx.options.target), limit: Number(str(ctx.options.limit) ?? 50) });
-      ctx.stdout.write(ctx.options.json ? `${JSON.stringify(runs, null, 2)}\n` : formatHistory(runs));
+      ctx.stdout.write(ctx.options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${formatHistory(runs)}\n`);
       return 0;
     } finally {
       store.close();
@@ -155,7 +155,9 @@ const cache: Command = {
     const store = openStore(undefined, { env: ctx.env });
     try {
       if (action === 'clear') {
-        const removed = store.cache.clear({ provider: str(ctx.options.provider), expiredOnly: ctx.options.expired === true });
+        const provider = str(ctx.options.provider);
+        if (provider !== undefined && !PROVIDER_IDS.includes(provider as ProviderId)) throw usageError(`--provider "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`, this.usage);
+        const removed = store.cache.clear({ provider: provider as ProviderId | undefined, expiredOnly: ctx.options.expired === true });
         ctx.stdout.write(`removed ${removed} cached response${removed === 1 ? '' : 's'}\n`);
         return 0;
       }
@@ -170,4 +172,23 @@ const cache: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache };
+const schedule: Command = {
+  usage: 'linkbook schedule [dir]   (long-running: fires each report\'s schedule: once per slot; default dir: reports)',
+  options: {},
+  async run(ctx) {
+    if (ctx.args.length > 1) throw usageError('schedule takes one folder', this.usage);
+    const { runScheduleCommand } = await import('../schedule/index.ts');
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await runScheduleCommand({ dir: ctx.args[0] ?? 'reports', env: ctx.env, logger: ctx.logger, signal: controller.signal });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule };

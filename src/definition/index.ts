@@ -1,5 +1,5 @@
 /** The report definition: load, validate with positions, params, the schema and its JSON Schema. */
-export { loadReport, parseReport, defaultTemplateDirs, PACKAGE_ROOT, type LoadedReport, type LoadOptions } from './load.ts';
+export { loadReport, parseReport, defaultTemplateDirs, PACKAGE_ROOT, type LoadedReport, type LoadOptions, type ReportOverrides } from './load.ts';
 export { parseParamArgs, isIsoDate, type ParamValue } from './params.ts';
 export {
   reportSchema,

@@ -27,6 +27,15 @@ export interface LoadOptions {
   params?: Record<string, string>;
   /** Folders holding templates, searched in order (default: the report's `../templates`, then the package's). */
   templateDirs?: readonly string[];
+  /** Per-client values from a `--targets` row, applied after validation (batch runs). */
+  overrides?: ReportOverrides;
+}
+
+export interface ReportOverrides {
+  /** Replaces `client.name` / `client.logo` (a logo path relative to the report's folder, or absolute). */
+  client?: { name?: string; logo?: string };
+  /** Replaces `email.to` (creating `email:` when the report has none). */
+  emailTo?: string[];
 }
 
 /** Loads and fully validates a report, throwing `LinkbookErrors` with every problem found. */
@@ -80,12 +89,24 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   if (!checked.success) errors.push(...schemaIssuesToErrors(checked.error.issues.filter((i) => i.path[0] !== 'params'), source, reportSchema));
   if (errors.length > 0 || !checked.success) throw new LinkbookErrors(errors);
 
-  const definition = checked.data;
+  const definition = applyOverrides(checked.data, options.overrides);
   const baseDir = path.dirname(path.resolve(file));
   errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
   if (errors.length > 0) throw new LinkbookErrors(errors);
 
   return { file, baseDir, definition, params: resolved.values, source };
+}
+
+/** The definition with batch-row overrides applied; the semantic checks below still see every value. */
+function applyOverrides(def: ReportDefinition, overrides: ReportOverrides | undefined): ReportDefinition {
+  if (!overrides) return def;
+  const out: ReportDefinition = { ...def };
+  const client = overrides.client;
+  if (client && (client.name !== undefined || client.logo !== undefined)) {
+    out.client = { ...def.client, ...(client.name !== undefined ? { name: client.name } : {}), ...(client.logo !== undefined ? { logo: client.logo } : {}) };
+  }
+  if (overrides.emailTo && overrides.emailTo.length > 0) out.email = { ...def.email, to: [...overrides.emailTo] };
+  return out;
 }
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');

@@ -3,6 +3,7 @@
  * credentials, paging stopped as soon as the results run out, then the local filter parts, then
  * normalisation to canonical rows.
  */
+import { SANDBOX_CACHE_ORIGIN } from './http.ts';
 import { findCatalog } from '../catalog/index.ts';
 import type { Catalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
@@ -85,6 +86,9 @@ export async function fetchDataset(plan: DatasetPlan, effects: FetchEffects): Pr
       beforeNetwork: () => effects.budgetGuard?.(spent, request.estimate),
       cache: effects.cache,
       cacheTtlSeconds: plan.cacheTtlSeconds,
+      // The embedded emulator listens on a new port each run; its answers are keyed under one
+      // stable name so a rerun reuses them, and can never mix with a real API's.
+      cacheOrigin: plan.sample ? SANDBOX_CACHE_ORIGIN : undefined,
       logger: effects.logger,
     });
     if (outcome.fromCache) cacheHits += 1;

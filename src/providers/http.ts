@@ -51,8 +51,13 @@ export interface HttpCall<T> {
   cache?: ResponseCache;
   /** How long a cached response may be reused; 0 or absent means the cache is not read nor written. */
   cacheTtlSeconds?: number;
+  /** Stands for the URL's origin in the cache key (the sandbox, whose port changes per run). */
+  cacheOrigin?: string;
   logger?: Logger;
 }
+
+/** The origin sample-data responses are cached under, whatever port the emulator had. */
+export const SANDBOX_CACHE_ORIGIN = 'sandbox://linkbook-emulator';
 
 export interface HttpOutcome<T> {
   value: T;
@@ -111,13 +116,13 @@ export interface HttpLayer {
  * The canonical request without secrets: method, URL with sorted parameters minus credentials,
  * body and the as-of header. Used as the cache key and to share identical requests in flight.
  */
-export function canonicalRequestKey(method: string, url: string, body: string | undefined, asOf: string | undefined): string {
+export function canonicalRequestKey(method: string, url: string, body: string | undefined, asOf: string | undefined, originAlias?: string): string {
   const parsed = new URL(url);
   const params = [...parsed.searchParams.entries()]
     .filter(([name]) => !SECRET_PARAMS.includes(name.toLowerCase()))
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
   const query = params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
-  const canonicalUrl = `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
+  const canonicalUrl = `${originAlias ?? parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
   return [method.toUpperCase(), canonicalUrl, body ?? '', asOf ? `as-of=${asOf}` : ''].join('\n');
 }
 
@@ -221,7 +226,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
 
   return {
     request<T>(call: HttpCall<T>): Promise<HttpOutcome<T>> {
-      const key = canonicalRequestKey(call.method, call.url, call.body, call.headers?.[AS_OF_HEADER]);
+      const key = canonicalRequestKey(call.method, call.url, call.body, call.headers?.[AS_OF_HEADER], call.cacheOrigin);
       const running = inFlight.get(key) as Promise<HttpOutcome<T>> | undefined;
       if (running) {
         (call.logger ?? silentLogger).debug(`[shared] ${describeCall(call)}`);

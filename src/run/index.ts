@@ -3,8 +3,9 @@
  * validated before anything is spent; then the runs share one store, one emulator and one browser.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { loadReport, type LoadedReport } from '../definition/index.ts';
+import { loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
 import { formatUnit, planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
@@ -13,6 +14,8 @@ import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
+import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
+import { planEmail } from '../deliver/email.ts';
 
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
 
@@ -41,6 +44,8 @@ export interface RunSummary {
 interface Job {
   loaded: LoadedReport;
   label: string;
+  /** The client's name from a `--targets` row, or the report's `client.name`. */
+  client?: string;
 }
 
 /** Today in UTC as YYYY-MM-DD: the default as-of date. */
@@ -49,11 +54,15 @@ export function today(clock: Clock = systemClock): string {
 }
 
 /** Validates every report (and every batch row), then runs them one by one with shared effects. */
-export async function runReports(options: RunOptions, io: { logger: Logger; stdout?: NodeJS.WritableStream; clock?: Clock; store?: Store; printer?: PdfPrinter }): Promise<RunSummary> {
+export async function runReports(
+  options: RunOptions,
+  io: { logger: Logger; stdout?: NodeJS.WritableStream; clock?: Clock; store?: Store; printer?: PdfPrinter; progress?: NodeJS.WritableStream; emailRetryDelaysMs?: readonly number[] },
+): Promise<RunSummary> {
   const env = options.env ?? process.env;
   const clock = io.clock ?? systemClock;
   const asOf = options.asOf ?? today(clock);
   const jobs = await loadJobs(options);
+  checkEmailSetup(jobs, options, env);
   if (options.outDir && jobs.length > 1 && !options.targetsFile) {
     throw new LinkbookError('invalid', '--out names one folder, but several reports were given', { hint: 'run them one at a time, or leave out --out to use out/<name>/<target>/<date>/' });
   }
@@ -63,9 +72,14 @@ export async function runReports(options: RunOptions, io: { logger: Logger; stdo
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let emulatorStarting: Promise<string> | undefined;
   let printer: PdfPrinter | undefined = io.printer;
+  const batch = jobs.length > 1 || options.targetsFile !== undefined;
+  const progress = batch ? createBatchProgress(jobs.length, io.logger, io.progress) : undefined;
+  const logger = progress?.logger ?? io.logger;
+  const rows: BatchRow[] = [];
   const effects = {
     store,
-    logger: io.logger,
+    logger,
+    emailRetryDelaysMs: io.emailRetryDelaysMs,
     clock,
     sandboxOrigin: () =>
       (emulatorStarting ??= startEmulator({ port: 0, asOf }).then((e) => {
@@ -78,27 +92,37 @@ export async function runReports(options: RunOptions, io: { logger: Logger; stdo
   const results: ReportRunResult[] = [];
   const failures: RunSummary['failures'] = [];
   try {
-    for (const job of jobs) {
+    for (const [index, job] of jobs.entries()) {
       const started = Date.now();
-      io.logger.info(`${job.label}`);
+      if (progress) progress.start(index, job.label);
+      else logger.info(`${job.label}`);
+      const row: BatchRow = { client: job.client ?? '', target: job.loaded.definition.target, status: 'failed', cost: '', emailedTo: '' };
       try {
         const outDir = options.targetsFile && options.outDir ? `${options.outDir}/${safeName(job.loaded.definition.target)}` : options.outDir;
-        const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env }, effects);
+        const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
+        const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
         results.push(result);
         io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs[0] ?? result.outDir}\n`);
-        io.logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+        logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+        Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
       } catch (error) {
         if (!(error instanceof LinkbookError)) throw error;
         failures.push({ report: job.loaded.definition.name, target: job.loaded.definition.target, error });
-        io.logger.info(`  [failed]  ${error.toLine()}`);
+        logger.info(`  [failed]  ${error.toLine()}`);
+        row.status = error.code === 'budget' ? 'refused' : 'failed';
         if (jobs.length === 1) throw error;
+      } finally {
+        rows.push(row);
+        progress?.done(index, row.status);
       }
     }
   } finally {
+    progress?.finish();
     await printer?.close();
     await emulator?.close();
     if (!io.store) store.close();
   }
+  if (batch) io.logger.info(formatBatchSummary(rows));
   if (failures.length > 0) {
     io.logger.info(`${failures.length} of ${jobs.length} runs failed: ${failures.map((f) => `${f.report} for ${f.target}`).join(', ')}`);
     const worst = failures.some((f) => f.error.exitCode === 1) ? 1 : Math.max(...failures.map((f) => f.error.exitCode));
@@ -112,10 +136,12 @@ async function loadJobs(options: RunOptions): Promise<Job[]> {
   const jobs: Job[] = [];
   const problems: LinkbookError[] = [];
   for (const file of options.files) {
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       try {
-        const loaded = await loadReport(file, { params: { ...options.params, ...row } });
-        jobs.push({ loaded, label: `${loaded.definition.name} for ${loaded.definition.target}` });
+        const { params, overrides } = targetRowOptions(row, options.targetsFile ?? '', i + 2);
+        const loaded = await loadReport(file, { params: { ...options.params, ...params }, overrides });
+        const client = loaded.definition.client?.name;
+        jobs.push({ loaded, label: `${loaded.definition.name} for ${client ? `${client} (${loaded.definition.target})` : loaded.definition.target}`, client });
       } catch (error) {
         if (error instanceof LinkbookErrors) problems.push(...error.errors);
         else if (error instanceof LinkbookError) problems.push(error);
@@ -147,6 +173,45 @@ export async function readTargets(file: string): Promise<Array<Record<string, st
     if (!r.target) throw new LinkbookError('invalid', 'empty target', { where: `${file}:${i + 2}:1` });
   });
   return records;
+}
+
+/** Every job's email step checked (SMTP_URL, templates) before the first run spends anything. */
+function checkEmailSetup(jobs: readonly Job[], options: RunOptions, env: NodeJS.ProcessEnv): void {
+  const problems = new Map<string, LinkbookError>();
+  for (const job of jobs) {
+    try {
+      planEmail(job.loaded, { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend, env });
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      problems.set(error.toLine(), error);
+    }
+  }
+  if (problems.size > 0) throw new LinkbookErrors([...problems.values()]);
+}
+
+/**
+ * A `--targets` row as load options: `target` and other columns become params; `name` and `logo`
+ * (relative to the CSV's folder) override the client; `email` (`;`-separated) replaces `email.to`.
+ */
+export function targetRowOptions(row: Record<string, string>, csvFile: string, line: number): { params: Record<string, string>; overrides: ReportOverrides } {
+  const { name, logo, email, ...params } = row;
+  const overrides: ReportOverrides = {};
+  if (name || logo) overrides.client = { ...(name ? { name } : {}), ...(logo ? { logo: path.resolve(path.dirname(csvFile), logo) } : {}) };
+  if (email) {
+    const to = email.split(';').map((a) => a.trim()).filter(Boolean);
+    const bad = to.find((a) => !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a));
+    if (bad !== undefined) throw new LinkbookError('invalid', `"${bad}" is not an email address`, { where: `${csvFile}:${line}`, hint: 'separate several addresses with ;' });
+    overrides.emailTo = to;
+  }
+  return { params, overrides };
+}
+
+function describeEmail(result: ReportRunResult): string {
+  const email = result.email;
+  if (!email) return '';
+  if (email.status === 'skipped') return 'already sent';
+  if (email.status === 'written') return `${email.to.join(', ')} (.eml)`;
+  return email.to.join(', ');
 }
 
 function safeName(target: string): string {

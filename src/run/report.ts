@@ -14,6 +14,7 @@ import { renderReport, type RenderedReport } from '../render/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
+import { deliverEmail, emailNeedsPdf, planEmail, type EmailOutcome } from '../deliver/email.ts';
 
 export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv' | 'png';
 
@@ -25,6 +26,8 @@ export interface ReportRunOptions {
   noCache: boolean;
   credentials: Credentials;
   env: NodeJS.ProcessEnv;
+  /** `--no-email`, `--email-to-dir DIR`, `--resend`. */
+  email?: { noEmail?: boolean; emailToDir?: string; resend?: boolean };
 }
 
 export interface ReportRunEffects {
@@ -35,6 +38,8 @@ export interface ReportRunEffects {
   sandboxOrigin: () => Promise<string>;
   printer: () => Promise<PdfPrinter>;
   fetch?: typeof fetch;
+  /** Pauses between email attempts (default 1 s, 4 s: three attempts). */
+  emailRetryDelaysMs?: readonly number[];
 }
 
 export interface ReportRunResult {
@@ -50,6 +55,8 @@ export interface ReportRunResult {
   sample: boolean;
   rendered: RenderedReport;
   pdf?: Uint8Array;
+  /** What happened to the email, when the report sends one. */
+  email?: EmailOutcome;
 }
 
 /** The default output folder: `out/<name>/<target>/<as-of>/` (DESIGN.md). */
@@ -62,6 +69,8 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   const { store, logger } = effects;
   const def = loaded.definition;
   const formats = (options.formats ?? def.outputs) as OutputFormat[];
+  // Checked before anything is spent: SMTP_URL present and valid, subject/body templates compile.
+  const emailPlan = planEmail(loaded, { ...options.email, env: options.env });
   const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
@@ -72,6 +81,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   let spent: Cost = { ...ZERO_COST };
   let requests = 0;
   let cacheHits = 0;
+  let outputs: string[] = [];
   try {
     const guard = budgetGuard(plan.budget);
     const datasets: Record<string, DatasetResult> = {};
@@ -104,7 +114,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
         asOf: options.asOf,
         against: def.compare,
         current: Object.fromEntries(Object.entries(datasets).map(([n, d]) => [n, { kind: d.kind, rows: d.rows }])),
-        metrics: (rows, kind) => headlineMetrics(rows, kind),
+        metrics: (rows, _dataset, kind) => headlineMetrics(rows, kind),
       });
     }
 
@@ -123,10 +133,10 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     const files: OutputFile[] = [];
     if (formats.includes('html')) files.push({ name: 'report.html', content: rendered.html });
     let pdf: Uint8Array | undefined;
-    if (formats.includes('pdf')) {
+    if (formats.includes('pdf') || emailNeedsPdf(emailPlan)) {
       const printer = await effects.printer();
       pdf = await printer.print(rendered.html, { format: def.page?.size ?? 'A4', title: def.title ?? def.name, sample: plan.sample });
-      files.push({ name: 'report.pdf', content: pdf });
+      if (formats.includes('pdf')) files.push({ name: 'report.pdf', content: pdf });
     }
     files.push({ name: 'data.json', content: `${JSON.stringify(rendered.data, null, 2)}\n` });
     for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.svg`, content: chart.svg });
@@ -137,12 +147,22 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     }
 
     const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
-    const outputs = await writeOutputs(outDir, files);
+    outputs = await writeOutputs(outDir, files);
+
+    let email: EmailOutcome | undefined;
+    if (emailPlan) {
+      const { svgToPng } = await import('../charts/index.ts');
+      email = await deliverEmail(
+        emailPlan,
+        { runId, report: def.name, target: def.target, asOf: options.asOf, content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir } },
+        { ledger: store.ledger, logger, svgToPng, retryDelaysMs: effects.emailRetryDelaysMs },
+      );
+    }
     store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
-    return { runId, report: def.name, target: def.target, asOf: options.asOf, outDir, outputs, cost: spent, requests, cacheHits, sample: plan.sample, rendered, pdf };
+    return { runId, report: def.name, target: def.target, asOf: options.asOf, outDir, outputs, cost: spent, requests, cacheHits, sample: plan.sample, rendered, pdf, email };
   } catch (error) {
     const message = error instanceof LinkbookError ? error.toLine() : (error as Error).message;
-    store.ledger.finish(runId, { status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed', requests, cacheHits, cost: spent, outputs: [], error: message });
+    store.ledger.finish(runId, { status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed', requests, cacheHits, cost: spent, outputs, error: message });
     throw error;
   }
 }
