@@ -60,8 +60,9 @@ function rowColours(rows: ChartRow[], accent: string): string[] {
 function donut(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], hole: boolean): VegaLiteSpec {
   const size = Math.min(theme.height ?? DEFAULT_HEIGHT, theme.width ?? DEFAULT_WIDTH);
   const radius = size / 2 - 4;
-  // legend entries carry the percentage; long names are shortened so the percentage stays visible
-  for (const row of rows) row['__legend'] = `${fitText(String(row['__category']), 160, 10.5)} (${row['__pct']})`;
+  // legend entries carry the count and the percentage, so a printed report shows the numbers;
+  // long names are shortened so both stay visible
+  for (const row of rows) row['__legend'] = `${fitText(String(row['__category']), 130, 10.5)}  ${row['__value']} (${row['__pct']})`;
   const labels = rows.map((row) => String(row['__legend']));
   const colours = rowColours(rows, theme.accent);
   const theta = { field: fields.value.name, type: 'quantitative', stack: true };

@@ -102,7 +102,7 @@ export async function runReports(
         const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
         const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
         results.push(result);
-        io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs[0] ?? result.outDir}\n`);
+        io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
         logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
         Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
       } catch (error) {
@@ -218,6 +218,9 @@ function safeName(target: string): string {
   return target.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
+/** How sandbox requests show in an estimate: the emulator's port is only known once it runs. */
+const SANDBOX_DISPLAY_ORIGIN = 'http://sandbox.linkbook';
+
 export interface Estimate {
   report: string;
   target: string;
@@ -234,7 +237,7 @@ export async function estimateReport(options: { file: string; params?: Record<st
   const env = options.env ?? process.env;
   const loaded = await loadReport(options.file, { params: options.params });
   const credentials = credentialsFromEnv(env);
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: 'http://127.0.0.1:0', env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
   let withinBudget = true;
   try {
     checkBudget(plan);

@@ -75,7 +75,6 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
   const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
-  checkBudget(plan);
 
   const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
   let spent: Cost = { ...ZERO_COST };
@@ -83,6 +82,8 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   let cacheHits = 0;
   let outputs: string[] = [];
   try {
+    // Refused before the first request; recorded so `history` shows what was not spent.
+    checkBudget(plan);
     const guard = budgetGuard(plan.budget);
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {

@@ -69,10 +69,10 @@ describe('preset charts', () => {
     expect(svg).toContain('Feb');
   });
 
-  it('puts percentages in the donut legend', async () => {
+  it('puts counts and percentages in the donut legend', async () => {
     const { svg } = await renderChart('donut', tlds, theme);
-    expect(svg).toContain('com (40.0%)');
-    expect(svg).toContain('other (10.0%)');
+    expect(svg).toContain('com  40 (40.0%)');
+    expect(svg).toContain('other  10 (10.0%)');
   });
 
   it('pins the DejaVu Sans font in the drawing', async () => {

@@ -1,0 +1,264 @@
+/**
+ * Printing HTML to PDF with the system Chromium (puppeteer-core). One browser serves a batch; each
+ * report gets a fresh incognito context and page with JavaScript off and every network request
+ * except `data:` aborted, so hostile report data cannot run code or call home while printing.
+ */
+import { availableParallelism } from 'node:os';
+import puppeteer, { type Browser, type BrowserContext, type HTTPRequest } from 'puppeteer-core';
+import { LinkbookError } from '../errors.ts';
+import { silentLogger, type Logger } from '../model.ts';
+import { resolveChromium } from './chromium.ts';
+import { footerTemplate, headerTemplate } from './header-footer.ts';
+
+export interface PdfPrinterOptions {
+  /** Default: `resolveChromium(env)`. */
+  executablePath?: string;
+  /** Where LINKBOOK_CHROMIUM / PUPPETEER_EXECUTABLE_PATH are read (default: process.env). */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  /** Relaunch the browser after this many reports (default 50), bounding its memory. */
+  recycleAfter?: number;
+  /** Per report, from opening the page to the finished PDF (default 60 s). */
+  timeoutMs?: number;
+  /** Reports printed at the same time (default: one per CPU core). */
+  concurrency?: number;
+}
+
+export interface PrintOptions {
+  format: 'A4' | 'Letter';
+  /** Shown in the page footer (escaped). */
+  title: string;
+  /** Puts the sample-data notice in the running header of every page. */
+  sample: boolean;
+}
+
+export interface PdfPrinter {
+  /** The PDF bytes of `html`; throws a `render` LinkbookError when printing fails or times out. */
+  print(html: string, options: PrintOptions): Promise<Buffer>;
+  /** Closes the browser; waits for prints in flight. */
+  close(): Promise<void>;
+}
+
+/** Chromium flags: no sandbox (containers), no GPU, no background traffic, fonts unhinted for print. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-dev-shm-usage',
+  '--font-render-hinting=none',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-sync',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  '--mute-audio',
+];
+
+/** Page margins, matching `templates/_shared/base.css`; header and footer print inside them. */
+const MARGIN = { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' };
+
+/** Elements the running header replaces when printing (the HTML's own sample banner). */
+export const RUNNING_NOTICE_SELECTOR = '[data-linkbook-running-notice]';
+
+/** Only inline resources may load: `data:` URIs and the blank page the content is written into. */
+export function isAllowedRequest(url: string): boolean {
+  return url.startsWith('data:') || url === 'about:blank';
+}
+
+interface BrowserSlot {
+  browser: Promise<Browser>;
+  printed: number;
+  active: number;
+  retired: boolean;
+}
+
+/** A counting semaphore: at most `limit` holders at a time, the rest wait in order. */
+function createGate(limit: number) {
+  let holders = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async enter(): Promise<void> {
+      if (holders < limit) {
+        holders++;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    leave(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else holders--;
+    },
+  };
+}
+
+/**
+ * A printer that launches Chromium on first use and reuses it, relaunching after `recycleAfter`
+ * reports or when the browser crashed or disconnected. Resolves the browser path when created, so
+ * a missing Chromium is reported before any work is done.
+ */
+export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
+  const executablePath = options.executablePath ?? resolveChromium(options.env ?? process.env);
+  const logger = options.logger ?? silentLogger;
+  const recycleAfter = Math.max(1, options.recycleAfter ?? 50);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const gate = createGate(Math.max(1, options.concurrency ?? availableParallelism()));
+  let slot: BrowserSlot | null = null;
+  let closed = false;
+  const inFlight = new Set<Promise<unknown>>();
+
+  function launch(): BrowserSlot {
+    const fresh: BrowserSlot = { browser: Promise.resolve(null as unknown as Browser), printed: 0, active: 0, retired: false };
+    fresh.browser = puppeteer
+      .launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs })
+      .then((browser) => {
+        browser.on('disconnected', () => {
+          fresh.retired = true;
+          if (slot === fresh) slot = null;
+        });
+        logger.debug(`pdf: Chromium started (${executablePath})`);
+        return browser;
+      })
+      .catch((error: unknown) => {
+        if (slot === fresh) slot = null;
+        throw new LinkbookError('render', `could not start Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]}`, {
+          where: 'pdf',
+          hint: 'check that the browser runs (chromium --version), or set LINKBOOK_CHROMIUM to another one',
+          cause: error,
+        });
+      });
+    return fresh;
+  }
+
+  async function retire(old: BrowserSlot): Promise<void> {
+    old.retired = true;
+    if (slot === old) slot = null;
+    if (old.active > 0) return;
+    const browser = await old.browser.catch(() => null);
+    if (browser?.connected) await browser.close().catch(() => undefined);
+  }
+
+  function acquire(): BrowserSlot {
+    if (!slot || slot.retired) slot = launch();
+    const current = slot;
+    current.active++;
+    current.printed++;
+    if (current.printed >= recycleAfter) {
+      current.retired = true;
+      slot = null;
+      logger.debug(`pdf: recycling Chromium after ${current.printed} reports`);
+    }
+    return current;
+  }
+
+  async function release(used: BrowserSlot): Promise<void> {
+    used.active--;
+    if (used.retired && used.active === 0) await retire(used);
+  }
+
+  async function printOnce(html: string, opts: PrintOptions): Promise<Buffer> {
+    const used = acquire();
+    try {
+      const browser = await used.browser;
+      const context = await browser.createBrowserContext();
+      try {
+        return await withTimeout(printPage(context, html, opts, timeoutMs), timeoutMs, opts.title);
+      } finally {
+        // closing the context also stops a print that timed out
+        await context.close().catch(() => undefined);
+      }
+    } finally {
+      await release(used);
+    }
+  }
+
+  async function print(html: string, opts: PrintOptions): Promise<Buffer> {
+    if (closed) throw new LinkbookError('internal', 'the PDF printer is closed', { where: 'pdf' });
+    await gate.enter();
+    const job = (async () => {
+      try {
+        return await printOnce(html, opts);
+      } catch (error) {
+        // a crashed or disconnected browser is replaced once, transparently
+        if (error instanceof LinkbookError && error.code !== 'render') throw error;
+        if (!isBrowserGone(error)) throw error;
+        logger.warn('pdf: Chromium went away while printing; relaunching it and printing again');
+        return await printOnce(html, opts);
+      } finally {
+        gate.leave();
+      }
+    })();
+    inFlight.add(job);
+    try {
+      return await job;
+    } catch (error) {
+      if (error instanceof LinkbookError) throw error;
+      throw new LinkbookError('render', `printing "${opts.title}" to PDF failed: ${(error as Error).message.split('\n')[0]}`, { where: 'pdf', cause: error });
+    } finally {
+      inFlight.delete(job);
+    }
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    await Promise.allSettled([...inFlight]);
+    if (slot) await retire(slot);
+  }
+
+  return { print, close };
+}
+
+function isBrowserGone(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Target closed|Session closed|Connection closed|browser has disconnected|Protocol error|detached/i.test(message);
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, title: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new LinkbookError('render', `printing "${title}" to PDF took longer than ${Math.round(ms / 1000)} s`, { where: 'pdf', hint: 'make the report smaller (table limits), or raise the printer timeout' })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One report on a fresh page of its own incognito context. */
+async function printPage(context: BrowserContext, html: string, opts: PrintOptions, timeoutMs: number): Promise<Buffer> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  await page.setJavaScriptEnabled(false);
+  await page.setRequestInterception(true);
+  page.on('request', (request: HTTPRequest) => {
+    if (isAllowedRequest(request.url())) void request.continue().catch(() => undefined);
+    // A navigation away (a <meta http-equiv="refresh"> in the HTML) is answered 204 here: nothing
+    // leaves, and Chromium keeps the page instead of swapping in an error page mid-print.
+    else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204 }).catch(() => undefined);
+    else void request.abort('blockedbyclient').catch(() => undefined);
+  });
+  await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+  // With page JavaScript off, DevTools evaluation still runs (CDP Runtime.evaluate is not subject
+  // to Emulation.setScriptExecutionDisabled; checked with Chromium 156), so we can wait for the
+  // fonts to finish loading before printing. The page's own scripts never run.
+  await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
+  // the running header carries the sample notice, so the page's own repeated copy is hidden
+  await page.addStyleTag({ content: `${RUNNING_NOTICE_SELECTOR} { display: none !important; }` });
+  const pdf = await page.pdf({
+    format: opts.format,
+    printBackground: true,
+    preferCSSPageSize: true,
+    displayHeaderFooter: true,
+    headerTemplate: headerTemplate(opts.sample),
+    footerTemplate: footerTemplate(opts.title),
+    margin: MARGIN,
+    timeout: timeoutMs,
+    tagged: true,
+  });
+  return Buffer.from(pdf);
+}

@@ -1,0 +1,39 @@
+/** The client logo, embedded as a data: URI so the report fetches nothing. */
+import { readFileSync, statSync } from 'node:fs';
+import { extname, isAbsolute, resolve } from 'node:path';
+import { LinkbookError } from '../errors.ts';
+
+const MAX_LOGO_BYTES = 2 * 1024 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * `client.logo` read from disk (relative to the report's folder) as a data: URI. Only SVG and PNG
+ * are accepted, checked by content as well as extension; an SVG shown through <img> cannot run
+ * scripts or load anything. Throws an `invalid` LinkbookError naming `client.logo` otherwise.
+ */
+export function readLogoDataUri(logo: string, baseDir: string): string {
+  const file = isAbsolute(logo) ? logo : resolve(baseDir, logo);
+  const where = 'client.logo';
+  const ext = extname(file).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') {
+    throw new LinkbookError('invalid', `the logo must be an .svg or .png file, not "${ext || logo}"`, { where, hint: 'convert the logo to SVG or PNG' });
+  }
+  let bytes: Buffer;
+  try {
+    if (statSync(file).size > MAX_LOGO_BYTES) {
+      throw new LinkbookError('invalid', `the logo ${logo} is larger than 2 MB`, { where, hint: 'use a smaller or vector (SVG) logo' });
+    }
+    bytes = readFileSync(file);
+  } catch (error) {
+    if (error instanceof LinkbookError) throw error;
+    throw new LinkbookError('invalid', `cannot read the logo ${logo}`, { where, hint: `the path is relative to the report file's folder (${baseDir})`, cause: error });
+  }
+  if (ext === '.png') {
+    if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new LinkbookError('invalid', `the logo ${logo} is not a PNG image`, { where, hint: 'export the logo as PNG or SVG' });
+    return `data:image/png;base64,${bytes.toString('base64')}`;
+  }
+  if (!/<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'))) {
+    throw new LinkbookError('invalid', `the logo ${logo} is not an SVG image`, { where, hint: 'export the logo as SVG or PNG' });
+  }
+  return `data:image/svg+xml;base64,${bytes.toString('base64')}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * `renderReport`: runs each section's aggregate and chart, then composes the report. This is the
+ * render stage's entry point; `compose.ts` does the rest without touching aggregates or charts.
+ */
+import { runAggregate, type AggregateContext } from '../aggregate/index.ts';
+import { renderChart } from '../charts/index.ts';
+import { LinkbookError } from '../errors.ts';
+import { evaluateFilter, parseFilter } from '../query/index.ts';
+import { composeReport, DEFAULT_ACCENT, type SectionResult } from './compose.ts';
+import type { RowFilter } from './table.ts';
+import type { RenderedReport, RenderInput } from './types.ts';
+
+/** A table's `where` with the shared filter language, over canonical columns. */
+export const filterCanonicalRows: RowFilter = (where, rows, place) => {
+  const expr = parseFilter(where, { label: `${place} table where` });
+  return rows.filter((row) => evaluateFilter(expr, row as unknown as Record<string, unknown>));
+};
+
+function aggregateContext(input: RenderInput, of: string, place: string): AggregateContext {
+  const dataset = input.datasets[of];
+  const def = input.definition.data[of];
+  if (!dataset) {
+    throw new LinkbookError('invalid', `the aggregate names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
+  }
+  return {
+    dataset: {
+      name: of,
+      provider: dataset.provider,
+      endpoint: dataset.endpoint,
+      kind: dataset.kind,
+      totals: dataset.totals,
+      limit: def?.limit,
+      locallyFilteredOut: dataset.locallyFilteredOut,
+    },
+    target: def?.target ?? input.definition.target,
+    brand: input.definition.brand,
+    comparison: input.comparison,
+    datasets: input.datasets,
+  };
+}
+
+/**
+ * The report as one self-contained HTML document plus data.json content, chart SVGs and specs,
+ * and table CSVs. Throws LinkbookErrors: `invalid` for definitions that cannot render (unknown
+ * dataset, template or helper), `render` when a template or chart fails.
+ */
+export async function renderReport(input: RenderInput): Promise<RenderedReport> {
+  const accent = input.definition.client?.accent ?? DEFAULT_ACCENT;
+  const sections: SectionResult[] = [];
+  for (const [index, section] of input.definition.sections.entries()) {
+    const place = `sections[${index}]${section.title ? ` (${section.title})` : ''}`;
+    const result: SectionResult = {};
+    if (section.aggregate) {
+      const dataset = input.datasets[section.aggregate.of];
+      result.aggregate = runAggregate(section.aggregate, dataset?.rows ?? [], aggregateContext(input, section.aggregate.of, place));
+      if (section.chart) result.chart = await renderChart(section.chart, result.aggregate, { accent });
+    } else if (section.chart) {
+      throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', { where: place, hint: 'add `aggregate: { kind: ..., of: ... }` to the section' });
+    }
+    sections.push(result);
+  }
+  return composeReport(input, { sections, filterRows: filterCanonicalRows });
+}

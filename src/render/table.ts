@@ -1,0 +1,173 @@
+/**
+ * Tables as the templates see them: headings, and cells already formatted as text with an
+ * optional link. Templates print these with `{{ }}` only, so every value is HTML-escaped there.
+ */
+import type { AggregateResult, AuthorityMetric, CanonicalRow } from '../model.ts';
+import type { TableDefinition } from '../definition/schema.ts';
+import { LinkbookError } from '../errors.ts';
+import { columnInfo, type CellType } from './columns.ts';
+import { formatDate, formatNumber, formatPercent, isHttpUrl } from './format.ts';
+
+export interface CellView {
+  text: string;
+  /** Set only for http(s) URLs. */
+  href?: string;
+  /** Full text when `text` was shortened for the page. */
+  full?: string;
+  align: 'num' | 'text';
+  type: CellType;
+}
+
+export interface TableView {
+  name: string;
+  columns: Array<{ name: string; label: string; align: 'num' | 'text' }>;
+  rows: Array<{ cells: CellView[] }>;
+  /** Rows before `limit` (after `where`). */
+  matched: number;
+  shown: number;
+  /** Plain values per row for data.json and CSV. */
+  values: Array<Record<string, string | number | boolean | null>>;
+}
+
+/** Filters canonical rows with a `where` expression in the filter language. */
+export type RowFilter = (where: string, rows: CanonicalRow[], place: string) => CanonicalRow[];
+
+const MAX_CELL_CHARS = 120;
+
+type PlainValue = string | number | boolean | null;
+
+/** A canonical column, or the provider's native column of that name when it is not canonical. */
+export function readColumn(row: CanonicalRow, column: string): PlainValue {
+  const value = column in row && column !== 'raw' ? (row as unknown as Record<string, unknown>)[column] : row.raw[column];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** One cell's text by its column type; URLs get an href only when they are http(s). */
+export function formatCell(value: unknown, type: CellType): CellView {
+  const align: CellView['align'] = type === 'number' || type === 'percent' ? 'num' : 'text';
+  let text: string;
+  switch (type) {
+    case 'number':
+      text = formatNumber(value, Number.isInteger(value) || typeof value !== 'number' ? 0 : 1);
+      break;
+    case 'percent':
+      text = formatPercent(value);
+      break;
+    case 'date':
+      text = formatDate(value);
+      break;
+    case 'bool':
+      text = value === null || value === undefined ? '—' : value === true || value === 'true' || value === 1 ? 'Yes' : 'No';
+      break;
+    default:
+      text = value === null || value === undefined || value === '' ? '—' : String(value);
+  }
+  const cell: CellView = { text, align, type };
+  if (type === 'url' && isHttpUrl(value)) {
+    cell.href = value;
+    // the link keeps the full URL; the page shows it without the scheme to save width
+    cell.text = text.replace(/^https?:\/\//i, '');
+  }
+  if (cell.text.length > MAX_CELL_CHARS) {
+    cell.full = text;
+    cell.text = `${cell.text.slice(0, MAX_CELL_CHARS - 1)}…`;
+  }
+  return cell;
+}
+
+interface SortKey {
+  column: string;
+  descending: boolean;
+}
+
+/** `authority desc, backlinks asc` -> sort keys; the place names the section for errors. */
+export function parseSort(sort: string, place: string): SortKey[] {
+  return sort
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?:\s+(asc|desc))?$/i.exec(part);
+      if (!match?.[1]) {
+        throw new LinkbookError('invalid', `cannot read the sort "${part}"`, { where: place, hint: 'write it as `column desc` or `column asc`, comma-separated' });
+      }
+      return { column: match[1], descending: match[2]?.toLowerCase() === 'desc' };
+    });
+}
+
+function compareValues(a: PlainValue, b: PlainValue): number {
+  // nulls sort last whichever the direction, so "unknown" never heads a ranking
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), 'en');
+}
+
+function sortRows(rows: CanonicalRow[], keys: SortKey[]): CanonicalRow[] {
+  return [...rows].sort((x, y) => {
+    for (const key of keys) {
+      const a = readColumn(x, key.column);
+      const b = readColumn(y, key.column);
+      if (a === b) continue;
+      if (a === null) return 1;
+      if (b === null) return -1;
+      const order = compareValues(a, b);
+      if (order !== 0) return key.descending ? -order : order;
+    }
+    return 0;
+  });
+}
+
+function metricOf(rows: CanonicalRow[]): AuthorityMetric | null {
+  return rows[0]?.authority_metric ?? null;
+}
+
+/**
+ * A section's `table:` over a dataset's rows: filtered by `where` (with the shared filter language),
+ * sorted, limited, formatted. `labels` from the definition override the default headings.
+ */
+export function buildRowTable(name: string, def: TableDefinition, allRows: CanonicalRow[], filter: RowFilter | undefined, place: string): TableView {
+  let rows = allRows;
+  if (def.where) {
+    if (!filter) throw new LinkbookError('internal', 'a table `where` needs the filter evaluator', { where: place });
+    rows = filter(def.where, rows, place);
+  }
+  if (def.sort) rows = sortRows(rows, parseSort(def.sort, place));
+  const matched = rows.length;
+  if (def.limit !== undefined) rows = rows.slice(0, def.limit);
+  const metric = metricOf(allRows);
+  const infos = def.columns.map((column) => ({ column, info: columnInfo(column, metric) }));
+  return {
+    name,
+    columns: infos.map(({ column, info }) => ({
+      name: column,
+      label: def.labels?.[column] ?? info.label,
+      align: info.type === 'number' || info.type === 'percent' ? 'num' : 'text',
+    })),
+    rows: rows.map((row) => ({ cells: infos.map(({ column, info }) => formatCell(readColumn(row, column), info.type)) })),
+    matched,
+    shown: rows.length,
+    values: rows.map((row) => Object.fromEntries(def.columns.map((column) => [column, readColumn(row, column)]))),
+  };
+}
+
+const AGGREGATE_TYPES: Record<AggregateResult['fields'][number]['type'], CellType> = {
+  category: 'text',
+  number: 'number',
+  percent: 'percent',
+  date: 'date',
+};
+
+/** An aggregate's rows as a table (the numbers behind its chart), at most `limit` rows. */
+export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
+  const rows = limit === undefined ? agg.rows : agg.rows.slice(0, limit);
+  return {
+    name,
+    columns: agg.fields.map((field) => ({ name: field.name, label: field.label, align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text' })),
+    rows: rows.map((row) => ({ cells: agg.fields.map((field) => formatCell(row[field.name] ?? null, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type])) })),
+    matched: agg.rows.length,
+    shown: rows.length,
+    values: rows.map((row) => Object.fromEntries(agg.fields.map((field) => [field.name, row[field.name] ?? null]))),
+  };
+}
+
