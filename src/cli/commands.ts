@@ -164,7 +164,7 @@ const cache: Command = {
       const entries = store.cache.list();
       if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       else if (entries.length === 0) ctx.stdout.write('the cache is empty\n');
-      else for (const e of entries) ctx.stdout.write(`${e.storedAt}  ${e.provider.padEnd(10)}  ${String(e.size).padStart(9)} B  expires ${e.expiresAt}  ${e.key}\n`);
+      else for (const e of entries) ctx.stdout.write(`${e.storedAt}  ${e.provider.padEnd(10)}  ${String(e.size).padStart(9)} B  expires ${e.expiresAt}  ${e.key.replace(/\n+/g, ' ').trim()}\n`);
       return 0;
     } finally {
       store.close();
