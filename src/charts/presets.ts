@@ -107,7 +107,7 @@ function categoryAxis(fields: ChartFields, count: number, vertical: boolean): Re
 function bar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], histogram: boolean): VegaLiteSpec {
   const accent = normalizeAccent(theme.accent);
   const x = { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, true), scale: { paddingInner: histogram ? 0.06 : 0.25 } };
-  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',' } };
+  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f' } };
   return {
     ...base(agg, theme, rows),
     layer: [
@@ -120,7 +120,7 @@ function bar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows:
 function hbar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[]): VegaLiteSpec {
   const accent = normalizeAccent(theme.accent);
   const y = { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, false), scale: { paddingInner: 0.22 } };
-  const x = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',', grid: true, orient: 'bottom' } };
+  const x = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f', grid: true, orient: 'bottom' } };
   const showShare = fields.share !== undefined;
   for (const row of rows) row['__bar_label'] = showShare ? `${row['__value']} · ${row['__pct']}` : String(row['__value']);
   return {
@@ -174,7 +174,7 @@ function newLostBars(agg: AggregateResult, theme: ChartTheme, fields: ChartField
     mark: { type: 'bar' },
     encoding: {
       x: { field: '__category', type: 'nominal', sort: categories, axis: categoryAxis(fields, rows.length, true), scale: { paddingInner: 0.2 } },
-      y: { field: '__y', type: 'quantitative', stack: 'zero', axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',' } },
+      y: { field: '__y', type: 'quantitative', stack: 'zero', axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' } },
       color: {
         field: '__series',
         type: 'nominal',
@@ -250,7 +250,7 @@ function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
       mark: { type: area ? 'area' : 'line', point: points && !area, interpolate: 'monotone', ...(area ? { opacity: 0.55 } : {}) },
       encoding: {
         x,
-        y: { field: '__y', type: 'quantitative', stack: area ? null : undefined, axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',' } },
+        y: { field: '__y', type: 'quantitative', stack: area ? null : undefined, axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' } },
         color: {
           field: '__series',
           type: 'nominal',
@@ -260,7 +260,7 @@ function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
       },
     };
   }
-  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',' } };
+  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f' } };
   const layers: VegaLiteSpec[] = [];
   if (area) {
     layers.push({

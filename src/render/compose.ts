@@ -38,6 +38,8 @@ const AGGREGATE_TABLE_ROWS = 12;
 const STACKED_KINDS = new Set(['timeline', 'new_lost', 'gap', 'top', 'group_by', 'anchors']);
 /** New/lost lists: short on the one-page weekly report. */
 const COMPARISON_LIST_ROWS: Record<string, number> = { weekly: 6 };
+/** New/lost lists on the details page. */
+const COMPARISON_FULL_LIST_ROWS = 25;
 /** The weekly report is one page: its tables stop at this many rows (the CSV has them all). */
 const TABLE_ROW_CAP: Record<string, number> = { weekly: 8 };
 
@@ -53,6 +55,9 @@ interface SectionView {
   aggregateWide: boolean;
   table: TableView | null;
   tableNote: string | null;
+  /** The table with every row its definition asks for (the weekly summary page shows fewer). */
+  fullTable: TableView | null;
+  fullTableNote: string | null;
   text: Handlebars.SafeString | null;
   notes: string[];
 }
@@ -183,6 +188,8 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
       aggregateWide: (agg?.fields.length ?? 0) > 3 || (agg !== null && STACKED_KINDS.has(agg.kind)),
       table: null,
       tableNote: null,
+      fullTable: null,
+      fullTableNote: null,
       text: null,
       notes: agg?.notes ?? [],
     };
@@ -202,6 +209,8 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
       const cap = TABLE_ROW_CAP[definition.template] ?? Infinity;
       view.table = table.shown > cap ? { ...table, rows: table.rows.slice(0, cap), shown: cap } : table;
       view.tableNote = table.matched > view.table.shown ? `Top ${formatNumber(view.table.shown)} of ${formatNumber(table.matched)}` : null;
+      view.fullTable = table;
+      view.fullTableNote = table.matched > table.shown ? `Top ${formatNumber(table.shown)} of ${formatNumber(table.matched)}` : null;
       tables.push({ name, csv: tableToCsv(table) });
       tableData = { of: section.table.of, columns: section.table.columns, matched: table.matched, rows: table.values };
     }
@@ -265,6 +274,8 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
     cost: describeCost(input.cost),
     crossChecks,
     comparison: comparisonView(input, COMPARISON_LIST_ROWS[definition.template] ?? 10),
+    /** The weekly report's second page lists every change, not only the first few. */
+    comparisonFull: comparisonView(input, COMPARISON_FULL_LIST_ROWS),
     weekLabel: input.comparison?.previousAsOf ? `${formatDate(input.comparison.previousAsOf)} – ${formatDate(input.asOf)}` : `Week to ${formatDate(input.asOf)}`,
   };
   const html = replaceUnprintable(env.renderLayout(view));
