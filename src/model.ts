@@ -94,6 +94,8 @@ export interface ApiTotals {
 /** What a provider hands back for one dataset. */
 export interface DatasetResult {
   name: string;
+  /** The site the rows are about (a competitor's, for a gap dataset with its own `target:`). */
+  target?: string;
   provider: ProviderId;
   /** v2 table, v3 endpoint, DataForSEO path or file path. */
   endpoint: string;

@@ -75,13 +75,13 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
         domain: e.domain,
         authority: e.authority,
         competitors: e.competitors.length,
-        links_to: e.competitors.map((i) => competitors[i]!.name).join(', '),
+        links_to: e.competitors.map((i) => competitors[i]!.target ?? competitors[i]!.name).join(', '),
       }));
       const metric = competitors.find((d) => d.rows.length > 0)?.rows[0]?.authority_metric ?? 'Authority';
       const notes: string[] = rowCountNotes(scope, total);
       notes.push(
         `${formatCount(gap.size)} domains link to ${competitors.length === 1 ? 'the competitor' : 'at least one of the competitors'} but not to the target; ` +
-          `competitors: ${competitors.map((d) => `${d.name} (${sourceOf(d)})`).join(', ')}.`,
+          `competitors: ${competitors.map((d) => `${d.target ?? d.name} (${sourceOf(d)})`).join(', ')}.`,
       );
       if (gap.size > top) notes.push(`The ${formatCount(top)} with the highest ${metric} are shown.`);
       return makeResult(scope, {

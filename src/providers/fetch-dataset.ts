@@ -19,7 +19,7 @@ import type { DatasetPlan, FetchEffects, PlannedRequest } from './dataset-plan.t
 import { normaliseFileRecords } from './file.ts';
 import { readFileRecords } from './file-records.ts';
 import { passesLocalFilters } from './filters.ts';
-import { AS_OF_HEADER, createHttpLayer } from './http.ts';
+import { AS_OF_HEADER, createHttpLayer, httpOptionsFromEnv } from './http.ts';
 import type { FetchFunction, HttpLayer, HttpResponse, Interpreted } from './http.ts';
 
 const REAL_ORIGINS_AS_URLS = { ahrefsV2Url: REAL_ORIGINS['ahrefs-v2'], ahrefsV3Url: REAL_ORIGINS['ahrefs-v3'], dataforseoUrl: REAL_ORIGINS.dataforseo };
@@ -45,10 +45,10 @@ let globalLayer: HttpLayer | undefined;
 /** One layer per fetch function, so datasets of a run share limits and in-flight requests even when the caller passes none. */
 function layerFor(effects: FetchEffects): HttpLayer {
   if (effects.http) return effects.http;
-  if (!effects.fetch) return (globalLayer ??= createHttpLayer());
+  if (!effects.fetch) return (globalLayer ??= createHttpLayer(httpOptionsFromEnv()));
   let layer = sharedLayers.get(effects.fetch);
   if (!layer) {
-    layer = createHttpLayer({ fetch: effects.fetch });
+    layer = createHttpLayer({ ...httpOptionsFromEnv(), fetch: effects.fetch });
     sharedLayers.set(effects.fetch, layer);
   }
   return layer;
@@ -108,6 +108,7 @@ export async function fetchDataset(plan: DatasetPlan, effects: FetchEffects): Pr
   if (dropped > 0) effects.logger.debug(`${plan.name}: local filter dropped ${dropped} of ${Math.min(rows.length, plan.limit)} rows`);
   const result: DatasetResult = {
     name: plan.name,
+    target: plan.target,
     provider,
     endpoint: plan.endpoint,
     kind: plan.kind,
@@ -192,6 +193,7 @@ async function fetchFileDataset(plan: DatasetPlan): Promise<DatasetResult> {
   const passing = rows.filter((_row, i) => passesLocalFilters(plan.localFilters, raws[i] ?? {}));
   const result: DatasetResult = {
     name: plan.name,
+    target: plan.target,
     provider: 'file',
     endpoint: plan.endpoint,
     kind: plan.kind,

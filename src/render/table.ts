@@ -160,7 +160,9 @@ const AGGREGATE_TYPES: Record<AggregateResult['fields'][number]['type'], CellTyp
 
 /** An aggregate's rows as a table (the numbers behind its chart), at most `limit` rows. */
 export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
-  const rows = limit === undefined ? agg.rows : agg.rows.slice(0, limit);
+  // A timeline reads forward in time, so a shortened one keeps its latest periods.
+  const chronological = agg.fields[0]?.type === 'date';
+  const rows = limit === undefined ? agg.rows : chronological ? agg.rows.slice(-limit) : agg.rows.slice(0, limit);
   return {
     name,
     columns: agg.fields.map((field) => ({ name: field.name, label: field.label, align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text' })),
