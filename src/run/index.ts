@@ -108,9 +108,10 @@ export async function runReports(
       } catch (error) {
         if (!(error instanceof LinkbookError)) throw error;
         failures.push({ report: job.loaded.definition.name, target: job.loaded.definition.target, error });
-        logger.info(`  [failed]  ${error.toLine()}`);
         row.status = error.code === 'budget' ? 'refused' : 'failed';
+        // A single run's error is printed once, by the CLI, with its exit code.
         if (jobs.length === 1) throw error;
+        logger.info(`  [failed]  ${error.toLine()}`);
       } finally {
         rows.push(row);
         progress?.done(index, row.status);
