@@ -10,6 +10,7 @@ import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
 import { formatUnit, planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
 import { credentialsFromEnv } from '../providers/index.ts';
+import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type Store } from '../store/index.ts';
@@ -227,7 +228,7 @@ export interface Estimate {
   target: string;
   asOf: string;
   sample: boolean;
-  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean }>;
+  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[] }>;
   total: Cost;
   budget: Cost;
   withinBudget: boolean;
@@ -259,6 +260,9 @@ export async function estimateReport(options: { file: string; params?: Record<st
       estimate: d.plan.estimate,
       exact: d.plan.exact,
       local: d.plan.local,
+      localFilter: d.plan.localFilters.map((f) => `${f.clause}: ${formatFilter(f.expr)}`),
+      rowsFetched: d.plan.limit,
+      notes: d.plan.notes,
     })),
     total: plan.estimate,
     budget: plan.budget,
@@ -269,8 +273,13 @@ export async function estimateReport(options: { file: string; params?: Record<st
 export function formatEstimate(e: Estimate): string {
   const lines = [`${e.report} for ${e.target} (as of ${e.asOf})${e.sample ? ' — sample data from the emulator' : ''}`];
   for (const d of e.datasets) {
-    lines.push(`  ${d.name}: ${d.provider} ${d.endpoint}, ${d.requests.length} request${d.requests.length === 1 ? '' : 's'}${d.local ? ', part of the filter runs locally after the fetch' : ''}`);
+    lines.push(`  ${d.name}: ${d.provider} ${d.endpoint}, ${d.requests.length} request${d.requests.length === 1 ? '' : 's'}, up to ${d.rowsFetched.toLocaleString('en-US')} rows`);
     for (const r of d.requests) lines.push(`    ${r.method} ${r.url}${r.body ? ` ${r.body}` : ''}`);
+    if (d.local) {
+      lines.push(`    evaluated locally after the fetch (the API cannot express it): ${d.localFilter.join('; ')}`);
+      lines.push(`    every row it drops is still fetched and billed: up to ${d.rowsFetched.toLocaleString('en-US')} rows are fetched to keep fewer`);
+    }
+    for (const n of d.notes.filter((n) => !n.startsWith('part of the filter runs locally'))) lines.push(`    note: ${n}`);
     lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
   }
   lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
   const auth = `Basic ${Buffer.from('login:password').toString('base64')}`;
   api = new BacklinksApi(emulator.origin, {
-    fetch: (url, init) => fetch(url as string, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: auth } }),
+    fetch: (url: RequestInfo, init?: RequestInit) => fetch(url as string, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: auth } }),
   });
 });
 afterAll(() => emulator.close());
@@ -45,7 +45,7 @@ describe('the official dataforseo-client against the emulator', () => {
     expect(item.type).toBe('backlinks_referring_domain');
     expect(typeof item.domain).toBe('string');
     expect(item.backlinks).toBeGreaterThan(1);
-    const ranks = result!.items!.map((i) => i.rank ?? 0);
+    const ranks = result!.items!.map((i: { rank?: number }) => i.rank ?? 0);
     expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
     expect(response?.cost).toBeCloseTo(0.02 + 5 * 0.00003, 6);
   });
