@@ -99,16 +99,21 @@ describe('printing reports to PDF', () => {
     expect(poppler('pdfinfo', pdf, 'title')).toMatch(/Page size:\s+612 x 792 pts \(letter\)/);
   });
 
-  it('prints the weekly report on one page and the gap report in full', async () => {
+  it('prints the weekly summary on one page, its details after it, and the gap report in full', async () => {
     for (const template of ['weekly', 'gap'] as const) {
       const { input, sections } = sampleInput({ template });
       const html = composeReport(input, { sections }).html;
       const pdf = await printer.print(html, { format: 'A4', title: input.definition.title ?? '', sample: true });
       const text = poppler('pdftotext', pdf, template);
       if (template === 'weekly') {
-        expect(pagesOf(pdf, template)).toBe(1);
-        expect(text).toContain('New referring domains');
-        expect(text).toContain('▲ 4');
+        // page 1 is the whole summary; the details page starts on page 2
+        const first = poppler('pdftotext', pdf, template, ['-f', '1', '-l', '1']);
+        expect(first).toContain('New referring domains');
+        expect(first).toContain('▲ 4');
+        expect(first).not.toContain('Details');
+        expect(pagesOf(pdf, template)).toBeGreaterThanOrEqual(2);
+        const second = poppler('pdftotext', pdf, template, ['-f', '2', '-l', '2']);
+        expect(second).toMatch(/^\s*(Sample data.*\n\s*)?Details/);
       } else {
         expect(text).toMatch(/LINK GAP DOMAINS\s+412/);
         expect(text).toContain('competitor-b.com');
