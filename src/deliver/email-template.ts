@@ -56,7 +56,8 @@ export type EmailTemplate = (context: Record<string, unknown>) => string;
  * through `subjectLine`. Throws an `invalid` LinkbookError at `where`.
  */
 export function compileUserTemplate(source: string, where: SourcePlace | string): EmailTemplate {
-  const options = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, strict: false, noEscape: true };
+  // Escaping stays on (no noEscape anywhere); the escaped output is turned back into plain text.
+  const options = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, strict: false };
   try {
     // precompile parses and checks helpers now, so errors surface before anything is fetched
     handlebars.precompile(source, options);
@@ -65,7 +66,14 @@ export function compileUserTemplate(source: string, where: SourcePlace | string)
     throw new LinkbookError('invalid', `email template: ${message}`, { where, hint: 'templates print values with {{ name }}; the helpers are fmt, pct and delta', cause });
   }
   const template = handlebars.compile(source, options);
-  return (context) => template(context, RUNTIME);
+  return (context) => unescapeHandlebars(template(context, RUNTIME));
+}
+
+const HANDLEBARS_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+
+/** The inverse of Handlebars' escapeExpression, for templates whose output is plain text. */
+export function unescapeHandlebars(text: string): string {
+  return text.replace(/&(?:amp|lt|gt|quot|#x27|#x60|#x3D);/g, (entity) => HANDLEBARS_ENTITIES[entity] ?? entity);
 }
 
 /** A subject header: one line, no control characters, at most 200 characters. */
@@ -120,7 +128,8 @@ export function emailLayout(dir: string = EMAIL_TEMPLATE_DIR): LayoutTemplates {
     }
   };
   const html = handlebars.compile(read('layout.hbs'), { strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
-  const text = handlebars.compile(read('text.hbs'), { strict: false, noEscape: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
+  const textTemplate = handlebars.compile(read('text.hbs'), { strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
+  const text = (context: unknown, runtime?: Parameters<typeof textTemplate>[1]) => unescapeHandlebars(textTemplate(context, runtime));
   const templates: LayoutTemplates = { html: (c) => html(c, RUNTIME), text: (c) => text(c, RUNTIME), css: read('style.css') };
   layoutCache = { dir, templates };
   return templates;

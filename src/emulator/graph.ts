@@ -11,6 +11,7 @@
 import type { LinkType, TldClass } from '../model.ts';
 import { anchorText, domainName, pagePath, pageTitle, targetVocabulary, type AnchorKind, type TargetVocabulary } from './names.ts';
 import { hashSeed, mixSeed, Random } from './random.ts';
+import { hostileBeacon, hostileLink, hostileStrings, isHostileHost, type HostileStrings } from './hostile.ts';
 
 const DAY_MS = 86_400_000;
 const SPAN_START_MS = Date.UTC(2018, 0, 1);
@@ -79,6 +80,8 @@ export interface LinkGraph {
   host: string;
   vocab: TargetVocabulary;
   domains: GraphDomain[];
+  /** Set for `*.hostile.test` targets: the strings mixed into titles, anchors and URLs (hostile.ts). */
+  hostile: HostileStrings | null;
 }
 
 /** One referring domain as seen at a date through a target scope. */
@@ -145,21 +148,26 @@ export function inScope(urlTo: string, scope: TargetScope): boolean {
 const graphs = new Map<string, LinkGraph>();
 const MAX_GRAPHS = 32;
 
-/** The referring-domain pool of a host, generated once and memoised (a few hundred KB at most). */
+/**
+ * The referring-domain pool of a host, generated once and memoised (a few hundred KB at most).
+ * A `*.hostile.test` host gets hostile strings aimed at the beacon of the environment.
+ */
 export function linkGraphOf(host: string): LinkGraph {
-  const cached = graphs.get(host);
+  const beacon = isHostileHost(host) ? hostileBeacon() : null;
+  const key = beacon === null ? host : `${host}|${beacon}`;
+  const cached = graphs.get(key);
   if (cached) {
-    graphs.delete(host);
-    graphs.set(host, cached);
+    graphs.delete(key);
+    graphs.set(key, cached);
     return cached;
   }
-  const graph = generateGraph(host);
-  graphs.set(host, graph);
+  const graph = generateGraph(host, beacon);
+  graphs.set(key, graph);
   if (graphs.size > MAX_GRAPHS) graphs.delete(graphs.keys().next().value as string);
   return graph;
 }
 
-function generateGraph(host: string): LinkGraph {
+function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGraph {
   const seed = hashSeed(host);
   const rng = new Random(seed);
   const vocab = targetVocabulary(host, rng);
@@ -200,7 +208,7 @@ function generateGraph(host: string): LinkGraph {
       dofollowShare,
     });
   }
-  return { host, vocab, domains };
+  return { host, vocab, domains, hostile: hostileBeaconOrigin === null ? null : hostileStrings(hostileBeaconOrigin) };
 }
 
 const HTTP_CODE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [[200, 94], [301, 3], [404, 2], [500, 1]];
@@ -246,16 +254,19 @@ export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: numbe
     // crawled some time in the three weeks before the date
     const visitLag = r.int(3_600, 21 * 86_400) * 1000;
     const lastVisitedMs = lostMs ?? Math.max(firstSeenMs, asOfMs - visitLag);
+    // hostile text draws no random numbers, so a hostile graph has the same shape as a normal one
+    const plainUrlFrom = `https://${domain.name}${pageInfo.path}`;
+    const text = graph.hostile ? hostileLink(graph.hostile, domain.index, i, domain.name, plainUrlFrom) : { title: pageInfo.title, anchor: anchor.text, urlFrom: plainUrlFrom };
     out.push({
       domain,
       index: i,
       page,
-      urlFrom: `https://${domain.name}${pageInfo.path}`,
+      urlFrom: text.urlFrom,
       urlTo,
-      anchor: anchor.text,
+      anchor: text.anchor,
       anchorKind: anchor.kind,
       alt: linkType === 'image' ? `${graph.vocab.brand} logo` : '',
-      title: pageInfo.title,
+      title: text.title,
       linkType,
       dofollow,
       sponsored: !dofollow && r.chance(0.15),
@@ -296,13 +307,14 @@ export function asOfEndMs(asOf: string): number {
  */
 export function snapshotOf(scope: TargetScope, asOf: string): Snapshot {
   const key = `${scope.mode}|${scope.target}|${asOf}`;
+  const graph = linkGraphOf(scope.host);
   const cached = snapshots.get(key);
-  if (cached) {
+  // a hostile graph is rebuilt when the beacon changes; a snapshot of the old one is stale
+  if (cached && cached.graph === graph) {
     snapshots.delete(key);
     snapshots.set(key, cached);
     return cached;
   }
-  const graph = linkGraphOf(scope.host);
   const asOfMs = asOfEndMs(asOf);
   const domains: DomainSummary[] = [];
   for (const domain of graph.domains) {

@@ -10,3 +10,4 @@ export { evaluateAhrefsV2Filter, parseAhrefsV2Filter, type V2Clause, type V2Cond
 export { evaluateAhrefsV3Where, parseAhrefsV3Where, type V3Where, type V3Operator } from './v3-where.ts';
 export { evaluateDataForSeoFilters, parseDataForSeoFilters, DataForSeoFilterError, type DfsFilter, type DfsOperator } from './dataforseo-filters.ts';
 export { parseFaults, type Fault, type FaultName } from './faults.ts';
+export { HOSTILE_SUFFIX, HOSTILE_BEACON_ENV, HOSTILE_LONG_LENGTH, hostileTexts, isHostileHost } from './hostile.ts';

@@ -2,9 +2,11 @@
  * Printing HTML to PDF with the system Chromium (puppeteer-core). One browser serves a batch; each
  * report gets a fresh incognito context and page with JavaScript off and every network request
  * except `data:` aborted, so hostile report data cannot run code or call home while printing.
+ * The next report's page is prepared while the current one prints (a new page costs a renderer
+ * process start, ~0.3 s): it is still used for one report only.
  */
 import { availableParallelism } from 'node:os';
-import puppeteer, { type Browser, type BrowserContext, type HTTPRequest } from 'puppeteer-core';
+import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core';
 import { LinkbookError } from '../errors.ts';
 import { silentLogger, type Logger } from '../model.ts';
 import { resolveChromium } from './chromium.ts';
@@ -37,6 +39,12 @@ export interface PdfPrinter {
   print(html: string, options: PrintOptions): Promise<Buffer>;
   /** Closes the browser; waits for prints in flight. */
   close(): Promise<void>;
+  /**
+   * Starts the browser and prepares the first page now, in the background, so a run that will
+   * print can overlap Chromium's start (~1 s) with fetching and rendering. Never throws: a
+   * failure to start surfaces at the first print.
+   */
+  warm?(): void;
 }
 
 /** Chromium flags: no sandbox (containers), no GPU, no background traffic, fonts unhinted for print. */
@@ -66,11 +74,19 @@ export function isAllowedRequest(url: string): boolean {
   return url.startsWith('data:') || url === 'about:blank';
 }
 
+/** A fresh incognito context with one page, JavaScript off and requests intercepted; used for one report. */
+interface FreshPage {
+  context: BrowserContext;
+  page: Page;
+}
+
 interface BrowserSlot {
   browser: Promise<Browser>;
   printed: number;
   active: number;
   retired: boolean;
+  /** The next report's page, being prepared; null when none is (resolves null when preparing failed). */
+  spare: Promise<FreshPage | null> | null;
 }
 
 /** A counting semaphore: at most `limit` holders at a time, the rest wait in order. */
@@ -109,9 +125,10 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   const inFlight = new Set<Promise<unknown>>();
 
   function launch(): BrowserSlot {
-    const fresh: BrowserSlot = { browser: Promise.resolve(null as unknown as Browser), printed: 0, active: 0, retired: false };
-    fresh.browser = puppeteer
-      .launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs })
+    const fresh: BrowserSlot = { browser: Promise.resolve(null as unknown as Browser), printed: 0, active: 0, retired: false, spare: null };
+    // imported here, not at the top: a run without PDF output never loads puppeteer
+    fresh.browser = import('puppeteer-core')
+      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs }))
       .then((browser) => {
         browser.on('disconnected', () => {
           fresh.retired = true;
@@ -135,6 +152,8 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     old.retired = true;
     if (slot === old) slot = null;
     if (old.active > 0) return;
+    const spare = await takeSpare(old);
+    await spare?.context.close().catch(() => undefined);
     const browser = await old.browser.catch(() => null);
     if (browser?.connected) await browser.close().catch(() => undefined);
   }
@@ -157,16 +176,30 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     if (used.retired && used.active === 0) await retire(used);
   }
 
+  /** The slot's prepared page, if any, taken so no other print can use it. */
+  async function takeSpare(used: BrowserSlot): Promise<FreshPage | null> {
+    const spare = used.spare;
+    used.spare = null;
+    return spare ? await spare : null;
+  }
+
+  /** Starts preparing the next report's page in the background, unless the slot is going away. */
+  function prepareSpare(used: BrowserSlot, browser: Browser): void {
+    if (used.retired || closed || used.spare) return;
+    used.spare = openFreshPage(browser, timeoutMs).catch(() => null);
+  }
+
   async function printOnce(html: string, opts: PrintOptions): Promise<Buffer> {
     const used = acquire();
     try {
       const browser = await used.browser;
-      const context = await browser.createBrowserContext();
+      const fresh = (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
+      prepareSpare(used, browser);
       try {
-        return await withTimeout(printPage(context, html, opts, timeoutMs), timeoutMs, opts.title);
+        return await withTimeout(printPage(fresh.page, html, opts, timeoutMs), timeoutMs, opts.title);
       } finally {
         // closing the context also stops a print that timed out
-        await context.close().catch(() => undefined);
+        await fresh.context.close().catch(() => undefined);
       }
     } finally {
       await release(used);
@@ -200,13 +233,19 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     }
   }
 
+  function warm(): void {
+    if (closed || slot) return;
+    const current = (slot = launch());
+    current.browser.then((browser) => prepareSpare(current, browser)).catch(() => undefined);
+  }
+
   async function close(): Promise<void> {
     closed = true;
     await Promise.allSettled([...inFlight]);
     if (slot) await retire(slot);
   }
 
-  return { print, close };
+  return { print, close, warm };
 }
 
 function isBrowserGone(error: unknown): boolean {
@@ -229,26 +268,37 @@ async function withTimeout<T>(work: Promise<T>, ms: number, title: string): Prom
   }
 }
 
+/** A new incognito context and its page, JavaScript off, every request but `data:` stopped. */
+async function openFreshPage(browser: Browser, timeoutMs: number): Promise<FreshPage> {
+  const context = await browser.createBrowserContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeoutMs);
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request: HTTPRequest) => {
+      if (isAllowedRequest(request.url())) void request.continue().catch(() => undefined);
+      // A navigation away (a <meta http-equiv="refresh"> in the HTML) is answered 204 here: nothing
+      // leaves, and Chromium keeps the page instead of swapping in an error page mid-print.
+      else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204 }).catch(() => undefined);
+      else void request.abort('blockedbyclient').catch(() => undefined);
+    });
+    return { context, page };
+  } catch (error) {
+    await context.close().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** One report on a fresh page of its own incognito context. */
-async function printPage(context: BrowserContext, html: string, opts: PrintOptions, timeoutMs: number): Promise<Buffer> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(timeoutMs);
-  await page.setJavaScriptEnabled(false);
-  await page.setRequestInterception(true);
-  page.on('request', (request: HTTPRequest) => {
-    if (isAllowedRequest(request.url())) void request.continue().catch(() => undefined);
-    // A navigation away (a <meta http-equiv="refresh"> in the HTML) is answered 204 here: nothing
-    // leaves, and Chromium keeps the page instead of swapping in an error page mid-print.
-    else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204 }).catch(() => undefined);
-    else void request.abort('blockedbyclient').catch(() => undefined);
-  });
-  await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs: number): Promise<Buffer> {
+  // the running header carries the sample notice, so the page's own repeated copy is hidden; the
+  // rule goes in with the HTML (a <style> after the body still applies), saving a style recalc
+  await page.setContent(`${html}\n<style>${RUNNING_NOTICE_SELECTOR} { display: none !important; }</style>`, { waitUntil: 'load', timeout: timeoutMs });
   // With page JavaScript off, DevTools evaluation still runs (CDP Runtime.evaluate is not subject
   // to Emulation.setScriptExecutionDisabled; checked with Chromium 156), so we can wait for the
   // fonts to finish loading before printing. The page's own scripts never run.
   await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
-  // the running header carries the sample notice, so the page's own repeated copy is hidden
-  await page.addStyleTag({ content: `${RUNNING_NOTICE_SELECTOR} { display: none !important; }` });
   const pdf = await page.pdf({
     format: opts.format,
     printBackground: true,

@@ -126,6 +126,15 @@ export function canonicalRequestKey(method: string, url: string, body: string | 
   return [method.toUpperCase(), canonicalUrl, body ?? '', asOf ? `as-of=${asOf}` : ''].join('\n');
 }
 
+/**
+ * Layer settings from the environment: `LINKBOOK_HTTP_TIMEOUT_MS`, the time one attempt may take
+ * (default 60 s). Returns no settings when it is unset or not a positive integer.
+ */
+export function httpOptionsFromEnv(env: Record<string, string | undefined> = process.env): HttpLayerOptions {
+  const timeoutMs = Number(env.LINKBOOK_HTTP_TIMEOUT_MS);
+  return Number.isInteger(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {};
+}
+
 /** Creates a layer with its own limiters and in-flight table; one per run lets datasets share both. */
 export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

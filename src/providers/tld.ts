@@ -9,8 +9,13 @@ const GOV_SECOND_LEVEL = new Set(['gov', 'gouv', 'gob', 'go', 'govt', 'gv', 'mil
 /** Second-level labels used under country codes for education (ac.uk, edu.au, ac.jp, sch.uk). */
 const EDU_SECOND_LEVEL = new Set(['edu', 'ac', 'sch']);
 
+/** Lower-case letters, digits, hyphens and inner dots only: nothing hostOf would change but a `www.` prefix. */
+const BARE_HOST = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/;
+
 /** The host of a URL or bare domain, lower-cased, without port, trailing dot or leading `www.`. */
 export function hostOf(urlOrDomain: string): string {
+  // most inputs already are a bare lower-case host (a hot path: several calls per row)
+  if (BARE_HOST.test(urlOrDomain) && !urlOrDomain.startsWith('www.')) return urlOrDomain;
   let host = urlOrDomain.trim().toLowerCase();
   const scheme = host.indexOf('://');
   if (scheme >= 0) host = host.slice(scheme + 3);

@@ -47,7 +47,10 @@ export function booleanOrNull(value: RawValue | undefined): boolean | null {
  * Null for empty or unparseable input.
  */
 export function isoDateOrNull(value: RawValue | undefined): IsoDateTime | null {
-  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (typeof value !== 'string') return null;
+  // the common case (Ahrefs, 003) is already canonical: return it as is, without parsing (a hot path)
+  if (isCanonicalUtc(value)) return value;
+  if (value.trim() === '') return null;
   let t = value.trim();
   // 004: "yyyy-mm-dd hh-mm-ss +00:00": make it ISO (T separator, offset attached)
   const spaced = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
@@ -58,6 +61,33 @@ export function isoDateOrNull(value: RawValue | undefined): IsoDateTime | null {
   return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 }
 
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number in `text[from..to)` when every character is a digit, else -1. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Whether `text` is exactly `YYYY-MM-DDTHH:MM:SSZ` naming a real instant, i.e. what isoDateOrNull would return for it. */
+function isCanonicalUtc(text: string): boolean {
+  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  return hour >= 0 && hour < 24 && minute >= 0 && minute < 60 && second >= 0 && second < 60;
+}
+
 function normaliseOffset(offset: string | undefined): string {
   if (!offset || offset.toUpperCase() === 'Z') return 'Z';
   return offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
@@ -66,7 +96,10 @@ function normaliseOffset(offset: string | undefined): string {
 /** The raw row as JSON values, for `raw` (drops undefined, keeps nulls). */
 export function rawRow(row: Record<string, unknown>): Record<string, RawValue> {
   const out: Record<string, RawValue> = {};
-  for (const [key, value] of Object.entries(row)) if (value !== undefined) out[key] = value as RawValue;
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    if (value !== undefined) out[key] = value as RawValue;
+  }
   return out;
 }
 
