@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -n "${LINKBOOK_CHROMIUM:-}" ] || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi 'DejaVu Sans' || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -i 'DejaVu Sans' >/dev/null || need+=(fonts-dejavu-core)  # no grep -q: with pipefail, fc-list's SIGPIPE would fail the test
 command -v g++ >/dev/null 2>&1 || need+=(g++ make python3)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
