@@ -1,11 +1,12 @@
 /**
- * Chart render time: each preset drawn to SVG 30 times after a warm-up; prints the median per
- * preset and over all. Target: <= 25 ms warm. Also times one PNG conversion.
+ * Chart render time: each preset drawn to SVG `repeats` times after a warm-up; the median per
+ * preset and over all. Target: <= 25 ms warm. Run alone it also times one PNG conversion.
  *
  *   node --import tsx bench/chart.ts
  */
 import { renderChart, svgToPng, CHART_PRESETS, type ChartPreset } from '../src/charts/index.ts';
 import type { AggregateResult } from '../src/model.ts';
+import { isMain, median } from './figures.ts';
 
 const breakdown: AggregateResult = {
   kind: 'tld',
@@ -37,30 +38,47 @@ const months: AggregateResult = {
   notes: [],
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const theme = { accent: '#0b6efd' };
-const all: number[] = [];
-const allCpu: number[] = [];
-let sampleSvg = '';
-for (const preset of CHART_PRESETS as readonly ChartPreset[]) {
-  const agg = preset === 'line' || preset === 'area' ? months : breakdown;
-  for (let i = 0; i < 5; i++) await renderChart(preset, agg, theme);
-  const times: number[] = [];
-  const cpuTimes: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const { svg } = await renderChart(preset, agg, theme);
-    times.push(performance.now() - started);
-    const used = process.cpuUsage(cpu);
-    cpuTimes.push((used.user + used.system) / 1000);
-    sampleSvg = svg;
-  }
-  all.push(...times);
-  allCpu.push(...cpuTimes);
-  console.log(`  ${preset.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  (${median(cpuTimes).toFixed(1)} ms CPU)`);
+
+export interface ChartTimes {
+  /** Median ms per preset. */
+  perPreset: Record<string, number>;
+  /** Median wall ms and CPU ms over every render of every preset. */
+  medianMs: number;
+  medianCpuMs: number;
+  sampleSvg: string;
 }
-console.log(`median warm chart render: ${median(all).toFixed(1)} ms, ${median(allCpu).toFixed(1)} ms CPU (target <= 25 ms)`);
-const started = performance.now();
-svgToPng(sampleSvg, 2);
-console.log(`one PNG at 2x: ${(performance.now() - started).toFixed(1)} ms`);
+
+/** Times every preset, `repeats` warm renders each after 5 warm-up renders. */
+export async function chartTimes(repeats = 30): Promise<ChartTimes> {
+  const all: number[] = [];
+  const allCpu: number[] = [];
+  const perPreset: Record<string, number> = {};
+  let sampleSvg = '';
+  for (const preset of CHART_PRESETS as readonly ChartPreset[]) {
+    const agg = preset === 'line' || preset === 'area' ? months : breakdown;
+    for (let i = 0; i < 5; i++) await renderChart(preset, agg, theme);
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const { svg } = await renderChart(preset, agg, theme);
+      times.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      allCpu.push((used.user + used.system) / 1000);
+      sampleSvg = svg;
+    }
+    all.push(...times);
+    perPreset[preset] = median(times);
+  }
+  return { perPreset, medianMs: median(all), medianCpuMs: median(allCpu), sampleSvg };
+}
+
+if (isMain(import.meta.url)) {
+  const times = await chartTimes();
+  for (const [preset, ms] of Object.entries(times.perPreset)) console.log(`  ${preset.padEnd(10)} median ${ms.toFixed(1).padStart(6)} ms`);
+  console.log(`median warm chart render: ${times.medianMs.toFixed(1)} ms, ${times.medianCpuMs.toFixed(1)} ms CPU (target <= 25 ms)`);
+  const started = performance.now();
+  svgToPng(times.sampleSvg, 2);
+  console.log(`one PNG at 2x: ${(performance.now() - started).toFixed(1)} ms`);
+}

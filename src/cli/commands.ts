@@ -1,4 +1,5 @@
 /** One entry per subcommand: its options, its usage line and the library call it makes. */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { PROVIDER_IDS, type Logger, type ProviderId } from '../model.ts';
@@ -6,6 +7,7 @@ import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { isIsoDate } from '../definition/params.ts';
 import type { RunOptions } from '../run/index.ts';
+import type { PdfPrinter } from '../pdf/index.ts';
 
 // Stages are imported when a command needs them: `validate` never loads Chromium or vega.
 const runModule = () => import('../run/index.ts');
@@ -68,12 +70,41 @@ const run: Command = {
       emailToDir: str(ctx.options['email-to-dir']),
       noEmail: ctx.options['no-email'] === true,
       env: ctx.env,
+      // a batch overlaps two reports: one prints in Chromium while the next renders (bench/RESULTS.md)
+      concurrency: Math.min(2, availableParallelism()),
     };
-    const { runReports } = await runModule();
-    const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout, progress: ctx.stderr });
-    return summary.exitCode;
+    const printer = await startPrinterEarly(options, ctx);
+    try {
+      const { runReports } = await runModule();
+      const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout, progress: ctx.stderr, printer });
+      return summary.exitCode;
+    } finally {
+      await printer?.close();
+    }
   },
 };
+
+/**
+ * A printer whose Chromium is already starting, when the first report prints: the browser takes
+ * about a second to start, which then overlaps with loading the pipeline's modules, fetching and
+ * rendering (bench/RESULTS.md). Undefined when nothing prints or anything is wrong: runReports
+ * then reports the problem with its place, as without this head start.
+ */
+async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Promise<PdfPrinter | undefined> {
+  try {
+    const formats = options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
+    if (!formats.includes('pdf')) return undefined;
+    // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
+    // Chromium's start back until everything had loaded
+    await import('puppeteer-core');
+    const { createPdfPrinter } = await import('../pdf/index.ts');
+    const printer = createPdfPrinter({ env: ctx.env, logger: ctx.logger, prepareNextPage: options.files.length > 1 || options.targetsFile !== undefined });
+    printer.warm?.();
+    return printer;
+  } catch {
+    return undefined;
+  }
+}
 
 const validate: Command = {
   usage: 'linkbook validate <report.yaml...>',

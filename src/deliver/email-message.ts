@@ -5,11 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
-import juice from 'juice';
+import { createRequire } from 'node:module';
+import type Juice from 'juice';
 import { LinkbookError } from '../errors.ts';
 import type { Logger } from '../model.ts';
 import type { RenderedReport, ReportData } from '../render/types.ts';
 import { emailLayout, emailTemplateContext, formatDelta, formatNumber, formatShare, subjectLine, type EmailTemplate } from './email-template.ts';
+
+const requireHere = createRequire(import.meta.url);
+let juiceModule: typeof Juice | undefined;
+/** juice, and the HTML parser under it (~0.2 s to load), loads with the first email, not with every run. */
+function juice(): typeof Juice {
+  return (juiceModule ??= requireHere('juice') as typeof Juice);
+}
 
 /** What an email attachment is made of (nodemailer's shape, narrowed to what we use). */
 export interface EmailAttachment {
@@ -82,7 +90,7 @@ export function composeEmail(templates: EmailTemplates, content: EmailContent, e
 
   const view = layoutView(data, { intro, chartImages, logo: logo ? { cid: 'logo@linkbook', width: logo.width } : undefined, accent: content.client?.accent });
   const layout = emailLayout(effects.templateDir);
-  const html = juice.inlineContent(layout.html(view), layout.css, { removeStyleTags: true, preserveMediaQueries: false, applyWidthAttributes: true, applyAttributesTableElements: true });
+  const html = juice().inlineContent(layout.html(view), layout.css, { removeStyleTags: true, preserveMediaQueries: false, applyWidthAttributes: true, applyAttributesTableElements: true });
   assertEmailSafe(html);
   const text = `${layout.text(view).replace(/\n{3,}/g, '\n\n').trim()}\n`;
 

@@ -3,8 +3,7 @@
  * SMTP with retries, or written as an `.eml` file with `--email-to-dir`. Every outcome, per
  * recipient, goes into the run ledger, which is also how a rerun knows not to send twice.
  */
-import nodemailer from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
@@ -63,6 +62,12 @@ export interface EmailOutcome {
   messageId?: string;
   /** The `.eml` path, when written. */
   file?: string;
+}
+
+/** nodemailer loads with the first email, not with every run that imports this module. */
+async function loadNodemailer() {
+  const [{ default: nodemailer }, { default: SMTPTransport }] = await Promise.all([import('nodemailer'), import('nodemailer/lib/smtp-transport/index.js')]);
+  return { nodemailer, SMTPTransport };
 }
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 4000];
@@ -125,6 +130,7 @@ export async function deliverEmail(plan: EmailPlan, input: EmailDeliveryInput, e
   const mail = mailOptions(plan, message);
 
   if (plan.destination.kind === 'dir') {
+    const { nodemailer } = await loadNodemailer();
     const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(mail);
     if (!Buffer.isBuffer(built.message)) throw new LinkbookError('internal', 'nodemailer returned a stream where a buffer was asked for');
     const name = `${input.report}-${input.target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_')}-${input.asOf}.eml`;
@@ -143,6 +149,7 @@ async function sendWithRetries(smtp: SmtpSettings, mail: Mail.Options, recipient
   const sleep = effects.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const attempts = delays.length + 1;
   let lastError = 'no attempt made';
+  const { nodemailer, SMTPTransport } = await loadNodemailer();
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // one connection per attempt: a half-broken connection is never reused
     const transport = nodemailer.createTransport(new SMTPTransport({ url: smtp.url, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000, logger: false, debug: false } as SMTPTransport.Options));

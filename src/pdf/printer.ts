@@ -1,12 +1,14 @@
 /**
  * Printing HTML to PDF with the system Chromium (puppeteer-core). One browser serves a batch; each
- * report gets a fresh incognito context and page with JavaScript off and every network request
- * except `data:` aborted, so hostile report data cannot run code or call home while printing.
- * The next report's page is prepared while the current one prints (a new page costs a renderer
- * process start, ~0.3 s): it is still used for one report only.
+ * report gets a fresh page with JavaScript off and every network request except `data:` aborted,
+ * so hostile report data cannot run code or call home while printing, and with nothing loaded from
+ * the network no page can leave cookies or cache for the next. Pages share the browser's default
+ * context: a fresh incognito context per report cost a renderer process start each, doubling the
+ * time per report (bench/RESULTS.md). The next report's page is prepared while the current one
+ * prints; it is still used for one report only.
  */
 import { availableParallelism } from 'node:os';
-import type { Browser, BrowserContext, HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { LinkbookError } from '../errors.ts';
 import { silentLogger, type Logger } from '../model.ts';
 import { resolveChromium } from './chromium.ts';
@@ -24,6 +26,11 @@ export interface PdfPrinterOptions {
   timeoutMs?: number;
   /** Reports printed at the same time (default: one per CPU core). */
   concurrency?: number;
+  /**
+   * Prepare the next report's page as soon as one has printed (default true), so it is ready when
+   * the next report is. A run of one report turns it off: that page would be opened for nothing.
+   */
+  prepareNextPage?: boolean;
 }
 
 export interface PrintOptions {
@@ -61,6 +68,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-domain-reliability',
   '--disable-client-side-phishing-detection',
   '--mute-audio',
+  // no software GPU process to start: printing rasterises in the renderer (launch ~0.1 s faster, bench/RESULTS.md)
+  '--disable-software-rasterizer',
 ];
 
 /** Page margins, matching `templates/_shared/base.css`; header and footer print inside them. */
@@ -74,9 +83,8 @@ export function isAllowedRequest(url: string): boolean {
   return url.startsWith('data:') || url === 'about:blank';
 }
 
-/** A fresh incognito context with one page, JavaScript off and requests intercepted; used for one report. */
+/** A fresh page, JavaScript off and requests intercepted; used for one report, then closed. */
 interface FreshPage {
-  context: BrowserContext;
   page: Page;
 }
 
@@ -119,16 +127,20 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   const logger = options.logger ?? silentLogger;
   const recycleAfter = Math.max(1, options.recycleAfter ?? 50);
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const prepareNextPage = options.prepareNextPage ?? true;
   const gate = createGate(Math.max(1, options.concurrency ?? availableParallelism()));
   let slot: BrowserSlot | null = null;
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
+  const pageClosings = new Set<Promise<unknown>>();
 
   function launch(): BrowserSlot {
     const fresh: BrowserSlot = { browser: Promise.resolve(null as unknown as Browser), printed: 0, active: 0, retired: false, spare: null };
     // imported here, not at the top: a run without PDF output never loads puppeteer
     fresh.browser = import('puppeteer-core')
-      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs }))
+      // over a pipe, not a port: Chromium then exits with this process even when it is killed, where
+      // a browser launched early (the CLI starts it first) would otherwise be left running
+      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, pipe: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs }))
       .then((browser) => {
         browser.on('disconnected', () => {
           fresh.retired = true;
@@ -153,7 +165,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     if (slot === old) slot = null;
     if (old.active > 0) return;
     const spare = await takeSpare(old);
-    await spare?.context.close().catch(() => undefined);
+    await spare?.page.close().catch(() => undefined);
     const browser = await old.browser.catch(() => null);
     if (browser?.connected) await browser.close().catch(() => undefined);
   }
@@ -194,12 +206,15 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     try {
       const browser = await used.browser;
       const fresh = (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
-      prepareSpare(used, browser);
       try {
         return await withTimeout(printPage(fresh.page, html, opts, timeoutMs), timeoutMs, opts.title);
       } finally {
-        // closing the context also stops a print that timed out
-        await fresh.context.close().catch(() => undefined);
+        // the next report's page is prepared once this one has printed, not competing with it
+        if (prepareNextPage) prepareSpare(used, browser);
+        // closing the page also stops a print that timed out; the PDF need not wait for it
+        const closing = fresh.page.close().catch(() => undefined);
+        pageClosings.add(closing);
+        void closing.then(() => pageClosings.delete(closing));
       }
     } finally {
       await release(used);
@@ -242,6 +257,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   async function close(): Promise<void> {
     closed = true;
     await Promise.allSettled([...inFlight]);
+    await Promise.allSettled([...pageClosings]);
     if (slot) await retire(slot);
   }
 
@@ -268,11 +284,10 @@ async function withTimeout<T>(work: Promise<T>, ms: number, title: string): Prom
   }
 }
 
-/** A new incognito context and its page, JavaScript off, every request but `data:` stopped. */
+/** A new page, JavaScript off, every request but `data:` stopped. */
 async function openFreshPage(browser: Browser, timeoutMs: number): Promise<FreshPage> {
-  const context = await browser.createBrowserContext();
+  const page = await browser.newPage();
   try {
-    const page = await context.newPage();
     page.setDefaultTimeout(timeoutMs);
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
@@ -283,14 +298,14 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
       else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204 }).catch(() => undefined);
       else void request.abort('blockedbyclient').catch(() => undefined);
     });
-    return { context, page };
+    return { page };
   } catch (error) {
-    await context.close().catch(() => undefined);
+    await page.close().catch(() => undefined);
     throw error;
   }
 }
 
-/** One report on a fresh page of its own incognito context. */
+/** One report on its fresh page. */
 async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs: number): Promise<Buffer> {
   // the running header carries the sample notice, so the page's own repeated copy is hidden; the
   // rule goes in with the HTML (a <style> after the body still applies), saving a style recalc

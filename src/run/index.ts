@@ -34,6 +34,11 @@ export interface RunOptions {
   emailToDir?: string;
   noEmail?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Reports of a batch run at the same time (default 1). The CLI uses 2 for batches, so one report
+   * prints in Chromium while the next fetches and renders in Node; results keep the jobs' order.
+   */
+  concurrency?: number;
 }
 
 export interface RunSummary {
@@ -90,40 +95,50 @@ export async function runReports(
     printer: async () => (printer ??= createPdfPrinter({ env, logger: io.logger })),
   };
 
+  // Chromium starts (~1 s) while the first report fetches and renders, when any report prints
+  if (jobs.some((job) => (options.formats ?? job.loaded.definition.outputs).includes('pdf'))) {
+    void effects.printer().then((p) => p.warm?.(), () => undefined);
+  }
+
+  // indexed by job, so results, failures and the summary keep the jobs' order however runs overlap
   const results: ReportRunResult[] = [];
   const failures: RunSummary['failures'] = [];
-  try {
-    for (const [index, job] of jobs.entries()) {
-      const started = Date.now();
-      if (progress) progress.start(index, job.label);
-      else logger.info(`${job.label}`);
-      const row: BatchRow = { client: job.client ?? '', target: job.loaded.definition.target, status: 'failed', cost: '', emailedTo: '' };
-      try {
-        const outDir = options.targetsFile && options.outDir ? `${options.outDir}/${safeName(job.loaded.definition.target)}` : options.outDir;
-        const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
-        const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
-        results.push(result);
-        io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
-        logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
-        Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
-      } catch (error) {
-        if (!(error instanceof LinkbookError)) throw error;
-        failures.push({ report: job.loaded.definition.name, target: job.loaded.definition.target, error });
-        row.status = error.code === 'budget' ? 'refused' : 'failed';
-        // A single run's error is printed once, by the CLI, with its exit code.
-        if (jobs.length === 1) throw error;
-        logger.info(`  [failed]  ${error.toLine()}`);
-      } finally {
-        rows.push(row);
-        progress?.done(index, row.status);
-      }
+  const runJob = async (index: number, job: Job): Promise<void> => {
+    const started = Date.now();
+    if (progress) progress.start(index, job.label);
+    else logger.info(`${job.label}`);
+    const row: BatchRow = { client: job.client ?? '', target: job.loaded.definition.target, status: 'failed', cost: '', emailedTo: '' };
+    try {
+      const outDir = options.targetsFile && options.outDir ? `${options.outDir}/${safeName(job.loaded.definition.target)}` : options.outDir;
+      const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
+      const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
+      results[index] = result;
+      io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
+      logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+      Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      failures[index] = { report: job.loaded.definition.name, target: job.loaded.definition.target, error };
+      row.status = error.code === 'budget' ? 'refused' : 'failed';
+      // A single run's error is printed once, by the CLI, with its exit code.
+      if (jobs.length === 1) throw error;
+      logger.info(`  [failed]  ${error.toLine()}`);
+    } finally {
+      rows[index] = row;
+      progress?.done(index, row.status);
     }
+  };
+  try {
+    await runOverlapping(jobs, Math.max(1, Math.floor(options.concurrency ?? 1)), runJob);
   } finally {
     progress?.finish();
     await printer?.close();
     await emulator?.close();
     if (!io.store) store.close();
   }
+  compact(results);
+  compact(failures);
+  compact(rows);
   if (batch) io.logger.info(formatBatchSummary(rows));
   if (failures.length > 0) {
     io.logger.info(`${failures.length} of ${jobs.length} runs failed: ${failures.map((f) => `${f.report} for ${f.target}`).join(', ')}`);
@@ -131,6 +146,35 @@ export async function runReports(
     return { exitCode: worst, results, failures };
   }
   return { exitCode: 0, results, failures };
+}
+
+/**
+ * Runs `work` for every item, at most `limit` at a time, starting them in order. A failure stops
+ * new items from starting; the first one is rethrown once the items already running have ended, so
+ * nothing is left running behind the caller's cleanup.
+ */
+async function runOverlapping<T>(items: readonly T[], limit: number, work: (index: number, item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        await work(index, items[index]!);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw failed.error;
+}
+
+/** Removes the holes a sparse array has where jobs recorded nothing. */
+function compact<T>(list: T[]): void {
+  const kept = list.filter((item) => item !== undefined);
+  list.length = 0;
+  list.push(...kept);
 }
 
 async function loadJobs(options: RunOptions): Promise<Job[]> {

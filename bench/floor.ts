@@ -1,0 +1,86 @@
+/**
+ * The PDF floor: for the same weekly-report HTML, linkbook's `printer.print()` (fresh context and
+ * page, JavaScript off, requests blocked, load + fonts wait, header/footer) against Chromium's own
+ * `page.pdf()` on a page that already holds the HTML (its load not timed), with the same PDF
+ * options. Both browsers are warm; the two are timed alternately in the same run and the ratio is
+ * of their medians. The raw figure is each page's first print: a second print of the same page is
+ * faster (its print layout is cached), and is shown for context.
+ * Target: print within 1.5x of the raw page.pdf().
+ *
+ *   node --import tsx bench/floor.ts [--quick] [--json]
+ */
+import puppeteer from 'puppeteer-core';
+import { CHROMIUM_ARGS, createPdfPrinter, footerTemplate, headerTemplate, resolveChromium } from '../src/pdf/index.ts';
+import { renderReport } from '../src/render/index.ts';
+import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
+import { sampleRenderInput } from './sample-report.ts';
+
+export async function benchFloor(options: BenchOptions): Promise<Figure[]> {
+  const input = await sampleRenderInput();
+  const { html } = await renderReport(input);
+  const title = input.definition.title ?? input.definition.name;
+  const executablePath = resolveChromium();
+  const printer = createPdfPrinter({ executablePath, concurrency: 1 });
+  const browser = await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+  try {
+    const options_ = {
+      format: 'A4' as const,
+      printBackground: true,
+      preferCSSPageSize: true,
+      displayHeaderFooter: true,
+      headerTemplate: headerTemplate(true),
+      footerTemplate: footerTemplate(title),
+      margin: { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' },
+      tagged: true,
+    };
+    /** page.pdf() timed alone on a page that already holds the HTML (loaded, untimed), printed `times` times. */
+    const rawPdf = async (times: number): Promise<number[]> => {
+      const page = await browser.newPage();
+      await page.setContent(html, { waitUntil: 'load' });
+      const taken: number[] = [];
+      for (let i = 0; i < times; i++) {
+        const started = performance.now();
+        await page.pdf(options_);
+        taken.push(performance.now() - started);
+      }
+      await page.close();
+      return taken;
+    };
+    const printed = async (): Promise<number> => {
+      const started = performance.now();
+      await printer.print(html, { format: 'A4', title, sample: true });
+      return performance.now() - started;
+    };
+    for (let i = 0; i < 2; i++) {
+      await printed();
+      await rawPdf(2);
+    }
+    const repeats = options.quick ? 4 : 12;
+    const printTimes: number[] = [];
+    const rawTimes: number[] = [];
+    const repeatTimes: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      printTimes.push(await printed());
+      const [first, second] = await rawPdf(2);
+      rawTimes.push(first!);
+      repeatTimes.push(second!);
+    }
+    const print = median(printTimes);
+    const raw = median(rawTimes);
+    const repeat = median(repeatTimes);
+    return [
+      { id: 'floor.print_ms', label: 'PDF floor: printer.print(), warm browser', value: print, unit: 'ms', note: `fresh page, load, fonts, print; median of ${repeats}`, samples: printTimes },
+      { id: 'floor.raw_ms', label: 'PDF floor: page.pdf() on a loaded page', value: raw, unit: 'ms', note: `the first print of a page already holding the HTML; median of ${repeats}, alternating with print()`, samples: rawTimes },
+      { id: 'floor.ratio', label: 'PDF floor: print() / page.pdf()', value: print / raw, unit: 'x', target: { op: '<=', value: 1.5 }, note: 'ratio of the two medians above, same run, same HTML and PDF options' },
+      { id: 'floor.repeat_ms', label: 'PDF floor: page.pdf() again on the same page', value: repeat, unit: 'ms', note: `a second print of that page reuses its print layout, which no report's fresh page has; print() / this = ${(print / repeat).toFixed(2)}x`, samples: repeatTimes },
+    ];
+  } finally {
+    await browser.close();
+    await printer.close();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const args = benchArgs();
+  emitFigures(await benchFloor(args), args.json);
+}

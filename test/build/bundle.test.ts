@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshBundle } from '../../bin/bundle.js';
+import { buildBundle, type BuildResult } from '../../scripts/build.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** A package root with src/a.ts, src/deep/b.ts and dist/linkbook.mjs, every file dated `seconds` since the epoch. */
+function fakePackage(seconds: number): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'lb-bundle-'));
+  mkdirSync(path.join(root, 'src', 'deep'), { recursive: true });
+  mkdirSync(path.join(root, 'dist'));
+  for (const file of ['src/a.ts', 'src/deep/b.ts', 'dist/linkbook.mjs']) writeFileSync(path.join(root, file), '// x\n');
+  for (const file of ['src/a.ts', 'src/deep/b.ts', 'src/deep', 'src', 'dist/linkbook.mjs']) utimesSync(path.join(root, file), seconds, seconds);
+  return root;
+}
+
+function touch(file: string, seconds: number): void {
+  utimesSync(file, seconds, seconds);
+}
+
+describe('choosing the bundle or the sources', () => {
+  it('runs the bundle when it is newer than every source file and folder', () => {
+    const root = fakePackage(1000);
+    touch(path.join(root, 'dist/linkbook.mjs'), 2000);
+    expect(freshBundle(root, {})).toBe(path.join(root, 'dist', 'linkbook.mjs'));
+  });
+
+  it('falls back to the sources when one file under src/ is newer than the bundle', () => {
+    const root = fakePackage(1000);
+    touch(path.join(root, 'dist/linkbook.mjs'), 2000);
+    touch(path.join(root, 'src/deep/b.ts'), 3000);
+    expect(freshBundle(root, {})).toBeNull();
+  });
+
+  it('falls back to the sources when a file was deleted after the build (its folder is newer)', () => {
+    const root = fakePackage(1000);
+    touch(path.join(root, 'dist/linkbook.mjs'), 2000);
+    rmSync(path.join(root, 'src/deep/b.ts'));
+    expect(freshBundle(root, {})).toBeNull();
+  });
+
+  it('falls back to the sources when a file has exactly the build time, since it may have been saved during the build', () => {
+    const root = fakePackage(1000);
+    touch(path.join(root, 'dist/linkbook.mjs'), 2000);
+    touch(path.join(root, 'src/a.ts'), 2000);
+    expect(freshBundle(root, {})).toBeNull();
+  });
+
+  it('falls back to the sources without a bundle, or when LINKBOOK_NO_BUNDLE is set', () => {
+    const root = fakePackage(1000);
+    touch(path.join(root, 'dist/linkbook.mjs'), 2000);
+    expect(freshBundle(root, { LINKBOOK_NO_BUNDLE: '1' })).toBeNull();
+    rmSync(path.join(root, 'dist/linkbook.mjs'));
+    expect(freshBundle(root, {})).toBeNull();
+  });
+});
+
+describe('the built bundle', () => {
+  let built: BuildResult;
+  let outdir: string;
+  const work = mkdtempSync(path.join(tmpdir(), 'lb-bundle-run-'));
+
+  beforeAll(async () => {
+    // inside the package, so the bundle's bare imports resolve from node_modules as dist/ does
+    mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
+    outdir = mkdtempSync(path.join(ROOT, 'tmp', 'bundle-test-'));
+    built = await buildBundle(outdir);
+  });
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('is stamped with the time its build started, not when it finished', () => {
+    expect(Math.abs(statSync(built.entry).mtimeMs - built.startedAt.getTime())).toBeLessThan(1);
+  });
+
+  it('keeps Chromium, vega and nodemailer out of what starts with every command', () => {
+    // the outputs loaded by static imports from the entry, and what they are made of
+    const outputs = built.metafile.outputs;
+    const key = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
+    const seen = new Set<string>();
+    const visit = (output: string) => {
+      if (seen.has(output) || !outputs[output]) return;
+      seen.add(output);
+      for (const imported of outputs[output]!.imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    };
+    visit(key(built.entry));
+    const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+    const externals = [...seen].flatMap((o) => outputs[o]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
+    expect(inputs.filter((i) => /node_modules\/(vega|d3-)/.test(i))).toEqual([]);
+    expect(externals.filter((p) => /puppeteer|nodemailer|resvg|juice|handlebars|better-sqlite3/.test(p))).toEqual([]);
+    // what every command needs is there: the definition loader and its schema
+    expect(inputs.some((i) => i.endsWith('src/definition/load.ts'))).toBe(true);
+    expect(inputs.some((i) => /node_modules\/zod\//.test(i))).toBe(true);
+  });
+
+  it('validates and renders a report, finding templates/ from its own folder', async () => {
+    const { main } = (await import(pathToFileURL(built.entry).href)) as { main: (argv: string[], io: object) => Promise<number> };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let errors = '';
+    stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const env = { LINKBOOK_STORE: path.join(work, 'store.db'), PATH: process.env.PATH };
+    const weekly = path.join(ROOT, 'reports', 'weekly.yaml');
+    expect(await main(['validate', weekly], { stdout, stderr, env }), errors).toBe(0);
+    const out = path.join(work, 'out');
+    expect(await main(['run', weekly, '--format', 'html', '--out', out, '--as-of', '2026-11-16', '--param', 'target=bundle-test.example.com'], { stdout, stderr, env }), errors).toBe(0);
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('bundle-test.example.com');
+  });
+});
