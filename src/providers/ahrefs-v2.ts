@@ -8,7 +8,7 @@ import { LinkbookError } from '../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
 import { ZERO_COST } from '../model.ts';
 import { backlinkFromAhrefsV2, refDomainFromAhrefsV2 } from './normalise-ahrefs.ts';
-import { cacheTtlSeconds, catalogFor, selectColumns } from './dataset-plan.ts';
+import { assemblePlan, catalogFor, selectColumns } from './dataset-plan.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
 import { compileForAhrefsV2, localColumns } from './filters.ts';
 import type { HttpResponse, Interpreted } from './http.ts';
@@ -55,28 +55,10 @@ export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanCont
 
   const estimate: Cost = { ...ZERO_COST, ahrefs_v2_rows: v2Cost(catalog, limit, filters.where !== undefined, filters.having !== undefined) };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
-  if (filters.local.length) notes.push('part of the filter runs locally after the fetch; the rows it drops are still billed');
-  return {
-    name,
-    provider: 'ahrefs-v2',
-    endpoint: catalog.endpoint,
-    kind,
-    target,
-    mode,
-    asOf: ctx.asOf,
-    origin: ctx.origin,
-    sample: ctx.sample,
-    baseDir: ctx.baseDir,
-    definition: def,
-    limit,
-    requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }],
-    estimate,
-    exact: true,
-    local: filters.local.length > 0,
-    localFilters: filters.local,
-    cacheTtlSeconds: cacheTtlSeconds(def.cache),
-    notes,
-  };
+  return assemblePlan(
+    { name, provider: 'ahrefs-v2', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: true, localFilters: filters.local, notes },
+    ctx,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
 import { ZERO_COST } from '../model.ts';
-import { cacheTtlSeconds, catalogFor, selectColumns } from './dataset-plan.ts';
+import { assemblePlan, catalogFor, selectColumns } from './dataset-plan.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
 import { compileForAhrefsV3, localColumns } from './filters.ts';
 import type { HttpResponse, Interpreted } from './http.ts';
@@ -55,28 +55,10 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
 
   const estimate: Cost = { ...ZERO_COST, ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit) };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
-  if (filters.local.length) notes.push('part of the filter runs locally after the fetch; the rows it drops are still billed');
-  return {
-    name,
-    provider: 'ahrefs-v3',
-    endpoint: catalog.endpoint,
-    kind,
-    target,
-    mode,
-    asOf: ctx.asOf,
-    origin: ctx.origin,
-    sample: ctx.sample,
-    baseDir: ctx.baseDir,
-    definition: def,
-    limit,
-    requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }],
-    estimate,
-    exact: false,
-    local: filters.local.length > 0,
-    localFilters: filters.local,
-    cacheTtlSeconds: cacheTtlSeconds(def.cache),
-    notes,
-  };
+  return assemblePlan(
+    { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes },
+    ctx,
+  );
 }
 
 /** Units for `rows` rows: the catalog's base per row plus each selected column's surcharge (002: `class_c (5 units)`). */

@@ -9,7 +9,7 @@ import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
 import { ZERO_COST } from '../model.ts';
-import { cacheTtlSeconds, catalogFor, sumCosts } from './dataset-plan.ts';
+import { assemblePlan, catalogFor } from './dataset-plan.ts';
 import type { DatasetPlan, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
 import { compileForDataForSeo } from './filters.ts';
 import type { HttpResponse, Interpreted } from './http.ts';
@@ -64,30 +64,9 @@ export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanCo
     requests.push({ method: 'POST', url, body: JSON.stringify([task]), rows: pageLimit, estimate });
   }
 
-  const notes: string[] = [];
-  if (def.select?.length) notes.push('DataForSEO returns whole items: select is not sent');
-  if (filters.local.length) notes.push('part of the filter runs locally after the fetch; the rows it drops are still billed');
-  return {
-    name,
-    provider: 'dataforseo',
-    endpoint: catalog.endpoint,
-    kind: catalog.kind === 'backlinks' ? 'backlinks' : 'refdomains',
-    target,
-    mode,
-    asOf: ctx.asOf,
-    origin: ctx.origin,
-    sample: ctx.sample,
-    baseDir: ctx.baseDir,
-    definition: def,
-    limit,
-    requests,
-    estimate: sumCosts(requests.map((r) => r.estimate)),
-    exact: false,
-    local: filters.local.length > 0,
-    localFilters: filters.local,
-    cacheTtlSeconds: cacheTtlSeconds(def.cache),
-    notes,
-  };
+  const notes = def.select?.length ? ['DataForSEO returns whole items: select is not sent'] : [];
+  const kind = catalog.kind === 'backlinks' ? 'backlinks' : 'refdomains';
+  return assemblePlan({ name, provider: 'dataforseo', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests, exact: false, localFilters: filters.local, notes }, ctx);
 }
 
 /**

@@ -155,3 +155,37 @@ export function sumCosts(costs: readonly Cost[]): Cost {
     { ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 },
   );
 }
+
+/** What differs between the providers' plans; `assemblePlan` fills in the rest the same way for all. */
+export interface PlanParts {
+  name: string;
+  provider: ProviderId;
+  endpoint: string;
+  kind: DatasetKind;
+  target: string;
+  mode: TargetMode;
+  definition: DatasetDefinition;
+  limit: number;
+  requests: PlannedRequest[];
+  /** Whether the cost rules are the API's own (v2) rather than assumed (see DatasetPlan.exact). */
+  exact: boolean;
+  localFilters: LocalFilterPart[];
+  notes: string[];
+}
+
+/** A dataset plan from its provider-specific parts and the plan context. */
+export function assemblePlan(parts: PlanParts, ctx: PlanContext): DatasetPlan {
+  const local = parts.localFilters.length > 0;
+  const notes = local ? [...parts.notes, 'part of the filter runs locally after the fetch; the rows it drops are still billed'] : parts.notes;
+  return {
+    ...parts,
+    asOf: ctx.asOf,
+    origin: ctx.origin,
+    sample: ctx.sample,
+    baseDir: ctx.baseDir,
+    estimate: sumCosts(parts.requests.map((r) => r.estimate)),
+    local,
+    cacheTtlSeconds: cacheTtlSeconds(parts.definition.cache),
+    notes,
+  };
+}
