@@ -2,7 +2,7 @@
  * A parsed YAML file that remembers where every value came from, so each problem found later
  * (schema, params, filters) can be reported as `file:line:col`.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { LinkbookError, type SourcePlace } from '../errors.ts';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -89,10 +89,6 @@ function keyNodeAt(document: Document.Parsed, path: YamlPath): Node | undefined 
     if (isPair(item) && isScalar(item.key) && item.key.value === last) return item.key;
   }
   return undefined;
-}
-
-export function isSequenceAt(source: YamlSource, path: YamlPath): boolean {
-  return isSeq(nodeAt(source.document, path));
 }
 
 function yamlMessage(code: string, message: string): string {

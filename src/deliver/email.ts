@@ -12,7 +12,8 @@ import type { RunLedger } from '../store/index.ts';
 import { writeOutputs } from './files.ts';
 import { composeEmail, type AttachableOutput, type ComposeEffects, type ComposedEmail, type EmailContent, type EmailTemplates } from './email-message.ts';
 import { compileUserTemplate } from './email-template.ts';
-import { missingSmtpError, redactSecrets, smtpFromEnv, type SmtpSettings } from './smtp.ts';
+import { redactSecrets } from '../secrets.ts';
+import { missingSmtpError, smtpFromEnv, type SmtpSettings } from './smtp.ts';
 
 export interface EmailOptions {
   /** `--no-email`: never send. */

@@ -3,7 +3,7 @@
  * and only when every file is complete is each renamed into place. A run that dies half way leaves
  * a `.linkbook-staging-*` folder, never a `report.pdf` that looks complete.
  */
-import { mkdir, rename, rm, writeFile, mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkbookError } from '../errors.ts';
 
@@ -58,16 +58,4 @@ function rank(name: string): number {
   if (name === 'report.html') return 2;
   if (name === 'data.json') return 1;
   return 0;
-}
-
-/** Staging folders left by a killed run, for cleanup and for tests. */
-export async function leftoverStaging(dir: string): Promise<string[]> {
-  try {
-    const names = await readdir(dir);
-    const out: string[] = [];
-    for (const n of names) if (n.startsWith('.linkbook-staging-') && (await stat(path.join(dir, n))).isDirectory()) out.push(n);
-    return out;
-  } catch {
-    return [];
-  }
 }

@@ -1,5 +1,5 @@
 /** Delivery: outputs written atomically, and the report sent by email (SMTP or `.eml` files). */
-export { writeOutputs, leftoverStaging, type OutputFile } from './files.ts';
+export { writeOutputs, type OutputFile } from './files.ts';
 export {
   planEmail,
   deliverEmail,
@@ -15,4 +15,4 @@ export {
 } from './email.ts';
 export { composeEmail, assertEmailSafe, type ComposedEmail, type EmailAttachment, type EmailContent, type EmailTemplates, type AttachableOutput, type ComposeEffects } from './email-message.ts';
 export { compileUserTemplate, emailTemplateContext, EMAIL_TEMPLATE_DIR } from './email-template.ts';
-export { smtpFromEnv, redactSecrets, type SmtpSettings } from './smtp.ts';
+export { smtpFromEnv, type SmtpSettings } from './smtp.ts';

@@ -3,6 +3,7 @@
  * in the URL is a secret: it is kept out of every description, log line and error we produce.
  */
 import { LinkbookError } from '../errors.ts';
+import { decodeSafely } from '../secrets.ts';
 
 export interface SmtpSettings {
   /** The full connection URL, password included: hand it to nodemailer only. */
@@ -46,21 +47,4 @@ export function smtpFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
 /** The error to throw before any fetch when a report sends email but no SMTP server is configured. */
 export function missingSmtpError(where: string): LinkbookError {
   return new LinkbookError('invalid', 'this report sends email (email:), but SMTP_URL is not set', { where, hint: HINT });
-}
-
-/** `text` with every secret replaced by `***`, longest first so a URL goes before its password. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret) out = out.split(secret).join('***');
-  }
-  return out;
-}
-
-function decodeSafely(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

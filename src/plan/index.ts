@@ -29,12 +29,6 @@ export interface ReportPlan {
 /** Built-in ceilings when neither the report nor the environment sets one. */
 export const DEFAULT_BUDGET: Cost = { ahrefs_v2_rows: 50_000, ahrefs_v3_units: 50_000, dataforseo_usd: 2 };
 
-const PROVIDER_UNIT: Record<Exclude<ProviderId, 'file'>, keyof Cost> = {
-  'ahrefs-v2': 'ahrefs_v2_rows',
-  'ahrefs-v3': 'ahrefs_v3_units',
-  dataforseo: 'dataforseo_usd',
-};
-
 /** Whether a provider runs against the embedded emulator: no credentials in the environment, or --sandbox. */
 export function usesSandbox(provider: ProviderId, credentials: Credentials, sandbox: boolean): boolean {
   if (provider === 'file') return false;
@@ -123,4 +117,3 @@ export function formatUnit(key: keyof Cost, value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} ${key === 'ahrefs_v2_rows' ? 'rows' : 'units'}`;
 }
 
-export { PROVIDER_UNIT };

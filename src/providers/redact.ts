@@ -4,12 +4,15 @@
  * messages that may echo a URL.
  */
 
+import { decodeSafely, REDACTED, redactSecrets } from '../secrets.ts';
+
+export { REDACTED };
+
 /** Query parameters that carry credentials. 003: `token` authenticates and bills the user. */
 export const SECRET_PARAMS: readonly string[] = ['token', 'api_key', 'apikey', 'key', 'password', 'access_token'];
 /** Headers whose values are credentials. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'set-cookie']);
 
-export const REDACTED = '***';
 const MIN_SECRET_LENGTH = 8;
 
 /** The URL with every secret query parameter's value replaced by `***` (`token=***`); unparseable input is scrubbed as text. */
@@ -37,20 +40,7 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
  * any `token=` parameter scrubbed, so an error message can never carry a credential.
  */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = redactUrl(text);
-  for (const secret of secrets) {
-    // shorter values (the emulator's `sample` or `invalid`) are words, not credentials: replacing
-    // them would mangle messages such as "invalid token"; real tokens and passwords are longer
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(REDACTED);
-  }
-  return out;
-}
-
-function decodeSafely(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  // shorter values (the emulator's `sample` or `invalid`) are words, not credentials: replacing
+  // them would mangle messages such as "invalid token"; real tokens and passwords are longer
+  return redactSecrets(redactUrl(text), secrets, MIN_SECRET_LENGTH);
 }

@@ -4,17 +4,7 @@
  * free text (run errors) it must keep.
  */
 import { LinkbookError } from '../errors.ts';
-
-/** The forms a secret takes in what we store: as given, and URL-encoded (v2 puts it in a query). */
-function formsOf(secrets: readonly string[]): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-  }
-  return [...forms];
-}
+import { redactSecrets, secretForms } from '../secrets.ts';
 
 export interface SecretGuard {
   /** Throws (without quoting the secret) when `text` contains one; `what` names the text. */
@@ -25,7 +15,7 @@ export interface SecretGuard {
 
 /** Returns a guard over the given secrets; empty strings are ignored (they would match anything). */
 export function secretGuard(secrets: readonly string[] = []): SecretGuard {
-  const forms = formsOf(secrets);
+  const forms = secretForms(secrets);
   return {
     refuse(text, what) {
       if (forms.some((form) => text.includes(form))) {
@@ -35,10 +25,6 @@ export function secretGuard(secrets: readonly string[] = []): SecretGuard {
         });
       }
     },
-    redact(text) {
-      let out = text;
-      for (const form of forms) out = out.split(form).join('***');
-      return out;
-    },
+    redact: (text) => redactSecrets(text, secrets),
   };
 }
