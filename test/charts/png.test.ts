@@ -1,24 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { renderChart, svgToPng } from '../../src/charts/index.ts';
-import type { AggregateResult } from '../../src/model.ts';
+import { breakdown } from '../fixtures/aggregates.ts';
 
-const agg: AggregateResult = {
+const agg = breakdown({
   kind: 'follow',
   of: 'backlinks',
   unit: 'Backlinks',
   label: 'Backlinks by dofollow / nofollow — Ahrefs v3 all-backlinks',
-  fields: [
-    { name: 'follow', label: 'Link attribute', type: 'category' },
-    { name: 'count', label: 'Backlinks', type: 'number' },
-    { name: 'share', label: 'Share', type: 'percent' },
+  category: { name: 'follow', label: 'Link attribute' },
+  counts: [
+    ['dofollow', 75],
+    ['nofollow', 25],
   ],
-  rows: [
-    { follow: 'dofollow', count: 75, share: 0.75 },
-    { follow: 'nofollow', count: 25, share: 0.25 },
-  ],
-  total: 100,
-  notes: [],
-};
+});
 
 function svgSize(svg: string): { width: number; height: number } {
   const match = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"/.exec(svg);

@@ -2,28 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { CHART_PRESETS, renderChart } from '../../src/charts/index.ts';
 import { LinkbookError } from '../../src/errors.ts';
 import type { AggregateResult } from '../../src/model.ts';
+import { tldBreakdown } from '../fixtures/aggregates.ts';
 
 const theme = { accent: '#0b6efd' };
 
-const tlds: AggregateResult = {
-  kind: 'tld',
-  of: 'refdomains',
-  unit: 'Referring domains',
-  label: 'Referring domains by TLD — Ahrefs v2 refdomains_by_type',
-  fields: [
-    { name: 'tld', label: 'TLD', type: 'category' },
-    { name: 'count', label: 'Referring domains', type: 'number' },
-    { name: 'share', label: 'Share', type: 'percent' },
-  ],
-  rows: [
-    { tld: 'com', count: 40, share: 0.4 },
-    { tld: 'org', count: 30, share: 0.3 },
-    { tld: 'de', count: 20, share: 0.2 },
-    { tld: 'other', count: 10, share: 0.1 },
-  ],
-  total: 100,
-  notes: [],
-};
+const tlds = tldBreakdown([
+  ['com', 40],
+  ['org', 30],
+  ['de', 20],
+  ['other', 10],
+]);
 
 const timeline: AggregateResult = {
   kind: 'timeline',
