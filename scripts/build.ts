@@ -6,8 +6,10 @@
  *
  *   node --import tsx scripts/build.ts [outdir]
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
@@ -76,7 +78,8 @@ export async function buildBundle(outdir = path.join(ROOT, 'dist'), bundled: rea
   const startedAt = new Date();
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { linkbook: path.join(ROOT, 'src/cli/main.ts') },
+    // the CLI, and the library entry of package.json `exports` (src/index.ts); they share chunks
+    entryPoints: { linkbook: path.join(ROOT, 'src/cli/main.ts'), index: path.join(ROOT, 'src/index.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -106,8 +109,38 @@ export async function buildBundle(outdir = path.join(ROOT, 'dist'), bundled: rea
   return { entry, files, startedAt, milliseconds: Date.now() - startedAt.getTime(), metafile: result.metafile };
 }
 
+/**
+ * Writes the library's type declarations (`dist/types/`, package.json `types`) with tsc from
+ * tsconfig.build.json. tsc keeps the sources' `.ts` import specifiers in declarations, which a
+ * consumer without `allowImportingTsExtensions` cannot resolve, so they are rewritten to `.js`
+ * (TypeScript maps `./x.js` to `./x.d.ts`).
+ */
+export function buildDeclarations(outdir = path.join(ROOT, 'dist', 'types')): number {
+  const started = Date.now();
+  rmSync(outdir, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outdir], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`tsc could not write the declarations (exit ${result.status})`);
+  const rewrite = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) rewrite(full);
+      else if (entry.name.endsWith('.d.ts')) {
+        const text = readFileSync(full, 'utf8');
+        writeFileSync(full, text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2'));
+      }
+    }
+  };
+  rewrite(outdir);
+  return Date.now() - started;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildBundle(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
+  // declarations need typescript, a dev dependency: an install of the published package skips them
+  if (!process.argv[2] && existsSync(path.join(ROOT, 'node_modules', 'typescript'))) {
+    console.log(`wrote dist/types in ${buildDeclarations()} ms`);
+  }
   const chunks = readdirSync(path.dirname(built.entry)).filter((f) => f.endsWith('.mjs')).length;
   console.log(`wrote ${path.relative(process.cwd(), built.entry)} (${chunks} files) in ${built.milliseconds} ms`);
 }

@@ -1,0 +1,109 @@
+/**
+ * The published package, as a user gets it: `npm pack` builds and packs it, the tarball is
+ * unpacked into a new project's node_modules, and the program of docs/api.md is type-checked
+ * against the installed declarations, compiled and run with plain Node.
+ *
+ * Shortcut, on purpose: the tarball's own dependencies are linked from this checkout's
+ * node_modules instead of installed from the registry (better-sqlite3 would build from source for
+ * minutes); what is checked is the tarball itself: its file list, `exports`, `types` and build.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const work = mkdtempSync(path.join(tmpdir(), 'linkbook-pack-'));
+const project = path.join(work, 'project');
+const installed = path.join(project, 'node_modules', 'linkbook');
+let packedFiles: string[] = [];
+const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Runs a command without blocking the test worker; resolves to its exit code and output. */
+async function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, args, { ...options, encoding: 'utf8', timeout: 120_000 });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** The TypeScript program of docs/api.md, so the documentation is what is tested. */
+function apiExample(): string {
+  const doc = readFileSync(path.join(ROOT, 'docs', 'api.md'), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(doc);
+  if (!block?.[1]) throw new Error('docs/api.md has no ```ts program');
+  return block[1];
+}
+
+beforeAll(async () => {
+  const { stdout: out } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20 });
+  const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  packedFiles = packed!.files.map((f) => f.path);
+  mkdirSync(installed, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(work, path.basename(packed!.filename)), '-C', installed, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  // the tarball's dependencies (and @types/node for the consumer), linked from this checkout
+  for (const name of [...Object.keys(manifest.dependencies), '@types/node']) {
+    const link = path.join(project, 'node_modules', name);
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules', name), link, 'dir');
+  }
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  // a consumer's own strict settings; nothing of linkbook's tsconfig
+  writeFileSync(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'build', types: ['node'] }, include: ['example.ts'] }),
+  );
+  writeFileSync(path.join(project, 'example.ts'), apiExample());
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('ships the built library, its declarations, the CLI, templates and schema, and no tests', () => {
+    for (const file of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/linkbook.mjs', 'bin/linkbook.js', 'schema/report.schema.json', 'reports/weekly.yaml']) {
+      expect(packedFiles).toContain(file);
+    }
+    expect(packedFiles.some((f) => f.startsWith('templates/weekly/'))).toBe(true);
+    expect(packedFiles.filter((f) => f.startsWith('test/'))).toEqual([]);
+    // declarations name .js files, which resolve without allowImportingTsExtensions
+    const declarations = readFileSync(path.join(installed, 'dist/types/index.d.ts'), 'utf8');
+    expect(declarations).not.toMatch(/from '\.[^']*\.ts'/);
+  });
+
+  it('type-checks the docs/api.md program against the installed declarations', async () => {
+    const checked = await run(process.execPath, [tsc, '-p', project], { cwd: project });
+    expect(checked.output).toBe('');
+    expect(checked.code).toBe(0);
+    expect(existsSync(path.join(project, 'build', 'example.js'))).toBe(true);
+  }, 150_000);
+
+  it('a type error against the declarations is caught (the check above can fail)', async () => {
+    writeFileSync(path.join(project, 'wrong.ts'), "import { runReports } from 'linkbook';\nawait runReports({ files: 'reports/weekly.yaml' }, { logger: console });\n");
+    const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', 'wrong.ts'], { cwd: project });
+    expect(checked.code).not.toBe(0);
+    expect(checked.output).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
+  }, 150_000);
+
+  it('runs the program with plain Node: a report from the sandbox, HTML and data.json written', async () => {
+    const outDir = path.join(work, 'out');
+    const ran = await run(process.execPath, [path.join(project, 'build', 'example.js'), path.join(installed, 'reports', 'weekly.yaml'), outDir], {
+      cwd: project,
+      // no credentials: the embedded emulator serves the data; a store of the test's own
+      env: { PATH: process.env.PATH, HOME: work, LINKBOOK_STORE: path.join(work, 'store.db') },
+    });
+    expect(ran.code).toBe(0);
+    const stdout = ran.output;
+    expect(stdout).toMatch(/sample data from the emulator/);
+    expect(stdout).toMatch(/\nok\n/);
+    expect(readdirSync(outDir).sort()).toEqual(expect.arrayContaining(['data.json', 'report.html']));
+    const data = JSON.parse(readFileSync(path.join(outDir, 'data.json'), 'utf8')) as { target?: string };
+    expect(JSON.stringify(data)).toContain('example.com');
+    expect(readFileSync(path.join(outDir, 'report.html'), 'utf8')).toMatch(/Sample data/);
+  }, 150_000);
+});
