@@ -4,6 +4,7 @@
  * never rename.
  */
 import { z } from 'zod';
+import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
 import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
 
 const providerId = z.enum(['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file']);
@@ -49,10 +50,10 @@ export const datasetSchema = z
   .describe('One dataset to fetch, in its API’s own column names.');
 
 export const aggregateSchema = z.strictObject({
-  kind: z.enum(['count', 'sum', 'tld', 'tld_class', 'follow', 'link_type', 'authority', 'top', 'anchors', 'timeline', 'new_lost', 'countries', 'languages', 'group_by', 'gap']),
+  kind: z.enum(AGGREGATE_KIND_NAMES).describe('One of the aggregate kinds (src/aggregate/kinds.ts).'),
   of: z.string().describe('A dataset name under `data:`.'),
   top: z.number().int().positive().optional(),
-  by: canonicalColumnName().optional().describe('Canonical column to group, sort or sum by.'),
+  by: z.string().optional().describe('Canonical column to group, sort or sum by (top: `column asc|desc`; anchors: `class`).'),
   metrics: z.array(z.string()).optional().describe('For group_by: count, sum:<column>, avg:<column>, min:<column>, max:<column>.'),
   bins: z.number().int().positive().optional(),
   interval: z.enum(['week', 'month']).optional(),
