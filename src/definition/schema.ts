@@ -127,6 +127,7 @@ export const reportSchema = z
   .describe('A linkbook report definition.');
 
 /** The literal unions other stages use, from the schema rather than hand copies. */
+export const outputFormatSchema = output;
 export const OUTPUT_FORMATS = output.options;
 export type OutputFormat = z.infer<typeof output>;
 export const TARGET_MODES = mode.options;
