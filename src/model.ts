@@ -178,9 +178,3 @@ export interface Comparison {
   /** Headline metrics, `dataset.metric` keys such as `refdomains.count`. */
   metrics: Record<string, { current: number; previous: number | null; delta: number | null }>;
 }
-
-/** The canonical column names sections may use, per dataset kind. */
-export const CANONICAL_COLUMNS: Record<DatasetKind, readonly string[]> = {
-  refdomains: ['domain', 'tld', 'tld_class', 'authority', 'authority_metric', 'backlinks', 'backlinks_dofollow', 'refpages', 'first_seen', 'last_seen', 'lost', 'ip', 'country'],
-  backlinks: ['url_from', 'url_to', 'domain_from', 'tld', 'tld_class', 'anchor', 'title', 'dofollow', 'link_type', 'authority', 'authority_metric', 'url_rating', 'first_seen', 'last_seen', 'lost', 'language', 'http_code'],
-};

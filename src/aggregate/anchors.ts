@@ -11,9 +11,8 @@ import { ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, anchorClassifier, normalizeAnc
 import { OTHER } from './breakdown.ts';
 import { defaultBrandTerms } from './brand.ts';
 import { rowCountNotes } from './notes.ts';
-import { requireKind } from './requirements.ts';
 import { makeResult } from './result.ts';
-import type { Accumulator, AggregateScope, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
 /** What an empty anchor is shown as. */
 export const EMPTY_ANCHOR_LABEL = '(no anchor text)';
@@ -26,7 +25,6 @@ interface AnchorGroup {
 }
 
 export function anchorsAccumulator(scope: AggregateScope): Accumulator {
-  requireKind(scope, 'backlinks', 'anchor');
   const byRaw = new Map<string, { n: number }>();
   let total = 0;
   const brandTerms = scope.def.brand ?? scope.ctx.brand ?? defaultBrandTerms(scope.ctx.target);
@@ -118,3 +116,5 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const anchorsKind: AggregateKind = { rows: { kind: 'backlinks', column: 'anchor' }, create: anchorsAccumulator, display: { stacked: true } };

@@ -8,7 +8,7 @@ import type { AuthorityMetric } from '../model.ts';
 import { rowCountNotes } from './notes.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
-import type { Accumulator, AggregateScope, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
 /** Label of one bin: "10–19" for whole-number bins of integer scores, else "33.3–66.7". */
 function binLabel(start: number, end: number, last: boolean, whole: boolean): string {
@@ -78,3 +78,5 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const authorityKind: AggregateKind = { create: authorityAccumulator, display: { stacked: false } };

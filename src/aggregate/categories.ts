@@ -10,8 +10,8 @@ import { cellNumber, columnLabel, requireColumn } from './columns.ts';
 import { rowCountNotes, statNote } from './notes.ts';
 import { breakdownFields, makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
-import { aggregatePlace, requireKind } from './requirements.ts';
-import type { Accumulator, AggregateScope } from './types.ts';
+import { aggregatePlace, columnProblems, missingOption } from './requirements.ts';
+import type { Accumulator, AggregateKind, AggregateScope } from './types.ts';
 
 /**
  * `count`: the number of rows; with `by`, the rows per value of that column (top N plus
@@ -58,10 +58,7 @@ export function countAccumulator(scope: AggregateScope): Accumulator {
 /** `sum`: the total of the numeric column `by` (rows without a number are counted in a note). */
 export function sumAccumulator(scope: AggregateScope): Accumulator {
   const kind = scope.ctx.dataset.kind;
-  const by = scope.def.by;
-  if (by === undefined) {
-    throw new LinkbookError('invalid', 'aggregate "sum" needs "by": the column to add up', { where: aggregatePlace(scope), hint: 'for example by: backlinks' });
-  }
+  const by = scope.def.by!; // sumKind.check refuses a sum without `by`
   const read = requireColumn(kind, by, aggregatePlace(scope));
   let sum = 0;
   let rows = 0;
@@ -162,7 +159,6 @@ export function tldClassAccumulator(scope: AggregateScope): Accumulator {
 
 /** `link_type`: backlinks per link type (text, image, redirect...), by count. */
 export function linkTypeAccumulator(scope: AggregateScope): Accumulator {
-  requireKind(scope, 'backlinks', 'link_type');
   const counter = new CategoryCounter();
   return {
     add(row) {
@@ -215,12 +211,24 @@ function columnBreakdown(scope: AggregateScope, column: 'country' | 'language', 
 
 /** `countries`: referring domains per country (top N, default 10, plus "other"). */
 export function countriesAccumulator(scope: AggregateScope): Accumulator {
-  requireKind(scope, 'refdomains', 'country');
   return columnBreakdown(scope, 'country', 'country', 'Country', 'Referring domains by country');
 }
 
 /** `languages`: backlinks per language of the referring page (top N, default 10, plus "other"). */
 export function languagesAccumulator(scope: AggregateScope): Accumulator {
-  requireKind(scope, 'backlinks', 'language');
   return columnBreakdown(scope, 'language', 'language', 'Language', 'Backlinks by language of the linking page');
 }
+
+const byColumn: AggregateKind['check'] = (def, kind) => (def.by === undefined ? [] : columnProblems(def, kind, def.by, 'by'));
+
+export const countKind: AggregateKind = { check: byColumn, create: countAccumulator, display: { stacked: false } };
+export const sumKind: AggregateKind = {
+  check: (def, kind) => missingOption(def, 'by', 'aggregate "sum" needs "by": the column to add up', 'for example by: backlinks').concat(byColumn(def, kind)),
+  create: sumAccumulator,
+  display: { stacked: false },
+};
+export const tldKind: AggregateKind = { create: tldAccumulator, display: { stacked: false } };
+export const tldClassKind: AggregateKind = { create: tldClassAccumulator, display: { stacked: false } };
+export const linkTypeKind: AggregateKind = { rows: { kind: 'backlinks', column: 'link_type' }, create: linkTypeAccumulator, display: { stacked: false } };
+export const countriesKind: AggregateKind = { rows: { kind: 'refdomains', column: 'country' }, create: countriesAccumulator, display: { stacked: false } };
+export const languagesKind: AggregateKind = { rows: { kind: 'backlinks', column: 'language' }, create: languagesAccumulator, display: { stacked: false } };

@@ -3,24 +3,16 @@
  * aggregate and then called for every row. Names that are not canonical read the provider's raw
  * columns (DESIGN.md: raw columns stay available under their native names).
  */
+import { CANONICAL_COLUMNS } from '../columns.ts';
 import { LinkbookError } from '../errors.ts';
 import type { Backlink, CanonicalRow, DatasetKind, RefDomain } from '../model.ts';
 
 export type CellValue = string | number | boolean | null;
 export type ColumnReader = (row: CanonicalRow) => CellValue;
 
-export const REFDOMAIN_COLUMNS: readonly string[] = [
-  'domain', 'tld', 'tld_class', 'authority', 'authority_metric', 'backlinks', 'backlinks_dofollow',
-  'refpages', 'first_seen', 'last_seen', 'lost', 'ip', 'country',
-];
-export const BACKLINK_COLUMNS: readonly string[] = [
-  'url_from', 'url_to', 'domain_from', 'tld', 'tld_class', 'anchor', 'title', 'dofollow', 'link_type',
-  'authority', 'authority_metric', 'url_rating', 'first_seen', 'last_seen', 'lost', 'language', 'http_code',
-];
-
-/** The canonical columns of one kind of row. */
+/** The canonical columns of one kind of row (src/columns.ts). */
 export function canonicalColumns(kind: DatasetKind): readonly string[] {
-  return kind === 'refdomains' ? REFDOMAIN_COLUMNS : BACKLINK_COLUMNS;
+  return CANONICAL_COLUMNS[kind];
 }
 
 function asCell(value: unknown): CellValue {

@@ -13,7 +13,7 @@ import { breakdownRows, UNKNOWN } from './breakdown.ts';
 import { rowCountNotes, statNote } from './notes.ts';
 import { breakdownFields, makeResult } from './result.ts';
 import { formatCount } from './source.ts';
-import type { Accumulator, AggregateScope, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
 const ORDER = ['dofollow', 'nofollow'] as const;
 
@@ -94,3 +94,5 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const followKind: AggregateKind = { create: followAccumulator, display: { stacked: false } };

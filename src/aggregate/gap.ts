@@ -7,10 +7,10 @@
 import { LinkbookError } from '../errors.ts';
 import type { CanonicalRow, DatasetResult } from '../model.ts';
 import { rowCountNotes } from './notes.ts';
-import { aggregatePlace } from './requirements.ts';
+import { aggregatePlace, missingOption } from './requirements.ts';
 import { makeResult } from './result.ts';
 import { formatCount, sourceOf } from './source.ts';
-import type { Accumulator, AggregateScope, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
 /** The referring domain of a row, lower-cased and without `www.`, so both sides compare equal. */
 function linkingDomain(row: CanonicalRow): string {
@@ -26,10 +26,8 @@ interface GapEntry {
 
 function competitorDatasets(scope: AggregateScope): DatasetResult[] {
   const place = aggregatePlace(scope);
+  // gapKind.check refuses a gap without `against`; that each names a dataset is known only here
   const names = scope.def.against ?? [];
-  if (names.length === 0) {
-    throw new LinkbookError('invalid', 'aggregate "gap" needs "against": the competitor datasets', { where: place, hint: 'for example against: [competitor_a, competitor_b]' });
-  }
   return names.map((name) => {
     const dataset = scope.ctx.datasets?.[name];
     if (!dataset) {
@@ -99,3 +97,9 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const gapKind: AggregateKind = {
+  check: (def) => missingOption(def, 'against', 'aggregate "gap" needs "against": the competitor datasets', 'for example against: [competitor_a, competitor_b]'),
+  create: gapAccumulator,
+  display: { stacked: true, allRows: true, kpi: { label: 'Link gap domains', note: 'link to competitors, not to the target' } },
+};

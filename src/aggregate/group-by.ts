@@ -7,10 +7,12 @@ import { LinkbookError } from '../errors.ts';
 import { OTHER, UNKNOWN } from './breakdown.ts';
 import { cellNumber, columnLabel, requireColumn, type ColumnReader } from './columns.ts';
 import { rowCountNotes } from './notes.ts';
-import { aggregatePlace } from './requirements.ts';
+import { aggregatePlace, columnProblems, missingOption, problemsOf } from './requirements.ts';
 import { makeResult } from './result.ts';
 import { unitOf } from './source.ts';
-import type { Accumulator, AggregateScope, ResultField, ResultRow } from './types.ts';
+import type { AggregateDefinition } from '../definition/schema.ts';
+import type { DatasetKind } from '../model.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultField, ResultRow } from './types.ts';
 
 type MetricOp = 'count' | 'sum' | 'avg' | 'min' | 'max';
 interface Metric {
@@ -32,10 +34,9 @@ interface GroupState {
 
 const OP_LABELS: Record<Exclude<MetricOp, 'count'>, string> = { sum: 'Sum of', avg: 'Average', min: 'Lowest', max: 'Highest' };
 
-function parseMetrics(scope: AggregateScope): Metric[] {
-  const place = aggregatePlace(scope);
-  const kind = scope.ctx.dataset.kind;
-  return (scope.def.metrics ?? ['count']).map((text) => {
+function parseMetrics(def: AggregateDefinition, kind: DatasetKind): Metric[] {
+  const place = aggregatePlace({ def });
+  return (def.metrics ?? ['count']).map((text) => {
     const trimmed = text.trim();
     if (trimmed === 'count') return { op: 'count', column: null, name: 'count', label: unitOf(kind), read: null };
     const match = /^(sum|avg|min|max):([A-Za-z_][A-Za-z0-9_.]*)$/.exec(trimmed);
@@ -85,11 +86,10 @@ function metricValue(metric: Metric, i: number, group: GroupState): number | nul
 
 export function groupByAccumulator(scope: AggregateScope): Accumulator {
   const place = aggregatePlace(scope);
-  const by = scope.def.by;
-  if (by === undefined) throw new LinkbookError('invalid', 'aggregate "group_by" needs "by": the column to group on', { where: place, hint: 'for example by: country' });
+  const by = scope.def.by!; // groupByKind.check refuses a group_by without `by`
   const kind = scope.ctx.dataset.kind;
   const readKey = requireColumn(kind, by, place);
-  const metrics = parseMetrics(scope);
+  const metrics = parseMetrics(scope.def, kind);
   const groups = new Map<string | number | boolean, GroupState>();
   let total = 0;
   return {
@@ -145,3 +145,12 @@ export function groupByAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const groupByKind: AggregateKind = {
+  check(def, kind) {
+    if (def.by === undefined) return missingOption(def, 'by', 'aggregate "group_by" needs "by": the column to group on', 'for example by: country');
+    return [...columnProblems(def, kind, def.by, 'by'), ...problemsOf('metrics', () => parseMetrics(def, kind))];
+  },
+  create: groupByAccumulator,
+  display: { stacked: true },
+};

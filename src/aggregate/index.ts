@@ -3,11 +3,12 @@
  * groups. Shares in results are fractions (0..1) that sum to 1; every result's label names the
  * metric and its source, and its notes cross-check the API's own totals.
  */
-export { createAccumulator, runAggregate } from './run.ts';
+export { checkAggregate, createAccumulator, runAggregate } from './run.ts';
+export { AGGREGATE_KINDS, AGGREGATE_KIND_NAMES, aggregateDisplay, type AggregateKindName } from './kinds.ts';
 export { headlineMetrics, HeadlineAccumulator } from './headline.ts';
 export { anchorClassifier, normalizeAnchor, ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, GENERIC_ANCHORS, type AnchorClass, type AnchorClassifier } from './anchor-class.ts';
 export { defaultBrandTerms, brandNameOf } from './brand.ts';
 export { sourceOf, labelFor, unitOf } from './source.ts';
 export { OTHER, UNKNOWN } from './breakdown.ts';
 export { EMPTY_ANCHOR_LABEL } from './anchors.ts';
-export type { Accumulator, AggregateContext, AggregateDataset } from './types.ts';
+export type { Accumulator, AggregateContext, AggregateDataset, AggregateDisplay, AggregateKind, AggregateProblem } from './types.ts';

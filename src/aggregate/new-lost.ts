@@ -9,7 +9,7 @@ import { rowCountNotes } from './notes.ts';
 import { PeriodCounter, periodRange, periodStart, type Interval } from './period.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
-import type { Accumulator, AggregateScope, ResultField, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultField, ResultRow } from './types.ts';
 
 function fields(scope: AggregateScope, periodLabel: string, periodType: 'category' | 'date'): ResultField[] {
   const unit = unitInText(scope.ctx.dataset.kind);
@@ -78,3 +78,5 @@ export function newLostAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const newLostKind: AggregateKind = { create: newLostAccumulator, display: { stacked: true, series: { fields: ['new', 'lost'], falling: 'lost' } } };

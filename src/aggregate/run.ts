@@ -3,45 +3,27 @@
  */
 import type { AggregateDefinition } from '../definition/schema.ts';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
-import { anchorsAccumulator } from './anchors.ts';
-import { authorityAccumulator } from './authority.ts';
-import {
-  countAccumulator,
-  countriesAccumulator,
-  languagesAccumulator,
-  linkTypeAccumulator,
-  sumAccumulator,
-  tldAccumulator,
-  tldClassAccumulator,
-} from './categories.ts';
-import { followAccumulator } from './follow.ts';
-import { gapAccumulator } from './gap.ts';
-import { groupByAccumulator } from './group-by.ts';
-import { newLostAccumulator } from './new-lost.ts';
+import { LinkbookError } from '../errors.ts';
+import type { DatasetKind } from '../model.ts';
+import { AGGREGATE_KINDS } from './kinds.ts';
+import { aggregatePlace, problemsOf, wrongRows } from './requirements.ts';
 import { filteredAccumulator, parseSectionWhere } from './section-filter.ts';
-import { timelineAccumulator } from './timeline.ts';
-import { topAccumulator } from './top.ts';
-import type { Accumulator, AggregateContext, AggregateScope } from './types.ts';
+import type { Accumulator, AggregateContext, AggregateProblem, AggregateScope } from './types.ts';
 
-type Factory = (scope: AggregateScope) => Accumulator;
-
-const FACTORIES: Record<AggregateDefinition['kind'], Factory> = {
-  count: countAccumulator,
-  sum: sumAccumulator,
-  tld: tldAccumulator,
-  tld_class: tldClassAccumulator,
-  follow: followAccumulator,
-  link_type: linkTypeAccumulator,
-  authority: authorityAccumulator,
-  top: topAccumulator,
-  anchors: anchorsAccumulator,
-  timeline: timelineAccumulator,
-  new_lost: newLostAccumulator,
-  countries: countriesAccumulator,
-  languages: languagesAccumulator,
-  group_by: groupByAccumulator,
-  gap: gapAccumulator,
-};
+/**
+ * Every reason the definition cannot work on a dataset of this kind, before any row is fetched:
+ * the rows the kind reads, its own option checks, and the section's `where`. `linkbook validate`
+ * reports each at its option's file:line:col.
+ */
+export function checkAggregate(def: AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[] {
+  const kind = AGGREGATE_KINDS[def.kind];
+  const rows = kind.rows ? wrongRows(def, kind.rows, datasetKind) : [];
+  // options of rows the dataset does not hold would only repeat the same problem
+  if (rows.length > 0) return rows;
+  const own = kind.check?.(def, datasetKind) ?? [];
+  const where = def.where ? problemsOf('where', () => parseSectionWhere(def.where!, datasetKind, `${aggregatePlace({ def })} where`)) : [];
+  return [...own, ...where];
+}
 
 /**
  * An accumulator for the definition: feed it rows with `add` as pages arrive, read `result()`
@@ -50,8 +32,10 @@ const FACTORIES: Record<AggregateDefinition['kind'], Factory> = {
  * any row is seen.
  */
 export function createAccumulator(def: AggregateDefinition, ctx: AggregateContext): Accumulator {
+  const problem = checkAggregate(def, ctx.dataset.kind)[0];
+  if (problem) throw new LinkbookError('invalid', problem.message, { where: aggregatePlace({ def }), hint: problem.hint });
   const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null };
-  const inner = FACTORIES[def.kind](scope);
+  const inner = AGGREGATE_KINDS[def.kind].create(scope);
   if (!def.where) return inner;
   const expr = parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`);
   return filteredAccumulator(inner, expr, scope);

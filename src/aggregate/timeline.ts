@@ -7,7 +7,7 @@ import { rowCountNotes } from './notes.ts';
 import { PeriodCounter, periodRange, periodStart, type Interval } from './period.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
-import type { Accumulator, AggregateScope, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
 export function timelineAccumulator(scope: AggregateScope): Accumulator {
   const interval: Interval = scope.def.interval ?? 'month';
@@ -43,3 +43,5 @@ export function timelineAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const timelineKind: AggregateKind = { create: timelineAccumulator, display: { stacked: true } };

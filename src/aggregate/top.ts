@@ -7,10 +7,10 @@ import { LinkbookError } from '../errors.ts';
 import type { CanonicalRow } from '../model.ts';
 import { columnLabel, columnReader, compareCells, requireColumn, type CellValue } from './columns.ts';
 import { rowCountNotes } from './notes.ts';
-import { aggregatePlace } from './requirements.ts';
+import { aggregatePlace, columnProblems, problemsOf } from './requirements.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText } from './source.ts';
-import type { Accumulator, AggregateScope, ResultField, ResultRow } from './types.ts';
+import type { Accumulator, AggregateKind, AggregateScope, ResultField, ResultRow } from './types.ts';
 
 const REFDOMAIN_SHOWN = ['domain', 'authority', 'backlinks', 'backlinks_dofollow', 'first_seen'] as const;
 const BACKLINK_SHOWN = ['url_from', 'domain_from', 'anchor', 'authority', 'dofollow', 'link_type', 'first_seen'] as const;
@@ -93,3 +93,13 @@ export function topAccumulator(scope: AggregateScope): Accumulator {
     },
   };
 }
+
+export const topKind: AggregateKind = {
+  check(def, kind) {
+    let column = '';
+    const unreadable = problemsOf('by', () => (column = parseSortKey(def.by, aggregatePlace({ def })).column));
+    return unreadable.length > 0 ? unreadable : columnProblems(def, kind, column, 'by');
+  },
+  create: topAccumulator,
+  display: { stacked: true },
+};

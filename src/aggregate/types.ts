@@ -56,3 +56,40 @@ export interface AggregateScope {
   /** Present when the section has a local `where`; `seen` counts rows before it. */
   filter: { expression: string; seen: number } | null;
 }
+
+/** A reason a definition cannot work, found before any row is fetched. */
+export interface AggregateProblem {
+  message: string;
+  hint?: string;
+  /** The option under `aggregate:` at fault (`by`, `against`, `where`), for the file:line:col. */
+  option?: string;
+}
+
+/** How a kind's result is shown: read by the composer and the chart presets, never by kind name. */
+export interface AggregateDisplay {
+  /** Over time or long lists: the chart is wide and the table goes underneath it. */
+  stacked: boolean;
+  /** The table shows every row of the result (a gap is the point of its report), not the first dozen. */
+  allRows?: boolean;
+  /** A headline figure for the KPI strip: the result's `total` under this label. */
+  kpi?: { label: string; note: string };
+  /**
+   * The numeric fields drawn as series by the stacked and line charts, in order; `falling` is the
+   * one drawn below zero in the loss colour (lost links).
+   */
+  series?: { fields: readonly string[]; falling?: string };
+}
+
+/**
+ * One aggregate kind: how to build it, what it needs, and how it is shown. Adding a kind is a
+ * file exporting one of these plus a row in `kinds.ts`.
+ */
+export interface AggregateKind {
+  /** The rows it reads: refused on the other kind of dataset (`anchors` of referring domains). */
+  rows?: { kind: DatasetKind; column: string };
+  /** Problems with the section's options for a dataset of this kind; [] when it can work. */
+  check?(def: import('../definition/schema.ts').AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
+  /** The accumulator; only called once `check` found nothing. */
+  create(scope: AggregateScope): Accumulator;
+  display: AggregateDisplay;
+}

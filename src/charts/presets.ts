@@ -4,6 +4,7 @@
  * it counts and where the numbers come from: the title is the metric, the subtitle the source,
  * the value axis names the unit and the provider.
  */
+import { aggregateDisplay } from '../aggregate/index.ts';
 import type { AggregateResult } from '../model.ts';
 import { chartFields, chartRows, fitText, formatValue, type ChartFields, type ChartRow, type Field } from './data.ts';
 import { chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, normalizeAccent, OTHER_COLOR, paletteFrom, tintOf, UNKNOWN_COLOR, type ChartTheme } from './theme.ts';
@@ -138,7 +139,8 @@ function hbar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
 
 /** Numeric fields plotted as series by the stacked and multi-line charts. */
 function seriesFields(agg: AggregateResult, fields: ChartFields): Field[] {
-  if (agg.kind === 'new_lost') return agg.fields.filter((f) => f.name === 'new' || f.name === 'lost');
+  const own = aggregateDisplay(agg.kind).series;
+  if (own) return agg.fields.filter((f) => own.fields.includes(f.name));
   const skip = new Set(['cumulative', 'net', 'bin_start', 'bin_end', 'anchors']);
   const numbers = agg.fields.filter((f, i) => i > 0 && f.type === 'number' && !skip.has(f.name));
   return numbers.length > 0 ? numbers : [fields.value];
@@ -146,12 +148,13 @@ function seriesFields(agg: AggregateResult, fields: ChartFields): Field[] {
 
 /** Long rows, one per category and series, lost values negative so they hang below zero. */
 function longRows(agg: AggregateResult, rows: ChartRow[], series: Field[]): ChartRow[] {
+  const falling = aggregateDisplay(agg.kind).series?.falling;
   const out: ChartRow[] = [];
   for (const row of rows) {
     series.forEach((field, s) => {
       const raw = row[field.name];
       const value = typeof raw === 'number' ? raw : 0;
-      const signed = agg.kind === 'new_lost' && field.name === 'lost' ? -value : value;
+      const signed = field.name === falling ? -value : value;
       out.push({ __category: row['__category'] ?? null, __order: row['__order'] ?? null, __series: field.label, __series_order: s, __y: signed, __value: formatValue(value) });
     });
   }
@@ -160,7 +163,8 @@ function longRows(agg: AggregateResult, rows: ChartRow[], series: Field[]): Char
 
 function seriesColours(agg: AggregateResult, series: Field[], accent: string): string[] {
   const palette = paletteFrom(accent, Math.max(series.length, 2));
-  return series.map((field, i) => (agg.kind === 'new_lost' && field.name === 'lost' ? LOSS_COLOR : palette[i]!));
+  const falling = aggregateDisplay(agg.kind).series?.falling;
+  return series.map((field, i) => (field.name === falling ? LOSS_COLOR : palette[i]!));
 }
 
 /** New against lost per period, lost hanging below zero (a diverging stacked bar). */
@@ -232,7 +236,7 @@ function shareBar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, 
 }
 
 function stacked(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[]): VegaLiteSpec {
-  return agg.kind === 'new_lost' ? newLostBars(agg, theme, fields, rows) : shareBar(agg, theme, fields, rows);
+  return aggregateDisplay(agg.kind).series ? newLostBars(agg, theme, fields, rows) : shareBar(agg, theme, fields, rows);
 }
 
 function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], area: boolean): VegaLiteSpec {
@@ -241,7 +245,7 @@ function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
   const x = temporal
     ? { field: fields.category.name, type: 'temporal', scale: { type: 'utc' }, axis: { title: fields.category.label, format: rows.length > 24 ? '%b %Y' : undefined, labelOverlap: 'greedy', tickCount: 8 } }
     : { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, true) };
-  const series = agg.kind === 'new_lost' ? seriesFields(agg, fields) : [fields.value];
+  const series = aggregateDisplay(agg.kind).series ? seriesFields(agg, fields) : [fields.value];
   const points = rows.length <= 36;
   if (series.length > 1) {
     const values = longRows(agg, rows, series).map((row, i) => ({ ...row, [fields.category.name]: rows[Math.floor(i / series.length)]![fields.category.name] ?? null, __y: Math.abs(Number(row['__y'])) }));

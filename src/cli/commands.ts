@@ -5,7 +5,7 @@ import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { PROVIDER_IDS, type Logger, type ProviderId } from '../model.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
-import { isIsoDate } from '../definition/params.ts';
+import { checkRunValues } from '../definition/run-values.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 
@@ -54,9 +54,8 @@ const run: Command = {
   },
   async run(ctx) {
     if (ctx.args.length === 0) throw usageError('run needs at least one report file', this.usage);
-    const asOf = str(ctx.options['as-of']);
-    if (asOf !== undefined && !isIsoDate(asOf)) throw usageError(`--as-of "${asOf}" is not a date YYYY-MM-DD`, this.usage);
-    const formats = str(ctx.options.format)?.split(',').map((s) => s.trim()).filter(Boolean);
+    // every value is checked before a report is loaded, Chromium started or a request made
+    const { formats, asOf } = checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
     const options: RunOptions = {
       files: ctx.args,
       params: parseParamArgs(list(ctx.options.param)),
@@ -107,14 +106,17 @@ async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Prom
 }
 
 const validate: Command = {
-  usage: 'linkbook validate <report.yaml...>',
-  options: {},
+  usage: 'linkbook validate <report.yaml...> [--param k=v]... [--format html,pdf,...] [--as-of YYYY-MM-DD]',
+  options: { param: { type: 'string', multiple: true, short: 'p' }, format: { type: 'string' }, 'as-of': { type: 'string' } },
   async run(ctx) {
     if (ctx.args.length === 0) throw usageError('validate needs at least one report file', this.usage);
+    // the values a run would be given are checked the same way `run` checks them
+    checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
+    const params = parseParamArgs(list(ctx.options.param));
     let invalid = 0;
     for (const file of ctx.args) {
       try {
-        await loadReport(file);
+        await loadReport(file, { params });
         ctx.stdout.write(`ok       ${file}\n`);
       } catch (error) {
         if (!(error instanceof LinkbookError)) throw error;
@@ -129,12 +131,14 @@ const validate: Command = {
 };
 
 const estimate: Command = {
-  usage: 'linkbook estimate <report.yaml> [--param k=v]... [--sandbox] [--json]',
-  options: { param: { type: 'string', multiple: true, short: 'p' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'as-of': { type: 'string' } },
+  usage: 'linkbook estimate <report.yaml> [--param k=v]... [--format html,pdf,...] [--as-of YYYY-MM-DD] [--sandbox] [--json]',
+  options: { param: { type: 'string', multiple: true, short: 'p' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'as-of': { type: 'string' }, format: { type: 'string' } },
   async run(ctx) {
     if (ctx.args.length !== 1) throw usageError('estimate takes one report file', this.usage);
+    // the same values as `run` takes, checked the same way: formats cost nothing but must be valid
+    const { asOf } = checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
     const { estimateReport, formatEstimate } = await runModule();
-    const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf: str(ctx.options['as-of']) });
+    const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf });
     ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEstimate(result));
     return 0;
   },

@@ -12,8 +12,8 @@ const USAGE = `linkbook — SEO backlink reports from YAML definitions
 Usage:
   linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png]
                [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv]
-  linkbook validate <report.yaml...>
-  linkbook estimate <report.yaml> [--param k=v]... [--json]
+  linkbook validate <report.yaml...> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD]
+  linkbook estimate <report.yaml> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD] [--json]
   linkbook emulator [--port N]
   linkbook history [report] [--target T] [--json]
   linkbook cache ls|clear

@@ -4,10 +4,17 @@
  * never rename.
  */
 import { z } from 'zod';
+import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
+import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
 
 const providerId = z.enum(['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file']);
 const mode = z.enum(['exact', 'domain', 'subdomains', 'prefix']);
 const output = z.enum(['html', 'pdf', 'json', 'csv', 'png']);
+/**
+ * A canonical column name (src/columns.ts). Zod takes any string so that the meaning checks can
+ * say which kind of row lacks it and suggest a name; the JSON Schema lists the names for editors.
+ */
+const canonicalColumnName = () => z.string().meta({ enum: [...CANONICAL_COLUMN_NAMES] });
 /** A duration such as `7d`, `12h`, `30m` or `0` (never reuse). */
 const duration = z.string().regex(/^(0|\d+[smhdw])$/, 'a duration such as 30m, 12h, 7d or 2w');
 
@@ -23,7 +30,7 @@ export const datasetSchema = z
     provider: providerId.describe('Where the rows come from.'),
     from: z.string().min(1).describe('Ahrefs v2 table, Ahrefs v3 endpoint, DataForSEO path, or a file path.'),
     kind: z.enum(['refdomains', 'backlinks']).optional().describe('For `provider: file`: what the rows are.'),
-    columns: z.record(z.string(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
+    columns: z.record(canonicalColumnName(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
     target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
     mode: mode.optional(),
     select: z.array(z.string()).optional().describe("Native columns of the API's table."),
@@ -43,10 +50,10 @@ export const datasetSchema = z
   .describe('One dataset to fetch, in its API’s own column names.');
 
 export const aggregateSchema = z.strictObject({
-  kind: z.enum(['count', 'sum', 'tld', 'tld_class', 'follow', 'link_type', 'authority', 'top', 'anchors', 'timeline', 'new_lost', 'countries', 'languages', 'group_by', 'gap']),
+  kind: z.enum(AGGREGATE_KIND_NAMES).describe('One of the aggregate kinds (src/aggregate/kinds.ts).'),
   of: z.string().describe('A dataset name under `data:`.'),
   top: z.number().int().positive().optional(),
-  by: z.string().optional().describe('Canonical column to group, sort or sum by.'),
+  by: z.string().optional().describe('Canonical column to group, sort or sum by (top: `column asc|desc`; anchors: `class`).'),
   metrics: z.array(z.string()).optional().describe('For group_by: count, sum:<column>, avg:<column>, min:<column>, max:<column>.'),
   bins: z.number().int().positive().optional(),
   interval: z.enum(['week', 'month']).optional(),
@@ -58,7 +65,7 @@ export const aggregateSchema = z.strictObject({
 
 export const tableSchema = z.strictObject({
   of: z.string(),
-  columns: z.array(z.string()).min(1).describe('Canonical columns.'),
+  columns: z.array(canonicalColumnName()).min(1).describe('Canonical columns.'),
   sort: z.string().optional().describe('`authority desc`'),
   limit: z.number().int().positive().optional(),
   where: z.string().optional().describe('Local filter over canonical columns.'),
@@ -118,6 +125,13 @@ export const reportSchema = z
     timezone: z.string().optional().describe('IANA timezone of `schedule` (default UTC).'),
   })
   .describe('A linkbook report definition.');
+
+/** The literal unions other stages use, from the schema rather than hand copies. */
+export const outputFormatSchema = output;
+export const OUTPUT_FORMATS = output.options;
+export type OutputFormat = z.infer<typeof output>;
+export const TARGET_MODES = mode.options;
+export type TargetMode = z.infer<typeof mode>;
 
 export type ParamDefinition = z.infer<typeof paramSchema>;
 export type DatasetDefinition = z.infer<typeof datasetSchema>;

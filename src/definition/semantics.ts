@@ -8,7 +8,9 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { endpointsOf, findCatalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { CANONICAL_COLUMNS, type DatasetKind } from '../model.ts';
+import { checkAggregate } from '../aggregate/index.ts';
+import { CANONICAL_COLUMNS } from '../columns.ts';
+import type { DatasetKind } from '../model.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import type { DatasetDefinition, ReportDefinition } from './schema.ts';
@@ -86,9 +88,6 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     if (section.aggregate) {
       refs.push([[...at, 'aggregate', 'of'], section.aggregate.of]);
       section.aggregate.against?.forEach((a, j) => refs.push([[...at, 'aggregate', 'against', j], a]));
-      if (section.aggregate.kind === 'gap' && !section.aggregate.against?.length) {
-        err([...at, 'aggregate'], `sections[${i}].aggregate: kind gap needs "against:" with the competitor datasets`);
-      }
     }
     if (section.table) refs.push([[...at, 'table', 'of'], section.table.of]);
     for (const [p, name] of refs) {
@@ -111,10 +110,14 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       const sortColumn = section.table.sort?.trim().split(/\s+/)[0];
       if (sortColumn && !known.includes(sortColumn)) err([...at, 'table', 'sort'], `sections[${i}].table.sort: "${sortColumn}" is not a canonical ${kind} column`);
     }
-    const aggKind = section.aggregate ? kinds[section.aggregate.of] : undefined;
-    if (section.aggregate?.by && aggKind && !CANONICAL_COLUMNS[aggKind].includes(section.aggregate.by)) {
-      const s = closest(section.aggregate.by, CANONICAL_COLUMNS[aggKind]);
-      err([...at, 'aggregate', 'by'], `sections[${i}].aggregate.by: "${section.aggregate.by}" is not a canonical ${aggKind} column${s ? `; did you mean "${s}"?` : ''}`);
+    // each kind checks its own preconditions (rows it reads, options it needs) against the dataset
+    const aggregate = section.aggregate;
+    const aggKind = aggregate ? kinds[aggregate.of] : undefined;
+    if (aggregate && aggKind) {
+      for (const problem of checkAggregate(aggregate, aggKind)) {
+        const option = problem.option !== undefined && problem.option in aggregate ? [problem.option] : [];
+        err([...at, 'aggregate', ...option], `sections[${i}].aggregate${option.length > 0 ? `.${problem.option}` : ''}: ${problem.message}`, problem.hint);
+      }
     }
   });
 

@@ -8,6 +8,7 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type Juice from 'juice';
 import { LinkbookError } from '../errors.ts';
+import type { OutputFormat } from '../definition/schema.ts';
 import type { Logger } from '../model.ts';
 import type { RenderedReport, ReportData } from '../render/types.ts';
 import { emailLayout, emailTemplateContext, formatDelta, formatNumber, formatShare, subjectLine, type EmailTemplate } from './email-template.ts';
@@ -35,7 +36,8 @@ export interface ComposedEmail {
   attachments: EmailAttachment[];
 }
 
-export type AttachableOutput = 'html' | 'pdf' | 'json' | 'csv' | 'png';
+/** Every output can be attached (the schema's `outputs:` values). */
+export type AttachableOutput = OutputFormat;
 
 export interface EmailTemplates {
   subject: EmailTemplate;

@@ -5,6 +5,7 @@
  * file, line and column.
  */
 import { extname, resolve } from 'node:path';
+import { fileColumns, type ColumnValueType } from '../columns.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { SourcePlace } from '../errors.ts';
@@ -18,42 +19,12 @@ import { asLinkType } from './normalise-ahrefs.ts';
 import { hostOf, tldClassOf, tldOf } from './tld.ts';
 import { booleanOrNull, isoDateOrNull, numberOrNull, text } from './values.ts';
 
-type FieldType = 'string' | 'number' | 'boolean' | 'date';
+type FieldType = ColumnValueType;
 
-/** The canonical fields a file can fill, with their types; `required` ones must be present. */
+/** The canonical fields a file can fill, with their types; `required` ones must be present (src/columns.ts). */
 const FIELDS: Record<DatasetKind, Record<string, { type: FieldType; required?: boolean }>> = {
-  refdomains: {
-    domain: { type: 'string', required: true },
-    tld: { type: 'string' },
-    tld_class: { type: 'string' },
-    authority: { type: 'number' },
-    backlinks: { type: 'number' },
-    backlinks_dofollow: { type: 'number' },
-    refpages: { type: 'number' },
-    first_seen: { type: 'date' },
-    last_seen: { type: 'date' },
-    lost: { type: 'boolean' },
-    ip: { type: 'string' },
-    country: { type: 'string' },
-  },
-  backlinks: {
-    url_from: { type: 'string', required: true },
-    url_to: { type: 'string', required: true },
-    domain_from: { type: 'string' },
-    tld: { type: 'string' },
-    tld_class: { type: 'string' },
-    anchor: { type: 'string' },
-    title: { type: 'string' },
-    dofollow: { type: 'boolean' },
-    link_type: { type: 'string' },
-    authority: { type: 'number' },
-    url_rating: { type: 'number' },
-    first_seen: { type: 'date' },
-    last_seen: { type: 'date' },
-    lost: { type: 'boolean' },
-    language: { type: 'string' },
-    http_code: { type: 'number' },
-  },
+  refdomains: fileColumns('refdomains'),
+  backlinks: fileColumns('backlinks'),
 };
 
 const METRICS: readonly AuthorityMetric[] = ['Ahrefs DR', 'DataForSEO rank', 'File authority'];

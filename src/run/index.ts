@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
+import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
 import { formatUnit, planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
@@ -66,7 +66,10 @@ export async function runReports(
 ): Promise<RunSummary> {
   const env = options.env ?? process.env;
   const clock = io.clock ?? systemClock;
-  const asOf = options.asOf ?? today(clock);
+  // library callers get the same checks as the command line, before anything is loaded or fetched
+  const values = checkRunValues({ formats: options.formats, asOf: options.asOf });
+  options = { ...options, formats: values.formats };
+  const asOf = values.asOf ?? today(clock);
   const jobs = await loadJobs(options);
   checkEmailSetup(jobs, options, env);
   if (options.outDir && jobs.length > 1 && !options.targetsFile) {
@@ -281,6 +284,7 @@ export interface Estimate {
 /** What a run would cost, per dataset and provider, spending nothing (no request is made). */
 export async function estimateReport(options: { file: string; params?: Record<string, string>; sandbox?: boolean; env?: NodeJS.ProcessEnv; asOf?: string; clock?: Clock }): Promise<Estimate> {
   const env = options.env ?? process.env;
+  checkRunValues({ asOf: options.asOf });
   const loaded = await loadReport(options.file, { params: options.params });
   const credentials = credentialsFromEnv(env);
   const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });

@@ -16,7 +16,8 @@ import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
 import { deliverEmail, emailNeedsPdf, planEmail, type EmailOutcome } from '../deliver/email.ts';
 
-export type OutputFormat = 'html' | 'pdf' | 'json' | 'csv' | 'png';
+import type { OutputFormat } from '../definition/schema.ts';
+export type { OutputFormat };
 
 export interface ReportRunOptions {
   asOf: string;
