@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -148,8 +148,17 @@ describe('the browser lifecycle', () => {
       await printer.close();
       rmSync(own, { recursive: true, force: true });
     }
-    // and the retired browsers were closed, not left running
-    for (const pid of pids) expect(existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')), `browser ${pid} still running`).toBe(false);
+    // and the retired browsers were closed, not left running (an exit may take a moment to be
+    // reaped, so this waits for it; the test's own timeout is the bound)
+    const running = (pid: number) => {
+      try {
+        return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    while (pids.some(running)) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pids.filter(running)).toEqual([]);
   });
 
   it('reports a browser that cannot start as a render error', async () => {
