@@ -9,18 +9,46 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.ts';
 import { runCli, cleanEnv } from '../helpers/cli.ts';
+import { count, percent, rowLines } from '../helpers/pdf-text.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lb-numbers-'));
 const AS_OF = '2026-11-16';
 const TARGET = 'numbers-check.example';
 
-interface Section {
-  aggregate: { kind: string; rows: Array<Record<string, string | number>> } | null;
+interface Aggregate {
+  kind: string;
+  fields: Array<{ name: string; label: string; type: string }>;
+  rows: Array<Record<string, string | number>>;
+  total: number;
 }
 
-function aggregateOf(data: { sections: Section[] }, kind: string): Array<Record<string, string | number>> {
+interface Section {
+  aggregate: Aggregate | null;
+}
+
+/** The data.json contract of each aggregate kind: its fields, in order (DESIGN.md, data.json). */
+const FIELDS: Record<string, string[]> = {
+  tld: ['tld', 'count', 'share'],
+  follow: ['follow', 'count', 'share'],
+  link_type: ['link_type', 'count', 'share'],
+  authority: ['bin', 'count', 'share', 'bin_start', 'bin_end'],
+};
+
+/**
+ * The rows of the aggregate of `kind`, after checking it keeps the contract: the fields named as
+ * above, every row carrying exactly those keys, `count` a whole number, `share` = count / total.
+ */
+function aggregateOf(data: { sections: Section[] }, kind: string, fields: string[] = FIELDS[kind]!): Array<Record<string, string | number>> {
   const found = data.sections.find((s) => s.aggregate?.kind === kind)?.aggregate;
   if (!found) throw new Error(`no ${kind} aggregate`);
+  expect(found.fields.map((f) => f.name), `${kind} fields`).toEqual(fields);
+  const total = found.rows.reduce((n, r) => n + Number(r.count), 0);
+  expect(found.total, `${kind} total`).toBe(total);
+  for (const row of found.rows) {
+    expect(Object.keys(row).sort(), `${kind} row keys`).toEqual([...fields].sort());
+    expect(Number.isInteger(row.count), `${kind} count`).toBe(true);
+    expect(row.share as number, `${kind} share`).toBeCloseTo(Number(row.count) / total, 12);
+  }
   return found.rows;
 }
 
@@ -92,22 +120,28 @@ sections:
     const expected = topWithOther(countBy(raw, (r) => r.refdomain.split('.').pop()!), 6);
     const rows = aggregateOf(data, 'tld').map((r) => [String(r.tld), Number(r.count)]);
     expect(rows).toEqual(expected);
-    for (const [tld, count] of expected) expect(text).toMatch(new RegExp(`\\b${tld}\\b.*\\b${count.toLocaleString('en-US')}\\b`));
+    // each figure in its table row: TLD, referring domains, share
+    for (const [tld, n] of expected) expect(rowLines(text, [tld, count(n), percent(n, raw.length)]), tld).toHaveLength(1);
   });
 
   it('counts dofollow referring domains (at least one dofollow backlink) as the raw rows do', () => {
     const dofollow = raw.filter((r) => r.backlinks_dofollow >= 1).length;
-    const rows = Object.fromEntries(aggregateOf(data, 'follow').map((r) => [String(Object.values(r)[0]), Number(r.count ?? Object.values(r)[1])]));
-    expect(rows.dofollow).toBe(dofollow);
-    expect(rows.nofollow).toBe(raw.length - dofollow);
-    expect(text).toContain(dofollow.toLocaleString('en-US'));
+    // the v2 follow breakdown also carries the backlinks behind each side
+    const rows = Object.fromEntries(aggregateOf(data, 'follow', [...FIELDS.follow!, 'backlinks', 'backlinks_share']).map((r) => [String(r.follow), Number(r.count)]));
+    expect(rows).toEqual({ dofollow, nofollow: raw.length - dofollow });
+    for (const [side, n] of Object.entries(rows)) expect(rowLines(text, [side, count(n), percent(n, raw.length)]), side).toHaveLength(1);
   });
 
   it('bins Domain Rating in fifths as the raw rows do', () => {
     const bins = [0, 0, 0, 0, 0];
     for (const r of raw) bins[Math.min(4, Math.floor(r.domain_rating / 20))]! += 1;
-    const rows = aggregateOf(data, 'authority').map((r) => Number(r.count));
-    expect(rows).toEqual(bins);
+    const rows = aggregateOf(data, 'authority');
+    expect(rows.map((r) => Number(r.count))).toEqual(bins);
+    expect(rows.map((r) => [r.bin_start, r.bin_end])).toEqual([[0, 20], [20, 40], [40, 60], [60, 80], [80, 100]]);
+    // each bin in its table row: range, referring domains, share
+    const labels = ['0–19', '20–39', '40–59', '60–79', '80–100'];
+    expect(rows.map((r) => r.bin)).toEqual(labels);
+    for (const [i, n] of bins.entries()) expect(rowLines(text, [labels[i]!, count(n), percent(n, raw.length)]), labels[i]).toHaveLength(1);
   });
 });
 
@@ -158,15 +192,17 @@ sections:
   it('counts backlinks by TLD as computed here', () => {
     const expected = topWithOther(countBy(rows, (r) => new URL(r[0]!).hostname.split('.').pop()!), 3);
     expect(aggregateOf(data, 'tld').map((r) => [String(r.tld), Number(r.count)])).toEqual(expected);
+    for (const [tld, n] of expected) expect(rowLines(text, [tld, count(n), percent(n, rows.length)]), tld).toHaveLength(1);
   });
 
   it('counts dofollow and link types as computed here, and prints them', () => {
-    const follow = Object.fromEntries(aggregateOf(data, 'follow').map((r) => [String(Object.values(r)[0]), Number(r.count ?? Object.values(r)[1])]));
-    expect(follow.dofollow).toBe(rows.filter((r) => r[3] === 'yes').length);
-    expect(follow.nofollow).toBe(rows.filter((r) => r[3] === 'no').length);
+    const follow = Object.fromEntries(aggregateOf(data, 'follow').map((r) => [String(r.follow), Number(r.count)]));
+    const dofollow = rows.filter((r) => r[3] === 'yes').length;
+    expect(follow).toEqual({ dofollow, nofollow: rows.filter((r) => r[3] === 'no').length });
+    for (const [side, n] of Object.entries(follow)) expect(rowLines(text, [side, count(n), percent(n, rows.length)]), side).toHaveLength(1);
     const types = countBy(rows, (r) => r[4]!);
-    const got = Object.fromEntries(aggregateOf(data, 'link_type').map((r) => [String(Object.values(r)[0]), Number(r.count ?? Object.values(r)[1])]));
-    for (const [type, count] of types) expect(got[type]).toBe(count);
-    for (const [type, count] of types) expect(text).toMatch(new RegExp(`\\b${type}\\b.*\\b${count}\\b`));
+    const got = Object.fromEntries(aggregateOf(data, 'link_type').map((r) => [String(r.link_type), Number(r.count)]));
+    expect(got).toEqual(Object.fromEntries(types));
+    for (const [type, n] of types) expect(rowLines(text, [type, count(n), percent(n, rows.length)]), type).toHaveLength(1);
   });
 });

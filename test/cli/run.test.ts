@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, startBeacon, type CliResult } from '../helpers/cli.ts';
+import { count, percent, rowLines } from '../helpers/pdf-text.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lb-cli-'));
 
@@ -20,18 +21,32 @@ describe('linkbook run reports/weekly.yaml on the sandbox', () => {
     for (const f of ['report.html', 'report.pdf', 'data.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
   });
 
-  it('prints a PDF of at least two pages that shows the target and the TLD counts of data.json', () => {
+  it('writes data.json with the contract\'s keys: the report, its target and date, and the TLD breakdown', () => {
+    const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8'));
+    // keys may be added, never renamed or dropped
+    expect(Object.keys(data)).toEqual(expect.arrayContaining(['name', 'title', 'template', 'target', 'mode', 'asOf', 'generatedAt', 'sample', 'client', 'cost', 'datasets', 'kpis', 'sections', 'comparison']));
+    expect(data).toMatchObject({ name: 'weekly-backlinks', template: 'weekly', target: 'example.com', mode: 'domain', asOf: '2026-11-16', sample: true });
+    const tld = findAggregate(data, 'tld');
+    expect(tld.fields.map((f) => f.name)).toEqual(['tld', 'count', 'share']);
+    expect(tld.rows.length).toBeGreaterThan(1);
+    for (const row of tld.rows) expect(Object.keys(row)).toEqual(['tld', 'count', 'share']);
+    // the breakdown covers every referring domain the dataset holds, and the KPI says as many
+    const total = tld.rows.reduce((n, r) => n + Number(r.count), 0);
+    expect(total).toBe(data.datasets.refdomains.rows);
+    expect(data.kpis.find((k: { key: string }) => k.key === 'refdomains.count').value).toBe(total);
+  });
+
+  it('prints a PDF of at least two pages with the target in each page\'s footer and the TLD counts of data.json in their table', () => {
     const info = execFileSync('pdfinfo', [path.join(out, 'report.pdf')], { encoding: 'utf8' });
-    expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBeGreaterThanOrEqual(2);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
     const text = execFileSync('pdftotext', ['-layout', path.join(out, 'report.pdf'), '-'], { encoding: 'utf8' });
-    expect(text).toContain('example.com');
+    for (let p = 1; p <= pages; p++) expect(rowLines(text, ['Weekly backlinks: example.com', `Page ${p} of ${pages}`]), `footer of page ${p}`).toHaveLength(1);
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8'));
     const tld = findAggregate(data, 'tld');
-    expect(tld.rows.length).toBeGreaterThan(1);
-    for (const row of tld.rows.slice(0, 5)) {
-      expect(text).toContain(String(row.category ?? row.tld ?? Object.values(row)[0]));
-      expect(text).toContain(Number(row.count).toLocaleString('en-US'));
-    }
+    const total = tld.rows.reduce((n, r) => n + Number(r.count), 0);
+    // each TLD in its row of the details table: TLD, referring domains, share
+    for (const row of tld.rows) expect(rowLines(text, [String(row.tld), count(Number(row.count)), percent(Number(row.count), total)]), String(row.tld)).toHaveLength(1);
   });
 
   it('says "sample data" on every page of the PDF', () => {
@@ -109,12 +124,17 @@ describe('bad input', () => {
 });
 
 /** The aggregate of a kind in data.json (its sections carry their aggregate rows). */
-function findAggregate(data: unknown, kind: string): { rows: Array<Record<string, string | number>> } {
-  const found: Array<{ rows: Array<Record<string, string | number>> }> = [];
+interface Aggregate {
+  fields: Array<{ name: string }>;
+  rows: Array<Record<string, string | number>>;
+}
+
+function findAggregate(data: unknown, kind: string): Aggregate {
+  const found: Aggregate[] = [];
   const walk = (node: unknown) => {
     if (!node || typeof node !== 'object') return;
     const rec = node as Record<string, unknown>;
-    if (rec.kind === kind && Array.isArray(rec.rows)) found.push(rec as { rows: Array<Record<string, string | number>> });
+    if (rec.kind === kind && Array.isArray(rec.rows)) found.push(rec as unknown as Aggregate);
     for (const v of Object.values(rec)) walk(v);
   };
   walk(data);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { cleanEnv, runCli } from '../helpers/cli.ts';
+import { startLatchProxy } from '../helpers/latch-proxy.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lb-store-cli-'));
 
@@ -88,37 +89,46 @@ describe('estimate and run against an emulator on the real API path', () => {
 
 describe('a run killed with SIGKILL while fetching', () => {
   it('leaves no report behind, shows as interrupted, and the rerun reuses what was fetched', async () => {
-    const env = cleanEnv();
-    const out = path.join(work, 'killed');
-    // gap.yaml fetches three datasets; the emulator answers slowly so the kill lands mid-fetch
-    const slow = { ...env, LINKBOOK_EMULATOR_FAULTS: 'latency=1500' };
-    const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16'], { cwd: PACKAGE_ROOT, env: slow });
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no dataset fetched in time: ${stderr}`)), 60_000);
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        if (/\[fetched\]/.test(stderr)) {
-          clearTimeout(timer);
-          child.kill('SIGKILL');
-          resolve();
-        }
+    // gap.yaml fetches three datasets; a latch in front of the emulator lets the first request
+    // through and holds the others, so the kill lands after one fetch and before the rest, every time
+    const emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
+    const latch = await startLatchProxy(emulator.origin, (_url, index) => index > 0);
+    try {
+      const env = cleanEnv({ AHREFS_V2_TOKEN: 'test-token', AHREFS_V2_URL: latch.origin });
+      const out = path.join(work, 'killed');
+      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16'], { cwd: PACKAGE_ROOT, env });
+      let stderr = '';
+      const closed = new Promise((r) => child.on('close', r));
+      await new Promise<void>((resolve, reject) => {
+        child.on('close', (code) => reject(new Error(`the run ended (${code}) before it was killed: ${stderr}`)));
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (/\[fetched\]/.test(stderr)) resolve();
+        });
       });
-    });
-    await new Promise((r) => child.on('close', r));
-    expect(existsSync(path.join(out, 'report.pdf'))).toBe(false);
-    expect(existsSync(path.join(out, 'report.html'))).toBe(false);
+      await latch.heldCount(1);
+      child.kill('SIGKILL');
+      await closed;
+      expect(existsSync(path.join(out, 'report.pdf'))).toBe(false);
+      expect(existsSync(path.join(out, 'report.html'))).toBe(false);
 
-    const listed = JSON.parse((await runCli(['history', '--json'], { env })).stdout);
-    expect(listed[0].status).toBe('interrupted');
+      const listed = JSON.parse((await runCli(['history', '--json'], { env })).stdout);
+      expect(listed[0].status).toBe('interrupted');
 
-    const rerun = await runCli(['run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16', '--format', 'html'], { env });
-    expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toMatch(/\[cached\]/);
-    const runs = JSON.parse((await runCli(['history', '--json'], { env })).stdout);
-    expect(runs[0].status).toBe('ok');
-    expect(runs[0].cacheHits).toBeGreaterThanOrEqual(1);
-    expect(runs[0].requests).toBeLessThanOrEqual(2);
+      latch.release();
+      const rerun = await runCli(['run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16', '--format', 'html'], { env });
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stderr).toMatch(/\[cached\]/);
+      const runs = JSON.parse((await runCli(['history', '--json'], { env })).stdout);
+      expect(runs[0].status).toBe('ok');
+      // the one dataset fetched before the kill comes from the cache; the two held ones are fetched now
+      expect(runs[0].cacheHits).toBe(1);
+      expect(runs[0].requests).toBe(2);
+    } finally {
+      latch.release();
+      await latch.close();
+      await emulator.close();
+    }
   }, 120_000);
 });
 

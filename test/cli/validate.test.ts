@@ -1,8 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 import { cleanEnv, runCli, startBeacon } from '../helpers/cli.ts';
+import { bundledReports, templateFolders } from '../helpers/templates.ts';
 
 const brokenDir = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'broken');
 const broken = readdirSync(brokenDir).filter((f) => f.endsWith('.yaml')).map((f) => path.join('test', 'fixtures', 'broken', f));
@@ -48,8 +49,12 @@ describe('linkbook validate on a folder of broken reports', () => {
     expect(beacon.hits).toEqual([]);
   });
 
-  it('passes the bundled reports', async () => {
-    const ok = await runCli(['validate', 'reports/weekly.yaml', 'reports/audit.yaml', 'reports/gap.yaml']);
+  it('passes the bundled reports, which use every template in the templates folder', async () => {
+    const reports = bundledReports();
+    const used = reports.map((file) => /^template:\s*(\S+)/m.exec(readFileSync(path.join(PACKAGE_ROOT, file), 'utf8'))?.[1]);
+    expect([...new Set(used)].sort()).toEqual(templateFolders());
+    const ok = await runCli(['validate', ...reports]);
     expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout + ok.stderr).not.toMatch(/error/i);
   });
 });

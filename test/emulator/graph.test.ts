@@ -75,15 +75,26 @@ describe('the synthetic link graph', () => {
   });
 
   it('narrows by mode: subdomains include domain, domain includes prefix, prefix includes exact', () => {
-    const count = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix') => [...backlinksOfSnapshot(snapshotOf(scope(target, mode), '2025-06-02'))].length;
-    const subdomains = count('example.com', 'subdomains');
-    const domain = count('example.com', 'domain');
-    const prefix = count('example.com/blog/', 'prefix');
-    const exact = count('example.com/blog/', 'exact');
-    expect(subdomains).toBeGreaterThan(domain);
-    expect(domain).toBeGreaterThan(prefix);
-    expect(prefix).toBeGreaterThan(exact);
-    expect(exact).toBeGreaterThan(0);
+    // a link is the same link in every mode when it comes from the same domain's same link slot to the same URL
+    const links = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix') =>
+      new Set([...backlinksOfSnapshot(snapshotOf(scope(target, mode), '2025-06-02'))].map((l) => `${l.domain.name}#${l.index} -> ${l.urlTo}`));
+    const subdomains = links('example.com', 'subdomains');
+    const domain = links('example.com', 'domain');
+    const prefix = links('example.com/blog/', 'prefix');
+    const exact = links('example.com/blog/', 'exact');
+    const outside = (inner: Set<string>, outer: Set<string>) => [...inner].filter((key) => !outer.has(key));
+    expect(outside(domain, subdomains)).toEqual([]);
+    expect(outside(prefix, domain)).toEqual([]);
+    expect(outside(exact, prefix)).toEqual([]);
+    // each narrowing really narrows, and leaves something
+    expect(subdomains.size).toBeGreaterThan(domain.size);
+    expect(domain.size).toBeGreaterThan(prefix.size);
+    expect(prefix.size).toBeGreaterThan(exact.size);
+    expect(exact.size).toBeGreaterThan(0);
+    // and what each mode keeps is what its name says
+    for (const key of domain) expect(key).toMatch(/ -> https:\/\/example\.com\//);
+    for (const key of prefix) expect(key).toMatch(/ -> https:\/\/example\.com\/blog\//);
+    for (const key of exact) expect(key).toMatch(/ -> https:\/\/example\.com\/blog\/$/);
   });
 
   it('refuses targets that are not domains or URLs', () => {

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { footerTemplate, headerTemplate, isAllowedRequest, resolveChromium } from '../../src/pdf/index.ts';
 
+/** The browser installed here, found the way the product finds it (LINKBOOK_CHROMIUM first). */
+const installed = resolveChromium();
+
 describe('finding Chromium', () => {
   it('uses LINKBOOK_CHROMIUM when it points at an executable', () => {
-    expect(resolveChromium({ LINKBOOK_CHROMIUM: '/usr/bin/chromium' }, [])).toBe('/usr/bin/chromium');
+    expect(resolveChromium({ LINKBOOK_CHROMIUM: installed }, [])).toBe(installed);
   });
 
   it('gives a clear error with the install hint when the env path is wrong', () => {
@@ -22,7 +25,7 @@ describe('finding Chromium', () => {
   });
 
   it('falls back to the known paths, and says what to install when none exists', () => {
-    expect(resolveChromium({}, ['/nope/a', '/usr/bin/chromium'])).toBe('/usr/bin/chromium');
+    expect(resolveChromium({}, ['/nope/a', installed])).toBe(installed);
     expect(() => resolveChromium({}, ['/nope/a'])).toThrow(expect.objectContaining({ code: 'render', hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM' }));
   });
 });

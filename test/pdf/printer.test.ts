@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPdfPrinter, type PdfPrinter } from '../../src/pdf/index.ts';
+import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
 import { composeReport } from '../../src/render/index.ts';
 import { sampleInput } from '../render/sample-input.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-pdf-'));
+/** The browser the product would use here (LINKBOOK_CHROMIUM, then the known paths). */
+const chromium = resolveChromium();
 
 function poppler(tool: 'pdfinfo' | 'pdftotext' | 'pdffonts', pdf: Buffer, name: string, extra: string[] = []): string {
   const file = join(dir, `${name}.pdf`);
@@ -35,7 +37,7 @@ describe('printing reports to PDF', () => {
     });
     await new Promise<void>((resolve) => beacon.listen(0, '127.0.0.1', resolve));
     beaconUrl = `http://127.0.0.1:${(beacon.address() as AddressInfo).port}/beacon`;
-    printer = createPdfPrinter({ executablePath: '/usr/bin/chromium', timeoutMs: 30_000 });
+    printer = createPdfPrinter({ executablePath: chromium, timeoutMs: 30_000 });
     const { input, sections } = sampleInput({ template: 'audit', beacon: beaconUrl });
     audit = await printer.print(composeReport(input, { sections }).html, { format: 'A4', title: input.definition.title ?? '', sample: true });
   });
@@ -124,13 +126,39 @@ describe('printing reports to PDF', () => {
 
 describe('the browser lifecycle', () => {
   it('relaunches the browser transparently after recycleAfter reports', async () => {
-    const printer = createPdfPrinter({ executablePath: '/usr/bin/chromium', recycleAfter: 1, concurrency: 2 });
+    // a wrapper that notes its process id, then becomes the browser (exec keeps the id and the
+    // DevTools pipe on fds 3 and 4): one line per browser the printer launched
+    const own = mkdtempSync(join(tmpdir(), 'linkbook-relaunch-'));
+    const launches = join(own, 'launches.txt');
+    const wrapper = join(own, 'chromium-wrapper.sh');
+    writeFileSync(wrapper, `#!/bin/sh\necho $$ >> '${launches}'\nexec '${chromium}' "$@"\n`, { mode: 0o755 });
+    const printer = createPdfPrinter({ executablePath: wrapper, recycleAfter: 1, concurrency: 2 });
+    let pids: number[] = [];
     try {
       const prints = await Promise.all([1, 2, 3].map((n) => printer.print(`<p>report ${n}</p>`, { format: 'A4', title: `r${n}`, sample: false })));
-      expect(prints.map((pdf) => pdf.subarray(0, 5).toString())).toEqual(['%PDF-', '%PDF-', '%PDF-']);
+      for (const [i, pdf] of prints.entries()) {
+        writeFileSync(join(own, `r${i}.pdf`), pdf);
+        expect(execFileSync('pdftotext', [join(own, `r${i}.pdf`), '-'], { encoding: 'utf8' })).toContain(`report ${i + 1}`);
+      }
+      pids = readFileSync(launches, 'utf8').trim().split('\n').map(Number);
+      // one browser per report: each was retired after one and a new one started for the next
+      expect(pids).toHaveLength(3);
+      expect(new Set(pids).size).toBe(3);
     } finally {
       await printer.close();
+      rmSync(own, { recursive: true, force: true });
     }
+    // and the retired browsers were closed, not left running (an exit may take a moment to be
+    // reaped, so this waits for it; the test's own timeout is the bound)
+    const running = (pid: number) => {
+      try {
+        return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    while (pids.some(running)) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pids.filter(running)).toEqual([]);
   });
 
   it('reports a browser that cannot start as a render error', async () => {
@@ -140,7 +168,7 @@ describe('the browser lifecycle', () => {
   });
 
   it('refuses to print after close', async () => {
-    const printer = createPdfPrinter({ executablePath: '/usr/bin/chromium' });
+    const printer = createPdfPrinter({ executablePath: chromium });
     await printer.close();
     await expect(printer.print('<p>x</p>', { format: 'A4', title: 't', sample: false })).rejects.toThrow(/closed/);
   });

@@ -41,17 +41,25 @@ async function rowsOf(def: DatasetDefinition): Promise<CanonicalRow[]> {
 function expectCommonFields(row: CanonicalRow, host: string): void {
   expect(row.tld).toBe(host.slice(host.lastIndexOf('.') + 1));
   expect(['gov', 'edu', 'normal']).toContain(row.tld_class);
-  if (row.authority !== null) {
-    expect(row.authority).toBeGreaterThanOrEqual(0);
-    expect(row.authority).toBeLessThanOrEqual(100);
-  }
+  // authority is a 0-100 number, or null where the data has none ("not in this data", never 0)
+  expect(row.authority === null || (Number.isFinite(row.authority) && row.authority >= 0 && row.authority <= 100), `authority ${row.authority}`).toBe(true);
   for (const date of [row.first_seen, row.last_seen]) if (date !== null) expect(date).toMatch(ISO);
   expect(typeof row.lost).toBe('boolean');
 }
 
+/** The range check above must have had numbers to check: every source here carries authority. */
+function expectAuthorities(rows: CanonicalRow[]): void {
+  const numbers = rows.map((r) => r.authority).filter((a): a is number => a !== null);
+  expect(numbers.length, 'rows with an authority').toBeGreaterThan(0);
+  // and not all the same, which a constant or a failed scale conversion would give
+  expect(new Set(numbers).size, 'distinct authorities').toBeGreaterThan(1);
+}
+
 describe('the canonical model is the same whichever provider', () => {
   it.each(refdomainSources)('%s referring domains carry exactly the canonical fields, typed alike', async (_name, def) => {
-    for (const row of await rowsOf(def)) {
+    const rows = await rowsOf(def);
+    expectAuthorities(rows);
+    for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(REFDOMAIN_FIELDS);
       if (!('domain' in row)) throw new Error('not a referring domain');
       expect(row.domain).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
@@ -61,7 +69,9 @@ describe('the canonical model is the same whichever provider', () => {
   });
 
   it.each(backlinkSources)('%s backlinks carry exactly the canonical fields, typed alike', async (_name, def) => {
-    for (const row of await rowsOf(def)) {
+    const rows = await rowsOf(def);
+    expectAuthorities(rows);
+    for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(BACKLINK_FIELDS);
       if (!('url_from' in row)) throw new Error('not a backlink');
       expect(row.url_from).toMatch(/^https?:\/\//);

@@ -3,8 +3,9 @@ import { LinkbookError } from '../../src/errors.ts';
 import type { Logger } from '../../src/model.ts';
 import { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, parseJsonBody } from '../../src/providers/http.ts';
 import type { HttpCall, HttpResponse } from '../../src/providers/http.ts';
+import type { FetchFunction } from '../../src/providers/index.ts';
 import { createMemoryCache } from './memory-cache.ts';
-import { delayed, json, startScriptServer, truncated } from './script-server.ts';
+import { delayed, heldInTurn, json, startScriptServer, truncated, unanswered } from './script-server.ts';
 import type { ScriptServer } from './script-server.ts';
 
 const TOKEN = 'sekr3t-token-value';
@@ -75,9 +76,15 @@ describe('the HTTP layer', () => {
   });
 
   it('retries a request that timed out', async () => {
-    server = await startScriptServer([delayed(500, json(200, { rows: 9 })), json(200, { rows: 5 })]);
-    const outcome = await createHttpLayer({ ...fast, timeoutMs: 100 }).request(call(server.origin));
+    // the first answer never comes (the server holds it until the client gives up), so only the
+    // client's timeout can end it; the timeout leaves a busy machine ample time for the good answer
+    let abandoned = 0;
+    server = await startScriptServer([unanswered(() => abandoned++), json(200, { rows: 5 })]);
+    const logger = recordingLogger();
+    const outcome = await createHttpLayer({ ...fast, timeoutMs: 1_000 }).request(call(server.origin, { logger }));
     expect(outcome.value).toBe(5);
+    expect(abandoned).toBe(1);
+    expect(logger.lines.filter((l) => /timed out/.test(l))).toHaveLength(1);
   });
 
   it('retries what the provider marks retryable inside an HTTP 200', async () => {
@@ -188,11 +195,24 @@ describe('the HTTP layer', () => {
   });
 
   it('keeps no more requests in flight than the provider concurrency limit', async () => {
-    server = await startScriptServer([delayed(40, json(200, { rows: 1 }))]);
-    const http = createHttpLayer({ ...fast, limits: { 'ahrefs-v2': { concurrency: 2, perMinute: 60_000, burst: 10 } } });
+    // the server holds requests until two wait at once, so a limit of two is reached every time;
+    // the client's own fetch counts what it has sent and not yet had answered, so going over the
+    // limit shows whatever the timing (a layer that sent all five at once would count five)
+    server = await startScriptServer([heldInTurn(2, 5, json(200, { rows: 1 }))]);
+    let active = 0;
+    let peak = 0;
+    const counting: FetchFunction = async (input, init) => {
+      peak = Math.max(peak, ++active);
+      try {
+        return await globalThis.fetch(input, init);
+      } finally {
+        active--;
+      }
+    };
+    const http = createHttpLayer({ ...fast, fetch: counting, limits: { 'ahrefs-v2': { concurrency: 2, perMinute: 60_000, burst: 10 } } });
     await Promise.all([1, 2, 3, 4, 5].map((n) => http.request(call(server!.origin, { url: `${server!.origin}/?n=${n}` }))));
     expect(server.seen).toHaveLength(5);
-    expect(server.maxConcurrent()).toBe(2);
+    expect(peak).toBe(2);
   });
 
   it('spaces requests by the rate limit once the burst is spent', async () => {

@@ -72,3 +72,36 @@ export function delayed(ms: number, responder: Responder): Responder {
     setTimeout(() => void responder(req, res), ms);
   };
 }
+
+/**
+ * Never answers: holds the request until the client gives up and closes it, then calls `onAbandoned`
+ * (no timer on the server side, so only the client's own timeout can end it).
+ */
+export function unanswered(onAbandoned: () => void = () => undefined): Responder {
+  return (_req, res) => {
+    res.on('close', () => {
+      if (!res.writableEnded) onAbandoned();
+    });
+  };
+}
+
+/**
+ * Holds each request until `limit` are held at once (or `total` have arrived), then answers the
+ * oldest: a client allowed `limit` requests at a time reaches that many in flight every time,
+ * however slow the machine.
+ */
+export function heldInTurn(limit: number, total: number, answer: Responder): Responder {
+  const waiting: Array<() => void> = [];
+  let arrived = 0;
+  const pump = () => {
+    while (waiting.length > 0 && (waiting.length >= limit || arrived === total)) waiting.shift()!();
+  };
+  return async (req, res) => {
+    arrived += 1;
+    await new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      pump();
+    });
+    await answer(req, res);
+  };
+}

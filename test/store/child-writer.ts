@@ -1,16 +1,27 @@
 /**
  * A separate process that writes to a store, spawned by the concurrency and crash tests:
- *   node --import tsx child-writer.ts parallel <file> <id> <iterations> <start at, epoch ms>
+ *   node --import tsx child-writer.ts parallel <file> <id> <iterations>
  *   node --import tsx child-writer.ts crash <file>
  *   node --import tsx child-writer.ts hang <file>
- * `parallel` exercises every kind of write and prints `{"slotsWon":n}`; `crash` writes forever,
+ * `parallel` exercises every kind of write and prints `{"slotsWon":n}` as its last line, stopping
+ * twice at a barrier the parent holds (see `barrier`); `crash` writes forever,
  * printing each committed generation, until it is killed; `hang` starts a run, prints its id and
  * waits to be killed.
  */
+import { readSync } from 'node:fs';
 import { openStore } from '../../src/store/index.ts';
 import { refDomain } from './helpers.ts';
 
-const [mode, file, idArg, iterationsArg, startAtArg] = process.argv.slice(2);
+const [mode, file, idArg, iterationsArg] = process.argv.slice(2);
+
+/**
+ * A barrier across processes: says `stage` on stdout (a pipe, written synchronously on Linux) and
+ * blocks until the parent writes one byte to stdin, which it does once every writer has said it.
+ */
+function barrier(stage: string): void {
+  process.stdout.write(`${stage}\n`);
+  readSync(0, Buffer.alloc(1), 0, 1, null);
+}
 if (file === undefined) throw new Error('usage: child-writer.ts parallel|crash <file> [id] [iterations]');
 
 if (mode === 'parallel') runParallel(file, Number(idArg), Number(iterationsArg));
@@ -19,9 +30,8 @@ else if (mode === 'hang') startRunAndHang(file);
 else throw new Error(`unknown mode ${mode}`);
 
 function runParallel(path: string, id: number, iterations: number): void {
-  // all writers open the store at the same moment, so they race on creating and migrating it
-  const wait = Number(startAtArg ?? 0) - Date.now();
-  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+  // all writers are started and let go together, so they race on creating and migrating the store
+  barrier('ready');
   const store = openStore(path);
   let slotsWon = 0;
   const response = { status: 200, headers: {}, body: JSON.stringify({ writer: id }) };
@@ -42,9 +52,12 @@ function runParallel(path: string, id: number, iterations: number): void {
     store.ledger.finish(runId, { status: 'ok', requests: 1, cacheHits: 1, cost: { ahrefs_v2_rows: 10, ahrefs_v3_units: 0, dataforseo_usd: 0 }, outputs: [] });
     if (store.ledger.markSlotFired('every-minute', new Date(Date.UTC(2024, 4, 6, 7, i)).toISOString())) slotsWon++;
     store.snapshots.latestBefore({ report: 'parallel', target: `t${id}`, asOf: '2024-06-01' });
+    // no writer goes on before all have the store open and one round written: the rest of the
+    // rounds run with all sixteen connections live at once, however the processes are scheduled
+    if (i === 0) barrier('open');
   }
   store.close();
-  process.stdout.write(JSON.stringify({ slotsWon }));
+  process.stdout.write(`${JSON.stringify({ slotsWon })}\n`);
 }
 
 function runUntilKilled(path: string): void {
