@@ -9,6 +9,17 @@ export type { Catalog, Column, ColumnType, CostRules } from './types.ts';
 export { findColumn, isSortable } from './types.ts';
 export { backlinksOnePerDomain, refdomainsByType } from './ahrefs-v2.ts';
 export { allBacklinks, refdomainsV3 } from './ahrefs-v3.ts';
+export {
+  AHREFS_V3_BASE_COST,
+  AHREFS_V3_DEFAULT_FIELD_COST,
+  ahrefsV3BilledUnits,
+  ahrefsV3CostHeaders,
+  ahrefsV3FieldUnits,
+  ahrefsV3OrderByFields,
+  ahrefsV3RequestCost,
+  ahrefsV3WhereFields,
+} from './ahrefs-v3-billing.ts';
+export type { AhrefsV3CacheStatus, AhrefsV3CostInput, AhrefsV3FieldCost, AhrefsV3RequestCost } from './ahrefs-v3-billing.ts';
 export { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.ts';
 
 export const CATALOGS: readonly Catalog[] = [

@@ -2,11 +2,12 @@
  * Ahrefs API v3 at `GET /v3/site-explorer/all-backlinks` (002) and `/v3/site-explorer/refdomains`
  * (not in the seeds; catalog in src/catalog/ahrefs-v3.ts). DESIGN.md "API facts beyond the seeds":
  * `Authorization: Bearer <key>`, `order_by=col:desc,col2:asc`, `where` as URL-encoded JSON, errors
- * as a non-2xx status with `{"error": "..."}`, costs in the `x-api-rows`, `x-api-units-cost-row`
- * and `x-api-units-cost-total-actual` headers. 002 gives no error texts: the ones here are the
+ * as a non-2xx status with `{"error": "..."}`. Every 200 bills and reports as Ahrefs documents
+ * ("Limits consumption", src/catalog/ahrefs-v3-billing.ts): `x-api-rows`, `x-api-units-cost-row`,
+ * `x-api-units-cost-total`, `x-api-units-cost-total-actual`, `x-api-cache`. 002 gives no error texts: the ones here are the
  * emulator's own, each naming the parameter at fault.
  */
-import { allBacklinks, refdomainsV3, type Catalog } from '../catalog/index.ts';
+import { ahrefsV3CostHeaders, ahrefsV3RequestCost, allBacklinks, refdomainsV3, type Catalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
@@ -32,10 +33,37 @@ class V3Refusal extends Error {
   }
 }
 
-/** Answers one v3 request: `{"backlinks": [...]}` / `{"refdomains": [...]}`, or a non-2xx `{"error"}`. */
-export function answerAhrefsV3(request: EmulatorRequest): EmulatorAnswer {
+/**
+ * The emulator's stand-in for Ahrefs' response cache: an identical request (same key, path, query
+ * and as-of date) answered again within `ttlMs` is a `hit` and costs 0 ("Requests served from cache
+ * do not consume units"). ASSUMPTION: Ahrefs does not document the cache's lifetime or whether it is
+ * shared across keys; here it is per key, with the lifetime the emulator is started with.
+ */
+export class AhrefsV3ResponseCache {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** `hit` when the same request was answered within the lifetime, else `miss` (and remembers it). */
+  lookup(key: string): 'hit' | 'miss' {
+    const now = this.nowMs();
+    const at = this.seen.get(key);
+    if (at !== undefined && now - at < this.ttlMs) return 'hit';
+    this.seen.set(key, now);
+    return 'miss';
+  }
+}
+
+/**
+ * Answers one v3 request: `{"backlinks": [...]}` / `{"refdomains": [...]}`, or a non-2xx `{"error"}`.
+ * Without a cache every answer says `x-api-cache: no_cache` and bills in full.
+ */
+export function answerAhrefsV3(request: EmulatorRequest, cache?: AhrefsV3ResponseCache): EmulatorAnswer {
   try {
-    return answerOrThrow(request);
+    return answerOrThrow(request, cache);
   } catch (error) {
     if (error instanceof V3Refusal) return jsonAnswer(error.status, { error: error.message });
     if (error instanceof LinkbookError) return jsonAnswer(400, { error: error.message });
@@ -43,7 +71,7 @@ export function answerAhrefsV3(request: EmulatorRequest): EmulatorAnswer {
   }
 }
 
-function answerOrThrow(request: EmulatorRequest): EmulatorAnswer {
+function answerOrThrow(request: EmulatorRequest, cache: AhrefsV3ResponseCache | undefined): EmulatorAnswer {
   const auth = headerValue(request.headers, 'authorization') ?? '';
   const key = /^Bearer (.*)$/i.exec(auth)?.[1]?.trim();
   if (!isAcceptedCredential(key)) throw new V3Refusal(401, 'Unauthorized: missing or invalid API key');
@@ -84,15 +112,20 @@ function answerOrThrow(request: EmulatorRequest): EmulatorAnswer {
   const defaultOrder: SortKey[] = [{ column: endpoint === 'refdomains' ? 'domain_rating' : 'url_rating_source', descending: true }];
   const returned = sortRows(matched, order.length > 0 ? order : defaultOrder).slice(0, limit);
 
-  // cost: base units per row plus each selected column's surcharge (002 "(5 units)", "(10 units)")
-  const perRow = (catalog.costs.unitsPerRow ?? 1) + select.reduce((sum, name) => sum + (catalog.columns.find((c) => c.name === name)?.units ?? 0), 0);
-  const total = perRow * returned.length;
+  // Ahrefs "Limits consumption": max(50, per-row cost of the unique select/where/order_by fields x rows)
+  const cacheStatus = cache ? cache.lookup(cacheKeyOf(key ?? '', request)) : 'no_cache';
+  const cost = ahrefsV3RequestCost({ catalog, select, where, orderBy: order.map((k) => k.column), rows: returned.length, cache: cacheStatus });
   return jsonAnswer(
     200,
     { [catalog.rowsKey]: returned.map((row) => Object.fromEntries(select.map((name) => [name, row[name] ?? null]))) },
-    { ahrefs_v3_units: total },
-    { 'x-api-rows': String(returned.length), 'x-api-units-cost-row': String(perRow), 'x-api-units-cost-total-actual': String(total) },
+    { ahrefs_v3_units: cost.actual },
+    ahrefsV3CostHeaders(cost),
   );
+}
+
+function cacheKeyOf(key: string, request: EmulatorRequest): string {
+  const query = [...request.url.searchParams.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([key, request.url.pathname, query, request.asOf]);
 }
 
 function backlinkRows(snapshot: Snapshot, aggregation: Aggregation, shown: (lostMs: number | null) => boolean): Row[] {

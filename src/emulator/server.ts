@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { LinkbookError } from '../errors.ts';
 import { addCost, silentLogger, systemClock, ZERO_COST, type Clock, type Cost, type Logger } from '../model.ts';
 import { answerAhrefsV2 } from './ahrefs-v2.ts';
-import { answerAhrefsV3, AHREFS_V3_PATHS } from './ahrefs-v3.ts';
+import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS } from './ahrefs-v3.ts';
 import { jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS } from './dataforseo.ts';
 import { FaultPlan, parseFaults, type Fault } from './faults.ts';
@@ -24,6 +24,12 @@ export interface EmulatorOptions {
   /** Process-wide faults (faults.ts syntax); default: env LINKBOOK_EMULATOR_FAULTS. */
   faults?: string;
   logger?: Logger;
+  /**
+   * Ahrefs v3 response cache lifetime in seconds: an identical v3 request within it is answered
+   * with `x-api-cache: hit` and costs 0. Default 0: no cache (`x-api-cache: no_cache`), so every
+   * request bills what the estimate says.
+   */
+  ahrefsV3CacheSeconds?: number;
 }
 
 export interface EmulatorStats {
@@ -65,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const plan = new FaultPlan(parseFaults(options.faults ?? process.env.LINKBOOK_EMULATOR_FAULTS));
+  const v3Cache = options.ahrefsV3CacheSeconds ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime()) : undefined;
   const stats: EmulatorStats = { requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 }, billed: { ...ZERO_COST }, faulted: 0 };
 
   const server = createServer((req, res) => {
@@ -106,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         asOf,
         faults: new Set(faults.map((f) => (f.name === 'task-error' ? `task-error:${f.value ?? 50000}` : f.name))),
       };
-      answer = route(api, request);
+      answer = route(api, request, v3Cache);
     }
     const shaped = faults.some((f) => f.name !== 'latency');
     if (shaped) stats.faulted++;
@@ -142,14 +149,14 @@ function apiOf(method: string, path: string): EmulatedApi | null {
   return null;
 }
 
-function route(api: EmulatedApi | null, request: EmulatorRequest): EmulatorAnswer {
+function route(api: EmulatedApi | null, request: EmulatorRequest, v3Cache: AhrefsV3ResponseCache | undefined): EmulatorAnswer {
   const path = request.url.pathname;
   switch (api) {
     case 'ahrefs-v2':
       return answerAhrefsV2(request);
     case 'ahrefs-v3':
       if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path)) return errorAnswer(api, 404, `Not found: ${path}`);
-      return answerAhrefsV3(request);
+      return answerAhrefsV3(request, v3Cache);
     case 'dataforseo':
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
       return answerDataForSeo(request);
