@@ -23,9 +23,10 @@ function v3(name: string, type: ColumnType, description: string, options: V3Opti
 }
 
 /**
- * Cost assumption (002 names per-column surcharges such as `class_c (5 units)` but not the base
- * price): 1 unit per row plus each selected column's surcharge. The API reports the real figure in
- * `x-api-units-cost-row` / `x-api-units-cost-total-actual` (DESIGN.md, "API facts beyond the seeds").
+ * v3 billing is not a per-catalog constant: Ahrefs' "Limits consumption" page prices a request at
+ * max(50, the sum of its unique select/where/order_by fields' units x rows), a field costing 1 unit
+ * unless marked "(5 units)" / "(10 units)" (002; `units` below). See ahrefs-v3-billing.ts.
+ * `unitsPerRow` stays the default field cost for readers of CostRules.
  */
 const V3_COSTS = { unitsPerRow: 1 } as const;
 

@@ -17,7 +17,7 @@ import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { dfsBacklinkItem, dfsReferringDomainItem, dfsSummary, type DfsBacklink, type RankScale } from './dataforseo-rows.ts';
 import { DataForSeoFilterError, matchesDataForSeoFilter, parseDataForSeoFilters } from './dataforseo-filters.ts';
-import { backlinksOfSnapshot, parseTarget, snapshotOf, type Snapshot } from './graph.ts';
+import { backlinksOf, backlinksOfSnapshot, inScope, internalDomainsOf, parseTarget, snapshotOf, type GraphBacklink, type Snapshot } from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { hashSeed } from './random.ts';
 
@@ -91,12 +91,13 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   // rate limited: HTTP 200, status 40202, no Retry-After (DESIGN.md "API facts beyond the seeds")
   if (request.faults.has('40202')) return jsonAnswer(200, dataForSeoEnvelope(40202, MESSAGES[40202]!, []));
 
-  let tasks: unknown;
+  let body: unknown;
   try {
-    tasks = JSON.parse(request.body);
+    body = JSON.parse(request.body);
   } catch {
-    tasks = undefined;
+    body = undefined;
   }
+  const tasks = tasksOf(body);
   if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === 'object' && t !== null && !Array.isArray(t))) {
     return jsonAnswer(200, dataForSeoEnvelope(40503, MESSAGES[40503]!, []));
   }
@@ -109,6 +110,20 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   const task = runTask(endpoint.fn, endpoint.catalog, data, request.asOf, taskError ? Number(taskError.slice('task-error:'.length)) : null);
   const billed = typeof task.cost === 'number' ? task.cost : 0;
   return jsonAnswer(200, dataForSeoEnvelope(20000, MESSAGES[20000]!, [task]), { dataforseo_usd: billed });
+}
+
+/**
+ * The task list of a body: an array, or an object keyed by index. 004's own Python example builds
+ * `post_data[len(post_data)] = dict(...)`, i.e. `{"0": {...}}`, and posts that, so the object form
+ * is accepted like the array it stands for (keys "0", "1", ... in numeric order). Anything else is
+ * returned as it is and refused by the caller with 40503.
+ */
+function tasksOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const keys = Object.keys(body);
+  if (keys.length === 0 || !keys.every((k) => /^(0|[1-9]\d*)$/.test(k))) return body;
+  const record = body as Record<string, unknown>;
+  return keys.map(Number).sort((a, b) => a - b).map((k) => record[String(k)]);
 }
 
 function hasValidBasicAuth(header: string | undefined): boolean {
@@ -149,6 +164,25 @@ interface TaskSettings {
   snapshot: Snapshot;
   scale: RankScale;
   status: 'all' | 'live' | 'lost';
+  /** 004 include_indirect_links (default true): links reaching the target through a redirect. */
+  includeIndirect: boolean;
+  /** 004 exclude_internal_backlinks (default true): links from the target's own subdomains. */
+  excludeInternal: boolean;
+  /** 004 internal_list_limit: the most entries each referring_links_* map keeps. */
+  internalListLimit: number;
+}
+
+/**
+ * ASSUMPTION: 004 leaves internal_list_limit's default blank; DataForSEO's public page gives 10
+ * (maximum 1000).
+ */
+const INTERNAL_LIST_DEFAULT = 10;
+const INTERNAL_LIST_MAX = 1000;
+
+function booleanField(data: Record<string, RawValue>, field: string, fallback: boolean): boolean {
+  const value = data[field] ?? fallback;
+  if (typeof value !== 'boolean') throw invalidField(field);
+  return value;
 }
 
 function settingsOf(data: Record<string, RawValue>, asOf: string): TaskSettings {
@@ -164,14 +198,42 @@ function settingsOf(data: Record<string, RawValue>, asOf: string): TaskSettings 
   if (scale !== 'one_thousand' && scale !== 'one_hundred') throw invalidField('rank_scale');
   const status = data.backlinks_status_type ?? 'live';
   if (status !== 'all' && status !== 'live' && status !== 'lost') throw invalidField('backlinks_status_type');
-  return { target, snapshot: snapshotOf(scope, asOf), scale, status };
+  const internalListLimit = data.internal_list_limit ?? INTERNAL_LIST_DEFAULT;
+  if (typeof internalListLimit !== 'number' || !Number.isInteger(internalListLimit) || internalListLimit < 1 || internalListLimit > INTERNAL_LIST_MAX) {
+    throw invalidField('internal_list_limit');
+  }
+  return {
+    target,
+    snapshot: snapshotOf(scope, asOf),
+    scale,
+    status,
+    includeIndirect: booleanField(data, 'include_indirect_links', true),
+    // 004's prose says "if set to false, the backlinks from subdomains of the target will be
+    // ommited", the reverse of the field's name and its default (true); the name is followed here
+    excludeInternal: booleanField(data, 'exclude_internal_backlinks', true),
+    internalListLimit,
+  };
+}
+
+/** The snapshot's links plus, unless excluded, the internal ones from the target's own subdomains. */
+function* linksOf(settings: TaskSettings): Generator<GraphBacklink> {
+  const { snapshot } = settings;
+  yield* backlinksOfSnapshot(snapshot);
+  if (settings.excludeInternal) return;
+  for (const domain of internalDomainsOf(snapshot.graph)) {
+    for (const link of backlinksOf(snapshot.graph, domain, snapshot.asOfMs)) if (inScope(link.urlTo, snapshot.scope)) yield link;
+  }
 }
 
 /** The target's links as backlinks/live items, narrowed by status and an optional filter. */
 function backlinkItems(settings: TaskSettings, filterField: string, filter: RawValue | undefined, catalog: Catalog): DfsBacklink[] {
   const parsed = filter === undefined || filter === null ? null : parseFilter(filterField, filter, catalog);
   const items: DfsBacklink[] = [];
-  for (const link of backlinksOfSnapshot(settings.snapshot)) {
+  for (const link of linksOf(settings)) {
+    // ASSUMPTION: an "indirect link" (004: "pointing to a page that either redirects to the target,
+    // or points to a canonical page") is a graph link of type redirect, which reaches the target
+    // through a redirect; canonical-type links are rel=canonical links themselves, kept as direct
+    if (!settings.includeIndirect && link.linkType === 'redirect') continue;
     const lost = link.lostMs !== null;
     if ((settings.status === 'live' && lost) || (settings.status === 'lost' && !lost)) continue;
     const item = dfsBacklinkItem(link, settings.snapshot.asOfMs, settings.scale);
@@ -203,14 +265,16 @@ function listResult(fn: string, catalog: Catalog, data: Record<string, RawValue>
   if (fn === 'backlinks') {
     rows = backlinkItems(settings, 'backlinks_filters', undefined, backlinksLive).map((b) => b.row);
   } else {
-    // 004 backlinks_filters: "filter the initial backlinks that will be included in the dataset"
-    const byDomain = new Map<string, DfsBacklink[]>();
+    // 004 backlinks_filters: "filter the initial backlinks that will be included in the dataset";
+    // 004 total_count: "main domains [...] example.com and blog.example.com are counted as one
+    // referring domain", so an item is a main domain with all its subdomains' links
+    const byMainDomain = new Map<string, DfsBacklink[]>();
     for (const item of backlinkItems(settings, 'backlinks_filters', data.backlinks_filters, backlinksLive)) {
-      const list = byDomain.get(item.link.domain.name);
+      const list = byMainDomain.get(item.link.domain.top);
       if (list) list.push(item);
-      else byDomain.set(item.link.domain.name, [item]);
+      else byMainDomain.set(item.link.domain.top, [item]);
     }
-    rows = [...byDomain.values()].map((links) => dfsReferringDomainItem(links, settings.scale));
+    rows = [...byMainDomain.values()].map((links) => dfsReferringDomainItem(links, settings.scale, settings.internalListLimit));
   }
   const matched = filter ? rows.filter((row) => matchesDataForSeoFilter(filter, row)) : rows;
   const sorted = sortRows(matched, order.length > 0 ? order : [{ column: 'rank', descending: true }]);
@@ -222,7 +286,7 @@ function summaryResult(data: Record<string, RawValue>, asOf: string): Row {
   const settings = settingsOf(data, asOf);
   const links = backlinkItems(settings, 'backlinks_filters', data.backlinks_filters, backlinksLive);
   const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
-  return dfsSummary(settings.target, links, targetRank, settings.scale);
+  return dfsSummary(settings.target, links, targetRank, settings.scale, settings.internalListLimit);
 }
 
 /** 004 order_by: `["rank,desc", "backlinks,asc"]`, at most three rules, on returned fields. */
