@@ -12,13 +12,14 @@ import { LinkbookError } from '../errors.ts';
 import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { targetFacts, v3BacklinkRow, v3RefdomainRow } from './ahrefs-v3-rows.ts';
+import { answerAhrefsV3Dated, AHREFS_V3_DATED_PATHS } from './ahrefs-v3-stats.ts';
 import { backlinksOf, inScope, parseTarget, snapshotOf, type GraphBacklink, type Snapshot, type TargetMode } from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { matchesV3Where, parseAhrefsV3Where, type V3Where } from './v3-where.ts';
 
 type Row = Record<string, RawValue>;
 
-export const AHREFS_V3_PATHS: readonly string[] = ['/v3/site-explorer/all-backlinks', '/v3/site-explorer/refdomains'];
+export const AHREFS_V3_PATHS: readonly string[] = ['/v3/site-explorer/all-backlinks', '/v3/site-explorer/refdomains', ...AHREFS_V3_DATED_PATHS];
 
 const MODES: readonly TargetMode[] = ['exact', 'prefix', 'domain', 'subdomains'];
 const AGGREGATIONS = ['similar_links', '1_per_domain', 'all'] as const;
@@ -76,6 +77,14 @@ function answerOrThrow(request: EmulatorRequest, cache: AhrefsV3ResponseCache | 
   const key = /^Bearer (.*)$/i.exec(auth)?.[1]?.trim();
   if (!isAcceptedCredential(key)) throw new V3Refusal(401, 'Unauthorized: missing or invalid API key');
 
+  if (AHREFS_V3_DATED_PATHS.includes(request.url.pathname)) {
+    if (request.faults.has('no-credit')) throw new V3Refusal(402, 'Insufficient API units');
+    return answerAhrefsV3Dated(request, (message) => {
+      throw new V3Refusal(400, message);
+    });
+  }
+  // the list endpoints take no date (002): a `date` here is a client's mistake, not history
+  if (request.url.searchParams.has('date')) throw new V3Refusal(400, 'date: not a parameter of this endpoint; it serves current data (see history)');
   const endpoint = request.url.pathname.slice('/v3/site-explorer/'.length);
   const catalog = endpoint === 'refdomains' ? refdomainsV3 : allBacklinks;
   const params = request.url.searchParams;

@@ -20,6 +20,7 @@ import { DataForSeoFilterError, matchesDataForSeoFilter, parseDataForSeoFilters 
 import { backlinksOf, backlinksOfSnapshot, inScope, internalDomainsOf, parseTarget, snapshotOf, type GraphBacklink, type Snapshot } from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { hashSeed } from './random.ts';
+import { DATAFORSEO_HISTORY_START, dfsHistoryItems } from './dataforseo-history.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -27,6 +28,8 @@ const FUNCTIONS: Record<string, { fn: string; catalog: Catalog }> = {
   '/v3/backlinks/referring_domains/live': { fn: 'referring_domains', catalog: referringDomainsLive },
   '/v3/backlinks/backlinks/live': { fn: 'backlinks', catalog: backlinksLive },
   '/v3/backlinks/summary/live': { fn: 'summary', catalog: summaryLive },
+  // docs.dataforseo.com backlinks/history/live (dataforseo-history.ts); billed like summary/live
+  '/v3/backlinks/history/live': { fn: 'history', catalog: summaryLive },
 };
 export const DATAFORSEO_PATHS: readonly string[] = Object.keys(FUNCTIONS);
 
@@ -149,8 +152,8 @@ function runTask(fn: string, catalog: Catalog, data: Record<string, RawValue>, a
   };
   try {
     if (forcedError !== null) throw new TaskFailure(forcedError, MESSAGES[forcedError] ?? `Task failed with status ${forcedError}.`);
-    const result = fn === 'summary' ? summaryResult(data, asOf) : listResult(fn, catalog, data, asOf);
-    const items = fn === 'summary' ? 0 : Number((result as Row).items_count);
+    const result = fn === 'summary' ? summaryResult(data, asOf) : fn === 'history' ? historyResult(data, asOf) : listResult(fn, catalog, data, asOf);
+    const items = fn === 'summary' || fn === 'history' ? 0 : Number((result as Row).items_count);
     const cost = round5((catalog.costs.usdPerRequest ?? 0) + (catalog.costs.usdPerItem ?? 0) * items);
     return { ...base, cost, result_count: 1, result: [result] };
   } catch (error) {
@@ -287,6 +290,27 @@ function summaryResult(data: Record<string, RawValue>, asOf: string): Row {
   const links = backlinkItems(settings, 'backlinks_filters', data.backlinks_filters, backlinksLive);
   const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
   return dfsSummary(settings.target, links, targetRank, settings.scale, settings.internalListLimit);
+}
+
+/** backlinks/history/live: monthly totals from date_from (>= 2019-01-01) to date_to (<= today). */
+function historyResult(data: Record<string, RawValue>, asOf: string): Row {
+  const from = data.date_from ?? DATAFORSEO_HISTORY_START;
+  const to = data.date_to ?? asOf;
+  if (typeof from !== 'string' || !isDay(from) || from < DATAFORSEO_HISTORY_START) throw invalidField('date_from');
+  if (typeof to !== 'string' || !isDay(to) || to > asOf || to < from) throw invalidField('date_to');
+  // the graph as of date_to, through the task's scope; no date_to means today
+  const settings = settingsOf(data, to);
+  const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
+  const items = dfsHistoryItems(settings.snapshot, from, to, (domains) => scaledRank(Math.round(targetRank * Math.min(1, 0.6 + domains / 2000)), settings.scale));
+  return { target: settings.target, date_from: from, date_to: to, items_count: items.length, items };
+}
+
+function scaledRank(rank: number, scale: RankScale): number {
+  return scale === 'one_hundred' ? Math.round(rank / 10) : rank;
+}
+
+function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
 /** 004 order_by: `["rank,desc", "backlinks,asc"]`, at most three rules, on returned fields. */
