@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { LinkbookError } from '../errors.ts';
 import { addCost, silentLogger, systemClock, ZERO_COST, type Clock, type Cost, type Logger } from '../model.ts';
 import { answerAhrefsV2 } from './ahrefs-v2.ts';
-import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS } from './ahrefs-v3.ts';
+import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS, type AhrefsV3State } from './ahrefs-v3.ts';
+import { AhrefsV3Accounts, type AhrefsV3UnitLimits } from './ahrefs-v3-account.ts';
 import { jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS } from './dataforseo.ts';
 import { FaultPlan, parseFaults, type Fault } from './faults.ts';
@@ -30,6 +31,11 @@ export interface EmulatorOptions {
    * request bills what the estimate says.
    */
   ahrefsV3CacheSeconds?: number;
+  /**
+   * Ahrefs v3 unit limits for the workspace and for each key (default unlimited), reported by the
+   * free `/v3/subscription-info/limits-and-usage`; a request past one is refused with 402.
+   */
+  ahrefsV3Units?: AhrefsV3UnitLimits;
 }
 
 export interface EmulatorStats {
@@ -71,7 +77,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const plan = new FaultPlan(parseFaults(options.faults ?? process.env.LINKBOOK_EMULATOR_FAULTS));
-  const v3Cache = options.ahrefsV3CacheSeconds ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime()) : undefined;
+  const v3State: AhrefsV3State = {
+    cache: options.ahrefsV3CacheSeconds ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime()) : undefined,
+    accounts: new AhrefsV3Accounts(options.ahrefsV3Units),
+  };
   const stats: EmulatorStats = { requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 }, billed: { ...ZERO_COST }, faulted: 0 };
 
   const server = createServer((req, res) => {
@@ -113,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         asOf,
         faults: new Set(faults.map((f) => (f.name === 'task-error' ? `task-error:${f.value ?? 50000}` : f.name))),
       };
-      answer = route(api, request, v3Cache);
+      answer = route(api, request, v3State);
     }
     const shaped = faults.some((f) => f.name !== 'latency');
     if (shaped) stats.faulted++;
@@ -144,19 +153,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function apiOf(method: string, path: string): EmulatedApi | null {
   if (method === 'GET' && path === '/') return 'ahrefs-v2';
-  if (path.startsWith('/v3/site-explorer/')) return 'ahrefs-v3';
+  if (path.startsWith('/v3/site-explorer/') || path.startsWith('/v3/subscription-info/')) return 'ahrefs-v3';
   if (path.startsWith('/v3/backlinks/')) return 'dataforseo';
   return null;
 }
 
-function route(api: EmulatedApi | null, request: EmulatorRequest, v3Cache: AhrefsV3ResponseCache | undefined): EmulatorAnswer {
+function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: AhrefsV3State): EmulatorAnswer {
   const path = request.url.pathname;
   switch (api) {
     case 'ahrefs-v2':
       return answerAhrefsV2(request);
     case 'ahrefs-v3':
       if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path)) return errorAnswer(api, 404, `Not found: ${path}`);
-      return answerAhrefsV3(request, v3Cache);
+      return answerAhrefsV3(request, v3State);
     case 'dataforseo':
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
       return answerDataForSeo(request);

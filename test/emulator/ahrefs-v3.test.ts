@@ -159,6 +159,35 @@ describe('Ahrefs v3 response cache', () => {
   });
 });
 
+describe('Ahrefs v3 limits-and-usage', () => {
+  it('reports per key and per workspace the units billed, for free, and refuses a request past the key limit', async () => {
+    const limited = await emulator({ ahrefsV3Units: { workspace: 10_000, perKey: 200 } });
+    try {
+      const usage = async (key: string) => {
+        const response = await fetch(`${limited.origin}/v3/subscription-info/limits-and-usage`, { headers: { authorization: `Bearer ${key}` } });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as any).limits_and_usage;
+      };
+      const fresh = await usage('k1');
+      expect(fresh).toMatchObject({ units_limit_workspace: 10_000, units_usage_workspace: 0, units_limit_api_key: 200, units_usage_api_key: 0 });
+      // 3 fields x 40 rows = 120 units; then 50 (minimum) for k2
+      const first = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      expect(first.headers.get('x-api-units-cost-total-actual')).toBe('120');
+      await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from', limit: '5' }, { authorization: 'Bearer k2' });
+      expect(await usage('k1')).toMatchObject({ units_usage_workspace: 170, units_usage_api_key: 120 });
+      expect((await usage('k2')).units_usage_api_key).toBe(50);
+      // another 120 would make k1's 240 > 200
+      const refused = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      expect(refused.status).toBe(402);
+      expect(refused.json.error).toMatch(/Insufficient API units/);
+      expect(limited.stats().billed.ahrefs_v3_units).toBe(170);
+      expect((await usage('k1')).units_usage_api_key).toBe(120);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('evaluateAhrefsV3Where', () => {
   const row = { anchor: 'Best SEO tools', domain_rating_source: 45.5, is_dofollow: true, languages: ['en', 'de'], last_seen: null };
   it('evaluates every operator like the server', () => {
