@@ -23,9 +23,10 @@ function v3(name: string, type: ColumnType, description: string, options: V3Opti
 }
 
 /**
- * Cost assumption (002 names per-column surcharges such as `class_c (5 units)` but not the base
- * price): 1 unit per row plus each selected column's surcharge. The API reports the real figure in
- * `x-api-units-cost-row` / `x-api-units-cost-total-actual` (DESIGN.md, "API facts beyond the seeds").
+ * v3 billing is not a per-catalog constant: Ahrefs' "Limits consumption" page prices a request at
+ * max(50, the sum of its unique select/where/order_by fields' units x rows), a field costing 1 unit
+ * unless marked "(5 units)" / "(10 units)" (002; `units` below). See ahrefs-v3-billing.ts.
+ * `unitsPerRow` stays the default field cost for readers of CostRules.
  */
 const V3_COSTS = { unitsPerRow: 1 } as const;
 
@@ -167,5 +168,46 @@ export const refdomainsV3: Catalog = {
     v3('positions_source_domain', 'int', 'The number of keywords that the referring domain ranks for in the top 100 positions.', { source: REFDOMAINS_SOURCE }),
     v3('traffic_domain', 'int', "The referring domain's estimated monthly organic traffic from search.", { units: 10, source: REFDOMAINS_SOURCE }),
     v3('is_spam', 'bool', 'Indicates whether the referring domain is a known spammy domain.', { source: 'not in the seeds: seen in a public Ahrefs v3 client select list for refdomains' }),
+  ],
+};
+
+const STATS_SOURCE = 'not in the seeds: Ahrefs API v3 reference (docs.ahrefs.com/api/reference), site-explorer';
+
+/**
+ * GET /v3/site-explorer/backlinks-stats?target&date (required: "A date to report metrics on in
+ * YYYY-MM-DD format"): `{"metrics": {live, all_time, live_refdomains, all_time_refdomains}}`. NOT
+ * seed-backed and not registered in CATALOGS (no dataset reads it yet); the emulator serves it so
+ * that past dates have an honest v3 answer. Four 1-unit fields: every request costs the 50 minimum.
+ */
+export const backlinksStatsV3: Catalog = {
+  provider: 'ahrefs-v3',
+  endpoint: 'backlinks-stats',
+  kind: 'summary',
+  rowsKey: 'metrics',
+  seed: `none (${STATS_SOURCE})`,
+  costs: V3_COSTS,
+  columns: [
+    v3('live', 'int', 'Total number of live links from other websites pointing to your target.', { source: STATS_SOURCE }),
+    v3('all_time', 'int', 'Total number of links from other websites pointing to your target for all time.', { source: STATS_SOURCE }),
+    v3('live_refdomains', 'int', 'Total number of unique domains linking to your target (live).', { source: STATS_SOURCE }),
+    v3('all_time_refdomains', 'int', 'Total number of unique domains linking to your target for all time.', { source: STATS_SOURCE }),
+  ],
+};
+
+/**
+ * GET /v3/site-explorer/domain-rating?target&date (required): `{"domain_rating": {domain_rating,
+ * ahrefs_rank}}`; Ahrefs' "Limits consumption" page uses it as its first example (two fields, a
+ * per-row cost of 2, so the 50-unit minimum). NOT seed-backed, not registered in CATALOGS.
+ */
+export const domainRatingV3: Catalog = {
+  provider: 'ahrefs-v3',
+  endpoint: 'domain-rating',
+  kind: 'summary',
+  rowsKey: 'domain_rating',
+  seed: `none (${STATS_SOURCE})`,
+  costs: V3_COSTS,
+  columns: [
+    v3('domain_rating', 'float', "The strength of the target's backlink profile on a 100-point scale.", { source: STATS_SOURCE }),
+    v3('ahrefs_rank', 'int', "The strength of the target's backlink profile compared to all others, #1 the strongest.", { source: STATS_SOURCE }),
   ],
 };

@@ -8,8 +8,21 @@ import { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.t
 export type { Catalog, Column, ColumnType, CostRules } from './types.ts';
 export { findColumn, isSortable } from './types.ts';
 export { backlinksOnePerDomain, refdomainsByType } from './ahrefs-v2.ts';
-export { allBacklinks, refdomainsV3 } from './ahrefs-v3.ts';
+export { allBacklinks, backlinksStatsV3, domainRatingV3, refdomainsV3 } from './ahrefs-v3.ts';
+export {
+  AHREFS_V3_BASE_COST,
+  AHREFS_V3_DEFAULT_FIELD_COST,
+  ahrefsV3BilledUnits,
+  ahrefsV3CostHeaders,
+  ahrefsV3FieldUnits,
+  ahrefsV3OrderByFields,
+  ahrefsV3RequestCost,
+  ahrefsV3WhereFields,
+} from './ahrefs-v3-billing.ts';
+export type { AhrefsV3CacheStatus, AhrefsV3CostInput, AhrefsV3FieldCost, AhrefsV3RequestCost } from './ahrefs-v3-billing.ts';
 export { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.ts';
+export { V2_TO_V3, type V2ColumnMove, type V2TableMove } from './v2-to-v3.ts';
+export { asOfSupportOf, realApiAsOfRefusal, type AsOfSupport, type RealApiAsOf } from './as-of.ts';
 
 export const CATALOGS: readonly Catalog[] = [
   refdomainsByType,

@@ -18,7 +18,7 @@ export interface Column {
   nullable?: boolean;
   /** v3: allowed values of an enum column. */
   enum?: readonly string[];
-  /** v3: extra API units per row when selected, e.g. `class_c (5 units)`. */
+  /** v3: the field's units per row when it is selected, filtered or sorted on, when not the default 1 (002 `class_c (5 units)`; ahrefs-v3-billing.ts). */
   units?: number;
   /** May appear in `order_by` (default: same as `having`). v3 002: not `link_group_count`. */
   sortable?: boolean;
@@ -32,7 +32,7 @@ export interface CostRules {
   perRow?: number;
   where?: number;
   having?: number;
-  /** v3: base units per row before column surcharges (not in seed 002; see catalog comment). */
+  /** v3: the default units per row of a field not marked otherwise (Ahrefs "Limits consumption": 1). */
   unitsPerRow?: number;
   /** DataForSEO: USD per request and per returned item (not in seed 004; see catalog comment). */
   usdPerRequest?: number;

@@ -2,22 +2,25 @@
  * Ahrefs API v3 at `GET /v3/site-explorer/all-backlinks` (002) and `/v3/site-explorer/refdomains`
  * (not in the seeds; catalog in src/catalog/ahrefs-v3.ts). DESIGN.md "API facts beyond the seeds":
  * `Authorization: Bearer <key>`, `order_by=col:desc,col2:asc`, `where` as URL-encoded JSON, errors
- * as a non-2xx status with `{"error": "..."}`, costs in the `x-api-rows`, `x-api-units-cost-row`
- * and `x-api-units-cost-total-actual` headers. 002 gives no error texts: the ones here are the
+ * as a non-2xx status with `{"error": "..."}`. Every 200 bills and reports as Ahrefs documents
+ * ("Limits consumption", src/catalog/ahrefs-v3-billing.ts): `x-api-rows`, `x-api-units-cost-row`,
+ * `x-api-units-cost-total`, `x-api-units-cost-total-actual`, `x-api-cache`. 002 gives no error texts: the ones here are the
  * emulator's own, each naming the parameter at fault.
  */
-import { allBacklinks, refdomainsV3, type Catalog } from '../catalog/index.ts';
+import { ahrefsV3CostHeaders, ahrefsV3RequestCost, allBacklinks, refdomainsV3, type Catalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { targetFacts, v3BacklinkRow, v3RefdomainRow } from './ahrefs-v3-rows.ts';
+import { answerAhrefsV3Dated, AHREFS_V3_DATED_PATHS } from './ahrefs-v3-stats.ts';
+import { AhrefsV3Accounts, LIMITS_AND_USAGE_PATH } from './ahrefs-v3-account.ts';
 import { backlinksOf, inScope, parseTarget, snapshotOf, type GraphBacklink, type Snapshot, type TargetMode } from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { matchesV3Where, parseAhrefsV3Where, type V3Where } from './v3-where.ts';
 
 type Row = Record<string, RawValue>;
 
-export const AHREFS_V3_PATHS: readonly string[] = ['/v3/site-explorer/all-backlinks', '/v3/site-explorer/refdomains'];
+export const AHREFS_V3_PATHS: readonly string[] = ['/v3/site-explorer/all-backlinks', '/v3/site-explorer/refdomains', ...AHREFS_V3_DATED_PATHS, LIMITS_AND_USAGE_PATH];
 
 const MODES: readonly TargetMode[] = ['exact', 'prefix', 'domain', 'subdomains'];
 const AGGREGATIONS = ['similar_links', '1_per_domain', 'all'] as const;
@@ -32,10 +35,45 @@ class V3Refusal extends Error {
   }
 }
 
-/** Answers one v3 request: `{"backlinks": [...]}` / `{"refdomains": [...]}`, or a non-2xx `{"error"}`. */
-export function answerAhrefsV3(request: EmulatorRequest): EmulatorAnswer {
+/**
+ * The emulator's stand-in for Ahrefs' response cache: an identical request (same key, path, query
+ * and as-of date) answered again within `ttlMs` is a `hit` and costs 0 ("Requests served from cache
+ * do not consume units"). ASSUMPTION: Ahrefs does not document the cache's lifetime or whether it is
+ * shared across keys; here it is per key, with the lifetime the emulator is started with.
+ */
+export class AhrefsV3ResponseCache {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** `hit` when the same request was answered within the lifetime, else `miss`. */
+  statusOf(key: string): 'hit' | 'miss' {
+    const at = this.seen.get(key);
+    return at !== undefined && this.nowMs() - at < this.ttlMs ? 'hit' : 'miss';
+  }
+
+  /** Remembers an answered request (a hit keeps its first answer's time). */
+  remember(key: string): void {
+    if (this.statusOf(key) === 'miss') this.seen.set(key, this.nowMs());
+  }
+}
+
+/** What the server keeps across v3 requests: the response cache and the units used per key. */
+export interface AhrefsV3State {
+  cache?: AhrefsV3ResponseCache;
+  accounts?: AhrefsV3Accounts;
+}
+
+/**
+ * Answers one v3 request: `{"backlinks": [...]}` / `{"refdomains": [...]}`, or a non-2xx `{"error"}`.
+ * Without a cache every answer says `x-api-cache: no_cache` and bills in full.
+ */
+export function answerAhrefsV3(request: EmulatorRequest, state: AhrefsV3State = {}): EmulatorAnswer {
   try {
-    return answerOrThrow(request);
+    return answerOrThrow(request, state);
   } catch (error) {
     if (error instanceof V3Refusal) return jsonAnswer(error.status, { error: error.message });
     if (error instanceof LinkbookError) return jsonAnswer(400, { error: error.message });
@@ -43,11 +81,26 @@ export function answerAhrefsV3(request: EmulatorRequest): EmulatorAnswer {
   }
 }
 
-function answerOrThrow(request: EmulatorRequest): EmulatorAnswer {
+function answerOrThrow(request: EmulatorRequest, state: AhrefsV3State): EmulatorAnswer {
   const auth = headerValue(request.headers, 'authorization') ?? '';
-  const key = /^Bearer (.*)$/i.exec(auth)?.[1]?.trim();
-  if (!isAcceptedCredential(key)) throw new V3Refusal(401, 'Unauthorized: missing or invalid API key');
+  const bearer = /^Bearer (.*)$/i.exec(auth)?.[1]?.trim();
+  if (!isAcceptedCredential(bearer)) throw new V3Refusal(401, 'Unauthorized: missing or invalid API key');
+  const key = bearer ?? '';
+  const { cache, accounts } = state;
 
+  if (request.url.pathname === LIMITS_AND_USAGE_PATH) {
+    // free: no units, no cost to report
+    return jsonAnswer(200, (accounts ?? new AhrefsV3Accounts()).report(key, request.asOf));
+  }
+  if (AHREFS_V3_DATED_PATHS.includes(request.url.pathname)) {
+    if (request.faults.has('no-credit')) throw new V3Refusal(402, 'Insufficient API units');
+    const answer = answerAhrefsV3Dated(request, (message) => {
+      throw new V3Refusal(400, message);
+    });
+    return charged(answer, key, accounts);
+  }
+  // the list endpoints take no date (002): a `date` here is a client's mistake, not history
+  if (request.url.searchParams.has('date')) throw new V3Refusal(400, 'date: not a parameter of this endpoint; it serves current data (see history)');
   const endpoint = request.url.pathname.slice('/v3/site-explorer/'.length);
   const catalog = endpoint === 'refdomains' ? refdomainsV3 : allBacklinks;
   const params = request.url.searchParams;
@@ -84,15 +137,36 @@ function answerOrThrow(request: EmulatorRequest): EmulatorAnswer {
   const defaultOrder: SortKey[] = [{ column: endpoint === 'refdomains' ? 'domain_rating' : 'url_rating_source', descending: true }];
   const returned = sortRows(matched, order.length > 0 ? order : defaultOrder).slice(0, limit);
 
-  // cost: base units per row plus each selected column's surcharge (002 "(5 units)", "(10 units)")
-  const perRow = (catalog.costs.unitsPerRow ?? 1) + select.reduce((sum, name) => sum + (catalog.columns.find((c) => c.name === name)?.units ?? 0), 0);
-  const total = perRow * returned.length;
-  return jsonAnswer(
-    200,
-    { [catalog.rowsKey]: returned.map((row) => Object.fromEntries(select.map((name) => [name, row[name] ?? null]))) },
-    { ahrefs_v3_units: total },
-    { 'x-api-rows': String(returned.length), 'x-api-units-cost-row': String(perRow), 'x-api-units-cost-total-actual': String(total) },
+  // Ahrefs "Limits consumption": max(50, per-row cost of the unique select/where/order_by fields x rows)
+  const cacheKey = cacheKeyOf(key, request);
+  const cacheStatus = cache ? cache.statusOf(cacheKey) : 'no_cache';
+  const cost = ahrefsV3RequestCost({ catalog, select, where, orderBy: order.map((k) => k.column), rows: returned.length, cache: cacheStatus });
+  const answer = charged(
+    jsonAnswer(
+      200,
+      { [catalog.rowsKey]: returned.map((row) => Object.fromEntries(select.map((name) => [name, row[name] ?? null]))) },
+      { ahrefs_v3_units: cost.actual },
+      ahrefsV3CostHeaders(cost),
+    ),
+    key,
+    accounts,
   );
+  cache?.remember(cacheKey);
+  return answer;
+}
+
+/** The answer charged to the key, or a 402 (billing nothing) when it would pass a unit limit. */
+function charged(answer: EmulatorAnswer, key: string, accounts: AhrefsV3Accounts | undefined): EmulatorAnswer {
+  const units = answer.billed.ahrefs_v3_units ?? 0;
+  if (!accounts) return answer;
+  if (!accounts.fits(key, units)) throw new V3Refusal(402, `Insufficient API units: this request needs ${units} units`);
+  accounts.charge(key, units);
+  return answer;
+}
+
+function cacheKeyOf(key: string, request: EmulatorRequest): string {
+  const query = [...request.url.searchParams.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([key, request.url.pathname, query, request.asOf]);
 }
 
 function backlinkRows(snapshot: Snapshot, aggregation: Aggregation, shown: (lostMs: number | null) => boolean): Row[] {

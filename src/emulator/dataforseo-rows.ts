@@ -70,12 +70,37 @@ export function dfsBacklinkItem(b: GraphBacklink, asOfMs: number, scale: RankSca
   };
 }
 
-function tally(target: Record<string, number>, key: string, by = 1): void {
-  target[key] = (target[key] ?? 0) + by;
+/** Distinct referring pages per map key: 004's example counts the maps per page (204 pages: anchor 201 + image 3). */
+class PagesPerKey {
+  private readonly pages = new Map<string, Set<string>>();
+
+  add(key: string, page: string): void {
+    const set = this.pages.get(key);
+    if (set) set.add(page);
+    else this.pages.set(key, new Set([page]));
+  }
+
+  /** `{key: pages}`, the `limit` largest (ties by key), or everything when no limit. */
+  counts(limit?: number): Record<string, number> {
+    const entries = [...this.pages].map(([key, set]) => [key, set.size] as const);
+    if (limit !== undefined && entries.length > limit) {
+      entries.sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0));
+      entries.length = limit;
+    }
+    return Object.fromEntries(entries);
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
 }
 
-/** The counters 004 reports for a set of links (per referring domain, or for the whole target). */
-function counters(links: readonly DfsBacklink[]): Row {
+/**
+ * The counters 004 reports for a set of links (per referring domain, or for the whole target).
+ * 004 internal_list_limit caps referring_links_tld, _types, _attributes, _platform_types and
+ * _semantic_locations (not _countries, which 004 leaves out of that list).
+ */
+function counters(links: readonly DfsBacklink[], internalListLimit: number): Row {
   const pages = new Set<string>();
   const nofollowPages = new Set<string>();
   const domains = new Set<string>();
@@ -85,12 +110,12 @@ function counters(links: readonly DfsBacklink[]): Row {
   const ips = new Set<string>();
   const subnets = new Set<string>();
   const brokenPages = new Set<string>();
-  const tlds: Record<string, number> = {};
-  const types: Record<string, number> = {};
-  const attributes: Record<string, number> = {};
-  const platforms: Record<string, number> = {};
-  const locations: Record<string, number> = {};
-  const countries: Record<string, number> = {};
+  const tlds = new PagesPerKey();
+  const types = new PagesPerKey();
+  const attributes = new PagesPerKey();
+  const platforms = new PagesPerKey();
+  const locations = new PagesPerKey();
+  const countries = new PagesPerKey();
   let broken = 0;
   let spam = 0;
   for (const { link, row } of links) {
@@ -110,12 +135,13 @@ function counters(links: readonly DfsBacklink[]): Row {
       brokenPages.add(link.urlTo);
     }
     spam += d.spamScore;
-    tally(tlds, d.tld);
-    tally(types, String(row.item_type));
-    for (const attribute of (row.attributes as string[] | null) ?? []) tally(attributes, attribute);
-    tally(platforms, d.platform);
-    tally(locations, link.isContent ? 'article' : '');
-    tally(countries, d.country);
+    const page = link.urlFrom;
+    tlds.add(d.tld, page);
+    types.add(String(row.item_type), page);
+    for (const attribute of (row.attributes as string[] | null) ?? []) attributes.add(attribute, page);
+    platforms.add(d.platform, page);
+    locations.add(link.isContent ? 'article' : '', page);
+    countries.add(d.country, page);
   }
   return {
     backlinks_spam_score: links.length === 0 ? 0 : Math.round(spam / links.length),
@@ -128,30 +154,35 @@ function counters(links: readonly DfsBacklink[]): Row {
     referring_ips: ips.size,
     referring_subnets: subnets.size,
     referring_pages: pages.size,
-    referring_links_tld: tlds,
-    referring_links_types: types,
-    referring_links_attributes: Object.keys(attributes).length > 0 ? attributes : null,
-    referring_links_platform_types: platforms,
-    referring_links_semantic_locations: locations,
-    referring_links_countries: countries,
+    referring_links_tld: tlds.counts(internalListLimit),
+    referring_links_types: types.counts(internalListLimit),
+    referring_links_attributes: attributes.size > 0 ? attributes.counts(internalListLimit) : null,
+    referring_links_platform_types: platforms.counts(internalListLimit),
+    referring_links_semantic_locations: locations.counts(internalListLimit),
+    referring_links_countries: countries.counts(),
     referring_pages_nofollow: nofollowPages.size,
   };
 }
 
-/** One referring_domains/live item (004 field order) for a domain's (filtered) links. */
-export function dfsReferringDomainItem(links: readonly DfsBacklink[], scale: RankScale): Row {
+/**
+ * One referring_domains/live item (004 field order) for a main domain's (filtered) links, its
+ * subdomains' included. `lost_date` is "when the last backlink from this domain was lost" (004):
+ * set only when every link is lost, and then the latest loss. ASSUMPTION: the item's rank is the
+ * strongest rank among the main domain's hosts (004 does not say how it combines them).
+ */
+export function dfsReferringDomainItem(links: readonly DfsBacklink[], scale: RankScale, internalListLimit: number): Row {
   const first = links[0]!.link;
-  const d = first.domain;
-  const c = counters(links);
+  const c = counters(links, internalListLimit);
   const firstSeen = links.reduce((min, l) => Math.min(min, l.link.firstSeenMs), Infinity);
-  const allLost = links.every((l) => l.link.lostMs !== null);
+  const rank = links.reduce((max, l) => Math.max(max, l.link.domain.rank), 0);
+  const lastLoss = links.reduce<number | null>((last, l) => (l.link.lostMs === null || last === null ? null : Math.max(last, l.link.lostMs)), first.lostMs);
   return {
     type: 'backlinks_referring_domain',
-    domain: d.name,
-    rank: scaled(d.rank, scale),
+    domain: first.domain.top,
+    rank: scaled(rank, scale),
     backlinks: links.length,
     first_seen: dataForSeoDate(firstSeen),
-    lost_date: allLost && first.lostMs !== null ? dataForSeoDate(first.lostMs) : null,
+    lost_date: lastLoss === null ? null : dataForSeoDate(lastLoss),
     backlinks_spam_score: c.backlinks_spam_score!,
     broken_backlinks: c.broken_backlinks!,
     broken_pages: c.broken_pages!,
@@ -173,7 +204,7 @@ export function dfsReferringDomainItem(links: readonly DfsBacklink[], scale: Ran
 }
 
 /** The summary/live result object for all the target's (filtered) links. */
-export function dfsSummary(target: string, links: readonly DfsBacklink[], targetRank: number, scale: RankScale): Row {
+export function dfsSummary(target: string, links: readonly DfsBacklink[], targetRank: number, scale: RankScale, internalListLimit: number): Row {
   const firstSeen = links.length === 0 ? null : links.reduce((min, l) => Math.min(min, l.link.firstSeenMs), Infinity);
   return {
     target,
@@ -181,6 +212,6 @@ export function dfsSummary(target: string, links: readonly DfsBacklink[], target
     lost_date: null,
     rank: scaled(targetRank, scale),
     backlinks: links.length,
-    ...counters(links),
+    ...counters(links, internalListLimit),
   };
 }

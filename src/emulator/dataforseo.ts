@@ -17,9 +17,10 @@ import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { dfsBacklinkItem, dfsReferringDomainItem, dfsSummary, type DfsBacklink, type RankScale } from './dataforseo-rows.ts';
 import { DataForSeoFilterError, matchesDataForSeoFilter, parseDataForSeoFilters } from './dataforseo-filters.ts';
-import { backlinksOfSnapshot, parseTarget, snapshotOf, type Snapshot } from './graph.ts';
+import { backlinksOf, backlinksOfSnapshot, inScope, internalDomainsOf, parseTarget, snapshotOf, type GraphBacklink, type Snapshot } from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { hashSeed } from './random.ts';
+import { DATAFORSEO_HISTORY_START, dfsHistoryItems } from './dataforseo-history.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -27,6 +28,8 @@ const FUNCTIONS: Record<string, { fn: string; catalog: Catalog }> = {
   '/v3/backlinks/referring_domains/live': { fn: 'referring_domains', catalog: referringDomainsLive },
   '/v3/backlinks/backlinks/live': { fn: 'backlinks', catalog: backlinksLive },
   '/v3/backlinks/summary/live': { fn: 'summary', catalog: summaryLive },
+  // docs.dataforseo.com backlinks/history/live (dataforseo-history.ts); billed like summary/live
+  '/v3/backlinks/history/live': { fn: 'history', catalog: summaryLive },
 };
 export const DATAFORSEO_PATHS: readonly string[] = Object.keys(FUNCTIONS);
 
@@ -91,12 +94,13 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   // rate limited: HTTP 200, status 40202, no Retry-After (DESIGN.md "API facts beyond the seeds")
   if (request.faults.has('40202')) return jsonAnswer(200, dataForSeoEnvelope(40202, MESSAGES[40202]!, []));
 
-  let tasks: unknown;
+  let body: unknown;
   try {
-    tasks = JSON.parse(request.body);
+    body = JSON.parse(request.body);
   } catch {
-    tasks = undefined;
+    body = undefined;
   }
+  const tasks = tasksOf(body);
   if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === 'object' && t !== null && !Array.isArray(t))) {
     return jsonAnswer(200, dataForSeoEnvelope(40503, MESSAGES[40503]!, []));
   }
@@ -109,6 +113,20 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   const task = runTask(endpoint.fn, endpoint.catalog, data, request.asOf, taskError ? Number(taskError.slice('task-error:'.length)) : null);
   const billed = typeof task.cost === 'number' ? task.cost : 0;
   return jsonAnswer(200, dataForSeoEnvelope(20000, MESSAGES[20000]!, [task]), { dataforseo_usd: billed });
+}
+
+/**
+ * The task list of a body: an array, or an object keyed by index. 004's own Python example builds
+ * `post_data[len(post_data)] = dict(...)`, i.e. `{"0": {...}}`, and posts that, so the object form
+ * is accepted like the array it stands for (keys "0", "1", ... in numeric order). Anything else is
+ * returned as it is and refused by the caller with 40503.
+ */
+function tasksOf(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const keys = Object.keys(body);
+  if (keys.length === 0 || !keys.every((k) => /^(0|[1-9]\d*)$/.test(k))) return body;
+  const record = body as Record<string, unknown>;
+  return keys.map(Number).sort((a, b) => a - b).map((k) => record[String(k)]);
 }
 
 function hasValidBasicAuth(header: string | undefined): boolean {
@@ -134,8 +152,8 @@ function runTask(fn: string, catalog: Catalog, data: Record<string, RawValue>, a
   };
   try {
     if (forcedError !== null) throw new TaskFailure(forcedError, MESSAGES[forcedError] ?? `Task failed with status ${forcedError}.`);
-    const result = fn === 'summary' ? summaryResult(data, asOf) : listResult(fn, catalog, data, asOf);
-    const items = fn === 'summary' ? 0 : Number((result as Row).items_count);
+    const result = fn === 'summary' ? summaryResult(data, asOf) : fn === 'history' ? historyResult(data, asOf) : listResult(fn, catalog, data, asOf);
+    const items = fn === 'summary' || fn === 'history' ? 0 : Number((result as Row).items_count);
     const cost = round5((catalog.costs.usdPerRequest ?? 0) + (catalog.costs.usdPerItem ?? 0) * items);
     return { ...base, cost, result_count: 1, result: [result] };
   } catch (error) {
@@ -149,6 +167,25 @@ interface TaskSettings {
   snapshot: Snapshot;
   scale: RankScale;
   status: 'all' | 'live' | 'lost';
+  /** 004 include_indirect_links (default true): links reaching the target through a redirect. */
+  includeIndirect: boolean;
+  /** 004 exclude_internal_backlinks (default true): links from the target's own subdomains. */
+  excludeInternal: boolean;
+  /** 004 internal_list_limit: the most entries each referring_links_* map keeps. */
+  internalListLimit: number;
+}
+
+/**
+ * ASSUMPTION: 004 leaves internal_list_limit's default blank; DataForSEO's public page gives 10
+ * (maximum 1000).
+ */
+const INTERNAL_LIST_DEFAULT = 10;
+const INTERNAL_LIST_MAX = 1000;
+
+function booleanField(data: Record<string, RawValue>, field: string, fallback: boolean): boolean {
+  const value = data[field] ?? fallback;
+  if (typeof value !== 'boolean') throw invalidField(field);
+  return value;
 }
 
 function settingsOf(data: Record<string, RawValue>, asOf: string): TaskSettings {
@@ -164,14 +201,42 @@ function settingsOf(data: Record<string, RawValue>, asOf: string): TaskSettings 
   if (scale !== 'one_thousand' && scale !== 'one_hundred') throw invalidField('rank_scale');
   const status = data.backlinks_status_type ?? 'live';
   if (status !== 'all' && status !== 'live' && status !== 'lost') throw invalidField('backlinks_status_type');
-  return { target, snapshot: snapshotOf(scope, asOf), scale, status };
+  const internalListLimit = data.internal_list_limit ?? INTERNAL_LIST_DEFAULT;
+  if (typeof internalListLimit !== 'number' || !Number.isInteger(internalListLimit) || internalListLimit < 1 || internalListLimit > INTERNAL_LIST_MAX) {
+    throw invalidField('internal_list_limit');
+  }
+  return {
+    target,
+    snapshot: snapshotOf(scope, asOf),
+    scale,
+    status,
+    includeIndirect: booleanField(data, 'include_indirect_links', true),
+    // 004's prose says "if set to false, the backlinks from subdomains of the target will be
+    // ommited", the reverse of the field's name and its default (true); the name is followed here
+    excludeInternal: booleanField(data, 'exclude_internal_backlinks', true),
+    internalListLimit,
+  };
+}
+
+/** The snapshot's links plus, unless excluded, the internal ones from the target's own subdomains. */
+function* linksOf(settings: TaskSettings): Generator<GraphBacklink> {
+  const { snapshot } = settings;
+  yield* backlinksOfSnapshot(snapshot);
+  if (settings.excludeInternal) return;
+  for (const domain of internalDomainsOf(snapshot.graph)) {
+    for (const link of backlinksOf(snapshot.graph, domain, snapshot.asOfMs)) if (inScope(link.urlTo, snapshot.scope)) yield link;
+  }
 }
 
 /** The target's links as backlinks/live items, narrowed by status and an optional filter. */
 function backlinkItems(settings: TaskSettings, filterField: string, filter: RawValue | undefined, catalog: Catalog): DfsBacklink[] {
   const parsed = filter === undefined || filter === null ? null : parseFilter(filterField, filter, catalog);
   const items: DfsBacklink[] = [];
-  for (const link of backlinksOfSnapshot(settings.snapshot)) {
+  for (const link of linksOf(settings)) {
+    // ASSUMPTION: an "indirect link" (004: "pointing to a page that either redirects to the target,
+    // or points to a canonical page") is a graph link of type redirect, which reaches the target
+    // through a redirect; canonical-type links are rel=canonical links themselves, kept as direct
+    if (!settings.includeIndirect && link.linkType === 'redirect') continue;
     const lost = link.lostMs !== null;
     if ((settings.status === 'live' && lost) || (settings.status === 'lost' && !lost)) continue;
     const item = dfsBacklinkItem(link, settings.snapshot.asOfMs, settings.scale);
@@ -203,14 +268,16 @@ function listResult(fn: string, catalog: Catalog, data: Record<string, RawValue>
   if (fn === 'backlinks') {
     rows = backlinkItems(settings, 'backlinks_filters', undefined, backlinksLive).map((b) => b.row);
   } else {
-    // 004 backlinks_filters: "filter the initial backlinks that will be included in the dataset"
-    const byDomain = new Map<string, DfsBacklink[]>();
+    // 004 backlinks_filters: "filter the initial backlinks that will be included in the dataset";
+    // 004 total_count: "main domains [...] example.com and blog.example.com are counted as one
+    // referring domain", so an item is a main domain with all its subdomains' links
+    const byMainDomain = new Map<string, DfsBacklink[]>();
     for (const item of backlinkItems(settings, 'backlinks_filters', data.backlinks_filters, backlinksLive)) {
-      const list = byDomain.get(item.link.domain.name);
+      const list = byMainDomain.get(item.link.domain.top);
       if (list) list.push(item);
-      else byDomain.set(item.link.domain.name, [item]);
+      else byMainDomain.set(item.link.domain.top, [item]);
     }
-    rows = [...byDomain.values()].map((links) => dfsReferringDomainItem(links, settings.scale));
+    rows = [...byMainDomain.values()].map((links) => dfsReferringDomainItem(links, settings.scale, settings.internalListLimit));
   }
   const matched = filter ? rows.filter((row) => matchesDataForSeoFilter(filter, row)) : rows;
   const sorted = sortRows(matched, order.length > 0 ? order : [{ column: 'rank', descending: true }]);
@@ -222,7 +289,28 @@ function summaryResult(data: Record<string, RawValue>, asOf: string): Row {
   const settings = settingsOf(data, asOf);
   const links = backlinkItems(settings, 'backlinks_filters', data.backlinks_filters, backlinksLive);
   const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
-  return dfsSummary(settings.target, links, targetRank, settings.scale);
+  return dfsSummary(settings.target, links, targetRank, settings.scale, settings.internalListLimit);
+}
+
+/** backlinks/history/live: monthly totals from date_from (>= 2019-01-01) to date_to (<= today). */
+function historyResult(data: Record<string, RawValue>, asOf: string): Row {
+  const from = data.date_from ?? DATAFORSEO_HISTORY_START;
+  const to = data.date_to ?? asOf;
+  if (typeof from !== 'string' || !isDay(from) || from < DATAFORSEO_HISTORY_START) throw invalidField('date_from');
+  if (typeof to !== 'string' || !isDay(to) || to > asOf || to < from) throw invalidField('date_to');
+  // the graph as of date_to, through the task's scope; no date_to means today
+  const settings = settingsOf(data, to);
+  const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
+  const items = dfsHistoryItems(settings.snapshot, from, to, (domains) => scaledRank(Math.round(targetRank * Math.min(1, 0.6 + domains / 2000)), settings.scale));
+  return { target: settings.target, date_from: from, date_to: to, items_count: items.length, items };
+}
+
+function scaledRank(rank: number, scale: RankScale): number {
+  return scale === 'one_hundred' ? Math.round(rank / 10) : rank;
+}
+
+function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
 /** 004 order_by: `["rank,desc", "backlinks,asc"]`, at most three rules, on returned fields. */

@@ -211,6 +211,52 @@ function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGr
   return { host, vocab, domains, hostile: hostileBeaconOrigin === null ? null : hostileStrings(hostileBeaconOrigin) };
 }
 
+const internalDomains = new WeakMap<LinkGraph, GraphDomain[]>();
+
+/**
+ * The target's own subdomains (`blog.`, `docs.`, `shop.` + host) as referring domains: the
+ * "backlinks from subdomains of the target" that DataForSEO keeps out unless a task sets
+ * `exclude_internal_backlinks: false` (004). Only DataForSEO answers ever show them; Ahrefs counts
+ * links between a site's own hosts as internal, not backlinks. Deterministic per host; each gives
+ * a handful of links from 2019 on and none is ever lost.
+ */
+export function internalDomainsOf(graph: LinkGraph): GraphDomain[] {
+  const cached = internalDomains.get(graph);
+  if (cached) return cached;
+  const host = graph.host;
+  const tld = host.slice(host.lastIndexOf('.') + 1);
+  const suffix = host.includes('.') ? host.slice(host.indexOf('.') + 1) : tld;
+  const domains = TARGET_SUBDOMAINS.map((sub, i): GraphDomain => {
+    const seed = mixSeed(hashSeed(host, 4_242), i);
+    const r = new Random(seed);
+    const backlinkTotal = r.int(3, 40);
+    const domainRating = r.int(10, 60);
+    return {
+      index: -1 - i,
+      seed,
+      name: `${sub}.${host}`,
+      top: host,
+      suffix,
+      tld,
+      tldClass: 'normal',
+      country: 'US',
+      language: 'en',
+      ip: `${r.int(5, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+      domainRating,
+      rank: domainRating * 9,
+      spamScore: 0,
+      platform: 'cms',
+      firstSeenMs: Date.UTC(2019, 0, 1) + r.int(0, 700) * DAY_MS,
+      lostMs: null,
+      backlinkTotal,
+      pageTotal: Math.max(1, Math.round(backlinkTotal / 2)),
+      dofollowShare: 0.9,
+    };
+  });
+  internalDomains.set(graph, domains);
+  return domains;
+}
+
 const HTTP_CODE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [[200, 94], [301, 3], [404, 2], [500, 1]];
 const TARGET_PATHS = ['/', '/', '/', '/blog/', '/pricing', '/about', '/blog/getting-started', '/blog/annual-report', '/tools/', '/docs/api'];
 const TARGET_SUBDOMAINS = ['blog', 'docs', 'shop'];

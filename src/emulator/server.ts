@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { LinkbookError } from '../errors.ts';
 import { addCost, silentLogger, systemClock, ZERO_COST, type Clock, type Cost, type Logger } from '../model.ts';
 import { answerAhrefsV2 } from './ahrefs-v2.ts';
-import { answerAhrefsV3, AHREFS_V3_PATHS } from './ahrefs-v3.ts';
+import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS, type AhrefsV3State } from './ahrefs-v3.ts';
+import { AhrefsV3Accounts, type AhrefsV3UnitLimits } from './ahrefs-v3-account.ts';
+import { RateLimits, rateCredentialOf, V3_RATE_LIMIT_PAGE, type RateLimitOptions, type RateVerdict } from './rate-limits.ts';
 import { jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS } from './dataforseo.ts';
 import { FaultPlan, parseFaults, type Fault } from './faults.ts';
@@ -24,6 +26,19 @@ export interface EmulatorOptions {
   /** Process-wide faults (faults.ts syntax); default: env LINKBOOK_EMULATOR_FAULTS. */
   faults?: string;
   logger?: Logger;
+  /**
+   * Ahrefs v3 response cache lifetime in seconds: an identical v3 request within it is answered
+   * with `x-api-cache: hit` and costs 0. Default 0: no cache (`x-api-cache: no_cache`), so every
+   * request bills what the estimate says.
+   */
+  ahrefsV3CacheSeconds?: number;
+  /**
+   * Ahrefs v3 unit limits for the workspace and for each key (default unlimited), reported by the
+   * free `/v3/subscription-info/limits-and-usage`; a request past one is refused with 402.
+   */
+  ahrefsV3Units?: AhrefsV3UnitLimits;
+  /** The APIs' documented request limits (rate-limits.ts); `true` for the documented figures. Default off. */
+  rateLimits?: boolean | RateLimitOptions;
 }
 
 export interface EmulatorStats {
@@ -65,6 +80,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const plan = new FaultPlan(parseFaults(options.faults ?? process.env.LINKBOOK_EMULATOR_FAULTS));
+  const v3State: AhrefsV3State = {
+    cache: options.ahrefsV3CacheSeconds ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime()) : undefined,
+    accounts: new AhrefsV3Accounts(options.ahrefsV3Units),
+  };
+  const limits = options.rateLimits ? new RateLimits(options.rateLimits === true ? {} : options.rateLimits, () => clock.now().getTime()) : undefined;
   const stats: EmulatorStats = { requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 }, billed: { ...ZERO_COST }, faulted: 0 };
 
   const server = createServer((req, res) => {
@@ -89,30 +109,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return send(res, errorAnswer(api, 400, error instanceof Error ? error.message : String(error)), false);
     }
     const faults = plan.activeFor(api, requestFaults);
-    const latency = faults.filter((f) => f.name === 'latency').reduce((ms, f) => ms + (f.value ?? 0), 0);
-    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+    const credential = rateCredentialOf(api, headerOf(req, 'authorization'));
+    const verdict = limits ? limits.enter(api, credential) : 'ok';
+    if (verdict !== 'ok') return send(res, rateLimitAnswer(verdict), false);
 
-    const asOf = headerOf(req, AS_OF_HEADER) ?? options.asOf ?? clock.now().toISOString().slice(0, 10);
     let answer: EmulatorAnswer;
-    const statusFault = faults.find((f) => f.name === '429' || f.name === '5xx');
-    if (!isDate(asOf)) answer = errorAnswer(api, 400, `${AS_OF_HEADER}: bad date '${asOf}'`);
-    else if (statusFault) answer = faultAnswer(api, statusFault);
-    else {
-      const request: EmulatorRequest = {
-        method: req.method ?? 'GET',
-        url,
-        headers: req.headers,
-        body,
-        asOf,
-        faults: new Set(faults.map((f) => (f.name === 'task-error' ? `task-error:${f.value ?? 50000}` : f.name))),
-      };
-      answer = route(api, request);
+    try {
+      const latency = faults.filter((f) => f.name === 'latency').reduce((ms, f) => ms + (f.value ?? 0), 0);
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+      answer = answerOf(req, url, body, api, faults);
+    } finally {
+      // answered: no longer one of the account's simultaneous requests
+      limits?.leave(api, credential);
     }
     const shaped = faults.some((f) => f.name !== 'latency');
     if (shaped) stats.faulted++;
     stats.billed = addCost(stats.billed, answer.billed);
     logger.debug(`emulator ${req.method} ${redactPath(url)} -> ${answer.status} (${Date.now() - started} ms)`);
     return send(res, answer, faults.some((f) => f.name === 'truncate'));
+  }
+
+  function answerOf(req: IncomingMessage, url: URL, body: string, api: EmulatedApi | null, faults: Fault[]): EmulatorAnswer {
+    const asOf = headerOf(req, AS_OF_HEADER) ?? options.asOf ?? clock.now().toISOString().slice(0, 10);
+    const statusFault = faults.find((f) => f.name === '429' || f.name === '5xx');
+    if (!isDate(asOf)) return errorAnswer(api, 400, `${AS_OF_HEADER}: bad date '${asOf}'`);
+    if (statusFault) return faultAnswer(api, statusFault);
+    const request: EmulatorRequest = {
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      body,
+      asOf,
+      faults: new Set(faults.map((f) => (f.name === 'task-error' ? `task-error:${f.value ?? 50000}` : f.name))),
+    };
+    return route(api, request, v3State);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -137,19 +167,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 function apiOf(method: string, path: string): EmulatedApi | null {
   if (method === 'GET' && path === '/') return 'ahrefs-v2';
-  if (path.startsWith('/v3/site-explorer/')) return 'ahrefs-v3';
+  if (path.startsWith('/v3/site-explorer/') || path.startsWith('/v3/subscription-info/')) return 'ahrefs-v3';
   if (path.startsWith('/v3/backlinks/')) return 'dataforseo';
   return null;
 }
 
-function route(api: EmulatedApi | null, request: EmulatorRequest): EmulatorAnswer {
+function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: AhrefsV3State): EmulatorAnswer {
   const path = request.url.pathname;
   switch (api) {
     case 'ahrefs-v2':
       return answerAhrefsV2(request);
     case 'ahrefs-v3':
       if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path)) return errorAnswer(api, 404, `Not found: ${path}`);
-      return answerAhrefsV3(request);
+      return answerAhrefsV3(request, v3State);
     case 'dataforseo':
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
       return answerDataForSeo(request);
@@ -165,6 +195,14 @@ function errorAnswer(api: EmulatedApi | null, status: number, message: string, h
     return jsonAnswer(status, dataForSeoEnvelope(code, message, []), {}, headers);
   }
   return jsonAnswer(status, { error: message }, {}, headers);
+}
+
+/** A request past a documented limit: v3 an HTML 429, DataForSEO 40202 / 40209 inside an HTTP 200. */
+function rateLimitAnswer(verdict: Exclude<RateVerdict, 'ok'>): EmulatorAnswer {
+  if (verdict === 'v3-per-minute') return { status: 429, headers: { 'content-type': 'text/html; charset=utf-8' }, body: V3_RATE_LIMIT_PAGE, billed: {} };
+  if (verdict === 'dfs-per-minute') return jsonAnswer(200, dataForSeoEnvelope(40202, 'Rate limit exceeded: too many requests per minute. Slow down and retry later.', []));
+  // ASSUMPTION: the wording of 40209 is the emulator's; DataForSEO's appendix gives the code
+  return jsonAnswer(200, dataForSeoEnvelope(40209, 'Too many simultaneous requests.', []));
 }
 
 function faultAnswer(api: EmulatedApi | null, fault: Fault): EmulatorAnswer {

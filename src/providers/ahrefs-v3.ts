@@ -4,7 +4,7 @@
  * JSON, order_by `col:desc`, limit, mode, aggregation, history, protocol, output. One request
  * carries the whole dataset (`limit`).
  */
-import type { Catalog } from '../catalog/index.ts';
+import { ahrefsV3RequestCost, type Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
@@ -53,7 +53,7 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
   for (const [key, value] of Object.entries(def.options ?? {})) url.searchParams.set(key, String(value));
 
-  const estimate: Cost = { ...ZERO_COST, ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit) };
+  const estimate: Cost = { ...ZERO_COST, ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit, filters.where, filters.orderBy) };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
   return assemblePlan(
     { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes },
@@ -61,10 +61,9 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   );
 }
 
-/** Units for `rows` rows: the catalog's base per row plus each selected column's surcharge (002: `class_c (5 units)`). */
-export function v3UnitsEstimate(catalog: Catalog, columns: readonly string[], rows: number): number {
-  const surcharge = columns.reduce((sum, name) => sum + (catalog.columns.find((c) => c.name === name)?.units ?? 0), 0);
-  return rows * ((catalog.costs.unitsPerRow ?? 1) + surcharge);
+/** Units for `rows` rows under Ahrefs' documented rule (src/catalog/ahrefs-v3-billing.ts): max(50, unique select/where/order_by fields' units x rows). */
+export function v3UnitsEstimate(catalog: Catalog, columns: readonly string[], rows: number, where?: unknown, orderBy?: string): number {
+  return ahrefsV3RequestCost({ catalog, select: columns, where, orderBy, rows }).total;
 }
 
 export interface AhrefsV3Page {

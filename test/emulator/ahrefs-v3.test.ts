@@ -62,14 +62,31 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
     expect(allTime.some((r: any) => r.is_lost === true && typeof r.last_seen === 'string')).toBe(true);
   });
 
-  it('reports the cost in x-api-rows, x-api-units-cost-row and x-api-units-cost-total-actual', async () => {
+  it('bills per row the unique select, where and order_by fields, as the documented headers say', async () => {
     const before = e.stats().billed.ahrefs_v3_units;
-    const { headers, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,class_c,traffic', limit: '4' });
-    // 1 a row plus class_c (5 units) and traffic (10 units)
-    expect(headers.get('x-api-rows')).toBe(String(json.backlinks.length));
-    expect(headers.get('x-api-units-cost-row')).toBe('16');
-    expect(headers.get('x-api-units-cost-total-actual')).toBe(String(16 * json.backlinks.length));
-    expect(e.stats().billed.ahrefs_v3_units - before).toBe(64);
+    const w = where({ and: [{ field: 'domain_rating_source', is: ['gte', 0] }, { field: 'traffic', is: ['gte', 0] }] });
+    const { headers, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,class_c,traffic', where: w, order_by: 'url_rating_source:desc', limit: '8' });
+    // url_from 1 + class_c 5 + traffic 10 (select and where, once) + domain_rating_source 1 + url_rating_source 1
+    expect(json.backlinks).toHaveLength(8);
+    expect(headers.get('x-api-rows')).toBe('8');
+    expect(headers.get('x-api-units-cost-row')).toBe('18');
+    expect(headers.get('x-api-units-cost-total')).toBe('144');
+    expect(headers.get('x-api-units-cost-total-actual')).toBe('144');
+    expect(headers.get('x-api-cache')).toBe('no_cache');
+    expect(e.stats().billed.ahrefs_v3_units - before).toBe(144);
+  });
+
+  it('bills the 50-unit minimum for a request whose rows cost less, even with no rows', async () => {
+    const before = e.stats().billed.ahrefs_v3_units;
+    const small = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor', limit: '3' });
+    expect(small.json.backlinks).toHaveLength(3);
+    expect(small.headers.get('x-api-units-cost-row')).toBe('2');
+    expect(small.headers.get('x-api-units-cost-total-actual')).toBe('50');
+    const none = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from', protocol: 'http' });
+    expect(none.json.backlinks).toHaveLength(0);
+    expect(none.headers.get('x-api-rows')).toBe('0');
+    expect(none.headers.get('x-api-units-cost-total-actual')).toBe('50');
+    expect(e.stats().billed.ahrefs_v3_units - before).toBe(100);
   });
 
   it('refuses bad requests with a non-2xx status and {"error": ...}', async () => {
@@ -113,8 +130,61 @@ describe('Ahrefs v3 refdomains', () => {
     for (const row of json.refdomains) expect(Object.keys(row)).toEqual(select);
     const links = json.refdomains.map((r: any) => r.links_to_target);
     expect(links).toEqual([...links].sort((a, b) => b - a));
-    // dofollow_refdomains (5 units) and traffic_domain (10 units) on top of 1 a row
-    expect(headers.get('x-api-units-cost-row')).toBe('16');
+    // 13 fields at 1 unit, dofollow_refdomains (5 units), traffic_domain (10 units)
+    expect(select).toHaveLength(15);
+    expect(headers.get('x-api-units-cost-row')).toBe('28');
+    expect(headers.get('x-api-units-cost-total-actual')).toBe('140');
+  });
+});
+
+describe('Ahrefs v3 response cache', () => {
+  it('answers an identical request again from cache at no cost, and a different one in full', async () => {
+    const cached = await emulator({ ahrefsV3CacheSeconds: 3600 });
+    try {
+      const params = { target: 'ahrefs.com', select: 'url_from,traffic_domain', limit: '10' };
+      const first = await v3(cached.origin, 'all-backlinks', params);
+      expect(first.headers.get('x-api-cache')).toBe('miss');
+      expect(first.headers.get('x-api-units-cost-total-actual')).toBe('110');
+      const again = await v3(cached.origin, 'all-backlinks', params);
+      expect(again.json).toEqual(first.json);
+      expect(again.headers.get('x-api-cache')).toBe('hit');
+      expect(again.headers.get('x-api-units-cost-total')).toBe('110');
+      expect(again.headers.get('x-api-units-cost-total-actual')).toBe('0');
+      const other = await v3(cached.origin, 'all-backlinks', { ...params, limit: '11' });
+      expect(other.headers.get('x-api-cache')).toBe('miss');
+      expect(cached.stats().billed.ahrefs_v3_units).toBe(110 + 121);
+    } finally {
+      await cached.close();
+    }
+  });
+});
+
+describe('Ahrefs v3 limits-and-usage', () => {
+  it('reports per key and per workspace the units billed, for free, and refuses a request past the key limit', async () => {
+    const limited = await emulator({ ahrefsV3Units: { workspace: 10_000, perKey: 200 } });
+    try {
+      const usage = async (key: string) => {
+        const response = await fetch(`${limited.origin}/v3/subscription-info/limits-and-usage`, { headers: { authorization: `Bearer ${key}` } });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as any).limits_and_usage;
+      };
+      const fresh = await usage('k1');
+      expect(fresh).toMatchObject({ units_limit_workspace: 10_000, units_usage_workspace: 0, units_limit_api_key: 200, units_usage_api_key: 0 });
+      // 3 fields x 40 rows = 120 units; then 50 (minimum) for k2
+      const first = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      expect(first.headers.get('x-api-units-cost-total-actual')).toBe('120');
+      await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from', limit: '5' }, { authorization: 'Bearer k2' });
+      expect(await usage('k1')).toMatchObject({ units_usage_workspace: 170, units_usage_api_key: 120 });
+      expect((await usage('k2')).units_usage_api_key).toBe(50);
+      // another 120 would make k1's 240 > 200
+      const refused = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      expect(refused.status).toBe(402);
+      expect(refused.json.error).toMatch(/Insufficient API units/);
+      expect(limited.stats().billed.ahrefs_v3_units).toBe(170);
+      expect((await usage('k1')).units_usage_api_key).toBe(120);
+    } finally {
+      await limited.close();
+    }
   });
 });
 

@@ -69,7 +69,9 @@ describe('planning', () => {
     expect(select).toContain('domain_rating');
     // traffic_domain costs 10 units a row (catalog) and the canonical model does not read it
     expect(select).not.toContain('traffic_domain');
-    expect(plan.estimate.ahrefs_v3_units).toBe(10);
+    // Ahrefs "Limits consumption": the 7 canonical refdomains fields at 1 unit each x 10 rows
+    expect(select).toHaveLength(7);
+    expect(plan.estimate.ahrefs_v3_units).toBe(70);
   });
 
   it('fails with the variable to set when a provider has no credentials and the run is not a sandbox', async () => {
