@@ -16,7 +16,7 @@ import { allBacklinks } from '../src/catalog/index.ts';
 import type { AggregateDefinition } from '../src/definition/schema.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import type { Backlink } from '../src/model.ts';
-import { interpretAhrefsV3, normaliseAhrefsV3 } from '../src/providers/ahrefs-v3.ts';
+import { interpretAhrefsV3, normaliseAhrefsV3 } from '../src/providers/ahrefs-v3/api.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
 
 /** Every standard aggregate a backlinks dataset can feed (`countries` is refdomains only, `gap` needs two datasets). */

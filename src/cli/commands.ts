@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
-import { PROVIDER_IDS, type Logger, type ProviderId } from '../model.ts';
+import type { Logger, ProviderId } from '../model.ts';
+import { PROVIDER_IDS } from '../providers/index.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { isIsoDate } from '../definition/params.ts';

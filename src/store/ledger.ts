@@ -5,7 +5,8 @@
  */
 import { LinkbookError } from '../errors.ts';
 import type { Clock, Cost, RawValue } from '../model.ts';
-import { ZERO_COST, addCost } from '../model.ts';
+import { addCost } from '../model.ts';
+import { ZERO_COST } from '../providers/index.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import { currentProcessIdentity, processHasEnded } from './process-identity.ts';
 import type { SecretGuard } from './secrets.ts';
