@@ -8,23 +8,16 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { endpointsOf, findCatalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { CANONICAL_COLUMNS, type DatasetKind } from '../model.ts';
+import { CANONICAL_COLUMNS, type DatasetKind, type ProviderId } from '../model.ts';
+import { PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import type { DatasetDefinition, ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
-/** Options that only one provider understands. */
-const PROVIDER_ONLY: Record<string, DatasetDefinition['provider'][]> = {
-  having: ['ahrefs-v2'],
-  filters: ['dataforseo'],
-  backlinks_filters: ['dataforseo'],
-  aggregation: ['ahrefs-v3'],
-  history: ['ahrefs-v3'],
-  protocol: ['ahrefs-v3'],
-  kind: ['file'],
-  columns: ['file'],
-};
+/** Options that only some providers understand (each provider module lists its own `options`). */
+const PROVIDER_ONLY: Record<string, ProviderId[]> = {};
+for (const id of PROVIDER_IDS) for (const option of providerFor(id).options) (PROVIDER_ONLY[option] ??= []).push(id);
 
 export interface MeaningContext {
   baseDir: string;

@@ -7,6 +7,8 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import type { ApiTotals, CanonicalRow, DatasetResult, RawValue } from '../model.ts';
+import type { FilterExpr } from '../query/ast.ts';
+import type { CompileOptions } from '../query/index.ts';
 import type { Credentials } from './credentials.ts';
 import type { DatasetPlan, PlanContext, PlannedRequest, ProviderPlan } from './dataset-plan.ts';
 import type { HttpResponse, Interpreted } from './http.ts';
@@ -41,6 +43,9 @@ export interface CredentialSpec {
   /** Secrets derived from the credentials that must be scrubbed as well (a Basic token). */
   derivedSecrets?(credentials: Credentials): string[];
 }
+
+/** The definition fields that hold a filter expression. */
+export type FilterField = 'where' | 'having' | 'filters' | 'backlinks_filters';
 
 /** Where a request carries its credentials. */
 export interface Authorised {
@@ -79,6 +84,11 @@ export interface ApiProvider<Unit extends string = string, Page extends ApiPage 
   catalogs: readonly Catalog[];
   /** The catalog name of an endpoint as a definition may write it (`referring_domains` for DataForSEO). */
   endpointName?(from: string): string;
+  /**
+   * Compiles one filter field of a definition for this API, throwing the FilterError (with its
+   * place) of what the API cannot take; `validate` calls it so that nothing is refused later.
+   */
+  compileFilter(expr: FilterExpr, catalog: Catalog, field: FilterField, options: CompileOptions): void;
   /** Puts the credentials where the API wants them; the credential fields are known to be set. */
   authorise(request: PlannedRequest, credentials: Credentials): Authorised;
   /** Reads one response of this request: the page and what it cost, or a LinkbookError saying whether to retry. */

@@ -10,13 +10,17 @@ import { dataForSeo } from './dataforseo/index.ts';
 import { fileProvider } from './file/index.ts';
 import type { ApiProvider, CostUnitSpec, Provider } from './provider.ts';
 
-/** The registry: provider id (as written in `provider:`) to its module. */
+/**
+ * The registry: provider id (as written in `provider:`) to its module. Each module is typed
+ * where it is defined (ApiProvider or LocalProvider); no `satisfies` here, since the schema's
+ * provider enum is derived from these keys and the modules' types refer back to the schema.
+ */
 export const PROVIDERS = {
   'ahrefs-v2': ahrefsV2,
   'ahrefs-v3': ahrefsV3,
   dataforseo: dataForSeo,
   file: fileProvider,
-} as const satisfies Record<string, Provider>;
+} as const;
 
 export type ProviderId = keyof typeof PROVIDERS;
 

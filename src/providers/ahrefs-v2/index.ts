@@ -3,6 +3,7 @@
  * per dataset, billed in rows.
  */
 import { backlinksOnePerDomain, refdomainsByType } from '../../catalog/index.ts';
+import { compileAhrefsV2 } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
 import { interpretAhrefsV2, normaliseAhrefsV2, planAhrefsV2 } from './api.ts';
 
@@ -22,6 +23,7 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   },
   catalogs: [refdomainsByType, backlinksOnePerDomain],
   plan: planAhrefsV2,
+  compileFilter: (expr, catalog, field, options) => void compileAhrefsV2(expr, catalog, field === 'having' ? 'having' : 'where', options),
   /** 003: the token goes in the `token` parameter. */
   authorise(request, credentials) {
     const url = new URL(request.url);

@@ -3,6 +3,7 @@
  * Bearer key, billed in API units.
  */
 import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
+import { compileAhrefsV3Where } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
 import { interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
 
@@ -20,6 +21,7 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   },
   catalogs: [allBacklinks, refdomainsV3],
   plan: planAhrefsV3,
+  compileFilter: (expr, catalog, _field, options) => void compileAhrefsV3Where(expr, catalog, options),
   /** DESIGN.md, "API facts beyond the seeds": `Authorization: Bearer <key>`. */
   authorise(request, credentials) {
     return { url: request.url, headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` } };

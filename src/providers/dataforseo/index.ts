@@ -3,6 +3,7 @@
  * paged by `offset`, billed in US dollars.
  */
 import { backlinksLive, referringDomainsLive, summaryLive } from '../../catalog/index.ts';
+import { compileDataForSeoFilters } from '../../query/index.ts';
 import type { Credentials } from '../credentials.ts';
 import type { ApiProvider } from '../provider.ts';
 import { dataForSeoEndpoint, interpretDataForSeo, normaliseDataForSeo, planDataForSeo, type DataForSeoPage } from './api.ts';
@@ -23,6 +24,7 @@ export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
   catalogs: [referringDomainsLive, backlinksLive, summaryLive],
   endpointName: dataForSeoEndpoint,
   plan: planDataForSeo,
+  compileFilter: (expr, catalog, _field, options) => void compileDataForSeoFilters(expr, catalog, options),
   /** "backlinks/referring_domains/live" rather than "/v3/backlinks/referring_domains/live". */
   endpointLabel: (endpoint) => endpoint.replace(/^\/?v3\//, ''),
   authorise(request, credentials) {
