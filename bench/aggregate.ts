@@ -36,7 +36,7 @@ export const STANDARD_BACKLINK_AGGREGATES: readonly AggregateDefinition[] = [
   { kind: 'group_by', of: 'backlinks', by: 'tld', metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'] },
 ];
 
-/** The columns the v3 normaliser reads (providers/ahrefs-v3.ts), as a run selects them. */
+/** The columns the v3 normaliser reads (providers/ahrefs-v3/api.ts), as a run selects them. */
 const COLUMNS = ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'];
 const DISTINCT_PAGES = 40;
 const ROWS_PER_PAGE = 1000;
