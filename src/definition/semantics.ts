@@ -6,10 +6,9 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
-import { endpointsOf, findCatalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { CANONICAL_COLUMNS, type DatasetKind, type ProviderId } from '../model.ts';
-import { PROVIDER_IDS, providerFor } from '../providers/index.ts';
+import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import type { DatasetDefinition, ReportDefinition } from './schema.ts';
@@ -55,7 +54,7 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       errors.push(...checkDatasetQuery(name, ds, undefined, source));
       continue;
     }
-    const catalog = findCatalog(ds.provider, ds.from);
+    const catalog = catalogOf(ds.provider, ds.from);
     if (!catalog) {
       const known = endpointsOf(ds.provider);
       const s = closest(ds.from, known);

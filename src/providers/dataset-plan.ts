@@ -3,7 +3,6 @@
  * cost, built before anything is spent; then the effects the fetch needs. Shared by every provider.
  */
 import type { Catalog } from '../catalog/index.ts';
-import { findCatalog, endpointsOf } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { Clock, Cost, DatasetKind, Logger, ProviderId, ResponseCache } from '../model.ts';
@@ -97,11 +96,11 @@ export interface FetchEffects {
   budgetGuard?: (spentSoFar: Cost, next: Cost) => void;
 }
 
-/** The catalog of a provider's endpoint, or an `invalid` error listing the endpoints there are. */
-export function catalogFor(provider: ProviderId, endpoint: string, name: string): Catalog {
-  const catalog = findCatalog(provider, endpoint);
+/** The catalog of one of a provider's endpoints, or an `invalid` error listing the endpoints there are. */
+export function catalogFor(catalogs: readonly Catalog[], provider: ProviderId, endpoint: string, name: string): Catalog {
+  const catalog = catalogs.find((c) => c.endpoint === endpoint);
   if (catalog) return catalog;
-  const known = endpointsOf(provider);
+  const known = catalogs.map((c) => c.endpoint);
   throw new LinkbookError('invalid', `dataset ${name}: ${provider} has no endpoint '${endpoint}'`, {
     where: `data.${name}.from`,
     hint: known.length ? `use one of: ${known.join(', ')}` : `no ${provider} endpoints are catalogued yet`,

@@ -4,7 +4,6 @@
  * normalisation to canonical rows. What differs between APIs is the provider module's; this is
  * the policy they share.
  */
-import { findCatalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost } from '../model.ts';
 import type { Cost, DatasetResult, RawValue } from '../model.ts';
@@ -28,7 +27,7 @@ export async function fetchDataset(plan: DatasetPlan, effects: FetchEffects): Pr
 }
 
 async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: FetchEffects): Promise<DatasetResult> {
-  const catalog = findCatalog(plan.provider, plan.endpoint);
+  const catalog = provider.catalogs.find((c) => c.endpoint === plan.endpoint);
   if (!catalog) throw new LinkbookError('internal', `no catalog for ${plan.provider} ${plan.endpoint}`);
   const credentials = plan.sample ? sampleCredentials() : effects.credentials;
   const missing = missingVariables(provider, credentials);

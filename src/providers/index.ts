@@ -3,6 +3,7 @@
  * it (canonical rows, cost, cache hits) through a per-run HTTP layer. The providers themselves
  * are rows of `registry.ts`; everything else in this folder is private to it.
  */
+import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { sumCosts } from './costs.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
@@ -32,6 +33,18 @@ export { fetchDataset } from './fetch-dataset.ts';
 export function planDataset(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
   const plan = providerFor(def.provider).plan(name, def, ctx);
   return { ...plan, estimate: sumCosts(plan.requests.map((r) => r.estimate)) };
+}
+
+/** The catalog of a provider's table or endpoint, or undefined when linkbook does not know it (or the provider has none). */
+export function catalogOf(provider: ProviderId, endpoint: string): Catalog | undefined {
+  const module = providerFor(provider);
+  return module.transport === 'http' ? module.catalogs.find((c) => c.endpoint === endpoint) : undefined;
+}
+
+/** The endpoints linkbook knows for a provider, in catalog order (for "did you mean" hints). */
+export function endpointsOf(provider: ProviderId): string[] {
+  const module = providerFor(provider);
+  return module.transport === 'http' ? module.catalogs.map((c) => c.endpoint) : [];
 }
 
 /** How labels name a dataset's source: "Ahrefs v2 refdomains_by_type", "DataForSEO backlinks/referring_domains/live", "file rows.csv". */

@@ -3,6 +3,7 @@
  * &order_by=&limit=&output=json`. No offset exists, so a dataset is one request with `limit`.
  */
 import type { Catalog } from '../../catalog/index.ts';
+import { backlinksOnePerDomain, refdomainsByType } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
@@ -15,6 +16,9 @@ import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
 import { REDACTED } from '../redact.ts';
 import { isJsonObject } from '../values.ts';
+
+/** The v2 tables linkbook knows (000, 001). */
+export const AHREFS_V2_CATALOGS: readonly Catalog[] = [refdomainsByType, backlinksOnePerDomain];
 
 /** Columns the normaliser reads, per table (000, 001). */
 const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
@@ -30,7 +34,7 @@ const DEFAULT_LIMIT = 1000;
  * bounds (000/001: per request + per row + where + having).
  */
 export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
-  const catalog = catalogFor('ahrefs-v2', def.from, name);
+  const catalog = catalogFor(AHREFS_V2_CATALOGS, 'ahrefs-v2', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV2(name, def, catalog);
   const { columns, added } = selectColumns(catalog, def.select, [...(CANONICAL_COLUMNS[catalog.endpoint] ?? []), ...localColumns(filters.local)]);

@@ -2,10 +2,9 @@
  * Ahrefs API v2 as a provider (seeds 000, 001, 003): `GET <origin>/?token=...` with one request
  * per dataset, billed in rows.
  */
-import { backlinksOnePerDomain, refdomainsByType } from '../../catalog/index.ts';
 import { compileAhrefsV2 } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
-import { interpretAhrefsV2, normaliseAhrefsV2, planAhrefsV2 } from './api.ts';
+import { AHREFS_V2_CATALOGS, interpretAhrefsV2, normaliseAhrefsV2, planAhrefsV2 } from './api.ts';
 
 export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   transport: 'http',
@@ -21,7 +20,7 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
     origin: { field: 'ahrefsV2Url', env: 'AHREFS_V2_URL', real: 'https://apiv2.ahrefs.com' },
     sample: { ahrefsV2Token: 'sample' },
   },
-  catalogs: [refdomainsByType, backlinksOnePerDomain],
+  catalogs: AHREFS_V2_CATALOGS,
   plan: planAhrefsV2,
   compileFilter: (expr, catalog, field, options) => void compileAhrefsV2(expr, catalog, field === 'having' ? 'having' : 'where', options),
   /** 003: the token goes in the `token` parameter. */

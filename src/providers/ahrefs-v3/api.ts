@@ -5,6 +5,7 @@
  * carries the whole dataset (`limit`).
  */
 import type { Catalog } from '../../catalog/index.ts';
+import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
@@ -17,6 +18,9 @@ import { parseJsonBody } from '../json-body.ts';
 import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise.ts';
 import { isJsonObject } from '../values.ts';
 
+/** The v3 endpoints linkbook knows (002). */
+export const AHREFS_V3_CATALOGS: readonly Catalog[] = [allBacklinks, refdomainsV3];
+
 /** Columns the normaliser reads, per endpoint (002; refdomains per the catalog's note). */
 const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
   'all-backlinks': ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'],
@@ -28,7 +32,7 @@ const DEFAULT_LIMIT = 1000;
 
 /** The one request of a v3 dataset; its cost is an upper bound from `limit` and the selected columns' unit surcharges. */
 export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
-  const catalog = catalogFor('ahrefs-v3', def.from, name);
+  const catalog = catalogFor(AHREFS_V3_CATALOGS, 'ahrefs-v3', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV3(name, def, catalog);
   // 002: select is required; without one, ask for what the canonical model reads (extra columns cost units)

@@ -2,10 +2,9 @@
  * Ahrefs API v3 as a provider (seed 002): `GET <origin>/v3/site-explorer/<endpoint>` with a
  * Bearer key, billed in API units.
  */
-import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
 import { compileAhrefsV3Where } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
-import { interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
+import { AHREFS_V3_CATALOGS, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
 
 export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   transport: 'http',
@@ -19,7 +18,7 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
     origin: { field: 'ahrefsV3Url', env: 'AHREFS_V3_URL', real: 'https://api.ahrefs.com' },
     sample: { ahrefsV3Key: 'sample' },
   },
-  catalogs: [allBacklinks, refdomainsV3],
+  catalogs: AHREFS_V3_CATALOGS,
   plan: planAhrefsV3,
   compileFilter: (expr, catalog, _field, options) => void compileAhrefsV3Where(expr, catalog, options),
   /** DESIGN.md, "API facts beyond the seeds": `Authorization: Bearer <key>`. */

@@ -5,6 +5,7 @@
  * (DESIGN.md, "API facts beyond the seeds"). Pages of at most 1000 items with `offset` (004).
  */
 import type { Catalog } from '../../catalog/index.ts';
+import { backlinksLive, referringDomainsLive, summaryLive } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
@@ -17,6 +18,9 @@ import { backlinkFromDataForSeo, refDomainFromDataForSeo } from './normalise.ts'
 import type { RankScale } from './normalise.ts';
 import { hostOf } from '../tld.ts';
 import { isJsonObject } from '../values.ts';
+
+/** The DataForSEO endpoints linkbook knows (004). */
+export const DATAFORSEO_CATALOGS: readonly Catalog[] = [referringDomainsLive, backlinksLive, summaryLive];
 
 /** 004: limit maximum 1000. */
 const PAGE_MAX = 1000;
@@ -39,7 +43,7 @@ export function dataForSeoEndpoint(from: string): string {
  * with its upper-bound cost ($ per request + $ per item, catalog).
  */
 export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
-  const catalog = catalogFor('dataforseo', dataForSeoEndpoint(def.from), name);
+  const catalog = catalogFor(DATAFORSEO_CATALOGS, 'dataforseo', dataForSeoEndpoint(def.from), name);
   const filters = compileForDataForSeo(name, def, catalog);
   const limit = catalog.kind === 'summary' ? 1 : def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT;
   const target = def.target ?? ctx.target;

@@ -1,6 +1,6 @@
 /** DataForSEO `filters`, `backlinks_filters` and `order_by` (004) from the definition, by way of `src/query/`. */
 import type { Catalog } from '../../catalog/index.ts';
-import { findCatalog } from '../../catalog/index.ts';
+import { backlinksLive } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { RawValue } from '../../model.ts';
@@ -34,7 +34,7 @@ export function compileForDataForSeo(name: string, def: DatasetDefinition, catal
     if (compiled.local !== null) out.local.push({ clause: 'filters', expr: compiled.local });
   }
   if (def.backlinks_filters !== undefined) {
-    const backlinks = findCatalog('dataforseo', 'backlinks/live') ?? catalog;
+    const backlinks = backlinksLive;
     const compiled = compileDataForSeoFilters(parseFilter(def.backlinks_filters, source(name, 'backlinks_filters')), backlinks, {
       allowLocal: false,
       ...source(name, 'backlinks_filters'),

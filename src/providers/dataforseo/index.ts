@@ -2,11 +2,10 @@
  * DataForSEO Backlinks API as a provider (seed 004): HTTP Basic, `POST <origin>/v3/backlinks/<path>`,
  * paged by `offset`, billed in US dollars.
  */
-import { backlinksLive, referringDomainsLive, summaryLive } from '../../catalog/index.ts';
 import { compileDataForSeoFilters } from '../../query/index.ts';
 import type { Credentials } from '../credentials.ts';
 import type { ApiProvider } from '../provider.ts';
-import { dataForSeoEndpoint, interpretDataForSeo, normaliseDataForSeo, planDataForSeo, type DataForSeoPage } from './api.ts';
+import { DATAFORSEO_CATALOGS, dataForSeoEndpoint, interpretDataForSeo, normaliseDataForSeo, planDataForSeo, type DataForSeoPage } from './api.ts';
 
 export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
   transport: 'http',
@@ -21,7 +20,7 @@ export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
     sample: { dataforseoLogin: 'sample', dataforseoPassword: 'sample' },
     derivedSecrets: (credentials) => (credentials.dataforseoLogin && credentials.dataforseoPassword ? [basicToken(credentials)] : []),
   },
-  catalogs: [referringDomainsLive, backlinksLive, summaryLive],
+  catalogs: DATAFORSEO_CATALOGS,
   endpointName: dataForSeoEndpoint,
   plan: planDataForSeo,
   compileFilter: (expr, catalog, _field, options) => void compileDataForSeoFilters(expr, catalog, options),
