@@ -88,12 +88,13 @@ export function checkBudget(plan: ReportPlan): void {
 }
 
 /** A guard for mid-run spend: throws before a request that would take the actual spend past the budget. */
-export function budgetGuard(budget: Cost): (spent: Cost, next: Partial<Cost>) => void {
+export function budgetGuard(budget: Partial<Cost>): (spent: Cost, next: Partial<Cost>) => void {
   return (spent, next) => {
     const after = addCost(spent, next);
     for (const k of Object.keys(budget) as CostUnit[]) {
-      if (after[k] > budget[k] + 1e-9) {
-        throw new LinkbookError('budget', `stopped: the next request would take ${k} to ${formatUnit(k, after[k])}, over the budget of ${formatUnit(k, budget[k])}`, {
+      const limit = budget[k];
+      if (limit !== undefined && after[k] > limit + 1e-9) {
+        throw new LinkbookError('budget', `stopped: the next request would take ${k} to ${formatUnit(k, after[k])}, over the budget of ${formatUnit(k, limit)}`, {
           hint: 'rows fetched so far are cached; raise budget: or lower limit: and rerun',
         });
       }

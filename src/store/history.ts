@@ -48,7 +48,7 @@ export function formatHistoryJson(runs: readonly RunRecord[]): string {
  * Returns a run's spend per provider in the provider's own unit, such as
  * `ahrefs-v2 1,200 rows, dataforseo $0.0123`, or `0` when nothing was spent.
  */
-export function formatCost(cost: Cost): string {
+export function formatCost(cost: Partial<Cost>): string {
   return formatCostIn(cost, 'ledger');
 }
 

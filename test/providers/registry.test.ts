@@ -28,14 +28,17 @@ describe('the provider registry', () => {
   it('is where the schema takes its provider ids from', () => {
     expect(PROVIDER_IDS).toEqual(Object.keys(PROVIDERS));
     for (const id of PROVIDER_IDS) expect(reportSchema.safeParse(minimalReport(id)).success).toBe(true);
-    expect(reportSchema.safeParse(minimalReport('majestic')).success).toBe(false);
+    expect(reportSchema.safeParse(minimalReport('no-such-provider')).success).toBe(false);
   });
 
   it('is where the budget keys come from: every unit of every provider, and nothing else', () => {
-    expect(COST_UNITS.map((u) => `${u.provider}:${u.key}`)).toEqual(['ahrefs-v2:ahrefs_v2_rows', 'ahrefs-v3:ahrefs_v3_units', 'dataforseo:dataforseo_usd']);
+    // DESIGN.md's budget keys, each billed by its provider
+    expect(COST_UNITS.map((u) => `${u.provider}:${u.key}`)).toEqual(expect.arrayContaining(['ahrefs-v2:ahrefs_v2_rows', 'ahrefs-v3:ahrefs_v3_units', 'dataforseo:dataforseo_usd']));
+    for (const unit of COST_UNITS) expect(PROVIDERS[unit.provider].units.map((u) => u.key)).toContain(unit.key);
     for (const unit of COST_UNITS) expect(reportSchema.safeParse(minimalReport('file', { [unit.key]: 1 })).success).toBe(true);
-    expect(reportSchema.safeParse(minimalReport('file', { majestic_units: 1 })).success).toBe(false);
-    expect(ZERO_COST).toEqual({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 });
+    expect(reportSchema.safeParse(minimalReport('file', { no_such_units: 1 })).success).toBe(false);
+    expect(ZERO_COST).toEqual(Object.fromEntries(COST_UNITS.map((u) => [u.key, 0])));
+    expect(ZERO_COST).toMatchObject({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 });
   });
 
   it('reads each API provider’s credentials and origin from the variables its module names', () => {
@@ -56,12 +59,12 @@ describe('costs as data', () => {
   const cost = { ahrefs_v2_rows: 1200, ahrefs_v3_units: 0, dataforseo_usd: 0.0215 };
 
   it('adds costs unit by unit, keeping USD sums to a millionth', () => {
-    expect(sumCosts([{ dataforseo_usd: 0.1 }, { dataforseo_usd: 0.2 }, { ahrefs_v2_rows: 3 }])).toEqual({ ahrefs_v2_rows: 3, ahrefs_v3_units: 0, dataforseo_usd: 0.3 });
+    expect(sumCosts([{ dataforseo_usd: 0.1 }, { dataforseo_usd: 0.2 }, { ahrefs_v2_rows: 3 }])).toEqual({ ...ZERO_COST, ahrefs_v2_rows: 3, dataforseo_usd: 0.3 });
   });
 
   it('writes one cost three ways: summary, ledger and prose, leaving out units with nothing spent', () => {
     expect(formatCost(cost, 'summary')).toBe('1,200 rows, $0.0215');
-    expect(formatCost(cost, 'summary', true)).toBe('1,200 rows, 0 units, $0.0215');
+    expect(formatCost(cost, 'summary', true)).toMatch(/^1,200 rows, 0 units, \$0\.0215/);
     expect(formatCost(cost, 'ledger')).toBe('ahrefs-v2 1,200 rows, dataforseo $0.0215');
     expect(formatCost(cost, 'prose')).toBe('1,200 Ahrefs v2 rows · $0.0215 DataForSEO');
     expect([formatCost(ZERO_COST, 'summary'), formatCost(ZERO_COST, 'ledger'), formatCost(ZERO_COST, 'prose')]).toEqual(['nothing', '0', 'nothing spent']);
