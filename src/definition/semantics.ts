@@ -11,7 +11,7 @@ import { CANONICAL_COLUMNS, type DatasetKind, type ProviderId } from '../model.t
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
-import type { DatasetDefinition, ReportDefinition } from './schema.ts';
+import type { ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Options that only some providers understand (each provider module lists its own `options`). */

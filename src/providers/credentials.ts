@@ -14,11 +14,6 @@ import { apiProviders, providerFor } from './registry.ts';
  */
 export type Credentials = Readonly<Record<string, string | undefined>>;
 
-/** The real APIs' origins, by provider (from each module's `credentials.origin.real`). */
-export function realOrigins(): Record<string, string> {
-  return Object.fromEntries(apiProviders().map(([id, p]) => [id, p.credentials.origin.real]));
-}
-
 /**
  * Reads every provider's credential variables (AHREFS_V2_TOKEN, AHREFS_API_KEY,
  * DATAFORSEO_LOGIN/DATAFORSEO_PASSWORD) and origin overrides (AHREFS_V2_URL, AHREFS_V3_URL,

@@ -12,7 +12,7 @@ import { providerFor, type ProviderId } from './registry.ts';
 
 export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
 export type { Credentials } from './credentials.ts';
-export { credentialsFromEnv, hasCredentials, originFor, realOrigins } from './credentials.ts';
+export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
 export type { CostStyle } from './costs.ts';
 export { costUnits, DEFAULT_BUDGET, formatCost, formatUnit, sumCosts, ZERO_COST } from './costs.ts';
 export type { BackoffSettings, FetchFunction, HttpLayer, HttpLayerOptions } from './http.ts';

@@ -9,7 +9,7 @@ import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
 import { backlinkFromAhrefsV2, refDomainFromAhrefsV2 } from './normalise.ts';
 import { assemblePlan, catalogFor, selectColumns } from '../dataset-plan.ts';
-import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
+import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { localColumns } from '../filters.ts';
 import { compileForAhrefsV2 } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';

@@ -10,7 +10,7 @@ import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
 import { assemblePlan, catalogFor, selectColumns } from '../dataset-plan.ts';
-import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
+import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { localColumns } from '../filters.ts';
 import { compileForAhrefsV3 } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';

@@ -10,7 +10,7 @@ import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
 import { assemblePlan, catalogFor } from '../dataset-plan.ts';
-import type { DatasetPlan, PlanContext, ProviderPlan, PlannedRequest, TargetMode } from '../dataset-plan.ts';
+import type { PlanContext, PlannedRequest, ProviderPlan, TargetMode } from '../dataset-plan.ts';
 import { compileForDataForSeo } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
