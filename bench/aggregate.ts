@@ -16,7 +16,7 @@ import { allBacklinks } from '../src/catalog/index.ts';
 import type { AggregateDefinition } from '../src/definition/schema.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import type { Backlink } from '../src/model.ts';
-import { interpretAhrefsV3, normaliseAhrefsV3 } from '../src/providers/ahrefs-v3.ts';
+import { interpretAhrefsV3, normaliseAhrefsV3 } from '../src/providers/ahrefs-v3/api.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
 
 /** Every standard aggregate a backlinks dataset can feed (`countries` is refdomains only, `gap` needs two datasets). */
@@ -36,7 +36,7 @@ export const STANDARD_BACKLINK_AGGREGATES: readonly AggregateDefinition[] = [
   { kind: 'group_by', of: 'backlinks', by: 'tld', metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'] },
 ];
 
-/** The columns the v3 normaliser reads (providers/ahrefs-v3.ts), as a run selects them. */
+/** The columns the v3 normaliser reads (providers/ahrefs-v3/api.ts), as a run selects them. */
 const COLUMNS = ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'];
 const DISTINCT_PAGES = 40;
 const ROWS_PER_PAGE = 1000;

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadReport } from '../src/definition/index.ts';
 import { startEmulator } from '../src/emulator/index.ts';
-import { silentLogger, systemClock, ZERO_COST, addCost, type DatasetResult } from '../src/model.ts';
+import { silentLogger, systemClock, addCost, type DatasetResult } from '../src/model.ts';
 import { planReport } from '../src/plan/index.ts';
-import { credentialsFromEnv, fetchDataset } from '../src/providers/index.ts';
+import { credentialsFromEnv, fetchDataset, httpLayerForRun, ZERO_COST } from '../src/providers/index.ts';
 import type { RenderInput } from '../src/render/index.ts';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,8 +25,9 @@ export async function sampleRenderInput(target = 'example.com', reportFile = WEE
     const plan = planReport(loaded, { asOf: AS_OF, credentials, sandbox: true, sandboxOrigin: emulator.origin, env: {} });
     const datasets: Record<string, DatasetResult> = {};
     let cost = { ...ZERO_COST };
+    const http = httpLayerForRun({}, {});
     for (const planned of plan.datasets) {
-      const result = await fetchDataset(planned.plan, { logger: silentLogger, clock: systemClock, credentials });
+      const result = await fetchDataset(planned.plan, { http, logger: silentLogger, clock: systemClock, credentials });
       datasets[planned.name] = result;
       cost = addCost(cost, result.cost);
     }

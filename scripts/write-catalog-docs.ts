@@ -5,9 +5,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CATALOGS, isSortable, type Catalog, type Column } from '../src/catalog/index.ts';
+import { isSortable, type Catalog, type Column } from '../src/catalog/index.ts';
+import { apiProviders, providerFor } from '../src/providers/index.ts';
 
-const PROVIDER_NAMES: Record<Catalog['provider'], string> = { 'ahrefs-v2': 'Ahrefs v2', 'ahrefs-v3': 'Ahrefs v3', dataforseo: 'DataForSEO' };
+/** Every provider's catalogs, in registry order. */
+const CATALOGS: readonly Catalog[] = apiProviders().flatMap(([, provider]) => provider.catalogs);
 
 /** The Markdown page for every catalog, in registry order. */
 export function catalogDocs(catalogs: readonly Catalog[]): string {
@@ -32,7 +34,7 @@ function catalogSection(catalog: Catalog): string[] {
     catalog.maxOrderBy !== undefined ? `at most ${catalog.maxOrderBy} order_by rules` : '',
   ].filter(Boolean);
   return [
-    `## ${PROVIDER_NAMES[catalog.provider]} \`${catalog.endpoint}\``,
+    `## ${providerFor(catalog.provider).names.short} \`${catalog.endpoint}\``,
     '',
     `Rows: \`${catalog.rowsKey}\` (${catalog.kind}). Source: ${catalog.seed}. Costs: ${costs}.${limits.length ? ` ${limits.join(', ')}.` : ''}`,
     '',

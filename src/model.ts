@@ -4,8 +4,10 @@
  * can switch provider without changing its sections.
  */
 
-export type ProviderId = 'ahrefs-v2' | 'ahrefs-v3' | 'dataforseo' | 'file';
-export const PROVIDER_IDS: readonly ProviderId[] = ['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file'];
+import type { CostUnit, ProviderId } from './providers/registry.ts';
+
+/** A provider id as written in `provider:`; the registry (src/providers/registry.ts) lists them. */
+export type { CostUnit, ProviderId };
 
 export type DatasetKind = 'refdomains' | 'backlinks';
 export type TldClass = 'gov' | 'edu' | 'normal';
@@ -63,21 +65,22 @@ export interface Backlink {
 
 export type CanonicalRow = RefDomain | Backlink;
 
-/** Spend in each provider's own unit (DESIGN.md budget keys). */
-export interface Cost {
-  ahrefs_v2_rows: number;
-  ahrefs_v3_units: number;
-  dataforseo_usd: number;
-}
-export const ZERO_COST: Cost = Object.freeze({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 });
+/**
+ * Spend in each provider's own unit, keyed by unit (DESIGN.md budget keys: `ahrefs_v2_rows`,
+ * `ahrefs_v3_units`, `dataforseo_usd`); the unit table is `COST_UNITS` in the provider registry.
+ */
+export type Cost = Record<CostUnit, number>;
 
-export function addCost(a: Cost, b: Partial<Cost>): Cost {
-  return {
-    ahrefs_v2_rows: a.ahrefs_v2_rows + (b.ahrefs_v2_rows ?? 0),
-    ahrefs_v3_units: a.ahrefs_v3_units + (b.ahrefs_v3_units ?? 0),
-    // USD: keep to 1e-6 so sums of many small costs do not drift in print
-    dataforseo_usd: Math.round((a.dataforseo_usd + (b.dataforseo_usd ?? 0)) * 1e6) / 1e6,
-  };
+/**
+ * `a` plus `b`, unit by unit (every unit of either). Sums are kept to 1e-6 so sums of many small
+ * USD costs do not drift in print; whole counts are unchanged by that.
+ */
+export function addCost<T extends Partial<Cost>>(a: T, b: Partial<Cost>): T {
+  const out: Partial<Cost> = { ...a };
+  for (const key of Object.keys(b) as CostUnit[]) {
+    out[key] = Math.round(((a[key] ?? 0) + (b[key] ?? 0)) * 1e6) / 1e6;
+  }
+  return out as T;
 }
 
 /**

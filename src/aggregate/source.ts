@@ -2,22 +2,13 @@
  * Names for what an aggregate counts and where it came from, so every label says the metric AND
  * its source ("Referring domains by TLD — Ahrefs v2 refdomains_by_type").
  */
-import type { DatasetKind, ProviderId } from '../model.ts';
+import type { DatasetKind } from '../model.ts';
+import { sourceName } from '../providers/index.ts';
 import type { AggregateDataset } from './types.ts';
-
-const PROVIDER_NAMES: Record<ProviderId, string> = {
-  'ahrefs-v2': 'Ahrefs v2',
-  'ahrefs-v3': 'Ahrefs v3',
-  dataforseo: 'DataForSEO',
-  file: 'file',
-};
 
 /** "Ahrefs v2 refdomains_by_type", "DataForSEO backlinks/referring_domains/live", "file rows.csv". */
 export function sourceOf(dataset: Pick<AggregateDataset, 'provider' | 'endpoint'>): string {
-  let endpoint = dataset.endpoint;
-  if (dataset.provider === 'file') endpoint = endpoint.slice(Math.max(endpoint.lastIndexOf('/'), endpoint.lastIndexOf('\\')) + 1);
-  if (dataset.provider === 'dataforseo') endpoint = endpoint.replace(/^\/?v3\//, '');
-  return `${PROVIDER_NAMES[dataset.provider]} ${endpoint}`.trim();
+  return sourceName(dataset.provider, dataset.endpoint);
 }
 
 /** What one row is: "Referring domains" or "Backlinks". */

@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
-import { PROVIDER_IDS, type Logger, type ProviderId } from '../model.ts';
+import type { Logger, ProviderId } from '../model.ts';
+import { apiProviders, PROVIDER_IDS } from '../providers/index.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { checkRunValues } from '../definition/run-values.ts';
@@ -152,7 +153,8 @@ const emulator: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${String(ctx.options.port)}" is not a port number`, this.usage);
     const { startEmulator } = await import('../emulator/index.ts');
     const server = await startEmulator({ port, asOf: str(ctx.options['as-of']), logger: ctx.logger });
-    ctx.stdout.write(`emulator listening on ${server.origin}\n  AHREFS_V2_URL=${server.origin} AHREFS_V3_URL=${server.origin} DATAFORSEO_URL=${server.origin}\n`);
+    const overrides = apiProviders().map(([, provider]) => `${provider.credentials.origin.env}=${server.origin}`);
+    ctx.stdout.write(`emulator listening on ${server.origin}\n  ${overrides.join(' ')}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -5,11 +5,9 @@
  */
 import type { Catalog } from '../catalog/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
+import { providerFor } from '../providers/index.ts';
 import {
   checkFilter,
-  compileAhrefsV2,
-  compileAhrefsV3Where,
-  compileDataForSeoFilters,
   parseFilter,
   parseOrderBy,
   type FilterBase,
@@ -58,9 +56,8 @@ export function checkDatasetQuery(name: string, ds: DatasetDefinition, catalog: 
         continue;
       }
       const options = { allowLocal: ds.local === true, base, label };
-      if (catalog.provider === 'ahrefs-v2') compileAhrefsV2(expr, catalog, field === 'having' ? 'having' : 'where', options);
-      else if (catalog.provider === 'ahrefs-v3') compileAhrefsV3Where(expr, catalog, options);
-      else compileDataForSeoFilters(expr, catalog, options);
+      const provider = providerFor(catalog.provider);
+      if (provider.transport === 'http') provider.compileFilter(expr, catalog, field, options);
     } catch (error) {
       errors.push(...flatten(error));
     }

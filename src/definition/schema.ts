@@ -6,8 +6,12 @@
 import { z } from 'zod';
 import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
 import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
+import type { CostUnit } from '../model.ts';
+import { COST_UNITS, PROVIDER_IDS } from '../providers/index.ts';
 
-const providerId = z.enum(['ahrefs-v2', 'ahrefs-v3', 'dataforseo', 'file']);
+/** The provider ids and the budget keys come from the provider registry (src/providers/registry.ts). */
+const providerId = z.enum(PROVIDER_IDS);
+const budgetShape = Object.fromEntries(COST_UNITS.map((u) => [u.key, z.number().nonnegative().optional()])) as Record<CostUnit, z.ZodOptional<z.ZodNumber>>;
 const mode = z.enum(['exact', 'domain', 'subdomains', 'prefix']);
 const output = z.enum(['html', 'pdf', 'json', 'csv', 'png']);
 /**
@@ -115,7 +119,7 @@ export const reportSchema = z
     brand: z.array(z.string()).optional().describe('Brand terms for anchor classification.'),
     keywords: z.array(z.string()).optional().describe('Money keywords for anchor classification (exact-match and partial).'),
     budget: z
-      .strictObject({ ahrefs_v2_rows: z.number().nonnegative().optional(), ahrefs_v3_units: z.number().nonnegative().optional(), dataforseo_usd: z.number().nonnegative().optional() })
+      .strictObject(budgetShape)
       .optional(),
     compare: z.union([z.literal('previous'), z.literal('none'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
     data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and underscores'), datasetSchema),

@@ -6,27 +6,19 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
-import { endpointsOf, findCatalog } from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { checkAggregate } from '../aggregate/index.ts';
 import { CANONICAL_COLUMNS } from '../columns.ts';
-import type { DatasetKind } from '../model.ts';
+import type { DatasetKind, ProviderId } from '../model.ts';
+import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
-import type { DatasetDefinition, ReportDefinition } from './schema.ts';
+import type { ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
-/** Options that only one provider understands. */
-const PROVIDER_ONLY: Record<string, DatasetDefinition['provider'][]> = {
-  having: ['ahrefs-v2'],
-  filters: ['dataforseo'],
-  backlinks_filters: ['dataforseo'],
-  aggregation: ['ahrefs-v3'],
-  history: ['ahrefs-v3'],
-  protocol: ['ahrefs-v3'],
-  kind: ['file'],
-  columns: ['file'],
-};
+/** Options that only some providers understand (each provider module lists its own `options`). */
+const PROVIDER_ONLY: Record<string, ProviderId[]> = {};
+for (const id of PROVIDER_IDS) for (const option of providerFor(id).options) (PROVIDER_ONLY[option] ??= []).push(id);
 
 export interface MeaningContext {
   baseDir: string;
@@ -64,7 +56,7 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       errors.push(...checkDatasetQuery(name, ds, undefined, source));
       continue;
     }
-    const catalog = findCatalog(ds.provider, ds.from);
+    const catalog = catalogOf(ds.provider, ds.from);
     if (!catalog) {
       const known = endpointsOf(ds.provider);
       const s = closest(ds.from, known);

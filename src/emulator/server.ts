@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LinkbookError } from '../errors.ts';
-import { addCost, silentLogger, systemClock, ZERO_COST, type Clock, type Cost, type Logger } from '../model.ts';
+import { addCost, silentLogger, systemClock, type Clock, type Cost, type Logger } from '../model.ts';
+import { ZERO_COST } from '../providers/index.ts';
 import { answerAhrefsV2 } from './ahrefs-v2.ts';
 import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS, type AhrefsV3State } from './ahrefs-v3.ts';
 import { AhrefsV3Accounts, type AhrefsV3UnitLimits } from './ahrefs-v3-account.ts';

@@ -4,8 +4,10 @@
  */
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { addCost, ZERO_COST, type Cost, type ProviderId } from '../model.ts';
-import { planDataset, type Credentials, type DatasetPlan } from '../providers/index.ts';
+import { addCost, type Cost, type CostUnit, type ProviderId } from '../model.ts';
+import { costUnits, DEFAULT_BUDGET, formatUnit, hasCredentials, originFor, planDataset, providerFor, ZERO_COST, type Credentials, type DatasetPlan } from '../providers/index.ts';
+
+export { DEFAULT_BUDGET, formatUnit };
 
 export interface PlannedDataset {
   name: string;
@@ -26,16 +28,10 @@ export interface ReportPlan {
   sample: boolean;
 }
 
-/** Built-in ceilings when neither the report nor the environment sets one. */
-export const DEFAULT_BUDGET: Cost = { ahrefs_v2_rows: 50_000, ahrefs_v3_units: 50_000, dataforseo_usd: 2 };
-
 /** Whether a provider runs against the embedded emulator: no credentials in the environment, or --sandbox. */
 export function usesSandbox(provider: ProviderId, credentials: Credentials, sandbox: boolean): boolean {
-  if (provider === 'file') return false;
-  if (sandbox) return true;
-  if (provider === 'ahrefs-v2') return !credentials.ahrefsV2Token;
-  if (provider === 'ahrefs-v3') return !credentials.ahrefsV3Key;
-  return !(credentials.dataforseoLogin && credentials.dataforseoPassword);
+  if (providerFor(provider).transport === 'local') return false;
+  return sandbox || !hasCredentials(provider, credentials);
 }
 
 export interface PlanContext {
@@ -69,27 +65,20 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
   };
 }
 
-function originFor(provider: ProviderId, c: Credentials): string {
-  if (provider === 'ahrefs-v2') return c.ahrefsV2Url;
-  if (provider === 'ahrefs-v3') return c.ahrefsV3Url;
-  if (provider === 'dataforseo') return c.dataforseoUrl;
-  return '';
-}
-
 /** The report's `budget:` over `LINKBOOK_BUDGET_<UNIT>` over the built-in default, per unit. */
 export function effectiveBudget(report: Partial<Cost> | undefined, env: NodeJS.ProcessEnv): Cost {
-  const fromEnv = (key: keyof Cost): number | undefined => {
+  const fromEnv = (key: CostUnit): number | undefined => {
     const raw = env[`LINKBOOK_BUDGET_${key.toUpperCase()}`];
     const n = raw === undefined ? NaN : Number(raw);
     return Number.isFinite(n) && n >= 0 ? n : undefined;
   };
-  const pick = (key: keyof Cost) => report?.[key] ?? fromEnv(key) ?? DEFAULT_BUDGET[key];
-  return { ahrefs_v2_rows: pick('ahrefs_v2_rows'), ahrefs_v3_units: pick('ahrefs_v3_units'), dataforseo_usd: pick('dataforseo_usd') };
+  const pick = (key: CostUnit) => report?.[key] ?? fromEnv(key) ?? DEFAULT_BUDGET[key];
+  return Object.fromEntries(costUnits().map((key) => [key, pick(key)])) as Cost;
 }
 
 /** Refuses (exit 3) a plan whose estimate passes the budget in any unit, before the first request. */
 export function checkBudget(plan: ReportPlan): void {
-  const over = (Object.keys(plan.budget) as Array<keyof Cost>).filter((k) => plan.estimate[k] > plan.budget[k] + 1e-9);
+  const over = (Object.keys(plan.budget) as CostUnit[]).filter((k) => plan.estimate[k] > plan.budget[k] + 1e-9);
   if (over.length === 0) return;
   const parts = over.map((k) => `${k} ${formatUnit(k, plan.estimate[k])} > budget ${formatUnit(k, plan.budget[k])}`);
   throw new LinkbookError('budget', `refused: the estimated cost passes the budget (${parts.join('; ')})`, {
@@ -99,21 +88,17 @@ export function checkBudget(plan: ReportPlan): void {
 }
 
 /** A guard for mid-run spend: throws before a request that would take the actual spend past the budget. */
-export function budgetGuard(budget: Cost): (spent: Cost, next: Partial<Cost>) => void {
+export function budgetGuard(budget: Partial<Cost>): (spent: Cost, next: Partial<Cost>) => void {
   return (spent, next) => {
     const after = addCost(spent, next);
-    for (const k of Object.keys(budget) as Array<keyof Cost>) {
-      if (after[k] > budget[k] + 1e-9) {
-        throw new LinkbookError('budget', `stopped: the next request would take ${k} to ${formatUnit(k, after[k])}, over the budget of ${formatUnit(k, budget[k])}`, {
+    for (const k of Object.keys(budget) as CostUnit[]) {
+      const limit = budget[k];
+      if (limit !== undefined && after[k] > limit + 1e-9) {
+        throw new LinkbookError('budget', `stopped: the next request would take ${k} to ${formatUnit(k, after[k])}, over the budget of ${formatUnit(k, limit)}`, {
           hint: 'rows fetched so far are cached; raise budget: or lower limit: and rerun',
         });
       }
     }
   };
-}
-
-export function formatUnit(key: keyof Cost, value: number): string {
-  if (key === 'dataforseo_usd') return `$${value.toFixed(4)}`;
-  return `${Math.round(value).toLocaleString('en-US')} ${key === 'ahrefs_v2_rows' ? 'rows' : 'units'}`;
 }
 

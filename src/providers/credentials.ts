@@ -1,82 +1,79 @@
 /**
  * Credentials and base URLs, read only from the environment (DESIGN.md, "The command line"):
- * never from YAML, never printed.
+ * never from YAML, never printed. Which variables a provider reads is its own business
+ * (`credentials` in its module); this file only walks the registry.
  */
 import type { ProviderId } from '../model.ts';
-
-export type ApiProviderId = Exclude<ProviderId, 'file'>;
-
-export interface Credentials {
-  ahrefsV2Token?: string;
-  ahrefsV3Key?: string;
-  dataforseoLogin?: string;
-  dataforseoPassword?: string;
-  /** Origins requests go to: AHREFS_V2_URL etc. (`http://127.0.0.1:8080`), else the real APIs'. The client appends each API's path. */
-  ahrefsV2Url: string;
-  ahrefsV3Url: string;
-  dataforseoUrl: string;
-}
-
-/** The real APIs' origins. 003: https://apiv2.ahrefs.com; v3 and DataForSEO per their public docs. */
-export const REAL_ORIGINS: Record<ApiProviderId, string> = {
-  'ahrefs-v2': 'https://apiv2.ahrefs.com',
-  'ahrefs-v3': 'https://api.ahrefs.com',
-  dataforseo: 'https://api.dataforseo.com',
-};
+import type { ApiProvider } from './provider.ts';
+import { apiProviders, providerFor } from './registry.ts';
 
 /**
- * Reads AHREFS_V2_TOKEN, AHREFS_API_KEY, DATAFORSEO_LOGIN/DATAFORSEO_PASSWORD and the origin
- * overrides AHREFS_V2_URL, AHREFS_V3_URL, DATAFORSEO_URL. Empty values count as absent.
+ * Credential and origin values by field name (`ahrefsV2Token`, `ahrefsV2Url`), as each provider's
+ * module names them. Origins are `http://127.0.0.1:8080` or the real API's; the client appends
+ * each API's path.
+ */
+export type Credentials = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads every provider's credential variables (AHREFS_V2_TOKEN, AHREFS_API_KEY,
+ * DATAFORSEO_LOGIN/DATAFORSEO_PASSWORD) and origin overrides (AHREFS_V2_URL, AHREFS_V3_URL,
+ * DATAFORSEO_URL). Empty values count as absent.
  */
 export function credentialsFromEnv(env: Record<string, string | undefined>): Credentials {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  const origin = (name: string, provider: ApiProviderId): string => trimSlash(read(name) ?? REAL_ORIGINS[provider]);
-  return {
-    ahrefsV2Token: read('AHREFS_V2_TOKEN'),
-    ahrefsV3Key: read('AHREFS_API_KEY'),
-    dataforseoLogin: read('DATAFORSEO_LOGIN'),
-    dataforseoPassword: read('DATAFORSEO_PASSWORD'),
-    ahrefsV2Url: origin('AHREFS_V2_URL', 'ahrefs-v2'),
-    ahrefsV3Url: origin('AHREFS_V3_URL', 'ahrefs-v3'),
-    dataforseoUrl: origin('DATAFORSEO_URL', 'dataforseo'),
-  };
+  const out: Record<string, string | undefined> = {};
+  for (const [, provider] of apiProviders()) {
+    for (const [field, variable] of Object.entries(provider.credentials.fields)) out[field] = read(variable);
+    const origin = provider.credentials.origin;
+    out[origin.field] = trimSlash(read(origin.env) ?? origin.real);
+  }
+  return out;
 }
 
 /** Whether the provider has what it needs to call the real API; without it the run uses the emulator (sample data). */
 export function hasCredentials(provider: ProviderId, credentials: Credentials): boolean {
-  switch (provider) {
-    case 'ahrefs-v2':
-      return credentials.ahrefsV2Token !== undefined;
-    case 'ahrefs-v3':
-      return credentials.ahrefsV3Key !== undefined;
-    case 'dataforseo':
-      return credentials.dataforseoLogin !== undefined && credentials.dataforseoPassword !== undefined;
-    case 'file':
-      return true;
-  }
+  const module = providerFor(provider);
+  if (module.transport === 'local') return true;
+  return missingVariables(module, credentials).length === 0;
 }
 
-/** The origin a provider's requests go to: the environment override, else the real API. */
-export function originFor(provider: ApiProviderId, credentials: Credentials): string {
-  switch (provider) {
-    case 'ahrefs-v2':
-      return credentials.ahrefsV2Url;
-    case 'ahrefs-v3':
-      return credentials.ahrefsV3Url;
-    case 'dataforseo':
-      return credentials.dataforseoUrl;
+/** The environment variables a provider still needs, in its own order (empty when all are set). */
+export function missingVariables(provider: ApiProvider, credentials: Credentials): string[] {
+  return Object.entries(provider.credentials.fields)
+    .filter(([field]) => !credentials[field])
+    .map(([, variable]) => variable);
+}
+
+/** The origin a provider's requests go to: the environment override, else the real API ('' for a file). */
+export function originFor(provider: ProviderId, credentials: Credentials): string {
+  const module = providerFor(provider);
+  if (module.transport === 'local') return '';
+  const origin = module.credentials.origin;
+  return credentials[origin.field] ?? origin.real;
+}
+
+/** What every provider sends to the embedded emulator, with the real origins (the plan holds the emulator's). */
+export function sampleCredentials(): Credentials {
+  const out: Record<string, string> = {};
+  for (const [, provider] of apiProviders()) {
+    Object.assign(out, provider.credentials.sample);
+    out[provider.credentials.origin.field] = provider.credentials.origin.real;
   }
+  return out;
 }
 
 /** Every credential value, so the HTTP layer can scrub them from anything it prints. */
 export function secretValues(credentials: Credentials): string[] {
-  const values = [credentials.ahrefsV2Token, credentials.ahrefsV3Key, credentials.dataforseoLogin, credentials.dataforseoPassword];
-  const out = values.filter((v): v is string => v !== undefined);
-  if (credentials.dataforseoLogin && credentials.dataforseoPassword) {
-    out.push(Buffer.from(`${credentials.dataforseoLogin}:${credentials.dataforseoPassword}`).toString('base64'));
+  const out: string[] = [];
+  for (const [, provider] of apiProviders()) {
+    for (const field of Object.keys(provider.credentials.fields)) {
+      const value = credentials[field];
+      if (value !== undefined) out.push(value);
+    }
+    out.push(...(provider.credentials.derivedSecrets?.(credentials) ?? []));
   }
   return out;
 }

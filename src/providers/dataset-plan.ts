@@ -3,13 +3,12 @@
  * cost, built before anything is spent; then the effects the fetch needs. Shared by every provider.
  */
 import type { Catalog } from '../catalog/index.ts';
-import { findCatalog, endpointsOf } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { Clock, Cost, DatasetKind, Logger, ProviderId, ResponseCache } from '../model.ts';
 import type { FilterExpr } from '../query/ast.ts';
 import type { Credentials } from './credentials.ts';
-import type { FetchFunction, HttpLayer } from './http.ts';
+import type { HttpLayer } from './http.ts';
 
 export type TargetMode = 'exact' | 'domain' | 'subdomains' | 'prefix';
 
@@ -35,7 +34,7 @@ export interface PlannedRequest {
   /** The most rows this request can return (its `limit`); a page with fewer ends the paging. */
   rows: number;
   /** The most this request can cost, in its provider's unit. */
-  estimate: Cost;
+  estimate: Partial<Cost>;
 }
 
 /** A filter part the API cannot take, evaluated after the fetch over the native row (`local: true`). */
@@ -61,7 +60,7 @@ export interface DatasetPlan {
   limit: number;
   /** At most these requests, in order (DataForSEO stops paging early when the results run out). */
   requests: PlannedRequest[];
-  /** Sum of the requests' estimates: an upper bound, since rows are billed as returned. */
+  /** Sum of the requests' estimates, in every unit: an upper bound, since rows are billed as returned. */
   estimate: Cost;
   /**
    * True when the estimate follows the API's billing rules exactly, with only the rows bounded by
@@ -80,10 +79,11 @@ export interface DatasetPlan {
 }
 
 export interface FetchEffects {
-  /** The HTTP fetch (global fetch by default). Ignored when `http` is given. */
-  fetch?: FetchFunction;
-  /** One layer per run lets datasets share rate limits and identical requests in flight. */
-  http?: HttpLayer;
+  /**
+   * The run's HTTP layer (`httpLayerForRun`): one per run lets datasets share rate limits and
+   * identical requests in flight, and keeps each run's spend counter its own.
+   */
+  http: HttpLayer;
   cache?: ResponseCache;
   logger: Logger;
   clock: Clock;
@@ -96,11 +96,11 @@ export interface FetchEffects {
   budgetGuard?: (spentSoFar: Cost, next: Cost) => void;
 }
 
-/** The catalog of a provider's endpoint, or an `invalid` error listing the endpoints there are. */
-export function catalogFor(provider: Exclude<ProviderId, 'file'>, endpoint: string, name: string): Catalog {
-  const catalog = findCatalog(provider, endpoint);
+/** The catalog of one of a provider's endpoints, or an `invalid` error listing the endpoints there are. */
+export function catalogFor(catalogs: readonly Catalog[], provider: ProviderId, endpoint: string, name: string): Catalog {
+  const catalog = catalogs.find((c) => c.endpoint === endpoint);
   if (catalog) return catalog;
-  const known = endpointsOf(provider);
+  const known = catalogs.map((c) => c.endpoint);
   throw new LinkbookError('invalid', `dataset ${name}: ${provider} has no endpoint '${endpoint}'`, {
     where: `data.${name}.from`,
     hint: known.length ? `use one of: ${known.join(', ')}` : `no ${provider} endpoints are catalogued yet`,
@@ -144,18 +144,6 @@ export function selectColumns(
   return { columns: [...ordered, ...[...wanted].filter((c) => !selectable.includes(c))], added };
 }
 
-/** Sum of a list of costs. */
-export function sumCosts(costs: readonly Cost[]): Cost {
-  return costs.reduce<Cost>(
-    (acc, c) => ({
-      ahrefs_v2_rows: acc.ahrefs_v2_rows + c.ahrefs_v2_rows,
-      ahrefs_v3_units: acc.ahrefs_v3_units + c.ahrefs_v3_units,
-      dataforseo_usd: Math.round((acc.dataforseo_usd + c.dataforseo_usd) * 1e6) / 1e6,
-    }),
-    { ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 },
-  );
-}
-
 /** What differs between the providers' plans; `assemblePlan` fills in the rest the same way for all. */
 export interface PlanParts {
   name: string;
@@ -173,8 +161,14 @@ export interface PlanParts {
   notes: string[];
 }
 
+/**
+ * A dataset plan as a provider returns it: everything but the total estimate, which the
+ * registry-level `planDataset` adds up from the requests in every unit.
+ */
+export type ProviderPlan = Omit<DatasetPlan, 'estimate'>;
+
 /** A dataset plan from its provider-specific parts and the plan context. */
-export function assemblePlan(parts: PlanParts, ctx: PlanContext): DatasetPlan {
+export function assemblePlan(parts: PlanParts, ctx: PlanContext): ProviderPlan {
   const local = parts.localFilters.length > 0;
   const notes = local ? [...parts.notes, 'part of the filter runs locally after the fetch; the rows it drops are still billed'] : parts.notes;
   return {
@@ -183,7 +177,6 @@ export function assemblePlan(parts: PlanParts, ctx: PlanContext): DatasetPlan {
     origin: ctx.origin,
     sample: ctx.sample,
     baseDir: ctx.baseDir,
-    estimate: sumCosts(parts.requests.map((r) => r.estimate)),
     local,
     cacheTtlSeconds: cacheTtlSeconds(parts.definition.cache),
     notes,

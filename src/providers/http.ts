@@ -5,11 +5,16 @@
  * responses (`interpret`); everything about getting them lives here.
  */
 import { LinkbookError } from '../errors.ts';
-import { addCost, silentLogger, ZERO_COST } from '../model.ts';
+import { addCost, silentLogger } from '../model.ts';
 import type { CachedResponse, Cost, Logger, ProviderId, ResponseCache } from '../model.ts';
+import { ZERO_COST } from './costs.ts';
+import { parseJsonBody } from './json-body.ts';
 import { RequestLimiter } from './limiter.ts';
 import type { LimitSettings } from './limiter.ts';
 import { redactText, redactUrl, SECRET_PARAMS } from './redact.ts';
+import { providerFor } from './registry.ts';
+
+export { parseJsonBody };
 
 /** The header that tells the API (the emulator) which date the data should be as of; part of the cache key. */
 export const AS_OF_HEADER = 'x-linkbook-as-of';
@@ -89,17 +94,11 @@ export interface HttpLayerOptions {
   random?: () => number;
 }
 
-/**
- * Default limits per provider. DataForSEO: 2,000 requests a minute per account (DESIGN.md; its
- * help center, "Rate Limits and Request Limits for DataForSEO API"). The seeds give no figure for
- * Ahrefs: v2 and v3 are assumptions, kept modest since one report makes a handful of requests.
- */
-export const DEFAULT_LIMITS: Record<ProviderId, LimitSettings> = {
-  'ahrefs-v2': { concurrency: 4, perMinute: 600, burst: 30 },
-  'ahrefs-v3': { concurrency: 4, perMinute: 120, burst: 30 },
-  dataforseo: { concurrency: 8, perMinute: 2000, burst: 30 },
-  file: { concurrency: 8, perMinute: 60_000 },
-};
+/** A provider's own limits (its module's `limits`); a provider without HTTP never asks. */
+function defaultLimits(provider: ProviderId): LimitSettings {
+  const module = providerFor(provider);
+  return module.transport === 'http' ? module.limits : { concurrency: 8, perMinute: 60_000 };
+}
 
 const DEFAULT_BACKOFF: BackoffSettings = { baseMs: 500, maxMs: 30_000, scale: 1 };
 
@@ -135,7 +134,10 @@ export function httpOptionsFromEnv(env: Record<string, string | undefined> = pro
   return Number.isInteger(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {};
 }
 
-/** Creates a layer with its own limiters and in-flight table; one per run lets datasets share both. */
+/**
+ * Creates a layer with its own limiters, in-flight table and spend counter: one per run lets a
+ * run's datasets share the first two, and keeps one run's spend apart from another's.
+ */
 export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -150,7 +152,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   function limiterFor(provider: ProviderId): RequestLimiter {
     let limiter = limiters.get(provider);
     if (!limiter) {
-      limiter = new RequestLimiter(options.limits?.[provider] ?? DEFAULT_LIMITS[provider]);
+      limiter = new RequestLimiter(options.limits?.[provider] ?? defaultLimits(provider));
       limiters.set(provider, limiter);
     }
     return limiter;
@@ -281,18 +283,6 @@ function storeInCache(
 /** `ahrefs-v2 GET http://host/?from=...&token=***`: how a request is named in logs and error places. */
 export function describeCall(call: Pick<HttpCall<unknown>, 'provider' | 'method' | 'url' | 'secrets'>): string {
   return `${call.provider} ${call.method} ${redactText(redactUrl(call.url), call.secrets)}`;
-}
-
-/**
- * Parses a JSON body, or throws a retryable error: an unparseable body from an API that speaks
- * JSON is taken as truncated in transit, and the same request may well succeed again.
- */
-export function parseJsonBody(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new LinkbookError('api', `truncated or unparseable response body (${body.length} bytes)`, { retryable: true });
-  }
 }
 
 /** Exponential backoff with jitter: a random wait between half and all of base * 2^(attempt-1), capped. */

@@ -1,38 +1,63 @@
 /**
  * The providers' public surface: plan a dataset (requests and cost, spending nothing), then fetch
- * it (canonical rows, cost, cache hits). Everything else in this folder is private to it.
+ * it (canonical rows, cost, cache hits) through a per-run HTTP layer. The providers themselves
+ * are rows of `registry.ts`; everything else in this folder is private to it.
  */
+import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
-import { planAhrefsV2 } from './ahrefs-v2.ts';
-import { planAhrefsV3 } from './ahrefs-v3.ts';
-import { planDataForSeo } from './dataforseo.ts';
+import { sumCosts } from './costs.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
-import { planFile } from './file.ts';
+import { createHttpLayer, httpOptionsFromEnv, type HttpLayer, type HttpLayerOptions } from './http.ts';
+import { providerFor, type ProviderId } from './registry.ts';
 
 export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
-export type { ApiProviderId, Credentials } from './credentials.ts';
-export { credentialsFromEnv, hasCredentials, originFor, REAL_ORIGINS } from './credentials.ts';
+export type { Credentials } from './credentials.ts';
+export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
+export type { CostStyle } from './costs.ts';
+export { costUnits, DEFAULT_BUDGET, formatCost, formatUnit, sumCosts, ZERO_COST } from './costs.ts';
 export type { BackoffSettings, FetchFunction, HttpLayer, HttpLayerOptions } from './http.ts';
-export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, DEFAULT_LIMITS } from './http.ts';
+export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, httpOptionsFromEnv } from './http.ts';
 export type { LimitSettings } from './limiter.ts';
+export type { ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';
 export { redactHeaders, redactText, redactUrl } from './redact.ts';
+export type { CostUnit, CostUnitRow, ProviderId } from './registry.ts';
+export { apiProviders, COST_UNITS, PROVIDER_IDS, PROVIDERS, providerFor } from './registry.ts';
 export { hostOf, tldClassOf, tldOf } from './tld.ts';
 export { fetchDataset } from './fetch-dataset.ts';
 
 /**
- * The requests a dataset will make and their cost, built from the definition alone (no
- * credentials, nothing spent). Throws an `invalid` LinkbookError for an unknown endpoint, a filter
- * the API cannot take without `local: true`, or a file dataset without `kind`.
+ * The requests a dataset will make and their cost in every unit, built from the definition alone
+ * (no credentials, nothing spent). Throws an `invalid` LinkbookError for an unknown endpoint, a
+ * filter the API cannot take without `local: true`, or a file dataset without `kind`.
  */
 export function planDataset(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
-  switch (def.provider) {
-    case 'ahrefs-v2':
-      return planAhrefsV2(name, def, ctx);
-    case 'ahrefs-v3':
-      return planAhrefsV3(name, def, ctx);
-    case 'dataforseo':
-      return planDataForSeo(name, def, ctx);
-    case 'file':
-      return planFile(name, def, ctx);
-  }
+  const plan = providerFor(def.provider).plan(name, def, ctx);
+  return { ...plan, estimate: sumCosts(plan.requests.map((r) => r.estimate)) };
+}
+
+/** The catalog of a provider's table or endpoint, or undefined when linkbook does not know it (or the provider has none). */
+export function catalogOf(provider: ProviderId, endpoint: string): Catalog | undefined {
+  const module = providerFor(provider);
+  return module.transport === 'http' ? module.catalogs.find((c) => c.endpoint === endpoint) : undefined;
+}
+
+/** The endpoints linkbook knows for a provider, in catalog order (for "did you mean" hints). */
+export function endpointsOf(provider: ProviderId): string[] {
+  const module = providerFor(provider);
+  return module.transport === 'http' ? module.catalogs.map((c) => c.endpoint) : [];
+}
+
+/** How labels name a dataset's source: "Ahrefs v2 refdomains_by_type", "DataForSEO backlinks/referring_domains/live", "file rows.csv". */
+export function sourceName(provider: ProviderId, endpoint: string): string {
+  const module = providerFor(provider);
+  return `${module.names.short} ${module.endpointLabel?.(endpoint) ?? endpoint}`.trim();
+}
+
+/**
+ * A fresh HTTP layer for one run: each provider module's rate limits, the timeout from
+ * `LINKBOOK_HTTP_TIMEOUT_MS`, then the options given. Nothing is shared with another run, so a
+ * long-running `schedule` counts each report's spend on its own.
+ */
+export function httpLayerForRun(options: HttpLayerOptions = {}, env: Record<string, string | undefined> = process.env): HttpLayer {
+  return createHttpLayer({ ...httpOptionsFromEnv(env), ...options });
 }

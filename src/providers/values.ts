@@ -2,7 +2,8 @@
  * Reading raw API and file values into canonical types. Providers disagree on date formats and
  * on how they spell booleans and missing values; these readers make one canonical answer.
  */
-import type { IsoDateTime, RawValue } from '../model.ts';
+import type { IsoDateTime, LinkType, RawValue } from '../model.ts';
+import { LINK_TYPES } from '../model.ts';
 
 /** A finite number, or null for null/empty/unparseable input. */
 export function numberOrNull(value: RawValue | undefined): number | null {
@@ -106,4 +107,9 @@ export function rawRow(row: Record<string, unknown>): Record<string, RawValue> {
 /** Whether a parsed JSON value is an object (not null, not an array). */
 export function isJsonObject(value: unknown): value is Record<string, RawValue> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A canonical link type; unknown spellings count as text links rather than failing the run. */
+export function asLinkType(value: string): LinkType {
+  return (LINK_TYPES as readonly string[]).includes(value) ? (value as LinkType) : 'text';
 }

@@ -15,7 +15,12 @@ export interface CheckOptions extends FilterSource {
   clause: FilterClause;
 }
 
-const PROVIDER_NAMES: Record<Catalog['provider'], string> = {
+/**
+ * The names messages use for the APIs whose rules this folder encodes (v2 where/having marks,
+ * DataForSEO's limits). The query stage comes before the providers, so it cannot read their
+ * registry; a provider without a row here is named by its id.
+ */
+const PROVIDER_NAMES: Partial<Record<string, string>> = {
   'ahrefs-v2': 'Ahrefs v2',
   'ahrefs-v3': 'Ahrefs v3',
   dataforseo: 'DataForSEO',
@@ -23,7 +28,7 @@ const PROVIDER_NAMES: Record<Catalog['provider'], string> = {
 
 /** "refdomains_by_type (Ahrefs v2)": how messages name a table. */
 export function tableName(catalog: Catalog): string {
-  return `${catalog.endpoint} (${PROVIDER_NAMES[catalog.provider]})`;
+  return `${catalog.endpoint} (${PROVIDER_NAMES[catalog.provider] ?? catalog.provider})`;
 }
 
 /**

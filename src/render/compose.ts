@@ -9,7 +9,7 @@ import type { AggregateResult, CanonicalRow } from '../model.ts';
 import type { SectionDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import { tableToCsv } from './csv.ts';
-import { describeCost, PROVIDER_NAMES } from './describe.ts';
+import { describeCost, providerTitle } from './describe.ts';
 import { createTemplateEnvironment } from './environment.ts';
 import { formatDate, formatNumber } from './format.ts';
 import { buildKpis, type Kpi } from './kpis.ts';
@@ -107,7 +107,7 @@ function textContext(input: RenderInput): Record<string, unknown> {
     context[name] = byName[name] = {
       count: dataset.rows.length,
       api_total: typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null,
-      provider: PROVIDER_NAMES[dataset.provider],
+      provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
       new: compared ? compared.new.length : null,
       lost: compared ? compared.lost.length : null,
@@ -227,7 +227,7 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
     const apiTotal = typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null;
     return {
       name,
-      provider: PROVIDER_NAMES[dataset.provider],
+      provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
       target: def?.target ?? definition.target,
       mode: def?.mode ?? definition.mode,

@@ -8,8 +8,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
-import { formatUnit, planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv } from '../providers/index.ts';
+import { planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { credentialsFromEnv, formatCost } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
@@ -335,6 +335,5 @@ export function formatEstimate(e: Estimate): string {
 }
 
 export function describeCost(cost: Partial<Cost>, all = false): string {
-  const parts = (['ahrefs_v2_rows', 'ahrefs_v3_units', 'dataforseo_usd'] as const).filter((k) => all || (cost[k] ?? 0) > 0).map((k) => formatUnit(k, cost[k] ?? 0));
-  return parts.length > 0 ? parts.join(', ') : 'nothing';
+  return formatCost(cost, 'summary', all);
 }

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { addCost, ZERO_COST, type Clock, type Comparison, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { addCost, type Clock, type Comparison, type Cost, type DatasetResult, type Logger } from '../model.ts';
 import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { fetchDataset, type Credentials } from '../providers/index.ts';
+import { fetchDataset, httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
 import { headlineMetrics } from '../aggregate/index.ts';
 import { renderReport, type RenderedReport } from '../render/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
@@ -86,11 +86,14 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     // Refused before the first request; recorded so `history` shows what was not spent.
     checkBudget(plan);
     const guard = budgetGuard(plan.budget);
+    // This run's own layer: its datasets share rate limits and in-flight requests, and no other
+    // report (in a batch or a long-running schedule) shares its spend counter.
+    const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
       const result = await fetchDataset(planned.plan, {
-        fetch: effects.fetch,
+        http,
         cache: options.noCache ? undefined : store.cache,
         logger,
         clock: effects.clock,

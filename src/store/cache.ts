@@ -4,7 +4,8 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CachedResponse, Clock, Cost, ProviderId, ResponseCache } from '../model.ts';
-import { ZERO_COST, addCost } from '../model.ts';
+import { addCost } from '../model.ts';
+import { ZERO_COST } from '../providers/index.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import type { SecretGuard } from './secrets.ts';
 
@@ -142,9 +143,6 @@ function isExpired(row: { expires_at: number | null }, now: number): boolean {
 
 function multiplyCost(cost: Cost, times: number): Cost {
   // addCost rounds the USD sum to 1e-6, as everywhere else costs are added
-  return addCost(ZERO_COST, {
-    ahrefs_v2_rows: cost.ahrefs_v2_rows * times,
-    ahrefs_v3_units: cost.ahrefs_v3_units * times,
-    dataforseo_usd: cost.dataforseo_usd * times,
-  });
+  const multiplied = Object.fromEntries(Object.entries(cost).map(([unit, amount]) => [unit, amount * times])) as Partial<Cost>;
+  return addCost(ZERO_COST, multiplied);
 }

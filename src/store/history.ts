@@ -1,5 +1,6 @@
 /** The text and JSON forms of the run ledger that `linkbook history` prints. */
 import type { Cost } from '../model.ts';
+import { formatCost as formatCostIn } from '../providers/index.ts';
 import type { RunRecord } from './ledger.ts';
 
 const COLUMNS = ['started (UTC)', 'as of', 'report', 'target', 'status', 'requests', 'cache hits', 'cost', 'outputs'] as const;
@@ -47,21 +48,10 @@ export function formatHistoryJson(runs: readonly RunRecord[]): string {
  * Returns a run's spend per provider in the provider's own unit, such as
  * `ahrefs-v2 1,200 rows, dataforseo $0.0123`, or `0` when nothing was spent.
  */
-export function formatCost(cost: Cost): string {
-  const parts: string[] = [];
-  if (cost.ahrefs_v2_rows !== 0) parts.push(`ahrefs-v2 ${formatCount(cost.ahrefs_v2_rows)} rows`);
-  if (cost.ahrefs_v3_units !== 0) parts.push(`ahrefs-v3 ${formatCount(cost.ahrefs_v3_units)} units`);
-  if (cost.dataforseo_usd !== 0) parts.push(`dataforseo $${formatUsd(cost.dataforseo_usd)}`);
-  return parts.length > 0 ? parts.join(', ') : '0';
+export function formatCost(cost: Partial<Cost>): string {
+  return formatCostIn(cost, 'ledger');
 }
 
 function formatCount(value: number): string {
   return value.toLocaleString('en-US');
-}
-
-/** USD to at most 6 decimals (DataForSEO prices rows in fractions of a cent), at least 2. */
-function formatUsd(value: number): string {
-  const [whole = '0', fraction = ''] = value.toFixed(6).split('.');
-  const trimmed = fraction.replace(/0+$/, '').padEnd(2, '0');
-  return `${whole}.${trimmed}`;
 }

@@ -5,7 +5,8 @@
  */
 import { LinkbookError } from '../errors.ts';
 import type { Clock, Cost, RawValue } from '../model.ts';
-import { ZERO_COST, addCost } from '../model.ts';
+import { addCost } from '../model.ts';
+import { ZERO_COST } from '../providers/index.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import { currentProcessIdentity, processHasEnded } from './process-identity.ts';
 import type { SecretGuard } from './secrets.ts';
@@ -26,7 +27,8 @@ export interface RunFinish {
   status: FinishedRunStatus;
   requests: number;
   cacheHits: number;
-  cost: Cost;
+  /** What the run spent, by unit; units it did not spend in may be left out. */
+  cost: Partial<Cost>;
   /** Paths written. */
   outputs: string[];
   error?: string;
@@ -241,7 +243,8 @@ export class RunLedger {
       finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
       requests: row.requests,
       cacheHits: row.cache_hits,
-      cost: JSON.parse(row.cost) as Cost,
+      // every unit, including one a provider added since the row was written
+      cost: addCost({ ...ZERO_COST }, JSON.parse(row.cost) as Partial<Cost>),
       outputs: JSON.parse(row.outputs) as string[],
       error: row.error,
       pid: row.pid,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAggregate } from '../../src/aggregate/index.ts';
 import type { CanonicalRow, DatasetResult } from '../../src/model.ts';
-import { ZERO_COST } from '../../src/model.ts';
+import { ZERO_COST } from '../../src/providers/index.ts';
 import { context, refDomain } from './rows.ts';
 
 function dataset(name: string, rows: CanonicalRow[]): DatasetResult {

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findCatalog } from '../../src/catalog/index.ts';
 import type { Backlink, RawValue, RefDomain } from '../../src/model.ts';
-import { interpretAhrefsV2 } from '../../src/providers/ahrefs-v2.ts';
-import { interpretDataForSeo } from '../../src/providers/dataforseo.ts';
-import { backlinkFromAhrefsV2, backlinkFromAhrefsV3, refDomainFromAhrefsV2, refDomainFromAhrefsV3 } from '../../src/providers/normalise-ahrefs.ts';
-import { refDomainFromDataForSeo } from '../../src/providers/normalise-dataforseo.ts';
+import { interpretAhrefsV2 } from '../../src/providers/ahrefs-v2/api.ts';
+import { interpretDataForSeo } from '../../src/providers/dataforseo/api.ts';
+import { backlinkFromAhrefsV2, refDomainFromAhrefsV2 } from '../../src/providers/ahrefs-v2/normalise.ts';
+import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from '../../src/providers/ahrefs-v3/normalise.ts';
+import { refDomainFromDataForSeo } from '../../src/providers/dataforseo/normalise.ts';
 import { isoDateOrNull } from '../../src/providers/values.ts';
 
 type Row = Record<string, RawValue>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
 import { credentialsFromEnv, fetchDataset, hasCredentials, originFor, planDataset, redactHeaders, redactUrl } from '../../src/providers/index.ts';
-import { dataForSeoEndpoint } from '../../src/providers/dataforseo.ts';
+import { dataForSeoEndpoint } from '../../src/providers/dataforseo/api.ts';
 import { context, effects } from './emulator-helpers.ts';
 
 const origin = 'http://127.0.0.1:9';

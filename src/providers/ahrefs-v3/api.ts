@@ -4,18 +4,22 @@
  * JSON, order_by `col:desc`, limit, mode, aggregation, history, protocol, output. One request
  * carries the whole dataset (`limit`).
  */
-import { ahrefsV3RequestCost, type Catalog } from '../catalog/index.ts';
-import type { DatasetDefinition } from '../definition/schema.ts';
-import { LinkbookError } from '../errors.ts';
-import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
-import { ZERO_COST } from '../model.ts';
-import { assemblePlan, catalogFor, selectColumns } from './dataset-plan.ts';
-import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
-import { compileForAhrefsV3, localColumns } from './filters.ts';
-import type { HttpResponse, Interpreted } from './http.ts';
-import { parseJsonBody } from './http.ts';
-import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise-ahrefs.ts';
-import { isJsonObject } from './values.ts';
+import { ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
+import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
+import type { DatasetDefinition } from '../../definition/schema.ts';
+import { LinkbookError } from '../../errors.ts';
+import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
+import { assemblePlan, catalogFor, selectColumns } from '../dataset-plan.ts';
+import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
+import { localColumns } from '../filters.ts';
+import { compileForAhrefsV3 } from './filters.ts';
+import type { HttpResponse, Interpreted } from '../http.ts';
+import { parseJsonBody } from '../json-body.ts';
+import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise.ts';
+import { isJsonObject } from '../values.ts';
+
+/** The v3 endpoints linkbook knows (002). */
+export const AHREFS_V3_CATALOGS: readonly Catalog[] = [allBacklinks, refdomainsV3];
 
 /** Columns the normaliser reads, per endpoint (002; refdomains per the catalog's note). */
 const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
@@ -27,8 +31,8 @@ const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
 const DEFAULT_LIMIT = 1000;
 
 /** The one request of a v3 dataset; its cost is an upper bound from `limit` and the selected columns' unit surcharges. */
-export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
-  const catalog = catalogFor('ahrefs-v3', def.from, name);
+export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
+  const catalog = catalogFor(AHREFS_V3_CATALOGS, 'ahrefs-v3', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV3(name, def, catalog);
   // 002: select is required; without one, ask for what the canonical model reads (extra columns cost units)
@@ -53,7 +57,7 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
   for (const [key, value] of Object.entries(def.options ?? {})) url.searchParams.set(key, String(value));
 
-  const estimate: Cost = { ...ZERO_COST, ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit, filters.where, filters.orderBy) };
+  const estimate: Partial<Cost> = { ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit, filters.where, filters.orderBy) };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
   return assemblePlan(
     { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes },

@@ -5,19 +5,17 @@
  * file, line and column.
  */
 import { extname, resolve } from 'node:path';
-import { fileColumns, type ColumnValueType } from '../columns.ts';
-import type { DatasetDefinition } from '../definition/schema.ts';
-import { LinkbookError } from '../errors.ts';
-import type { SourcePlace } from '../errors.ts';
-import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, RefDomain } from '../model.ts';
-import { ZERO_COST } from '../model.ts';
-import { cacheTtlSeconds } from './dataset-plan.ts';
-import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
+import { fileColumns, type ColumnValueType } from '../../columns.ts';
+import type { DatasetDefinition } from '../../definition/schema.ts';
+import { LinkbookError } from '../../errors.ts';
+import type { SourcePlace } from '../../errors.ts';
+import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, RefDomain } from '../../model.ts';
+import { cacheTtlSeconds } from '../dataset-plan.ts';
+import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { compileForFile } from './filters.ts';
-import type { SourceRecord } from './file-records.ts';
-import { asLinkType } from './normalise-ahrefs.ts';
-import { hostOf, tldClassOf, tldOf } from './tld.ts';
-import { booleanOrNull, isoDateOrNull, numberOrNull, text } from './values.ts';
+import type { SourceRecord } from './records.ts';
+import { hostOf, tldClassOf, tldOf } from '../tld.ts';
+import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, text } from '../values.ts';
 
 type FieldType = ColumnValueType;
 
@@ -30,7 +28,7 @@ const FIELDS: Record<DatasetKind, Record<string, { type: FieldType; required?: b
 const METRICS: readonly AuthorityMetric[] = ['Ahrefs DR', 'DataForSEO rank', 'File authority'];
 
 /** A file dataset spends nothing and makes no request; its filters all run locally over the file's columns. */
-export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
+export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
   if (!def.kind) {
     throw new LinkbookError('invalid', `dataset ${name}: provider file needs kind: backlinks or refdomains`, { where: `data.${name}.kind`, hint: 'add kind: backlinks or kind: refdomains' });
   }
@@ -61,7 +59,6 @@ export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext)
     definition: def,
     limit: def.limit ?? Number.MAX_SAFE_INTEGER,
     requests: [],
-    estimate: { ...ZERO_COST },
     exact: true,
     local: localFilters.length > 0,
     localFilters,

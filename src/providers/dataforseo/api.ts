@@ -4,20 +4,23 @@
  * fail inside a successful envelope; 40202 (rate limit) comes inside an HTTP 200 and is retried
  * (DESIGN.md, "API facts beyond the seeds"). Pages of at most 1000 items with `offset` (004).
  */
-import type { Catalog } from '../catalog/index.ts';
-import type { DatasetDefinition } from '../definition/schema.ts';
-import { LinkbookError } from '../errors.ts';
-import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
-import { ZERO_COST } from '../model.ts';
-import { assemblePlan, catalogFor } from './dataset-plan.ts';
-import type { DatasetPlan, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
+import type { Catalog } from '../../catalog/index.ts';
+import { backlinksLive, referringDomainsLive, summaryLive } from '../../catalog/index.ts';
+import type { DatasetDefinition } from '../../definition/schema.ts';
+import { LinkbookError } from '../../errors.ts';
+import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
+import { assemblePlan, catalogFor } from '../dataset-plan.ts';
+import type { PlanContext, PlannedRequest, ProviderPlan, TargetMode } from '../dataset-plan.ts';
 import { compileForDataForSeo } from './filters.ts';
-import type { HttpResponse, Interpreted } from './http.ts';
-import { parseJsonBody } from './http.ts';
-import { backlinkFromDataForSeo, refDomainFromDataForSeo } from './normalise-dataforseo.ts';
-import type { RankScale } from './normalise-dataforseo.ts';
-import { hostOf } from './tld.ts';
-import { isJsonObject } from './values.ts';
+import type { HttpResponse, Interpreted } from '../http.ts';
+import { parseJsonBody } from '../json-body.ts';
+import { backlinkFromDataForSeo, refDomainFromDataForSeo } from './normalise.ts';
+import type { RankScale } from './normalise.ts';
+import { hostOf } from '../tld.ts';
+import { isJsonObject } from '../values.ts';
+
+/** The DataForSEO endpoints linkbook knows (004). */
+export const DATAFORSEO_CATALOGS: readonly Catalog[] = [referringDomainsLive, backlinksLive, summaryLive];
 
 /** 004: limit maximum 1000. */
 const PAGE_MAX = 1000;
@@ -39,8 +42,8 @@ export function dataForSeoEndpoint(from: string): string {
  * The pages a DataForSEO dataset may need (`limit` split into offsets of at most 1000), each
  * with its upper-bound cost ($ per request + $ per item, catalog).
  */
-export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
-  const catalog = catalogFor('dataforseo', dataForSeoEndpoint(def.from), name);
+export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
+  const catalog = catalogFor(DATAFORSEO_CATALOGS, 'dataforseo', dataForSeoEndpoint(def.from), name);
   const filters = compileForDataForSeo(name, def, catalog);
   const limit = catalog.kind === 'summary' ? 1 : def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT;
   const target = def.target ?? ctx.target;
@@ -60,7 +63,7 @@ export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanCo
     }
     if (filters.backlinksFilters !== undefined) task.backlinks_filters = filters.backlinksFilters;
     for (const [key, value] of Object.entries(def.options ?? {})) task[key] = value;
-    const estimate: Cost = { ...ZERO_COST, dataforseo_usd: dfsCost(catalog, catalog.kind === 'summary' ? 0 : pageLimit) };
+    const estimate: Partial<Cost> = { dataforseo_usd: dfsCost(catalog, catalog.kind === 'summary' ? 0 : pageLimit) };
     requests.push({ method: 'POST', url, body: JSON.stringify([task]), rows: pageLimit, estimate });
   }
 

@@ -2,19 +2,23 @@
  * Ahrefs API v2 (seed 003): `GET <origin>/?token=&from=&target=&mode=&select=&where=&having=
  * &order_by=&limit=&output=json`. No offset exists, so a dataset is one request with `limit`.
  */
-import type { Catalog } from '../catalog/index.ts';
-import type { DatasetDefinition } from '../definition/schema.ts';
-import { LinkbookError } from '../errors.ts';
-import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../model.ts';
-import { ZERO_COST } from '../model.ts';
-import { backlinkFromAhrefsV2, refDomainFromAhrefsV2 } from './normalise-ahrefs.ts';
-import { assemblePlan, catalogFor, selectColumns } from './dataset-plan.ts';
-import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
-import { compileForAhrefsV2, localColumns } from './filters.ts';
-import type { HttpResponse, Interpreted } from './http.ts';
-import { parseJsonBody } from './http.ts';
-import { REDACTED } from './redact.ts';
-import { isJsonObject } from './values.ts';
+import type { Catalog } from '../../catalog/index.ts';
+import { backlinksOnePerDomain, refdomainsByType } from '../../catalog/index.ts';
+import type { DatasetDefinition } from '../../definition/schema.ts';
+import { LinkbookError } from '../../errors.ts';
+import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
+import { backlinkFromAhrefsV2, refDomainFromAhrefsV2 } from './normalise.ts';
+import { assemblePlan, catalogFor, selectColumns } from '../dataset-plan.ts';
+import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
+import { localColumns } from '../filters.ts';
+import { compileForAhrefsV2 } from './filters.ts';
+import type { HttpResponse, Interpreted } from '../http.ts';
+import { parseJsonBody } from '../json-body.ts';
+import { REDACTED } from '../redact.ts';
+import { isJsonObject } from '../values.ts';
+
+/** The v2 tables linkbook knows (000, 001). */
+export const AHREFS_V2_CATALOGS: readonly Catalog[] = [refdomainsByType, backlinksOnePerDomain];
 
 /** Columns the normaliser reads, per table (000, 001). */
 const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
@@ -29,8 +33,8 @@ const DEFAULT_LIMIT = 1000;
  * The one request a v2 dataset makes, and its cost: exact except for the rows, which `limit`
  * bounds (000/001: per request + per row + where + having).
  */
-export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
-  const catalog = catalogFor('ahrefs-v2', def.from, name);
+export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
+  const catalog = catalogFor(AHREFS_V2_CATALOGS, 'ahrefs-v2', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV2(name, def, catalog);
   const { columns, added } = selectColumns(catalog, def.select, [...(CANONICAL_COLUMNS[catalog.endpoint] ?? []), ...localColumns(filters.local)]);
@@ -53,7 +57,7 @@ export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanCont
   ];
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
 
-  const estimate: Cost = { ...ZERO_COST, ahrefs_v2_rows: v2Cost(catalog, limit, filters.where !== undefined, filters.having !== undefined) };
+  const estimate: Partial<Cost> = { ahrefs_v2_rows: v2Cost(catalog, limit, filters.where !== undefined, filters.having !== undefined) };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
   return assemblePlan(
     { name, provider: 'ahrefs-v2', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: true, localFilters: filters.local, notes },

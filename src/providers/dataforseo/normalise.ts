@@ -3,9 +3,9 @@
  * (`rank_scale: "one_hundred"`, 004); a response on the default 0-1000 scale is divided by 10 so
  * `authority` is always 0-100. It is 'DataForSEO rank', a different metric from Ahrefs DR.
  */
-import type { Backlink, LinkType, RawValue, RefDomain } from '../model.ts';
-import { hostOf, tldClassOf, tldOf } from './tld.ts';
-import { booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from './values.ts';
+import type { Backlink, LinkType, RawValue, RefDomain } from '../../model.ts';
+import { hostOf, tldClassOf, tldOf } from '../tld.ts';
+import { booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
 

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LinkbookError } from '../errors.ts';
-import type { RawValue } from '../model.ts';
-import type { DatasetPlan } from './dataset-plan.ts';
-import { isJsonObject } from './values.ts';
+import { LinkbookError } from '../../errors.ts';
+import type { RawValue } from '../../model.ts';
+import type { DatasetPlan } from '../dataset-plan.ts';
+import { isJsonObject } from '../values.ts';
 
 /** One record of the file with where it starts (1-based line) and its headers' column numbers. */
 export interface SourceRecord {

@@ -1,0 +1,30 @@
+/**
+ * Ahrefs API v3 as a provider (seed 002): `GET <origin>/v3/site-explorer/<endpoint>` with a
+ * Bearer key, billed in API units.
+ */
+import { compileAhrefsV3Where } from '../../query/index.ts';
+import type { ApiProvider } from '../provider.ts';
+import { AHREFS_V3_CATALOGS, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
+
+export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
+  transport: 'http',
+  names: { short: 'Ahrefs v3', long: 'Ahrefs API v3' },
+  units: [{ key: 'ahrefs_v3_units', measure: { kind: 'count', noun: 'units' }, defaultBudget: 50_000 }],
+  options: ['aggregation', 'history', 'protocol'],
+  // The seeds give no figure for Ahrefs: an assumption, kept modest since one report makes a handful of requests.
+  limits: { concurrency: 4, perMinute: 120, burst: 30 },
+  credentials: {
+    fields: { ahrefsV3Key: 'AHREFS_API_KEY' },
+    origin: { field: 'ahrefsV3Url', env: 'AHREFS_V3_URL', real: 'https://api.ahrefs.com' },
+    sample: { ahrefsV3Key: 'sample' },
+  },
+  catalogs: AHREFS_V3_CATALOGS,
+  plan: planAhrefsV3,
+  compileFilter: (expr, catalog, _field, options) => void compileAhrefsV3Where(expr, catalog, options),
+  /** DESIGN.md, "API facts beyond the seeds": `Authorization: Bearer <key>`. */
+  authorise(request, credentials) {
+    return { url: request.url, headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` } };
+  },
+  interpreter: (catalog, request) => interpretAhrefsV3(catalog, (new URL(request.url).searchParams.get('select') ?? '').split(',')),
+  normalise: (catalog, rows) => normaliseAhrefsV3(catalog, rows),
+};

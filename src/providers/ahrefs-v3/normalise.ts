@@ -1,0 +1,66 @@
+/**
+ * Ahrefs v3 rows to the canonical model. Authority is Domain Rating (0-100), so
+ * `authority_metric` is 'Ahrefs DR'.
+ */
+import type { Backlink, RawValue, RefDomain } from '../../model.ts';
+import { hostOf, tldClassOf, tldOf } from '../tld.ts';
+import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
+
+type Row = Record<string, RawValue>;
+
+/**
+ * 002 all-backlinks row -> Backlink. A lost link's `last_seen` is the date it was found lost;
+ * a live link's is `last_visited` (002). `tld_class_source` is used when selected.
+ */
+export function backlinkFromAhrefsV3(row: Row): Backlink {
+  const urlFrom = text(row.url_from);
+  const domainFrom = hostOf(text(row.name_source) || urlFrom);
+  const lostDate = isoDateOrNull(row.last_seen);
+  const languages = Array.isArray(row.languages) ? row.languages : [];
+  return {
+    url_from: urlFrom,
+    url_to: text(row.url_to),
+    domain_from: domainFrom,
+    tld: tldOf(domainFrom),
+    tld_class: tldClassFrom(row.tld_class_source, domainFrom),
+    anchor: text(row.anchor),
+    title: text(row.title),
+    dofollow: booleanOrNull(row.is_dofollow) ?? !(booleanOrNull(row.is_nofollow) ?? false),
+    link_type: asLinkType(text(row.link_type)),
+    authority: numberOrNull(row.domain_rating_source),
+    authority_metric: 'Ahrefs DR',
+    url_rating: numberOrNull(row.url_rating_source),
+    first_seen: isoDateOrNull(row.first_seen_link) ?? isoDateOrNull(row.first_seen),
+    last_seen: lostDate ?? isoDateOrNull(row.last_visited),
+    lost: booleanOrNull(row.is_lost) ?? lostDate !== null,
+    language: textOrNull(languages[0]),
+    http_code: numberOrNull(row.http_code),
+    raw: rawRow(row),
+  };
+}
+
+/** v3 refdomains row -> RefDomain (catalog `refdomainsV3`: `last_seen` is set once the last live link is lost). */
+export function refDomainFromAhrefsV3(row: Row): RefDomain {
+  const domain = hostOf(text(row.domain));
+  const lostDate = isoDateOrNull(row.last_seen);
+  return {
+    domain,
+    tld: tldOf(domain),
+    tld_class: tldClassFrom(row.tld_class_source, domain),
+    authority: numberOrNull(row.domain_rating),
+    authority_metric: 'Ahrefs DR',
+    backlinks: numberOrNull(row.links_to_target) ?? 0,
+    backlinks_dofollow: numberOrNull(row.dofollow_links),
+    refpages: null,
+    first_seen: isoDateOrNull(row.first_seen),
+    last_seen: lostDate,
+    lost: lostDate !== null,
+    ip: textOrNull(row.ip_source),
+    country: null,
+    raw: rawRow(row),
+  };
+}
+
+function tldClassFrom(value: RawValue | undefined, domain: string): RefDomain['tld_class'] {
+  return value === 'gov' || value === 'edu' || value === 'normal' ? value : tldClassOf(domain);
+}

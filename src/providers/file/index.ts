@@ -1,0 +1,39 @@
+/**
+ * The file provider (DESIGN.md, "The file provider"): rows from a local export, no credentials,
+ * no request, nothing spent.
+ */
+import type { DatasetResult } from '../../model.ts';
+import { passesLocalFilters } from '../filters.ts';
+import type { LocalProvider } from '../provider.ts';
+import { normaliseFileRecords, planFile } from './dataset.ts';
+import { readFileRecords } from './records.ts';
+
+export const fileProvider: LocalProvider<never> = {
+  transport: 'local',
+  names: { short: 'file', long: 'Local export file' },
+  units: [],
+  options: ['kind', 'columns'],
+  plan: planFile,
+  /** The file's name without its folder: "rows.csv". */
+  endpointLabel: (endpoint) => endpoint.slice(Math.max(endpoint.lastIndexOf('/'), endpoint.lastIndexOf('\\')) + 1),
+  async fetch(plan): Promise<DatasetResult> {
+    const records = await readFileRecords(plan);
+    const { rows, raws } = normaliseFileRecords(plan, records);
+    const passing = rows.filter((_row, i) => passesLocalFilters(plan.localFilters, raws[i] ?? {}));
+    const result: DatasetResult = {
+      name: plan.name,
+      target: plan.target,
+      provider: plan.provider,
+      endpoint: plan.endpoint,
+      kind: plan.kind,
+      rows: passing.slice(0, plan.limit),
+      totals: { total_count: rows.length },
+      cost: { ...plan.estimate },
+      requests: 0,
+      cacheHits: 0,
+      sample: false,
+    };
+    if (plan.localFilters.length > 0) result.locallyFilteredOut = rows.length - passing.length;
+    return result;
+  },
+};

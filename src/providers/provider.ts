@@ -1,0 +1,106 @@
+/**
+ * What a provider is to the rest of linkbook: one object per API (or the file export), listed
+ * once in `registry.ts`. Everything a provider does differently lives behind this interface; the
+ * shared policy (HTTP layer, retries, cache, in-flight sharing, plan assembly, budgets) does not
+ * know any provider by name.
+ */
+import type { Catalog } from '../catalog/index.ts';
+import type { DatasetDefinition } from '../definition/schema.ts';
+import type { ApiTotals, CanonicalRow, DatasetResult, RawValue } from '../model.ts';
+import type { FilterExpr } from '../query/ast.ts';
+import type { CompileOptions } from '../query/index.ts';
+import type { Credentials } from './credentials.ts';
+import type { DatasetPlan, PlanContext, PlannedRequest, ProviderPlan } from './dataset-plan.ts';
+import type { HttpResponse, Interpreted } from './http.ts';
+import type { LimitSettings } from './limiter.ts';
+
+/** One unit a provider bills in: the budget key, and how an amount of it is written. */
+export interface CostUnitSpec<Key extends string = string> {
+  /** The budget and ledger key (`ahrefs_v2_rows`); DESIGN.md fixes the existing ones. */
+  key: Key;
+  /** A count of something (`1,000 rows`), or US dollars (`$0.0215`). */
+  measure: { kind: 'count'; noun: string } | { kind: 'usd' };
+  /** The ceiling when neither the report's `budget:` nor `LINKBOOK_BUDGET_<KEY>` sets one. */
+  defaultBudget: number;
+}
+
+/** How messages, labels and the methodology page name a provider. */
+export interface ProviderNames {
+  /** In labels and cost lines: "Ahrefs v2". */
+  short: string;
+  /** On the methodology page: "Ahrefs API v2". */
+  long: string;
+}
+
+/** Where a provider's credentials come from: the environment only (DESIGN.md), never YAML. */
+export interface CredentialSpec {
+  /** Credential fields and the variables they are read from; all must be set to call the real API. */
+  fields: Readonly<Record<string, string>>;
+  /** The field that holds the origin requests go to, its override variable, and the real API's origin. */
+  origin: { field: string; env: string; real: string };
+  /** What is sent to the embedded emulator, which takes any credential but an empty one or `invalid`. */
+  sample: Readonly<Record<string, string>>;
+  /** Secrets derived from the credentials that must be scrubbed as well (a Basic token). */
+  derivedSecrets?(credentials: Credentials): string[];
+}
+
+/** The definition fields that hold a filter expression. */
+export type FilterField = 'where' | 'having' | 'filters' | 'backlinks_filters';
+
+/** Where a request carries its credentials. */
+export interface Authorised {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** The part of a response every API provider reads out: the rows and the totals about the whole result. */
+export interface ApiPage {
+  rows: Array<Record<string, RawValue>>;
+  totals: ApiTotals;
+}
+
+interface ProviderBase<Unit extends string> {
+  names: ProviderNames;
+  /** The units this provider bills in (none for a file). */
+  units: ReadonlyArray<CostUnitSpec<Unit>>;
+  /** Dataset options only this provider takes (`having` for v2); every other provider refuses them. */
+  options: ReadonlyArray<keyof DatasetDefinition>;
+  /**
+   * The requests a dataset will make and their cost, from the definition alone (no credentials,
+   * nothing spent). Throws an `invalid` LinkbookError for what the provider cannot do.
+   */
+  plan(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan;
+  /** The endpoint as labels show it ("refdomains_by_type", "rows.csv"); the endpoint itself when absent. */
+  endpointLabel?(endpoint: string): string;
+}
+
+/** A provider behind an HTTP API: the shared layer sends its requests and it reads the answers. */
+export interface ApiProvider<Unit extends string = string, Page extends ApiPage = ApiPage> extends ProviderBase<Unit> {
+  transport: 'http';
+  credentials: CredentialSpec;
+  /** Concurrency and rate limit of its requests through the shared HTTP layer. */
+  limits: LimitSettings;
+  /** Its tables or endpoints, transcribed from the seeds (src/catalog/). */
+  catalogs: readonly Catalog[];
+  /** The catalog name of an endpoint as a definition may write it (`referring_domains` for DataForSEO). */
+  endpointName?(from: string): string;
+  /**
+   * Compiles one filter field of a definition for this API, throwing the FilterError (with its
+   * place) of what the API cannot take; `validate` calls it so that nothing is refused later.
+   */
+  compileFilter(expr: FilterExpr, catalog: Catalog, field: FilterField, options: CompileOptions): void;
+  /** Puts the credentials where the API wants them; the credential fields are known to be set. */
+  authorise(request: PlannedRequest, credentials: Credentials): Authorised;
+  /** Reads one response of this request: the page and what it cost, or a LinkbookError saying whether to retry. */
+  interpreter(catalog: Catalog, request: PlannedRequest): (response: HttpResponse) => Interpreted<Page>;
+  /** Native rows to canonical rows; `first` is the first page (DataForSEO's rank scale is on it). */
+  normalise(catalog: Catalog, rows: ReadonlyArray<Record<string, RawValue>>, first: Page): CanonicalRow[];
+}
+
+/** A provider that reads local data (an export file): no credentials, no HTTP, nothing spent. */
+export interface LocalProvider<Unit extends string = string> extends ProviderBase<Unit> {
+  transport: 'local';
+  fetch(plan: DatasetPlan): Promise<DatasetResult>;
+}
+
+export type Provider = ApiProvider | LocalProvider;
