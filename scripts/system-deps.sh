@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages linkbook needs when they are missing: Chromium (PDF printing),
-# poppler-utils (the tests read PDFs back), DejaVu fonts (pinned chart and report fonts), and a
+# poppler-utils (the tests read PDFs back), DejaVu fonts (a last fallback for symbols; the report
+# and chart fonts themselves ship as npm packages, src/fonts), and a
 # C++ toolchain (better-sqlite3 builds from source when no prebuilt binary can be fetched).
 set -euo pipefail
 need=()

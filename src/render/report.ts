@@ -5,6 +5,8 @@
 import { runAggregate, type AggregateContext } from '../aggregate/index.ts';
 import { renderChart } from '../charts/index.ts';
 import { LinkbookError } from '../errors.ts';
+import { embedReportFonts } from '../fonts/index.ts';
+import { HEADER_FOOTER_TEXT } from '../pdf/header-footer.ts';
 import { evaluateFilter, parseFilter } from '../query/index.ts';
 import { composeReport, DEFAULT_ACCENT, type SectionResult } from './compose.ts';
 import type { RowFilter } from './table.ts';
@@ -59,5 +61,8 @@ export async function renderReport(input: RenderInput): Promise<RenderedReport> 
     }
     sections.push(result);
   }
-  return composeReport(input, { sections, filterRows: filterCanonicalRows });
+  const report = composeReport(input, { sections, filterRows: filterCanonicalRows });
+  // the shipped fonts, subset to the document's characters: the page lays out the same on any machine
+  report.html = await embedReportFonts(report.html, `${HEADER_FOOTER_TEXT} ${input.definition.title ?? input.definition.name}`);
+  return report;
 }
