@@ -5,6 +5,7 @@
 import { runAggregate, type AggregateContext } from '../aggregate/index.ts';
 import { renderChart } from '../charts/index.ts';
 import { LinkbookError } from '../errors.ts';
+import { describeCharacters, uncoveredCharacters } from '../fonts/coverage.ts';
 import { embedReportFonts } from '../fonts/index.ts';
 import { HEADER_FOOTER_TEXT } from '../pdf/header-footer.ts';
 import { evaluateFilter, parseFilter } from '../query/index.ts';
@@ -41,6 +42,14 @@ function aggregateContext(input: RenderInput, of: string, place: string): Aggreg
   };
 }
 
+/** Where the methodology partial says which characters no font draws (templates/_shared/partials/methodology.hbs). */
+const FONT_COVERAGE_MARK = '<!-- linkbook:font-coverage -->';
+
+function fontCoverageNote(uncovered: readonly string[]): string {
+  const count = `${uncovered.length} character${uncovered.length === 1 ? '' : 's'}`;
+  return `<div class="notes"><p><strong>Some text cannot be shown.</strong> ${count} in this data (${describeCharacters(uncovered)}) ${uncovered.length === 1 ? 'has' : 'have'} no font on the machine that made this report and may print as empty boxes; scripts/system-deps.sh installs fonts for most scripts.</p></div>`;
+}
+
 /**
  * The report as one self-contained HTML document plus data.json content, chart SVGs and specs,
  * and table CSVs. Throws LinkbookErrors: `invalid` for definitions that cannot render (unknown
@@ -62,6 +71,9 @@ export async function renderReport(input: RenderInput): Promise<RenderedReport> 
     sections.push(result);
   }
   const report = composeReport(input, { sections, filterRows: filterCanonicalRows });
+  const uncovered = uncoveredCharacters(report.html);
+  report.uncoveredCharacters = uncovered;
+  report.html = report.html.replace(FONT_COVERAGE_MARK, uncovered.length === 0 ? '' : fontCoverageNote(uncovered));
   // the shipped fonts, subset to the document's characters: the page lays out the same on any machine
   report.html = await embedReportFonts(report.html, `${HEADER_FOOTER_TEXT} ${input.definition.title ?? input.definition.name}`);
   return report;
