@@ -3,6 +3,7 @@
  * chart and table files. Aggregates and charts arrive already computed (see `report.ts`), so this
  * part is the same for every data source and testable with hand-written results.
  */
+import { basename } from 'node:path';
 import Handlebars from 'handlebars';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
 import type { SectionDefinition } from '../definition/schema.ts';
@@ -229,7 +230,9 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
     return {
       name,
       provider: PROVIDER_NAMES[dataset.provider],
-      endpoint: dataset.endpoint,
+      // a file is named by its base name: the user's folders are nobody else's business
+      endpoint: dataset.provider === 'file' ? basename(dataset.endpoint) : dataset.endpoint,
+      file: dataset.provider === 'file',
       target: def?.target ?? definition.target,
       mode: def?.mode ?? definition.mode,
       where: def?.where ?? null,
