@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages linkbook needs when they are missing: Chromium (PDF printing),
-# poppler-utils (the tests read PDFs back), DejaVu fonts (pinned chart and report fonts), and a
+# poppler-utils (the tests read PDFs back), DejaVu fonts (a last fallback for symbols; the report
+# and chart fonts themselves ship as npm packages, src/fonts), Noto fonts for the scripts the
+# shipped fonts do not cover (CJK; Arabic, Hebrew, Devanagari, Thai; colour emoji), and a
 # C++ toolchain (better-sqlite3 builds from source when no prebuilt binary can be fetched).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -n "${LINKBOOK_CHROMIUM:-}" ] || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -i 'DejaVu Sans' >/dev/null || need+=(fonts-dejavu-core)  # no grep -q: with pipefail, fc-list's SIGPIPE would fail the test
+# Noto, by family (sizes for Debian 12, download / installed): fonts-noto-cjk 57 MB / 91 MB,
+# fonts-noto-core 12 MB / 43 MB (Arabic, Hebrew, Devanagari, Thai and more), fonts-noto-color-emoji 10 MB / 11 MB
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -i 'Noto Sans CJK' <<<"$fonts" >/dev/null || need+=(fonts-noto-cjk)
+grep -i 'Noto Sans Devanagari' <<<"$fonts" >/dev/null || need+=(fonts-noto-core)
+grep -i 'Noto Color Emoji' <<<"$fonts" >/dev/null || need+=(fonts-noto-color-emoji)
 command -v g++ >/dev/null 2>&1 || need+=(g++ make python3)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""

@@ -56,7 +56,7 @@ export function formatPeriod(iso: string): string {
   return match[3] === '01' ? `${month} ${match[1]}` : `${Number(match[3])} ${month} ${match[1]}`;
 }
 
-/** Shortens `text` with an ellipsis to fit `maxWidth` pixels at `fontSize` in DejaVu Sans. */
+/** Shortens `text` with an ellipsis to fit `maxWidth` pixels at `fontSize` in the chart font. */
 export function fitText(text: string, maxWidth: number, fontSize: number): string {
   const { regular } = chartFontMetrics();
   if (regular.widthEm(text) * fontSize <= maxWidth) return text;

@@ -1,7 +1,8 @@
 /**
- * The one chart font, DejaVu Sans (Debian package fonts-dejavu-core), pinned so text is measured
- * and drawn with the same glyphs everywhere: vega measures labels with these metrics (for label
- * limits and layout) and resvg draws the PNG with these files.
+ * The one chart font, the report's text font Arimo (shipped as an npm package, src/fonts), pinned
+ * so text is measured and drawn with the same glyphs everywhere: vega measures labels with these
+ * metrics (for label limits and layout), resvg draws the PNG with these files, and the HTML embeds
+ * the same faces for the SVG charts Chromium prints.
  *
  * Without a canvas, vega estimates every glyph as 0.8 em wide, which truncates labels far too
  * early; here the advance widths are read from the font's own `hmtx` table instead.
@@ -9,13 +10,10 @@
 import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
 import { LinkbookError } from '../errors.ts';
+import { TEXT_FONT_FAMILY, textFontFiles } from '../fonts/index.ts';
 
-export const CHART_FONT_FAMILY = 'DejaVu Sans';
-const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
-export const CHART_FONT_FILES = {
-  regular: `${FONT_DIR}/DejaVuSans.ttf`,
-  bold: `${FONT_DIR}/DejaVuSans-Bold.ttf`,
-} as const;
+export const CHART_FONT_FAMILY = TEXT_FONT_FAMILY;
+export const CHART_FONT_FILES: { readonly regular: string; readonly bold: string } = textFontFiles();
 
 /** Advance widths of one font face, in em. */
 export interface FontMetrics {
@@ -29,7 +27,7 @@ export function readFontMetrics(file: string): FontMetrics {
   try {
     data = readFileSync(file);
   } catch (cause) {
-    throw new LinkbookError('render', `the chart font ${file} cannot be read`, { cause, hint: 'install the Debian package fonts-dejavu-core' });
+    throw new LinkbookError('render', `the chart font ${file} cannot be read`, { cause, hint: 'run npm install in the linkbook folder (the font comes from @expo-google-fonts/arimo)' });
   }
   const tables = new Map<string, number>();
   const numTables = data.readUInt16BE(4);
@@ -92,7 +90,7 @@ export function readFontMetrics(file: string): FontMetrics {
 
 let faces: { regular: FontMetrics; bold: FontMetrics } | null = null;
 
-/** The DejaVu Sans metrics, read once. */
+/** The chart font's metrics, read once. */
 export function chartFontMetrics(): { regular: FontMetrics; bold: FontMetrics } {
   faces ??= { regular: readFontMetrics(CHART_FONT_FILES.regular), bold: readFontMetrics(CHART_FONT_FILES.bold) };
   return faces;
@@ -113,7 +111,7 @@ function isBold(weight: number | string | undefined): boolean {
 let installed = false;
 
 /**
- * Makes vega measure text with DejaVu Sans metrics (process-wide, once). The width never exceeds
+ * Makes vega measure text with the chart font's metrics (process-wide, once). The width never exceeds
  * the item's `limit`: vega truncates with an ellipsis by comparing widths against that limit, and
  * uses the same function for bounds, where the truncated label is at most `limit` wide.
  */

@@ -1,6 +1,6 @@
 /**
  * SVG to PNG for email (clients that do not show inline SVG), drawn by resvg with the same
- * DejaVu Sans files vega measured with, and no system fonts, so the output is the same on every
+ * font files vega measured with (src/fonts), and no system fonts, so the output is the same on every
  * machine.
  */
 import { createRequire } from 'node:module';

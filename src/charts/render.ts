@@ -21,13 +21,20 @@ export interface RenderedChart {
   svg: string;
 }
 
+/** A preset's spec without its title when the theme says the page already has it. */
+function withoutTitle(spec: VegaLiteSpec, theme: ChartTheme): VegaLiteSpec {
+  if (theme.titles !== false) return spec;
+  const { title: _title, ...rest } = spec as VegaLiteSpec & { title?: unknown };
+  return rest as VegaLiteSpec;
+}
+
 /**
  * The chart of an aggregate as a Vega-Lite spec and an SVG. Throws `invalid` for a user spec
  * that tries to load data, `render` when vega cannot draw it.
  */
 export async function renderChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
   installChartFontMetrics();
-  const spec = typeof chart === 'string' ? presetSpec(chart, agg, theme) : userSpec(chart.vega_lite, agg, theme);
+  const spec = typeof chart === 'string' ? withoutTitle(presetSpec(chart, agg, theme), theme) : userSpec(chart.vega_lite, agg, theme);
   const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;
   let view: vega.View | undefined;
   try {

@@ -11,9 +11,16 @@ export interface ChartTheme {
   width?: number;
   /** Plot height in pixels (default 260). */
   height?: number;
+  /**
+   * Whether a preset chart draws its own title and source line (default true). A report's
+   * section already has the title as its heading, so the report turns it off.
+   */
+  titles?: boolean;
 }
 
 export const DEFAULT_WIDTH = 560;
+/** The text width of an A4 or Letter page less its margins (180 mm), in CSS pixels at 96 dpi. */
+export const PAGE_TEXT_WIDTH = 660;
 export const DEFAULT_HEIGHT = 260;
 export const DEFAULT_ACCENT = '#0b6efd';
 
@@ -115,7 +122,8 @@ export function chartConfig(theme: ChartTheme): Record<string, unknown> {
     axis: {
       labelFont: font,
       titleFont: font,
-      labelFontSize: 10.5,
+      // printed at natural size (1 px = 0.75 pt): labels 11 px = 8.25 pt, never under 7 pt
+      labelFontSize: 11,
       titleFontSize: 11,
       titleFontWeight: 'bold',
       labelColor: TEXT_COLOR,
@@ -134,7 +142,7 @@ export function chartConfig(theme: ChartTheme): Record<string, unknown> {
     legend: {
       labelFont: font,
       titleFont: font,
-      labelFontSize: 10.5,
+      labelFontSize: 11,
       titleFontSize: 11,
       titleFontWeight: 'bold',
       labelColor: TEXT_COLOR,
@@ -146,7 +154,7 @@ export function chartConfig(theme: ChartTheme): Record<string, unknown> {
       titlePadding: 8,
       orient: 'right',
     },
-    text: { font, fontSize: 10, color: TEXT_COLOR },
+    text: { font, fontSize: 10.5, color: TEXT_COLOR },
     bar: { color: accent, cornerRadiusEnd: 1.5 },
     line: { color: accent, strokeWidth: 2.25 },
     point: { color: accent, filled: true, size: 28 },

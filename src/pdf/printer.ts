@@ -12,13 +12,19 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { LinkbookError } from '../errors.ts';
 import { silentLogger, type Logger } from '../model.ts';
 import { resolveChromium } from './chromium.ts';
-import { footerTemplate, headerTemplate } from './header-footer.ts';
+import { embeddedFontCss, embedReportFonts, hasReportFonts } from '../fonts/index.ts';
+import { footerTemplate, HEADER_FOOTER_TEXT, headerTemplate } from './header-footer.ts';
 
 export interface PdfPrinterOptions {
   /** Default: `resolveChromium(env)`. */
   executablePath?: string;
   /** Where LINKBOOK_CHROMIUM / PUPPETEER_EXECUTABLE_PATH are read (default: process.env). */
   env?: Record<string, string | undefined>;
+  /**
+   * The environment Chromium runs with (default: this process's). The tests print with an empty
+   * fontconfig (`FONTCONFIG_FILE`) to show that a report needs no system fonts.
+   */
+  browserEnv?: Record<string, string | undefined>;
   logger?: Logger;
   /** Relaunch the browser after this many reports (default 50), bounding its memory. */
   recycleAfter?: number;
@@ -140,7 +146,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     fresh.browser = import('puppeteer-core')
       // over a pipe, not a port: Chromium then exits with this process even when it is killed, where
       // a browser launched early (the CLI starts it first) would otherwise be left running
-      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, pipe: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs }))
+      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, pipe: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs, ...(options.browserEnv ? { env: options.browserEnv } : {}) }))
       .then((browser) => {
         browser.on('disconnected', () => {
           fresh.retired = true;
@@ -207,7 +213,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
       const browser = await used.browser;
       const fresh = (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
       try {
-        return await withTimeout(printPage(fresh.page, html, opts, timeoutMs), timeoutMs, opts.title);
+        return await withTimeout(printPage(fresh.page, html, opts, timeoutMs, logger), timeoutMs, opts.title);
       } finally {
         // the next report's page is prepared once this one has printed, not competing with it
         if (prepareNextPage) prepareSpare(used, browser);
@@ -305,22 +311,43 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
   }
 }
 
+/** Holds the page out of layout until its fonts have loaded (see printPage). */
+const HOLD_ATTRIBUTE = 'data-linkbook-hold';
+
+/** Loads every declared font face, then lets the page lay out; resolves to how many faces failed. */
+const LOAD_FONTS_THEN_SHOW = `Promise.all([...document.fonts].map((face) => face.load().then(() => 0, () => 1))).then((failed) => {
+  for (const hold of document.querySelectorAll('style[${HOLD_ATTRIBUTE}]')) hold.remove();
+  return document.fonts.ready.then(() => failed.reduce((a, b) => a + b, 0));
+})`;
+
 /** One report on its fresh page. */
-async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs: number): Promise<Buffer> {
+async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs: number, logger: Logger): Promise<Buffer> {
   // the running header carries the sample notice, so the page's own repeated copy is hidden; the
   // rule goes in with the HTML (a <style> after the body still applies), saving a style recalc
-  await page.setContent(`${html}\n<style>${RUNNING_NOTICE_SELECTOR} { display: none !important; }</style>`, { waitUntil: 'load', timeout: timeoutMs });
-  // With page JavaScript off, DevTools evaluation still runs (CDP Runtime.evaluate is not subject
-  // to Emulation.setScriptExecutionDisabled; checked with Chromium 156), so we can wait for the
-  // fonts to finish loading before printing. The page's own scripts never run.
-  await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
+  // HTML from renderReport carries the shipped fonts already; any other gets them here, so the PDF
+  // never depends on the printing machine's fonts
+  if (!hasReportFonts(html)) html = await embedReportFonts(html, `${HEADER_FOOTER_TEXT} ${opts.title}`);
+  // the margins get the page's own rules, byte for byte: Chromium prints them without waiting for
+  // fonts, and only a face it has already decoded for the page (the same data URI) is there in time
+  const fontCss = embeddedFontCss(html);
+  // The page is written with a rule that keeps it out of layout, its fonts are loaded, then the
+  // rule is removed. A face that layout asks for while no font at all is available fails to
+  // load (Chromium 156 on a machine with no system fonts: "NetworkError" for a data URI that loads
+  // fine when asked for by FontFace.load()), and its text would print as nothing. Loading every
+  // declared face before the first layout also means fonts.ready cannot resolve early. With page
+  // JavaScript off, DevTools evaluation still runs (CDP Runtime.evaluate is not subject to
+  // Emulation.setScriptExecutionDisabled; checked with Chromium 156); the page's own scripts never run.
+  const hold = `<style ${HOLD_ATTRIBUTE}>html { display: none !important; }</style>`;
+  await page.setContent(`${html}\n<style>${RUNNING_NOTICE_SELECTOR} { display: none !important; }</style>${hold}`, { waitUntil: 'load', timeout: timeoutMs });
+  const failed = (await page.evaluate(LOAD_FONTS_THEN_SHOW)) as number;
+  if (failed > 0) logger.warn(`pdf: ${failed} embedded font face(s) did not load; their text falls back to system fonts`);
   const pdf = await page.pdf({
     format: opts.format,
     printBackground: true,
     preferCSSPageSize: true,
     displayHeaderFooter: true,
-    headerTemplate: headerTemplate(opts.sample),
-    footerTemplate: footerTemplate(opts.title),
+    headerTemplate: headerTemplate(opts.sample, fontCss),
+    footerTemplate: footerTemplate(opts.title, fontCss),
     margin: MARGIN,
     timeout: timeoutMs,
     tagged: true,

@@ -9,7 +9,7 @@ import type { AggregateResult, CanonicalRow } from '../model.ts';
 import type { SectionDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import { tableToCsv } from './csv.ts';
-import { describeCost, providerTitle } from './describe.ts';
+import { describeCost, endpointTitle, isLocalSource, providerTitle } from './describe.ts';
 import { createTemplateEnvironment } from './environment.ts';
 import { formatDate, formatNumber } from './format.ts';
 import { buildKpis, type Kpi } from './kpis.ts';
@@ -228,7 +228,9 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
     return {
       name,
       provider: providerTitle(dataset.provider),
-      endpoint: dataset.endpoint,
+      // a file is named by its base name: the user's folders are nobody else's business
+      endpoint: endpointTitle(dataset.provider, dataset.endpoint),
+      file: isLocalSource(dataset.provider),
       target: def?.target ?? definition.target,
       mode: def?.mode ?? definition.mode,
       where: def?.where ?? null,

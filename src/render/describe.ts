@@ -7,6 +7,16 @@ export function providerTitle(provider: ProviderId): string {
   return providerFor(provider).names.long;
 }
 
+/** The endpoint as the methodology page names it: a file by its base name, an API path without its version prefix. */
+export function endpointTitle(provider: ProviderId, endpoint: string): string {
+  return providerFor(provider).endpointLabel?.(endpoint) ?? endpoint;
+}
+
+/** Whether a dataset is read from a local file (rows in the file) rather than fetched from an API. */
+export function isLocalSource(provider: ProviderId): boolean {
+  return providerFor(provider).transport !== 'http';
+}
+
 /**
  * Spend in each provider's own unit, e.g. "1,000 Ahrefs v2 rows · $0.0215 DataForSEO", or a phrase
  * saying nothing was spent (everything came from the cache or a file).

@@ -57,6 +57,14 @@ export function formatDate(value: unknown, style: 'long' | 'iso' = 'long'): stri
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
+/** A period's start as its name: "Dec 2025" for a month, "week of 1 Dec 2025" for a week. */
+export function formatPeriod(value: unknown, interval: 'month' | 'week'): string {
+  if (value === null || value === undefined || value === '') return DASH;
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) return String(value);
+  return interval === 'month' ? `${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}` : `week of ${formatDate(date)}`;
+}
+
 export type DeltaDirection = 'up' | 'down' | 'flat' | 'none';
 
 export interface FormattedDelta {

@@ -19,7 +19,26 @@ function numberArg(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 6 ? value : fallback;
 }
 
+/**
+ * Escaped `text` with line-break opportunities (`<wbr>`) where a table cell may wrap it: after
+ * the dots, slashes and hyphens of a domain or URL (so "kitty-family93.com" never breaks inside
+ * a word), and inside any other run of 24 characters without a space (so a long token cannot push
+ * the table off the page). Cells are otherwise sized from their content (base.css).
+ */
+export function breakableHtml(text: string, type: string): string {
+  const escape = Handlebars.Utils.escapeExpression;
+  if (type === 'url' || type === 'domain') {
+    return text.split(/(?<=[./\-?&=_])/).map((part) => escape(part)).join('<wbr>');
+  }
+  return text.split(/(\s+)/).map((word) => (word.length > 24 ? (word.match(/.{1,16}/gsu) ?? [word]).map(escape).join('<wbr>') : escape(word))).join('');
+}
+
 export const HELPERS = {
+  /** `{{breakable text type}}`: the text with wrap points for a table cell (see breakableHtml). */
+  breakable(...args: unknown[]): Handlebars.SafeString {
+    const { values } = argsOf(args);
+    return new Handlebars.SafeString(breakableHtml(values[0] === null || values[0] === undefined ? '' : String(values[0]), String(values[1] ?? 'text')));
+  },
   /** `{{fmt n}}` -> "1,234"; `{{fmt n 2}}` -> "1,234.50". */
   fmt(...args: unknown[]): string {
     const { values } = argsOf(args);

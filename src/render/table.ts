@@ -6,7 +6,7 @@ import type { AggregateResult, AuthorityMetric, CanonicalRow } from '../model.ts
 import type { TableDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import { columnInfo, type CellType } from './columns.ts';
-import { formatDate, formatNumber, formatPercent, isHttpUrl } from './format.ts';
+import { formatDate, formatNumber, formatPercent, formatPeriod, isHttpUrl } from './format.ts';
 
 export interface CellView {
   text: string;
@@ -158,6 +158,16 @@ const AGGREGATE_TYPES: Record<AggregateResult['fields'][number]['type'], CellTyp
   date: 'date',
 };
 
+/**
+ * A timeline period named as a period ("Dec 2025", "week of 1 Dec 2025"), not as its first day.
+ * The interval is read from the field's label, "First seen (month)" (src/aggregate/timeline.ts).
+ */
+function periodCell(value: unknown, field: AggregateResult['fields'][number]): CellView | null {
+  const interval = field.type === 'date' ? /\((month|week)\)$/.exec(field.label)?.[1] : undefined;
+  if (interval !== 'month' && interval !== 'week') return null;
+  return { ...formatCell(value, 'date'), text: formatPeriod(value, interval) };
+}
+
 /** An aggregate's rows as a table (the numbers behind its chart), at most `limit` rows. */
 export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
   // A timeline reads forward in time, so a shortened one keeps its latest periods.
@@ -166,7 +176,7 @@ export function buildAggregateTable(name: string, agg: AggregateResult, limit?: 
   return {
     name,
     columns: agg.fields.map((field) => ({ name: field.name, label: field.label, align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text' })),
-    rows: rows.map((row) => ({ cells: agg.fields.map((field) => formatCell(row[field.name] ?? null, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type])) })),
+    rows: rows.map((row) => ({ cells: agg.fields.map((field) => periodCell(row[field.name] ?? null, field) ?? formatCell(row[field.name] ?? null, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type])) })),
     matched: agg.rows.length,
     shown: rows.length,
     values: rows.map((row) => Object.fromEntries(agg.fields.map((field) => [field.name, row[field.name] ?? null]))),

@@ -36,6 +36,8 @@ export interface RenderedReport {
   data: ReportData;
   charts: RenderedChart[];
   tables: RenderedTable[];
+  /** Characters the report shows that no available font draws (they print as boxes); [] when none. */
+  uncoveredCharacters?: string[];
 }
 
 type Plain = string | number | boolean | null;

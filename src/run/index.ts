@@ -17,6 +17,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
 import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
 import { planEmail } from '../deliver/email.ts';
+import { describeCharacters } from '../fonts/coverage.ts';
 
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
 
@@ -118,6 +119,8 @@ export async function runReports(
       results[index] = result;
       io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
       logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+      const uncovered = result.rendered.uncoveredCharacters ?? [];
+      if (uncovered.length > 0) logger.warn(`  [fonts]   ${uncovered.length} character${uncovered.length === 1 ? '' : 's'} in the data ${uncovered.length === 1 ? 'has' : 'have'} no font on this machine and may print as boxes (${describeCharacters(uncovered)}); run scripts/system-deps.sh to install the Noto fonts`);
       Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
     } catch (error) {
       if (!(error instanceof LinkbookError)) throw error;

@@ -63,9 +63,9 @@ describe('preset charts', () => {
     expect(svg).toContain('other  10 (10.0%)');
   });
 
-  it('pins the DejaVu Sans font in the drawing', async () => {
+  it('pins the shipped Arimo font in the drawing', async () => {
     const { svg } = await renderChart('bar', tlds, theme);
-    expect(svg).toContain('font-family="DejaVu Sans"');
+    expect(svg).toContain('font-family="Arimo"');
     expect(svg).not.toContain('sans-serif');
   });
 

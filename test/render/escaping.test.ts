@@ -10,7 +10,9 @@ const escape = Handlebars.Utils.escapeExpression;
 function renderAll(beacon?: string) {
   return (['audit', 'weekly', 'gap'] as const).map((template) => {
     const { input, sections } = sampleInput({ template, beacon });
-    return { template, report: composeReport(input, { sections }) };
+    const report = composeReport(input, { sections });
+    // the <wbr> wrap points table cells get for print are not content: the text is read without them
+    return { template, report: { ...report, html: report.html.replaceAll('<wbr>', '') } };
   });
 }
 

@@ -1,0 +1,92 @@
+/**
+ * Which characters of a report no available font draws: the shipped fonts (src/fonts) and the
+ * machine's own, which Chromium falls back to. The machine's fonts are listed by fontconfig
+ * (`fc-list --format '%{charset}'`, the same library Chromium asks on Linux) and, without
+ * fc-list, by reading the cmap of each font file in the usual font folders.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { coverageOfFile, covers, type Coverage } from './cmap.ts';
+import { reportFontFaces } from './index.ts';
+
+/** fontconfig's charset notation: "20-7e a0 3000-30ff" (hex code points and ranges). */
+export function parseCharset(text: string): Coverage {
+  const ranges: Array<[number, number]> = [];
+  for (const token of text.trim().split(/\s+/)) {
+    if (token === '') continue;
+    const [a, b] = token.split('-');
+    const start = Number.parseInt(a!, 16);
+    const end = b === undefined ? start : Number.parseInt(b, 16);
+    if (Number.isFinite(start) && Number.isFinite(end)) ranges.push([start, end]);
+  }
+  return ranges.sort((x, y) => x[0] - y[0]);
+}
+
+const FONT_FOLDERS = ['/usr/share/fonts', '/usr/local/share/fonts', join(homedir(), '.fonts'), join(homedir(), '.local/share/fonts')];
+
+function fontFilesUnder(folder: string, out: string[], depth = 0): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(folder, name);
+    if (/\.(ttf|otf|ttc|otc)$/i.test(name)) out.push(path);
+    else if (depth < 6 && !name.includes('.')) {
+      try {
+        if (statSync(path).isDirectory()) fontFilesUnder(path, out, depth + 1);
+      } catch {
+        // unreadable entries are skipped
+      }
+    }
+  }
+}
+
+function systemCoverage(): Coverage[] {
+  try {
+    const listed = execFileSync('fc-list', ['--format', '%{charset}\\n'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return listed.split('\n').filter((line) => line.trim() !== '').map(parseCharset);
+  } catch {
+    const files: string[] = [];
+    for (const folder of FONT_FOLDERS) fontFilesUnder(folder, files);
+    return files.map(coverageOfFile);
+  }
+}
+
+let available: Coverage[] | null = null;
+
+/** The shipped faces' coverage, then the machine's fonts' (read once per process). */
+export function availableCoverage(): Coverage[] {
+  available ??= [...reportFontFaces().map((face) => coverageOfFile(face.file)), ...systemCoverage()];
+  return available;
+}
+
+/** Characters that need no glyph of their own: controls, whitespace, joiners, variation selectors. */
+const NEEDS_NO_GLYPH = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+/**
+ * The distinct characters of `text` that no available font covers, in order of first appearance.
+ * `coverage` defaults to `availableCoverage()`.
+ */
+export function uncoveredCharacters(text: string, coverage: readonly Coverage[] = availableCoverage()): string[] {
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80 || seen.has(ch)) continue;
+    seen.add(ch);
+    if (NEEDS_NO_GLYPH.test(ch)) continue;
+    if (!coverage.some((ranges) => covers(ranges, code))) missing.push(ch);
+  }
+  return missing;
+}
+
+/** "U+FFFF ..." for a list of characters, at most `max` of them. */
+export function describeCharacters(chars: readonly string[], max = 12): string {
+  const shown = chars.slice(0, max).map((ch) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+  return chars.length > max ? `${shown.join(' ')} and ${chars.length - max} more` : shown.join(' ');
+}
