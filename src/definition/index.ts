@@ -13,3 +13,4 @@ export {
   type EmailDefinition,
   type ParamDefinition,
 } from './schema.ts';
+export { findTemplate, isTemplatePath, type FoundTemplate } from './templates.ts';

@@ -18,6 +18,7 @@ import { runReport, type ReportRunResult } from './report.ts';
 import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
 import { planEmail } from '../deliver/email.ts';
 
+export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
 
 export interface RunOptions {
