@@ -391,7 +391,7 @@ export function codeFrame(text: string, line: number, col: number): string {
 function waitingPage(state: PreviewState): string {
   const waiting = state.datasets.filter((d) => d.status !== 'ready');
   const items = waiting.map((d) => `<li><strong>${escapeHtml(d.name)}</strong> (${escapeHtml(d.provider)} ${escapeHtml(d.endpoint)}): ${d.status === 'failed' ? `failed: ${escapeHtml(d.error ?? '')}` : d.status === 'fetching' ? 'fetching…' : `not in the store; fetching it costs ${d.exact ? '' : 'at most '}${escapeHtml(d.estimate)}`}</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}"><title>Waiting for data</title><style>body{font:14px/1.5 system-ui,sans-serif;margin:32px;color:#223}</style></head><body><h1>${escapeHtml(state.title ?? 'Report')}</h1><p>The report renders once every dataset is in hand. Nothing is fetched without your consent: press a dataset's fetch button in the data panel.</p><ul>${items}</ul></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}"><title>Waiting for data</title><style>body{font:14px/1.5 system-ui,sans-serif;margin:32px;color:#223}</style></head><body><h1>Waiting for data</h1><p>${escapeHtml(state.title ?? 'The report')} renders once every dataset is in hand. Nothing is fetched without your consent: press a dataset's fetch button in the data panel.</p><ul>${items}</ul></body></html>`;
 }
 
 /** The Content-Security-Policy of report.html (templates/_shared/partials/head.hbs). */
