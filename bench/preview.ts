@@ -28,7 +28,12 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
   const original = readFileSync(file, 'utf8');
   const store = openStore(path.join(dir, 'store.db'), { env: {} });
   const preview = await startPreview({ file, asOf: '2026-11-30', env: {}, logger: silentLogger, store, port: 0 });
-  const browser = await puppeteer.launch({ executablePath: resolveChromium(), headless: true, pipe: true, args: [...CHROMIUM_ARGS] });
+  const browser = await puppeteer.launch({
+    executablePath: resolveChromium(),
+    headless: true,
+    pipe: true,
+    args: [...CHROMIUM_ARGS],
+  });
   const warmups = 2;
   const repeats = options.quick ? 5 : 15;
   const times: number[] = [];
@@ -48,13 +53,22 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
       };
       requestAnimationFrame(tick);
     })()`);
-    await page.waitForFunction(() => 'Weekly backlinks: example.com' in (window as unknown as { seen: object }).seen, { timeout: 30_000 });
+    await page.waitForFunction(() => 'Weekly backlinks: example.com' in (window as unknown as { seen: object }).seen, {
+      timeout: 30_000,
+    });
     for (let i = 0; i < warmups + repeats; i++) {
       const title = `Edited ${i}: example.com`;
       const written = performance.timeOrigin + performance.now();
       writeFileSync(file, original.replace(TITLE_LINE, `title: "Edited ${i}: {{ target }}"`));
-      await page.waitForFunction((t) => t in (window as unknown as { seen: object }).seen, { timeout: 10_000, polling: 50 }, title);
-      const shownAt = await page.evaluate((t) => (window as unknown as { seen: Record<string, number> }).seen[t]!, title);
+      await page.waitForFunction(
+        (t) => t in (window as unknown as { seen: object }).seen,
+        { timeout: 10_000, polling: 50 },
+        title,
+      );
+      const shownAt = await page.evaluate(
+        (t) => (window as unknown as { seen: Record<string, number> }).seen[t]!,
+        title,
+      );
       if (i >= warmups) {
         times.push(shownAt - written);
         renders.push(preview.session.current().renderMs ?? Number.NaN);
@@ -83,7 +97,7 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
       label: 'Preview: re-render from data in hand',
       value: median(renders),
       unit: 'ms',
-      note: 'the session\'s own render time within each update above',
+      note: "the session's own render time within each update above",
       samples: renders,
     },
   ];

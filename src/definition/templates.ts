@@ -20,7 +20,11 @@ export function isTemplatePath(template: string): boolean {
 }
 
 /** The template a report names, or undefined when no searched folder has it with a layout.hbs. */
-export function findTemplate(template: string, baseDir: string, searchDirs: readonly string[]): FoundTemplate | undefined {
+export function findTemplate(
+  template: string,
+  baseDir: string,
+  searchDirs: readonly string[],
+): FoundTemplate | undefined {
   if (isTemplatePath(template)) {
     const folder = path.resolve(baseDir, template);
     return hasLayout(folder) ? { templatesDir: path.dirname(folder), name: path.basename(folder) } : undefined;

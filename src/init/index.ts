@@ -25,10 +25,14 @@ export async function initProject(dir: string): Promise<InitResult> {
   const root = path.resolve(dir);
   const clashes = Object.keys(SCAFFOLD_FILES).filter((file) => existsSync(path.join(root, file)));
   if (clashes.length > 0) {
-    throw new LinkbookError('invalid', `${clashes.join(', ')} already exist${clashes.length === 1 ? 's' : ''} in ${root}`, {
-      where: root,
-      hint: 'run linkbook init in an empty folder, or name a new one: linkbook init my-reports',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${clashes.join(', ')} already exist${clashes.length === 1 ? 's' : ''} in ${root}`,
+      {
+        where: root,
+        hint: 'run linkbook init in an empty folder, or name a new one: linkbook init my-reports',
+      },
+    );
   }
   const written: string[] = [];
   for (const [file, content] of Object.entries(SCAFFOLD_FILES)) {

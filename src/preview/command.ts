@@ -8,21 +8,41 @@ const USAGE = 'linkbook preview <report.yaml> [--port N] [--param k=v]... [--as-
 
 export const previewCommand: Command = {
   usage: USAGE,
-  options: { port: { type: 'string' }, param: { type: 'string', multiple: true, short: 'p' }, 'as-of': { type: 'string' }, fetch: { type: 'boolean' }, open: { type: 'boolean' } },
+  options: {
+    port: { type: 'string' },
+    param: { type: 'string', multiple: true, short: 'p' },
+    'as-of': { type: 'string' },
+    fetch: { type: 'boolean' },
+    open: { type: 'boolean' },
+  },
   async run(ctx) {
     if (ctx.args.length !== 1) throw new LinkbookError('invalid', 'preview takes one report file', { hint: USAGE });
-    const asOf = typeof ctx.options['as-of'] === 'string' ? ctx.options['as-of'] : new Date().toISOString().slice(0, 10);
-    if (!isIsoDate(asOf)) throw new LinkbookError('invalid', `--as-of "${asOf}" is not a date YYYY-MM-DD`, { hint: USAGE });
+    const asOf =
+      typeof ctx.options['as-of'] === 'string' ? ctx.options['as-of'] : new Date().toISOString().slice(0, 10);
+    if (!isIsoDate(asOf))
+      throw new LinkbookError('invalid', `--as-of "${asOf}" is not a date YYYY-MM-DD`, { hint: USAGE });
     const portText = typeof ctx.options.port === 'string' ? ctx.options.port : '4321';
     const port = Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LinkbookError('invalid', `--port "${portText}" is not a port number`, { hint: USAGE });
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new LinkbookError('invalid', `--port "${portText}" is not a port number`, { hint: USAGE });
     const raw = ctx.options.param;
     const params = parseParamArgs(Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []);
     const { startPreview } = await import('./index.ts');
-    const preview = await startPreview({ file: ctx.args[0]!, params, asOf, fetchWithoutAsking: ctx.options.fetch === true, env: ctx.env, port, logger: ctx.logger });
+    const preview = await startPreview({
+      file: ctx.args[0]!,
+      params,
+      asOf,
+      fetchWithoutAsking: ctx.options.fetch === true,
+      env: ctx.env,
+      port,
+      logger: ctx.logger,
+    });
     ctx.stdout.write(`preview of ${ctx.args[0]} at ${preview.origin}/  (Ctrl-C to stop)\n`);
     const waiting = preview.session.current().datasets.filter((d) => d.status === 'needs-fetch');
-    for (const d of waiting) ctx.stdout.write(`  ${d.name}: not in the store; press its fetch button to spend ${d.exact ? '' : 'at most '}${d.estimate}\n`);
+    for (const d of waiting)
+      ctx.stdout.write(
+        `  ${d.name}: not in the store; press its fetch button to spend ${d.exact ? '' : 'at most '}${d.estimate}\n`,
+      );
     if (ctx.options.open) openBrowser(`${preview.origin}/`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -35,9 +55,16 @@ export const previewCommand: Command = {
 
 /** The desktop's browser (xdg-open, open, start); a failure leaves the printed address to click. */
 function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
-    spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+    spawn(cmd, args, { stdio: 'ignore', detached: true })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // no opener on this machine
   }

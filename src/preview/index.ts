@@ -10,7 +10,16 @@ import { PreviewSession, type PreviewOptions } from './session.ts';
 import { startPreviewServer } from './server.ts';
 import { watchReportFiles } from './watcher.ts';
 
-export { PreviewSession, codeFrame, problemView, REPORT_CSP, type PreviewState, type DatasetView, type ProblemView, type PreviewOptions } from './session.ts';
+export {
+  PreviewSession,
+  codeFrame,
+  problemView,
+  REPORT_CSP,
+  type PreviewState,
+  type DatasetView,
+  type ProblemView,
+  type PreviewOptions,
+} from './session.ts';
 export { isLoopbackHost, startPreviewServer, type PreviewServer } from './server.ts';
 export { kpiLineage, type KpiLineage } from './lineage.ts';
 

@@ -34,18 +34,32 @@ interface MetricRule {
   counts: Predicate;
 }
 
-const dofollow: Predicate = (row) => ('backlinks_dofollow' in row ? (row.backlinks_dofollow ?? 0) >= 1 : row.dofollow === true);
+const dofollow: Predicate = (row) =>
+  'backlinks_dofollow' in row ? (row.backlinks_dofollow ?? 0) >= 1 : row.dofollow === true;
 const hasAuthority: Predicate = (row) => typeof row.authority === 'number' && !Number.isNaN(row.authority);
 
 /** One rule per metric name; an unknown metric counts every row and says so. */
 const METRICS: Record<string, MetricRule> = {
   count: { aggregate: (k) => `count of ${k} rows (the API's total when it reports one)`, counts: () => true },
-  backlinks: { aggregate: (k) => (k === 'refdomains' ? 'sum of backlinks over the referring domains' : 'count of backlinks'), counts: () => true },
+  backlinks: {
+    aggregate: (k) => (k === 'refdomains' ? 'sum of backlinks over the referring domains' : 'count of backlinks'),
+    counts: () => true,
+  },
   domains: { aggregate: () => 'distinct domain_from among the backlinks', counts: () => true },
   avg_authority: { aggregate: () => 'mean of authority over the rows that have one', counts: hasAuthority },
   median_authority: { aggregate: () => 'median of authority over the rows that have one', counts: hasAuthority },
-  dofollow: { aggregate: (k) => (k === 'refdomains' ? 'referring domains with backlinks_dofollow >= 1' : 'backlinks with dofollow = true'), counts: dofollow },
-  dofollow_share: { aggregate: (k) => (k === 'refdomains' ? 'share of referring domains with backlinks_dofollow >= 1' : 'share of backlinks with dofollow = true'), counts: dofollow },
+  dofollow: {
+    aggregate: (k) =>
+      k === 'refdomains' ? 'referring domains with backlinks_dofollow >= 1' : 'backlinks with dofollow = true',
+    counts: dofollow,
+  },
+  dofollow_share: {
+    aggregate: (k) =>
+      k === 'refdomains'
+        ? 'share of referring domains with backlinks_dofollow >= 1'
+        : 'share of backlinks with dofollow = true',
+    counts: dofollow,
+  },
   dofollow_backlinks: { aggregate: () => 'sum of backlinks_dofollow', counts: () => true },
   gov_edu: { aggregate: () => 'rows whose tld_class is gov or edu', counts: (r) => r.tld_class !== 'normal' },
   gov: { aggregate: () => 'rows whose tld_class is gov', counts: (r) => r.tld_class === 'gov' },
@@ -68,7 +82,11 @@ export function datasetFilter(loaded: LoadedReport, dataset: string): string | n
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
-export function kpiLineage(kpi: { key: string; label: string; value: number | null }, loaded: LoadedReport, datasets: Record<string, DatasetResult>): KpiLineage {
+export function kpiLineage(
+  kpi: { key: string; label: string; value: number | null },
+  loaded: LoadedReport,
+  datasets: Record<string, DatasetResult>,
+): KpiLineage {
   const dot = kpi.key.indexOf('.');
   const name = dot < 0 ? kpi.key : kpi.key.slice(0, dot);
   const metric = dot < 0 ? 'count' : kpi.key.slice(dot + 1);
@@ -78,9 +96,11 @@ export function kpiLineage(kpi: { key: string; label: string; value: number | nu
   const comparisonMetric = metric === 'new' || metric === 'lost_since';
   const apiTotal = typeof ds?.totals.total_count === 'number' ? ds.totals.total_count : null;
   let note: string | null = null;
-  if (metric === 'count' && apiTotal !== null && ds && apiTotal !== ds.rows.length) note = `the figure is the API's total (${apiTotal}); ${ds.rows.length} rows were fetched`;
+  if (metric === 'count' && apiTotal !== null && ds && apiTotal !== ds.rows.length)
+    note = `the figure is the API's total (${apiTotal}); ${ds.rows.length} rows were fetched`;
   if (!rule && !comparisonMetric) note = 'a metric without a lineage rule here: every row of the dataset is listed';
-  if (ds?.locallyFilteredOut) note = `${note ? `${note}; ` : ''}${ds.locallyFilteredOut} rows were dropped by the local filter part`;
+  if (ds?.locallyFilteredOut)
+    note = `${note ? `${note}; ` : ''}${ds.locallyFilteredOut} rows were dropped by the local filter part`;
   return {
     key: kpi.key,
     label: kpi.label,
@@ -89,7 +109,11 @@ export function kpiLineage(kpi: { key: string; label: string; value: number | nu
     provider: ds?.provider ?? null,
     endpoint: ds?.endpoint ?? null,
     filter: datasetFilter(loaded, name),
-    aggregate: rule ? rule.aggregate(kind) : comparisonMetric ? 'rows present now and absent from the previous snapshot' : metric,
+    aggregate: rule
+      ? rule.aggregate(kind)
+      : comparisonMetric
+        ? 'rows present now and absent from the previous snapshot'
+        : metric,
     rowsCounted: ds ? ds.rows.filter(metricPredicate(metric)).length : null,
     rowsInDataset: ds ? ds.rows.length : null,
     metric,

@@ -26,7 +26,10 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   return LOOPBACK_HOSTS.has(m[1]!) && (m[2] === undefined || Number(m[2]) === port);
 }
 
-export async function startPreviewServer(session: PreviewSession, options: { port?: number } = {}): Promise<PreviewServer> {
+export async function startPreviewServer(
+  session: PreviewSession,
+  options: { port?: number } = {},
+): Promise<PreviewServer> {
   const clients = new Set<ServerResponse>();
   let port = 0;
 
@@ -49,7 +52,11 @@ export async function startPreviewServer(session: PreviewSession, options: { por
       return;
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const common = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+    const common = {
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    };
     if (req.method === 'POST') {
       const m = /^\/fetch\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
       if (!m || req.headers.origin !== `http://${req.headers.host}`) {
@@ -77,14 +84,19 @@ export async function startPreviewServer(session: PreviewSession, options: { por
         return;
       case '/report.html':
         // the same HTML as report.html, with its CSP also sent as a header; framed by the shell only
-        send(res, 200, 'text/html; charset=utf-8', session.reportHtml(), { ...common, 'content-security-policy': `${REPORT_CSP}; frame-ancestors 'self'` });
+        send(res, 200, 'text/html; charset=utf-8', session.reportHtml(), {
+          ...common,
+          'content-security-policy': `${REPORT_CSP}; frame-ancestors 'self'`,
+        });
         return;
       case '/state.json':
         send(res, 200, 'application/json', JSON.stringify(session.current()), common);
         return;
       case '/events':
         res.writeHead(200, { ...common, 'content-type': 'text/event-stream', connection: 'keep-alive' });
-        res.write(`retry: 500\nevent: update\ndata: ${JSON.stringify({ version: session.current().version, renderVersion: session.current().renderVersion })}\n\n`);
+        res.write(
+          `retry: 500\nevent: update\ndata: ${JSON.stringify({ version: session.current().version, renderVersion: session.current().renderVersion })}\n\n`,
+        );
         clients.add(res);
         req.on('close', () => clients.delete(res));
         return;
@@ -92,7 +104,11 @@ export async function startPreviewServer(session: PreviewSession, options: { por
     const rows = /^\/rows\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
     if (rows) {
       const limit = Math.min(200, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
-      const answer = session.rows(rows[1]!, { filter: url.searchParams.get('filter') ?? undefined, metric: url.searchParams.get('metric') ?? undefined, limit });
+      const answer = session.rows(rows[1]!, {
+        filter: url.searchParams.get('filter') ?? undefined,
+        metric: url.searchParams.get('metric') ?? undefined,
+        limit,
+      });
       if (!answer) send(res, 404, 'application/json', JSON.stringify({ error: 'that dataset is not in hand' }), common);
       else send(res, 200, 'application/json', JSON.stringify(answer), common);
       return;

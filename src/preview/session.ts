@@ -71,7 +71,11 @@ export interface PreviewState {
   title: string | null;
   problems: ProblemView[];
   datasets: DatasetView[];
-  sections: Array<{ name: string; title: string | null; aggregate: { kind: string; of: string | null; fields: string[]; rows: Array<Record<string, unknown>> } | null }>;
+  sections: Array<{
+    name: string;
+    title: string | null;
+    aggregate: { kind: string; of: string | null; fields: string[]; rows: Array<Record<string, unknown>> } | null;
+  }>;
   kpis: KpiLineage[];
   plan: { estimate: string; budget: string; spent: string; sample: boolean } | null;
   renderMs: number | null;
@@ -105,7 +109,18 @@ export class PreviewSession {
     private readonly effects: PreviewEffects,
   ) {
     this.credentials = credentialsFromEnv(options.env);
-    this.state = { version: 0, renderVersion: 0, file: options.file, title: null, problems: [], datasets: [], sections: [], kpis: [], plan: null, renderMs: null };
+    this.state = {
+      version: 0,
+      renderVersion: 0,
+      file: options.file,
+      title: null,
+      problems: [],
+      datasets: [],
+      sections: [],
+      kpis: [],
+      plan: null,
+      renderMs: null,
+    };
   }
 
   /** The page's current state (what `/state.json` serves). */
@@ -132,10 +147,16 @@ export class PreviewSession {
     const template = findTemplate(def.template, loaded.baseDir, defaultTemplateDirs(loaded.baseDir));
     if (template) {
       const folder = path.join(template.templatesDir, template.name);
-      paths.push(folder, path.join(folder, 'partials'), path.join(template.templatesDir, '_shared'), path.join(template.templatesDir, '_shared', 'partials'));
+      paths.push(
+        folder,
+        path.join(folder, 'partials'),
+        path.join(template.templatesDir, '_shared'),
+        path.join(template.templatesDir, '_shared', 'partials'),
+      );
     }
     if (def.client?.logo) paths.push(path.resolve(loaded.baseDir, def.client.logo));
-    for (const ds of Object.values(def.data)) if (ds.provider === 'file') paths.push(path.resolve(loaded.baseDir, ds.from));
+    for (const ds of Object.values(def.data))
+      if (ds.provider === 'file') paths.push(path.resolve(loaded.baseDir, ds.from));
     return paths;
   }
 
@@ -172,7 +193,11 @@ export class PreviewSession {
       const fetched = await fetchPlannedDataset(planned, { ...this.fetchContext(), spentBefore: this.spent, guard });
       if (fetched) {
         this.spent = addCost(this.spent, fetched.result.cost);
-        this.held.set(name, { fingerprint: fingerprintOf(planned), result: fetched.result, storedAt: fetched.storedAt });
+        this.held.set(name, {
+          fingerprint: fingerprintOf(planned),
+          result: fetched.result,
+          storedAt: fetched.storedAt,
+        });
       }
     } catch (error) {
       this.failures.set(name, error instanceof LinkbookError ? error.toLine() : (error as Error).message);
@@ -183,24 +208,49 @@ export class PreviewSession {
   }
 
   /** The first `limit` rows of a dataset matching `text` (any column) and the metric's predicate. */
-  rows(name: string, options: { filter?: string; metric?: string; limit?: number }): { columns: string[]; native: string[]; total: number; matched: number; rows: Array<Record<string, unknown>> } | undefined {
+  rows(
+    name: string,
+    options: { filter?: string; metric?: string; limit?: number },
+  ):
+    | { columns: string[]; native: string[]; total: number; matched: number; rows: Array<Record<string, unknown>> }
+    | undefined {
     const held = this.held.get(name);
     if (!held) return undefined;
     const needle = options.filter?.trim().toLowerCase() ?? '';
     const predicate = options.metric ? metricPredicate(options.metric) : () => true;
     const flat = held.result.rows.filter(predicate).map((row) => {
       const { raw, ...canonical } = row as typeof row & { raw: Record<string, unknown> };
-      return { ...canonical, ...Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [`raw.${k}`, v])) } as Record<string, unknown>;
+      return {
+        ...canonical,
+        ...Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [`raw.${k}`, v])),
+      } as Record<string, unknown>;
     });
-    const matching = needle ? flat.filter((r) => Object.values(r).some((v) => v !== null && v !== undefined && String(v).toLowerCase().includes(needle))) : flat;
-    const first = held.result.rows[0] as (DatasetResult['rows'][number] & { raw?: Record<string, unknown> }) | undefined;
+    const matching = needle
+      ? flat.filter((r) =>
+          Object.values(r).some((v) => v !== null && v !== undefined && String(v).toLowerCase().includes(needle)),
+        )
+      : flat;
+    const first = held.result.rows[0] as
+      (DatasetResult['rows'][number] & { raw?: Record<string, unknown> }) | undefined;
     const native = Object.keys(first?.raw ?? {}).map((k) => `raw.${k}`);
     const columns = first ? Object.keys(first).filter((k) => k !== 'raw') : [];
-    return { columns, native, total: held.result.rows.length, matched: matching.length, rows: matching.slice(0, options.limit ?? 200) };
+    return {
+      columns,
+      native,
+      total: held.result.rows.length,
+      matched: matching.length,
+      rows: matching.slice(0, options.limit ?? 200),
+    };
   }
 
   private fetchContext() {
-    return { cache: this.effects.store.cache, logger: this.effects.logger, clock: this.effects.clock, credentials: this.credentials, fetch: this.effects.fetch };
+    return {
+      cache: this.effects.store.cache,
+      logger: this.effects.logger,
+      clock: this.effects.clock,
+      credentials: this.credentials,
+      fetch: this.effects.fetch,
+    };
   }
 
   private async pass(): Promise<void> {
@@ -225,7 +275,13 @@ export class PreviewSession {
       // the emulator starts only when some dataset runs on sample data
       const sample = Object.values(def.data).some((d) => usesSandbox(d.provider, this.credentials, false));
       const sandboxOrigin = sample ? await this.effects.sandboxOrigin() : '';
-      this.plan = planReport(loaded, { asOf: this.options.asOf, credentials: this.credentials, sandbox: false, sandboxOrigin, env: this.options.env });
+      this.plan = planReport(loaded, {
+        asOf: this.options.asOf,
+        credentials: this.credentials,
+        sandbox: false,
+        sandboxOrigin,
+        env: this.options.env,
+      });
     } catch (error) {
       this.setProblems(problemsOf(error), text);
       return;
@@ -248,7 +304,13 @@ export class PreviewSession {
       const started = performance.now();
       try {
         const cost = Object.values(datasets).reduce<Cost>((sum, d) => addCost(sum, d.cost), { ...ZERO_COST });
-        rendered = await renderDatasets(loaded, datasets, { asOf: this.options.asOf, clock: this.effects.clock, sample: this.plan.sample, cost, store: this.effects.store });
+        rendered = await renderDatasets(loaded, datasets, {
+          asOf: this.options.asOf,
+          clock: this.effects.clock,
+          sample: this.plan.sample,
+          cost,
+          store: this.effects.store,
+        });
         renderMs = Math.round(performance.now() - started);
       } catch (error) {
         this.setProblems(problemsOf(error), text);
@@ -268,10 +330,26 @@ export class PreviewSession {
       problems: [],
       datasets: this.datasetViews(),
       sections: rendered
-        ? rendered.data.sections.map((s) => ({ name: s.name, title: s.title, aggregate: s.aggregate ? { kind: s.aggregate.kind, of: (s.aggregate as { dataset?: string }).dataset ?? null, fields: s.aggregate.fields.map((f) => f.name), rows: s.aggregate.rows as Array<Record<string, unknown>> } : null }))
+        ? rendered.data.sections.map((s) => ({
+            name: s.name,
+            title: s.title,
+            aggregate: s.aggregate
+              ? {
+                  kind: s.aggregate.kind,
+                  of: (s.aggregate as { dataset?: string }).dataset ?? null,
+                  fields: s.aggregate.fields.map((f) => f.name),
+                  rows: s.aggregate.rows as Array<Record<string, unknown>>,
+                }
+              : null,
+          }))
         : [],
       kpis: rendered ? rendered.data.kpis.map((k) => kpiLineage(k, loaded, datasets)) : [],
-      plan: { estimate: describeCost(this.plan.estimate), budget: describeCost(this.plan.budget, true), spent: describeCost(this.spent), sample: this.plan.sample },
+      plan: {
+        estimate: describeCost(this.plan.estimate),
+        budget: describeCost(this.plan.budget, true),
+        spent: describeCost(this.spent),
+        sample: this.plan.sample,
+      },
       renderMs,
     };
     this.emit();
@@ -303,7 +381,13 @@ export class PreviewSession {
     return (this.plan?.datasets ?? []).map((planned) => {
       const held = this.held.get(planned.name);
       const inHand = held && held.fingerprint === fingerprintOf(planned) ? held : undefined;
-      const status: DatasetStatus = this.fetching.has(planned.name) ? 'fetching' : inHand ? 'ready' : this.failures.has(planned.name) ? 'failed' : 'needs-fetch';
+      const status: DatasetStatus = this.fetching.has(planned.name)
+        ? 'fetching'
+        : inHand
+          ? 'ready'
+          : this.failures.has(planned.name)
+            ? 'failed'
+            : 'needs-fetch';
       return {
         name: planned.name,
         provider: planned.provider,
@@ -315,14 +399,23 @@ export class PreviewSession {
         estimate: describeCost(planned.plan.estimate),
         exact: planned.plan.exact,
         cacheAgeSeconds: inHand?.storedAt ? Math.max(0, Math.round((now - Date.parse(inHand.storedAt)) / 1000)) : null,
-        requests: planned.plan.requests.map((r) => ({ method: r.method, url: redactUrl(r.url), ...(r.body ? { body: r.body } : {}) })),
+        requests: planned.plan.requests.map((r) => ({
+          method: r.method,
+          url: redactUrl(r.url),
+          ...(r.body ? { body: r.body } : {}),
+        })),
         error: this.failures.get(planned.name) ?? null,
       };
     });
   }
 
   private setProblems(errors: LinkbookError[], text: string): void {
-    this.state = { ...this.state, version: this.state.version + 1, problems: errors.map((e) => problemView(e, this.options.file, text)), datasets: this.plan ? this.datasetViews() : this.state.datasets };
+    this.state = {
+      ...this.state,
+      version: this.state.version + 1,
+      problems: errors.map((e) => problemView(e, this.options.file, text)),
+      datasets: this.plan ? this.datasetViews() : this.state.datasets,
+    };
     this.emit();
   }
 
@@ -338,7 +431,12 @@ export class PreviewSession {
 }
 
 function fingerprintOf(planned: PlannedDataset): string {
-  return JSON.stringify([planned.provider, planned.sample, planned.plan.asOf, planned.plan.requests.map((r) => [r.method, r.url, r.body ?? ''])]);
+  return JSON.stringify([
+    planned.provider,
+    planned.sample,
+    planned.plan.asOf,
+    planned.plan.requests.map((r) => [r.method, r.url, r.body ?? '']),
+  ]);
 }
 
 function problemsOf(error: unknown): LinkbookError[] {
@@ -390,14 +488,19 @@ export function codeFrame(text: string, line: number, col: number): string {
 /** The frame's page while a dataset waits for consent: plain HTML, no script, the report's CSP. */
 function waitingPage(state: PreviewState): string {
   const waiting = state.datasets.filter((d) => d.status !== 'ready');
-  const items = waiting.map((d) => `<li><strong>${escapeHtml(d.name)}</strong> (${escapeHtml(d.provider)} ${escapeHtml(d.endpoint)}): ${d.status === 'failed' ? `failed: ${escapeHtml(d.error ?? '')}` : d.status === 'fetching' ? 'fetching…' : `not in the store; fetching it costs ${d.exact ? '' : 'at most '}${escapeHtml(d.estimate)}`}</li>`).join('');
+  const items = waiting
+    .map(
+      (d) =>
+        `<li><strong>${escapeHtml(d.name)}</strong> (${escapeHtml(d.provider)} ${escapeHtml(d.endpoint)}): ${d.status === 'failed' ? `failed: ${escapeHtml(d.error ?? '')}` : d.status === 'fetching' ? 'fetching…' : `not in the store; fetching it costs ${d.exact ? '' : 'at most '}${escapeHtml(d.estimate)}`}</li>`,
+    )
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}"><title>Waiting for data</title><style>body{font:14px/1.5 system-ui,sans-serif;margin:32px;color:#223}</style></head><body><h1>Waiting for data</h1><p>${escapeHtml(state.title ?? 'The report')} renders once every dataset is in hand. Nothing is fetched without your consent: press a dataset's fetch button in the data panel.</p><ul>${items}</ul></body></html>`;
 }
 
 /** The Content-Security-Policy of report.html (templates/_shared/partials/head.hbs). */
-export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'";
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
-

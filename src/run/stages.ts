@@ -6,7 +6,16 @@
 import type { LoadedReport } from '../definition/index.ts';
 import { defaultTemplateDirs, findTemplate } from '../definition/index.ts';
 import { headlineMetrics } from '../aggregate/index.ts';
-import { addCost, type CachedResponse, type Clock, type Comparison, type Cost, type DatasetResult, type Logger, type ResponseCache } from '../model.ts';
+import {
+  addCost,
+  type CachedResponse,
+  type Clock,
+  type Comparison,
+  type Cost,
+  type DatasetResult,
+  type Logger,
+  type ResponseCache,
+} from '../model.ts';
 import type { PlannedDataset } from '../plan/index.ts';
 import { fetchDataset, type Credentials } from '../providers/index.ts';
 import { renderReport, type RenderedReport } from '../render/index.ts';
@@ -40,7 +49,10 @@ class NotInStore extends Error {}
  * Fetches one planned dataset through the cache. With `storeOnly`, returns undefined instead of
  * making any request the cache cannot answer (missing, or its TTL passed): nothing is spent.
  */
-export async function fetchPlannedDataset(planned: PlannedDataset, ctx: DatasetFetchContext): Promise<DatasetFetch | undefined> {
+export async function fetchPlannedDataset(
+  planned: PlannedDataset,
+  ctx: DatasetFetchContext,
+): Promise<DatasetFetch | undefined> {
   let storedAt: string | null = null;
   const cache: ResponseCache | undefined = ctx.cache && {
     get(key: string): CachedResponse | undefined {
@@ -83,7 +95,11 @@ export interface RenderDatasetsOptions {
  * Compares the datasets with the stored snapshots (when the report has `compare:`) and renders the
  * report from them, with its template found the way validation found it.
  */
-export async function renderDatasets(loaded: LoadedReport, datasets: Record<string, DatasetResult>, options: RenderDatasetsOptions): Promise<RenderedReport> {
+export async function renderDatasets(
+  loaded: LoadedReport,
+  datasets: Record<string, DatasetResult>,
+  options: RenderDatasetsOptions,
+): Promise<RenderedReport> {
   const def = loaded.definition;
   let comparison: Comparison | undefined;
   if (def.compare && def.compare !== 'none') {

@@ -15,18 +15,32 @@ describe('linkbook init', () => {
     const init = await runCli(['init', 'agency'], { cwd: root, env: cleanEnv() });
     expect(init.code).toBe(0);
     const dir = path.join(root, 'agency');
-    for (const file of ['reports/starter.yaml', 'templates/campaign/layout.hbs', 'templates/campaign/partials/report-header.hbs', 'clients.csv', '.env.example', '.gitignore', 'README.md']) {
+    for (const file of [
+      'reports/starter.yaml',
+      'templates/campaign/layout.hbs',
+      'templates/campaign/partials/report-header.hbs',
+      'clients.csv',
+      '.env.example',
+      '.gitignore',
+      'README.md',
+    ]) {
       expect(existsSync(path.join(dir, file)), file).toBe(true);
     }
     expect(init.stdout).toContain('linkbook preview reports/starter.yaml');
     const envExample = readFileSync(path.join(dir, '.env.example'), 'utf8');
-    for (const name of ['AHREFS_API_KEY', 'AHREFS_V2_TOKEN', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL']) expect(envExample).toMatch(new RegExp(`^${name}=$`, 'm'));
-    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['out/', '.linkbook/', '.env']));
+    for (const name of ['AHREFS_API_KEY', 'AHREFS_V2_TOKEN', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL'])
+      expect(envExample).toMatch(new RegExp(`^${name}=$`, 'm'));
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['out/', '.linkbook/', '.env']),
+    );
     const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
     expect(readme.match(/^linkbook (preview|run) /gm)).toHaveLength(3);
 
     expect((await runCli(['validate', 'reports/starter.yaml'], { cwd: dir, env: cleanEnv() })).code).toBe(0);
-    const run = await runCli(['run', 'reports/starter.yaml', '--out', 'out/first', '--format', 'html'], { cwd: dir, env: cleanEnv() });
+    const run = await runCli(['run', 'reports/starter.yaml', '--out', 'out/first', '--format', 'html'], {
+      cwd: dir,
+      env: cleanEnv(),
+    });
     expect(run.stderr).toContain('sample');
     expect(run.code).toBe(0);
     const html = readFileSync(path.join(dir, 'out/first/report.html'), 'utf8');
@@ -54,7 +68,10 @@ describe('your own templates', () => {
     const dir = tempDir();
     cpSync(path.join(PACKAGE_ROOT, 'reports'), path.join(dir, 'reports'), { recursive: true });
     mkdirSync(path.join(dir, templateFolder), { recursive: true });
-    const layout = readFileSync(path.join(PACKAGE_ROOT, 'templates/weekly/layout.hbs'), 'utf8').replace('<body class="template-weekly">', '<body class="template-weekly my-own-template">');
+    const layout = readFileSync(path.join(PACKAGE_ROOT, 'templates/weekly/layout.hbs'), 'utf8').replace(
+      '<body class="template-weekly">',
+      '<body class="template-weekly my-own-template">',
+    );
     writeFileSync(path.join(dir, templateFolder, 'layout.hbs'), layout);
     const file = path.join(dir, 'reports', 'weekly.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('template: weekly', `template: ${template}`));
@@ -68,7 +85,10 @@ describe('your own templates', () => {
     it(`finds ${label} in validate and run alike`, async () => {
       const dir = projectWithTemplate(template, folder);
       expect((await runCli(['validate', 'reports/weekly.yaml'], { cwd: dir, env: cleanEnv() })).code).toBe(0);
-      const run = await runCli(['run', 'reports/weekly.yaml', '--out', 'out', '--format', 'html'], { cwd: dir, env: cleanEnv() });
+      const run = await runCli(['run', 'reports/weekly.yaml', '--out', 'out', '--format', 'html'], {
+        cwd: dir,
+        env: cleanEnv(),
+      });
       expect(run.stderr).not.toContain('there is no template');
       expect(run.code).toBe(0);
       expect(readFileSync(path.join(dir, 'out/report.html'), 'utf8')).toContain('my-own-template');

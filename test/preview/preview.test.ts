@@ -21,7 +21,12 @@ function copyReports(): string {
   return path.join(dir, 'reports', 'weekly.yaml');
 }
 
-function get(origin: string, pathname: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string }> {
+function get(
+  origin: string,
+  pathname: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${origin}${pathname}`, { method, headers }, (res) => {
       let body = '';
@@ -61,7 +66,10 @@ describe('preview on sample data (no credentials)', () => {
     await waitForReportHeading(page, 'Weekly backlinks: example.com');
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
     const text = readFileSync(file, 'utf8');
-    writeFileSync(file, text.replace('title: "Weekly backlinks: {{ target }}"', 'title: "Renamed in the editor: {{ target }}"'));
+    writeFileSync(
+      file,
+      text.replace('title: "Weekly backlinks: {{ target }}"', 'title: "Renamed in the editor: {{ target }}"'),
+    );
     await waitForReportHeading(page, 'Renamed in the editor: example.com');
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
     writeFileSync(file, text);
@@ -89,7 +97,11 @@ describe('preview on sample data (no credentials)', () => {
 
     // a validation error (not YAML): its place, message and the lines around it
     writeFileSync(file, text.replace('mode: domain', 'mode: everywhere'));
-    await page.waitForFunction((expected) => document.querySelector('#problems .message')?.textContent?.includes(expected), { timeout: 10_000 }, 'got "everywhere"');
+    await page.waitForFunction(
+      (expected) => document.querySelector('#problems .message')?.textContent?.includes(expected),
+      { timeout: 10_000 },
+      'got "everywhere"',
+    );
     expect(await page.$eval('#problems .where', (e) => e.textContent)).toBe(`${file}:${line}:7`);
 
     writeFileSync(file, text);
@@ -103,8 +115,15 @@ describe('preview on sample data (no credentials)', () => {
     await page.goto(`${preview.origin}/`);
     await waitForReportHeading(page, 'Weekly backlinks: example.com');
     const frame = reportFrame(page);
-    const tiles = await frame.$$eval('.kpi', (els) => els.map((e) => ({ label: e.querySelector('.kpi-label')?.textContent?.trim() ?? '', value: e.querySelector('.kpi-value')?.textContent?.trim() ?? '' })));
-    const state = (await (await fetch(`${preview.origin}/state.json`)).json()) as { kpis: Array<{ key: string; label: string }> };
+    const tiles = await frame.$$eval('.kpi', (els) =>
+      els.map((e) => ({
+        label: e.querySelector('.kpi-label')?.textContent?.trim() ?? '',
+        value: e.querySelector('.kpi-value')?.textContent?.trim() ?? '',
+      })),
+    );
+    const state = (await (await fetch(`${preview.origin}/state.json`)).json()) as {
+      kpis: Array<{ key: string; label: string }>;
+    };
     const index = state.kpis.findIndex((k) => k.key === 'refdomains.dofollow');
     expect(index).toBeGreaterThanOrEqual(0);
     expect(tiles[index]!.label).toBe(state.kpis[index]!.label);
@@ -112,8 +131,12 @@ describe('preview on sample data (no credentials)', () => {
     const tile = (await frame.$$('.kpi'))[index]!;
     await tile.click();
     await page.waitForSelector('#lineage:not([hidden])');
-    expect(await page.$eval('#lineage .dataset', (e) => e.textContent)).toContain('refdomains (ahrefs-v2 refdomains_by_type)');
-    expect(await page.$eval('#lineage .aggregate', (e) => e.textContent)).toBe('referring domains with backlinks_dofollow >= 1');
+    expect(await page.$eval('#lineage .dataset', (e) => e.textContent)).toContain(
+      'refdomains (ahrefs-v2 refdomains_by_type)',
+    );
+    expect(await page.$eval('#lineage .aggregate', (e) => e.textContent)).toBe(
+      'referring domains with backlinks_dofollow >= 1',
+    );
     const counted = await page.$eval('#lineage .rows-counted', (e) => e.textContent ?? '');
     expect(Number(counted.split(' of ')[0])).toBe(shown);
     await page.click('#lineage-rows');
@@ -138,7 +161,9 @@ describe('preview on sample data (no credentials)', () => {
     expect(foreign.status).toBe(403);
     expect(foreign.body).not.toContain('<html');
     expect((await get(preview.origin, '/', { host: `attacker.example:${preview.port}` })).status).toBe(403);
-    expect((await get(preview.origin, '/fetch/refdomains', { host, origin: 'http://attacker.example' }, 'POST')).status).toBe(403);
+    expect(
+      (await get(preview.origin, '/fetch/refdomains', { host, origin: 'http://attacker.example' }, 'POST')).status,
+    ).toBe(403);
     expect((await get(preview.origin, '/fetch/refdomains', { host }, 'POST')).status).toBe(403);
     expect((await get(preview.origin, '/../package.json', { host })).status).toBe(404);
     expect((await get(preview.origin, '/weekly.yaml', { host })).status).toBe(404);
@@ -156,7 +181,10 @@ describe('preview with credentials: credits only with consent', () => {
     const file = copyReports();
     // real-looking credentials pointed at a loopback emulator whose request counter is the proof
     const env = { AHREFS_V2_TOKEN: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', AHREFS_V2_URL: emulator.origin };
-    store = openStore(path.join(path.dirname(file), 'store.db'), { env, secrets: ['a1b2c3d4e5f60718293a4b5c6d7e8f90'] });
+    store = openStore(path.join(path.dirname(file), 'store.db'), {
+      env,
+      secrets: ['a1b2c3d4e5f60718293a4b5c6d7e8f90'],
+    });
     preview = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0 });
   });
   afterAll(async () => {
@@ -170,33 +198,65 @@ describe('preview with credentials: credits only with consent', () => {
     await page.goto(`${preview.origin}/`);
     await page.waitForSelector('.dataset[data-name="refdomains"].needs-fetch');
     await waitForReportHeading(page, 'Waiting for data');
-    const planned = await estimateReport({ file: preview.session.options.file, env: preview.session.options.env, asOf: AS_OF });
+    const planned = await estimateReport({
+      file: preview.session.options.file,
+      env: preview.session.options.env,
+      asOf: AS_OF,
+    });
     expect(planned.datasets[0]!.exact).toBe(true);
-    expect(await page.$eval('.dataset[data-name="refdomains"] .estimate', (e) => e.textContent)).toBe(describeCost(planned.datasets[0]!.estimate));
-    expect(await page.$eval('.dataset[data-name="refdomains"] code', (e) => e.textContent)).toContain(`GET ${emulator.origin}/?`);
+    expect(await page.$eval('.dataset[data-name="refdomains"] .estimate', (e) => e.textContent)).toBe(
+      describeCost(planned.datasets[0]!.estimate),
+    );
+    expect(await page.$eval('.dataset[data-name="refdomains"] code', (e) => e.textContent)).toContain(
+      `GET ${emulator.origin}/?`,
+    );
     expect(await page.$eval('.dataset[data-name="refdomains"] code', (e) => e.textContent)).not.toContain('a1b2c3d4');
     // an edit re-renders, and still asks first
     const text = readFileSync(preview.session.options.file, 'utf8');
     const version = preview.session.current().version;
     writeFileSync(preview.session.options.file, text.replace('Weekly backlinks:', 'Weekly links:'));
-    await page.waitForFunction((v) => fetch('/state.json').then((r) => r.json()).then((s: { version: number }) => s.version > v), { polling: 100 }, version);
+    await page.waitForFunction(
+      (v) =>
+        fetch('/state.json')
+          .then((r) => r.json())
+          .then((s: { version: number }) => s.version > v),
+      { polling: 100 },
+      version,
+    );
     const edited = preview.session.current().version;
     writeFileSync(preview.session.options.file, text);
-    await page.waitForFunction((v) => fetch('/state.json').then((r) => r.json()).then((s: { version: number; title: string }) => s.version > v && s.title.startsWith('Weekly backlinks')), { polling: 100 }, edited);
+    await page.waitForFunction(
+      (v) =>
+        fetch('/state.json')
+          .then((r) => r.json())
+          .then((s: { version: number; title: string }) => s.version > v && s.title.startsWith('Weekly backlinks')),
+      { polling: 100 },
+      edited,
+    );
     expect(emulator.stats().requests['ahrefs-v2']).toBe(0);
 
     // clicked in the page's own event loop: the panel may redraw between a query and a click from here
     await page.$eval('button[data-fetch="refdomains"]', (b) => (b as HTMLButtonElement).click());
     await waitForReportHeading(page, 'Weekly backlinks: example.com', 20_000);
     expect(emulator.stats().requests['ahrefs-v2']).toBe(1);
-    const state = (await (await fetch(`${preview.origin}/state.json`)).json()) as { datasets: Array<{ name: string; status: string; rows: number }>; plan: { spent: string } };
+    const state = (await (await fetch(`${preview.origin}/state.json`)).json()) as {
+      datasets: Array<{ name: string; status: string; rows: number }>;
+      plan: { spent: string };
+    };
     expect(state.datasets[0]).toMatchObject({ name: 'refdomains', status: 'ready' });
     expect(state.plan.spent).toBe(`${emulator.stats().billed.ahrefs_v2_rows.toLocaleString('en-US')} rows`);
     await page.close();
   });
 
   it('a second preview of the same report answers from the store without asking or spending', async () => {
-    const again = await startPreview({ file: preview.session.options.file, asOf: AS_OF, env: preview.session.options.env, logger: silentLogger, store, port: 0 });
+    const again = await startPreview({
+      file: preview.session.options.file,
+      asOf: AS_OF,
+      env: preview.session.options.env,
+      logger: silentLogger,
+      store,
+      port: 0,
+    });
     try {
       expect(again.session.current().datasets[0]).toMatchObject({ name: 'refdomains', status: 'ready' });
       expect(again.session.current().datasets[0]!.cacheAgeSeconds).not.toBeNull();
