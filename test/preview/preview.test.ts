@@ -265,4 +265,28 @@ describe('preview with credentials: credits only with consent', () => {
       await again.close();
     }
   });
+
+  it("refuses a fetch whose cost would pass the report's budget, making no request", async () => {
+    const file = copyReports();
+    // another limit: a request the store has not seen
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('budget: { ahrefs_v2_rows: 5000 }', 'budget: { ahrefs_v2_rows: 100 }')
+        .replace('default: 1000', 'default: 900'),
+    );
+    const before = emulator.stats().requests['ahrefs-v2'];
+    const env = preview.session.options.env;
+    const tight = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0 });
+    try {
+      expect(tight.session.current().datasets[0]!.status).toBe('needs-fetch');
+      await tight.session.fetch('refdomains');
+      const view = tight.session.current().datasets[0]!;
+      expect(view.status).toBe('failed');
+      expect(view.error).toContain('over the budget of 100 rows');
+      expect(emulator.stats().requests['ahrefs-v2']).toBe(before);
+    } finally {
+      await tight.close();
+    }
+  });
 });
