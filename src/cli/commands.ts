@@ -8,7 +8,7 @@ import { parseParamArgs } from '../definition/params.ts';
 import { isIsoDate } from '../definition/params.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
-import { previewCommand } from '../preview/command.ts';
+import { explainCommand, previewCommand } from '../preview/command.ts';
 
 // Stages are imported when a command needs them: `validate` never loads Chromium or vega.
 const runModule = () => import('../run/index.ts');
@@ -234,4 +234,4 @@ const init: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule, init, preview: previewCommand };
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };

@@ -69,3 +69,28 @@ function openBrowser(url: string): void {
     // no opener on this machine
   }
 }
+
+const EXPLAIN_USAGE =
+  'linkbook explain <report.yaml> <kpi-key> [--param k=v]... [--as-of YYYY-MM-DD]   (e.g. refdomains.dofollow_share; spends nothing)';
+
+export const explainCommand: Command = {
+  usage: EXPLAIN_USAGE,
+  options: { param: { type: 'string', multiple: true, short: 'p' }, 'as-of': { type: 'string' } },
+  async run(ctx) {
+    if (ctx.args.length !== 2)
+      throw new LinkbookError('invalid', 'explain takes a report file and a KPI key', { hint: EXPLAIN_USAGE });
+    const asOf =
+      typeof ctx.options['as-of'] === 'string' ? ctx.options['as-of'] : new Date().toISOString().slice(0, 10);
+    if (!isIsoDate(asOf))
+      throw new LinkbookError('invalid', `--as-of "${asOf}" is not a date YYYY-MM-DD`, { hint: EXPLAIN_USAGE });
+    const raw = ctx.options.param;
+    const params = parseParamArgs(Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []);
+    const { explainKpi, formatLineage } = await import('./explain.ts');
+    ctx.stdout.write(
+      formatLineage(
+        await explainKpi({ file: ctx.args[0]!, key: ctx.args[1]!, params, asOf, env: ctx.env, logger: ctx.logger }),
+      ),
+    );
+    return 0;
+  },
+};
