@@ -14,10 +14,12 @@ import { launchBrowser, reportFrame, waitForReportHeading } from './browser.ts';
 
 const AS_OF = '2026-11-30';
 
-/** A copy of the bundled reports/ folder, so the test can edit weekly.yaml. */
+/** A copy of the bundled reports/ and templates/ folders, so the test can edit them. */
 function copyReports(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-preview-'));
   cpSync(path.join(PACKAGE_ROOT, 'reports'), path.join(dir, 'reports'), { recursive: true });
+  // found before the package's: a templates/ folder one level up from the report
+  cpSync(path.join(PACKAGE_ROOT, 'templates'), path.join(dir, 'templates'), { recursive: true });
   return path.join(dir, 'reports', 'weekly.yaml');
 }
 
@@ -73,6 +75,34 @@ describe('preview on sample data (no credentials)', () => {
     await waitForReportHeading(page, 'Renamed in the editor: example.com');
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
     writeFileSync(file, text);
+    await waitForReportHeading(page, 'Weekly backlinks: example.com');
+    await page.close();
+  });
+
+  it('re-renders when a template file or a partial changes', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${preview.origin}/`);
+    await waitForReportHeading(page, 'Weekly backlinks: example.com');
+    const templates = path.join(path.dirname(file), '..', 'templates');
+    const layoutFile = path.join(templates, 'weekly', 'layout.hbs');
+    const layout = readFileSync(layoutFile, 'utf8');
+    writeFileSync(
+      layoutFile,
+      layout.replace('<body class="template-weekly">', '<body class="template-weekly edited-layout">'),
+    );
+    await page.waitForFunction(
+      () =>
+        (document.getElementById('frame') as HTMLIFrameElement).contentDocument?.body?.classList.contains(
+          'edited-layout',
+        ),
+      { timeout: 10_000 },
+    );
+    const partialFile = path.join(templates, '_shared', 'partials', 'report-header.hbs');
+    const partial = readFileSync(partialFile, 'utf8');
+    writeFileSync(partialFile, partial.replace('<h1>{{title}}</h1>', '<h1>Partial: {{title}}</h1>'));
+    await waitForReportHeading(page, 'Partial: Weekly backlinks: example.com');
+    writeFileSync(partialFile, partial);
+    writeFileSync(layoutFile, layout);
     await waitForReportHeading(page, 'Weekly backlinks: example.com');
     await page.close();
   });
@@ -263,6 +293,32 @@ describe('preview with credentials: credits only with consent', () => {
       expect(emulator.stats().requests['ahrefs-v2']).toBe(1);
     } finally {
       await again.close();
+    }
+  });
+
+  it('with --fetch, fetches what the store lacks without a click, once', async () => {
+    const file = copyReports();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('default: 1000', 'default: 800'));
+    const before = emulator.stats().requests['ahrefs-v2'];
+    const eager = await startPreview({
+      file,
+      asOf: AS_OF,
+      env: preview.session.options.env,
+      logger: silentLogger,
+      store,
+      port: 0,
+      fetchWithoutAsking: true,
+    });
+    try {
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          eager.session.current().datasets[0]?.status === 'ready' ? resolve() : setTimeout(check, 20);
+        check();
+      });
+      expect(eager.session.current().datasets[0]!.rows).toBeGreaterThan(0);
+      expect(emulator.stats().requests['ahrefs-v2']).toBe(before + 1);
+    } finally {
+      await eager.close();
     }
   });
 
