@@ -14,7 +14,7 @@ import { budgetGuard, planReport, usesSandbox, type PlannedDataset, type ReportP
 import { credentialsFromEnv, redactUrl, type Credentials } from '../providers/index.ts';
 import { fetchPlannedDataset, renderDatasets, describeCost } from '../run/index.ts';
 import type { Store } from '../store/index.ts';
-import { kpiLineage, metricPredicate, type KpiLineage } from './lineage.ts';
+import { datasetFilter, kpiLineage, metricPredicate, type KpiLineage } from './lineage.ts';
 
 export interface PreviewOptions {
   file: string;
@@ -74,7 +74,17 @@ export interface PreviewState {
   sections: Array<{
     name: string;
     title: string | null;
-    aggregate: { kind: string; of: string | null; fields: string[]; rows: Array<Record<string, unknown>> } | null;
+    aggregate: {
+      kind: string;
+      of: string;
+      label: string;
+      /** Rows of the dataset that went in. */
+      total: number;
+      /** The dataset's API filter and the section's own `where:`, as written. */
+      filter: string | null;
+      fields: string[];
+      rows: Array<Record<string, unknown>>;
+    } | null;
   }>;
   kpis: KpiLineage[];
   plan: { estimate: string; budget: string; spent: string; sample: boolean } | null;
@@ -330,13 +340,16 @@ export class PreviewSession {
       problems: [],
       datasets: this.datasetViews(),
       sections: rendered
-        ? rendered.data.sections.map((s) => ({
+        ? rendered.data.sections.map((s, index) => ({
             name: s.name,
             title: s.title,
             aggregate: s.aggregate
               ? {
                   kind: s.aggregate.kind,
-                  of: (s.aggregate as { dataset?: string }).dataset ?? null,
+                  of: s.aggregate.of,
+                  label: s.aggregate.label,
+                  total: s.aggregate.total,
+                  filter: sectionFilter(loaded, s.aggregate.of, def.sections[index]?.aggregate?.where),
                   fields: s.aggregate.fields.map((f) => f.name),
                   rows: s.aggregate.rows as Array<Record<string, unknown>>,
                 }
@@ -428,6 +441,13 @@ export class PreviewSession {
   private emit(): void {
     for (const listener of this.listeners) listener(this.state);
   }
+}
+
+function sectionFilter(loaded: LoadedReport, dataset: string, where: string | undefined): string | null {
+  const parts = [datasetFilter(loaded, dataset), where ? `section where: ${where}` : null].filter(
+    (p): p is string => p !== null,
+  );
+  return parts.length > 0 ? parts.join('; ') : null;
 }
 
 function fingerprintOf(planned: PlannedDataset): string {

@@ -228,10 +228,36 @@ export const SHELL_SCRIPT = `'use strict';
     $('lineage').hidden = false;
   }
 
+  function showSectionLineage(s) {
+    const a = s.aggregate;
+    const dl = $('lineage-body');
+    dl.replaceChildren();
+    const counted = a.rows.reduce((sum, r) => sum + (typeof r.count === 'number' ? r.count : 0), 0);
+    const rows = [['figure', a.label], ['section', s.title || s.name], ['dataset', a.of], ['filter', a.filter || 'none'], ['aggregate', a.kind + ' over ' + a.of + ', one row per ' + (a.fields[0] || 'group')], ['rows counted', a.total + ' rows went in' + (a.fields.includes('count') ? '; the groups count ' + counted : '')]];
+    for (const [k, v] of rows) dl.append(el('dt', k), el('dd', v, k.replace(/ /g, '-')));
+    const link = el('button', 'Show the rows');
+    link.id = 'lineage-rows';
+    link.addEventListener('click', () => openRows(a.of, null));
+    const cell = el('dd');
+    cell.append(link);
+    dl.append(el('dt', ''), cell);
+    $('lineage').hidden = false;
+  }
+
   frame.addEventListener('load', () => {
     let doc = null;
     try { doc = frame.contentDocument; } catch (_) { doc = null; }
-    if (!doc) return;
+    if (!doc || !state) return;
+    for (const s of state.sections) {
+      if (!s.aggregate) continue;
+      for (const id of [s.name, s.name + '-details']) {
+        const block = doc.getElementById(id);
+        if (!block) continue;
+        block.style.cursor = 'pointer';
+        block.title = 'How was this computed?';
+        block.addEventListener('click', () => showSectionLineage(s));
+      }
+    }
     doc.querySelectorAll('.kpi').forEach((tile, index) => {
       tile.style.cursor = 'pointer';
       tile.title = 'How was this computed?';

@@ -183,6 +183,30 @@ describe('preview on sample data (no credentials)', () => {
     await page.close();
   });
 
+  it('traces a section figure to its dataset, aggregate and the rows that went in', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${preview.origin}/`);
+    await waitForReportHeading(page, 'Weekly backlinks: example.com');
+    const frame = reportFrame(page);
+    // the numbers in the details table, read from the report itself
+    const counts = await frame.$$eval('#dofollow-and-nofollow-details tbody tr', (trs) =>
+      trs.map((tr) => Number(tr.querySelectorAll('td')[1]?.textContent?.replace(/,/g, ''))),
+    );
+    expect(counts).toHaveLength(2);
+    await (await frame.$('#dofollow-and-nofollow-details'))!.click();
+    await page.waitForSelector('#lineage:not([hidden])');
+    expect(await page.$eval('#lineage .dataset', (e) => e.textContent)).toBe('refdomains');
+    expect(await page.$eval('#lineage .aggregate', (e) => e.textContent)).toBe(
+      'follow over refdomains, one row per follow',
+    );
+    const rowsInDataset = (await (await fetch(`${preview.origin}/rows/refdomains`)).json()) as { total: number };
+    expect(await page.$eval('#lineage .rows-counted', (e) => e.textContent)).toBe(
+      `${rowsInDataset.total} rows went in; the groups count ${counts[0]! + counts[1]!}`,
+    );
+    expect(counts[0]! + counts[1]!).toBe(rowsInDataset.total);
+    await page.close();
+  });
+
   it('refuses a foreign Host header, a cross-site POST, and paths outside what it serves', async () => {
     const host = `127.0.0.1:${preview.port}`;
     expect((await get(preview.origin, '/state.json', { host })).status).toBe(200);
