@@ -15,7 +15,7 @@ import { formatFigure, formatValue, meets, type Figure } from './figures.ts';
 import { PACKAGE_ROOT } from './sample-report.ts';
 
 /** The benchmarks in the order they run: the heavy ones on Chromium first, while the machine is fresh. */
-const BENCHES = ['batch', 'floor', 'cold', 'render', 'aggregate'] as const;
+const BENCHES = ['batch', 'floor', 'cold', 'render', 'preview', 'aggregate'] as const;
 
 interface BenchOutcome {
   name: string;

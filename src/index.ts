@@ -39,6 +39,17 @@ export {
 } from './run/index.ts';
 
 /**
+ * `linkbook preview`: a live page for one report on 127.0.0.1 that re-renders as its files change
+ * and fetches a dataset the store lacks only with consent; `explainKpi` is `linkbook explain`.
+ */
+export { startPreview, type Preview, type StartPreviewOptions, type PreviewState } from './preview/index.ts';
+export { explainKpi, formatLineage, type ExplainOptions } from './preview/explain.ts';
+export type { KpiLineage } from './preview/lineage.ts';
+
+/** `linkbook init`: a project folder with a starter report, a custom template and the files around them. */
+export { initProject, formatInitResult, type InitResult } from './init/index.ts';
+
+/**
  * The sandbox: Ahrefs v2, Ahrefs v3 and DataForSEO emulated on one loopback port over a
  * deterministic link graph. Point `AHREFS_V2_URL` / `AHREFS_V3_URL` / `DATAFORSEO_URL` at its
  * `origin` to use it as a stand-in real API; `close()` stops it.

@@ -9,6 +9,7 @@ import { parseParamArgs } from '../definition/params.ts';
 import { checkRunValues } from '../definition/run-values.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
+import { explainCommand, previewCommand } from '../preview/command.ts';
 
 // Stages are imported when a command needs them: `validate` never loads Chromium or vega.
 const runModule = () => import('../run/index.ts');
@@ -228,4 +229,15 @@ const schedule: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule };
+const init: Command = {
+  usage: 'linkbook init [DIR]   (scaffolds reports/, templates/, clients.csv, .env.example, .gitignore, README.md)',
+  options: {},
+  async run(ctx) {
+    if (ctx.args.length > 1) throw usageError('init takes one folder', this.usage);
+    const { initProject, formatInitResult } = await import('../init/index.ts');
+    ctx.stdout.write(formatInitResult(await initProject(ctx.args[0] ?? '.')));
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };

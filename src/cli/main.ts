@@ -18,6 +18,9 @@ Usage:
   linkbook history [report] [--target T] [--json]
   linkbook cache ls|clear
   linkbook schedule [dir]
+  linkbook preview <report.yaml> [--port N] [--param k=v]... [--as-of D] [--fetch] [--open]
+  linkbook init [DIR]
+  linkbook explain <report.yaml> <kpi-key>
 
 Every command takes --verbose and --help.
 Exit codes: 0 done, 1 a run failed, 2 invalid definition or usage, 3 over budget.`;

@@ -18,3 +18,4 @@ export {
   type EmailDefinition,
   type ParamDefinition,
 } from './schema.ts';
+export { findTemplate, isTemplatePath, type FoundTemplate } from './templates.ts';

@@ -3,7 +3,7 @@
  * options go only to that API, tables and columns exist in the seed catalogs, filters parse and
  * type-check, files and templates are there.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { LinkbookError } from '../errors.ts';
@@ -13,7 +13,8 @@ import type { DatasetKind, ProviderId } from '../model.ts';
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
-import type { ReportDefinition } from './schema.ts';
+import { findTemplate, isTemplatePath } from './templates.ts';
+import type { DatasetDefinition, ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Options that only some providers understand (each provider module lists its own `options`). */
@@ -113,8 +114,9 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     }
   });
 
-  if (!ctx.templateDirs.some((dir) => isDir(path.join(dir, def.template)))) {
-    err(['template'], `template "${def.template}" not found`, `looked in ${ctx.templateDirs.join(', ')}`);
+  if (!findTemplate(def.template, ctx.baseDir, ctx.templateDirs)) {
+    const looked = isTemplatePath(def.template) ? path.resolve(ctx.baseDir, def.template) : ctx.templateDirs.join(', ');
+    err(['template'], `template "${def.template}" not found`, `looked for a folder with layout.hbs in ${looked}`);
   }
   if (def.client?.logo) {
     const logo = path.resolve(ctx.baseDir, def.client.logo);
@@ -138,10 +140,3 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
   return errors;
 }
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -4,7 +4,7 @@
  * printed with `{{ }}` (escaped): loading refuses any template that uses `{{{ }}}` or `{{& }}`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { LinkbookError } from '../errors.ts';
@@ -84,6 +84,16 @@ export function listTemplates(templatesDir: string = DEFAULT_TEMPLATES_DIR): str
     .sort();
 }
 
+/**
+ * The `_shared/` folders a template extends: the package's, then the one beside the template's
+ * folder when that is another (a project's own `templates/_shared/`, whose partials override).
+ */
+function sharedDirs(templatesDir: string): string[] {
+  const own = join(templatesDir, '_shared');
+  const pkg = join(DEFAULT_TEMPLATES_DIR, '_shared');
+  return resolve(own) === resolve(pkg) || !existsSync(own) ? [pkg] : [pkg, own];
+}
+
 /** Environments already built in this process, with the fingerprint of the files they were built from. */
 const environments = new Map<string, { fingerprint: string; environment: TemplateEnvironment }>();
 
@@ -102,7 +112,8 @@ function templateFingerprint(folder: string, templatesDir: string): string {
       parts.push(`${path}:-`);
     }
   };
-  for (const path of [join(templatesDir, '_shared', 'partials'), join(templatesDir, '_shared', 'base.css'), join(folder, 'partials'), join(folder, 'layout.hbs'), join(folder, 'style.css')]) add(path);
+  const shared = sharedDirs(templatesDir);
+  for (const path of [...shared.map((dir) => join(dir, 'partials')), ...shared.map((dir) => join(dir, 'base.css')), join(folder, 'partials'), join(folder, 'layout.hbs'), join(folder, 'style.css')]) add(path);
   return parts.join('|');
 }
 
@@ -135,7 +146,7 @@ function buildTemplateEnvironment(name: string, templatesDir: string): TemplateE
   const hbs = Handlebars.create();
   for (const helper of HELPER_NAMES) hbs.registerHelper(helper, HELPERS[helper]);
 
-  const shared = readPartials(join(templatesDir, '_shared', 'partials'));
+  const shared = sharedDirs(templatesDir).flatMap((dir) => [...readPartials(join(dir, 'partials'))]);
   const own = readPartials(join(folder, 'partials'));
   for (const [partialName, partial] of new Map([...shared, ...own])) {
     assertEscapedOnly(partial.source, partial.file);
@@ -145,7 +156,8 @@ function buildTemplateEnvironment(name: string, templatesDir: string): TemplateE
   const layoutSource = readFileSync(layoutFile, 'utf8');
   assertEscapedOnly(layoutSource, layoutFile);
   const layout = hbs.compile(layoutSource, LAYOUT_COMPILE_OPTIONS);
-  const css = `${readOptional(join(templatesDir, '_shared', 'base.css'))}\n${readOptional(join(folder, 'style.css'))}`;
+  const baseCss = sharedDirs(templatesDir).map((dir) => readOptional(join(dir, 'base.css'))).join('\n');
+  const css = `${baseCss}\n${readOptional(join(folder, 'style.css'))}`;
 
   return {
     name,

@@ -19,6 +19,7 @@ import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.
 import { planEmail } from '../deliver/email.ts';
 import { describeCharacters } from '../fonts/coverage.ts';
 
+export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
 
 export interface RunOptions {

@@ -6,11 +6,11 @@
 import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { addCost, type Clock, type Comparison, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
 import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { fetchDataset, httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
-import { headlineMetrics } from '../aggregate/index.ts';
-import { renderReport, type RenderedReport } from '../render/index.ts';
+import { httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
+import type { RenderedReport } from '../render/index.ts';
+import { fetchPlannedDataset, renderDatasets } from './stages.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
@@ -92,14 +92,9 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
-      const result = await fetchDataset(planned.plan, {
-        http,
-        cache: options.noCache ? undefined : store.cache,
-        logger,
-        clock: effects.clock,
-        credentials: options.credentials,
-        budgetGuard: (sofar, next) => guard(addCost(spent, sofar), next),
-      });
+      const fetched = await fetchPlannedDataset(planned, { http, cache: options.noCache ? undefined : store.cache, logger, clock: effects.clock, credentials: options.credentials, spentBefore: spent, guard });
+      if (!fetched) throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);
+      const result = fetched.result;
       spent = addCost(spent, result.cost);
       requests += result.requests;
       cacheHits += result.cacheHits;
@@ -111,29 +106,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     for (const [name, ds] of Object.entries(datasets)) {
       store.snapshots.put({ report: def.name, target: def.target, asOf: options.asOf, dataset: name, kind: ds.kind, rows: ds.rows });
     }
-    let comparison: Comparison | undefined;
-    if (def.compare && def.compare !== 'none') {
-      comparison = store.snapshots.comparison({
-        report: def.name,
-        target: def.target,
-        asOf: options.asOf,
-        against: def.compare,
-        current: Object.fromEntries(Object.entries(datasets).map(([n, d]) => [n, { kind: d.kind, rows: d.rows }])),
-        metrics: (rows, _dataset, kind) => headlineMetrics(rows, kind),
-      });
-    }
-
-    const rendered = await renderReport({
-      definition: def,
-      params: loaded.params,
-      datasets,
-      comparison,
-      asOf: options.asOf,
-      generatedAt: effects.clock.now(),
-      sample: plan.sample,
-      cost: spent,
-      baseDir: loaded.baseDir,
-    });
+    const rendered = await renderDatasets(loaded, datasets, { asOf: options.asOf, clock: effects.clock, sample: plan.sample, cost: spent, store });
 
     const files: OutputFile[] = [];
     if (formats.includes('html')) files.push({ name: 'report.html', content: rendered.html });
