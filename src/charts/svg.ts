@@ -49,3 +49,55 @@ export function sanitizeSvg(svg: string, prefix: string, label: string): string 
     );
   return out.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeAttribute(label)}"`).replace(XML_INVALID, '\uFFFD');
 }
+
+/** An SVG construct that could make resvg (or a browser) read something outside the document. */
+export interface SvgReference {
+  /** Character offset into the SVG text. */
+  offset: number;
+  /** The construct: `href="/abs/private.png"`, `<!DOCTYPE`, `url(file.svg)`. */
+  what: string;
+}
+
+const NUMERIC_REF = /&#(x[0-9a-f]+|\d+);?/gi;
+/** Images resvg decodes itself; an SVG inside a data: URI could reference files again, so it is not one. */
+const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|jpg|gif|webp)[;,]/i;
+
+function decodeXmlText(text: string): string {
+  return text
+    .replace(NUMERIC_REF, (_, code: string) => String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'");
+}
+
+function isLocalReference(value: string): boolean {
+  const v = decodeXmlText(value).trim();
+  return v.startsWith('#') || SAFE_DATA_IMAGE.test(v);
+}
+
+/**
+ * The first construct in `svg` that refers to anything but a `#fragment` of the document or a
+ * `data:` PNG/JPEG/GIF/WebP image: an `href`/`xlink:href`/`src` attribute, a CSS `url(...)` or
+ * `@import`, or a DOCTYPE/entity declaration (entities can name files, "XXE"). Undefined when
+ * there is none. resvg loads local files named by `<image href>` (issue 18), and resvg-js 2.6.2
+ * has no option to give it an empty resources folder, so this check is what keeps it inside.
+ */
+export function svgExternalReference(svg: string): SvgReference | undefined {
+  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(svg);
+  if (declaration) return { offset: declaration.index, what: `<!${declaration[1]!.toUpperCase()}` };
+  const attribute = /\s((?:[\w.-]+:)?(?:href|src))\s*=\s*("([^"]*)"|'([^']*)')/gi;
+  for (const m of svg.matchAll(attribute)) {
+    const value = m[3] ?? m[4] ?? '';
+    if (!isLocalReference(value)) return { offset: m.index! + 1, what: `${m[1]}=${m[2]}` };
+  }
+  for (const m of svg.matchAll(/url\s*\(\s*(["']?)([^)"']*)\1\s*\)|@import\b/gi)) {
+    if (m[0].startsWith('@')) return { offset: m.index!, what: '@import' };
+    if (!isLocalReference(m[2] ?? '')) return { offset: m.index!, what: m[0] };
+  }
+  // a CSS url written with character references (`u&#114;l(`) is a url too
+  const unescaped = decodeXmlText(svg);
+  if (unescaped !== svg && /url\s*\(\s*["']?(?!#|data:image\/(png|jpeg|jpg|gif|webp)[;,])|@import/i.test(unescaped)) {
+    return { offset: 0, what: 'a url() or @import written with character references' };
+  }
+  return undefined;
+}

@@ -11,6 +11,7 @@ import { schemaIssuesToErrors } from './schema-issues.ts';
 import { interpolateParams, resolveParams, type ParamValue } from './params.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { checkReportMeaning } from './semantics.ts';
+import { CHART_SIZE_HINT, chartSizeProblem } from '../charts/limits.ts';
 
 export interface LoadedReport {
   /** The report file as given. */
@@ -92,9 +93,25 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const definition = applyOverrides(checked.data, options.overrides);
   const baseDir = path.dirname(path.resolve(file));
   errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
+  errors.push(...checkChartSizes(definition, source));
   if (errors.length > 0) throw new LinkbookErrors(errors);
 
   return { file, baseDir, definition, params: resolved.values, source };
+}
+
+/**
+ * User chart sizes against the chart limits (src/charts/user-spec.ts), here so that a chart too
+ * large to draw (a `width` from a param included) is refused before anything is fetched.
+ */
+function checkChartSizes(def: ReportDefinition, source: YamlSource): LinkbookError[] {
+  const errors: LinkbookError[] = [];
+  def.sections.forEach((section, i) => {
+    const chart = section.chart;
+    if (!chart || typeof chart === 'string') return;
+    const problem = chartSizeProblem(chart.vega_lite);
+    if (problem) errors.push(new LinkbookError('invalid', problem.message, { where: source.placeOf(['sections', i, 'chart', 'vega_lite', ...problem.path]), hint: CHART_SIZE_HINT }));
+  });
+  return errors;
 }
 
 /** The definition with batch-row overrides applied; the semantic checks below still see every value. */
