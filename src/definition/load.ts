@@ -12,6 +12,7 @@ import { interpolateParams, resolveParams, type ParamValue } from './params.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { checkReportMeaning } from './semantics.ts';
 import { CHART_SIZE_HINT, chartSizeProblem } from '../charts/limits.ts';
+import { checkLogoFile } from '../render/logo.ts';
 
 export interface LoadedReport {
   /** The report file as given. */
@@ -94,6 +95,14 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const baseDir = path.dirname(path.resolve(file));
   errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
   errors.push(...checkChartSizes(definition, source));
+  if (definition.client?.logo) {
+    try {
+      checkLogoFile(path.resolve(baseDir, definition.client.logo));
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      errors.push(error);
+    }
+  }
   if (errors.length > 0) throw new LinkbookErrors(errors);
 
   return { file, baseDir, definition, params: resolved.values, source };
