@@ -61,7 +61,9 @@ export interface ReportRunResult {
 
 /** The default output folder: `out/<name>/<target>/<as-of>/` (DESIGN.md). */
 export function defaultOutDir(name: string, target: string, asOf: string): string {
-  const safeTarget = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'target';
+  const cleaned = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  // a target made of dots (`..`) would climb out of out/<name>/
+  const safeTarget = cleaned === '' ? 'target' : /^\.+$/.test(cleaned) ? '_' : cleaned;
   return path.join('out', name, safeTarget, asOf);
 }
 
