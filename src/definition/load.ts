@@ -3,7 +3,7 @@
  * interpolate, and check meaning (datasets, columns, filters). Every problem is reported at once,
  * each with its `file:line:col`; nothing here touches the network.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { reportSchema, type ReportDefinition } from './schema.ts';
@@ -40,12 +40,23 @@ export interface ReportOverrides {
   emailTo?: string[];
 }
 
+/** The largest report file read (10 MB): definitions are a few KB. */
+export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
+
 /** Loads and fully validates a report, throwing `LinkbookErrors` with every problem found. */
 export async function loadReport(file: string, options: LoadOptions = {}): Promise<LoadedReport> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_REPORT_BYTES) {
+      throw new LinkbookError('invalid', `the report file is ${(size / 1024 / 1024).toFixed(1)} MB; a report definition may be at most ${MAX_REPORT_BYTES / 1024 / 1024} MB`, {
+        where: file,
+        hint: 'a report is a short YAML file; put data in an export file under data: (provider: file)',
+      });
+    }
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof LinkbookError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     throw new LinkbookError('invalid', code === 'ENOENT' ? 'report file not found' : `cannot read report file (${code ?? 'error'})`, {
       where: file,

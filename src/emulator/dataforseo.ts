@@ -111,7 +111,7 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   return jsonAnswer(200, dataForSeoEnvelope(20000, MESSAGES[20000]!, [task]), { dataforseo_usd: billed });
 }
 
-function hasValidBasicAuth(header: string | undefined): boolean {
+export function hasValidBasicAuth(header: string | undefined): boolean {
   const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
   if (!encoded) return false;
   const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');
