@@ -85,19 +85,33 @@ function isLocalReference(value: string): boolean {
 export function svgExternalReference(svg: string): SvgReference | undefined {
   const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(svg);
   if (declaration) return { offset: declaration.index, what: `<!${declaration[1]!.toUpperCase()}` };
-  const attribute = /\s((?:[\w.-]+:)?(?:href|src))\s*=\s*("([^"]*)"|'([^']*)')/gi;
-  for (const m of svg.matchAll(attribute)) {
-    const value = m[3] ?? m[4] ?? '';
-    if (!isLocalReference(value)) return { offset: m.index! + 1, what: `${m[1]}=${m[2]}` };
+  // Only markup is checked, not text: `<[^>]*>` is exactly one tag (vega and XML escape < and >
+  // in text and attribute values), and a label such as `src="http://x"` is text.
+  for (const tag of svg.matchAll(/<[^!?>][^>]*>/g)) {
+    for (const m of tag[0].matchAll(/\s((?:[\w.-]+:)?[\w.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
+      const name = m[1]!;
+      const value = m[3] ?? m[4] ?? '';
+      const at = tag.index! + m.index! + 1;
+      if (/^(?:[\w.-]+:)?(?:href|src)$/i.test(name)) {
+        if (!isLocalReference(value)) return { offset: at, what: `${name}=${m[2]}` };
+      } else {
+        const css = cssReference(decodeXmlText(value));
+        if (css) return { offset: at, what: `${name}="${css}"` };
+      }
+    }
   }
-  for (const m of svg.matchAll(/url\s*\(\s*(["']?)([^)"']*)\1\s*\)|@import\b/gi)) {
-    if (m[0].startsWith('@')) return { offset: m.index!, what: '@import' };
-    if (!isLocalReference(m[2] ?? '')) return { offset: m.index!, what: m[0] };
+  for (const style of svg.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
+    const css = cssReference(decodeXmlText(style[1]!));
+    if (css) return { offset: style.index!, what: css };
   }
-  // a CSS url written with character references (`u&#114;l(`) is a url too
-  const unescaped = decodeXmlText(svg);
-  if (unescaped !== svg && /url\s*\(\s*["']?(?!#|data:image\/(png|jpeg|jpg|gif|webp)[;,])|@import/i.test(unescaped)) {
-    return { offset: 0, what: 'a url() or @import written with character references' };
+  return undefined;
+}
+
+/** The first CSS `url(...)` that is not `#fragment` or a data: image, or an `@import`, in `css`. */
+function cssReference(css: string): string | undefined {
+  for (const m of css.matchAll(/url\s*\(\s*(["']?)([^)"']*)\1\s*\)|@import\b/gi)) {
+    if (m[0].startsWith('@')) return '@import';
+    if (!isLocalReference(m[2] ?? '')) return m[0];
   }
   return undefined;
 }

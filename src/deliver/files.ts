@@ -19,8 +19,13 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
-/** Writes all files into `dir` atomically (per file), returning their final paths. */
-export async function writeOutputs(dir: string, files: readonly OutputFile[]): Promise<string[]> {
+/**
+ * Writes all files into `dir` atomically (per file), returning their final paths. With
+ * `replacePrevious` (a report's own folder), the files of the previous run that this one does not
+ * write are removed and the manifest is rewritten; without it (an `.eml` folder shared by a batch)
+ * other files are left alone.
+ */
+export async function writeOutputs(dir: string, files: readonly OutputFile[], options: { replacePrevious?: boolean } = {}): Promise<string[]> {
   const root = path.resolve(dir);
   const finals = new Map(files.map((f) => [f.name, insideRoot(root, f.name)]));
   let staging: string;
@@ -50,9 +55,11 @@ export async function writeOutputs(dir: string, files: readonly OutputFile[]): P
       await rename(path.join(staging, f.name), final);
       written.push(path.join(dir, f.name));
     }
-    await removeStale(root, readManifest(root), new Set(finals.values()));
-    const manifest: OutputManifest = { linkbook: 1, kind: 'report', files: files.map((f) => f.name.split(path.sep).join('/')) };
-    await writeFile(path.join(root, OUTPUT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (options.replacePrevious) {
+      await removeStale(root, readManifest(root), new Set(finals.values()));
+      const manifest: OutputManifest = { linkbook: 1, kind: 'report', files: files.map((f) => f.name.split(path.sep).join('/')) };
+      await writeFile(path.join(root, OUTPUT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    }
     return written;
   } catch (cause) {
     if (cause instanceof LinkbookError) throw cause;

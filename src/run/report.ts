@@ -150,7 +150,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     }
 
     const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
-    outputs = await writeOutputs(outDir, files);
+    outputs = await writeOutputs(outDir, files, { replacePrevious: true });
 
     let email: EmailOutcome | undefined;
     if (emailPlan) {
