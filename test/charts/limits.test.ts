@@ -47,5 +47,7 @@ describe('svgToPng limits, checked on the SVG before rasterising', () => {
     expect(() => svgToPng(`<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>${svgOf(100, 100)}`)).toThrow(/<!DOCTYPE/);
     expect(() => svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(other.svg#g)"/>'))).toThrow(/url\(other.svg#g\)/);
     expect(svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(#g)"/>')).subarray(1, 4).toString()).toBe('PNG');
+    // text that looks like a reference (a stranger's anchor as a chart label) is text, not markup
+    expect(svgToPng(svgOf(100, 100, '<text x="1" y="9">" src="http://x/" url(/etc/passwd)</text>')).subarray(1, 4).toString()).toBe('PNG');
   });
 });
