@@ -30,9 +30,18 @@ function withoutTitle(spec: VegaLiteSpec, theme: ChartTheme): VegaLiteSpec {
 
 /**
  * The chart of an aggregate as a Vega-Lite spec and an SVG. Throws `invalid` for a user spec
- * that tries to load data, `render` when vega cannot draw it.
+ * that tries to load data, `render` when vega cannot draw it. A user's own spec is drawn in a
+ * worker thread with a heap and a time limit (user-chart.ts): vega expressions such as
+ * `sequence(0, 5e7)` can otherwise take gigabytes and minutes.
  */
 export async function renderChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
+  if (typeof chart === 'string') return drawChart(chart, agg, theme);
+  const { drawUserChart } = await import('./user-chart.ts');
+  return drawUserChart(chart, agg, theme);
+}
+
+/** The chart drawn in this thread (presets here, user specs inside the chart worker). */
+export async function drawChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
   installChartFontMetrics();
   const spec = typeof chart === 'string' ? withoutTitle(presetSpec(chart, agg, theme), theme) : userSpec(chart.vega_lite, agg, theme);
   const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;

@@ -49,3 +49,69 @@ export function sanitizeSvg(svg: string, prefix: string, label: string): string 
     );
   return out.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeAttribute(label)}"`).replace(XML_INVALID, '\uFFFD');
 }
+
+/** An SVG construct that could make resvg (or a browser) read something outside the document. */
+export interface SvgReference {
+  /** Character offset into the SVG text. */
+  offset: number;
+  /** The construct: `href="/abs/private.png"`, `<!DOCTYPE`, `url(file.svg)`. */
+  what: string;
+}
+
+const NUMERIC_REF = /&#(x[0-9a-f]+|\d+);?/gi;
+/** Images resvg decodes itself; an SVG inside a data: URI could reference files again, so it is not one. */
+const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|jpg|gif|webp)[;,]/i;
+
+function decodeXmlText(text: string): string {
+  return text
+    .replace(NUMERIC_REF, (_, code: string) => String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'");
+}
+
+function isLocalReference(value: string): boolean {
+  const v = decodeXmlText(value).trim();
+  return v.startsWith('#') || SAFE_DATA_IMAGE.test(v);
+}
+
+/**
+ * The first construct in `svg` that refers to anything but a `#fragment` of the document or a
+ * `data:` PNG/JPEG/GIF/WebP image: an `href`/`xlink:href`/`src` attribute, a CSS `url(...)` or
+ * `@import`, or a DOCTYPE/entity declaration (entities can name files, "XXE"). Undefined when
+ * there is none. resvg loads local files named by `<image href>` (issue 18), and resvg-js 2.6.2
+ * has no option to give it an empty resources folder, so this check is what keeps it inside.
+ */
+export function svgExternalReference(svg: string): SvgReference | undefined {
+  const declaration = /<!(DOCTYPE|ENTITY)\b/i.exec(svg);
+  if (declaration) return { offset: declaration.index, what: `<!${declaration[1]!.toUpperCase()}` };
+  // Only markup is checked, not text: `<[^>]*>` is exactly one tag (vega and XML escape < and >
+  // in text and attribute values), and a label such as `src="http://x"` is text.
+  for (const tag of svg.matchAll(/<[^!?>][^>]*>/g)) {
+    for (const m of tag[0].matchAll(/\s((?:[\w.-]+:)?[\w.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
+      const name = m[1]!;
+      const value = m[3] ?? m[4] ?? '';
+      const at = tag.index! + m.index! + 1;
+      if (/^(?:[\w.-]+:)?(?:href|src)$/i.test(name)) {
+        if (!isLocalReference(value)) return { offset: at, what: `${name}=${m[2]}` };
+      } else {
+        const css = cssReference(decodeXmlText(value));
+        if (css) return { offset: at, what: `${name}="${css}"` };
+      }
+    }
+  }
+  for (const style of svg.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)) {
+    const css = cssReference(decodeXmlText(style[1]!));
+    if (css) return { offset: style.index!, what: css };
+  }
+  return undefined;
+}
+
+/** The first CSS `url(...)` that is not `#fragment` or a data: image, or an `@import`, in `css`. */
+function cssReference(css: string): string | undefined {
+  for (const m of css.matchAll(/url\s*\(\s*(["']?)([^)"']*)\1\s*\)|@import\b/gi)) {
+    if (m[0].startsWith('@')) return '@import';
+    if (!isLocalReference(m[2] ?? '')) return m[0];
+  }
+  return undefined;
+}

@@ -7,6 +7,7 @@
 import { LinkbookError } from '../errors.ts';
 import type { AggregateResult } from '../model.ts';
 import { chartTitle, type VegaLiteSpec } from './presets.ts';
+import { CHART_SIZE_HINT, chartSizeProblem } from './limits.ts';
 import { chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, type ChartTheme } from './theme.ts';
 
 /** Keys that make vega fetch something: data from a URL, or an image or link target. */
@@ -46,6 +47,10 @@ export function userSpec(spec: Record<string, unknown>, agg: AggregateResult, th
       where: `chart of ${agg.kind} ${agg.of}`,
       hint: 'remove it: the aggregate rows are injected as data.values',
     });
+  }
+  const size = chartSizeProblem(spec);
+  if (size) {
+    throw new LinkbookError('invalid', size.message, { where: `chart of ${agg.kind} ${agg.of}`, hint: CHART_SIZE_HINT });
   }
   const config = chartConfig(theme);
   const userConfig = isPlainObject(spec['config']) ? spec['config'] : {};

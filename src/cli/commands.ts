@@ -41,7 +41,7 @@ function usageError(message: string, usage: string): LinkbookError {
 }
 
 const run: Command = {
-  usage: 'linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv] [--resend] [--email-to-dir DIR]',
+  usage: 'linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv] [--resend] [--email-to-dir DIR] [--force]',
   options: {
     param: { type: 'string', multiple: true, short: 'p' },
     out: { type: 'string', short: 'o' },
@@ -53,6 +53,7 @@ const run: Command = {
     resend: { type: 'boolean' },
     'email-to-dir': { type: 'string' },
     'no-email': { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   async run(ctx) {
     if (ctx.args.length === 0) throw usageError('run needs at least one report file', this.usage);
@@ -70,6 +71,7 @@ const run: Command = {
       resend: ctx.options.resend === true,
       emailToDir: str(ctx.options['email-to-dir']),
       noEmail: ctx.options['no-email'] === true,
+      force: ctx.options.force === true,
       env: ctx.env,
       // a batch overlaps two reports: one prints in Chromium while the next renders (bench/RESULTS.md)
       concurrency: Math.min(2, availableParallelism()),

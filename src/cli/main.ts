@@ -10,7 +10,7 @@ import { COMMANDS, type CommandContext } from './commands.ts';
 const USAGE = `linkbook — SEO backlink reports from YAML definitions
 
 Usage:
-  linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png]
+  linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--force]
                [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv]
   linkbook validate <report.yaml...> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD]
   linkbook estimate <report.yaml> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD] [--json]

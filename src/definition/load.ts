@@ -3,7 +3,7 @@
  * interpolate, and check meaning (datasets, columns, filters). Every problem is reported at once,
  * each with its `file:line:col`; nothing here touches the network.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { reportSchema, type ReportDefinition } from './schema.ts';
@@ -11,6 +11,8 @@ import { schemaIssuesToErrors } from './schema-issues.ts';
 import { interpolateParams, resolveParams, type ParamValue } from './params.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { checkReportMeaning } from './semantics.ts';
+import { CHART_SIZE_HINT, chartSizeProblem } from '../charts/limits.ts';
+import { checkLogoFile } from '../render/logo.ts';
 
 export interface LoadedReport {
   /** The report file as given. */
@@ -38,12 +40,23 @@ export interface ReportOverrides {
   emailTo?: string[];
 }
 
+/** The largest report file read (10 MB): definitions are a few KB. */
+export const MAX_REPORT_BYTES = 10 * 1024 * 1024;
+
 /** Loads and fully validates a report, throwing `LinkbookErrors` with every problem found. */
 export async function loadReport(file: string, options: LoadOptions = {}): Promise<LoadedReport> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > MAX_REPORT_BYTES) {
+      throw new LinkbookError('invalid', `the report file is ${(size / 1024 / 1024).toFixed(1)} MB; a report definition may be at most ${MAX_REPORT_BYTES / 1024 / 1024} MB`, {
+        where: file,
+        hint: 'a report is a short YAML file; put data in an export file under data: (provider: file)',
+      });
+    }
     text = await readFile(file, 'utf8');
   } catch (cause) {
+    if (cause instanceof LinkbookError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     throw new LinkbookError('invalid', code === 'ENOENT' ? 'report file not found' : `cannot read report file (${code ?? 'error'})`, {
       where: file,
@@ -92,9 +105,33 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const definition = applyOverrides(checked.data, options.overrides);
   const baseDir = path.dirname(path.resolve(file));
   errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
+  errors.push(...checkChartSizes(definition, source));
+  if (definition.client?.logo) {
+    try {
+      checkLogoFile(path.resolve(baseDir, definition.client.logo));
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      errors.push(error);
+    }
+  }
   if (errors.length > 0) throw new LinkbookErrors(errors);
 
   return { file, baseDir, definition, params: resolved.values, source };
+}
+
+/**
+ * User chart sizes against the chart limits (src/charts/user-spec.ts), here so that a chart too
+ * large to draw (a `width` from a param included) is refused before anything is fetched.
+ */
+function checkChartSizes(def: ReportDefinition, source: YamlSource): LinkbookError[] {
+  const errors: LinkbookError[] = [];
+  def.sections.forEach((section, i) => {
+    const chart = section.chart;
+    if (!chart || typeof chart === 'string') return;
+    const problem = chartSizeProblem(chart.vega_lite);
+    if (problem) errors.push(new LinkbookError('invalid', problem.message, { where: source.placeOf(['sections', i, 'chart', 'vega_lite', ...problem.path]), hint: CHART_SIZE_HINT }));
+  });
+  return errors;
 }
 
 /** The definition with batch-row overrides applied; the semantic checks below still see every value. */

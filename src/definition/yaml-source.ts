@@ -2,7 +2,7 @@
  * A parsed YAML file that remembers where every value came from, so each problem found later
  * (schema, params, filters) can be reported as `file:line:col`.
  */
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { LinkbookError, type SourcePlace } from '../errors.ts';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -44,11 +44,20 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     return { file, line, col };
   };
 
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // the yaml package's resource limits (an alias expanded too often, "billion laughs") throw a
+    // ReferenceError; it is a problem of the file, placed at its first alias
+    return { errors: [yamlLimitError(file, document, placeAt, cause)] };
+  }
+
   const source: YamlSource = {
     file,
     text,
     document,
-    value: document.toJS({ maxAliasCount: 50 }),
+    value,
     placeOf(path, options = {}) {
       for (let depth = path.length; depth >= 0; depth--) {
         const sub = path.slice(0, depth);
@@ -72,6 +81,25 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     },
   };
   return { source, errors: [] };
+}
+
+/** How many times one alias may be expanded (the yaml package's `maxAliasCount`). */
+const MAX_ALIAS_COUNT = 50;
+
+function yamlLimitError(file: string, document: Document.Parsed, placeAt: (offset: number) => SourcePlace, cause: unknown): LinkbookError {
+  let first: number | undefined;
+  visit(document, {
+    Alias(_, node) {
+      if (node.range) first = Math.min(first ?? Infinity, node.range[0]);
+    },
+  });
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const aliases = /alias/i.test(message);
+  return new LinkbookError('invalid', aliases ? `YAML: aliases expand to too much data (an alias may be used at most ${MAX_ALIAS_COUNT} times over)` : `YAML: ${message}`, {
+    where: first !== undefined ? placeAt(first) : { file, line: 1, col: 1 },
+    hint: aliases ? 'write the values out instead of nesting aliases (*name) of aliases' : undefined,
+    cause,
+  });
 }
 
 function nodeAt(document: Document.Parsed, path: YamlPath): Node | undefined {

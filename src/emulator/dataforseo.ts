@@ -129,7 +129,7 @@ function tasksOf(body: unknown): unknown {
   return keys.map(Number).sort((a, b) => a - b).map((k) => record[String(k)]);
 }
 
-function hasValidBasicAuth(header: string | undefined): boolean {
+export function hasValidBasicAuth(header: string | undefined): boolean {
   const encoded = /^Basic (.+)$/i.exec(header ?? '')?.[1];
   if (!encoded) return false;
   const decoded = Buffer.from(encoded.trim(), 'base64').toString('utf8');

@@ -12,8 +12,8 @@ import { answerAhrefsV2 } from './ahrefs-v2.ts';
 import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS, type AhrefsV3State } from './ahrefs-v3.ts';
 import { AhrefsV3Accounts, type AhrefsV3UnitLimits } from './ahrefs-v3-account.ts';
 import { RateLimits, rateCredentialOf, V3_RATE_LIMIT_PAGE, type RateLimitOptions, type RateVerdict } from './rate-limits.ts';
-import { jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
-import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS } from './dataforseo.ts';
+import { isAcceptedCredential, jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
+import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS, hasValidBasicAuth } from './dataforseo.ts';
 import { FaultPlan, parseFaults, type Fault } from './faults.ts';
 
 export interface EmulatorOptions {
@@ -98,8 +98,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    const body = await readBody(req);
     const api = apiOf(req.method ?? 'GET', url.pathname);
+    // the body is read only for a request whose credentials pass, and only up to MAX_REQUEST_BYTES
+    // (before: a 300 MB body was read whole, before the auth check)
+    let body = '';
+    if (hasCredentials(api, req, url)) {
+      const read = await readBody(req, MAX_REQUEST_BYTES);
+      if (read === undefined) {
+        stats.requests[api ?? 'unknown']++;
+        res.setHeader('connection', 'close');
+        return send(res, errorAnswer(api, 413, `request body larger than ${MAX_REQUEST_BYTES} bytes`), false);
+      }
+      body = read;
+    } else {
+      // answered without the body (the API's own 401 below); the rest of it is not read
+      res.setHeader('connection', 'close');
+    }
     stats.requests[api ?? 'unknown']++;
     const started = Date.now();
 
@@ -226,10 +240,46 @@ function send(res: ServerResponse, answer: EmulatorAnswer, truncate: boolean): v
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The most bytes a request body may have (1 MB): DataForSEO's task arrays are a few KB. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/**
+ * Whether the request carries credentials the API would accept (answer.ts: anything but empty or
+ * `invalid`): the v2 `token`, v3 `Authorization: Bearer`, DataForSEO Basic auth. Requests for no
+ * emulated API count as passing (they carry no body that matters and are answered 404).
+ */
+function hasCredentials(api: EmulatedApi | null, req: IncomingMessage, url: URL): boolean {
+  const authorization = headerOf(req, 'authorization');
+  switch (api) {
+    case 'ahrefs-v2':
+      return isAcceptedCredential(url.searchParams.get('token'));
+    case 'ahrefs-v3':
+      return isAcceptedCredential(/^Bearer (.*)$/i.exec(authorization ?? '')?.[1]?.trim());
+    case 'dataforseo':
+      return hasValidBasicAuth(authorization);
+    default:
+      return true;
+  }
+}
+
+/** The body as text, or undefined as soon as it passes `cap` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, cap: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > cap) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > cap) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

@@ -92,6 +92,8 @@ export interface HttpLayerOptions {
   limits?: Partial<Record<ProviderId, LimitSettings>>;
   /** Source of jitter, injectable for tests. */
   random?: () => number;
+  /** The most bytes a response body may have (default MAX_RESPONSE_BYTES, 256 MB). */
+  maxResponseBytes?: number;
 }
 
 /** A provider's own limits (its module's `limits`); a provider without HTTP never asks. */
@@ -183,6 +185,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
       let retryAfterMs = 0;
       try {
         const response = await send(call);
+        refuseRedirect(call, response);
         if (response.status === 429 || response.status >= 500) {
           retryAfterMs = parseRetryAfter(response.headers['retry-after']);
           throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, { retryable: true });
@@ -220,15 +223,18 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         headers: call.headers,
         body: call.body,
         signal: AbortSignal.timeout(timeoutMs),
+        // credentials travel in the URL (v2 token) and headers: a redirect must never carry them to another host
+        redirect: 'manual',
       });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
       // A body cut short surfaces here as a read error: retryable like any network failure.
-      const body = await response.text();
+      const body = await readBodyCapped(response, options.maxResponseBytes ?? MAX_RESPONSE_BYTES);
       return { status: response.status, headers, body };
     } catch (error) {
+      if (error instanceof LinkbookError) throw error;
       throw networkError(error, call.secrets);
     } finally {
       release();
@@ -250,6 +256,71 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
     spent: () => ({ ...total }),
     attempts: () => attemptCount,
   };
+}
+
+/** The variable that sets each provider's API origin (src/providers/credentials.ts). */
+const ORIGIN_VARIABLE: Record<ProviderId, string> = {
+  'ahrefs-v2': 'AHREFS_V2_URL',
+  'ahrefs-v3': 'AHREFS_V3_URL',
+  dataforseo: 'DATAFORSEO_URL',
+  file: 'the data file path',
+};
+
+/**
+ * A 3xx answer is an error, never followed and never retried: following it would send the
+ * credentials (the v2 token is in the query string) to wherever it points (issue 18). The error
+ * names the host it pointed to and the variable that sets the origin.
+ */
+function refuseRedirect(call: Pick<HttpCall<unknown>, 'provider' | 'url' | 'secrets'>, response: HttpResponse): void {
+  if (response.status < 300 || response.status >= 400) return;
+  const location = response.headers['location'];
+  let target = 'no Location header';
+  if (location) {
+    try {
+      const url = new URL(location, call.url);
+      target = url.host === new URL(call.url).host ? `${url.host} (the same host, path ${url.pathname})` : url.host;
+    } catch {
+      target = 'an unreadable Location header';
+    }
+  }
+  throw new LinkbookError('api', `${call.provider} answered HTTP ${response.status}, a redirect to ${redactText(target, call.secrets)}; redirects are not followed, so the credentials stay with the API`, {
+    retryable: false,
+    hint: `point ${ORIGIN_VARIABLE[call.provider]} at the API's own origin (the one the redirect names, if you trust it)`,
+  });
+}
+
+/** The most bytes one API response body may have (256 MB); read as a stream and stopped there. */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+/** The body as text, read chunk by chunk and refused (not retried) as soon as it passes `cap` bytes. */
+export async function readBodyCapped(response: Response, cap: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > cap) {
+    await response.body?.cancel();
+    throw tooLarge(cap);
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel();
+      throw tooLarge(cap);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function tooLarge(cap: number): LinkbookError {
+  return new LinkbookError('api', `the response body is larger than ${Math.round(cap / 1024 / 1024)} MB, so it was not read`, {
+    retryable: false,
+    hint: 'lower the dataset\'s limit or split it; the cap is MAX_RESPONSE_BYTES in src/providers/http.ts',
+  });
 }
 
 /** A cache that cannot be read is a miss, not a failed request. */

@@ -1,6 +1,7 @@
 /** The client logo, embedded as a data: URI so the report fetches nothing. */
 import { readFileSync, statSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
+import { svgExternalReference } from '../charts/svg.ts';
 import { LinkbookError } from '../errors.ts';
 
 const MAX_LOGO_BYTES = 2 * 1024 * 1024;
@@ -35,5 +36,37 @@ export function readLogoDataUri(logo: string, baseDir: string): string {
   if (!/<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'))) {
     throw new LinkbookError('invalid', `the logo ${logo} is not an SVG image`, { where, hint: 'export the logo as SVG or PNG' });
   }
+  checkSvgLogo(file, bytes.toString('utf8'));
   return `data:image/svg+xml;base64,${bytes.toString('base64')}`;
+}
+
+/**
+ * Refuses an SVG logo that refers to anything outside itself (an `href`, `src` or CSS `url()`
+ * other than `#fragment` or a data: image) or declares a DOCTYPE or entity: resvg, which draws
+ * the logo as PNG for email, loads local files such an SVG names (issue 18). The error is placed
+ * at the offending attribute in the logo file.
+ */
+export function checkSvgLogo(file: string, svg: string): void {
+  const reference = svgExternalReference(svg);
+  if (!reference) return;
+  const before = svg.slice(0, reference.offset);
+  const line = before.split('\n').length;
+  const col = reference.offset - before.lastIndexOf('\n');
+  throw new LinkbookError('invalid', `the SVG logo ${file} refers to something outside itself: ${reference.what}`, {
+    where: { file, line, col },
+    hint: 'a logo may use only #fragment references and embedded data: images (PNG, JPEG, GIF, WebP), and no DOCTYPE or entity; embed the image or export the logo again',
+  });
+}
+
+/** The logo file at `file` checked as readLogoDataUri would, for the definition checks (nothing when it is missing or not SVG). */
+export function checkLogoFile(file: string): void {
+  if (extname(file).toLowerCase() !== '.svg') return;
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_LOGO_BYTES) return;
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  checkSvgLogo(file, text);
 }

@@ -18,6 +18,8 @@ import { runReport, type ReportRunResult } from './report.ts';
 import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
 import { planEmail } from '../deliver/email.ts';
 import { describeCharacters } from '../fonts/coverage.ts';
+import { checkOutRoot, insideRoot, OUTPUT_MANIFEST, readManifest, safeSegment } from '../deliver/out-dir.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
@@ -35,6 +37,8 @@ export interface RunOptions {
   resend?: boolean;
   emailToDir?: string;
   noEmail?: boolean;
+  /** Write into a non-empty `--out` folder that is not a previous linkbook output. */
+  force?: boolean;
   env?: NodeJS.ProcessEnv;
   /**
    * Reports of a batch run at the same time (default 1). The CLI uses 2 for batches, so one report
@@ -77,6 +81,10 @@ export async function runReports(
   if (options.outDir && jobs.length > 1 && !options.targetsFile) {
     throw new LinkbookError('invalid', '--out names one folder, but several reports were given', { hint: 'run them one at a time, or leave out --out to use out/<name>/<target>/<date>/' });
   }
+  if (options.outDir) {
+    checkOutRoot(options.outDir, { force: options.force, home: env.HOME });
+    if (options.targetsFile) markBatchRoot(options.outDir);
+  }
 
   const store = io.store ?? openStore(undefined, { env, clock });
   const credentials = credentialsFromEnv(env);
@@ -114,7 +122,7 @@ export async function runReports(
     else logger.info(`${job.label}`);
     const row: BatchRow = { client: job.client ?? '', target: job.loaded.definition.target, status: 'failed', cost: '', emailedTo: '' };
     try {
-      const outDir = options.targetsFile && options.outDir ? `${options.outDir}/${safeName(job.loaded.definition.target)}` : options.outDir;
+      const outDir = options.targetsFile && options.outDir ? insideRoot(options.outDir, safeSegment(job.loaded.definition.target)) : options.outDir;
       const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
       const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
       results[index] = result;
@@ -267,8 +275,15 @@ function describeEmail(result: ReportRunResult): string {
   return email.to.join(', ');
 }
 
-function safeName(target: string): string {
-  return target.replace(/[^A-Za-z0-9._-]+/g, '_');
+/** A `--targets` run's --out folder is marked as linkbook's, so that the next batch may write into it. */
+function markBatchRoot(dir: string): void {
+  if (readManifest(dir)) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, OUTPUT_MANIFEST), `${JSON.stringify({ linkbook: 1, kind: 'batch', files: [] }, null, 2)}\n`);
+  } catch {
+    // writing the first report there fails with the path named
+  }
 }
 
 /** How sandbox requests show in an estimate: the emulator's port is only known once it runs. */

@@ -62,7 +62,9 @@ export interface ReportRunResult {
 
 /** The default output folder: `out/<name>/<target>/<as-of>/` (DESIGN.md). */
 export function defaultOutDir(name: string, target: string, asOf: string): string {
-  const safeTarget = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'target';
+  const cleaned = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  // a target made of dots (`..`) would climb out of out/<name>/
+  const safeTarget = cleaned === '' ? 'target' : /^\.+$/.test(cleaned) ? '_' : cleaned;
   return path.join('out', name, safeTarget, asOf);
 }
 
@@ -125,7 +127,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     }
 
     const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
-    outputs = await writeOutputs(outDir, files);
+    outputs = await writeOutputs(outDir, files, { replacePrevious: true });
 
     let email: EmailOutcome | undefined;
     if (emailPlan) {

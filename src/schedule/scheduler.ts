@@ -8,7 +8,8 @@ import type { RunLedger } from '../store/index.ts';
 import type { EntryScan, ScheduleEntry } from './entries.ts';
 import { dateInTimezone } from './slots.ts';
 
-export type SchedulerLedger = Pick<RunLedger, 'lastSlotFired' | 'markSlotFired'>;
+export type SchedulerLedger = Pick<RunLedger, 'lastSlotFired' | 'markSlotFired'> &
+  Partial<Pick<RunLedger, 'markSlotFinished' | 'unfinishedSlots' | 'reclaimSlot'>>;
 
 /** One firing of a schedule. */
 export interface Firing {
@@ -18,6 +19,8 @@ export interface Firing {
   asOf: string;
   /** True when the slot was missed while no scheduler ran. */
   catchUp: boolean;
+  /** True when the slot was claimed by a run that never finished (its process died) and runs again. */
+  retry?: boolean;
   /** How many slots were missed (1 for an on-time firing). */
   missed: number;
 }
@@ -38,6 +41,8 @@ export interface SchedulerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** The longest wait between ticks, so a changed folder or a jumped clock is noticed (default 60 s). */
   maxSleepMs?: number;
+  /** Whether the process that claimed a slot still runs (default: `process.kill(pid, 0)`). */
+  isAlive?: (pid: number) => boolean;
 }
 
 export interface Scheduler {
@@ -91,10 +96,50 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return { slot: latest.slot, catchUp: latest.count > 1 || late, missed: latest.count };
   }
 
+  const isAlive = options.isAlive ?? processIsAlive;
+  const retried = new Set<string>();
+
+  /**
+   * Slots of `entry` claimed by a process that died before the run finished (a crash, a kill),
+   * each taken over once by this scheduler. Before, such a slot was lost: it counted as fired.
+   */
+  function crashedSlots(entry: ScheduleEntry): Date[] {
+    if (!ledger.unfinishedSlots || !ledger.reclaimSlot) return [];
+    const out: Date[] = [];
+    for (const claim of ledger.unfinishedSlots(entry.key)) {
+      const id = `${entry.key}@${claim.slot}`;
+      if (retried.has(id) || claim.pid === process.pid || isAlive(claim.pid)) continue;
+      retried.add(id);
+      if (ledger.reclaimSlot(entry.key, claim.slot, claim.pid)) {
+        logger.info(`[retry]   ${label(entry)}: slot ${claim.slot} was claimed by a run that never finished (process ${claim.pid} is gone); running it again`);
+        out.push(new Date(claim.slot));
+      }
+    }
+    return out;
+  }
+
+  async function fireOne(firing: Firing, outcomes: FiringOutcome[]): Promise<void> {
+    const { entry } = firing;
+    const started = Date.now();
+    let exitCode: number;
+    try {
+      exitCode = await options.fire(firing);
+    } catch (error) {
+      logger.warn(`${label(entry)}: ${(error as Error).message}`);
+      exitCode = 1;
+    }
+    ledger.markSlotFinished?.(entry.key, firing.slot.toISOString(), exitCode);
+    logger.info(`${exitCode === 0 ? '[done]   ' : '[failed] '} ${label(entry)}: slot ${firing.slot.toISOString()}${exitCode === 0 ? '' : `, exit ${exitCode}`}, ${Date.now() - started} ms`);
+    outcomes.push({ ...firing, exitCode });
+  }
+
   async function tick(): Promise<FiringOutcome[]> {
     const entries = await refresh();
     const outcomes: FiringOutcome[] = [];
     for (const entry of entries) {
+      for (const slot of crashedSlots(entry)) {
+        await fireOne({ entry, slot, asOf: dateInTimezone(slot, entry.schedule.timezone), catchUp: true, missed: 1, retry: true }, outcomes);
+      }
       const due = dueSlot(entry, clock.now());
       if (!due) continue;
       if (!ledger.markSlotFired(entry.key, due.slot.toISOString())) {
@@ -107,16 +152,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           ? `[catch-up] ${label(entry)}: ${due.missed === 1 ? 'slot' : `${due.missed >= 500 ? '500 or more' : due.missed} slots, latest`} ${due.slot.toISOString()} missed while not running; running it once (as of ${firing.asOf})`
           : `[fired]   ${label(entry)}: slot ${due.slot.toISOString()} (as of ${firing.asOf})`,
       );
-      const started = Date.now();
-      let exitCode: number;
-      try {
-        exitCode = await options.fire(firing);
-      } catch (error) {
-        logger.warn(`${label(entry)}: ${(error as Error).message}`);
-        exitCode = 1;
-      }
-      logger.info(`${exitCode === 0 ? '[done]   ' : '[failed] '} ${label(entry)}: slot ${due.slot.toISOString()}${exitCode === 0 ? '' : `, exit ${exitCode}`}, ${Date.now() - started} ms`);
-      outcomes.push({ ...firing, exitCode });
+      await fireOne(firing, outcomes);
     }
     return outcomes;
   }
@@ -133,6 +169,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   return { tick, run };
+}
+
+/** Whether a process with this id runs (signal 0 checks without sending; EPERM means it runs as another user). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function watchKey(entry: ScheduleEntry): string {

@@ -216,6 +216,37 @@ export class RunLedger {
     });
   }
 
+  /** Records that the run of a claimed slot finished (whatever its exit code): it is never fired again. */
+  markSlotFinished(scheduleKey: string, slotIso: string, exitCode: number): void {
+    const slot = normaliseSlot(slotIso);
+    writeTransaction(this.db, () => {
+      this.db
+        .prepare('UPDATE schedule_slots SET finished_at = ?, exit_code = ? WHERE schedule_key = ? AND slot = ?')
+        .run(this.clock.now().getTime(), exitCode, scheduleKey, slot);
+    });
+  }
+
+  /** Slots of a schedule claimed but never finished, with the process id that claimed each. */
+  unfinishedSlots(scheduleKey: string): Array<{ slot: string; pid: number }> {
+    return this.db
+      .prepare('SELECT slot, pid FROM schedule_slots WHERE schedule_key = ? AND finished_at IS NULL ORDER BY slot')
+      .all(scheduleKey) as Array<{ slot: string; pid: number }>;
+  }
+
+  /**
+   * Takes over an unfinished slot claimed by process `fromPid` (one that died) and returns true;
+   * false when another scheduler took it first or it has finished since.
+   */
+  reclaimSlot(scheduleKey: string, slotIso: string, fromPid: number): boolean {
+    const slot = normaliseSlot(slotIso);
+    return writeTransaction(this.db, () => {
+      const { changes } = this.db
+        .prepare('UPDATE schedule_slots SET pid = ?, fired_at = ? WHERE schedule_key = ? AND slot = ? AND pid = ? AND finished_at IS NULL')
+        .run(process.pid, this.clock.now().getTime(), scheduleKey, slot, fromPid);
+      return changes === 1;
+    });
+  }
+
   private deliveriesOf(runIds: number[]): Map<number, DeliveryRecord[]> {
     const byRun = new Map<number, DeliveryRecord[]>();
     if (runIds.length === 0) return byRun;

@@ -91,6 +91,17 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'schedule slots record when their run finished',
+    // slots recorded before this version count as finished: only a claim made from now on, whose
+    // run never finished (the process died), is fired again on the next start
+    sql: `
+      ALTER TABLE schedule_slots ADD COLUMN finished_at INTEGER;
+      ALTER TABLE schedule_slots ADD COLUMN exit_code INTEGER;
+      UPDATE schedule_slots SET finished_at = fired_at;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

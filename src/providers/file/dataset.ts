@@ -13,6 +13,7 @@ import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, Re
 import { cacheTtlSeconds } from '../dataset-plan.ts';
 import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { compileForFile } from './filters.ts';
+import { statSync } from 'node:fs';
 import type { SourceRecord } from './records.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
 import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, text } from '../values.ts';
@@ -26,6 +27,29 @@ const FIELDS: Record<DatasetKind, Record<string, { type: FieldType; required?: b
 };
 
 const METRICS: readonly AuthorityMetric[] = ['Ahrefs DR', 'DataForSEO rank', 'File authority'];
+
+/** The largest export file read (100 MB unless LINKBOOK_MAX_EXPORT_MB says otherwise); checked when the run is planned. */
+export function maxExportBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.LINKBOOK_MAX_EXPORT_MB);
+  return (Number.isFinite(mb) && mb > 0 ? mb : 100) * 1024 * 1024;
+}
+
+/** Refuses an export larger than maxExportBytes() before it is read (a missing file is reported when read). */
+function checkExportSize(name: string, file: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return;
+  }
+  const cap = maxExportBytes();
+  if (size > cap) {
+    throw new LinkbookError('invalid', `dataset ${name}: ${file} is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${cap / 1024 / 1024} MB an export may have`, {
+      where: `data.${name}.from`,
+      hint: 'export fewer rows, or raise the limit with LINKBOOK_MAX_EXPORT_MB',
+    });
+  }
+}
 
 /** A file dataset spends nothing and makes no request; its filters all run locally over the file's columns. */
 export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
@@ -44,6 +68,7 @@ export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext)
       });
     }
   }
+  checkExportSize(name, resolve(ctx.baseDir, def.from));
   const localFilters = compileForFile(name, def);
   return {
     name,
