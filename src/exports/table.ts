@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { LinkbookError } from '../errors.ts';
 import type { SourcePlace } from '../errors.ts';
 import { decodeExportFile } from './decode.ts';
@@ -82,17 +83,17 @@ export async function openExportTable(file: string, options: DecodeOptions = {})
       yield next.value;
     }
   })();
-  const parser = Readable.from(text).pipe(
-    parse({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, bom: false }),
-  );
-  const parsed = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
-  const headerRecord = await nextRecord(parsed, file, [], delimiter, decoded.encoding, lineOffset);
+  const parser = Readable.from(text).pipe(parse({ delimiter, raw: true, info: true, relax_column_count: true, bom: false }));
+  // the header as the error messages name it, even when the parser fails on the first chunk
+  const provisional = parseLine(firstLine, delimiter);
+  const reader = new RecordReader(parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>, file, delimiter, decoded.encoding, 1 + lineOffset);
+  const headerRecord = await reader.next(provisional);
   if (!headerRecord) throw new LinkbookError('invalid', `${file}: the file has no header row`, { where: file });
   const headers = headerRecord.cells.map((h) => h.trim());
   const width = headers.length;
   const records = (async function* (): AsyncGenerator<ExportRecord> {
     while (true) {
-      const record = await nextRecord(parsed, file, headers, delimiter, decoded.encoding, lineOffset);
+      const record = await reader.next(headers);
       if (!record) return;
       const { cells } = record;
       if (cells.length > width) {
@@ -137,30 +138,75 @@ export function sniffDelimiter(headerLine: string): Delimiter {
   return best;
 }
 
-async function nextRecord(
-  parsed: AsyncIterator<{ record: string[]; info: { lines: number } }>,
-  file: string,
-  headers: readonly string[],
-  delimiter: Delimiter,
-  encoding: ExportEncoding,
-  lineOffset: number,
-): Promise<ExportRecord | null> {
-  try {
-    const next = await parsed.next();
-    if (next.done) return null;
-    // info.lines is the line the record ends on; a record starts lower when a quoted field spans lines
-    const spanned = next.value.record.reduce((n, cell) => n + countBreaks(cell), 0);
-    return { line: next.value.info.lines - spanned + lineOffset, cells: next.value.record };
-  } catch (error) {
-    if (error instanceof LinkbookError) throw error;
-    throw csvError(error, file, headers, delimiter, encoding, lineOffset);
+interface ParsedRecord {
+  record: string[];
+  raw: string;
+  info: { lines: number };
+}
+
+/**
+ * Records with the line each starts on, counted from the raw text (csv-parse's own count is off
+ * by one after a quoted CRLF), blank lines skipped but counted.
+ */
+class RecordReader {
+  private line: number;
+  private parserLines = 0;
+
+  constructor(
+    private readonly parsed: AsyncIterator<ParsedRecord>,
+    private readonly file: string,
+    private readonly delimiter: Delimiter,
+    private readonly encoding: ExportEncoding,
+    firstLine: number,
+  ) {
+    this.line = firstLine;
+  }
+
+  async next(headers: readonly string[]): Promise<ExportRecord | null> {
+    while (true) {
+      let next: IteratorResult<ParsedRecord>;
+      try {
+        next = await this.parsed.next();
+      } catch (error) {
+        if (error instanceof LinkbookError) throw error;
+        const lines = (error as CsvParseError).lines;
+        const line = this.line + Math.max(0, (lines ?? this.parserLines + 1) - this.parserLines - 1);
+        throw csvError(error, this.file, headers, this.delimiter, this.encoding, line);
+      }
+      if (next.done) return null;
+      const start = this.line;
+      // raw may or may not end with the record delimiter itself, depending on the detected one
+      this.line += lineBreaks(next.value.raw.replace(/(\r\n|\n|\r)$/, '')) + 1;
+      this.parserLines = next.value.info.lines;
+      const cells = next.value.record;
+      if (cells.length === 1 && cells[0]!.trim() === '') continue;
+      return { line: start, cells };
+    }
   }
 }
 
-function countBreaks(cell: string): number {
+/** Line breaks in text: CRLF, LF and a lone CR each count once. */
+function lineBreaks(text: string): number {
   let n = 0;
-  for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) n++;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) n++;
+    else if (ch === 13) {
+      n++;
+      if (text.charCodeAt(i + 1) === 10) i++;
+    }
+  }
   return n;
+}
+
+/** One header line split on the delimiter, quotes honoured (for messages only). */
+function parseLine(line: string, delimiter: Delimiter): string[] {
+  try {
+    const rows = parseSync(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][];
+    return (rows[0] ?? []).map((h) => h.trim());
+  } catch {
+    return line.split(delimiter).map((h) => h.trim());
+  }
 }
 
 interface CsvParseError {
@@ -172,9 +218,8 @@ interface CsvParseError {
 }
 
 /** csv-parse's error as a user-facing one: where, which header, and what to do. */
-function csvError(error: unknown, file: string, headers: readonly string[], delimiter: Delimiter, encoding: ExportEncoding, lineOffset: number): LinkbookError {
+function csvError(error: unknown, file: string, headers: readonly string[], delimiter: Delimiter, encoding: ExportEncoding, line: number): LinkbookError {
   const e = error as CsvParseError;
-  const line = (e.lines ?? 1) + lineOffset;
   const index = typeof e.column === 'number' ? e.column : 0;
   const where: SourcePlace = { file, line, col: index + 1 };
   const header = headers[index];
