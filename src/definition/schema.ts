@@ -24,6 +24,7 @@ export const datasetSchema = z
     from: z.string().min(1).describe('Ahrefs v2 table, Ahrefs v3 endpoint, DataForSEO path, or a file path.'),
     kind: z.enum(['refdomains', 'backlinks']).optional().describe('For `provider: file`: what the rows are.'),
     columns: z.record(z.string(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
+    format: z.enum(['auto', 'ahrefs', 'semrush', 'gsc', 'majestic', 'moz', 'generic']).optional().describe('For `provider: file`: the export layout; `auto` (default) recognises known exports by their header row.'),
     target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
     mode: mode.optional(),
     select: z.array(z.string()).optional().describe("Native columns of the API's table."),

@@ -3,12 +3,11 @@
  * files recognised by their header row, decoded whatever their encoding and delimiter, streamed
  * row by row into the canonical model with unknowns kept null.
  */
-import { LinkbookError } from '../errors.ts';
 import type { DatasetKind } from '../model.ts';
 import { compileRowMapper } from './canonical.ts';
 import type { ExportRow, MapOptions } from './canonical.ts';
 import type { DecodeOptions, ExportEncoding } from './decode.ts';
-import { presetForHeaders } from './recognise.ts';
+import { presetForFile } from './recognise.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';
 import { openExportTable } from './table.ts';
 import type { Delimiter } from './table.ts';
@@ -18,7 +17,9 @@ export type { ExportEncoding } from './decode.ts';
 export { detectEncoding, DEFAULT_MAX_BYTES } from './decode.ts';
 export { EXPORT_FORMATS, EXPORT_PRESETS } from './presets.ts';
 export type { ExportFormat, ExportPreset } from './presets.ts';
-export { recogniseExport, resemblances } from './recognise.ts';
+export { presetForFile, recogniseExport, resemblances } from './recognise.ts';
+export { peekExportHeader } from './peek.ts';
+export type { ExportHeader } from './peek.ts';
 export { openExportTable, sniffDelimiter } from './table.ts';
 export type { Delimiter, ExportRecord, ExportTable } from './table.ts';
 
@@ -44,22 +45,7 @@ export interface OpenedExport {
 export async function openExport(file: string, options: ReadExportOptions = {}): Promise<OpenedExport> {
   const table = await openExportTable(file, options);
   const format = options.format === 'auto' ? undefined : options.format;
-  let preset: ExportPreset;
-  try {
-    preset = presetForHeaders(file, table.headers, { format, kind: options.kind }, table.headerLine);
-  } catch (error) {
-    // a file of the other kind says so, rather than "not a known export"
-    if (options.kind && error instanceof LinkbookError) {
-      const other = safePreset(file, table.headers, format, table.headerLine);
-      if (other && other.kind !== options.kind) {
-        throw new LinkbookError('invalid', `${file}: this is a ${other.label} export (${other.kind}), but the dataset says kind: ${options.kind}`, {
-          where: { file, line: table.headerLine, col: 1 },
-          hint: `set kind: ${other.kind}, or leave kind: out and let the file tell it`,
-        });
-      }
-    }
-    throw error;
-  }
+  const preset = presetForFile(file, table.headers, { format, kind: options.kind }, table.headerLine);
   const mapRow = compileRowMapper(file, preset, table.headers, options);
   const rows = (async function* () {
     for await (const record of table.records) yield mapRow(record);
@@ -73,12 +59,4 @@ export async function readExport(file: string, options: ReadExportOptions = {}):
   const rows: ExportRow[] = [];
   for await (const row of opened.rows) rows.push(row);
   return { ...opened, rows };
-}
-
-function safePreset(file: string, headers: readonly string[], format: ExportFormat | undefined, headerLine: number): ExportPreset | null {
-  try {
-    return presetForHeaders(file, headers, { format }, headerLine);
-  } catch {
-    return null;
-  }
 }

@@ -63,3 +63,25 @@ export function presetForHeaders(file: string, headers: readonly string[], only:
 function candidates(only?: { format?: ExportFormat; kind?: DatasetKind }): ExportPreset[] {
   return EXPORT_PRESETS.filter((p) => (!only?.format || p.format === only.format) && (!only?.kind || p.kind === only.kind));
 }
+
+/**
+ * Like presetForHeaders, but a file of the other kind than the dataset says is named as what it
+ * is ("this is a Semrush ... Referring domains export (refdomains), but the dataset says kind:
+ * backlinks") rather than "not a known export".
+ */
+export function presetForFile(file: string, headers: readonly string[], only: { format?: ExportFormat; kind?: DatasetKind } = {}, headerLine = 1): ExportPreset {
+  try {
+    return presetForHeaders(file, headers, only, headerLine);
+  } catch (error) {
+    if (only.kind && error instanceof LinkbookError) {
+      const other = recogniseExport(headers, { format: only.format });
+      if (other && other.kind !== only.kind && !other.refuse) {
+        throw new LinkbookError('invalid', `${file}: this is a ${other.label} export (${other.kind}), but the dataset says kind: ${only.kind}`, {
+          where: { file, line: headerLine, col: 1 },
+          hint: `set kind: ${other.kind}, or leave kind: out and let the file tell it`,
+        });
+      }
+    }
+    throw error;
+  }
+}

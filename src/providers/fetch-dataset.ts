@@ -16,6 +16,7 @@ import { REAL_ORIGINS, secretValues } from './credentials.ts';
 import { interpretDataForSeo, normaliseDataForSeo } from './dataforseo.ts';
 import type { RankScale } from './normalise-dataforseo.ts';
 import type { DatasetPlan, FetchEffects, PlannedRequest } from './dataset-plan.ts';
+import { exportLayoutOf, fetchExportDataset } from '../exports/provider.ts';
 import { normaliseFileRecords } from './file.ts';
 import { readFileRecords } from './file-records.ts';
 import { passesLocalFilters } from './filters.ts';
@@ -188,6 +189,8 @@ function normalise(provider: ApiProviderId, catalog: Catalog, rows: Array<Record
 }
 
 async function fetchFileDataset(plan: DatasetPlan): Promise<DatasetResult> {
+  const layout = exportLayoutOf(plan.definition, plan.origin);
+  if (layout) return fetchExportDataset(plan, layout);
   const records = await readFileRecords(plan);
   const { rows, raws } = normaliseFileRecords(plan, records);
   const passing = rows.filter((_row, i) => passesLocalFilters(plan.localFilters, raws[i] ?? {}));

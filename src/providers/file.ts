@@ -12,6 +12,7 @@ import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, Re
 import { ZERO_COST } from '../model.ts';
 import { cacheTtlSeconds } from './dataset-plan.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
+import { exportLayoutOf } from '../exports/provider.ts';
 import { compileForFile } from './filters.ts';
 import type { SourceRecord } from './file-records.ts';
 import { asLinkType } from './normalise-ahrefs.ts';
@@ -60,11 +61,18 @@ const METRICS: readonly AuthorityMetric[] = ['Ahrefs DR', 'DataForSEO rank', 'Fi
 
 /** A file dataset spends nothing and makes no request; its filters all run locally over the file's columns. */
 export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
+  // a known export (issue 14) tells its kind; its rows are read by src/exports at fetch time
+  const layout = exportLayoutOf(def, resolve(ctx.baseDir, def.from));
+  if (layout) return { ...planFileOf(name, { ...def, kind: layout.kind }, ctx), notes: [`read as ${layout.label}`] };
+  return planFileOf(name, def, ctx);
+}
+
+function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): DatasetPlan {
   if (!def.kind) {
     throw new LinkbookError('invalid', `dataset ${name}: provider file needs kind: backlinks or refdomains`, { where: `data.${name}.kind`, hint: 'add kind: backlinks or kind: refdomains' });
   }
   const extension = extname(def.from).toLowerCase();
-  if (!['.csv', '.json', '.jsonl', '.ndjson'].includes(extension)) {
+  if (!['.csv', '.tsv', '.txt', '.json', '.jsonl', '.ndjson'].includes(extension)) {
     throw new LinkbookError('invalid', `dataset ${name}: cannot read '${def.from}'`, { where: `data.${name}.from`, hint: 'use a .csv, .json or .jsonl file' });
   }
   for (const canonical of Object.keys(def.columns ?? {})) {
