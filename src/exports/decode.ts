@@ -53,9 +53,22 @@ export function detectEncoding(head: Uint8Array): ExportEncoding {
 
 /** Opens a file as decoded text. The file is read lazily as `chunks` is iterated. */
 export async function decodeExportFile(file: string, options: DecodeOptions = {}): Promise<DecodedText> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const stream = createReadStream(file, { highWaterMark: options.highWaterMark ?? 64 * 1024 });
-  const reader = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return decodeFrom(file, stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, options);
+}
+
+/** Decodes bytes already in memory (a CSV inside a ZIP); `label` names it in errors. */
+export async function decodeExportBytes(label: string, bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedText> {
+  const size = options.highWaterMark ?? 64 * 1024;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const slices = (async function* () {
+    for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
+  })();
+  return decodeFrom(label, slices, options);
+}
+
+async function decodeFrom(file: string, reader: AsyncIterator<Buffer>, options: DecodeOptions): Promise<DecodedText> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // read at least SNIFF_BYTES (or the whole file) before deciding the encoding
   const head: Buffer[] = [];
   let headLength = 0;

@@ -10,6 +10,8 @@ import type { DecodeOptions, ExportEncoding } from './decode.ts';
 import { presetForFile } from './recognise.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';
 import { openExportTable } from './table.ts';
+import { isZipFile } from './zip.ts';
+import { chooseZipEntries } from './zip-export.ts';
 import type { Delimiter } from './table.ts';
 
 export type { ExportBacklink, ExportRefDomain, ExportRow } from './canonical.ts';
@@ -43,8 +45,9 @@ export interface OpenedExport {
 
 /** Opens a known export: reads its header row, recognises its layout, and streams its rows. */
 export async function openExport(file: string, options: ReadExportOptions = {}): Promise<OpenedExport> {
-  const table = await openExportTable(file, options);
   const format = options.format === 'auto' ? undefined : options.format;
+  if (isZipFile(file)) return openZipExport(file, format, options);
+  const table = await openExportTable(file, options);
   const preset = presetForFile(file, table.headers, { format, kind: options.kind }, table.headerLine);
   const mapRow = compileRowMapper(file, preset, table.headers, options);
   const rows = (async function* () {
@@ -59,4 +62,26 @@ export async function readExport(file: string, options: ReadExportOptions = {}):
   const rows: ExportRow[] = [];
   for await (const row of opened.rows) rows.push(row);
   return { ...opened, rows };
+}
+
+/** The link CSVs of a ZIP (Search Console) as one stream of rows; backlinks once per linking page. */
+async function openZipExport(file: string, format: ExportFormat | undefined, options: ReadExportOptions): Promise<OpenedExport> {
+  const { kind, layouts } = chooseZipEntries(file, { format, kind: options.kind });
+  const tables = await Promise.all(layouts.map((l) => openExportTable(l.label, { ...options, bytes: l.entry.bytes })));
+  const first = layouts[0]!;
+  const rows = (async function* () {
+    const seen = new Set<string>();
+    for (const [i, table] of tables.entries()) {
+      const mapRow = compileRowMapper(table.file, layouts[i]!.preset, table.headers, options);
+      for await (const record of table.records) {
+        const row = mapRow(record);
+        if ('url_from' in row) {
+          if (seen.has(row.url_from)) continue;
+          seen.add(row.url_from);
+        }
+        yield row;
+      }
+    }
+  })();
+  return { file, preset: first.preset, kind, encoding: tables[0]!.encoding, delimiter: tables[0]!.delimiter, headers: tables[0]!.headers, rows };
 }

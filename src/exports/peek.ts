@@ -36,7 +36,11 @@ export function peekExportHeader(file: string): ExportHeader {
       hint: 'paths under from: are relative to the report file',
     });
   }
-  const head = buffer.subarray(0, length);
+  return peekExportHeaderOfBytes(file, buffer.subarray(0, length));
+}
+
+/** The same from the first bytes of a file already in memory; `file` names it in errors. */
+export function peekExportHeaderOfBytes(file: string, head: Uint8Array): ExportHeader {
   const encoding = detectEncoding(head);
   // lenient here: a bad byte further down is reported with its place when the rows are read
   let text = new TextDecoder(encoding === 'utf-8-bom' ? 'utf-8' : encoding).decode(head, { stream: true });

@@ -20,6 +20,8 @@ import { EXPORT_FORMATS, headerKey } from './presets.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';
 import { presetForFile, recogniseExport } from './recognise.ts';
 import { readNumber } from './values.ts';
+import { isZipFile } from './zip.ts';
+import { chooseZipEntries } from './zip-export.ts';
 
 export type FileFormat = 'auto' | 'generic' | ExportFormat;
 export const FILE_FORMATS: readonly FileFormat[] = ['auto', ...EXPORT_FORMATS, 'generic'];
@@ -40,7 +42,11 @@ export interface FileDatasetShape {
  */
 export function exportLayoutOf(def: FileDatasetShape, file: string): ExportPreset | null {
   const format = def.format ?? 'auto';
-  if (format === 'generic') return null;
+  if (format === 'generic') {
+    if (isZipFile(file)) throw new LinkbookError('invalid', `${file}: format: generic reads one CSV or JSON file, not a ZIP`, { where: file, hint: 'leave format: out (auto) to read a Search Console ZIP, or unzip it' });
+    return null;
+  }
+  if (isZipFile(file) && existsSync(file)) return chooseZipEntries(file, { format: format === 'auto' ? undefined : format, kind: def.kind }).layouts[0]!.preset;
   if (!TEXT_TABLES.includes(extname(file).toLowerCase())) {
     if (format === 'auto') return null;
     throw new LinkbookError('invalid', `${file}: format: ${format} reads CSV or TSV exports`, { where: file, hint: 'name the .csv file of the export under from:, or use format: generic for JSON' });

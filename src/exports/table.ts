@@ -9,7 +9,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { LinkbookError } from '../errors.ts';
 import type { SourcePlace } from '../errors.ts';
-import { decodeExportFile } from './decode.ts';
+import { decodeExportBytes, decodeExportFile } from './decode.ts';
 import type { DecodeOptions, ExportEncoding } from './decode.ts';
 
 export type Delimiter = ',' | '\t' | ';';
@@ -39,8 +39,8 @@ const HEADER_SEARCH_CHARS = 1024 * 1024;
  * Opens an export and reads its header row; the records are streamed when `records` is iterated
  * (memory bounded by one chunk and one record, whatever the file's size).
  */
-export async function openExportTable(file: string, options: DecodeOptions = {}): Promise<ExportTable> {
-  const decoded = await decodeExportFile(file, options);
+export async function openExportTable(file: string, options: DecodeOptions & { bytes?: Uint8Array } = {}): Promise<ExportTable> {
+  const decoded = options.bytes ? await decodeExportBytes(file, options.bytes, options) : await decodeExportFile(file, options);
   const iterator = decoded.chunks[Symbol.asyncIterator]();
   let buffered = '';
   let exhausted = false;

@@ -72,7 +72,7 @@ function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): Dat
     throw new LinkbookError('invalid', `dataset ${name}: provider file needs kind: backlinks or refdomains`, { where: `data.${name}.kind`, hint: 'add kind: backlinks or kind: refdomains' });
   }
   const extension = extname(def.from).toLowerCase();
-  if (!['.csv', '.tsv', '.txt', '.json', '.jsonl', '.ndjson'].includes(extension)) {
+  if (!['.csv', '.tsv', '.txt', '.zip', '.json', '.jsonl', '.ndjson'].includes(extension)) {
     throw new LinkbookError('invalid', `dataset ${name}: cannot read '${def.from}'`, { where: `data.${name}.from`, hint: 'use a .csv, .json or .jsonl file' });
   }
   for (const canonical of Object.keys(def.columns ?? {})) {

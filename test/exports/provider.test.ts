@@ -1,9 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
 import type { Backlink, RefDomain } from '../../src/model.ts';
 import { fetchDataset, planDataset } from '../../src/providers/index.ts';
-import { AS_OF, exportFixtures } from '../fixtures/exports/generate.ts';
+import { AS_OF, exportFixtures, zipOf } from '../fixtures/exports/generate.ts';
 import { context, effects } from '../providers/emulator-helpers.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
@@ -50,5 +53,16 @@ describe('the file provider over known exports', () => {
     expect(generic.notes).toEqual([]);
     const mapped = planDataset('rd', { provider: 'file', from: 'semrush-refdomains.csv', kind: 'refdomains', columns: { domain: 'Domain', authority: 'Domain ascore' } }, ctx);
     expect(mapped.notes).toEqual([]);
+  });
+
+  it('reads a Search Console ZIP as downloaded, the kind choosing the CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkbook-provider-zip-'));
+    const zip = zipOf({ 'Top linking sites.csv': readFileSync(join(fixtures, 'gsc-top-linking-sites.csv')), 'Latest links.csv': readFileSync(join(fixtures, 'gsc-latest-links.csv')) });
+    writeFileSync(join(dir, 'links.zip'), zip);
+    const zipCtx = { ...ctx, baseDir: dir };
+    expect(() => planDataset('x', { provider: 'file', from: 'links.zip' }, zipCtx)).toThrow(/holds both referring domains and backlinks/);
+    const result = await fetchDataset(planDataset('rd', { provider: 'file', from: 'links.zip', kind: 'refdomains' }, zipCtx), effects());
+    expect(result.rows).toHaveLength(domains.length);
+    expect((result.rows as RefDomain[]).every((r) => (r.backlinks_dofollow as number | null) === null && r.authority === null)).toBe(true);
   });
 });
