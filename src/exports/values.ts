@@ -44,6 +44,18 @@ export const DATE_SPELLINGS = ['2024-05-06', '2024-05-06 10:00:00', '2024-05-06T
  * as `06/05/2024` are refused: they are ambiguous between locales.
  */
 export function readDate(cell: string): string | null | undefined {
+  // exports repeat the same few thousand dates over many rows: remember the recent ones
+  const known = recentDates.get(cell);
+  if (known !== undefined || recentDates.has(cell)) return known;
+  const value = parseDate(cell);
+  if (recentDates.size >= 8192) recentDates.clear();
+  recentDates.set(cell, value);
+  return value;
+}
+
+const recentDates = new Map<string, string | null | undefined>();
+
+function parseDate(cell: string): string | null | undefined {
   const t = cell.trim();
   if (t === '' || t === '-' || t === '—') return null;
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(t);
