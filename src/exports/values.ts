@@ -64,7 +64,7 @@ function parseDate(cell: string): string | null | undefined {
     let offsetMinutes = 0;
     if (zone && /^[+-]/.test(zone)) {
       const sign = zone.startsWith('-') ? -1 : 1;
-      const digits = zone.replace(/[+-:]/g, '');
+      const digits = zone.replace(/[+:-]/g, '');
       offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
     }
     return utc(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), offsetMinutes);
