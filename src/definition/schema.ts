@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
 import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
+import { FILE_FORMATS, type FileFormat } from '../exports/layout.ts';
 import type { CostUnit } from '../model.ts';
 import { COST_UNITS, PROVIDER_IDS } from '../providers/index.ts';
 
@@ -35,6 +36,7 @@ export const datasetSchema = z
     from: z.string().min(1).describe('Ahrefs v2 table, Ahrefs v3 endpoint, DataForSEO path, or a file path.'),
     kind: z.enum(['refdomains', 'backlinks']).optional().describe('For `provider: file`: what the rows are.'),
     columns: z.record(canonicalColumnName(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
+    format: z.enum(FILE_FORMATS as [FileFormat, ...FileFormat[]]).optional().describe('For `provider: file`: the export layout; `auto` (default) recognises known exports by their header row.'),
     target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
     mode: mode.optional(),
     select: z.array(z.string()).optional().describe("Native columns of the API's table."),

@@ -11,6 +11,7 @@ import { checkAggregate } from '../aggregate/index.ts';
 import { CANONICAL_COLUMNS } from '../columns.ts';
 import type { DatasetKind, ProviderId } from '../model.ts';
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
+import { exportLayoutOf } from '../exports/layout.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import { findTemplate, isTemplatePath } from './templates.ts';
@@ -40,11 +41,23 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       }
     }
     if (ds.provider === 'file') {
-      if (!ds.kind) err(at, `data.${name}: a file dataset needs "kind: backlinks" or "kind: refdomains"`);
-      else kinds[name] = ds.kind;
       const filePath = path.resolve(ctx.baseDir, ds.from);
-      if (!/\.(csv|json|jsonl)$/i.test(ds.from)) err([...at, 'from'], `data.${name}.from: "${ds.from}" must be a .csv, .json or .jsonl file`);
+      // a known export (Ahrefs, Semrush, Search Console...) tells its kind by its header row (issue 14)
+      let kind = ds.kind;
+      let unreadable = false;
+      if (!/\.(csv|tsv|txt|zip|json|jsonl|ndjson)$/i.test(ds.from)) err([...at, 'from'], `data.${name}.from: "${ds.from}" must be a .csv, .tsv, .zip, .json or .jsonl file`);
       else if (!existsSync(filePath)) err([...at, 'from'], `data.${name}.from: file "${ds.from}" not found (looked at ${filePath})`, 'paths are relative to the report file');
+      else {
+        try {
+          kind = exportLayoutOf(ds, filePath)?.kind ?? kind;
+        } catch (error) {
+          if (!(error instanceof LinkbookError)) throw error;
+          err([...at, 'from'], `data.${name}.from: ${error.message}`, error.hint);
+          unreadable = true;
+        }
+      }
+      if (!kind && !unreadable) err(at, `data.${name}: a file dataset needs "kind: backlinks" or "kind: refdomains"`, 'or name a known export (Ahrefs, Semrush, Search Console, Majestic, Moz), whose header row tells it');
+      else if (kind) kinds[name] = kind;
       if (ds.columns) {
         const known = CANONICAL_COLUMNS[ds.kind ?? 'backlinks'];
         for (const canonical of Object.keys(ds.columns)) {

@@ -2,6 +2,7 @@
  * The file provider (DESIGN.md, "The file provider"): rows from a local export, no credentials,
  * no request, nothing spent.
  */
+import { exportLayoutOf, fetchExportDataset } from '../../exports/provider.ts';
 import type { DatasetResult } from '../../model.ts';
 import { passesLocalFilters } from '../filters.ts';
 import type { LocalProvider } from '../provider.ts';
@@ -12,11 +13,14 @@ export const fileProvider: LocalProvider<never> = {
   transport: 'local',
   names: { short: 'file', long: 'Local export file' },
   units: [],
-  options: ['kind', 'columns'],
+  options: ['kind', 'columns', 'format'],
   plan: planFile,
   /** The file's name without its folder: "rows.csv". */
   endpointLabel: (endpoint) => endpoint.slice(Math.max(endpoint.lastIndexOf('/'), endpoint.lastIndexOf('\\')) + 1),
   async fetch(plan): Promise<DatasetResult> {
+    // a known export layout (Ahrefs, Semrush, Search Console, Majestic, Moz) is read by src/exports
+    const layout = exportLayoutOf(plan.definition, plan.origin);
+    if (layout) return fetchExportDataset(plan, layout);
     const records = await readFileRecords(plan);
     const { rows, raws } = normaliseFileRecords(plan, records);
     const passing = rows.filter((_row, i) => passesLocalFilters(plan.localFilters, raws[i] ?? {}));
