@@ -1,7 +1,7 @@
 /**
  * Streaming a large export (issue 14: "a 1M-row export in a benchmark: time and peak RSS printed;
  * target at most 400 MB"). Writes a Semrush-layout backlinks CSV and the same rows as an Ahrefs
- * UTF-16LE tab "Excel" export to a temp dir, then reads each through src/exports, counting rows,
+ * UTF-16LE tab "Excel" export to a temp dir, then reads each through src/providers/file/exports, counting rows,
  * nofollow and lost rows without keeping them (the reader's own memory, not the pipeline's).
  *
  *   node --import tsx bench/exports.ts [rows=1000000]
@@ -10,7 +10,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { openExport } from '../src/exports/index.ts';
+import { openExport } from '../src/providers/file/exports/index.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-bench-exports-'));

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
 import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
-import { FILE_FORMATS, type FileFormat } from '../exports/layout.ts';
+import { FILE_FORMATS, type FileFormat } from '../providers/file/exports/layout.ts';
 import type { CostUnit } from '../model.ts';
 import { COST_UNITS, PROVIDER_IDS } from '../providers/index.ts';
 

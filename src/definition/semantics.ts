@@ -11,7 +11,7 @@ import { checkAggregate } from '../aggregate/index.ts';
 import { CANONICAL_COLUMNS } from '../columns.ts';
 import type { DatasetKind, ProviderId } from '../model.ts';
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
-import { exportLayoutOf } from '../exports/layout.ts';
+import { exportLayoutOf } from '../providers/file/exports/layout.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import { findTemplate, isTemplatePath } from './templates.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import { decodeExportFile, detectEncoding } from '../../src/exports/decode.ts';
+import { decodeExportFile, detectEncoding } from '../../src/providers/file/exports/decode.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-decode-'));
 function file(name: string, bytes: Buffer): string {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import { readExport } from '../../src/exports/index.ts';
-import type { ExportBacklink, ExportRefDomain } from '../../src/exports/index.ts';
+import { readExport } from '../../src/providers/file/exports/index.ts';
+import type { ExportBacklink, ExportRefDomain } from '../../src/providers/file/exports/index.ts';
 import { AS_OF, exportFixtures } from '../fixtures/exports/generate.ts';
 import type { DomainSpec, LinkSpec } from '../fixtures/exports/generate.ts';
 

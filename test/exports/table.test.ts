@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import { openExportTable, sniffDelimiter } from '../../src/exports/table.ts';
-import type { ExportRecord } from '../../src/exports/table.ts';
+import { openExportTable, sniffDelimiter } from '../../src/providers/file/exports/table.ts';
+import type { ExportRecord } from '../../src/providers/file/exports/table.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-table-'));
 function file(name: string, content: string | Buffer): string {

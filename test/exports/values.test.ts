@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readDate, readFlag, readNumber } from '../../src/exports/values.ts';
+import { readDate, readFlag, readNumber } from '../../src/providers/file/exports/values.ts';
 
 describe('export cell readers', () => {
   it('read the date spellings of the exports as ISO UTC, and refuse ambiguous or impossible ones', () => {

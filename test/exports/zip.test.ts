@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import { readExport } from '../../src/exports/index.ts';
-import type { ExportBacklink, ExportRefDomain } from '../../src/exports/index.ts';
-import { readZipEntries } from '../../src/exports/zip.ts';
+import { readExport } from '../../src/providers/file/exports/index.ts';
+import type { ExportBacklink, ExportRefDomain } from '../../src/providers/file/exports/index.ts';
+import { readZipEntries } from '../../src/providers/file/exports/zip.ts';
 import { exportFixtures, zipOf } from '../fixtures/exports/generate.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));

@@ -12,7 +12,7 @@ import type { SourcePlace } from '../../errors.ts';
 import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, RefDomain } from '../../model.ts';
 import { cacheTtlSeconds } from '../dataset-plan.ts';
 import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
-import { exportLayoutOf } from '../../exports/provider.ts';
+import { exportLayoutOf } from './exports/provider.ts';
 import { compileForFile } from './filters.ts';
 import { statSync } from 'node:fs';
 import type { SourceRecord } from './records.ts';
@@ -54,7 +54,7 @@ function checkExportSize(name: string, file: string): void {
 
 /** A file dataset spends nothing and makes no request; its filters all run locally over the file's columns. */
 export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
-  // a known export (issue 14) tells its kind; its rows are read by src/exports at fetch time
+  // a known export (issue 14) tells its kind; its rows are read by ./exports at fetch time
   const layout = exportLayoutOf(def, resolve(ctx.baseDir, def.from));
   if (layout) return { ...planFileOf(name, { ...def, kind: layout.kind }, ctx), notes: [`read as ${layout.label}`] };
   return planFileOf(name, def, ctx);

@@ -2,7 +2,7 @@
  * The file provider (DESIGN.md, "The file provider"): rows from a local export, no credentials,
  * no request, nothing spent.
  */
-import { exportLayoutOf, fetchExportDataset } from '../../exports/provider.ts';
+import { exportLayoutOf, fetchExportDataset } from './exports/provider.ts';
 import type { DatasetResult } from '../../model.ts';
 import { passesLocalFilters } from '../filters.ts';
 import type { LocalProvider } from '../provider.ts';
@@ -18,7 +18,7 @@ export const fileProvider: LocalProvider<never> = {
   /** The file's name without its folder: "rows.csv". */
   endpointLabel: (endpoint) => endpoint.slice(Math.max(endpoint.lastIndexOf('/'), endpoint.lastIndexOf('\\')) + 1),
   async fetch(plan): Promise<DatasetResult> {
-    // a known export layout (Ahrefs, Semrush, Search Console, Majestic, Moz) is read by src/exports
+    // a known export layout (Ahrefs, Semrush, Search Console, Majestic, Moz) is read by ./exports
     const layout = exportLayoutOf(plan.definition, plan.origin);
     if (layout) return fetchExportDataset(plan, layout);
     const records = await readFileRecords(plan);

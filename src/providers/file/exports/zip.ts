@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { LinkbookError } from '../errors.ts';
+import { LinkbookError } from '../../../errors.ts';
 
 export interface ZipEntry {
   name: string;

@@ -4,11 +4,11 @@
  * each record. What the export does not carry stays null: a file with no follow column gives
  * `dofollow: null`, never true.
  */
-import { LinkbookError } from '../errors.ts';
-import type { SourcePlace } from '../errors.ts';
-import type { LinkType, TldClass } from '../model.ts';
-import { LINK_TYPES } from '../model.ts';
-import { hostOf, tldClassOf, tldOf } from '../providers/tld.ts';
+import { LinkbookError } from '../../../errors.ts';
+import type { SourcePlace } from '../../../errors.ts';
+import type { LinkType, TldClass } from '../../../model.ts';
+import { LINK_TYPES } from '../../../model.ts';
+import { hostOf, tldClassOf, tldOf } from '../../tld.ts';
 import { headerKey } from './presets.ts';
 import type { DirectField, ExportPreset } from './presets.ts';
 import type { ExportRecord } from './table.ts';

@@ -4,8 +4,8 @@
  * sample links.csv" give backlinks (merged, each linking page once: the two lists overlap);
  * the other CSVs carry no links and are skipped.
  */
-import { LinkbookError } from '../errors.ts';
-import type { DatasetKind } from '../model.ts';
+import { LinkbookError } from '../../../errors.ts';
+import type { DatasetKind } from '../../../model.ts';
 import { peekExportHeaderOfBytes } from './peek.ts';
 import type { ExportHeader } from './peek.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';

@@ -5,7 +5,7 @@
  * and how to re-export it, never "Invalid Opening Quote".
  */
 import { createReadStream } from 'node:fs';
-import { LinkbookError } from '../errors.ts';
+import { LinkbookError } from '../../../errors.ts';
 
 export type ExportEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
 

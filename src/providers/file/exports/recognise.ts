@@ -2,8 +2,8 @@
  * Which known export a header row is. A layout is recognised when all its signature headers are
  * present; an unrecognised row is described by the layouts it resembles and what they miss.
  */
-import { LinkbookError } from '../errors.ts';
-import type { DatasetKind } from '../model.ts';
+import { LinkbookError } from '../../../errors.ts';
+import type { DatasetKind } from '../../../model.ts';
 import { EXPORT_PRESETS, headerKey } from './presets.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';
 

@@ -7,8 +7,8 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { LinkbookError } from '../errors.ts';
-import type { SourcePlace } from '../errors.ts';
+import { LinkbookError } from '../../../errors.ts';
+import type { SourcePlace } from '../../../errors.ts';
 import { decodeExportBytes, decodeExportFile } from './decode.ts';
 import type { DecodeOptions, ExportEncoding } from './decode.ts';
 

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parse as parseSync } from 'csv-parse/sync';
-import { LinkbookError } from '../errors.ts';
+import { LinkbookError } from '../../../errors.ts';
 import { detectEncoding } from './decode.ts';
 import type { ExportEncoding } from './decode.ts';
 import { sniffDelimiter } from './table.ts';

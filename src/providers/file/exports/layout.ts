@@ -9,8 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { LinkbookError } from '../errors.ts';
-import type { DatasetKind } from '../model.ts';
+import { LinkbookError } from '../../../errors.ts';
+import type { DatasetKind } from '../../../model.ts';
 import { peekExportHeader } from './peek.ts';
 import { EXPORT_FORMATS, headerKey } from './presets.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';

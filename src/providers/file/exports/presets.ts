@@ -8,7 +8,7 @@
  * code that reads that tool's real export; "assumed" means they were not, and docs/exports.md
  * says so.
  */
-import type { DatasetKind, LinkType } from '../model.ts';
+import type { DatasetKind, LinkType } from '../../../model.ts';
 
 export type ExportFormat = 'ahrefs' | 'semrush' | 'gsc' | 'majestic' | 'moz';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ahrefs', 'semrush', 'gsc', 'majestic', 'moz'];

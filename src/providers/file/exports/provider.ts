@@ -2,9 +2,9 @@
  * The file provider's use of the export reader at fetch time: a known export's rows as canonical
  * rows. Which layout a dataset has is decided by ./layout.ts, at validation and plan time.
  */
-import type { Backlink, CanonicalRow, DatasetKind, DatasetResult, RawValue, RefDomain } from '../model.ts';
-import type { DatasetPlan } from '../providers/dataset-plan.ts';
-import { passesLocalFilters } from '../providers/filters.ts';
+import type { Backlink, CanonicalRow, DatasetKind, DatasetResult, RawValue, RefDomain } from '../../../model.ts';
+import type { DatasetPlan } from '../../dataset-plan.ts';
+import { passesLocalFilters } from '../../filters.ts';
 import type { ExportRow } from './canonical.ts';
 import { openExport } from './index.ts';
 import type { ExportPreset } from './presets.ts';

@@ -3,7 +3,7 @@
  * files recognised by their header row, decoded whatever their encoding and delimiter, streamed
  * row by row into the canonical model with unknowns kept null.
  */
-import type { DatasetKind } from '../model.ts';
+import type { DatasetKind } from '../../../model.ts';
 import { compileRowMapper } from './canonical.ts';
 import type { ExportRow, MapOptions } from './canonical.ts';
 import type { DecodeOptions, ExportEncoding } from './decode.ts';
