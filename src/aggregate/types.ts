@@ -87,6 +87,12 @@ export interface AggregateDisplay {
 export interface AggregateKind {
   /** The rows it reads: refused on the other kind of dataset (`anchors` of referring domains). */
   rows?: { kind: DatasetKind; column: string };
+  /**
+   * The canonical columns it reads from each row of the dataset it is `of` (and, for `gap`, of
+   * the datasets it is `against`), so a fetch selects them and nothing more ("ask what is read",
+   * like vega-lite's dependentFields). Absent: every canonical column of the kind.
+   */
+  reads?(def: import('../definition/schema.ts').AggregateDefinition, datasetKind: DatasetKind): string[];
   /** Problems with the section's options for a dataset of this kind; [] when it can work. */
   check?(def: import('../definition/schema.ts').AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
   /** The accumulator; only called once `check` found nothing. */

@@ -4,7 +4,8 @@
  */
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import { addCost, type Cost, type CostUnit, type ProviderId } from '../model.ts';
+import { addCost, type Cost, type CostUnit, type DatasetKind, type ProviderId } from '../model.ts';
+import { columnsReadFrom } from './reads.ts';
 import { costUnits, DEFAULT_BUDGET, formatUnit, hasCredentials, originFor, planDataset, providerFor, ZERO_COST, type Credentials, type DatasetPlan } from '../providers/index.ts';
 
 export { DEFAULT_BUDGET, formatUnit };
@@ -50,7 +51,8 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
   for (const [name, ds] of Object.entries(def.data)) {
     const sample = usesSandbox(ds.provider, ctx.credentials, ctx.sandbox);
     const origin = sample ? ctx.sandboxOrigin : originFor(ds.provider, ctx.credentials);
-    const plan = planDataset(name, ds, { target: ds.target ?? def.target, mode: ds.mode ?? def.mode, baseDir: loaded.baseDir, asOf: ctx.asOf, origin, sample });
+    const reads = (kind: DatasetKind) => columnsReadFrom(def, name, kind);
+    const plan = planDataset(name, ds, { target: ds.target ?? def.target, mode: ds.mode ?? def.mode, baseDir: loaded.baseDir, asOf: ctx.asOf, origin, sample, reads });
     datasets.push({ name, provider: ds.provider, sample, plan });
     estimate = addCost(estimate, plan.estimate);
   }

@@ -89,6 +89,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     sample: plan.sample,
   };
   if (plan.localFilters.length > 0) result.locallyFilteredOut = dropped;
+  if (plan.columns) result.columns = plan.columns;
   return result;
 }
 

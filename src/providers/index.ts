@@ -10,7 +10,7 @@ import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
 import { createHttpLayer, httpOptionsFromEnv, type HttpLayer, type HttpLayerOptions } from './http.ts';
 import { providerFor, type ProviderId } from './registry.ts';
 
-export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
+export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedField, PlannedRequest, TargetMode } from './dataset-plan.ts';
 export type { Credentials } from './credentials.ts';
 export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
 export type { CostStyle } from './costs.ts';

@@ -9,7 +9,7 @@ import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } f
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
 import { planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv, formatCost } from '../providers/index.ts';
+import { credentialsFromEnv, formatCost, type PlannedField } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
@@ -275,7 +275,7 @@ export interface Estimate {
   target: string;
   asOf: string;
   sample: boolean;
-  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[] }>;
+  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[]; fields?: PlannedField[] }>;
   total: Cost;
   budget: Cost;
   withinBudget: boolean;
@@ -311,6 +311,7 @@ export async function estimateReport(options: { file: string; params?: Record<st
       localFilter: d.plan.localFilters.map((f) => `${f.clause}: ${formatFilter(f.expr)}`),
       rowsFetched: d.plan.limit,
       notes: d.plan.notes,
+      ...(d.plan.fields ? { fields: d.plan.fields } : {}),
     })),
     total: plan.estimate,
     budget: plan.budget,
@@ -328,6 +329,11 @@ export function formatEstimate(e: Estimate): string {
       lines.push(`    every row it drops is still fetched and billed: up to ${d.rowsFetched.toLocaleString('en-US')} rows are fetched to keep fewer`);
     }
     for (const n of d.notes.filter((n) => !n.startsWith('part of the filter runs locally'))) lines.push(`    note: ${n}`);
+    if (d.fields?.length) {
+      const perRow = d.fields.reduce((sum, f) => sum + f.units, 0);
+      lines.push(`    fields billed per row (${perRow} unit${perRow === 1 ? '' : 's'} a row):`);
+      for (const f of d.fields) lines.push(`      ${f.field.padEnd(24)} ${String(f.units).padStart(2)}  ${f.readBy.join('; ')}`);
+    }
     lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
   }
   lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);
