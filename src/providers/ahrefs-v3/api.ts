@@ -4,7 +4,7 @@
  * JSON, order_by `col:desc`, limit, mode, aggregation, history, protocol, output. One request
  * carries the whole dataset (`limit`).
  */
-import { ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
+import { ahrefsV3BilledUnits, ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
 import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
@@ -111,20 +111,32 @@ export interface AhrefsV3Page {
   totals: ApiTotals;
 }
 
+/** What a v3 request bills by: its select, where and order_by, read back from its URL. */
+export interface AhrefsV3Billing {
+  select: readonly string[];
+  where?: string;
+  orderBy?: string;
+}
+
+/** The billing parameters of a planned v3 request. */
+export function billingOf(url: string): AhrefsV3Billing {
+  const params = new URL(url).searchParams;
+  return { select: (params.get('select') ?? '').split(',').filter((f) => f !== ''), where: params.get('where') ?? undefined, orderBy: params.get('order_by') ?? undefined };
+}
+
 /**
- * Reads one v3 response: rows under the endpoint's key; the cost from
- * `x-api-units-cost-total-actual`, or the catalog estimate for the rows returned when the header
- * is missing; a non-2xx `{"error": ...}` becomes a LinkbookError.
+ * Reads one v3 response: rows under the endpoint's key; the cost Ahrefs billed
+ * (`x-api-units-cost-total-actual`, 0 on a cache hit), or, when the header is missing, the
+ * documented rule over the rows actually received; a non-2xx answer becomes a LinkbookError.
  */
-export function interpretAhrefsV3(catalog: Catalog, columns: readonly string[]): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
+export function interpretAhrefsV3(catalog: Catalog, billing: AhrefsV3Billing): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
   return (response) => {
     if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
     const body = parseJsonBody(response.body);
     const list = isJsonObject(body) ? body[catalog.rowsKey] : undefined;
     if (!Array.isArray(list)) throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
     const rows = list.filter(isJsonObject);
-    const reported = Number(response.headers['x-api-units-cost-total-actual']);
-    const units = Number.isFinite(reported) && response.headers['x-api-units-cost-total-actual'] !== undefined ? reported : v3UnitsEstimate(catalog, columns, rows.length);
+    const units = ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows: rows.length }).total;
     return { value: { rows, totals: {} }, cost: { ahrefs_v3_units: units } };
   };
 }

@@ -4,7 +4,7 @@
  */
 import { compileAhrefsV3Where } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
-import { AHREFS_V3_CATALOGS, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
+import { AHREFS_V3_CATALOGS, billingOf, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
 
 export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   transport: 'http',
@@ -25,6 +25,6 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   authorise(request, credentials) {
     return { url: request.url, headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` } };
   },
-  interpreter: (catalog, request) => interpretAhrefsV3(catalog, (new URL(request.url).searchParams.get('select') ?? '').split(',')),
+  interpreter: (catalog, request) => interpretAhrefsV3(catalog, billingOf(request.url)),
   normalise: (catalog, rows) => normaliseAhrefsV3(catalog, rows),
 };
