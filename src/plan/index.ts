@@ -6,6 +6,7 @@ import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Cost, type CostUnit, type DatasetKind, type ProviderId } from '../model.ts';
 import { columnsReadFrom } from './reads.ts';
+import { realApiAsOfRefusal } from '../catalog/as-of.ts';
 import { costUnits, DEFAULT_BUDGET, formatUnit, hasCredentials, originFor, planDataset, providerFor, ZERO_COST, type Credentials, type DatasetPlan } from '../providers/index.ts';
 
 export { DEFAULT_BUDGET, formatUnit };
@@ -42,8 +43,15 @@ export interface PlanContext {
   /** Origin of the embedded emulator, for sample datasets. */
   sandboxOrigin: string;
   env: NodeJS.ProcessEnv;
+  /** Today's UTC date (YYYY-MM-DD) by the run's clock; default: the system clock's. */
+  today?: string;
 }
 
+/**
+ * The report's plan: each dataset's requests and cost, and the budget. Throws an `invalid`
+ * LinkbookError (exit 2, before any request) when a real API would be asked for a past `--as-of`
+ * it cannot answer for (src/catalog/as-of.ts): it would store today's data under that date.
+ */
 export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
   const def = loaded.definition;
   const datasets: PlannedDataset[] = [];
@@ -53,6 +61,10 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
     const origin = sample ? ctx.sandboxOrigin : originFor(ds.provider, ctx.credentials);
     const reads = (kind: DatasetKind) => columnsReadFrom(def, name, kind);
     const plan = planDataset(name, ds, { target: ds.target ?? def.target, mode: ds.mode ?? def.mode, baseDir: loaded.baseDir, asOf: ctx.asOf, origin, sample, reads });
+    if (!sample) {
+      const refusal = realApiAsOfRefusal({ provider: ds.provider, endpoint: plan.endpoint, asOf: ctx.asOf, today: ctx.today ?? new Date().toISOString().slice(0, 10), history: ds.history, dataset: name });
+      if (refusal) throw refusal;
+    }
     datasets.push({ name, provider: ds.provider, sample, plan });
     estimate = addCost(estimate, plan.estimate);
   }

@@ -51,7 +51,8 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
       provider: plan.provider,
       method: request.method,
       url: auth.url,
-      headers: { ...auth.headers, [AS_OF_HEADER]: plan.asOf },
+      // the as-of date is the sandbox's own header; a real API serves current data (catalog/as-of.ts)
+      headers: plan.sample ? { ...auth.headers, [AS_OF_HEADER]: plan.asOf } : auth.headers,
       body: request.body,
       secrets,
       interpret: provider.interpreter(catalog, request),

@@ -287,7 +287,7 @@ export async function estimateReport(options: { file: string; params?: Record<st
   checkRunValues({ asOf: options.asOf });
   const loaded = await loadReport(options.file, { params: options.params });
   const credentials = credentialsFromEnv(env);
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), today: today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
   let withinBudget = true;
   try {
     checkBudget(plan);

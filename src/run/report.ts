@@ -75,7 +75,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, today: effects.clock.now().toISOString().slice(0, 10), credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
 
   const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
   let spent: Cost = { ...ZERO_COST };
