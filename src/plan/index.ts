@@ -90,6 +90,18 @@ export function effectiveBudget(report: Partial<Cost> | undefined, env: NodeJS.P
   return Object.fromEntries(costUnits().map((key) => [key, pick(key)])) as Cost;
 }
 
+/**
+ * One line per discontinued API the reports would call with real credentials (Ahrefs v2), for
+ * the run to warn once; none for the sandbox.
+ */
+export function discontinuedApiWarnings(definitions: readonly LoadedReport['definition'][], credentials: Credentials, sandbox: boolean): string[] {
+  const used = new Set(definitions.flatMap((def) => Object.values(def.data).filter((ds) => !usesSandbox(ds.provider, credentials, sandbox)).map((ds) => ds.provider)));
+  return [...used].flatMap((id) => {
+    const provider = providerFor(id);
+    return provider.transport === 'http' && provider.discontinued ? [provider.discontinued] : [];
+  });
+}
+
 /** Refuses (exit 3) a plan whose estimate passes the budget in any unit, before the first request. */
 export function checkBudget(plan: ReportPlan): void {
   const over = (Object.keys(plan.budget) as CostUnit[]).filter((k) => plan.estimate[k] > plan.budget[k] + 1e-9);

@@ -80,6 +80,11 @@ export interface ApiProvider<Unit extends string = string, Page extends ApiPage 
   credentials: CredentialSpec;
   /** Concurrency and rate limit of its requests through the shared HTTP layer. */
   limits: LimitSettings;
+  /**
+   * Set when the API's maker has discontinued it: one warning line for a run that uses it with
+   * real credentials (never for the sandbox, which keeps serving it for archived definitions).
+   */
+  discontinued?: string;
   /** Its tables or endpoints, transcribed from the seeds (src/catalog/). */
   catalogs: readonly Catalog[];
   /** The catalog name of an endpoint as a definition may write it (`referring_domains` for DataForSEO). */

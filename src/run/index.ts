@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
-import { planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { planReport, checkBudget, discontinuedApiWarnings, usesSandbox, type ReportPlan } from '../plan/index.ts';
 import { credentialsFromEnv, formatCost, type PlannedField } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
@@ -78,6 +78,7 @@ export async function runReports(
 
   const store = io.store ?? openStore(undefined, { env, clock });
   const credentials = credentialsFromEnv(env);
+  for (const warning of discontinuedApiWarnings(jobs.map((job) => job.loaded.definition), credentials, options.sandbox ?? false)) io.logger.warn(warning);
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let emulatorStarting: Promise<string> | undefined;
   let printer: PdfPrinter | undefined = io.printer;

@@ -79,17 +79,21 @@ interface V3Fetch {
  * field costs units on every row, so nothing else is asked for.
  */
 function v3Fetch(catalog: Catalog, def: DatasetDefinition, filters: AhrefsV3Filters, reads: ReadonlyMap<string, readonly string[]> | undefined): V3Fetch {
-  const readers = new Map<string, string[]>();
-  const note = (field: string, reader: string) => {
-    const list = readers.get(field) ?? [];
-    if (!list.includes(reader)) list.push(reader);
-    readers.set(field, list);
+  // field -> reader -> the canonical columns it reads through that field
+  const byField = new Map<string, Map<string, string[]>>();
+  const note = (field: string, reader: string, column?: string) => {
+    const readersOf = byField.get(field) ?? new Map<string, string[]>();
+    const columns = readersOf.get(reader) ?? [];
+    if (column !== undefined && !columns.includes(column)) columns.push(column);
+    readersOf.set(reader, columns);
+    byField.set(field, readersOf);
   };
   const userSelect = (def.select ?? []).filter((c) => c !== '*');
   for (const field of userSelect) note(field, 'select');
   const canonical = reads ?? new Map(v3CanonicalColumns(catalog).map((c) => [c, ['the canonical model']]));
-  for (const [column, who] of canonical) for (const field of v3FieldsFor(catalog, column, def)) for (const reader of who) note(field, `${reader}: ${column}`);
+  for (const [column, who] of canonical) for (const field of v3FieldsFor(catalog, column, def)) for (const reader of who) note(field, reader, column);
   for (const field of localColumns(filters.local)) note(field, 'local filter');
+  const readers = new Map([...byField].map(([field, who]) => [field, [...who].map(([reader, columns]) => (columns.length ? `${reader}: ${columns.join(', ')}` : reader))]));
   const needed = [...readers.keys()].filter((f) => !userSelect.includes(f));
   const picked = selectColumns(catalog, userSelect, needed, 'needed');
   // 002: select is required; a report that reads nothing of a row still names it
