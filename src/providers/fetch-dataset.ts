@@ -53,6 +53,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
       url: auth.url,
       // the as-of date is the sandbox's own header; a real API serves current data (catalog/as-of.ts)
       headers: plan.sample ? { ...auth.headers, [AS_OF_HEADER]: plan.asOf } : auth.headers,
+      asOf: plan.asOf,
       body: request.body,
       secrets,
       interpret: provider.interpreter(catalog, request),
