@@ -113,6 +113,25 @@ export function checkBudget(plan: ReportPlan): void {
   });
 }
 
+/** The API providers a plan calls with real credentials (not the sandbox), for their allowance endpoints. */
+export function realApiProviders(plan: ReportPlan): ProviderId[] {
+  return [...new Set(plan.datasets.filter((d) => !d.sample && providerFor(d.provider).transport === 'http').map((d) => d.provider))];
+}
+
+/**
+ * Refuses (exit 3, nothing spent) a plan whose estimate passes what an account has left (the
+ * Ahrefs v3 key's or workspace's remaining units), read before the run from a free endpoint.
+ */
+export function checkAllowances(plan: ReportPlan, allowances: ReadonlyArray<{ provider: ProviderId; unit: string; remaining: number; label: string }>): void {
+  const over = allowances.filter((a) => (plan.estimate[a.unit as CostUnit] ?? 0) > a.remaining + 1e-9);
+  if (over.length === 0) return;
+  const parts = over.map((a) => `${a.unit} ${formatUnit(a.unit as CostUnit, plan.estimate[a.unit as CostUnit])} > ${a.label} ${formatUnit(a.unit as CostUnit, a.remaining)}`);
+  throw new LinkbookError('budget', `refused: the estimated cost passes what the account has left (${parts.join('; ')})`, {
+    where: plan.report,
+    hint: "lower the datasets' limit or select fewer fields (`linkbook estimate` shows each field's units), or wait for the units to renew",
+  });
+}
+
 /** A guard for mid-run spend: throws before a request that would take the actual spend past the budget. */
 export function budgetGuard(budget: Partial<Cost>): (spent: Cost, next: Partial<Cost>) => void {
   return (spent, next) => {

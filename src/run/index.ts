@@ -8,8 +8,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
-import { planReport, checkBudget, discontinuedApiWarnings, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv, formatCost, type PlannedField } from '../providers/index.ts';
+import { planReport, checkAllowances, checkBudget, discontinuedApiWarnings, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { credentialsFromEnv, formatCost, httpLayerForRun, remainingAllowances, type PlannedField, type ProviderAllowance } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
@@ -280,6 +280,8 @@ export interface Estimate {
   total: Cost;
   budget: Cost;
   withinBudget: boolean;
+  /** What the real accounts have left (Ahrefs v3 limits-and-usage), read from their free endpoints. */
+  allowances?: ProviderAllowance[];
 }
 
 /** What a run would cost, per dataset and provider, spending nothing (no request is made). */
@@ -292,6 +294,13 @@ export async function estimateReport(options: { file: string; params?: Record<st
   let withinBudget = true;
   try {
     checkBudget(plan);
+  } catch {
+    withinBudget = false;
+  }
+  const realProviders = realApiProviders(plan);
+  const allowances = realProviders.length ? await remainingAllowances(realProviders, { http: httpLayerForRun({}, env), credentials }) : [];
+  try {
+    checkAllowances(plan, allowances);
   } catch {
     withinBudget = false;
   }
@@ -317,6 +326,7 @@ export async function estimateReport(options: { file: string; params?: Record<st
     total: plan.estimate,
     budget: plan.budget,
     withinBudget,
+    ...(allowances.length ? { allowances } : {}),
   };
 }
 
@@ -336,6 +346,10 @@ export function formatEstimate(e: Estimate): string {
       for (const f of d.fields) lines.push(`      ${f.field.padEnd(24)} ${String(f.units).padStart(2)}  ${f.readBy.join('; ')}`);
     }
     lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
+  }
+  for (const a of e.allowances ?? []) {
+    const needed = e.total[a.unit as keyof Cost] ?? 0;
+    lines.push(`  ${a.provider}: ${a.label}: ${describeCost({ [a.unit]: a.remaining })}${needed > a.remaining ? ' — NOT ENOUGH for this run' : ''}`);
   }
   lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);
   return `${lines.join('\n')}\n`;

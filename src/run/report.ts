@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Comparison, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { fetchDataset, httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
+import { budgetGuard, checkAllowances, checkBudget, planReport, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { fetchDataset, httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
 import { headlineMetrics } from '../aggregate/index.ts';
 import { renderReport, type RenderedReport } from '../render/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
@@ -89,6 +89,8 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     // This run's own layer: its datasets share rate limits and in-flight requests, and no other
     // report (in a batch or a long-running schedule) shares its spend counter.
     const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
+    // the free allowance endpoints (Ahrefs v3 limits-and-usage): refused before the first paid request
+    checkAllowances(plan, await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }));
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();

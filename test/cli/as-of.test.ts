@@ -86,9 +86,9 @@ describe('--as-of with real credentials', () => {
     const run = await runCli(['run', file, '--out', path.join(work, 'v3-history'), '--format', 'html', '--as-of', PAST], { env });
     expect(run.code, run.stderr).toBe(0);
     const requests = counter.seen.slice(before);
-    expect(requests.length).toBe(1);
-    expect(requests[0]!.url).toContain('/v3/site-explorer/all-backlinks');
-    expect(requests[0]!.headers['x-linkbook-as-of']).toBeUndefined();
+    // the free limits-and-usage pre-flight, then the dataset
+    expect(requests.map((r) => new URL(r.url, counter.origin).pathname)).toEqual(['/v3/subscription-info/limits-and-usage', '/v3/site-explorer/all-backlinks']);
+    for (const r of requests) expect(r.headers['x-linkbook-as-of']).toBeUndefined();
   });
 
   it('estimates a past date on the sandbox, which answers for any date', async () => {

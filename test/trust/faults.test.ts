@@ -116,7 +116,7 @@ async function startHeldFirstApis(): Promise<{ env: Record<string, string>; clos
   const emulator = await startEmulator({ asOf: AS_OF, faults: '' });
   const seen = new Set<string>();
   const latch = await startLatchProxy(emulator.origin, (url) => {
-    const api = url.startsWith('/v3/site-explorer/') ? 'v3' : url.startsWith('/v3/') ? 'dfs' : 'v2';
+    const api = url.startsWith('/v3/backlinks/') ? 'dfs' : url.startsWith('/v3/') ? 'v3' : 'v2';
     if (seen.has(api)) return false;
     seen.add(api);
     return true;

@@ -4,6 +4,7 @@
  */
 import { compileAhrefsV3Where } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
+import { ahrefsV3Allowance } from './allowance.ts';
 import { AHREFS_V3_CATALOGS, billingOf, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
 
 export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
@@ -21,6 +22,7 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
     sample: { ahrefsV3Key: 'sample' },
   },
   catalogs: AHREFS_V3_CATALOGS,
+  remainingAllowance: ahrefsV3Allowance,
   plan: planAhrefsV3,
   compileFilter: (expr, catalog, _field, options) => void compileAhrefsV3Where(expr, catalog, options),
   /** DESIGN.md, "API facts beyond the seeds": `Authorization: Bearer <key>`. */
