@@ -6,7 +6,7 @@ import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Cost, type CostUnit, type DatasetKind, type ProviderId } from '../model.ts';
 import { columnsReadFrom } from './reads.ts';
-import { realApiAsOfRefusal } from '../catalog/as-of.ts';
+import { asOfSupportOf, realApiAsOfRefusal } from '../catalog/as-of.ts';
 import { costUnits, DEFAULT_BUDGET, formatUnit, hasCredentials, originFor, planDataset, providerFor, ZERO_COST, type Credentials, type DatasetPlan } from '../providers/index.ts';
 
 export { DEFAULT_BUDGET, formatUnit };
@@ -59,11 +59,21 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
   for (const [name, ds] of Object.entries(def.data)) {
     const sample = usesSandbox(ds.provider, ctx.credentials, ctx.sandbox);
     const origin = sample ? ctx.sandboxOrigin : originFor(ds.provider, ctx.credentials);
-    const reads = (kind: DatasetKind) => columnsReadFrom(def, name, kind);
-    const plan = planDataset(name, ds, { target: ds.target ?? def.target, mode: ds.mode ?? def.mode, baseDir: loaded.baseDir, asOf: ctx.asOf, origin, sample, reads });
+    const today = ctx.today ?? new Date().toISOString().slice(0, 10);
+    const planWith = (rebuild: boolean) => {
+      const reads = (kind: DatasetKind) => (rebuild ? withRebuildReads(columnsReadFrom(def, name, kind), ctx.asOf) : columnsReadFrom(def, name, kind));
+      return planDataset(name, ds, { target: ds.target ?? def.target, mode: ds.mode ?? def.mode, baseDir: loaded.baseDir, asOf: ctx.asOf, origin, sample, reads });
+    };
+    let plan = planWith(false);
     if (!sample) {
-      const refusal = realApiAsOfRefusal({ provider: ds.provider, endpoint: plan.endpoint, asOf: ctx.asOf, today: ctx.today ?? new Date().toISOString().slice(0, 10), history: ds.history, dataset: name });
+      const refusal = realApiAsOfRefusal({ provider: ds.provider, endpoint: plan.endpoint, asOf: ctx.asOf, today, history: ds.history, dataset: name });
       if (refusal) throw refusal;
+      // a past date the API answers through its history (v3 `history: since:`): the rows of that
+      // date are rebuilt from first_seen and the lost date after the fetch, so both are read
+      if (ctx.asOf < today && asOfSupportOf(ds.provider, plan.endpoint).kind === 'history-rebuild') {
+        plan = { ...planWith(true), rebuildAsOf: ctx.asOf };
+        plan.notes = [...plan.notes, `the links of ${ctx.asOf} are rebuilt from the current data and its history: first seen by then, and not lost by then`];
+      }
     }
     datasets.push({ name, provider: ds.provider, sample, plan });
     estimate = addCost(estimate, plan.estimate);
@@ -77,6 +87,13 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
     budget: effectiveBudget(def.budget, ctx.env),
     sample: datasets.some((d) => d.sample),
   };
+}
+
+/** The reads of a dataset plus what the rebuild of a past date needs: when each row was first seen and lost. */
+function withRebuildReads(reads: ReadonlyMap<string, readonly string[]>, asOf: string): ReadonlyMap<string, readonly string[]> {
+  const out = new Map(reads);
+  for (const column of ['first_seen', 'last_seen', 'lost']) out.set(column, [...(out.get(column) ?? []), `the rebuild of ${asOf}`]);
+  return out;
 }
 
 /** The report's `budget:` over `LINKBOOK_BUDGET_<UNIT>` over the built-in default, per unit. */

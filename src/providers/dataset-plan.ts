@@ -94,6 +94,11 @@ export interface DatasetPlan {
   columns?: string[];
   /** The fields the request is billed for, with their units and readers (v3). */
   fields?: PlannedField[];
+  /**
+   * A past date a real API answers through its history (v3 `history: since:`): after the fetch
+   * the rows are set back to that date (first seen by then; lost only if lost by then).
+   */
+  rebuildAsOf?: string;
 }
 
 export interface FetchEffects {
