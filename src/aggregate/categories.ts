@@ -2,7 +2,6 @@
  * The breakdown aggregates: count (optionally by a column), sum of a column, TLD, TLD class,
  * link type, countries and languages. Each counts rows per category in one pass.
  */
-import { LinkbookError } from '../errors.ts';
 import type { LinkType } from '../model.ts';
 import { LINK_TYPES } from '../model.ts';
 import { breakdownRows, CategoryCounter, UNKNOWN } from './breakdown.ts';

@@ -6,12 +6,12 @@
  */
 import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
-import type { ApiTotals, CanonicalRow, DatasetResult, RawValue } from '../model.ts';
+import type { ApiTotals, CanonicalRow, DatasetResult, Logger, RawValue } from '../model.ts';
 import type { FilterExpr } from '../query/ast.ts';
 import type { CompileOptions } from '../query/index.ts';
 import type { Credentials } from './credentials.ts';
 import type { DatasetPlan, PlanContext, PlannedRequest, ProviderPlan } from './dataset-plan.ts';
-import type { HttpResponse, Interpreted } from './http.ts';
+import type { HttpLayer, HttpResponse, Interpreted } from './http.ts';
 import type { LimitSettings } from './limiter.ts';
 
 /** One unit a provider bills in: the budget key, and how an amount of it is written. */
@@ -49,11 +49,11 @@ export type FilterField = 'where' | 'having' | 'filters' | 'backlinks_filters';
 
 /** What `remainingAllowance` is given: the run's HTTP layer and the real API's credentials and origin. */
 export interface AllowanceEffects {
-  http: import('./http.ts').HttpLayer;
+  http: HttpLayer;
   credentials: Credentials;
   origin: string;
   secrets: readonly string[];
-  logger?: import('../model.ts').Logger;
+  logger?: Logger;
 }
 
 /** One limit the account is under: how much of a unit is left, and whose limit it is. */
