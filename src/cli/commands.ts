@@ -148,6 +148,22 @@ const estimate: Command = {
   },
 };
 
+const migrate: Command = {
+  usage: 'linkbook migrate <report.yaml> [--write FILE]   (Ahrefs v2 datasets rewritten for v3; prints the YAML, or writes it to FILE)',
+  options: { write: { type: 'string', short: 'w' } },
+  async run(ctx) {
+    if (ctx.args.length !== 1) throw usageError('migrate takes one report file', this.usage);
+    const file = ctx.args[0]!;
+    const { migrateReportFile } = await import('../definition/migrate-file.ts');
+    const result = await migrateReportFile(file, str(ctx.options.write));
+    for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
+    if (result.migrated.length === 0) ctx.stderr.write(`note: ${file} has no Ahrefs v2 dataset; nothing to migrate\n`);
+    if (result.written) ctx.stderr.write(`wrote ${result.written} (${result.migrated.length} dataset${result.migrated.length === 1 ? '' : 's'} migrated: ${result.migrated.join(', ') || 'none'})\n`);
+    else ctx.stdout.write(result.text);
+    return 0;
+  },
+};
+
 const emulator: Command = {
   usage: 'linkbook emulator [--port N] [--as-of YYYY-MM-DD]',
   options: { port: { type: 'string' }, 'as-of': { type: 'string' } },
@@ -242,4 +258,4 @@ const init: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, migrate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };

@@ -288,6 +288,8 @@ export class PreviewSession {
       const sandboxOrigin = sample ? await this.effects.sandboxOrigin() : '';
       this.plan = planReport(loaded, {
         asOf: this.options.asOf,
+        // a past as-of a real API cannot answer for is refused, as `run` refuses it
+        today: this.effects.clock.now().toISOString().slice(0, 10),
         credentials: this.credentials,
         sandbox: false,
         sandboxOrigin,

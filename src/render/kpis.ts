@@ -56,8 +56,26 @@ function kpi(key: string, label: string, value: number | null, display: string, 
   return { key, label, value, display, delta: null, invert: false, deltaShown: null, deltaDecimals: 0, deltaUnit: '', note };
 }
 
-/** Counts and shares of one dataset, with the API's own total when it differs from what was fetched. */
+/** The canonical column each dataset tile is computed from (none for the count). */
+const TILE_COLUMNS: Record<string, string> = { avg_authority: 'authority', gov_edu: 'tld_class', domains: 'domain_from' };
+
+/**
+ * Counts and shares of one dataset, with the API's own total when it differs from what was
+ * fetched; a tile over a column the fetch did not carry (DatasetResult.columns) is left out
+ * rather than shown as a made-up figure.
+ */
 function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
+  const carried = dataset.columns;
+  if (carried === undefined) return allDatasetKpis(name, dataset, qualifier);
+  const dofollowColumn = dataset.kind === 'refdomains' ? 'backlinks_dofollow' : 'dofollow';
+  return allDatasetKpis(name, dataset, qualifier).filter((k) => {
+    const metric = k.key.slice(name.length + 1);
+    const column = metric === 'dofollow_share' ? dofollowColumn : TILE_COLUMNS[metric];
+    return column === undefined || carried.includes(column);
+  });
+}
+
+function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
   const count = dataset.rows.length;
   const apiTotal = typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null;
   const countNote = apiTotal !== null && apiTotal !== count ? `${formatNumber(count)} fetched of ${formatNumber(apiTotal)} reported` : null;

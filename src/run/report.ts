@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
+import { budgetGuard, checkAllowances, checkBudget, planReport, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
@@ -77,7 +77,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, today: effects.clock.now().toISOString().slice(0, 10), credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
 
   const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
   let spent: Cost = { ...ZERO_COST };
@@ -91,6 +91,8 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     // This run's own layer: its datasets share rate limits and in-flight requests, and no other
     // report (in a batch or a long-running schedule) shares its spend counter.
     const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
+    // the free allowance endpoints (Ahrefs v3 limits-and-usage): refused before the first paid request
+    checkAllowances(plan, await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }));
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
