@@ -109,6 +109,7 @@ export const reportSchema = z
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore'),
     title: z.string().optional(),
     description: z.string().optional(),
+    label: z.string().min(1).optional().describe("The header label (\"Monthly link review\"); default: the template's manifest label."),
     params: z.record(z.string(), paramSchema).optional(),
     target: z.string().min(1),
     mode: mode.default('domain'),

@@ -23,6 +23,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
+export { renderReport } from './render.ts';
+export { composeReport, composeContent, type ComposeOptions } from './compose.ts';
+export { computeSections, filterCanonicalRows, type SectionResult } from './sections.ts';
+export { metricPredicate, type KpiLineage } from './lineage.ts';
 
 export interface RunOptions {
   files: readonly string[];
