@@ -83,8 +83,9 @@ export function alwaysWritten(sources: OutputSources): OutputArtifactFile[] {
 }
 
 /** Whether any of the formats needs the report printed to PDF. */
-export function formatsNeedPrinting(formats: readonly OutputFormatName[]): boolean {
-  return formats.some((f) => (OUTPUT_FORMAT_TABLE[f] as OutputFormatRow).printed === true);
+export function formatsNeedPrinting(formats: readonly string[]): boolean {
+  const rows: Record<string, OutputFormatRow | undefined> = OUTPUT_FORMAT_TABLE;
+  return formats.some((f) => rows[f]?.printed === true);
 }
 
 /** The files a run writes for `formats`, each once (csv and json share the tables). */

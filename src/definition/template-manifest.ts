@@ -15,6 +15,7 @@ const positive = () => z.number().int().positive();
 
 export const templateManifestSchema = z
   .strictObject({
+    $schema: z.string().optional().describe('For editors: ../../schema/template-manifest.schema.json'),
     label: z.string().min(1).default('Backlink report').describe('The header label, unless the report sets `label:`.'),
     kpis: positive().max(12).default(6).describe('KPI tiles at most.'),
     rows: z
@@ -35,6 +36,11 @@ export const templateManifestSchema = z
   .describe("A linkbook template's settings (templates/<name>/manifest.json).");
 
 export type TemplateManifest = z.infer<typeof templateManifestSchema>;
+
+/** The manifest's JSON Schema (schema/template-manifest.schema.json, written by `npm run schema`). */
+export function templateManifestJsonSchema(): unknown {
+  return z.toJSONSchema(templateManifestSchema, { io: 'input' });
+}
 
 export const MANIFEST_FILES = ['manifest.json', 'manifest.yaml', 'manifest.yml'] as const;
 
