@@ -65,7 +65,8 @@ export const OUTPUT_FORMAT_TABLE = {
   },
   png: {
     contentType: 'image/png',
-    files: ({ rendered, svgToPng }) => rendered.charts.map((c) => ({ name: `charts/${c.name}.png`, content: svgToPng(c.svg, 2) })),
+    files: ({ rendered, svgToPng }) =>
+      rendered.charts.map((c) => ({ name: `charts/${c.name}.png`, content: svgToPng(c.svg, 2) })),
     // the charts already travel in every email as PNG images (inline, named <chart>.png)
     attachment: null,
   },

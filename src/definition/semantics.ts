@@ -16,7 +16,7 @@ import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import { findTemplate, isTemplatePath } from './templates.ts';
 import { readTemplateManifest } from './template-manifest.ts';
-import type { DatasetDefinition, ReportDefinition } from './schema.ts';
+import type { ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Options that only some providers understand (each provider module lists its own `options`). */

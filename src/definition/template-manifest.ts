@@ -20,7 +20,12 @@ export const templateManifestSchema = z
     kpis: positive().max(12).default(6).describe('KPI tiles at most.'),
     rows: z
       .strictObject({
-        table: positive().nullable().default(null).describe("Rows of a section's table on the page (null: the table's own limit; data.json and the CSV hold them all)."),
+        table: positive()
+          .nullable()
+          .default(null)
+          .describe(
+            "Rows of a section's table on the page (null: the table's own limit; data.json and the CSV hold them all).",
+          ),
         aggregate: positive().default(12).describe("Rows of an aggregate's table beside its chart."),
         comparison: positive().default(10).describe('Rows of each new/lost list.'),
         comparison_full: positive().default(25).describe('Rows of each new/lost list on a details page.'),
@@ -28,7 +33,10 @@ export const templateManifestSchema = z
       .prefault({}),
     charts: z
       .strictObject({
-        per_row: z.union([z.literal(1), z.literal(2)]).default(1).describe('Charts set side by side (their width is the text width divided by this).'),
+        per_row: z
+          .union([z.literal(1), z.literal(2)])
+          .default(1)
+          .describe('Charts set side by side (their width is the text width divided by this).'),
         height: z.number().int().min(80).max(600).default(240).describe('Chart height in CSS pixels.'),
       })
       .prefault({}),
@@ -63,7 +71,11 @@ export function readTemplateManifest(folder: string): TemplateManifest {
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new LinkbookError('invalid', `the template manifest is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message}`, { where: file, cause });
+    throw new LinkbookError(
+      'invalid',
+      `the template manifest is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(cause as Error).message}`,
+      { where: file, cause },
+    );
   }
   const parsed = templateManifestSchema.safeParse(raw ?? {});
   if (!parsed.success) {

@@ -7,7 +7,6 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import type { Logger } from '../model.ts';
 import type { RunLedger } from '../store/index.ts';
 import { writeOutputs } from './files.ts';
 import { composeEmail, type AttachableOutput, type ComposeEffects, type ComposedEmail, type EmailContent, type EmailTemplates } from './email-message.ts';

@@ -357,7 +357,9 @@ export class PreviewSession {
           }))
         : [],
       // the lineage the run wrote into data.json: the figures and how they were counted come from one place
-      kpis: rendered ? rendered.data.kpis.map((k) => ({ key: k.key, label: k.label, value: k.value, ...k.lineage })) : [],
+      kpis: rendered
+        ? rendered.data.kpis.map((k) => ({ key: k.key, label: k.label, value: k.value, ...k.lineage }))
+        : [],
       plan: {
         estimate: describeCost(this.plan.estimate),
         budget: describeCost(this.plan.budget, true),

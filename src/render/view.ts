@@ -47,7 +47,8 @@ function accentOf(input: RenderInput): string {
 function themeCss(css: string, accent: string, size: 'A4' | 'Letter'): Handlebars.SafeString {
   const all = `:root { --accent: ${accent}; }\n@page { size: ${size}; }\n${css}`;
   // the CSS is ours and the accent validated, but a stray </style> would end the element early
-  if (/<\/style/i.test(all)) throw new LinkbookError('render', 'template CSS must not contain </style>', { where: 'style.css' });
+  if (/<\/style/i.test(all))
+    throw new LinkbookError('render', 'template CSS must not contain </style>', { where: 'style.css' });
   return new Handlebars.SafeString(all);
 }
 
@@ -66,8 +67,16 @@ function sectionView(section: ComposedSection, manifest: TemplateManifest): Sect
     title: definition.title ?? null,
     intro: definition.intro ?? null,
     breakClass: definition.page_break ? `break-${definition.page_break}` : '',
-    chart: section.chart ? { svg: new Handlebars.SafeString(assertSafeSvg(section.chart.svg, name)), label: agg?.label ?? definition.title ?? name } : null,
-    aggregateTable: agg && display ? buildAggregateTable(`${name}-aggregate`, agg, display.allRows ? undefined : manifest.rows.aggregate) : null,
+    chart: section.chart
+      ? {
+          svg: new Handlebars.SafeString(assertSafeSvg(section.chart.svg, name)),
+          label: agg?.label ?? definition.title ?? name,
+        }
+      : null,
+    aggregateTable:
+      agg && display
+        ? buildAggregateTable(`${name}-aggregate`, agg, display.allRows ? undefined : manifest.rows.aggregate)
+        : null,
     aggregateLabel: agg?.label ?? null,
     aggregateWide: (agg?.fields.length ?? 0) > 3 || display?.stacked === true,
     table,
@@ -87,7 +96,13 @@ function comparisonView(input: RenderInput, listRows: number) {
     const kind = input.datasets[name]?.kind ?? 'refdomains';
     const columns = kind === 'backlinks' ? ['url_from', 'authority'] : ['domain', 'authority', 'backlinks'];
     const table = (rows: CanonicalRow[], which: string) =>
-      buildRowTable(`${name}-${which}`, { of: name, columns, sort: 'authority desc', limit: listRows }, rows, undefined, `comparison ${name}`);
+      buildRowTable(
+        `${name}-${which}`,
+        { of: name, columns, sort: 'authority desc', limit: listRows },
+        rows,
+        undefined,
+        `comparison ${name}`,
+      );
     return {
       name,
       unit: kind === 'backlinks' ? 'backlinks' : 'referring domains',
@@ -97,7 +112,11 @@ function comparisonView(input: RenderInput, listRows: number) {
       lostTable: table(compared.lost, 'lost'),
     };
   });
-  return { previousAsOf: comparison.previousAsOf, previousLabel: comparison.previousAsOf ? formatDate(comparison.previousAsOf) : null, lists };
+  return {
+    previousAsOf: comparison.previousAsOf,
+    previousLabel: comparison.previousAsOf ? formatDate(comparison.previousAsOf) : null,
+    lists,
+  };
 }
 
 function datasetViews(input: RenderInput) {
@@ -131,7 +150,12 @@ function datasetViews(input: RenderInput) {
 }
 
 /** The view of a report's layout (docs/templates.md, "The view a layout receives"). */
-export function buildReportView(input: RenderInput, content: ReportContent, env: TemplateEnvironment, manifest: TemplateManifest) {
+export function buildReportView(
+  input: RenderInput,
+  content: ReportContent,
+  env: TemplateEnvironment,
+  manifest: TemplateManifest,
+) {
   const { definition } = input;
   const accent = accentOf(input);
   const size = definition.page?.size ?? 'A4';
@@ -163,14 +187,20 @@ export function buildReportView(input: RenderInput, content: ReportContent, env:
     comparison: comparisonView(input, manifest.rows.comparison),
     /** A details page lists more of every change than the summary's first few. */
     comparisonFull: comparisonView(input, manifest.rows.comparison_full),
-    weekLabel: input.comparison?.previousAsOf ? `${formatDate(input.comparison.previousAsOf)} – ${formatDate(input.asOf)}` : `Week to ${formatDate(input.asOf)}`,
+    weekLabel: input.comparison?.previousAsOf
+      ? `${formatDate(input.comparison.previousAsOf)} – ${formatDate(input.asOf)}`
+      : `Week to ${formatDate(input.asOf)}`,
   };
 }
 
 /** The layout applied to the view: one HTML document, refused if it holds a script. */
 export function viewToHtml(env: TemplateEnvironment, view: object): string {
   const html = replaceUnprintable(env.renderLayout(view));
-  if (/<script/i.test(html)) throw new LinkbookError('render', `template "${env.name}" produced a <script> element`, { where: env.name, hint: 'reports never run scripts; remove it from the template' });
+  if (/<script/i.test(html))
+    throw new LinkbookError('render', `template "${env.name}" produced a <script> element`, {
+      where: env.name,
+      hint: 'reports never run scripts; remove it from the template',
+    });
   return html;
 }
 
@@ -180,5 +210,8 @@ export function viewToHtml(env: TemplateEnvironment, view: object): string {
  * carry them; HTML forbids them in text, and a NUL makes tools treat the file as binary.
  */
 function replaceUnprintable(html: string): string {
-  return html.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return html.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
 }

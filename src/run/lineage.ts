@@ -76,7 +76,9 @@ export function datasetFilter(definition: ReportDefinition, dataset: string): st
 
 /** The dataset's filter and a section's own `where:`, as written; null when neither is set. */
 export function sectionFilter(definition: ReportDefinition, dataset: string, where: string | undefined): string | null {
-  const parts = [datasetFilter(definition, dataset), where ? `section where: ${where}` : null].filter((p): p is string => p !== null);
+  const parts = [datasetFilter(definition, dataset), where ? `section where: ${where}` : null].filter(
+    (p): p is string => p !== null,
+  );
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
@@ -150,7 +152,7 @@ export function tableLineage(
     provider: ds?.provider ?? null,
     endpoint: ds?.endpoint ?? null,
     filter: sectionFilter(definition, table.of, table.where),
-    aggregate: `rows of ${table.of}${table.where ? ' matching the section\'s where' : ''}`,
+    aggregate: `rows of ${table.of}${table.where ? " matching the section's where" : ''}`,
     rowsCounted: table.matched,
     rowsInDataset: ds ? ds.rows.length : null,
     metric: null,

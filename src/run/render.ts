@@ -15,7 +15,9 @@ import path from 'node:path';
  * dataset, template or helper, a broken template manifest), `render` when a template or chart fails.
  */
 export async function renderReport(input: RenderInput): Promise<RenderedReport> {
-  const manifest = readTemplateManifest(path.join(input.templatesDir ?? DEFAULT_TEMPLATES_DIR, input.definition.template));
+  const manifest = readTemplateManifest(
+    path.join(input.templatesDir ?? DEFAULT_TEMPLATES_DIR, input.definition.template),
+  );
   const sections = await computeSections(input, manifest);
   const report = composeReport(input, { sections, filterRows: filterCanonicalRows, manifest });
   const finished = await finishReportHtml(report.html, input.definition.title ?? input.definition.name);

@@ -47,7 +47,15 @@ export function buildReportData(input: RenderInput, content: ReportContent, temp
       title: s.definition.title ?? null,
       aggregate: s.aggregate,
       chart: s.chart ? s.name : null,
-      table: s.table && s.definition.table ? { of: s.definition.table.of, columns: s.definition.table.columns, matched: s.table.matched, rows: s.table.values } : null,
+      table:
+        s.table && s.definition.table
+          ? {
+              of: s.definition.table.of,
+              columns: s.definition.table.columns,
+              matched: s.table.matched,
+              rows: s.table.values,
+            }
+          : null,
       text: s.text,
       lineage: s.lineage,
     })),
@@ -58,7 +66,14 @@ export function buildReportData(input: RenderInput, content: ReportContent, temp
           datasets: Object.fromEntries(
             Object.entries(input.comparison.datasets).map(([name, c]) => [
               name,
-              { currentCount: c.currentCount, previousCount: c.previousCount, new: c.new.length, lost: c.lost.length, newDomains: c.new.map(rowKey), lostDomains: c.lost.map(rowKey) },
+              {
+                currentCount: c.currentCount,
+                previousCount: c.previousCount,
+                new: c.new.length,
+                lost: c.lost.length,
+                newDomains: c.new.map(rowKey),
+                lostDomains: c.lost.map(rowKey),
+              },
             ]),
           ),
         }

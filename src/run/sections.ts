@@ -28,7 +28,10 @@ function aggregateContext(input: RenderInput, of: string, place: string): Aggreg
   const dataset = input.datasets[of];
   const def = input.definition.data[of];
   if (!dataset) {
-    throw new LinkbookError('invalid', `the aggregate names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
+    throw new LinkbookError('invalid', `the aggregate names dataset "${of}", which is not under data:`, {
+      where: place,
+      hint: `use one of: ${Object.keys(input.datasets).join(', ')}`,
+    });
   }
   return {
     dataset: {
@@ -71,10 +74,17 @@ export async function computeSections(input: RenderInput, manifest: TemplateMani
     const result: SectionResult = {};
     if (section.aggregate) {
       const dataset = input.datasets[section.aggregate.of];
-      result.aggregate = runAggregate(section.aggregate, dataset?.rows ?? [], aggregateContext(input, section.aggregate.of, place));
+      result.aggregate = runAggregate(
+        section.aggregate,
+        dataset?.rows ?? [],
+        aggregateContext(input, section.aggregate.of, place),
+      );
       if (section.chart) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
     } else if (section.chart) {
-      throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', { where: place, hint: 'add `aggregate: { kind: ..., of: ... }` to the section' });
+      throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', {
+        where: place,
+        hint: 'add `aggregate: { kind: ..., of: ... }` to the section',
+      });
     }
     sections.push(result);
   }

@@ -10,7 +10,16 @@ describe('lineage in data.json', () => {
     ...input.definition,
     sections: [
       { title: 'Referring domains by TLD', aggregate: { kind: 'tld', of: 'refdomains', top: 8 }, chart: 'donut' },
-      { title: 'Strong dofollow links', table: { of: 'backlinks', columns: ['url_from', 'authority'], where: 'dofollow = true and authority >= 60', sort: 'authority desc', limit: 5 } },
+      {
+        title: 'Strong dofollow links',
+        table: {
+          of: 'backlinks',
+          columns: ['url_from', 'authority'],
+          where: 'dofollow = true and authority >= 60',
+          sort: 'authority desc',
+          limit: 5,
+        },
+      },
       { text: 'No figures here.' },
     ],
   });
@@ -29,16 +38,26 @@ describe('lineage in data.json', () => {
       rowsCounted: refdomains.filter((r) => (r.backlinks_dofollow ?? 0) >= 1).length,
       rowsInDataset: 300,
     });
-    expect(byKey['refdomains.gov_edu']?.rowsCounted).toBe(refdomains.filter((r) => r.tld_class === 'gov' || r.tld_class === 'edu').length);
+    expect(byKey['refdomains.gov_edu']?.rowsCounted).toBe(
+      refdomains.filter((r) => r.tld_class === 'gov' || r.tld_class === 'edu').length,
+    );
     if (byKey['backlinks.dofollow_share']) {
-      expect(byKey['backlinks.dofollow_share']).toMatchObject({ filter: null, rowsCounted: backlinks.filter((r) => r.dofollow === true).length });
+      expect(byKey['backlinks.dofollow_share']).toMatchObject({
+        filter: null,
+        rowsCounted: backlinks.filter((r) => r.dofollow === true).length,
+      });
     }
   });
 
   it('names, for every section with a figure, its dataset, filter and rows counted; a text section has none', async () => {
     const { data } = await rendered;
     const [tld, table, text] = data.sections;
-    expect(tld!.lineage).toMatchObject({ dataset: 'refdomains', filter: 'where: dofollow = true', rowsCounted: 300, rowsInDataset: 300 });
+    expect(tld!.lineage).toMatchObject({
+      dataset: 'refdomains',
+      filter: 'where: dofollow = true',
+      rowsCounted: 300,
+      rowsInDataset: 300,
+    });
     const strong = backlinks.filter((r) => r.dofollow === true && (r.authority ?? -1) >= 60).length;
     expect(table!.lineage).toMatchObject({
       dataset: 'backlinks',

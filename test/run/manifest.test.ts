@@ -18,7 +18,11 @@ function templatesWithWeeklyManifest(manifest: string): string {
 
 describe('template manifests', () => {
   it('give the weekly template its row caps and KPI tiles, and a template without one the defaults', () => {
-    expect(readTemplateManifest(path.join(DEFAULT_TEMPLATES_DIR, 'weekly'))).toMatchObject({ label: 'Weekly backlink report', kpis: 4, rows: { table: 8, comparison: 6 } });
+    expect(readTemplateManifest(path.join(DEFAULT_TEMPLATES_DIR, 'weekly'))).toMatchObject({
+      label: 'Weekly backlink report',
+      kpis: 4,
+      rows: { table: 8, comparison: 6 },
+    });
     expect(readTemplateManifest(path.join(DEFAULT_TEMPLATES_DIR, 'no-such-folder'))).toEqual(DEFAULT_TEMPLATE_MANIFEST);
     expect(DEFAULT_TEMPLATE_MANIFEST.rows.table).toBeNull();
   });
@@ -36,7 +40,11 @@ describe('template manifests', () => {
   it('are schema-checked: a wrong key is an invalid error naming the manifest file and the key', () => {
     const templatesDir = templatesWithWeeklyManifest('{ "rows": { "tabel": 3 } }');
     expect(() => readTemplateManifest(path.join(templatesDir, 'weekly'))).toThrow(
-      expect.objectContaining({ code: 'invalid', where: path.join(templatesDir, 'weekly', 'manifest.json'), message: expect.stringContaining('rows') }),
+      expect.objectContaining({
+        code: 'invalid',
+        where: path.join(templatesDir, 'weekly', 'manifest.json'),
+        message: expect.stringContaining('rows'),
+      }),
     );
   });
 });
@@ -67,9 +75,18 @@ describe('a broken manifest', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'linkbook-manifest-report-'));
     cpSync(path.join(DEFAULT_TEMPLATES_DIR, 'audit'), path.join(dir, 'templates', 'mine'), { recursive: true });
     writeFileSync(path.join(dir, 'templates', 'mine', 'manifest.json'), '{ "kpis": "four" }');
-    writeFileSync(path.join(dir, 'report.yaml'), 'name: r\ntarget: example.com\ntemplate: mine\ndata:\n  refdomains: { provider: ahrefs-v3, from: refdomains }\n');
+    writeFileSync(
+      path.join(dir, 'report.yaml'),
+      'name: r\ntarget: example.com\ntemplate: mine\ndata:\n  refdomains: { provider: ahrefs-v3, from: refdomains }\n',
+    );
     await expect(loadReport(path.join(dir, 'report.yaml'))).rejects.toMatchObject({
-      errors: [expect.objectContaining({ code: 'invalid', where: path.join(dir, 'templates', 'mine', 'manifest.json'), message: expect.stringContaining('"kpis"') })],
+      errors: [
+        expect.objectContaining({
+          code: 'invalid',
+          where: path.join(dir, 'templates', 'mine', 'manifest.json'),
+          message: expect.stringContaining('"kpis"'),
+        }),
+      ],
     });
   });
 });

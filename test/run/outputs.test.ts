@@ -5,14 +5,21 @@ import { renderedReport } from '../deliver/report-fixture.ts';
 
 describe('the output table', () => {
   const rendered = renderedReport();
-  const sources: OutputSources = { rendered, pdf: new Uint8Array([37, 80, 68, 70]), svgToPng: (svg) => new TextEncoder().encode(`png:${svg.length}`) };
+  const sources: OutputSources = {
+    rendered,
+    pdf: new Uint8Array([37, 80, 68, 70]),
+    svgToPng: (svg) => new TextEncoder().encode(`png:${svg.length}`),
+  };
 
   it("is where the schema's format names come from", () => {
     expect([...OUTPUT_FORMATS]).toEqual(OUTPUT_FORMAT_NAMES);
   });
 
   it('writes, for each format, its files beside data.json and the chart SVGs, each once', () => {
-    const names = (formats: Parameters<typeof outputFiles>[0]) => outputFiles(formats, sources).map((f) => f.name).sort();
+    const names = (formats: Parameters<typeof outputFiles>[0]) =>
+      outputFiles(formats, sources)
+        .map((f) => f.name)
+        .sort();
     const always = ['data.json', ...rendered.charts.map((c) => `charts/${c.name}.svg`)];
     const tables = rendered.tables.map((t) => `tables/${t.name}.csv`);
     expect(names(['html'])).toEqual([...always, 'report.html'].sort());
