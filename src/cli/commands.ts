@@ -7,6 +7,7 @@ import { apiProviders, PROVIDER_IDS } from '../providers/index.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { checkRunValues } from '../definition/run-values.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import { explainCommand, previewCommand } from '../preview/command.ts';
@@ -96,7 +97,7 @@ const run: Command = {
 async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Promise<PdfPrinter | undefined> {
   try {
     const formats = options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
-    if (!formats.includes('pdf')) return undefined;
+    if (!formatsNeedPrinting(formats)) return undefined;
     // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
     // Chromium's start back until everything had loaded
     await import('puppeteer-core');

@@ -12,6 +12,7 @@ import { writeOutputs } from './files.ts';
 import { composeEmail, type AttachableOutput, type ComposeEffects, type ComposedEmail, type EmailContent, type EmailTemplates } from './email-message.ts';
 import { compileUserTemplate } from './email-template.ts';
 import { redactSecrets } from '../secrets.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import { missingSmtpError, smtpFromEnv, type SmtpSettings } from './smtp.ts';
 
 export interface EmailOptions {
@@ -106,7 +107,7 @@ export function planEmail(loaded: LoadedReport, options: EmailOptions): EmailPla
 
 /** Whether the plan needs the PDF printed even if `--format` left it out. */
 export function emailNeedsPdf(plan: EmailPlan | undefined): boolean {
-  return plan?.templates.attach.includes('pdf') ?? false;
+  return plan ? formatsNeedPrinting(plan.templates.attach) : false;
 }
 
 /**

@@ -17,12 +17,17 @@ import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
 import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
 import { planEmail } from '../deliver/email.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import { describeCharacters } from '../fonts/coverage.ts';
 import { checkOutRoot, insideRoot, OUTPUT_MANIFEST, readManifest, safeSegment } from '../deliver/out-dir.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
+export { renderReport } from './render.ts';
+export { composeReport, composeContent, type ComposeOptions } from './compose.ts';
+export { computeSections, filterCanonicalRows, type SectionResult } from './sections.ts';
+export { metricPredicate, type KpiLineage } from './lineage.ts';
 
 export interface RunOptions {
   files: readonly string[];
@@ -110,7 +115,7 @@ export async function runReports(
   };
 
   // Chromium starts (~1 s) while the first report fetches and renders, when any report prints
-  if (jobs.some((job) => (options.formats ?? job.loaded.definition.outputs).includes('pdf'))) {
+  if (jobs.some((job) => formatsNeedPrinting(options.formats ?? job.loaded.definition.outputs))) {
     void effects.printer().then((p) => p.warm?.(), () => undefined);
   }
 

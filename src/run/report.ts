@@ -15,6 +15,8 @@ import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
 import { deliverEmail, emailNeedsPdf, planEmail, type EmailOutcome } from '../deliver/email.ts';
+import { svgToPng } from '../charts/index.ts';
+import { formatsNeedPrinting, outputFiles } from '../outputs.ts';
 
 import type { OutputFormat } from '../definition/schema.ts';
 export type { OutputFormat };
@@ -112,28 +114,19 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     }
     const rendered = await renderDatasets(loaded, datasets, { asOf: options.asOf, clock: effects.clock, sample: plan.sample, cost: spent, store });
 
-    const files: OutputFile[] = [];
-    if (formats.includes('html')) files.push({ name: 'report.html', content: rendered.html });
     let pdf: Uint8Array | undefined;
-    if (formats.includes('pdf') || emailNeedsPdf(emailPlan)) {
+    if (formatsNeedPrinting(formats) || emailNeedsPdf(emailPlan)) {
       const printer = await effects.printer();
       pdf = await printer.print(rendered.html, { format: def.page?.size ?? 'A4', title: def.title ?? def.name, sample: plan.sample });
-      if (formats.includes('pdf')) files.push({ name: 'report.pdf', content: pdf });
     }
-    files.push({ name: 'data.json', content: `${JSON.stringify(rendered.data, null, 2)}\n` });
-    for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.svg`, content: chart.svg });
-    if (formats.includes('csv') || formats.includes('json')) for (const t of rendered.tables) files.push({ name: `tables/${t.name}.csv`, content: t.csv });
-    if (formats.includes('png')) {
-      const { svgToPng } = await import('../charts/index.ts');
-      for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.png`, content: svgToPng(chart.svg, 2) });
-    }
+    // what each format writes is one row of the output table (src/outputs.ts)
+    const files: OutputFile[] = outputFiles(formats, { rendered, pdf, svgToPng });
 
     const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
     outputs = await writeOutputs(outDir, files, { replacePrevious: true });
 
     let email: EmailOutcome | undefined;
     if (emailPlan) {
-      const { svgToPng } = await import('../charts/index.ts');
       email = await deliverEmail(
         emailPlan,
         { runId, report: def.name, target: def.target, asOf: options.asOf, content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir } },
