@@ -11,6 +11,7 @@ import { ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, anchorClassifier, normalizeAnc
 import { OTHER } from './breakdown.ts';
 import { defaultBrandTerms } from './brand.ts';
 import { rowCountNotes } from './notes.ts';
+import { formatCount } from './source.ts';
 import { makeResult } from './result.ts';
 import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
@@ -27,11 +28,18 @@ interface AnchorGroup {
 export function anchorsAccumulator(scope: AggregateScope): Accumulator {
   const byRaw = new Map<string, { n: number }>();
   let total = 0;
+  /** Links whose source carries no anchor column (Search Console): not counted in any class. */
+  let withoutAnchor = 0;
   const brandTerms = scope.def.brand ?? scope.ctx.brand ?? defaultBrandTerms(scope.ctx.target);
-  const classifier = anchorClassifier(brandTerms, scope.ctx.keywords ?? []);
+  // a section's own keywords replace the report's, as its brand terms do
+  const classifier = anchorClassifier(brandTerms, scope.def.keywords ?? scope.ctx.keywords ?? []);
   return {
     add(row) {
       const anchor = (row as Backlink).anchor;
+      if (anchor === null) {
+        withoutAnchor++;
+        return;
+      }
       const cell = byRaw.get(anchor);
       if (cell === undefined) byRaw.set(anchor, { n: 1 });
       else cell.n++;
@@ -60,6 +68,7 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           : 'No brand terms were given, so no anchor is classed as branded.',
       );
       if (classifier.keywords.length === 0) notes.push('No keywords were given, so no anchor is classed as an exact or partial match.');
+      if (withoutAnchor > 0) notes.push(`${formatCount(withoutAnchor)} backlinks have no anchor text in this data and are not counted here.`);
       const share = (n: number) => (total > 0 ? n / total : 0);
 
       if (scope.def.by === 'class') {

@@ -31,7 +31,7 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
     add(row) {
       total++;
       const value = row.authority;
-      if (row.authority_metric !== metric) {
+      if (row.authority_metric !== null && row.authority_metric !== metric) {
         metric = row.authority_metric;
         metrics.add(metric);
       }

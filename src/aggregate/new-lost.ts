@@ -79,4 +79,4 @@ export function newLostAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const newLostKind: AggregateKind = { create: newLostAccumulator, display: { stacked: true, series: { fields: ['new', 'lost'], falling: 'lost' } } };
+export const newLostKind: AggregateKind = { readsLost: true, create: newLostAccumulator, display: { stacked: true, series: { fields: ['new', 'lost'], falling: 'lost' } } };

@@ -89,6 +89,8 @@ export interface AggregateKind {
   rows?: { kind: DatasetKind; column: string };
   /** Problems with the section's options for a dataset of this kind; [] when it can work. */
   check?(def: import('../definition/schema.ts').AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
+  /** It reads rows marked lost too (`new_lost`); every other kind sees live rows only (./live.ts). */
+  readsLost?: boolean;
   /** The accumulator; only called once `check` found nothing. */
   create(scope: AggregateScope): Accumulator;
   display: AggregateDisplay;

@@ -4,7 +4,8 @@
  * part is the same for every data source and testable with hand-written results.
  */
 import Handlebars from 'handlebars';
-import { aggregateDisplay } from '../aggregate/index.ts';
+import { aggregateDisplay, filterNamesLost, liveRows } from '../aggregate/index.ts';
+import { parseFilter } from '../query/index.ts';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
 import type { SectionDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
@@ -105,7 +106,7 @@ function textContext(input: RenderInput): Record<string, unknown> {
   for (const [name, dataset] of Object.entries(input.datasets)) {
     const compared = input.comparison?.datasets[name];
     context[name] = byName[name] = {
-      count: dataset.rows.length,
+      count: liveRows(dataset.rows).length,
       api_total: typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null,
       provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
@@ -118,12 +119,13 @@ function textContext(input: RenderInput): Record<string, unknown> {
   return context;
 }
 
-function datasetRowsFor(input: RenderInput, of: string, place: string): CanonicalRow[] {
+/** The table's rows: live ones only, unless its `where` names `lost` (aggregate/live.ts). */
+function datasetRowsFor(input: RenderInput, of: string, where: string | undefined, place: string): CanonicalRow[] {
   const dataset = input.datasets[of];
   if (!dataset) {
     throw new LinkbookError('invalid', `the table names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
   }
-  return dataset.rows;
+  return where && filterNamesLost(parseFilter(where, { label: `${place} table where` })) ? dataset.rows : liveRows(dataset.rows);
 }
 
 function breakClassOf(section: SectionDefinition): string {
@@ -204,7 +206,7 @@ export function composeReport(input: RenderInput, options: ComposeOptions): Rend
     }
     let tableData: ReportData['sections'][number]['table'] = null;
     if (section.table) {
-      const table = buildRowTable(name, section.table, datasetRowsFor(input, section.table.of, place), options.filterRows, place);
+      const table = buildRowTable(name, section.table, datasetRowsFor(input, section.table.of, section.table.where, place), options.filterRows, place);
       const cap = TABLE_ROW_CAP[definition.template] ?? Infinity;
       view.table = table.shown > cap ? { ...table, rows: table.rows.slice(0, cap), shown: cap } : table;
       view.tableNote = table.matched > view.table.shown ? `Top ${formatNumber(view.table.shown)} of ${formatNumber(table.matched)}` : null;

@@ -38,6 +38,7 @@ function aggregateContext(input: RenderInput, of: string, place: string): Aggreg
     },
     target: def?.target ?? input.definition.target,
     brand: input.definition.brand,
+    keywords: input.definition.keywords,
     comparison: input.comparison,
     datasets: input.datasets,
   };
