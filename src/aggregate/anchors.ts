@@ -61,7 +61,7 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           group.displayCount = count;
         }
       }
-      const notes: string[] = rowCountNotes(scope, total);
+      const notes: string[] = rowCountNotes(scope, total + withoutAnchor);
       notes.push(
         classifier.brandTerms.length > 0
           ? `Branded anchors contain ${classifier.brandTerms.map((t) => `"${t}"`).join(', ')}${scope.def.brand ?? scope.ctx.brand ? '' : ' (derived from the target)'}.`
@@ -79,7 +79,8 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           entry.anchors++;
           perClass.set(group.anchorClass, entry);
         }
-        const rows: ResultRow[] = ANCHOR_CLASS_ORDER.map((cls) => {
+        // no link carries an anchor (a Search Console export): no classes of 0
+        const rows: ResultRow[] = total === 0 && withoutAnchor > 0 ? [] : ANCHOR_CLASS_ORDER.map((cls) => {
           const entry = perClass.get(cls) ?? { count: 0, anchors: 0 };
           return { class: ANCHOR_CLASS_LABELS[cls], count: entry.count, share: share(entry.count), anchors: entry.anchors };
         });

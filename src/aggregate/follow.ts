@@ -97,16 +97,17 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
     result() {
       const counts = new Map([['dofollow', dofollowDomains], ['nofollow', nofollowOnlyDomains]]);
       if (unknownDomains > 0) counts.set(UNKNOWN, unknownDomains);
-      const rows: ResultRow[] = unknownWhenNoneKnown(breakdownRows(counts, total, { key: 'follow', order: ORDER }), dofollowDomains + nofollowOnlyDomains);
+      const rows: ResultRow[] = breakdownRows(counts, total, { key: 'follow', order: ORDER });
       const links = linksUnknown ? 0 : dofollowLinks + nofollowLinks;
       for (const row of rows) {
         const n = linksUnknown ? null : row['follow'] === 'dofollow' ? dofollowLinks : row['follow'] === 'nofollow' ? nofollowLinks : null;
         row['backlinks'] = n;
         row['backlinks_share'] = n === null ? null : links > 0 ? n / links : 0;
       }
+      unknownWhenNoneKnown(rows, dofollowDomains + nofollowOnlyDomains);
       const notes: Array<string | undefined> = rowCountNotes(scope, total);
       notes.push('A referring domain counts as dofollow when it has at least one dofollow backlink to the target.');
-      if (unknownDomains > 0) notes.push(`${formatCount(unknownDomains)} referring domains have no dofollow count from the provider; they are shown as "${UNKNOWN}".`);
+      if (unknownDomains > 0) notes.push(`${formatCount(unknownDomains)} referring domains have no dofollow count in this data; they are shown as "${UNKNOWN}".`);
       notes.push(statNote(scope, 'dofollow', 'referring domains with a dofollow link', dofollowDomains));
       notes.push(statNote(scope, 'nofollow', 'referring domains with a nofollow link', withNofollowLink));
       return makeResult(scope, {

@@ -30,14 +30,15 @@ export function liveRows<T extends CanonicalRow>(rows: readonly T[]): T[] {
 
 /** Wraps an accumulator so only live rows reach it; its result says how many lost rows were left out. */
 export function liveAccumulator(inner: Accumulator, scope: AggregateScope): Accumulator {
-  let lost = 0;
+  const tally = (scope.lost ??= { seen: 0 });
   return {
     add(row) {
-      if (row.lost) lost++;
+      if (row.lost) tally.seen++;
       else inner.add(row);
     },
     result() {
       const result = inner.result();
+      const lost = tally.seen;
       if (lost === 0) return result;
       const note = `${formatCount(lost)} ${unitInText(scope.ctx.dataset.kind)} the source marks lost are not counted.`;
       return { ...result, notes: [...result.notes, note] };

@@ -35,7 +35,7 @@ export function checkAggregate(def: AggregateDefinition, datasetKind: DatasetKin
 export function createAccumulator(def: AggregateDefinition, ctx: AggregateContext): Accumulator {
   const problem = checkAggregate(def, ctx.dataset.kind)[0];
   if (problem) throw new LinkbookError('invalid', problem.message, { where: aggregatePlace({ def }), hint: problem.hint });
-  const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null };
+  const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null, lost: { seen: 0 } };
   const kind = AGGREGATE_KINDS[def.kind];
   const inner = kind.create(scope);
   const expr = def.where ? parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`) : null;

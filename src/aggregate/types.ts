@@ -55,6 +55,8 @@ export interface AggregateScope {
   ctx: AggregateContext;
   /** Present when the section has a local `where`; `seen` counts rows before it. */
   filter: { expression: string; seen: number } | null;
+  /** Rows left out because their source marks them lost (./live.ts); they were fetched all the same. */
+  lost?: { seen: number };
 }
 
 /** A reason a definition cannot work, found before any row is fetched. */

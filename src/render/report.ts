@@ -92,7 +92,8 @@ export async function renderReport(input: RenderInput): Promise<RenderedReport> 
     if (section.aggregate) {
       const dataset = input.datasets[section.aggregate.of];
       result.aggregate = runAggregate(section.aggregate, dataset?.rows ?? [], aggregateContext(input, section.aggregate.of, place));
-      if (section.chart) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
+      // nothing to draw (no row carries the figure): the section's notes say why, with no empty axes
+      if (section.chart && result.aggregate.rows.length > 0) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
     } else if (section.chart) {
       throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', { where: place, hint: 'add `aggregate: { kind: ..., of: ... }` to the section' });
     }
