@@ -69,7 +69,9 @@ const METRICS: Record<string, MetricRule> = {
 
 /** The predicate the data panel lists a metric's rows with (every row for an unknown metric). */
 export function metricPredicate(metric: string): Predicate {
-  return METRICS[metric]?.counts ?? (() => true);
+  const counts = METRICS[metric]?.counts ?? (() => true);
+  // live figures leave out the rows their source marks lost; only `lost` counts them (aggregate/live.ts)
+  return metric === 'lost' ? counts : (row) => !row.lost && counts(row);
 }
 
 /** The filter a dataset's API applied, as the report wrote it. */
