@@ -68,7 +68,7 @@ const CONTEXT: AggregateContext = {
  * aggregate; returns the rows seen and the wall seconds taken, results included.
  */
 export function aggregatePages(pages: readonly string[], pageCount: number): { rows: number; seconds: number } {
-  const interpret = interpretAhrefsV3(allBacklinks, COLUMNS);
+  const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
   const accumulators: Array<Accumulator | HeadlineAccumulator> = [...STANDARD_BACKLINK_AGGREGATES.map((def) => createAccumulator(def, CONTEXT)), new HeadlineAccumulator('backlinks')];
   const started = performance.now();
   let rows = 0;

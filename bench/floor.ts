@@ -11,7 +11,7 @@
  */
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, createPdfPrinter, footerTemplate, headerTemplate, resolveChromium } from '../src/pdf/index.ts';
-import { renderReport } from '../src/render/index.ts';
+import { renderReport } from '../src/run/render.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
 import { sampleRenderInput } from './sample-report.ts';
 

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/render.ts [--quick] [--json]
  */
-import { renderReport } from '../src/render/index.ts';
+import { renderReport } from '../src/run/render.ts';
 import { chartTimes } from './chart.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
 import { sampleRenderInput } from './sample-report.ts';

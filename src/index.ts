@@ -44,7 +44,7 @@ export {
  */
 export { startPreview, type Preview, type StartPreviewOptions, type PreviewState } from './preview/index.ts';
 export { explainKpi, formatLineage, type ExplainOptions } from './preview/explain.ts';
-export type { KpiLineage } from './preview/lineage.ts';
+export type { KpiLineage } from './run/lineage.ts';
 
 /** `linkbook init`: a project folder with a starter report, a custom template and the files around them. */
 export { initProject, formatInitResult, type InitResult } from './init/index.ts';

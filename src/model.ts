@@ -130,6 +130,11 @@ export interface DatasetResult {
   sample: boolean;
   /** Rows dropped by a filter part evaluated locally after the fetch (`local: true`). */
   locallyFilteredOut?: number;
+  /**
+   * The canonical columns the rows carry, when the fetch asked only for what the report reads
+   * (Ahrefs v3); absent: all of them. Figures over a column not carried are not shown.
+   */
+  columns?: readonly string[];
 }
 
 /** Effects are injected so tests run quietly with real parts and the CLI wires the defaults. */

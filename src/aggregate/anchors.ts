@@ -127,4 +127,4 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const anchorsKind: AggregateKind = { rows: { kind: 'backlinks', column: 'anchor' }, create: anchorsAccumulator, display: { stacked: true } };
+export const anchorsKind: AggregateKind = { reads: () => ['anchor'], rows: { kind: 'backlinks', column: 'anchor' }, create: anchorsAccumulator, display: { stacked: true } };

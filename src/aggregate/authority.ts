@@ -83,4 +83,4 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const authorityKind: AggregateKind = { create: authorityAccumulator, display: { stacked: false } };
+export const authorityKind: AggregateKind = { reads: () => ['authority', 'authority_metric'], create: authorityAccumulator, display: { stacked: false } };

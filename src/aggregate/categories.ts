@@ -2,7 +2,6 @@
  * The breakdown aggregates: count (optionally by a column), sum of a column, TLD, TLD class,
  * link type, countries and languages. Each counts rows per category in one pass.
  */
-import { LinkbookError } from '../errors.ts';
 import type { LinkType } from '../model.ts';
 import { LINK_TYPES } from '../model.ts';
 import { breakdownRows, CategoryCounter, UNKNOWN } from './breakdown.ts';
@@ -221,14 +220,15 @@ export function languagesAccumulator(scope: AggregateScope): Accumulator {
 
 const byColumn: AggregateKind['check'] = (def, kind) => (def.by === undefined ? [] : columnProblems(def, kind, def.by, 'by'));
 
-export const countKind: AggregateKind = { check: byColumn, create: countAccumulator, display: { stacked: false } };
+export const countKind: AggregateKind = { reads: (def) => (def.by === undefined ? [] : [def.by]), check: byColumn, create: countAccumulator, display: { stacked: false } };
 export const sumKind: AggregateKind = {
+  reads: (def) => (def.by === undefined ? [] : [def.by]),
   check: (def, kind) => missingOption(def, 'by', 'aggregate "sum" needs "by": the column to add up', 'for example by: backlinks').concat(byColumn(def, kind)),
   create: sumAccumulator,
   display: { stacked: false },
 };
-export const tldKind: AggregateKind = { create: tldAccumulator, display: { stacked: false } };
-export const tldClassKind: AggregateKind = { create: tldClassAccumulator, display: { stacked: false } };
-export const linkTypeKind: AggregateKind = { rows: { kind: 'backlinks', column: 'link_type' }, create: linkTypeAccumulator, display: { stacked: false } };
-export const countriesKind: AggregateKind = { rows: { kind: 'refdomains', column: 'country' }, create: countriesAccumulator, display: { stacked: false } };
-export const languagesKind: AggregateKind = { rows: { kind: 'backlinks', column: 'language' }, create: languagesAccumulator, display: { stacked: false } };
+export const tldKind: AggregateKind = { reads: () => ['tld'], create: tldAccumulator, display: { stacked: false } };
+export const tldClassKind: AggregateKind = { reads: () => ['tld_class'], create: tldClassAccumulator, display: { stacked: false } };
+export const linkTypeKind: AggregateKind = { reads: () => ['link_type'], rows: { kind: 'backlinks', column: 'link_type' }, create: linkTypeAccumulator, display: { stacked: false } };
+export const countriesKind: AggregateKind = { reads: () => ['country'], rows: { kind: 'refdomains', column: 'country' }, create: countriesAccumulator, display: { stacked: false } };
+export const languagesKind: AggregateKind = { reads: () => ['language'], rows: { kind: 'backlinks', column: 'language' }, create: languagesAccumulator, display: { stacked: false } };

@@ -125,4 +125,4 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
   };
 }
 
-export const followKind: AggregateKind = { create: followAccumulator, display: { stacked: false } };
+export const followKind: AggregateKind = { reads: (_def, kind) => (kind === 'refdomains' ? ['backlinks', 'backlinks_dofollow'] : ['dofollow']), create: followAccumulator, display: { stacked: false } };

@@ -101,6 +101,7 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
 }
 
 export const gapKind: AggregateKind = {
+  reads: (_def, kind) => [kind === 'refdomains' ? 'domain' : 'domain_from', 'authority'],
   check: (def) => missingOption(def, 'against', 'aggregate "gap" needs "against": the competitor datasets', 'for example against: [competitor_a, competitor_b]'),
   create: gapAccumulator,
   display: { stacked: true, allRows: true, kpi: { label: 'Link gap domains', note: 'link to competitors, not to the target' } },

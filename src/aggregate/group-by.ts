@@ -147,6 +147,7 @@ export function groupByAccumulator(scope: AggregateScope): Accumulator {
 }
 
 export const groupByKind: AggregateKind = {
+  reads: (def) => [...(def.by === undefined ? [] : [def.by]), ...(def.metrics ?? []).flatMap((m) => /^(?:sum|avg|min|max):(.+)$/.exec(m.trim())?.[1] ?? [])],
   check(def, kind) {
     if (def.by === undefined) return missingOption(def, 'by', 'aggregate "group_by" needs "by": the column to group on', 'for example by: country');
     return [...columnProblems(def, kind, def.by, 'by'), ...problemsOf('metrics', () => parseMetrics(def, kind))];

@@ -44,4 +44,4 @@ export function timelineAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const timelineKind: AggregateKind = { create: timelineAccumulator, display: { stacked: true } };
+export const timelineKind: AggregateKind = { reads: () => ['first_seen'], create: timelineAccumulator, display: { stacked: true } };

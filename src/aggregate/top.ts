@@ -95,6 +95,11 @@ export function topAccumulator(scope: AggregateScope): Accumulator {
 }
 
 export const topKind: AggregateKind = {
+  reads(def, kind) {
+    const shown: readonly string[] = kind === 'refdomains' ? REFDOMAIN_SHOWN : BACKLINK_SHOWN;
+    const column = /^([A-Za-z_][A-Za-z0-9_.]*)/.exec((def.by ?? 'authority').trim())?.[1];
+    return [...new Set([...(column ? [column] : []), ...shown, 'authority_metric'])];
+  },
   check(def, kind) {
     let column = '';
     const unreadable = problemsOf('by', () => (column = parseSortKey(def.by, aggregatePlace({ def })).column));

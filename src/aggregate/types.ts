@@ -2,6 +2,7 @@
  * The shapes every aggregate shares: an accumulator that takes rows one at a time (so rows can
  * stream in as pages arrive) and the context that names the dataset and the report around it.
  */
+import type { AggregateDefinition } from '../definition/schema.ts';
 import type { AggregateResult, ApiTotals, CanonicalRow, Comparison, DatasetKind, DatasetResult, ProviderId } from '../model.ts';
 
 /** What an aggregate knows about the dataset its rows come from. */
@@ -51,7 +52,7 @@ export type ResultField = AggregateResult['fields'][number];
  * tally (how many rows it saw before filtering), so notes can explain what was counted.
  */
 export interface AggregateScope {
-  def: import('../definition/schema.ts').AggregateDefinition;
+  def: AggregateDefinition;
   ctx: AggregateContext;
   /** Present when the section has a local `where`; `seen` counts rows before it. */
   filter: { expression: string; seen: number } | null;
@@ -89,8 +90,14 @@ export interface AggregateDisplay {
 export interface AggregateKind {
   /** The rows it reads: refused on the other kind of dataset (`anchors` of referring domains). */
   rows?: { kind: DatasetKind; column: string };
+  /**
+   * The canonical columns it reads from each row of the dataset it is `of` (and, for `gap`, of
+   * the datasets it is `against`), so a fetch selects them and nothing more ("ask what is read",
+   * like vega-lite's dependentFields). Absent: every canonical column of the kind.
+   */
+  reads?(def: AggregateDefinition, datasetKind: DatasetKind): string[];
   /** Problems with the section's options for a dataset of this kind; [] when it can work. */
-  check?(def: import('../definition/schema.ts').AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
+  check?(def: AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
   /** It reads rows marked lost too (`new_lost`); every other kind sees live rows only (./live.ts). */
   readsLost?: boolean;
   /** The accumulator; only called once `check` found nothing. */

@@ -2,7 +2,7 @@
  * The vega loader charts run with: it refuses every network and file access, so a spec (ours
  * or a user's) can only draw the rows it was given.
  */
-import * as vega from 'vega';
+import type * as vega from 'vega';
 import { LinkbookError } from '../errors.ts';
 
 function refuse(what: string): Promise<never> {

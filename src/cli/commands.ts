@@ -7,6 +7,7 @@ import { apiProviders, PROVIDER_IDS } from '../providers/index.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { checkRunValues } from '../definition/run-values.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import { explainCommand, previewCommand } from '../preview/command.ts';
@@ -96,7 +97,7 @@ const run: Command = {
 async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Promise<PdfPrinter | undefined> {
   try {
     const formats = options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
-    if (!formats.includes('pdf')) return undefined;
+    if (!formatsNeedPrinting(formats)) return undefined;
     // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
     // Chromium's start back until everything had loaded
     await import('puppeteer-core');
@@ -144,6 +145,22 @@ const estimate: Command = {
     const { estimateReport, formatEstimate } = await runModule();
     const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf });
     ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEstimate(result));
+    return 0;
+  },
+};
+
+const migrate: Command = {
+  usage: 'linkbook migrate <report.yaml> [--write FILE]   (Ahrefs v2 datasets rewritten for v3; prints the YAML, or writes it to FILE)',
+  options: { write: { type: 'string', short: 'w' } },
+  async run(ctx) {
+    if (ctx.args.length !== 1) throw usageError('migrate takes one report file', this.usage);
+    const file = ctx.args[0]!;
+    const { migrateReportFile } = await import('../definition/migrate-file.ts');
+    const result = await migrateReportFile(file, str(ctx.options.write));
+    for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
+    if (result.migrated.length === 0) ctx.stderr.write(`note: ${file} has no Ahrefs v2 dataset; nothing to migrate\n`);
+    if (result.written) ctx.stderr.write(`wrote ${result.written} (${result.migrated.length} dataset${result.migrated.length === 1 ? '' : 's'} migrated: ${result.migrated.join(', ') || 'none'})\n`);
+    else ctx.stdout.write(result.text);
     return 0;
   },
 };
@@ -242,4 +259,4 @@ const init: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };
+export const COMMANDS: Record<string, Command> = { run, validate, estimate, migrate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };

@@ -14,6 +14,7 @@ Usage:
                [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv]
   linkbook validate <report.yaml...> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD]
   linkbook estimate <report.yaml> [--param k=v]... [--format ...] [--as-of YYYY-MM-DD] [--json]
+  linkbook migrate <report.yaml> [--write FILE]
   linkbook emulator [--port N]
   linkbook history [report] [--target T] [--json]
   linkbook cache ls|clear

@@ -19,3 +19,4 @@ export {
   type ParamDefinition,
 } from './schema.ts';
 export { findTemplate, isTemplatePath, type FoundTemplate } from './templates.ts';
+export { readTemplateManifest, templateManifestJsonSchema, templateManifestSchema, DEFAULT_TEMPLATE_MANIFEST, type TemplateManifest } from './template-manifest.ts';

@@ -9,12 +9,14 @@ import { CANONICAL_COLUMN_NAMES, FILE_NOFOLLOW_ALIAS } from '../columns.ts';
 import { FILE_FORMATS, type FileFormat } from '../providers/file/exports/layout.ts';
 import type { CostUnit } from '../model.ts';
 import { COST_UNITS, PROVIDER_IDS } from '../providers/index.ts';
+import { OUTPUT_FORMAT_NAMES } from '../outputs.ts';
 
 /** The provider ids and the budget keys come from the provider registry (src/providers/registry.ts). */
 const providerId = z.enum(PROVIDER_IDS);
 const budgetShape = Object.fromEntries(COST_UNITS.map((u) => [u.key, z.number().nonnegative().optional()])) as Record<CostUnit, z.ZodOptional<z.ZodNumber>>;
 const mode = z.enum(['exact', 'domain', 'subdomains', 'prefix']);
-const output = z.enum(['html', 'pdf', 'json', 'csv', 'png']);
+/** The output formats come from the output table (src/outputs.ts). */
+const output = z.enum(OUTPUT_FORMAT_NAMES);
 /**
  * A canonical column name (src/columns.ts). Zod takes any string so that the meaning checks can
  * say which kind of row lacks it and suggest a name; the JSON Schema lists the names for editors.
@@ -118,6 +120,7 @@ export const reportSchema = z
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore'),
     title: z.string().optional(),
     description: z.string().optional(),
+    label: z.string().min(1).optional().describe("The header label (\"Monthly link review\"); default: the template's manifest label."),
     params: z.record(z.string(), paramSchema).optional(),
     target: z.string().min(1),
     mode: mode.default('domain'),

@@ -15,7 +15,8 @@ import { exportLayoutOf } from '../providers/file/exports/layout.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
 import { findTemplate, isTemplatePath } from './templates.ts';
-import type { DatasetDefinition, ReportDefinition } from './schema.ts';
+import { readTemplateManifest } from './template-manifest.ts';
+import type { ReportDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Options that only some providers understand (each provider module lists its own `options`). */
@@ -127,9 +128,18 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     }
   });
 
-  if (!findTemplate(def.template, ctx.baseDir, ctx.templateDirs)) {
+  const template = findTemplate(def.template, ctx.baseDir, ctx.templateDirs);
+  if (!template) {
     const looked = isTemplatePath(def.template) ? path.resolve(ctx.baseDir, def.template) : ctx.templateDirs.join(', ');
     err(['template'], `template "${def.template}" not found`, `looked for a folder with layout.hbs in ${looked}`);
+  } else {
+    // a broken manifest is refused here, before anything is spent, naming the manifest file
+    try {
+      readTemplateManifest(path.join(template.templatesDir, template.name));
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      errors.push(error);
+    }
   }
   if (def.client?.logo) {
     const logo = path.resolve(ctx.baseDir, def.client.logo);

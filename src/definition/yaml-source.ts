@@ -2,7 +2,7 @@
  * A parsed YAML file that remembers where every value came from, so each problem found later
  * (schema, params, filters) can be reported as `file:line:col`.
  */
-import { isAlias, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { LinkbookError, type SourcePlace } from '../errors.ts';
 
 export type YamlPath = ReadonlyArray<string | number>;

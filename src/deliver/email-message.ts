@@ -11,6 +11,7 @@ import { LinkbookError } from '../errors.ts';
 import type { OutputFormat } from '../definition/schema.ts';
 import type { Logger } from '../model.ts';
 import type { RenderedReport, ReportData } from '../render/types.ts';
+import { outputAttachments } from '../outputs.ts';
 import { emailLayout, emailTemplateContext, formatDelta, formatNumber, formatShare, subjectLine, type EmailTemplate } from './email-template.ts';
 
 const requireHere = createRequire(import.meta.url);
@@ -96,7 +97,7 @@ export function composeEmail(templates: EmailTemplates, content: EmailContent, e
   assertEmailSafe(html);
   const text = `${layout.text(view).replace(/\n{3,}/g, '\n\n').trim()}\n`;
 
-  attachments.push(...outputAttachments(templates.attach, content));
+  attachments.push(...attachedOutputs(templates.attach, content, effects));
   return { subject, html, text, attachments };
 }
 
@@ -110,19 +111,14 @@ export function assertEmailSafe(html: string): void {
   if (problems.length > 0) throw new LinkbookError('render', `the email body would contain ${problems.join(', ')}`, { where: 'templates/_email/layout.hbs' });
 }
 
-function outputAttachments(attach: readonly AttachableOutput[], content: EmailContent): EmailAttachment[] {
-  const { rendered } = content;
-  const data = rendered.data;
-  const base = fileStem(data);
-  const out: EmailAttachment[] = [];
-  for (const kind of attach) {
-    if (kind === 'pdf' && content.pdf) out.push({ filename: `${base}.pdf`, content: Buffer.from(content.pdf), contentType: 'application/pdf' });
-    if (kind === 'html') out.push({ filename: `${base}.html`, content: Buffer.from(rendered.html), contentType: 'text/html; charset=utf-8' });
-    if (kind === 'json') out.push({ filename: `${base}.json`, content: Buffer.from(`${JSON.stringify(data, null, 2)}\n`), contentType: 'application/json' });
-    if (kind === 'csv') for (const t of rendered.tables) out.push({ filename: `${base}-${t.name}.csv`, content: Buffer.from(t.csv), contentType: 'text/csv; charset=utf-8' });
-  }
-  // png: nothing more to add, the charts already travel as PNG files (inline, named <chart>.png)
-  return out;
+/** The chosen outputs as attachments: what each format attaches is a row of the output table (src/outputs.ts). */
+function attachedOutputs(attach: readonly AttachableOutput[], content: EmailContent, effects: ComposeEffects): EmailAttachment[] {
+  const sources = { rendered: content.rendered, pdf: content.pdf, svgToPng: effects.svgToPng };
+  return outputAttachments(attach, sources, fileStem(content.rendered.data)).map((file) => ({
+    filename: file.name,
+    content: Buffer.from(file.content),
+    contentType: file.contentType,
+  }));
 }
 
 /** `weekly-backlinks-example.com-2024-05-06`: attachment names that stay apart in a mailbox. */

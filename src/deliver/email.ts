@@ -7,12 +7,12 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import type { Logger } from '../model.ts';
 import type { RunLedger } from '../store/index.ts';
 import { writeOutputs } from './files.ts';
 import { composeEmail, type AttachableOutput, type ComposeEffects, type ComposedEmail, type EmailContent, type EmailTemplates } from './email-message.ts';
 import { compileUserTemplate } from './email-template.ts';
 import { redactSecrets } from '../secrets.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import { missingSmtpError, smtpFromEnv, type SmtpSettings } from './smtp.ts';
 
 export interface EmailOptions {
@@ -107,7 +107,7 @@ export function planEmail(loaded: LoadedReport, options: EmailOptions): EmailPla
 
 /** Whether the plan needs the PDF printed even if `--format` left it out. */
 export function emailNeedsPdf(plan: EmailPlan | undefined): boolean {
-  return plan?.templates.attach.includes('pdf') ?? false;
+  return plan ? formatsNeedPrinting(plan.templates.attach) : false;
 }
 
 /**

@@ -1,13 +1,14 @@
 /**
  * `linkbook explain <report.yaml> <kpi-key>`: how one KPI was computed, in the terminal. The
  * report is rendered the way the preview renders it, from the store and free data only, so
- * explaining a figure never spends anything.
+ * explaining a figure never spends anything; the lineage printed is the one the run wrote into
+ * data.json.
  */
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Logger } from '../model.ts';
 import { startEmulator, type Emulator } from '../emulator/index.ts';
 import { openStore } from '../store/index.ts';
-import type { KpiLineage } from './lineage.ts';
+import type { KpiLineage } from '../run/index.ts';
 import { PreviewSession } from './session.ts';
 
 export interface ExplainOptions {

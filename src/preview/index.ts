@@ -21,7 +21,7 @@ export {
   type PreviewOptions,
 } from './session.ts';
 export { isLoopbackHost, startPreviewServer, type PreviewServer } from './server.ts';
-export { kpiLineage, type KpiLineage } from './lineage.ts';
+export type { KpiLineage } from '../run/index.ts';
 
 export interface Preview {
   origin: string;

@@ -12,9 +12,8 @@ import { LinkbookError, LinkbookErrors, formatPlace, type SourcePlace } from '..
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
 import { budgetGuard, planReport, usesSandbox, type PlannedDataset, type ReportPlan } from '../plan/index.ts';
 import { credentialsFromEnv, httpLayerForRun, redactUrl, ZERO_COST, type Credentials } from '../providers/index.ts';
-import { fetchPlannedDataset, renderDatasets, describeCost } from '../run/index.ts';
+import { fetchPlannedDataset, renderDatasets, describeCost, metricPredicate, type KpiLineage } from '../run/index.ts';
 import type { Store } from '../store/index.ts';
-import { datasetFilter, kpiLineage, metricPredicate, type KpiLineage } from './lineage.ts';
 
 export interface PreviewOptions {
   file: string;
@@ -288,6 +287,8 @@ export class PreviewSession {
       const sandboxOrigin = sample ? await this.effects.sandboxOrigin() : '';
       this.plan = planReport(loaded, {
         asOf: this.options.asOf,
+        // a past as-of a real API cannot answer for is refused, as `run` refuses it
+        today: this.effects.clock.now().toISOString().slice(0, 10),
         credentials: this.credentials,
         sandbox: false,
         sandboxOrigin,
@@ -341,7 +342,7 @@ export class PreviewSession {
       problems: [],
       datasets: this.datasetViews(),
       sections: rendered
-        ? rendered.data.sections.map((s, index) => ({
+        ? rendered.data.sections.map((s) => ({
             name: s.name,
             title: s.title,
             aggregate: s.aggregate
@@ -350,14 +351,17 @@ export class PreviewSession {
                   of: s.aggregate.of,
                   label: s.aggregate.label,
                   total: s.aggregate.total,
-                  filter: sectionFilter(loaded, s.aggregate.of, def.sections[index]?.aggregate?.where),
+                  filter: s.lineage?.filter ?? null,
                   fields: s.aggregate.fields.map((f) => f.name),
                   rows: s.aggregate.rows as Array<Record<string, unknown>>,
                 }
               : null,
           }))
         : [],
-      kpis: rendered ? rendered.data.kpis.map((k) => kpiLineage(k, loaded, datasets)) : [],
+      // the lineage the run wrote into data.json: the figures and how they were counted come from one place
+      kpis: rendered
+        ? rendered.data.kpis.map((k) => ({ key: k.key, label: k.label, value: k.value, ...k.lineage }))
+        : [],
       plan: {
         estimate: describeCost(this.plan.estimate),
         budget: describeCost(this.plan.budget, true),
@@ -442,13 +446,6 @@ export class PreviewSession {
   private emit(): void {
     for (const listener of this.listeners) listener(this.state);
   }
-}
-
-function sectionFilter(loaded: LoadedReport, dataset: string, where: string | undefined): string | null {
-  const parts = [datasetFilter(loaded, dataset), where ? `section where: ${where}` : null].filter(
-    (p): p is string => p !== null,
-  );
-  return parts.length > 0 ? parts.join('; ') : null;
 }
 
 function fingerprintOf(planned: PlannedDataset): string {

@@ -24,6 +24,20 @@ export interface PlanContext {
   origin: string;
   /** True when the origin is the embedded emulator (no credentials): the report says "sample data". */
   sample: boolean;
+  /**
+   * The canonical columns the report reads from this dataset and who reads them, for the kind of
+   * rows its endpoint returns (src/plan/reads.ts). Absent: everything the canonical model holds.
+   */
+  reads?: (kind: DatasetKind) => ReadonlyMap<string, readonly string[]>;
+}
+
+/** One field a request selects or filters on, what it costs a row and who needs it (`estimate` prints these). */
+export interface PlannedField {
+  field: string;
+  /** Per-row units (v3); 0 where fields cost nothing. */
+  units: number;
+  /** `select`, `where`, `order_by`, a local filter, or the sections that read it. */
+  readBy: string[];
 }
 
 /** One request the fetch will make, without credentials (the v2 token shows as `token=***`). */
@@ -76,6 +90,15 @@ export interface DatasetPlan {
   cacheTtlSeconds: number;
   /** Plain sentences for `estimate` and the report ("select widened with url_to for the canonical model"). */
   notes: string[];
+  /** The canonical columns the fetched rows carry; absent: all of them (narrowed where fields cost money, v3). */
+  columns?: string[];
+  /** The fields the request is billed for, with their units and readers (v3). */
+  fields?: PlannedField[];
+  /**
+   * A past date a real API answers through its history (v3 `history: since:`): after the fetch
+   * the rows are set back to that date (first seen by then; lost only if lost by then).
+   */
+  rebuildAsOf?: string;
 }
 
 export interface FetchEffects {
@@ -159,6 +182,8 @@ export interface PlanParts {
   exact: boolean;
   localFilters: LocalFilterPart[];
   notes: string[];
+  columns?: string[];
+  fields?: PlannedField[];
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { LinkbookError } from '../errors.ts';
 import { addCost } from '../model.ts';
-import type { Cost, DatasetResult, RawValue } from '../model.ts';
+import type { CanonicalRow, Cost, DatasetResult, RawValue } from '../model.ts';
 import { ZERO_COST } from './costs.ts';
 import { missingVariables, sampleCredentials, secretValues } from './credentials.ts';
 import type { DatasetPlan, FetchEffects, PlannedRequest } from './dataset-plan.ts';
@@ -51,7 +51,9 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
       provider: plan.provider,
       method: request.method,
       url: auth.url,
-      headers: { ...auth.headers, [AS_OF_HEADER]: plan.asOf },
+      // the as-of date is the sandbox's own header; a real API serves current data (catalog/as-of.ts)
+      headers: plan.sample ? { ...auth.headers, [AS_OF_HEADER]: plan.asOf } : auth.headers,
+      asOf: plan.asOf,
       body: request.body,
       secrets,
       interpret: provider.interpreter(catalog, request),
@@ -81,7 +83,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     provider: plan.provider,
     endpoint: plan.endpoint,
     kind: plan.kind,
-    rows: first ? provider.normalise(catalog, kept, first) : [],
+    rows: first ? rebuiltAsOf(provider.normalise(catalog, kept, first), plan.rebuildAsOf) : [],
     totals: first?.totals ?? {},
     cost: spent,
     requests,
@@ -89,7 +91,21 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     sample: plan.sample,
   };
   if (plan.localFilters.length > 0) result.locallyFilteredOut = dropped;
+  if (plan.columns) result.columns = plan.columns;
   return result;
+}
+
+/**
+ * The rows as they stood at a past date, from current rows with their history (src/catalog/as-of.ts):
+ * a row first seen after it is left out; one lost after it was live then. Rows without a first
+ * seen date are kept (the API did not say when they appeared).
+ */
+function rebuiltAsOf(rows: CanonicalRow[], asOf: string | undefined): CanonicalRow[] {
+  if (asOf === undefined) return rows;
+  const end = `${asOf}\uffff`; // dates and date-times of that day sort before it
+  return rows
+    .filter((row) => row.first_seen === null || row.first_seen <= end)
+    .map((row) => (row.lost && row.last_seen !== null && row.last_seen > end ? { ...row, lost: false } : row));
 }
 
 /** DataForSEO pages continue while a full page came back and the total is not reached; v2 and v3 make one request. */

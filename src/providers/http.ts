@@ -58,6 +58,11 @@ export interface HttpCall<T> {
   cacheTtlSeconds?: number;
   /** Stands for the URL's origin in the cache key (the sandbox, whose port changes per run). */
   cacheOrigin?: string;
+  /**
+   * The date the data is as of, part of the cache key; sent as a header only to the sandbox
+   * (a real API serves current data). Default: the as-of header, when there is one.
+   */
+  asOf?: string;
   logger?: Logger;
 }
 
@@ -151,10 +156,11 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   let total: Cost = { ...ZERO_COST };
   let attemptCount = 0;
 
+  const limitsOf = (provider: ProviderId): LimitSettings => options.limits?.[provider] ?? defaultLimits(provider);
   function limiterFor(provider: ProviderId): RequestLimiter {
     let limiter = limiters.get(provider);
     if (!limiter) {
-      limiter = new RequestLimiter(options.limits?.[provider] ?? defaultLimits(provider));
+      limiter = new RequestLimiter(limitsOf(provider));
       limiters.set(provider, limiter);
     }
     return limiter;
@@ -187,7 +193,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         const response = await send(call);
         refuseRedirect(call, response);
         if (response.status === 429 || response.status >= 500) {
-          retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+          retryAfterMs = parseRetryAfter(response.headers['retry-after']) || (response.status === 429 ? (limitsOf(call.provider).rateLimitedWaitMs ?? 0) : 0);
           throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, { retryable: true });
         }
         const interpreted = interpretSafely(call, response);
@@ -243,7 +249,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
 
   return {
     request<T>(call: HttpCall<T>): Promise<HttpOutcome<T>> {
-      const key = canonicalRequestKey(call.method, call.url, call.body, call.headers?.[AS_OF_HEADER], call.cacheOrigin);
+      const key = canonicalRequestKey(call.method, call.url, call.body, call.asOf ?? call.headers?.[AS_OF_HEADER], call.cacheOrigin);
       const running = inFlight.get(key) as Promise<HttpOutcome<T>> | undefined;
       if (running) {
         (call.logger ?? silentLogger).debug(`[shared] ${describeCall(call)}`);
@@ -372,7 +378,9 @@ export function parseRetryAfter(value: string | undefined): number {
 }
 
 function apiSnippet(body: string, secrets: readonly string[]): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  // an error page (Ahrefs v3's 429 may be HTML, DESIGN.md): its title, not its markup
+  const html = /^\s*</.test(body) ? /<title[^>]*>([^<]*)<\/title>/i.exec(body) : null;
+  const text = (html ? `an HTML page (${html[1]})` : /^\s*</.test(body) ? 'an HTML page' : body).replace(/\s+/g, ' ').trim().slice(0, 200);
   return text ? `: ${redactText(text, secrets)}` : '';
 }
 

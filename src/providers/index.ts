@@ -8,9 +8,12 @@ import type { DatasetDefinition } from '../definition/schema.ts';
 import { sumCosts } from './costs.ts';
 import type { DatasetPlan, PlanContext } from './dataset-plan.ts';
 import { createHttpLayer, httpOptionsFromEnv, type HttpLayer, type HttpLayerOptions } from './http.ts';
+import { originFor, secretValues, type Credentials } from './credentials.ts';
+import type { Logger } from '../model.ts';
+import type { Allowance } from './provider.ts';
 import { providerFor, type ProviderId } from './registry.ts';
 
-export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedRequest, TargetMode } from './dataset-plan.ts';
+export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedField, PlannedRequest, TargetMode } from './dataset-plan.ts';
 export type { Credentials } from './credentials.ts';
 export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
 export type { CostStyle } from './costs.ts';
@@ -18,7 +21,7 @@ export { costUnits, DEFAULT_BUDGET, formatCost, formatUnit, sumCosts, ZERO_COST 
 export type { BackoffSettings, FetchFunction, HttpLayer, HttpLayerOptions } from './http.ts';
 export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, httpOptionsFromEnv } from './http.ts';
 export type { LimitSettings } from './limiter.ts';
-export type { ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';
+export type { Allowance, ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';
 export { redactHeaders, redactText, redactUrl } from './redact.ts';
 export type { CostUnit, CostUnitRow, ProviderId } from './registry.ts';
 export { apiProviders, COST_UNITS, PROVIDER_IDS, PROVIDERS, providerFor } from './registry.ts';
@@ -51,6 +54,26 @@ export function endpointsOf(provider: ProviderId): string[] {
 export function sourceName(provider: ProviderId, endpoint: string): string {
   const module = providerFor(provider);
   return `${module.names.short} ${module.endpointLabel?.(endpoint) ?? endpoint}`.trim();
+}
+
+/** An allowance with the provider it is for. */
+export interface ProviderAllowance extends Allowance {
+  provider: ProviderId;
+}
+
+/**
+ * What the accounts of these providers may still spend, read from their free allowance endpoints
+ * (Ahrefs v3 `limits-and-usage`) with the real credentials; providers without one give nothing.
+ */
+export async function remainingAllowances(providers: Iterable<ProviderId>, effects: { http: HttpLayer; credentials: Credentials; logger?: Logger }): Promise<ProviderAllowance[]> {
+  const out: ProviderAllowance[] = [];
+  for (const id of new Set(providers)) {
+    const provider = providerFor(id);
+    if (provider.transport !== 'http' || !provider.remainingAllowance) continue;
+    const found = await provider.remainingAllowance({ http: effects.http, credentials: effects.credentials, origin: originFor(id, effects.credentials), secrets: secretValues(effects.credentials), logger: effects.logger });
+    out.push(...found.map((a) => ({ ...a, provider: id })));
+  }
+  return out;
 }
 
 /**

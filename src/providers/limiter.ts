@@ -8,6 +8,11 @@ export interface LimitSettings {
   perMinute: number;
   /** Requests allowed at once before the refill rate applies (default: concurrency). */
   burst?: number;
+  /**
+   * The least wait before retrying a 429 that names no Retry-After (Ahrefs v3 sends an HTML page
+   * and no header); exponential backoff applies on top. Default 0.
+   */
+  rateLimitedWaitMs?: number;
 }
 
 export class RequestLimiter {

@@ -6,12 +6,12 @@
  */
 import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
-import type { ApiTotals, CanonicalRow, DatasetResult, RawValue } from '../model.ts';
+import type { ApiTotals, CanonicalRow, DatasetResult, Logger, RawValue } from '../model.ts';
 import type { FilterExpr } from '../query/ast.ts';
 import type { CompileOptions } from '../query/index.ts';
 import type { Credentials } from './credentials.ts';
 import type { DatasetPlan, PlanContext, PlannedRequest, ProviderPlan } from './dataset-plan.ts';
-import type { HttpResponse, Interpreted } from './http.ts';
+import type { HttpLayer, HttpResponse, Interpreted } from './http.ts';
 import type { LimitSettings } from './limiter.ts';
 
 /** One unit a provider bills in: the budget key, and how an amount of it is written. */
@@ -47,6 +47,23 @@ export interface CredentialSpec {
 /** The definition fields that hold a filter expression. */
 export type FilterField = 'where' | 'having' | 'filters' | 'backlinks_filters';
 
+/** What `remainingAllowance` is given: the run's HTTP layer and the real API's credentials and origin. */
+export interface AllowanceEffects {
+  http: HttpLayer;
+  credentials: Credentials;
+  origin: string;
+  secrets: readonly string[];
+  logger?: Logger;
+}
+
+/** One limit the account is under: how much of a unit is left, and whose limit it is. */
+export interface Allowance {
+  unit: string;
+  remaining: number;
+  /** "the API key's monthly units (reset 2026-12-01)". */
+  label: string;
+}
+
 /** Where a request carries its credentials. */
 export interface Authorised {
   url: string;
@@ -80,6 +97,17 @@ export interface ApiProvider<Unit extends string = string, Page extends ApiPage 
   credentials: CredentialSpec;
   /** Concurrency and rate limit of its requests through the shared HTTP layer. */
   limits: LimitSettings;
+  /**
+   * Set when the API's maker has discontinued it: one warning line for a run that uses it with
+   * real credentials (never for the sandbox, which keeps serving it for archived definitions).
+   */
+  discontinued?: string;
+  /**
+   * Reads what the account may still spend, from a free endpoint (Ahrefs v3
+   * `limits-and-usage`), so a run that would pass it is refused before it starts. Absent: the
+   * API has no such endpoint.
+   */
+  remainingAllowance?(effects: AllowanceEffects): Promise<Allowance[]>;
   /** Its tables or endpoints, transcribed from the seeds (src/catalog/). */
   catalogs: readonly Catalog[];
   /** The catalog name of an endpoint as a definition may write it (`referring_domains` for DataForSEO). */

@@ -56,12 +56,28 @@ function kpi(key: string, label: string, value: number | null, display: string, 
   return { key, label, value, display, delta: null, invert: false, deltaShown: null, deltaDecimals: 0, deltaUnit: '', note };
 }
 
+/** The canonical column each dataset tile is computed from (none for the count). */
+const TILE_COLUMNS: Record<string, string> = { avg_authority: 'authority', gov_edu: 'tld_class', domains: 'domain_from' };
+
 /**
- * Counts and shares of one dataset, with the API's own total when it differs from what was fetched.
- * Rows marked lost are left out (they are counted under the count's note); a figure the rows do
- * not carry (follow in a Search Console export) is null and shown as "not in this data".
+ * Counts and shares of one dataset, with the API's own total when it differs from what was
+ * fetched; a tile over a column the fetch did not carry (DatasetResult.columns) is left out
+ * rather than shown as a made-up figure. Rows marked lost are left out (they are counted under
+ * the count's note); a figure the rows do not carry (follow in a Search Console export) is null
+ * and shown as "not in this data".
  */
 function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
+  const carried = dataset.columns;
+  if (carried === undefined) return allDatasetKpis(name, dataset, qualifier);
+  const dofollowColumn = dataset.kind === 'refdomains' ? 'backlinks_dofollow' : 'dofollow';
+  return allDatasetKpis(name, dataset, qualifier).filter((k) => {
+    const metric = k.key.slice(name.length + 1);
+    const column = metric === 'dofollow_share' ? dofollowColumn : TILE_COLUMNS[metric];
+    return column === undefined || carried.includes(column);
+  });
+}
+
+function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
   const live = dataset.rows.filter((r) => !r.lost);
   const lost = dataset.rows.length - live.length;
   const count = live.length;

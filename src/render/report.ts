@@ -1,48 +1,11 @@
 /**
- * `renderReport`: runs each section's aggregate and chart, then composes the report. This is the
- * render stage's entry point; `compose.ts` does the rest without touching aggregates or charts.
+ * The last touches on a rendered document: the glossary keeps only the terms the report uses, the
+ * methodology says which characters no font draws, and the shipped fonts are embedded, subset to
+ * the document's characters. The run (src/run/render.ts) calls `finishReportHtml` after the layout.
  */
-import { runAggregate, type AggregateContext } from '../aggregate/index.ts';
-import { renderChart } from '../charts/index.ts';
-import { PAGE_TEXT_WIDTH, type ChartTheme } from '../charts/theme.ts';
-import { LinkbookError } from '../errors.ts';
 import { describeCharacters, uncoveredCharacters } from '../fonts/coverage.ts';
 import { embedReportFonts } from '../fonts/index.ts';
 import { HEADER_FOOTER_TEXT } from '../pdf/header-footer.ts';
-import { evaluateFilter, parseFilter } from '../query/index.ts';
-import { composeReport, DEFAULT_ACCENT, type SectionResult } from './compose.ts';
-import type { RowFilter } from './table.ts';
-import type { RenderedReport, RenderInput } from './types.ts';
-
-/** A table's `where` with the shared filter language, over canonical columns. */
-export const filterCanonicalRows: RowFilter = (where, rows, place) => {
-  const expr = parseFilter(where, { label: `${place} table where` });
-  return rows.filter((row) => evaluateFilter(expr, row as unknown as Record<string, unknown>));
-};
-
-function aggregateContext(input: RenderInput, of: string, place: string): AggregateContext {
-  const dataset = input.datasets[of];
-  const def = input.definition.data[of];
-  if (!dataset) {
-    throw new LinkbookError('invalid', `the aggregate names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
-  }
-  return {
-    dataset: {
-      name: of,
-      provider: dataset.provider,
-      endpoint: dataset.endpoint,
-      kind: dataset.kind,
-      totals: dataset.totals,
-      limit: def?.limit,
-      locallyFilteredOut: dataset.locallyFilteredOut,
-    },
-    target: def?.target ?? input.definition.target,
-    brand: input.definition.brand,
-    keywords: input.definition.keywords,
-    comparison: input.comparison,
-    datasets: input.datasets,
-  };
-}
 
 /**
  * The glossary without the terms the report never uses: each entry names, in
@@ -76,35 +39,14 @@ function fontCoverageNote(uncovered: readonly string[]): string {
 }
 
 /**
- * The report as one self-contained HTML document plus data.json content, chart SVGs and specs,
- * and table CSVs. Throws LinkbookErrors: `invalid` for definitions that cannot render (unknown
- * dataset, template or helper), `render` when a template or chart fails.
+ * The document with only the glossary terms it uses, the font coverage note, and the shipped
+ * fonts embedded; also the characters no available font draws ([] when none).
  */
-export async function renderReport(input: RenderInput): Promise<RenderedReport> {
-  const accent = input.definition.client?.accent ?? DEFAULT_ACCENT;
-  // charts at the width they print at, so their text prints at its own size; the section heading
-  // is the chart's title. The weekly summary sets two charts side by side.
-  const chartTheme: ChartTheme = { accent, titles: false, width: input.definition.template === 'weekly' ? Math.floor(PAGE_TEXT_WIDTH / 2) - 10 : PAGE_TEXT_WIDTH, height: input.definition.template === 'weekly' ? 150 : 240 };
-  const sections: SectionResult[] = [];
-  for (const [index, section] of input.definition.sections.entries()) {
-    const place = `sections[${index}]${section.title ? ` (${section.title})` : ''}`;
-    const result: SectionResult = {};
-    if (section.aggregate) {
-      const dataset = input.datasets[section.aggregate.of];
-      result.aggregate = runAggregate(section.aggregate, dataset?.rows ?? [], aggregateContext(input, section.aggregate.of, place));
-      // nothing to draw (no row carries the figure): the section's notes say why, with no empty axes
-      if (section.chart && result.aggregate.rows.length > 0) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
-    } else if (section.chart) {
-      throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', { where: place, hint: 'add `aggregate: { kind: ..., of: ... }` to the section' });
-    }
-    sections.push(result);
-  }
-  const report = composeReport(input, { sections, filterRows: filterCanonicalRows });
-  report.html = glossaryOfUsedTerms(report.html);
-  const uncovered = uncoveredCharacters(report.html);
-  report.uncoveredCharacters = uncovered;
-  report.html = report.html.replace(FONT_COVERAGE_MARK, uncovered.length === 0 ? '' : fontCoverageNote(uncovered));
+export async function finishReportHtml(html: string, title: string): Promise<{ html: string; uncoveredCharacters: string[] }> {
+  let finished = glossaryOfUsedTerms(html);
+  const uncovered = uncoveredCharacters(finished);
+  finished = finished.replace(FONT_COVERAGE_MARK, uncovered.length === 0 ? '' : fontCoverageNote(uncovered));
   // the shipped fonts, subset to the document's characters: the page lays out the same on any machine
-  report.html = await embedReportFonts(report.html, `${HEADER_FOOTER_TEXT} ${input.definition.title ?? input.definition.name}`);
-  return report;
+  finished = await embedReportFonts(finished, `${HEADER_FOOTER_TEXT} ${title}`);
+  return { html: finished, uncoveredCharacters: uncovered };
 }

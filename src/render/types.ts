@@ -1,6 +1,8 @@
-/** What `renderReport` takes and gives back. */
+/** What rendering takes and gives back: the run's input, the finished content, the rendered report. */
 import type { AggregateResult, Comparison, Cost, DatasetResult, ProviderId } from '../model.ts';
-import type { ReportDefinition } from '../definition/schema.ts';
+import type { ReportDefinition, SectionDefinition } from '../definition/schema.ts';
+import type { Kpi } from './kpis.ts';
+import type { TableView } from './table.ts';
 
 export interface RenderInput {
   /** The validated definition, params already interpolated. */
@@ -18,6 +20,50 @@ export interface RenderInput {
   baseDir: string;
   /** Where `_shared/` and the template folders are (default: the package's `templates/`). */
   templatesDir?: string;
+}
+
+/** One section as the run finished it: its aggregate, chart, table and text, ready to show. */
+export interface ComposedSection {
+  /** Its anchor and file name ("referring-domains-by-tld"). */
+  name: string;
+  /** `sections[2] (Title)`, for errors. */
+  place: string;
+  definition: SectionDefinition;
+  aggregate: AggregateResult | null;
+  chart: { spec: object; svg: string } | null;
+  /** The row table with every row its definition asks for (a template's manifest may show fewer). */
+  table: TableView | null;
+  /** A `text:` section, rendered to HTML from escaped parts. */
+  text: string | null;
+  lineage: Lineage | null;
+}
+
+/** What a report shows, computed: the view (HTML) and data.json are both built from it. */
+export interface ReportContent {
+  /** The header label: the report's `label:`, or its template manifest's. */
+  label: string;
+  sections: ComposedSection[];
+  kpis: Array<Kpi & { lineage: Lineage }>;
+  /** Each dataset's target (a competitor's in a gap). */
+  targets: Record<string, string>;
+}
+
+/** Where a figure comes from (DESIGN.md, "Unknown, lost, and traceable"). */
+export interface Lineage {
+  dataset: string;
+  provider: string | null;
+  endpoint: string | null;
+  /** `where:` / `having:` / `filters:` as written in the report (and a section's own `where:`); null when none. */
+  filter: string | null;
+  /** The aggregate in words. */
+  aggregate: string;
+  /** Rows of the dataset the figure counted (null when the dataset is not in hand). */
+  rowsCounted: number | null;
+  /** Rows the dataset holds. */
+  rowsInDataset: number | null;
+  /** The metric name of a KPI over a dataset (`dofollow_share`), which the preview lists its rows by; null otherwise. */
+  metric: string | null;
+  note: string | null;
 }
 
 export interface RenderedChart {
@@ -46,6 +92,8 @@ type Plain = string | number | boolean | null;
 export interface ReportData {
   name: string;
   title: string;
+  /** The header label the report shows. */
+  label: string;
   template: string;
   target: string;
   mode: string;
@@ -66,7 +114,7 @@ export interface ReportData {
     sample: boolean;
     locallyFilteredOut: number | null;
   }>;
-  kpis: Array<{ key: string; label: string; value: number | null; delta: number | null }>;
+  kpis: Array<{ key: string; label: string; value: number | null; delta: number | null; lineage: Lineage }>;
   sections: Array<{
     name: string;
     title: string | null;
@@ -74,6 +122,8 @@ export interface ReportData {
     chart: string | null;
     table: { of: string; columns: string[]; matched: number; rows: Array<Record<string, Plain>> } | null;
     text: string | null;
+    /** The dataset, filter and rows counted of its aggregate (or else its table); null for text. */
+    lineage: Lineage | null;
   }>;
   comparison: {
     previousAsOf: string | null;

@@ -8,8 +8,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
-import { planReport, checkBudget, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv, formatCost } from '../providers/index.ts';
+import { planReport, checkAllowances, checkBudget, discontinuedApiWarnings, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { credentialsFromEnv, formatCost, httpLayerForRun, remainingAllowances, type PlannedField, type ProviderAllowance } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
@@ -17,12 +17,17 @@ import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
 import { createBatchProgress, formatBatchSummary, type BatchRow } from './batch.ts';
 import { planEmail } from '../deliver/email.ts';
+import { formatsNeedPrinting } from '../outputs.ts';
 import { describeCharacters } from '../fonts/coverage.ts';
 import { checkOutRoot, insideRoot, OUTPUT_MANIFEST, readManifest, safeSegment } from '../deliver/out-dir.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
 export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
+export { renderReport } from './render.ts';
+export { composeReport, composeContent, type ComposeOptions } from './compose.ts';
+export { computeSections, filterCanonicalRows, type SectionResult } from './sections.ts';
+export { metricPredicate, type KpiLineage } from './lineage.ts';
 
 export interface RunOptions {
   files: readonly string[];
@@ -88,6 +93,7 @@ export async function runReports(
 
   const store = io.store ?? openStore(undefined, { env, clock });
   const credentials = credentialsFromEnv(env);
+  for (const warning of discontinuedApiWarnings(jobs.map((job) => job.loaded.definition), credentials, options.sandbox ?? false)) io.logger.warn(warning);
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let emulatorStarting: Promise<string> | undefined;
   let printer: PdfPrinter | undefined = io.printer;
@@ -109,7 +115,7 @@ export async function runReports(
   };
 
   // Chromium starts (~1 s) while the first report fetches and renders, when any report prints
-  if (jobs.some((job) => (options.formats ?? job.loaded.definition.outputs).includes('pdf'))) {
+  if (jobs.some((job) => formatsNeedPrinting(options.formats ?? job.loaded.definition.outputs))) {
     void effects.printer().then((p) => p.warm?.(), () => undefined);
   }
 
@@ -294,10 +300,12 @@ export interface Estimate {
   target: string;
   asOf: string;
   sample: boolean;
-  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[] }>;
+  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[]; fields?: PlannedField[] }>;
   total: Cost;
   budget: Cost;
   withinBudget: boolean;
+  /** What the real accounts have left (Ahrefs v3 limits-and-usage), read from their free endpoints. */
+  allowances?: ProviderAllowance[];
 }
 
 /** What a run would cost, per dataset and provider, spending nothing (no request is made). */
@@ -306,10 +314,17 @@ export async function estimateReport(options: { file: string; params?: Record<st
   checkRunValues({ asOf: options.asOf });
   const loaded = await loadReport(options.file, { params: options.params });
   const credentials = credentialsFromEnv(env);
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), today: today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
   let withinBudget = true;
   try {
     checkBudget(plan);
+  } catch {
+    withinBudget = false;
+  }
+  const realProviders = realApiProviders(plan);
+  const allowances = realProviders.length ? await remainingAllowances(realProviders, { http: httpLayerForRun({}, env), credentials }) : [];
+  try {
+    checkAllowances(plan, allowances);
   } catch {
     withinBudget = false;
   }
@@ -330,10 +345,12 @@ export async function estimateReport(options: { file: string; params?: Record<st
       localFilter: d.plan.localFilters.map((f) => `${f.clause}: ${formatFilter(f.expr)}`),
       rowsFetched: d.plan.limit,
       notes: d.plan.notes,
+      ...(d.plan.fields ? { fields: d.plan.fields } : {}),
     })),
     total: plan.estimate,
     budget: plan.budget,
     withinBudget,
+    ...(allowances.length ? { allowances } : {}),
   };
 }
 
@@ -347,7 +364,16 @@ export function formatEstimate(e: Estimate): string {
       lines.push(`    every row it drops is still fetched and billed: up to ${d.rowsFetched.toLocaleString('en-US')} rows are fetched to keep fewer`);
     }
     for (const n of d.notes.filter((n) => !n.startsWith('part of the filter runs locally'))) lines.push(`    note: ${n}`);
+    if (d.fields?.length) {
+      const perRow = d.fields.reduce((sum, f) => sum + f.units, 0);
+      lines.push(`    fields billed per row (${perRow} unit${perRow === 1 ? '' : 's'} a row):`);
+      for (const f of d.fields) lines.push(`      ${f.field.padEnd(24)} ${String(f.units).padStart(2)}  ${f.readBy.join('; ')}`);
+    }
     lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
+  }
+  for (const a of e.allowances ?? []) {
+    const needed = e.total[a.unit as keyof Cost] ?? 0;
+    lines.push(`  ${a.provider}: ${a.label}: ${describeCost({ [a.unit]: a.remaining })}${needed > a.remaining ? ' — NOT ENOUGH for this run' : ''}`);
   }
   lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);
   return `${lines.join('\n')}\n`;

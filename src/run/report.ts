@@ -7,14 +7,16 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { budgetGuard, checkBudget, planReport, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { httpLayerForRun, ZERO_COST, type Credentials } from '../providers/index.ts';
+import { budgetGuard, checkAllowances, checkBudget, planReport, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import { httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
 import { deliverEmail, emailNeedsPdf, planEmail, type EmailOutcome } from '../deliver/email.ts';
+import { svgToPng } from '../charts/index.ts';
+import { formatsNeedPrinting, outputFiles } from '../outputs.ts';
 
 import type { OutputFormat } from '../definition/schema.ts';
 export type { OutputFormat };
@@ -77,7 +79,7 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
   const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
+  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, today: effects.clock.now().toISOString().slice(0, 10), credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
 
   const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
   let spent: Cost = { ...ZERO_COST };
@@ -91,6 +93,8 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     // This run's own layer: its datasets share rate limits and in-flight requests, and no other
     // report (in a batch or a long-running schedule) shares its spend counter.
     const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
+    // the free allowance endpoints (Ahrefs v3 limits-and-usage): refused before the first paid request
+    checkAllowances(plan, await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }));
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
@@ -110,28 +114,19 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     }
     const rendered = await renderDatasets(loaded, datasets, { asOf: options.asOf, clock: effects.clock, sample: plan.sample, cost: spent, store });
 
-    const files: OutputFile[] = [];
-    if (formats.includes('html')) files.push({ name: 'report.html', content: rendered.html });
     let pdf: Uint8Array | undefined;
-    if (formats.includes('pdf') || emailNeedsPdf(emailPlan)) {
+    if (formatsNeedPrinting(formats) || emailNeedsPdf(emailPlan)) {
       const printer = await effects.printer();
       pdf = await printer.print(rendered.html, { format: def.page?.size ?? 'A4', title: def.title ?? def.name, sample: plan.sample });
-      if (formats.includes('pdf')) files.push({ name: 'report.pdf', content: pdf });
     }
-    files.push({ name: 'data.json', content: `${JSON.stringify(rendered.data, null, 2)}\n` });
-    for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.svg`, content: chart.svg });
-    if (formats.includes('csv') || formats.includes('json')) for (const t of rendered.tables) files.push({ name: `tables/${t.name}.csv`, content: t.csv });
-    if (formats.includes('png')) {
-      const { svgToPng } = await import('../charts/index.ts');
-      for (const chart of rendered.charts) files.push({ name: `charts/${chart.name}.png`, content: svgToPng(chart.svg, 2) });
-    }
+    // what each format writes is one row of the output table (src/outputs.ts)
+    const files: OutputFile[] = outputFiles(formats, { rendered, pdf, svgToPng });
 
     const outDir = options.outDir ?? defaultOutDir(def.name, def.target, options.asOf);
     outputs = await writeOutputs(outDir, files, { replacePrevious: true });
 
     let email: EmailOutcome | undefined;
     if (emailPlan) {
-      const { svgToPng } = await import('../charts/index.ts');
       email = await deliverEmail(
         emailPlan,
         { runId, report: def.name, target: def.target, asOf: options.asOf, content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir } },

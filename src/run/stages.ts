@@ -18,7 +18,8 @@ import {
 } from '../model.ts';
 import type { PlannedDataset } from '../plan/index.ts';
 import { fetchDataset, type Credentials, type HttpLayer } from '../providers/index.ts';
-import { renderReport, type RenderedReport } from '../render/index.ts';
+import type { RenderedReport } from '../render/index.ts';
+import { renderReport } from './render.ts';
 import type { Store } from '../store/index.ts';
 
 export interface DatasetFetchContext {

@@ -180,7 +180,7 @@ describe('credentials and *_URL pointing at `linkbook emulator`', () => {
   it('runs the report as real data: no sample notice anywhere', async () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'real-token', AHREFS_V2_URL: origin });
     const out = path.join(work, 'real');
-    const run = await runCli(['run', 'reports/weekly.yaml', '--out', out, '--format', 'html', '--as-of', '2026-11-16'], { env });
+    const run = await runCli(['run', 'reports/weekly.yaml', '--out', out, '--format', 'html'], { env });
     expect(run.code, run.stderr).toBe(0);
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8'));
     expect(data.sample).toBe(false);
@@ -191,7 +191,7 @@ describe('credentials and *_URL pointing at `linkbook emulator`', () => {
 
   it('reports a bad token with the API error and exit 1', async () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'invalid', AHREFS_V2_URL: origin });
-    const run = await runCli(['run', 'reports/weekly.yaml', '--out', path.join(work, 'bad'), '--format', 'html', '--as-of', '2026-11-16'], { env });
+    const run = await runCli(['run', 'reports/weekly.yaml', '--out', path.join(work, 'bad'), '--format', 'html'], { env });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/invalid token/);
     expect(run.stderr).toMatch(/AHREFS_V2_TOKEN/);

@@ -47,7 +47,7 @@ describe('estimate and run against an emulator on the real API path', () => {
   it('estimates exactly what the emulator then bills, and a rerun makes no request', async () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'test-token', AHREFS_V2_URL: emulator.origin });
     const file = reportWith(100);
-    const est = await runCli(['estimate', file, '--json', '--as-of', '2026-11-16'], { env });
+    const est = await runCli(['estimate', file, '--json'], { env });
     expect(est.code, est.stderr).toBe(0);
     const estimate = JSON.parse(est.stdout);
     // 000: 10 per request + 10 for having + 1 per row, 100 rows
@@ -55,12 +55,12 @@ describe('estimate and run against an emulator on the real API path', () => {
     expect(estimate.datasets[0].sample).toBe(false);
 
     const before = emulator.stats().billed.ahrefs_v2_rows;
-    const first = await runCli(['run', file, '--out', path.join(work, 'est1'), '--as-of', '2026-11-16'], { env });
+    const first = await runCli(['run', file, '--out', path.join(work, 'est1')], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(emulator.stats().billed.ahrefs_v2_rows - before).toBe(120);
 
     const requestsBefore = emulator.stats().requests['ahrefs-v2'];
-    const again = await runCli(['run', file, '--out', path.join(work, 'est2'), '--as-of', '2026-11-16'], { env });
+    const again = await runCli(['run', file, '--out', path.join(work, 'est2')], { env });
     expect(again.code, again.stderr).toBe(0);
     expect(emulator.stats().requests['ahrefs-v2']).toBe(requestsBefore);
 
@@ -76,7 +76,7 @@ describe('estimate and run against an emulator on the real API path', () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'test-token', AHREFS_V2_URL: emulator.origin });
     const file = reportWith(900, 'budget: { ahrefs_v2_rows: 500 }\n');
     const requestsBefore = emulator.stats().requests['ahrefs-v2'];
-    const r = await runCli(['run', file, '--out', path.join(work, 'budget'), '--as-of', '2026-11-16'], { env });
+    const r = await runCli(['run', file, '--out', path.join(work, 'budget')], { env });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/budget/);
     expect(r.stderr).toMatch(/920 rows > budget 500 rows/);
@@ -96,7 +96,7 @@ describe('a run killed with SIGKILL while fetching', () => {
     try {
       const env = cleanEnv({ AHREFS_V2_TOKEN: 'test-token', AHREFS_V2_URL: latch.origin });
       const out = path.join(work, 'killed');
-      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16'], { cwd: PACKAGE_ROOT, env });
+      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out], { cwd: PACKAGE_ROOT, env });
       let stderr = '';
       const closed = new Promise((r) => child.on('close', r));
       await new Promise<void>((resolve, reject) => {
@@ -116,7 +116,7 @@ describe('a run killed with SIGKILL while fetching', () => {
       expect(listed[0].status).toBe('interrupted');
 
       latch.release();
-      const rerun = await runCli(['run', 'reports/gap.yaml', '--out', out, '--as-of', '2026-11-16', '--format', 'html'], { env });
+      const rerun = await runCli(['run', 'reports/gap.yaml', '--out', out, '--format', 'html'], { env });
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(rerun.stderr).toMatch(/\[cached\]/);
       const runs = JSON.parse((await runCli(['history', '--json'], { env })).stdout);

@@ -44,6 +44,7 @@ export function renderedReport(overrides: { target?: string; sample?: boolean } 
     data: {
       name: 'weekly-test',
       title: `Weekly backlinks: ${target}`,
+      label: 'Weekly backlink report',
       template: 'weekly',
       target,
       mode: 'domain',
@@ -56,11 +57,11 @@ export function renderedReport(overrides: { target?: string; sample?: boolean } 
         refdomains: { provider: 'ahrefs-v2', endpoint: 'refdomains_by_type', kind: 'refdomains', rows: 1234, apiTotal: 1234, cost: { ahrefs_v2_rows: 40, ahrefs_v3_units: 0, dataforseo_usd: 0 }, requests: 1, cacheHits: 0, sample: true, locallyFilteredOut: null },
       },
       kpis: [
-        { key: 'refdomains.count', label: 'Referring domains', value: 1234, delta: 12 },
-        { key: 'refdomains.dofollow_share', label: 'Dofollow domains', value: 0.734, delta: null },
+        { key: 'refdomains.count', label: 'Referring domains', value: 1234, delta: 12, lineage: { dataset: 'refdomains', provider: 'ahrefs-v2', endpoint: 'refdomains_by_type', filter: null, aggregate: 'count of refdomains rows', rowsCounted: 1234, rowsInDataset: 1234, metric: 'count', note: null } },
+        { key: 'refdomains.dofollow_share', label: 'Dofollow domains', value: 0.734, delta: null, lineage: { dataset: 'refdomains', provider: 'ahrefs-v2', endpoint: 'refdomains_by_type', filter: null, aggregate: 'count of refdomains rows', rowsCounted: 1234, rowsInDataset: 1234, metric: 'dofollow_share', note: null } },
       ],
       sections: [
-        { name: 'referring-domains-by-tld', title: 'Referring domains by TLD', aggregate: { kind: 'tld', of: 'refdomains', unit: 'Referring domains', label: 'Referring domains by TLD — Ahrefs v2', fields: [{ name: 'tld', label: 'TLD', type: 'category' }, { name: 'count', label: 'Domains', type: 'number' }], rows: [{ tld: 'com', count: 800 }], total: 1234, notes: [] }, chart: 'referring-domains-by-tld', table: null, text: null },
+        { name: 'referring-domains-by-tld', title: 'Referring domains by TLD', aggregate: { kind: 'tld', of: 'refdomains', unit: 'Referring domains', label: 'Referring domains by TLD — Ahrefs v2', fields: [{ name: 'tld', label: 'TLD', type: 'category' }, { name: 'count', label: 'Domains', type: 'number' }], rows: [{ tld: 'com', count: 800 }], total: 1234, notes: [] }, chart: 'referring-domains-by-tld', table: null, text: null, lineage: null },
         {
           name: 'strongest-referring-domains',
           title: 'Strongest <referring> domains',
@@ -68,6 +69,7 @@ export function renderedReport(overrides: { target?: string; sample?: boolean } 
           chart: null,
           table: { of: 'refdomains', columns: ['domain', 'authority', 'first_seen'], matched: 25, rows: Array.from({ length: 25 }, (_, i) => ({ domain: i === 0 ? 'https://nasa.gov' : `site${i}.com`, authority: 92 - i, first_seen: '2021-03-04T10:00:00Z' })) },
           text: null,
+          lineage: null,
         },
       ],
       comparison: { previousAsOf: '2024-04-29', metrics: { 'refdomains.count': { current: 1234, previous: 1222, delta: 12 } }, datasets: {} },

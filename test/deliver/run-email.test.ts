@@ -5,7 +5,7 @@
 import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinkbookError, LinkbookErrors } from '../../src/errors.ts';
+import { type LinkbookError, LinkbookErrors } from '../../src/errors.ts';
 import type { Logger } from '../../src/model.ts';
 import { runReports } from '../../src/run/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';

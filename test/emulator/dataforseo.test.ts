@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backlinksLive } from '../../src/catalog/index.ts';
 import { evaluateDataForSeoFilters, type Emulator } from '../../src/emulator/index.ts';
-import { BASIC, dfs, emulator, fixture } from './helpers.ts';
+import { dfs, emulator, fixture } from './helpers.ts';
 
 let e: Emulator;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_HEADER } from '../../src/emulator/index.ts';
-import { BASIC, dfs, emulator, v3 } from './helpers.ts';
+import { BASIC, dfs, emulator } from './helpers.ts';
 
 /** A clock the test moves by hand, so a minute passes without waiting for it. */
 function handClock(start = Date.UTC(2025, 5, 2, 12)) {

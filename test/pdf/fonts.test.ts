@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderChart } from '../../src/charts/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../../src/pdf/index.ts';
-import { composeReport, type RenderInput } from '../../src/render/index.ts';
-import type { SectionResult } from '../../src/render/compose.ts';
+import type { RenderInput } from '../../src/render/index.ts';
+import { composeReport, type SectionResult } from '../../src/run/index.ts';
 import { sampleInput } from '../render/sample-input.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-fonts-'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
-import { composeReport } from '../../src/render/index.ts';
+import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from '../render/sample-input.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-pdf-'));

@@ -33,11 +33,13 @@ describe('linkbook explain', () => {
 
   it('spends nothing: a dataset not in the store is an error naming what to run, and no KPI by that key lists the keys', async () => {
     const beacon = await startBeacon();
-    const missing = await runCli(['explain', 'reports/weekly.yaml', 'refdomains.count', '--as-of', '2026-11-30'], {
+    // today: a past --as-of against a real API is refused before the store is even asked
+    const today = new Date().toISOString().slice(0, 10);
+    const missing = await runCli(['explain', 'reports/weekly.yaml', 'refdomains.count', '--as-of', today], {
       env: cleanEnv({ AHREFS_V2_TOKEN: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', AHREFS_V2_URL: beacon.origin }),
     });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('refdomains not in the store for 2026-11-30; explain spends nothing');
+    expect(missing.stderr).toContain(`refdomains not in the store for ${today}; explain spends nothing`);
     expect(missing.stderr).not.toContain('a1b2c3d4');
     expect(beacon.hits).toEqual([]);
     await beacon.close();

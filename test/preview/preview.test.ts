@@ -13,6 +13,8 @@ import { describeCost, estimateReport } from '../../src/run/index.ts';
 import { launchBrowser, reportFrame, waitForReportHeading } from './browser.ts';
 
 const AS_OF = '2026-11-30';
+/** The day the credentialed previews run on: as-of is today, which a real API can answer for. */
+const ON_AS_OF = { now: () => new Date(`${AS_OF}T12:00:00Z`) };
 
 /** A copy of the bundled reports/ and templates/ folders, so the test can edit them. */
 function copyReports(): string {
@@ -239,7 +241,7 @@ describe('preview with credentials: credits only with consent', () => {
       env,
       secrets: ['a1b2c3d4e5f60718293a4b5c6d7e8f90'],
     });
-    preview = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0 });
+    preview = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0, clock: ON_AS_OF });
   });
   afterAll(async () => {
     await preview?.close();
@@ -256,6 +258,7 @@ describe('preview with credentials: credits only with consent', () => {
       file: preview.session.options.file,
       env: preview.session.options.env,
       asOf: AS_OF,
+      clock: ON_AS_OF,
     });
     expect(planned.datasets[0]!.exact).toBe(true);
     expect(await page.$eval('.dataset[data-name="refdomains"] .estimate', (e) => e.textContent)).toBe(
@@ -306,6 +309,7 @@ describe('preview with credentials: credits only with consent', () => {
     const again = await startPreview({
       file: preview.session.options.file,
       asOf: AS_OF,
+      clock: ON_AS_OF,
       env: preview.session.options.env,
       logger: silentLogger,
       store,
@@ -327,6 +331,7 @@ describe('preview with credentials: credits only with consent', () => {
     const eager = await startPreview({
       file,
       asOf: AS_OF,
+      clock: ON_AS_OF,
       env: preview.session.options.env,
       logger: silentLogger,
       store,
@@ -357,7 +362,7 @@ describe('preview with credentials: credits only with consent', () => {
     );
     const before = emulator.stats().requests['ahrefs-v2'];
     const env = preview.session.options.env;
-    const tight = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0 });
+    const tight = await startPreview({ file, asOf: AS_OF, env, logger: silentLogger, store, port: 0, clock: ON_AS_OF });
     try {
       expect(tight.session.current().datasets[0]!.status).toBe('needs-fetch');
       await tight.session.fetch('refdomains');

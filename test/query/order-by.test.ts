@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allBacklinks, refdomainsByType, referringDomainsLive } from '../../src/catalog/index.ts';
-import { FilterError, formatOrderBy, parseOrderBy } from '../../src/query/index.ts';
+import { type FilterError, formatOrderBy, parseOrderBy } from '../../src/query/index.ts';
 import { LinkbookErrors } from '../../src/errors.ts';
 
 describe('parseOrderBy', () => {

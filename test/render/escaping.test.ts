@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { assertSafeSvg, composeReport, DEFAULT_TEMPLATES_DIR, formatCell } from '../../src/render/index.ts';
+import { assertSafeSvg, DEFAULT_TEMPLATES_DIR, formatCell } from '../../src/render/index.ts';
+import { composeReport } from '../../src/run/compose.ts';
 import { hostileStrings, sampleChartSvg, sampleInput } from './sample-input.ts';
 
 const escape = Handlebars.Utils.escapeExpression;

@@ -5,7 +5,7 @@
 import type { AggregateResult, Backlink, Comparison, DatasetResult, RefDomain } from '../../src/model.ts';
 import { reportSchema, type ReportDefinition } from '../../src/definition/schema.ts';
 import type { RenderInput } from '../../src/render/index.ts';
-import type { SectionResult } from '../../src/render/compose.ts';
+import type { SectionResult } from '../../src/run/sections.ts';
 
 /** Strings written by strangers, the way they arrive in backlink data. */
 export function hostileStrings(beacon = 'http://127.0.0.1:9/x'): string[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileUserText, composeReport, createTemplateEnvironment } from '../../src/render/index.ts';
+import { compileUserText, createTemplateEnvironment } from '../../src/render/index.ts';
+import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from './sample-input.ts';
 
 const hbs = createTemplateEnvironment('audit').handlebars;

@@ -65,7 +65,9 @@ function readStore(env: NodeJS.ProcessEnv): { runs: RunRecord[]; cache: CacheEnt
 async function runCase(name: string, file: string, faults: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<CaseRun> {
   const env = cleanEnv({ LINKBOOK_EMULATOR_FAULTS: faults, ...extraEnv });
   const out = path.join(work, `out-${name}`);
-  const result = await runCli(['run', file, '--out', out, '--as-of', AS_OF, '--format', 'html', '--verbose', ...args], { env });
+  // a real API (credentials set) answers for its own date: --as-of is the sandbox's alone
+  const asOf = 'AHREFS_V2_TOKEN' in extraEnv ? [] : ['--as-of', AS_OF];
+  const result = await runCli(['run', file, '--out', out, ...asOf, '--format', 'html', '--verbose', ...args], { env });
   return { result, out, ...readStore(env), env };
 }
 
@@ -114,7 +116,7 @@ async function startHeldFirstApis(): Promise<{ env: Record<string, string>; clos
   const emulator = await startEmulator({ asOf: AS_OF, faults: '' });
   const seen = new Set<string>();
   const latch = await startLatchProxy(emulator.origin, (url) => {
-    const api = url.startsWith('/v3/site-explorer/') ? 'v3' : url.startsWith('/v3/') ? 'dfs' : 'v2';
+    const api = url.startsWith('/v3/backlinks/') ? 'dfs' : url.startsWith('/v3/') ? 'v3' : 'v2';
     if (seen.has(api)) return false;
     seen.add(api);
     return true;
@@ -321,7 +323,7 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
       writeFileSync(targets, 'target\nalpha.example\nbravo.example\ncharlie.example\n');
       const out = path.join(work, 'out-batch');
       const env = cleanEnv({ AHREFS_V2_TOKEN: 'batch-token', AHREFS_V2_URL: latch.origin });
-      const cli = startCli(['run', SINGLE.v2, '--targets', targets, '--out', out, '--as-of', AS_OF, '--format', 'html,pdf', '--verbose'], env);
+      const cli = startCli(['run', SINGLE.v2, '--targets', targets, '--out', out, '--format', 'html,pdf', '--verbose'], env);
       const firstPrinted = new Promise<void>((resolve) => cli.onStdout((text) => text.includes('report.pdf') && resolve()));
       await Promise.race([firstPrinted, cli.done]);
       expect(latch.held.length, 'bravo is waiting for its data').toBeGreaterThan(0);

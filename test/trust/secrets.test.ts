@@ -140,7 +140,7 @@ beforeAll(async () => {
   };
   const ok = envFor(emulator.origin);
   // the happy path first, so history and cache have entries to show
-  results.run = await runCli(['run', fullReport, '--out', out('run'), '--as-of', AS_OF, '--verbose'], { env: ok });
+  results.run = await runCli(['run', fullReport, '--out', out('run'), '--verbose'], { env: ok });
   const singles = (['v2', 'v3', 'dfs'] as const).map((p) => [p, singleProviderReport(p)] as const);
   const runs: Array<[string, Promise<CliResult>]> = [
     ['estimate', runCli(['estimate', fullReport, '--verbose'], { env: ok })],
@@ -148,11 +148,11 @@ beforeAll(async () => {
     ['validate', runCli(['validate', fullReport, '--verbose'], { env: ok })],
     ['cache-ls', runCli(['cache', 'ls', '--verbose'], { env: ok })],
     ['cache-ls-json', runCli(['cache', 'ls', '--json', '--verbose'], { env: ok })],
-    ['email-to-dir', runCli(['run', fullReport, '--out', out('eml-run'), '--email-to-dir', out('eml'), '--as-of', AS_OF, '--verbose'], { env: ok })],
-    ...singles.map(([p, file]) => [`down-${p}`, runCli(['run', file, '--out', out(`down-${p}`), '--as-of', AS_OF, '--no-cache', '--verbose'], { env: envFor(closedOrigin) })] as [string, Promise<CliResult>]),
-    ...singles.map(([p, file]) => [`401-${p}`, runCli(['run', file, '--out', out(`401-${p}`), '--as-of', AS_OF, '--no-cache', '--verbose'], { env: envFor(echo.origin) })] as [string, Promise<CliResult>]),
-    ...singles.map(([p, file]) => [`timeout-${p}`, runCli(['run', file, '--out', out(`timeout-${p}`), '--as-of', AS_OF, '--no-cache', '--verbose'], { env: envFor(slowEmulator.origin, { LINKBOOK_HTTP_TIMEOUT_MS: '200' }) })] as [string, Promise<CliResult>]),
-    ['smtp-down', runCli(['run', fullReport, '--out', out('smtp-down'), '--as-of', AS_OF, '--resend', '--verbose'], { env: envFor(emulator.origin, { SMTP_URL: `smtp://mailer:${encodeURIComponent(MARKERS.SMTP_PASSWORD)}@${closedOrigin.replace('http://', '')}` }) })],
+    ['email-to-dir', runCli(['run', fullReport, '--out', out('eml-run'), '--email-to-dir', out('eml'), '--verbose'], { env: ok })],
+    ...singles.map(([p, file]) => [`down-${p}`, runCli(['run', file, '--out', out(`down-${p}`), '--no-cache', '--verbose'], { env: envFor(closedOrigin) })] as [string, Promise<CliResult>]),
+    ...singles.map(([p, file]) => [`401-${p}`, runCli(['run', file, '--out', out(`401-${p}`), '--no-cache', '--verbose'], { env: envFor(echo.origin) })] as [string, Promise<CliResult>]),
+    ...singles.map(([p, file]) => [`timeout-${p}`, runCli(['run', file, '--out', out(`timeout-${p}`), '--no-cache', '--verbose'], { env: envFor(slowEmulator.origin, { LINKBOOK_HTTP_TIMEOUT_MS: '200' }) })] as [string, Promise<CliResult>]),
+    ['smtp-down', runCli(['run', fullReport, '--out', out('smtp-down'), '--resend', '--verbose'], { env: envFor(emulator.origin, { SMTP_URL: `smtp://mailer:${encodeURIComponent(MARKERS.SMTP_PASSWORD)}@${closedOrigin.replace('http://', '')}` }) })],
   ];
   for (const [name, promise] of runs) results[name] = await promise;
   results.history = await runCli(['history', '--verbose'], { env: ok });

@@ -12,6 +12,8 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   // 000/001: rows per request, per row, and for where/having
   units: [{ key: 'ahrefs_v2_rows', measure: { kind: 'count', noun: 'rows' }, defaultBudget: 50_000 }],
   options: ['having'],
+  // Ahrefs' v2 documentation pages: API v2 was discontinued in November 2025 (DESIGN.md, "API facts beyond the seeds")
+  discontinued: 'Ahrefs discontinued API v2 in November 2025; `linkbook migrate <report.yaml>` rewrites its v2 datasets for Ahrefs v3 (AHREFS_API_KEY)',
   // The seeds give no figure for Ahrefs: an assumption, kept modest since one report makes a handful of requests.
   limits: { concurrency: 4, perMinute: 600, burst: 30 },
   credentials: {

@@ -4,7 +4,7 @@
  * JSON, order_by `col:desc`, limit, mode, aggregation, history, protocol, output. One request
  * carries the whole dataset (`limit`).
  */
-import { ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
+import { ahrefsV3BilledUnits, ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
 import { targetForApi } from '../target.ts';
 import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
@@ -13,7 +13,8 @@ import type { ApiTotals, CanonicalRow, Cost, RawValue } from '../../model.ts';
 import { assemblePlan, catalogFor, selectColumns } from '../dataset-plan.ts';
 import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { localColumns } from '../filters.ts';
-import { compileForAhrefsV3 } from './filters.ts';
+import { v3CanonicalColumns, v3FieldsFor } from './columns.ts';
+import { compileForAhrefsV3, type AhrefsV3Filters } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
 import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise.ts';
@@ -21,12 +22,6 @@ import { isJsonObject } from '../values.ts';
 
 /** The v3 endpoints linkbook knows (002). */
 export const AHREFS_V3_CATALOGS: readonly Catalog[] = [allBacklinks, refdomainsV3];
-
-/** Columns the normaliser reads, per endpoint (002; refdomains per the catalog's note). */
-const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
-  'all-backlinks': ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'],
-  refdomains: ['domain', 'domain_rating', 'links_to_target', 'dofollow_links', 'first_seen', 'last_seen', 'ip_source'],
-};
 
 /** 002: `limit` defaults to 1000. */
 const DEFAULT_LIMIT = 1000;
@@ -36,8 +31,8 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   const catalog = catalogFor(AHREFS_V3_CATALOGS, 'ahrefs-v3', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV3(name, def, catalog);
-  // 002: select is required; without one, ask for what the canonical model reads (extra columns cost units)
-  const { columns, added } = selectColumns(catalog, def.select, [...(CANONICAL_COLUMNS[catalog.endpoint] ?? []), ...localColumns(filters.local)], 'needed');
+  const fetch = v3Fetch(catalog, def, filters, ctx.reads?.(kind));
+  const columns = fetch.select;
   const limit = def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT;
   const target = def.target ?? ctx.target;
   const mode = def.mode ?? ctx.mode;
@@ -58,12 +53,57 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
   for (const [key, value] of Object.entries(def.options ?? {})) url.searchParams.set(key, String(value));
 
-  const estimate: Partial<Cost> = { ahrefs_v3_units: v3UnitsEstimate(catalog, columns, limit, filters.where, filters.orderBy) };
-  const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
+  const cost = ahrefsV3RequestCost({ catalog, select: columns, where: filters.where, orderBy: filters.orderBy, rows: limit });
+  const estimate: Partial<Cost> = { ahrefs_v3_units: cost.total };
+  const fields = cost.fields.map((f) => ({ field: f.field, units: f.units, readBy: [...new Set([...(fetch.readers.get(f.field) ?? []), ...f.in.filter((p) => p !== 'select')])] }));
+  const notes = fetch.added.length ? [`select widened with ${fetch.added.join(', ')}: the report reads them`] : [];
   return assemblePlan(
-    { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes },
+    // the billing rule is Ahrefs' documented one, but rows are only known once returned: exact: false
+    { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes, columns: fetch.carried, fields },
     ctx,
   );
+}
+
+interface V3Fetch {
+  /** The `select` parameter: the user's fields, then the ones the report reads, in catalog order. */
+  select: string[];
+  /** Fields added to the user's select, and why (field -> readers). */
+  added: string[];
+  readers: Map<string, string[]>;
+  /** Canonical columns whose fields are all selected: what the rows carry. */
+  carried: string[];
+}
+
+/**
+ * Ask what is read: the user's `select`, plus the fields of the canonical columns the report reads
+ * (`reads`; without it, every column the normaliser fills) and of the local filter parts. Every
+ * field costs units on every row, so nothing else is asked for.
+ */
+function v3Fetch(catalog: Catalog, def: DatasetDefinition, filters: AhrefsV3Filters, reads: ReadonlyMap<string, readonly string[]> | undefined): V3Fetch {
+  // field -> reader -> the canonical columns it reads through that field
+  const byField = new Map<string, Map<string, string[]>>();
+  const note = (field: string, reader: string, column?: string) => {
+    const readersOf = byField.get(field) ?? new Map<string, string[]>();
+    const columns = readersOf.get(reader) ?? [];
+    if (column !== undefined && !columns.includes(column)) columns.push(column);
+    readersOf.set(reader, columns);
+    byField.set(field, readersOf);
+  };
+  const userSelect = (def.select ?? []).filter((c) => c !== '*');
+  for (const field of userSelect) note(field, 'select');
+  const canonical = reads ?? new Map(v3CanonicalColumns(catalog).map((c) => [c, ['the canonical model']]));
+  for (const [column, who] of canonical) for (const field of v3FieldsFor(catalog, column, def)) for (const reader of who) note(field, reader, column);
+  for (const field of localColumns(filters.local)) note(field, 'local filter');
+  const readers = new Map([...byField].map(([field, who]) => [field, [...who].map(([reader, columns]) => (columns.length ? `${reader}: ${columns.join(', ')}` : reader))]));
+  const needed = [...readers.keys()].filter((f) => !userSelect.includes(f));
+  const picked = selectColumns(catalog, userSelect, needed, 'needed');
+  // 002: select is required; a report that reads nothing of a row still names it
+  const identity = catalog.kind === 'backlinks' ? 'url_from' : 'domain';
+  const columns = picked.columns.length > 0 ? picked.columns : [identity];
+  const added = picked.added;
+  const selected = new Set(columns);
+  const carried = v3CanonicalColumns(catalog).filter((c) => v3FieldsFor(catalog, c, def).every((f) => selected.has(f)));
+  return { select: columns, added, readers, carried };
 }
 
 /** Units for `rows` rows under Ahrefs' documented rule (src/catalog/ahrefs-v3-billing.ts): max(50, unique select/where/order_by fields' units x rows). */
@@ -76,20 +116,32 @@ export interface AhrefsV3Page {
   totals: ApiTotals;
 }
 
+/** What a v3 request bills by: its select, where and order_by, read back from its URL. */
+export interface AhrefsV3Billing {
+  select: readonly string[];
+  where?: string;
+  orderBy?: string;
+}
+
+/** The billing parameters of a planned v3 request. */
+export function billingOf(url: string): AhrefsV3Billing {
+  const params = new URL(url).searchParams;
+  return { select: (params.get('select') ?? '').split(',').filter((f) => f !== ''), where: params.get('where') ?? undefined, orderBy: params.get('order_by') ?? undefined };
+}
+
 /**
- * Reads one v3 response: rows under the endpoint's key; the cost from
- * `x-api-units-cost-total-actual`, or the catalog estimate for the rows returned when the header
- * is missing; a non-2xx `{"error": ...}` becomes a LinkbookError.
+ * Reads one v3 response: rows under the endpoint's key; the cost Ahrefs billed
+ * (`x-api-units-cost-total-actual`, 0 on a cache hit), or, when the header is missing, the
+ * documented rule over the rows actually received; a non-2xx answer becomes a LinkbookError.
  */
-export function interpretAhrefsV3(catalog: Catalog, columns: readonly string[]): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
+export function interpretAhrefsV3(catalog: Catalog, billing: AhrefsV3Billing): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
   return (response) => {
     if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
     const body = parseJsonBody(response.body);
     const list = isJsonObject(body) ? body[catalog.rowsKey] : undefined;
     if (!Array.isArray(list)) throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
     const rows = list.filter(isJsonObject);
-    const reported = Number(response.headers['x-api-units-cost-total-actual']);
-    const units = Number.isFinite(reported) && response.headers['x-api-units-cost-total-actual'] !== undefined ? reported : v3UnitsEstimate(catalog, columns, rows.length);
+    const units = ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows: rows.length }).total;
     return { value: { rows, totals: {} }, cost: { ahrefs_v3_units: units } };
   };
 }

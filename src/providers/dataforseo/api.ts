@@ -30,6 +30,10 @@ const DEFAULT_LIMIT = 100;
 export const DATAFORSEO_OK = 20000;
 /** Rate limit reached: comes inside an HTTP 200 without Retry-After (DESIGN.md). */
 export const DATAFORSEO_RATE_LIMITED = 40202;
+/** Too many simultaneous requests (more than 30), also inside an HTTP 200 (DESIGN.md). */
+export const DATAFORSEO_TOO_MANY_SIMULTANEOUS = 40209;
+/** The codes that say "the same request will succeed a little later". */
+const RATE_LIMIT_CODES: readonly unknown[] = [DATAFORSEO_RATE_LIMITED, DATAFORSEO_TOO_MANY_SIMULTANEOUS];
 
 /** `referring_domains`, `/v3/backlinks/referring_domains/live` and the catalog name all mean the same endpoint. */
 export function dataForSeoEndpoint(from: string): string {
@@ -130,17 +134,18 @@ export function interpretDataForSeo(catalog: Catalog): (response: HttpResponse) 
   };
 }
 
-/** Throws for a status other than 20000: 40202 (rate limit) retryable, anything else not. */
+/** Throws for a status other than 20000: 40202 / 40209 (rate limits) and 5xxxx retryable, anything else not. */
 function checkStatus(object: Record<string, RawValue>, level: 'request' | 'task'): void {
   const code = object.status_code;
   if (code === DATAFORSEO_OK) return;
   const message = typeof object.status_message === 'string' ? object.status_message : 'no message';
-  const retryable = code === DATAFORSEO_RATE_LIMITED || (typeof code === 'number' && code >= 50000);
+  const retryable = RATE_LIMIT_CODES.includes(code) || (typeof code === 'number' && code >= 50000);
   throw new LinkbookError('api', `DataForSEO ${level} failed: ${String(code)} ${message}`, { hint: dataForSeoHint(Number(code)), retryable });
 }
 
 function dataForSeoHint(code: number): string {
   if (code === DATAFORSEO_RATE_LIMITED) return 'too many requests a minute; lower the concurrency or try again later';
+  if (code === DATAFORSEO_TOO_MANY_SIMULTANEOUS) return 'more than 30 simultaneous requests on this login (other programs share it?); try again later';
   if (code === 40100 || code === 40101 || code === 40104) return 'check DATAFORSEO_LOGIN and DATAFORSEO_PASSWORD';
   if (code === 40200 || code === 40210) return 'the DataForSEO account has no funds left; top it up or lower the limit';
   if (code >= 50000) return 'DataForSEO had an internal error; try again later';

@@ -14,8 +14,8 @@ import { AUTHORITY_METRICS } from '../../model.ts';
 import { cacheTtlSeconds } from '../dataset-plan.ts';
 import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { exportLayoutOf } from './exports/provider.ts';
+import { checkExportSize } from './exports/size.ts';
 import { compileForFile } from './filters.ts';
-import { statSync } from 'node:fs';
 import type { SourceRecord } from './records.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
 import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, text } from '../values.ts';
@@ -35,26 +35,13 @@ function extraKeys(kind: DatasetKind): string[] {
   return kind === 'backlinks' ? ['authority_metric', FILE_NOFOLLOW_ALIAS] : ['authority_metric'];
 }
 
-/** The largest export file read (100 MB unless LINKBOOK_MAX_EXPORT_MB says otherwise); checked when the run is planned. */
-export function maxExportBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const mb = Number(env.LINKBOOK_MAX_EXPORT_MB);
-  return (Number.isFinite(mb) && mb > 0 ? mb : 100) * 1024 * 1024;
-}
-
-/** Refuses an export larger than maxExportBytes() before it is read (a missing file is reported when read). */
-function checkExportSize(name: string, file: string): void {
-  let size: number;
+/** Refuses an export larger than the export size limit before it is read, naming the dataset. */
+function checkExportSizeOf(name: string, file: string): void {
   try {
-    size = statSync(file).size;
-  } catch {
-    return;
-  }
-  const cap = maxExportBytes();
-  if (size > cap) {
-    throw new LinkbookError('invalid', `dataset ${name}: ${file} is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${cap / 1024 / 1024} MB an export may have`, {
-      where: `data.${name}.from`,
-      hint: 'export fewer rows, or raise the limit with LINKBOOK_MAX_EXPORT_MB',
-    });
+    checkExportSize(file);
+  } catch (error) {
+    if (error instanceof LinkbookError) throw new LinkbookError(error.code, `dataset ${name}: ${error.message}`, { where: `data.${name}.from`, hint: error.hint });
+    throw error;
   }
 }
 
@@ -90,7 +77,7 @@ function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): Pro
       hint: 'map one: dofollow to a Dofollow column, or nofollow to a Nofollow column (read inverted)',
     });
   }
-  checkExportSize(name, resolve(ctx.baseDir, def.from));
+  checkExportSizeOf(name, resolve(ctx.baseDir, def.from));
   const localFilters = compileForFile(name, def);
   return {
     name,

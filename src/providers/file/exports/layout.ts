@@ -15,6 +15,7 @@ import { peekExportHeader } from './peek.ts';
 import { EXPORT_FORMATS, headerKey } from './presets.ts';
 import type { ExportFormat, ExportPreset } from './presets.ts';
 import { presetForFile, recogniseExport } from './recognise.ts';
+import { checkExportSize } from './size.ts';
 import { isZipFile } from './zip.ts';
 import { chooseZipEntries } from './zip-export.ts';
 
@@ -37,6 +38,7 @@ export interface FileDatasetShape {
  */
 export function exportLayoutOf(def: FileDatasetShape, file: string): ExportPreset | null {
   const format = def.format ?? 'auto';
+  checkExportSize(file);
   if (format === 'generic') {
     if (isZipFile(file)) throw new LinkbookError('invalid', `${file}: format: generic reads one CSV or JSON file, not a ZIP`, { where: file, hint: 'leave format: out (auto) to read a Search Console ZIP, or unzip it' });
     return null;

@@ -54,7 +54,7 @@ export function presetForHeaders(file: string, headers: readonly string[], only:
   const resembles = close.length
     ? `; it resembles ${close.map((r) => `${r.preset.label} (missing ${r.missing.map((m) => `'${m}'`).join(', ')})`).join('; ')}`
     : '';
-  throw new LinkbookError('invalid', `${file}: the header row is not ${scope}${resembles}. Header row read: ${headers.map((h) => `'${h}'`).join(', ')}`, {
+  throw new LinkbookError('invalid', `${file}: the header row is not ${scope}${resembles}. Header row read: ${quoteHeaders(headers)}`, {
     where: { file, line: headerLine, col: 1 },
     hint: 'export the report again without removing columns, or set format: generic and map the canonical columns under columns:',
   });
@@ -84,4 +84,10 @@ export function presetForFile(file: string, headers: readonly string[], only: { 
     }
     throw error;
   }
+}
+
+/** The header row as an error quotes it: at most 24 columns of at most 40 characters, so a binary or runaway line stays readable. */
+function quoteHeaders(headers: readonly string[]): string {
+  const shown = headers.slice(0, 24).map((h) => `'${h.length > 40 ? `${h.slice(0, 40)}…` : h}'`);
+  return headers.length > 24 ? `${shown.join(', ')} and ${headers.length - 24} more` : shown.join(', ');
 }

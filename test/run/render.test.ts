@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/definition/schema.ts';
-import { renderReport } from '../../src/render/index.ts';
-import { sampleInput } from './sample-input.ts';
+import { renderReport } from '../../src/run/render.ts';
+import { sampleInput } from '../render/sample-input.ts';
 
 describe('renderReport with the real aggregates and charts', () => {
   const { input } = sampleInput({ template: 'audit' });

@@ -1,30 +1,22 @@
 /**
- * How a KPI was computed, from its key (`refdomains.dofollow_share`): the dataset, the filter the
- * API applied (and the part run locally), the aggregate in words, and which rows it counted. The
- * rules mirror render/kpis.ts and aggregate/headline.ts; `rowsCounted` is recomputed from the
- * dataset's rows with the same predicate the data panel uses to list them.
+ * Lineage (DESIGN.md, "Unknown, lost, and traceable"): for every KPI and section, the dataset it
+ * was computed from, the filter the API applied, the aggregate in words and the rows it counted.
+ * The run computes it once, while it builds data.json (`report-data.ts`); the preview and
+ * `linkbook explain` read it from there. The KPI rules mirror render/kpis.ts and
+ * aggregate/headline.ts; `metricPredicate` is also what the preview's data panel lists a KPI's
+ * rows with, so the rows it shows are the rows counted.
  */
-import type { LoadedReport } from '../definition/index.ts';
-import type { CanonicalRow, DatasetResult } from '../model.ts';
+import type { ReportDefinition } from '../definition/index.ts';
+import type { AggregateResult, CanonicalRow, DatasetResult } from '../model.ts';
+import type { Lineage } from '../render/index.ts';
 
-export interface KpiLineage {
+export type { Lineage };
+
+/** A KPI with how it was computed: what the preview's panel and `linkbook explain` show. */
+export interface KpiLineage extends Lineage {
   key: string;
   label: string;
   value: number | null;
-  dataset: string;
-  provider: string | null;
-  endpoint: string | null;
-  /** `where:` / `having:` / `filters:` as written in the report, or null when the dataset has none. */
-  filter: string | null;
-  /** The aggregate in words. */
-  aggregate: string;
-  /** Rows of the dataset the figure counted (null when it is not a count over rows, e.g. the API's own total). */
-  rowsCounted: number | null;
-  /** Rows the dataset holds. */
-  rowsInDataset: number | null;
-  /** The data panel's predicate for those rows (`/rows/<dataset>?metric=<metric>`). */
-  metric: string;
-  note: string | null;
 }
 
 type Predicate = (row: CanonicalRow) => boolean;
@@ -75,8 +67,8 @@ export function metricPredicate(metric: string): Predicate {
 }
 
 /** The filter a dataset's API applied, as the report wrote it. */
-export function datasetFilter(loaded: LoadedReport, dataset: string): string | null {
-  const def = loaded.definition.data[dataset] as Record<string, unknown> | undefined;
+export function datasetFilter(definition: ReportDefinition, dataset: string): string | null {
+  const def = definition.data[dataset] as Record<string, unknown> | undefined;
   if (!def) return null;
   const parts = (['where', 'having', 'filters', 'backlinks_filters'] as const)
     .filter((k) => def[k] !== undefined)
@@ -84,33 +76,42 @@ export function datasetFilter(loaded: LoadedReport, dataset: string): string | n
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
+/** The dataset's filter and a section's own `where:`, as written; null when neither is set. */
+export function sectionFilter(definition: ReportDefinition, dataset: string, where: string | undefined): string | null {
+  const parts = [datasetFilter(definition, dataset), where ? `section where: ${where}` : null].filter(
+    (p): p is string => p !== null,
+  );
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+/** How a KPI computed from a dataset's rows (or a comparison metric) came about. */
 export function kpiLineage(
-  kpi: { key: string; label: string; value: number | null },
-  loaded: LoadedReport,
+  key: string,
+  definition: ReportDefinition,
   datasets: Record<string, DatasetResult>,
-): KpiLineage {
-  const dot = kpi.key.indexOf('.');
-  const name = dot < 0 ? kpi.key : kpi.key.slice(0, dot);
-  const metric = dot < 0 ? 'count' : kpi.key.slice(dot + 1);
+): Lineage {
+  const dot = key.indexOf('.');
+  const name = dot < 0 ? key : key.slice(0, dot);
+  const metric = dot < 0 ? 'count' : key.slice(dot + 1);
   const ds = datasets[name];
   const rule = METRICS[metric];
   const kind = ds?.kind ?? 'rows';
   const comparisonMetric = metric === 'new' || metric === 'lost_since';
   const apiTotal = typeof ds?.totals.total_count === 'number' ? ds.totals.total_count : null;
   let note: string | null = null;
-  if (metric === 'count' && apiTotal !== null && ds && apiTotal !== ds.rows.length)
+  // as the count tile (render/kpis.ts): the API's total only when it is more than was fetched
+  if (metric === 'count' && apiTotal !== null && ds && apiTotal > ds.rows.length)
     note = `the figure is the API's total (${apiTotal}); ${ds.rows.length} rows were fetched`;
+  const lost = ds && metric !== 'lost' && !comparisonMetric ? ds.rows.filter((r) => r.lost).length : 0;
+  if (lost > 0) note = `${note ? `${note}; ` : ''}${lost} rows the source marks lost are not counted`;
   if (!rule && !comparisonMetric) note = 'a metric without a lineage rule here: every row of the dataset is listed';
   if (ds?.locallyFilteredOut)
     note = `${note ? `${note}; ` : ''}${ds.locallyFilteredOut} rows were dropped by the local filter part`;
   return {
-    key: kpi.key,
-    label: kpi.label,
-    value: kpi.value,
     dataset: name,
     provider: ds?.provider ?? null,
     endpoint: ds?.endpoint ?? null,
-    filter: datasetFilter(loaded, name),
+    filter: datasetFilter(definition, name),
     aggregate: rule
       ? rule.aggregate(kind)
       : comparisonMetric
@@ -120,5 +121,46 @@ export function kpiLineage(
     rowsInDataset: ds ? ds.rows.length : null,
     metric,
     note,
+  };
+}
+
+/** How a section's aggregate (or a KPI taken from it, such as a gap's total) came about. */
+export function aggregateLineage(
+  aggregate: AggregateResult,
+  where: string | undefined,
+  definition: ReportDefinition,
+  datasets: Record<string, DatasetResult>,
+): Lineage {
+  const ds = datasets[aggregate.of];
+  return {
+    dataset: aggregate.of,
+    provider: ds?.provider ?? null,
+    endpoint: ds?.endpoint ?? null,
+    filter: sectionFilter(definition, aggregate.of, where),
+    aggregate: `${aggregate.kind} over ${aggregate.of}, one row per ${aggregate.fields[0]?.name ?? 'group'}`,
+    rowsCounted: aggregate.total,
+    rowsInDataset: ds ? ds.rows.length : null,
+    metric: null,
+    note: ds?.locallyFilteredOut ? `${ds.locallyFilteredOut} rows were dropped by the local filter part` : null,
+  };
+}
+
+/** How a section's row table came about: the rows its `where:` matched. */
+export function tableLineage(
+  table: { of: string; where?: string; matched: number },
+  definition: ReportDefinition,
+  datasets: Record<string, DatasetResult>,
+): Lineage {
+  const ds = datasets[table.of];
+  return {
+    dataset: table.of,
+    provider: ds?.provider ?? null,
+    endpoint: ds?.endpoint ?? null,
+    filter: sectionFilter(definition, table.of, table.where),
+    aggregate: `rows of ${table.of}${table.where ? " matching the section's where" : ''}`,
+    rowsCounted: table.matched,
+    rowsInDataset: ds ? ds.rows.length : null,
+    metric: null,
+    note: null,
   };
 }

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { composeReport, readLogoDataUri, SAMPLE_NOTICE, tableToCsv } from '../../src/render/index.ts';
-import { sampleInput } from './sample-input.ts';
+import { readLogoDataUri, SAMPLE_NOTICE, tableToCsv } from '../../src/render/index.ts';
+import { composeReport } from '../../src/run/compose.ts';
+import { sampleInput } from '../render/sample-input.ts';
 import { templateFolders } from '../helpers/templates.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/render/', import.meta.url));
