@@ -86,6 +86,12 @@ export function fileColumns(kind: DatasetKind): Record<string, { type: ColumnVal
   return out;
 }
 
+/**
+ * A `columns:` key of a file dataset that is not a canonical column: the header of a nofollow
+ * flag, read into `dofollow` inverted (Ahrefs, Semrush and Majestic export Nofollow, not Dofollow).
+ */
+export const FILE_NOFOLLOW_ALIAS = 'nofollow';
+
 /** docs/columns.md: the table as a page (written by `npm run schema`, checked by a drift test). */
 export function columnsMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -106,6 +112,15 @@ export function columnsMarkdown(): string {
     const notes = c.notInFiles ? ' Not read from a file column: name it once with `columns: { authority_metric: "Ahrefs DR" }`.' : '';
     lines.push(`| \`${c.name}\` | ${has('refdomains')} | ${has('backlinks')} | ${c.type} | ${cell(c.label)} | ${cell(c.description + notes)} |`);
   }
-  lines.push('', '"required" means a file dataset of that kind must fill the column.', '');
+  lines.push(
+    '',
+    '"required" means a file dataset of that kind must fill the column.',
+    '',
+    `For backlinks, \`columns: { ${FILE_NOFOLLOW_ALIAS}: Nofollow }\` reads a nofollow flag into \`dofollow\`, inverted.`,
+    'Other spellings of a column\'s values go under `values:`, keyed by canonical column, for example',
+    '`values: { dofollow: { "-": true, "+": false }, link_type: { Textlink: text } }`; a value the map does not',
+    'name is read as usual. A file with no follow column gives `dofollow: null` (unknown), never true.',
+    '',
+  );
   return lines.join('\n');
 }

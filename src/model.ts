@@ -14,8 +14,20 @@ export type TldClass = 'gov' | 'edu' | 'normal';
 export type LinkType = 'text' | 'image' | 'redirect' | 'canonical' | 'frame' | 'form' | 'rss' | 'alternate';
 export const LINK_TYPES: readonly LinkType[] = ['text', 'image', 'redirect', 'canonical', 'frame', 'form', 'rss', 'alternate'];
 
-/** Names the metric in `authority`: they differ between providers and charts must say which. */
-export type AuthorityMetric = 'Ahrefs DR' | 'DataForSEO rank' | 'File authority';
+/**
+ * Names the metric in `authority`: they differ between providers and tools, and charts must say
+ * which. The export metrics are the tools' own names for the column a known export carries.
+ */
+export const AUTHORITY_METRICS = [
+  'Ahrefs DR',
+  'DataForSEO rank',
+  'File authority',
+  'Semrush Authority Score',
+  'Semrush Page Authority Score',
+  'Majestic Trust Flow',
+  'Moz DA',
+] as const;
+export type AuthorityMetric = (typeof AUTHORITY_METRICS)[number];
 
 /** A raw API value as it came (JSON). */
 export type RawValue = string | number | boolean | null | RawValue[] | { [key: string]: RawValue };
@@ -29,12 +41,15 @@ export interface RefDomain {
   tld_class: TldClass;
   /** 0-100 */
   authority: number | null;
-  authority_metric: AuthorityMetric;
-  backlinks: number;
+  /** Null when the source carries no authority at all (Search Console). */
+  authority_metric: AuthorityMetric | null;
+  /** Null when the source does not count links (Search Console counts linking pages only). */
+  backlinks: number | null;
   backlinks_dofollow: number | null;
   refpages: number | null;
   first_seen: IsoDateTime | null;
   last_seen: IsoDateTime | null;
+  /** Lost at the as-of date (a lost date on or before it, or a lost flag): left out of live figures. */
   lost: boolean;
   ip: string | null;
   country: string | null;
@@ -44,16 +59,19 @@ export interface RefDomain {
 
 export interface Backlink {
   url_from: string;
-  url_to: string;
+  /** Null when the source does not say which page is linked (Search Console's link lists). */
+  url_to: string | null;
   domain_from: string;
   tld: string;
   tld_class: TldClass;
-  anchor: string;
-  title: string;
-  dofollow: boolean;
-  link_type: LinkType;
+  /** Null when the source has no anchor column; '' for an empty anchor. */
+  anchor: string | null;
+  title: string | null;
+  /** Null when the source has no follow information (never guessed as true). */
+  dofollow: boolean | null;
+  link_type: LinkType | null;
   authority: number | null;
-  authority_metric: AuthorityMetric;
+  authority_metric: AuthorityMetric | null;
   url_rating: number | null;
   first_seen: IsoDateTime | null;
   last_seen: IsoDateTime | null;
@@ -183,6 +201,6 @@ export interface Comparison {
   /** The as-of date compared against, or null when there was no earlier snapshot. */
   previousAsOf: string | null;
   datasets: Record<string, DatasetComparison>;
-  /** Headline metrics, `dataset.metric` keys such as `refdomains.count`. */
-  metrics: Record<string, { current: number; previous: number | null; delta: number | null }>;
+  /** Headline metrics, `dataset.metric` keys such as `refdomains.count`; null where the data does not carry it. */
+  metrics: Record<string, { current: number | null; previous: number | null; delta: number | null }>;
 }

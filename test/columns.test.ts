@@ -33,12 +33,16 @@ describe('the canonical column table', () => {
     expect(columnInfo('domain_rating')).toEqual({ label: 'Domain rating', type: 'text' });
   });
 
-  it('is the enum of the JSON Schema for table columns and a file dataset\'s columns keys', () => {
+  it('is the enum of the JSON Schema for table columns, and with nofollow for a file dataset\'s columns and values keys', () => {
     const json = JSON.stringify(reportJsonSchema());
     const all = [...new Set([...MODEL_REFDOMAIN, ...MODEL_BACKLINK])].sort();
     const enums = [...json.matchAll(/"enum":(\[[^\]]*\])/g)].map((m) => JSON.parse(m[1]!) as string[]).filter((e) => e.includes('url_from'));
-    expect(enums).toHaveLength(2);
-    for (const e of enums) expect([...e].sort()).toEqual(all);
+    expect(enums).toHaveLength(3);
+    const [withAlias, plain] = [enums.filter((e) => e.includes('nofollow')), enums.filter((e) => !e.includes('nofollow'))];
+    expect(plain).toHaveLength(1);
+    expect([...plain[0]!].sort()).toEqual(all);
+    expect(withAlias).toHaveLength(2);
+    for (const e of withAlias) expect([...e].sort()).toEqual([...all, 'nofollow'].sort());
   });
 });
 

@@ -11,6 +11,7 @@ import { ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, anchorClassifier, normalizeAnc
 import { OTHER } from './breakdown.ts';
 import { defaultBrandTerms } from './brand.ts';
 import { rowCountNotes } from './notes.ts';
+import { formatCount } from './source.ts';
 import { makeResult } from './result.ts';
 import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
 
@@ -27,11 +28,18 @@ interface AnchorGroup {
 export function anchorsAccumulator(scope: AggregateScope): Accumulator {
   const byRaw = new Map<string, { n: number }>();
   let total = 0;
+  /** Links whose source carries no anchor column (Search Console): not counted in any class. */
+  let withoutAnchor = 0;
   const brandTerms = scope.def.brand ?? scope.ctx.brand ?? defaultBrandTerms(scope.ctx.target);
-  const classifier = anchorClassifier(brandTerms, scope.ctx.keywords ?? []);
+  // a section's own keywords replace the report's, as its brand terms do
+  const classifier = anchorClassifier(brandTerms, scope.def.keywords ?? scope.ctx.keywords ?? []);
   return {
     add(row) {
       const anchor = (row as Backlink).anchor;
+      if (anchor === null) {
+        withoutAnchor++;
+        return;
+      }
       const cell = byRaw.get(anchor);
       if (cell === undefined) byRaw.set(anchor, { n: 1 });
       else cell.n++;
@@ -53,13 +61,14 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           group.displayCount = count;
         }
       }
-      const notes: string[] = rowCountNotes(scope, total);
+      const notes: string[] = rowCountNotes(scope, total + withoutAnchor);
       notes.push(
         classifier.brandTerms.length > 0
           ? `Branded anchors contain ${classifier.brandTerms.map((t) => `"${t}"`).join(', ')}${scope.def.brand ?? scope.ctx.brand ? '' : ' (derived from the target)'}.`
           : 'No brand terms were given, so no anchor is classed as branded.',
       );
       if (classifier.keywords.length === 0) notes.push('No keywords were given, so no anchor is classed as an exact or partial match.');
+      if (withoutAnchor > 0) notes.push(`${formatCount(withoutAnchor)} backlinks have no anchor text in this data and are not counted here.`);
       const share = (n: number) => (total > 0 ? n / total : 0);
 
       if (scope.def.by === 'class') {
@@ -70,7 +79,8 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           entry.anchors++;
           perClass.set(group.anchorClass, entry);
         }
-        const rows: ResultRow[] = ANCHOR_CLASS_ORDER.map((cls) => {
+        // no link carries an anchor (a Search Console export): no classes of 0
+        const rows: ResultRow[] = total === 0 && withoutAnchor > 0 ? [] : ANCHOR_CLASS_ORDER.map((cls) => {
           const entry = perClass.get(cls) ?? { count: 0, anchors: 0 };
           return { class: ANCHOR_CLASS_LABELS[cls], count: entry.count, share: share(entry.count), anchors: entry.anchors };
         });

@@ -161,7 +161,7 @@ export function linkTypeAccumulator(scope: AggregateScope): Accumulator {
   const counter = new CategoryCounter();
   return {
     add(row) {
-      counter.add((row as { link_type: LinkType }).link_type);
+      counter.add((row as { link_type: LinkType | null }).link_type ?? UNKNOWN);
     },
     result() {
       const counts = counter.counts;

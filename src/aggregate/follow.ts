@@ -23,21 +23,43 @@ export function followAccumulator(scope: AggregateScope): Accumulator {
 
 function backlinkFollow(scope: AggregateScope): Accumulator {
   let dofollow = 0;
+  let nofollow = 0;
   let total = 0;
   return {
     add(row) {
       total++;
-      if ((row as Backlink).dofollow) dofollow++;
+      const follow = (row as Backlink).dofollow;
+      if (follow === true) dofollow++;
+      else if (follow === false) nofollow++;
     },
-    result: () =>
-      makeResult(scope, {
+    result() {
+      const unknown = total - dofollow - nofollow;
+      const counts = new Map([['dofollow', dofollow], ['nofollow', nofollow]]);
+      if (unknown > 0) counts.set(UNKNOWN, unknown);
+      const notes: string[] = rowCountNotes(scope, total);
+      if (unknown > 0) notes.push(`${formatCount(unknown)} backlinks have no follow information in this data; they are shown as "${UNKNOWN}".`);
+      return makeResult(scope, {
         title: 'Backlinks by dofollow / nofollow',
         fields: breakdownFields('follow', 'Link attribute', 'Backlinks'),
-        rows: breakdownRows(new Map([['dofollow', dofollow], ['nofollow', total - dofollow]]), total, { key: 'follow', order: ORDER }),
+        rows: unknownWhenNoneKnown(breakdownRows(counts, total, { key: 'follow', order: ORDER }), dofollow + nofollow),
         total,
-        notes: rowCountNotes(scope, total),
-      }),
+        notes,
+      });
+    },
   };
+}
+
+/**
+ * With no row carrying follow information (a Search Console export), the dofollow and nofollow
+ * rows are null, "not in this data", rather than a count of 0 that reads as a finding.
+ */
+function unknownWhenNoneKnown(rows: ResultRow[], known: number): ResultRow[] {
+  if (known > 0) return rows;
+  for (const row of rows) {
+    if (row['follow'] === UNKNOWN) continue;
+    for (const key of Object.keys(row)) if (key !== 'follow') row[key] = null;
+  }
+  return rows;
 }
 
 function refDomainFollow(scope: AggregateScope): Accumulator {
@@ -49,6 +71,8 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
   let withNofollowLink = 0;
   let dofollowLinks = 0;
   let nofollowLinks = 0;
+  /** A domain with a dofollow count but no link count: its nofollow links are not known. */
+  let linksUnknown = false;
   return {
     add(row) {
       const domain = row as RefDomain;
@@ -60,24 +84,30 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
       }
       if (follows >= 1) dofollowDomains++;
       else nofollowOnlyDomains++;
+      dofollowLinks += follows;
+      // without a link count, the domain's nofollow links are not known: none are invented
+      if (domain.backlinks === null) {
+        linksUnknown = true;
+        return;
+      }
       const nofollows = Math.max(0, domain.backlinks - follows);
       if (nofollows > 0) withNofollowLink++;
-      dofollowLinks += follows;
       nofollowLinks += nofollows;
     },
     result() {
       const counts = new Map([['dofollow', dofollowDomains], ['nofollow', nofollowOnlyDomains]]);
       if (unknownDomains > 0) counts.set(UNKNOWN, unknownDomains);
       const rows: ResultRow[] = breakdownRows(counts, total, { key: 'follow', order: ORDER });
-      const links = dofollowLinks + nofollowLinks;
+      const links = linksUnknown ? 0 : dofollowLinks + nofollowLinks;
       for (const row of rows) {
-        const n = row['follow'] === 'dofollow' ? dofollowLinks : row['follow'] === 'nofollow' ? nofollowLinks : null;
+        const n = linksUnknown ? null : row['follow'] === 'dofollow' ? dofollowLinks : row['follow'] === 'nofollow' ? nofollowLinks : null;
         row['backlinks'] = n;
         row['backlinks_share'] = n === null ? null : links > 0 ? n / links : 0;
       }
+      unknownWhenNoneKnown(rows, dofollowDomains + nofollowOnlyDomains);
       const notes: Array<string | undefined> = rowCountNotes(scope, total);
       notes.push('A referring domain counts as dofollow when it has at least one dofollow backlink to the target.');
-      if (unknownDomains > 0) notes.push(`${formatCount(unknownDomains)} referring domains have no dofollow count from the provider; they are shown as "${UNKNOWN}".`);
+      if (unknownDomains > 0) notes.push(`${formatCount(unknownDomains)} referring domains have no dofollow count in this data; they are shown as "${UNKNOWN}".`);
       notes.push(statNote(scope, 'dofollow', 'referring domains with a dofollow link', dofollowDomains));
       notes.push(statNote(scope, 'nofollow', 'referring domains with a nofollow link', withNofollowLink));
       return makeResult(scope, {

@@ -54,6 +54,8 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
       const gap = new Map<string, GapEntry>();
       competitors.forEach((dataset, index) => {
         for (const row of dataset.rows) {
+          // a competitor's lost links are not a gap to close (./live.ts)
+          if (row.lost) continue;
           const domain = linkingDomain(row);
           if (ours.has(domain)) continue;
           let entry = gap.get(domain);

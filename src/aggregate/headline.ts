@@ -3,11 +3,15 @@
  * pass with memory bounded by the distinct referring domains (for backlinks) and a fixed
  * 0-100 authority histogram (for the median).
  *
- * Keys: `count` (rows), `backlinks` (sum of backlinks for referring domains, rows for
+ * Keys: `count` (live rows), `backlinks` (sum of backlinks for referring domains, rows for
  * backlinks), `dofollow` (referring domains with at least one dofollow backlink, or dofollow
- * backlinks), `dofollow_share` (dofollow / count), `dofollow_backlinks` (refdomains),
- * `domains` (backlinks: distinct linking domains), `median_authority`, `avg_authority`
- * (only when some row has an authority), `gov`, `edu`, `lost`.
+ * backlinks), `dofollow_share` (dofollow / rows whose follow is known), `dofollow_backlinks`
+ * (refdomains), `domains` (backlinks: distinct linking domains), `median_authority`,
+ * `avg_authority` (only when some row has an authority), `gov`, `edu`, `lost`.
+ *
+ * Rows their source marks lost are left out of every figure but `lost`, which counts them
+ * (DESIGN.md, "Unknown, lost, and traceable"). A figure the rows do not carry (follow in a
+ * Search Console export, link counts of its domains) is null, never 0.
  */
 import type { Backlink, CanonicalRow, DatasetKind, RefDomain } from '../model.ts';
 
@@ -17,6 +21,8 @@ const STEPS = 10_000;
 export class HeadlineAccumulator {
   private count = 0;
   private backlinks = 0;
+  /** Live referring domains with no link count: `backlinks` is then not known. */
+  private backlinksUnknown = 0;
   private dofollow = 0;
   private dofollowKnown = 0;
   private dofollowBacklinks = 0;
@@ -31,10 +37,15 @@ export class HeadlineAccumulator {
   constructor(readonly kind: DatasetKind) {}
 
   add(row: CanonicalRow): void {
+    if (row.lost) {
+      this.lost++;
+      return;
+    }
     this.count++;
     if (this.kind === 'refdomains') {
       const domain = row as RefDomain;
-      this.backlinks += domain.backlinks;
+      if (domain.backlinks === null) this.backlinksUnknown++;
+      else this.backlinks += domain.backlinks;
       if (domain.backlinks_dofollow !== null) {
         this.dofollowKnown++;
         this.dofollowBacklinks += domain.backlinks_dofollow;
@@ -43,13 +54,14 @@ export class HeadlineAccumulator {
     } else {
       const link = row as Backlink;
       this.backlinks++;
-      this.dofollowKnown++;
-      if (link.dofollow) this.dofollow++;
+      if (link.dofollow !== null) {
+        this.dofollowKnown++;
+        if (link.dofollow) this.dofollow++;
+      }
       this.domains.add(link.domain_from);
     }
     if (row.tld_class === 'gov') this.gov++;
     else if (row.tld_class === 'edu') this.edu++;
-    if (row.lost) this.lost++;
     const authority = row.authority;
     if (authority !== null && !Number.isNaN(authority)) {
       this.authorityCount++;
@@ -71,17 +83,18 @@ export class HeadlineAccumulator {
     return 100;
   }
 
-  result(): Record<string, number> {
-    const metrics: Record<string, number> = {
+  result(): Record<string, number | null> {
+    const followKnown = this.dofollowKnown > 0 || this.count === 0;
+    const metrics: Record<string, number | null> = {
       count: this.count,
-      backlinks: this.backlinks,
-      dofollow: this.dofollow,
-      dofollow_share: this.dofollowKnown > 0 ? this.dofollow / this.dofollowKnown : 0,
+      backlinks: this.backlinksUnknown > 0 ? null : this.backlinks,
+      dofollow: followKnown ? this.dofollow : null,
+      dofollow_share: this.dofollowKnown > 0 ? this.dofollow / this.dofollowKnown : this.count === 0 ? 0 : null,
       gov: this.gov,
       edu: this.edu,
       lost: this.lost,
     };
-    if (this.kind === 'refdomains') metrics['dofollow_backlinks'] = this.dofollowBacklinks;
+    if (this.kind === 'refdomains') metrics['dofollow_backlinks'] = followKnown ? this.dofollowBacklinks : null;
     else metrics['domains'] = this.domains.size;
     const n = this.authorityCount;
     if (n > 0) {
@@ -93,7 +106,7 @@ export class HeadlineAccumulator {
 }
 
 /** The headline metrics of a set of rows (see the keys above). */
-export function headlineMetrics(rows: Iterable<CanonicalRow>, kind: DatasetKind): Record<string, number> {
+export function headlineMetrics(rows: Iterable<CanonicalRow>, kind: DatasetKind): Record<string, number | null> {
   const accumulator = new HeadlineAccumulator(kind);
   for (const row of rows) accumulator.add(row);
   return accumulator.result();

@@ -79,4 +79,9 @@ export function newLostAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const newLostKind: AggregateKind = { reads: () => ['first_seen', 'last_seen', 'lost'], create: newLostAccumulator, display: { stacked: true, series: { fields: ['new', 'lost'], falling: 'lost' } } };
+export const newLostKind: AggregateKind = {
+  reads: () => ['first_seen', 'last_seen', 'lost'],
+  readsLost: true,
+  create: newLostAccumulator,
+  display: { stacked: true, series: { fields: ['new', 'lost'], falling: 'lost' } },
+};

@@ -18,9 +18,9 @@ export function reportedRowTotal(scope: AggregateScope): number | undefined {
   return typeof totals.total_count === 'number' ? totals.total_count : undefined;
 }
 
-/** Rows fetched for the dataset (before a section's own `where`). */
+/** Rows fetched for the dataset (before a section's own `where`, lost ones included). */
 export function fetchedRows(scope: AggregateScope, counted: number): number {
-  return scope.filter ? scope.filter.seen : counted;
+  return (scope.filter ? scope.filter.seen : counted) + (scope.lost?.seen ?? 0);
 }
 
 /** Why `fetched` rows differ from the `reported` total: the limit, a local filter, or timing. */
@@ -43,7 +43,7 @@ export function rowCountNotes(scope: AggregateScope, counted: number): string[] 
   const unit = unitInText(scope.ctx.dataset.kind);
   const fetched = fetchedRows(scope, counted);
   if (scope.filter && scope.filter.seen !== counted) {
-    notes.push(`The section filter (${scope.filter.expression}) kept ${formatCount(counted)} of ${formatCount(fetched)} ${unit}.`);
+    notes.push(`The section filter (${scope.filter.expression}) kept ${formatCount(counted)} of ${formatCount(scope.filter.seen)} ${unit}.`);
   }
   const reported = reportedRowTotal(scope);
   if (reported !== undefined && reported !== fetched) {

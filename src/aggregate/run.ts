@@ -7,6 +7,7 @@ import { LinkbookError } from '../errors.ts';
 import type { DatasetKind } from '../model.ts';
 import { AGGREGATE_KINDS } from './kinds.ts';
 import { aggregatePlace, problemsOf, wrongRows } from './requirements.ts';
+import { filterNamesLost, liveAccumulator } from './live.ts';
 import { filteredAccumulator, parseSectionWhere } from './section-filter.ts';
 import type { Accumulator, AggregateContext, AggregateProblem, AggregateScope } from './types.ts';
 
@@ -34,11 +35,13 @@ export function checkAggregate(def: AggregateDefinition, datasetKind: DatasetKin
 export function createAccumulator(def: AggregateDefinition, ctx: AggregateContext): Accumulator {
   const problem = checkAggregate(def, ctx.dataset.kind)[0];
   if (problem) throw new LinkbookError('invalid', problem.message, { where: aggregatePlace({ def }), hint: problem.hint });
-  const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null };
-  const inner = AGGREGATE_KINDS[def.kind].create(scope);
-  if (!def.where) return inner;
-  const expr = parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`);
-  return filteredAccumulator(inner, expr, scope);
+  const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null, lost: { seen: 0 } };
+  const kind = AGGREGATE_KINDS[def.kind];
+  const inner = kind.create(scope);
+  const expr = def.where ? parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`) : null;
+  const filtered = expr ? filteredAccumulator(inner, expr, scope) : inner;
+  // lost rows are out of live figures; a kind about losses, or a where on `lost`, takes them all
+  return kind.readsLost || filterNamesLost(expr) ? filtered : liveAccumulator(filtered, scope);
 }
 
 /** The aggregate of `rows` in one pass (see createAccumulator). */

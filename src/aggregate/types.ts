@@ -56,6 +56,8 @@ export interface AggregateScope {
   ctx: AggregateContext;
   /** Present when the section has a local `where`; `seen` counts rows before it. */
   filter: { expression: string; seen: number } | null;
+  /** Rows left out because their source marks them lost (./live.ts); they were fetched all the same. */
+  lost?: { seen: number };
 }
 
 /** A reason a definition cannot work, found before any row is fetched. */
@@ -96,6 +98,8 @@ export interface AggregateKind {
   reads?(def: AggregateDefinition, datasetKind: DatasetKind): string[];
   /** Problems with the section's options for a dataset of this kind; [] when it can work. */
   check?(def: AggregateDefinition, datasetKind: DatasetKind): AggregateProblem[];
+  /** It reads rows marked lost too (`new_lost`); every other kind sees live rows only (./live.ts). */
+  readsLost?: boolean;
   /** The accumulator; only called once `check` found nothing. */
   create(scope: AggregateScope): Accumulator;
   display: AggregateDisplay;

@@ -81,8 +81,10 @@ export function chartRows(agg: AggregateResult, fields: ChartFields): ChartRow[]
     const v = row[fields.value.name];
     return typeof v === 'number' ? v : 0;
   };
-  const sum = agg.rows.reduce((n, row) => n + Math.max(0, valueOf(row)), 0);
-  return agg.rows.map((row, i) => {
+  // a null value is a figure the data does not carry ("not in this data"): not drawn as a 0
+  const known = agg.rows.filter((row) => row[fields.value.name] !== null);
+  const sum = known.reduce((n, row) => n + Math.max(0, valueOf(row)), 0);
+  return known.map((row, i) => {
     const raw = row[fields.category.name];
     const category = raw === null || raw === undefined ? '—' : fields.category.type === 'date' ? formatPeriod(String(raw)) : String(raw);
     const given = fields.share ? row[fields.share.name] : undefined;

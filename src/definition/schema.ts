@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
-import { CANONICAL_COLUMN_NAMES } from '../columns.ts';
+import { CANONICAL_COLUMN_NAMES, FILE_NOFOLLOW_ALIAS } from '../columns.ts';
 import { FILE_FORMATS, type FileFormat } from '../providers/file/exports/layout.ts';
 import type { CostUnit } from '../model.ts';
 import { COST_UNITS, PROVIDER_IDS } from '../providers/index.ts';
@@ -22,6 +22,8 @@ const output = z.enum(OUTPUT_FORMAT_NAMES);
  * say which kind of row lacks it and suggest a name; the JSON Schema lists the names for editors.
  */
 const canonicalColumnName = () => z.string().meta({ enum: [...CANONICAL_COLUMN_NAMES] });
+/** A file dataset's `columns:` key: a canonical column, or `nofollow` (a flag read into dofollow, inverted). */
+const fileColumnKey = () => z.string().meta({ enum: [...CANONICAL_COLUMN_NAMES, FILE_NOFOLLOW_ALIAS] });
 /** A duration such as `7d`, `12h`, `30m` or `0` (never reuse). */
 const duration = z.string().regex(/^(0|\d+[smhdw])$/, 'a duration such as 30m, 12h, 7d or 2w');
 
@@ -37,7 +39,14 @@ export const datasetSchema = z
     provider: providerId.describe('Where the rows come from.'),
     from: z.string().min(1).describe('Ahrefs v2 table, Ahrefs v3 endpoint, DataForSEO path, or a file path.'),
     kind: z.enum(['refdomains', 'backlinks']).optional().describe('For `provider: file`: what the rows are.'),
-    columns: z.record(canonicalColumnName(), z.string()).optional().describe('For `provider: file`: canonical name -> header in the file.'),
+    columns: z
+      .record(fileColumnKey(), z.string())
+      .optional()
+      .describe('For `provider: file`: canonical name -> header in the file; `nofollow: Header` maps a nofollow flag onto dofollow, inverted.'),
+    values: z
+      .record(fileColumnKey(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])))
+      .optional()
+      .describe('For `provider: file`: other spellings of a column\'s values, such as { dofollow: { "-": true, "+": false } }.'),
     format: z.enum(FILE_FORMATS as [FileFormat, ...FileFormat[]]).optional().describe('For `provider: file`: the export layout; `auto` (default) recognises known exports by their header row.'),
     target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
     mode: mode.optional(),

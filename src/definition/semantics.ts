@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Cron } from 'croner';
 import { LinkbookError } from '../errors.ts';
 import { checkAggregate } from '../aggregate/index.ts';
-import { CANONICAL_COLUMNS } from '../columns.ts';
+import { CANONICAL_COLUMNS, FILE_NOFOLLOW_ALIAS } from '../columns.ts';
 import type { DatasetKind, ProviderId } from '../model.ts';
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
 import { exportLayoutOf } from '../providers/file/exports/layout.ts';
@@ -62,7 +62,7 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       if (ds.columns) {
         const known = CANONICAL_COLUMNS[ds.kind ?? 'backlinks'];
         for (const canonical of Object.keys(ds.columns)) {
-          if (!known.includes(canonical)) {
+          if (!known.includes(canonical) && !(canonical === FILE_NOFOLLOW_ALIAS && known.includes('dofollow'))) {
             const s = closest(canonical, known);
             err([...at, 'columns', canonical], `data.${name}.columns: "${canonical}" is not a canonical ${ds.kind ?? 'backlinks'} column${s ? `; did you mean "${s}"?` : ''}`, undefined, true);
           }

@@ -21,6 +21,14 @@ export function text(value: RawValue | undefined): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * The column's text when the row has the column ('' for an empty value), null when it does not:
+ * a column that was not selected is not known, not empty.
+ */
+export function textIfPresent(row: Record<string, RawValue>, column: string): string | null {
+  return Object.hasOwn(row, column) ? text(row[column]) : null;
+}
+
 /** A non-empty string, or null. */
 export function textOrNull(value: RawValue | undefined): string | null {
   const t = text(value);

@@ -17,6 +17,10 @@ const METRIC_SHORT: Record<AuthorityMetric, string> = {
   'Ahrefs DR': 'DR',
   'DataForSEO rank': 'DataForSEO rank',
   'File authority': 'from file',
+  'Semrush Authority Score': 'Semrush AS',
+  'Semrush Page Authority Score': 'Semrush page AS',
+  'Majestic Trust Flow': 'Trust Flow',
+  'Moz DA': 'Moz DA',
 };
 
 /**

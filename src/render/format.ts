@@ -4,6 +4,8 @@
  */
 
 const DASH = '—';
+/** What a figure the source does not carry is shown as (DESIGN.md, "Unknown, lost, and traceable"). */
+export const NOT_IN_DATA = 'not in this data';
 
 const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const numberFormats = new Map<number, Intl.NumberFormat>();

@@ -4,7 +4,7 @@
  */
 import type { Backlink, Comparison, DatasetResult, RefDomain } from '../model.ts';
 import { humanize } from './columns.ts';
-import { formatNumber, formatPercent } from './format.ts';
+import { formatNumber, formatPercent, NOT_IN_DATA } from './format.ts';
 
 export interface Kpi {
   key: string;
@@ -62,7 +62,9 @@ const TILE_COLUMNS: Record<string, string> = { avg_authority: 'authority', gov_e
 /**
  * Counts and shares of one dataset, with the API's own total when it differs from what was
  * fetched; a tile over a column the fetch did not carry (DatasetResult.columns) is left out
- * rather than shown as a made-up figure.
+ * rather than shown as a made-up figure. Rows marked lost are left out (they are counted under
+ * the count's note); a figure the rows do not carry (follow in a Search Console export) is null
+ * and shown as "not in this data".
  */
 function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
   const carried = dataset.columns;
@@ -76,33 +78,52 @@ function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): K
 }
 
 function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
-  const count = dataset.rows.length;
+  const live = dataset.rows.filter((r) => !r.lost);
+  const lost = dataset.rows.length - live.length;
+  const count = live.length;
   const apiTotal = typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null;
-  const countNote = apiTotal !== null && apiTotal !== count ? `${formatNumber(count)} fetched of ${formatNumber(apiTotal)} reported` : null;
+  // an API total larger than the rows fetched says how many there are; with every row read, the live count does
+  const truncated = apiTotal !== null && apiTotal > dataset.rows.length;
+  const shown = truncated ? apiTotal : count;
+  const notes: string[] = [];
+  if (truncated) notes.push(`${formatNumber(dataset.rows.length)} fetched of ${formatNumber(apiTotal)} reported`);
+  if (lost > 0) notes.push(`${formatNumber(lost)} lost not counted`);
+  const countNote = notes.length > 0 ? notes.join('; ') : null;
   const suffix = qualifier ? ` — ${qualifier}` : '';
   if (dataset.kind === 'refdomains') {
-    const rows = dataset.rows as RefDomain[];
+    const rows = live as RefDomain[];
     const rated = rows.filter((r) => typeof r.authority === 'number');
     const avg = rated.length > 0 ? rated.reduce((s, r) => s + (r.authority ?? 0), 0) / rated.length : null;
-    const dofollow = rows.filter((r) => (r.backlinks_dofollow ?? 0) > 0).length;
+    const known = rows.filter((r) => r.backlinks_dofollow !== null);
+    const dofollow = known.filter((r) => (r.backlinks_dofollow ?? 0) > 0).length;
     const govEdu = rows.filter((r) => r.tld_class !== 'normal').length;
-    const shown = apiTotal ?? count;
     return [
       kpi(`${name}.count`, `Referring domains${suffix}`, shown, formatNumber(shown), countNote),
-      kpi(`${name}.avg_authority`, `Average authority${suffix}`, avg, formatNumber(avg, 1), rows[0] ? rows[0].authority_metric : null),
-      kpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, count > 0 ? dofollow / count : null, formatPercent(dofollow, count), `${formatNumber(dofollow)} domains`),
+      kpi(`${name}.avg_authority`, `Average authority${suffix}`, avg, avg === null ? NOT_IN_DATA : formatNumber(avg, 1), rated[0]?.authority_metric ?? null),
+      shareKpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, dofollow, known.length, count, 'domains'),
       kpi(`${name}.gov_edu`, `Gov & edu domains${suffix}`, govEdu, formatNumber(govEdu), null),
     ];
   }
-  const rows = dataset.rows as Backlink[];
-  const dofollow = rows.filter((r) => r.dofollow).length;
+  const rows = live as Backlink[];
+  const known = rows.filter((r) => r.dofollow !== null);
+  const dofollow = known.filter((r) => r.dofollow === true).length;
   const domains = new Set(rows.map((r) => r.domain_from)).size;
-  const shown = apiTotal ?? count;
   return [
     kpi(`${name}.count`, `Backlinks${suffix}`, shown, formatNumber(shown), countNote),
     kpi(`${name}.domains`, `Linking domains${suffix}`, domains, formatNumber(domains), 'in the fetched backlinks'),
-    kpi(`${name}.dofollow_share`, `Dofollow backlinks${suffix}`, count > 0 ? dofollow / count : null, formatPercent(dofollow, count), `${formatNumber(dofollow)} links`),
+    shareKpi(`${name}.dofollow_share`, `Dofollow backlinks${suffix}`, dofollow, known.length, count, 'links'),
   ];
+}
+
+/**
+ * The dofollow share of the rows whose follow is known; null ("not in this data") when none is,
+ * with the count of rows it could not judge in the note.
+ */
+function shareKpi(key: string, label: string, dofollow: number, known: number, count: number, unit: string): Kpi {
+  if (known === 0 && count > 0) return kpi(key, label, null, NOT_IN_DATA, `no follow information for ${formatNumber(count)} ${unit}`);
+  const unknown = count - known;
+  const note = unknown > 0 ? `${formatNumber(dofollow)} of ${formatNumber(known)} ${unit} with follow information` : `${formatNumber(dofollow)} ${unit}`;
+  return kpi(key, label, known > 0 ? dofollow / known : null, formatPercent(dofollow, known), note);
 }
 
 /**
@@ -122,7 +143,7 @@ export function buildKpis(
       const { label, invert } = metricLabel(key, datasets);
       // shares are fractions (aggregate/headline.ts): shown as percentages, changes in points
       const share = /share$/.test(key);
-      const show = (value: number) => (share ? formatPercent(value) : formatNumber(value, Number.isInteger(value) ? 0 : 1));
+      const show = (value: number | null) => (value === null ? NOT_IN_DATA : share ? formatPercent(value) : formatNumber(value, Number.isInteger(value) ? 0 : 1));
       kpis.push({
         key,
         label,
@@ -133,7 +154,7 @@ export function buildKpis(
         deltaShown: metric.delta === null ? null : share ? metric.delta * 100 : metric.delta,
         deltaDecimals: share || !Number.isInteger(metric.delta ?? 0) ? 1 : 0,
         deltaUnit: share ? 'pts' : '',
-        note: metric.previous === null ? 'no earlier snapshot' : `was ${show(metric.previous)}`,
+        note: metric.current === null ? null : metric.previous === null ? 'no earlier snapshot' : `was ${show(metric.previous)}`,
       });
     }
   }

@@ -6,7 +6,7 @@ import type { AggregateResult, AuthorityMetric, CanonicalRow } from '../model.ts
 import type { TableDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import { columnInfo, type CellType } from './columns.ts';
-import { formatDate, formatNumber, formatPercent, formatPeriod, isHttpUrl } from './format.ts';
+import { formatDate, formatNumber, formatPercent, formatPeriod, isHttpUrl, NOT_IN_DATA } from './format.ts';
 
 export interface CellView {
   text: string;
@@ -119,7 +119,7 @@ function sortRows(rows: CanonicalRow[], keys: SortKey[]): CanonicalRow[] {
 }
 
 function metricOf(rows: CanonicalRow[]): AuthorityMetric | null {
-  return rows[0]?.authority_metric ?? null;
+  return rows.find((row) => row.authority_metric !== null)?.authority_metric ?? null;
 }
 
 /**
@@ -136,6 +136,8 @@ export function buildRowTable(name: string, def: TableDefinition, allRows: Canon
   const matched = rows.length;
   if (def.limit !== undefined) rows = rows.slice(0, def.limit);
   const metric = metricOf(allRows);
+  // a column no row of the dataset fills is one the source does not carry (a Search Console export's anchors)
+  const absent = new Set(def.columns.filter((column) => allRows.length > 0 && allRows.every((row) => readColumn(row, column) === null)));
   const infos = def.columns.map((column) => ({ column, info: columnInfo(column, metric) }));
   return {
     name,
@@ -144,7 +146,7 @@ export function buildRowTable(name: string, def: TableDefinition, allRows: Canon
       label: def.labels?.[column] ?? info.label,
       align: info.type === 'number' || info.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({ cells: infos.map(({ column, info }) => formatCell(readColumn(row, column), info.type)) })),
+    rows: rows.map((row) => ({ cells: infos.map(({ column, info }) => (absent.has(column) ? { ...formatCell(null, info.type), text: NOT_IN_DATA } : formatCell(readColumn(row, column), info.type))) })),
     matched,
     shown: rows.length,
     values: rows.map((row) => Object.fromEntries(def.columns.map((column) => [column, readColumn(row, column)]))),
@@ -168,6 +170,12 @@ function periodCell(value: unknown, field: AggregateResult['fields'][number]): C
   return { ...formatCell(value, 'date'), text: formatPeriod(value, interval) };
 }
 
+/** A figure of an aggregate row; null there means the data does not carry it (aggregate/follow.ts). */
+function aggregateCell(value: unknown, field: AggregateResult['fields'][number]): CellView {
+  const cell = formatCell(value, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type]);
+  return value === null && (field.type === 'number' || field.type === 'percent') ? { ...cell, text: NOT_IN_DATA } : cell;
+}
+
 /** An aggregate's rows as a table (the numbers behind its chart), at most `limit` rows. */
 export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
   // A timeline reads forward in time, so a shortened one keeps its latest periods.
@@ -176,7 +184,7 @@ export function buildAggregateTable(name: string, agg: AggregateResult, limit?: 
   return {
     name,
     columns: agg.fields.map((field) => ({ name: field.name, label: field.label, align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text' })),
-    rows: rows.map((row) => ({ cells: agg.fields.map((field) => periodCell(row[field.name] ?? null, field) ?? formatCell(row[field.name] ?? null, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type])) })),
+    rows: rows.map((row) => ({ cells: agg.fields.map((field) => periodCell(row[field.name] ?? null, field) ?? aggregateCell(row[field.name] ?? null, field)) })),
     matched: agg.rows.length,
     shown: rows.length,
     values: rows.map((row) => Object.fromEntries(agg.fields.map((field) => [field.name, row[field.name] ?? null]))),

@@ -6,7 +6,8 @@
  * and testable with hand-written results.
  */
 import path from 'node:path';
-import { aggregateDisplay } from '../aggregate/index.ts';
+import { aggregateDisplay, filterNamesLost, liveRows } from '../aggregate/index.ts';
+import { parseFilter } from '../query/index.ts';
 import { readTemplateManifest, type TemplateManifest } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { CanonicalRow } from '../model.ts';
@@ -75,7 +76,7 @@ function textContext(input: RenderInput): Record<string, unknown> {
   for (const [name, dataset] of Object.entries(input.datasets)) {
     const compared = input.comparison?.datasets[name];
     context[name] = byName[name] = {
-      count: dataset.rows.length,
+      count: liveRows(dataset.rows).length,
       api_total: typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null,
       provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
@@ -88,12 +89,13 @@ function textContext(input: RenderInput): Record<string, unknown> {
   return context;
 }
 
-function datasetRowsFor(input: RenderInput, of: string, place: string): CanonicalRow[] {
+/** The table's rows: live ones only, unless its `where` names `lost` (aggregate/live.ts). */
+function datasetRowsFor(input: RenderInput, of: string, where: string | undefined, place: string): CanonicalRow[] {
   const dataset = input.datasets[of];
   if (!dataset) {
     throw new LinkbookError('invalid', `the table names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
   }
-  return dataset.rows;
+  return where && filterNamesLost(parseFilter(where, { label: `${place} table where` })) ? dataset.rows : liveRows(dataset.rows);
 }
 
 /** Every section finished, the KPIs with their lineage, the chart and table files. */
@@ -131,7 +133,7 @@ export function composeContent(
     if (result.chart) charts.push({ name, svg: result.chart.svg, spec: result.chart.spec });
     let table = null;
     if (section.table) {
-      table = buildRowTable(name, section.table, datasetRowsFor(input, section.table.of, place), options.filterRows, place);
+      table = buildRowTable(name, section.table, datasetRowsFor(input, section.table.of, section.table.where, place), options.filterRows, place);
       tables.push({ name, csv: tableToCsv(table) });
       lineage ??= tableLineage({ of: section.table.of, where: section.table.where, matched: table.matched }, definition, input.datasets);
     }

@@ -61,7 +61,9 @@ const METRICS: Record<string, MetricRule> = {
 
 /** The predicate the data panel lists a metric's rows with (every row for an unknown metric). */
 export function metricPredicate(metric: string): Predicate {
-  return METRICS[metric]?.counts ?? (() => true);
+  const counts = METRICS[metric]?.counts ?? (() => true);
+  // live figures leave out the rows their source marks lost; only `lost` counts them (aggregate/live.ts)
+  return metric === 'lost' ? counts : (row) => !row.lost && counts(row);
 }
 
 /** The filter a dataset's API applied, as the report wrote it. */
@@ -97,8 +99,11 @@ export function kpiLineage(
   const comparisonMetric = metric === 'new' || metric === 'lost_since';
   const apiTotal = typeof ds?.totals.total_count === 'number' ? ds.totals.total_count : null;
   let note: string | null = null;
-  if (metric === 'count' && apiTotal !== null && ds && apiTotal !== ds.rows.length)
+  // as the count tile (render/kpis.ts): the API's total only when it is more than was fetched
+  if (metric === 'count' && apiTotal !== null && ds && apiTotal > ds.rows.length)
     note = `the figure is the API's total (${apiTotal}); ${ds.rows.length} rows were fetched`;
+  const lost = ds && metric !== 'lost' && !comparisonMetric ? ds.rows.filter((r) => r.lost).length : 0;
+  if (lost > 0) note = `${note ? `${note}; ` : ''}${lost} rows the source marks lost are not counted`;
   if (!rule && !comparisonMetric) note = 'a metric without a lineage rule here: every row of the dataset is listed';
   if (ds?.locallyFilteredOut)
     note = `${note ? `${note}; ` : ''}${ds.locallyFilteredOut} rows were dropped by the local filter part`;

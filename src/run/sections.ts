@@ -45,6 +45,7 @@ function aggregateContext(input: RenderInput, of: string, place: string): Aggreg
     },
     target: def?.target ?? input.definition.target,
     brand: input.definition.brand,
+    keywords: input.definition.keywords,
     comparison: input.comparison,
     datasets: input.datasets,
   };
@@ -79,7 +80,8 @@ export async function computeSections(input: RenderInput, manifest: TemplateMani
         dataset?.rows ?? [],
         aggregateContext(input, section.aggregate.of, place),
       );
-      if (section.chart) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
+      // nothing to draw (no row carries the figure): the section's notes say why, with no empty axes
+      if (section.chart && result.aggregate.rows.length > 0) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
     } else if (section.chart) {
       throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', {
         where: place,

@@ -39,7 +39,7 @@ export interface ComparisonRequest extends SnapshotPlace {
   /** This run's datasets. */
   current: Record<string, { kind: DatasetKind; rows: readonly CanonicalRow[] }>;
   /** Headline metrics of one dataset's rows, such as `{ count: 812, dofollow_share: 0.71 }`. */
-  metrics: (rows: readonly CanonicalRow[], dataset: string, kind: DatasetKind) => Record<string, number>;
+  metrics: (rows: readonly CanonicalRow[], dataset: string, kind: DatasetKind) => Record<string, number | null>;
 }
 
 interface SnapshotRow {
@@ -143,7 +143,7 @@ export class SnapshotStore {
         metrics[`${name}.${metric}`] = {
           current: value,
           previous: was ?? null,
-          delta: was === undefined ? null : roundDelta(value - was),
+          delta: was === undefined || was === null || value === null ? null : roundDelta(value - was),
         };
       }
     }

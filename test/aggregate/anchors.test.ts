@@ -75,6 +75,25 @@ describe('anchors aggregate', () => {
     expect(result.rows.reduce((n, r) => n + (r['share'] as number), 0)).toBeCloseTo(1, 12);
   });
 
+  it('uses the section keywords over the report keywords', () => {
+    const result = runAggregate({ kind: 'anchors', of: 'backlinks', by: 'class', keywords: ['cheap sneakers'] }, links, ctx);
+    // "cheap sneakers" is now the exact match and "running shoes" (the report keyword) is other
+    expect(result.rows.map((r) => [r['class'], r['count']])).toEqual([
+      ['Branded', 4], ['Exact match', 1], ['Partial match', 0], ['URL', 0], ['Generic', 2], ['Empty', 1], ['Other', 1],
+    ]);
+    const top = runAggregate({ kind: 'anchors', of: 'backlinks', keywords: ['cheap sneakers'] }, links, ctx);
+    expect(top.rows.find((r) => r['anchor'] === 'cheap sneakers')?.['class']).toBe('Exact match');
+    expect(top.rows.find((r) => r['anchor'] === 'running shoes')?.['class']).toBe('Other');
+  });
+
+  it('counts links with no anchor column in no class, and says so', () => {
+    const rows = [backlink('https://a.com/', { anchor: null }), backlink('https://b.com/', { anchor: 'running shoes' })];
+    const result = runAggregate({ kind: 'anchors', of: 'backlinks', by: 'class' }, rows, ctx);
+    expect(result.total).toBe(1);
+    expect(result.rows.find((r) => r['class'] === 'Exact match')?.['count']).toBe(1);
+    expect(result.notes).toContain('1 backlinks have no anchor text in this data and are not counted here.');
+  });
+
   it('uses the brand terms of the definition over the target', () => {
     const result = runAggregate({ kind: 'anchors', of: 'backlinks', brand: ['sneakers'] }, links, ctx);
     expect(result.rows.find((r) => r['anchor'] === 'cheap sneakers')?.['class']).toBe('Branded');

@@ -26,4 +26,35 @@ describe('follow', () => {
       { follow: 'nofollow', count: 1, share: 0.25 },
     ]);
   });
+
+  it('puts backlinks with no follow information under unknown, never under dofollow or nofollow', () => {
+    const rows = [backlink('https://a.com/'), backlink('https://b.com/', { dofollow: false }), backlink('https://c.com/', { dofollow: null }), backlink('https://d.com/', { dofollow: null })];
+    const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
+    expect(result.rows).toEqual([
+      { follow: 'dofollow', count: 1, share: 0.25 },
+      { follow: 'nofollow', count: 1, share: 0.25 },
+      { follow: 'unknown', count: 2, share: 0.5 },
+    ]);
+    expect(result.notes.join(' ')).toContain('2 backlinks have no follow information');
+  });
+
+  it('gives null dofollow and nofollow rows when no backlink carries follow information', () => {
+    const rows = [backlink('https://a.com/', { dofollow: null }), backlink('https://b.com/', { dofollow: null })];
+    const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
+    expect(result.rows).toEqual([
+      { follow: 'dofollow', count: null, share: null },
+      { follow: 'nofollow', count: null, share: null },
+      { follow: 'unknown', count: 2, share: 1 },
+    ]);
+  });
+
+  it('leaves lost backlinks out of the live split and says how many', () => {
+    const rows = [backlink('https://a.com/'), backlink('https://b.com/', { dofollow: false, lost: true }), backlink('https://c.com/', { dofollow: false })];
+    const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
+    expect(result.rows).toEqual([
+      { follow: 'dofollow', count: 1, share: 0.5 },
+      { follow: 'nofollow', count: 1, share: 0.5 },
+    ]);
+    expect(result.notes).toContain('1 backlinks the source marks lost are not counted.');
+  });
 });

@@ -44,7 +44,7 @@ describe('Ahrefs v2 against the emulator', () => {
     const rows = result.rows as RefDomain[];
     for (const row of rows) {
       expect(row.authority).toBeGreaterThanOrEqual(20);
-      expect(row.backlinks).toBeGreaterThanOrEqual(2);
+      expect(row.backlinks!).toBeGreaterThanOrEqual(2);
       expect(row.authority_metric).toBe('Ahrefs DR');
     }
     // sorted by domain_rating desc, as asked
@@ -173,7 +173,7 @@ describe('Ahrefs v2 against the emulator', () => {
     expect(plan.localFilters).toHaveLength(1);
     expect(new URL(plan.requests[0]!.url).searchParams.has('having')).toBe(false);
     const result = await fetchDataset(plan, effects());
-    for (const row of result.rows as RefDomain[]) expect((row.authority ?? 0) >= 60 || row.backlinks >= 5).toBe(true);
+    for (const row of result.rows as RefDomain[]) expect((row.authority ?? 0) >= 60 || row.backlinks! >= 5).toBe(true);
     expect(result.locallyFilteredOut).toBeGreaterThan(0);
     expect(result.rows.length + result.locallyFilteredOut!).toBeLessThanOrEqual(100);
   });

@@ -50,6 +50,46 @@ describe('the file provider', () => {
     expect(error.message).toContain("'maybe'");
   });
 
+  it('reads a nofollow column into dofollow, inverted, with unknown left null', async () => {
+    const columns = { url_from: 'Source', url_to: 'Target', anchor: 'Text', nofollow: 'NF' };
+    const result = await fetchDataset(planDataset('bl', { provider: 'file', from: 'backlinks-generic.csv', kind: 'backlinks', columns }, ctx), effects());
+    // NF: yes, no, (empty), No
+    expect((result.rows as Backlink[]).map((r) => r.dofollow)).toEqual([false, true, null, true]);
+    expect((result.rows as Backlink[])[0]!.raw['NF']).toBe(true);
+    // no link type column: unknown, not "text"
+    expect((result.rows as Backlink[]).map((r) => r.link_type)).toEqual([null, null, null, null]);
+  });
+
+  it('reads other spellings of a column through values:', async () => {
+    const def = {
+      provider: 'file' as const,
+      from: 'backlinks-generic.csv',
+      kind: 'backlinks' as const,
+      columns: { url_from: 'Source', url_to: 'Target', dofollow: 'Follow', link_type: 'Kind' },
+      values: { dofollow: { '-': false, '+': true }, link_type: { Textlink: 'text', Bild: 'image' } },
+    };
+    const result = await fetchDataset(planDataset('bl', def, ctx), effects());
+    const rows = result.rows as Backlink[];
+    expect(rows.map((r) => r.dofollow)).toEqual([false, true, null, true]);
+    expect(rows.map((r) => r.link_type)).toEqual(['text', 'image', null, 'text']);
+    // the file has no anchor column mapped or named anchor: not known, rather than ''
+    expect(rows[0]!.anchor).toBeNull();
+  });
+
+  it('refuses an undeclared spelling with the header, the value and the spellings it accepts', async () => {
+    const def = { provider: 'file' as const, from: 'backlinks-generic.csv', kind: 'backlinks' as const, columns: { url_from: 'Source', url_to: 'Target', dofollow: 'Follow' }, values: { dofollow: { '-': false } } };
+    const error = (await fetchDataset(planDataset('bl', def, ctx), effects()).catch((e: unknown) => e)) as LinkbookError;
+    expect(error).toBeInstanceOf(LinkbookError);
+    expect(error.where).toEqual({ file: `${fixtures}backlinks-generic.csv`, line: 3, col: 5 });
+    expect(error.message).toContain("Follow (dofollow) must be yes/no, true/false or 1/0, got '+'");
+    expect(error.hint).toContain('"-"');
+  });
+
+  it('refuses mapping both dofollow and nofollow', () => {
+    const def = { provider: 'file' as const, from: 'backlinks-generic.csv', kind: 'backlinks' as const, columns: { url_from: 'Source', url_to: 'Target', dofollow: 'Follow', nofollow: 'NF' } };
+    expect(() => planDataset('bl', def, ctx)).toThrow(/both dofollow and nofollow/);
+  });
+
   it('evaluates where over the file columns locally and counts what it drops', async () => {
     const def = { provider: 'file' as const, from: 'refdomains-export.csv', kind: 'refdomains' as const, columns: exportColumns, where: 'DR >= 50' };
     const result = await fetchDataset(planDataset('rd', def, ctx), effects());

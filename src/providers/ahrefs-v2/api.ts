@@ -3,6 +3,7 @@
  * &order_by=&limit=&output=json`. No offset exists, so a dataset is one request with `limit`.
  */
 import type { Catalog } from '../../catalog/index.ts';
+import { targetForApi } from '../target.ts';
 import { backlinksOnePerDomain, refdomainsByType } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
@@ -46,7 +47,7 @@ export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanCont
   const params: Array<[string, string | undefined]> = [
     ['token', REDACTED],
     ['from', catalog.endpoint],
-    ['target', mode === 'exact' || mode === 'prefix' ? databaseForm(target) : target],
+    ['target', mode === 'exact' || mode === 'prefix' ? databaseForm(targetForApi(target)) : targetForApi(target)],
     ['mode', mode],
     ['select', columns.join(',')],
     ['where', filters.where],

@@ -4,7 +4,7 @@
  */
 import type { Backlink, LinkType, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
+import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textIfPresent, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -17,7 +17,7 @@ export function refDomainFromAhrefsV2(row: Row): RefDomain {
     tld_class: tldClassOf(domain),
     authority: numberOrNull(row.domain_rating),
     authority_metric: 'Ahrefs DR',
-    backlinks: numberOrNull(row.backlinks) ?? 0,
+    backlinks: numberOrNull(row.backlinks),
     backlinks_dofollow: numberOrNull(row.backlinks_dofollow),
     refpages: numberOrNull(row.refpages),
     first_seen: isoDateOrNull(row.first_seen),
@@ -40,14 +40,15 @@ export function backlinkFromAhrefsV2(row: Row): Backlink {
   const nofollow = booleanOrNull(row.nofollow);
   return {
     url_from: urlFrom,
-    url_to: text(row.url_to),
+    url_to: textIfPresent(row, 'url_to'),
     domain_from: hostOf(urlFrom),
     tld: tldOf(urlFrom),
     tld_class: tldClassOf(urlFrom),
-    anchor: text(row.anchor),
-    title: text(row.title),
-    dofollow: nofollow === null ? true : !nofollow,
-    link_type: linkTypeFromV2(text(row.link_type), text(row.alt), text(row.anchor)),
+    anchor: textIfPresent(row, 'anchor'),
+    title: textIfPresent(row, 'title'),
+    // not selected, follow is not known: never guessed as dofollow
+    dofollow: nofollow === null ? null : !nofollow,
+    link_type: Object.hasOwn(row, 'link_type') ? linkTypeFromV2(text(row.link_type), text(row.alt), text(row.anchor)) : null,
     authority: numberOrNull(row.domain_rating),
     authority_metric: 'Ahrefs DR',
     url_rating: numberOrNull(row.ahrefs_rank),

@@ -5,6 +5,7 @@
  * carries the whole dataset (`limit`).
  */
 import { ahrefsV3BilledUnits, ahrefsV3RequestCost, type Catalog } from '../../catalog/index.ts';
+import { targetForApi } from '../target.ts';
 import { allBacklinks, refdomainsV3 } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
@@ -38,7 +39,7 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
 
   const url = new URL(`/v3/site-explorer/${catalog.endpoint}`, ctx.origin);
   const params: Array<[string, string | undefined]> = [
-    ['target', target],
+    ['target', targetForApi(target)],
     ['mode', mode],
     ['select', columns.join(',')],
     ['where', filters.where === undefined ? undefined : JSON.stringify(filters.where)],

@@ -4,7 +4,7 @@
  */
 import type { Backlink, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
+import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textIfPresent, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -19,14 +19,15 @@ export function backlinkFromAhrefsV3(row: Row): Backlink {
   const languages = Array.isArray(row.languages) ? row.languages : [];
   return {
     url_from: urlFrom,
-    url_to: text(row.url_to),
+    url_to: textIfPresent(row, 'url_to'),
     domain_from: domainFrom,
     tld: tldOf(domainFrom),
     tld_class: tldClassFrom(row.tld_class_source, domainFrom),
-    anchor: text(row.anchor),
-    title: text(row.title),
-    dofollow: booleanOrNull(row.is_dofollow) ?? !(booleanOrNull(row.is_nofollow) ?? false),
-    link_type: asLinkType(text(row.link_type)),
+    anchor: textIfPresent(row, 'anchor'),
+    title: textIfPresent(row, 'title'),
+    // neither column selected: follow is not known, never guessed as dofollow
+    dofollow: booleanOrNull(row.is_dofollow) ?? invertedOrNull(booleanOrNull(row.is_nofollow)),
+    link_type: Object.hasOwn(row, 'link_type') ? asLinkType(text(row.link_type)) : null,
     authority: numberOrNull(row.domain_rating_source),
     authority_metric: 'Ahrefs DR',
     url_rating: numberOrNull(row.url_rating_source),
@@ -49,7 +50,7 @@ export function refDomainFromAhrefsV3(row: Row): RefDomain {
     tld_class: tldClassFrom(row.tld_class_source, domain),
     authority: numberOrNull(row.domain_rating),
     authority_metric: 'Ahrefs DR',
-    backlinks: numberOrNull(row.links_to_target) ?? 0,
+    backlinks: numberOrNull(row.links_to_target),
     backlinks_dofollow: numberOrNull(row.dofollow_links),
     refpages: null,
     first_seen: isoDateOrNull(row.first_seen),
@@ -59,6 +60,10 @@ export function refDomainFromAhrefsV3(row: Row): RefDomain {
     country: null,
     raw: rawRow(row),
   };
+}
+
+function invertedOrNull(flag: boolean | null): boolean | null {
+  return flag === null ? null : !flag;
 }
 
 function tldClassFrom(value: RawValue | undefined, domain: string): RefDomain['tld_class'] {

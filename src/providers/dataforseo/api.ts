@@ -5,6 +5,7 @@
  * (DESIGN.md, "API facts beyond the seeds"). Pages of at most 1000 items with `offset` (004).
  */
 import type { Catalog } from '../../catalog/index.ts';
+import { targetForApi } from '../target.ts';
 import { backlinksLive, referringDomainsLive, summaryLive } from '../../catalog/index.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
@@ -58,7 +59,7 @@ export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanCo
   const requests: PlannedRequest[] = [];
   for (let offset = 0; offset < limit; offset += pageMax) {
     const pageLimit = Math.min(pageMax, limit - offset);
-    const task: Record<string, RawValue> = { ...targetFields(target, mode), rank_scale: 'one_hundred' };
+    const task: Record<string, RawValue> = { ...targetFields(targetForApi(target), mode), rank_scale: 'one_hundred' };
     if (catalog.kind !== 'summary') {
       task.limit = pageLimit;
       if (offset > 0) task.offset = offset;

@@ -5,7 +5,7 @@
  */
 import type { Backlink, LinkType, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import { booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
+import { booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textIfPresent, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -21,7 +21,7 @@ export function refDomainFromDataForSeo(item: Row, scale: RankScale): RefDomain 
     tld_class: tldClassOf(domain),
     authority: onHundredScale(numberOrNull(item.rank), scale),
     authority_metric: 'DataForSEO rank',
-    backlinks: numberOrNull(item.backlinks) ?? 0,
+    backlinks: numberOrNull(item.backlinks),
     // 004 counts nofollow domains and pages, not dofollow backlinks
     backlinks_dofollow: null,
     refpages: numberOrNull(item.referring_pages),
@@ -45,14 +45,15 @@ export function backlinkFromDataForSeo(item: Row, scale: RankScale): Backlink {
   const isLost = booleanOrNull(item.is_lost) ?? false;
   return {
     url_from: urlFrom,
-    url_to: text(item.url_to),
+    url_to: textIfPresent(item, 'url_to'),
     domain_from: domainFrom,
     tld: tldOf(domainFrom),
     tld_class: tldClassOf(domainFrom),
-    anchor: text(item.anchor),
-    title: text(item.page_from_title),
-    dofollow: booleanOrNull(item.dofollow) ?? true,
-    link_type: linkTypeFromItemType(text(item.item_type)),
+    anchor: textIfPresent(item, 'anchor'),
+    title: textIfPresent(item, 'page_from_title'),
+    // absent, follow is not known: never guessed as dofollow
+    dofollow: booleanOrNull(item.dofollow),
+    link_type: Object.hasOwn(item, 'item_type') ? linkTypeFromItemType(text(item.item_type)) : null,
     authority: onHundredScale(numberOrNull(item.domain_from_rank), scale),
     authority_metric: 'DataForSEO rank',
     url_rating: onHundredScale(numberOrNull(item.page_from_rank), scale),

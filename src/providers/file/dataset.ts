@@ -5,11 +5,12 @@
  * file, line and column.
  */
 import { extname, resolve } from 'node:path';
-import { fileColumns, type ColumnValueType } from '../../columns.ts';
+import { FILE_NOFOLLOW_ALIAS, fileColumns, type ColumnValueType } from '../../columns.ts';
 import type { DatasetDefinition } from '../../definition/schema.ts';
 import { LinkbookError } from '../../errors.ts';
 import type { SourcePlace } from '../../errors.ts';
 import type { AuthorityMetric, Backlink, CanonicalRow, DatasetKind, RawValue, RefDomain } from '../../model.ts';
+import { AUTHORITY_METRICS } from '../../model.ts';
 import { cacheTtlSeconds } from '../dataset-plan.ts';
 import type { DatasetPlan, PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { exportLayoutOf } from './exports/provider.ts';
@@ -27,7 +28,12 @@ const FIELDS: Record<DatasetKind, Record<string, { type: FieldType; required?: b
   backlinks: fileColumns('backlinks'),
 };
 
-const METRICS: readonly AuthorityMetric[] = ['Ahrefs DR', 'DataForSEO rank', 'File authority'];
+const METRICS: readonly AuthorityMetric[] = AUTHORITY_METRICS;
+
+/** The `columns:` and `values:` keys a file dataset of this kind accepts beyond its canonical fields. */
+function extraKeys(kind: DatasetKind): string[] {
+  return kind === 'backlinks' ? ['authority_metric', FILE_NOFOLLOW_ALIAS] : ['authority_metric'];
+}
 
 /** Refuses an export larger than the export size limit before it is read, naming the dataset. */
 function checkExportSizeOf(name: string, file: string): void {
@@ -55,13 +61,21 @@ function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): Pro
   if (!['.csv', '.tsv', '.txt', '.zip', '.json', '.jsonl', '.ndjson'].includes(extension)) {
     throw new LinkbookError('invalid', `dataset ${name}: cannot read '${def.from}'`, { where: `data.${name}.from`, hint: 'use a .csv, .json or .jsonl file' });
   }
-  for (const canonical of Object.keys(def.columns ?? {})) {
-    if (canonical !== 'authority_metric' && !(canonical in FIELDS[def.kind])) {
-      throw new LinkbookError('invalid', `dataset ${name}: columns maps '${canonical}', which is not a canonical ${def.kind} field`, {
-        where: `data.${name}.columns`,
-        hint: `use one of: ${Object.keys(FIELDS[def.kind]).join(', ')}, authority_metric`,
-      });
+  for (const [option, keys] of [['columns', Object.keys(def.columns ?? {})], ['values', Object.keys(def.values ?? {})]] as const) {
+    for (const canonical of keys) {
+      if (!(canonical in FIELDS[def.kind]) && !extraKeys(def.kind).includes(canonical)) {
+        throw new LinkbookError('invalid', `dataset ${name}: ${option} names '${canonical}', which is not a canonical ${def.kind} field`, {
+          where: `data.${name}.${option}`,
+          hint: `use one of: ${[...Object.keys(FIELDS[def.kind]), ...extraKeys(def.kind)].join(', ')}`,
+        });
+      }
     }
+  }
+  if (def.columns?.[FILE_NOFOLLOW_ALIAS] !== undefined && def.columns.dofollow !== undefined) {
+    throw new LinkbookError('invalid', `dataset ${name}: columns maps both dofollow and nofollow`, {
+      where: `data.${name}.columns.${FILE_NOFOLLOW_ALIAS}`,
+      hint: 'map one: dofollow to a Dofollow column, or nofollow to a Nofollow column (read inverted)',
+    });
   }
   checkExportSizeOf(name, resolve(ctx.baseDir, def.from));
   const localFilters = compileForFile(name, def);
@@ -108,16 +122,24 @@ export function normaliseFileRecords(plan: DatasetPlan, records: readonly Source
       });
     }
   }
+  const spellings = plan.definition.values ?? {};
+  // `nofollow: Header` fills dofollow from a nofollow flag, inverted
+  const nofollowHeader = kind === 'backlinks' ? map[FILE_NOFOLLOW_ALIAS] : undefined;
+  const headerOf = (canonical: string): string => (canonical === 'dofollow' && nofollowHeader !== undefined ? nofollowHeader : (map[canonical] ?? canonical));
+  const present = new Set(Object.keys(fields).filter((canonical) => headers.has(headerOf(canonical))));
   const rows: CanonicalRow[] = [];
   const raws: Array<Record<string, RawValue>> = [];
   for (const record of records) {
     const raw: Record<string, RawValue> = { ...record.values };
     const typed: Record<string, RawValue> = {};
     for (const [canonical, spec] of Object.entries(fields)) {
-      const header = map[canonical] ?? canonical;
-      const value = record.values[header];
+      const header = headerOf(canonical);
+      const inverted = canonical === 'dofollow' && nofollowHeader !== undefined;
+      const spelled = respelled(record.values[header], spellings[inverted ? FILE_NOFOLLOW_ALIAS : canonical]);
       const place: SourcePlace = { file, line: record.line, col: Math.max(1, record.columnOf(header)) };
-      const parsed = readField(value, spec.type, canonical, header, place);
+      const read = readField(spelled, spec.type, canonical, header, place, spellings[inverted ? FILE_NOFOLLOW_ALIAS : canonical]);
+      const parsed = inverted && typeof read === 'boolean' ? !read : read;
+      const value = record.values[header];
       if (parsed === null && spec.required) {
         throw new LinkbookError('invalid', `${formatWhere(place)}: ${header} is empty, and ${kind} rows need ${canonical}`, {
           where: place,
@@ -125,18 +147,29 @@ export function normaliseFileRecords(plan: DatasetPlan, records: readonly Source
         });
       }
       typed[canonical] = parsed;
-      if (value !== undefined) raw[header] = parsed;
+      if (value !== undefined) raw[header] = read;
     }
-    rows.push(kind === 'refdomains' ? refDomainFromFile(typed, metric, raw) : backlinkFromFile(typed, metric, raw));
+    rows.push(kind === 'refdomains' ? refDomainFromFile(typed, metric, raw) : backlinkFromFile(typed, metric, raw, present));
     raws.push(raw);
   }
   return { rows, raws };
 }
 
-function readField(value: RawValue | undefined, type: FieldType, canonical: string, header: string, place: SourcePlace): RawValue {
+/** The value as the `values:` map spells it for this column (matched on the trimmed text), else as it came. */
+function respelled(value: RawValue | undefined, spelling: Record<string, string | number | boolean> | undefined): RawValue | undefined {
+  if (!spelling || value === undefined || value === null || typeof value === 'object') return value;
+  const key = String(value).trim();
+  return Object.hasOwn(spelling, key) ? spelling[key] : value;
+}
+
+function readField(value: RawValue | undefined, type: FieldType, canonical: string, header: string, place: SourcePlace, spelling?: Record<string, unknown>): RawValue {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+  const declared = spelling && Object.keys(spelling).length > 0 ? `, or a spelling under values: (${Object.keys(spelling).map((k) => `"${k}"`).join(', ')})` : '';
   const fail = (expected: string): never => {
-    throw new LinkbookError('invalid', `${formatWhere(place)}: ${header} (${canonical}) must be ${expected}, got '${text(value)}'`, { where: place });
+    throw new LinkbookError('invalid', `${formatWhere(place)}: ${header} (${canonical}) must be ${expected}, got '${text(value)}'`, {
+      where: place,
+      hint: `accepted: ${expected}${declared}; declare other spellings under values: { ${canonical}: { "${text(value)}": ... } }`,
+    });
   };
   switch (type) {
     case 'string':
@@ -158,7 +191,7 @@ function refDomainFromFile(f: Record<string, RawValue>, metric: AuthorityMetric,
     tld_class: tldClassValue(f.tld_class) ?? tldClassOf(domain),
     authority: num(f.authority),
     authority_metric: metric,
-    backlinks: num(f.backlinks) ?? 0,
+    backlinks: num(f.backlinks),
     backlinks_dofollow: num(f.backlinks_dofollow),
     refpages: num(f.refpages),
     first_seen: str(f.first_seen),
@@ -170,19 +203,22 @@ function refDomainFromFile(f: Record<string, RawValue>, metric: AuthorityMetric,
   };
 }
 
-function backlinkFromFile(f: Record<string, RawValue>, metric: AuthorityMetric, raw: Record<string, RawValue>): Backlink {
+/** `present`: the canonical fields the file has a column for; text the file lacks is null, not ''. */
+function backlinkFromFile(f: Record<string, RawValue>, metric: AuthorityMetric, raw: Record<string, RawValue>, present: ReadonlySet<string>): Backlink {
   const urlFrom = text(f.url_from);
   const domainFrom = hostOf(text(f.domain_from) || urlFrom);
+  const textOf = (field: string): string | null => (present.has(field) ? text(f[field]) : null);
   return {
     url_from: urlFrom,
-    url_to: text(f.url_to),
+    url_to: textOf('url_to'),
     domain_from: domainFrom,
     tld: text(f.tld) || tldOf(domainFrom),
     tld_class: tldClassValue(f.tld_class) ?? tldClassOf(domainFrom),
-    anchor: text(f.anchor),
-    title: text(f.title),
-    dofollow: f.dofollow !== false,
-    link_type: asLinkType(text(f.link_type) || 'text'),
+    anchor: textOf('anchor'),
+    title: textOf('title'),
+    // a file with no follow column says nothing about follow: unknown, never dofollow
+    dofollow: typeof f.dofollow === 'boolean' ? f.dofollow : null,
+    link_type: text(f.link_type) === '' ? null : asLinkType(text(f.link_type)),
     authority: num(f.authority),
     authority_metric: metric,
     url_rating: num(f.url_rating),

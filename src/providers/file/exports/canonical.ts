@@ -6,7 +6,7 @@
  */
 import { LinkbookError } from '../../../errors.ts';
 import type { SourcePlace } from '../../../errors.ts';
-import type { LinkType, TldClass } from '../../../model.ts';
+import type { AuthorityMetric, LinkType, TldClass } from '../../../model.ts';
 import { LINK_TYPES } from '../../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../../tld.ts';
 import { headerKey } from './presets.ts';
@@ -28,7 +28,7 @@ export interface ExportBacklink {
   dofollow: boolean | null;
   link_type: LinkType | null;
   authority: number | null;
-  authority_metric: string | null;
+  authority_metric: AuthorityMetric | null;
   url_rating: number | null;
   first_seen: string | null;
   last_seen: string | null;
@@ -46,7 +46,7 @@ export interface ExportRefDomain {
   tld: string;
   tld_class: TldClass;
   authority: number | null;
-  authority_metric: string | null;
+  authority_metric: AuthorityMetric | null;
   /** Null when the export does not count links (Search Console counts linking pages only). */
   backlinks: number | null;
   backlinks_dofollow: number | null;

@@ -8,7 +8,7 @@
  * code that reads that tool's real export; "assumed" means they were not, and docs/exports.md
  * says so.
  */
-import type { DatasetKind, LinkType } from '../../../model.ts';
+import type { AuthorityMetric, DatasetKind, LinkType } from '../../../model.ts';
 
 export type ExportFormat = 'ahrefs' | 'semrush' | 'gsc' | 'majestic' | 'moz';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ahrefs', 'semrush', 'gsc', 'majestic', 'moz'];
@@ -33,7 +33,7 @@ export interface ExportPreset {
   /** Canonical field -> header alternatives. */
   columns: Partial<Record<DirectField, Headers>>;
   /** The metric in `authority`, named per tool (null when the export has none). */
-  authorityMetric: string | null;
+  authorityMetric: AuthorityMetric | null;
   /** `dofollow` is the inverse of this flag; with no follow rule at all, follow is unknown (null). */
   nofollowFlag?: Headers;
   /** `dofollow` from a column of words, e.g. Moz "Link Type": follow / nofollow. */

@@ -2,7 +2,7 @@
  * The file provider's use of the export reader at fetch time: a known export's rows as canonical
  * rows. Which layout a dataset has is decided by ./layout.ts, at validation and plan time.
  */
-import type { Backlink, CanonicalRow, DatasetKind, DatasetResult, RawValue, RefDomain } from '../../../model.ts';
+import type { Backlink, CanonicalRow, DatasetResult, RawValue, RefDomain } from '../../../model.ts';
 import type { DatasetPlan } from '../../dataset-plan.ts';
 import { passesLocalFilters } from '../../filters.ts';
 import type { ExportRow } from './canonical.ts';
@@ -20,7 +20,7 @@ export async function fetchExportDataset(plan: DatasetPlan, preset: ExportPreset
   let total = 0;
   for await (const row of opened.rows) {
     total++;
-    const model = toModelRow(row, preset.kind);
+    const model = toModelRow(row);
     if (passesLocalFilters(plan.localFilters, model.raw)) rows.push(model);
   }
   const result: DatasetResult = {
@@ -40,23 +40,15 @@ export async function fetchExportDataset(plan: DatasetPlan, preset: ExportPreset
   return result;
 }
 
-/**
- * An export row in today's canonical model. The model still types `dofollow`, `link_type`,
- * `authority_metric` and refdomain `backlinks` as always known; issue 14 makes them nullable.
- * Until then unknown values are passed through as null at runtime (never invented as true/0),
- * which is why this is the one place with a cast. Text the export does not carry (anchor,
- * title, url_to) is '' as the model requires.
- */
-export function toModelRow(row: ExportRow, kind: DatasetKind): CanonicalRow {
+/** An export row in the canonical model: the same fields, less the reader's own `lost_at`. */
+export function toModelRow(row: ExportRow): CanonicalRow {
   const raw = typedRaw(row.raw);
-  if (kind === 'refdomains') {
-    const r = row as Extract<ExportRow, { domain: string }>;
-    const { lost_at: _lostAt, raw: _raw, ...rest } = r;
-    return { ...rest, raw } as unknown as RefDomain;
+  if ('domain' in row) {
+    const { lost_at: _lostAt, raw: _raw, ...rest } = row;
+    return { ...rest, raw } satisfies RefDomain;
   }
-  const b = row as Extract<ExportRow, { url_from: string }>;
-  const { lost_at: _lostAt, raw: _raw, ...rest } = b;
-  return { ...rest, url_to: b.url_to ?? '', anchor: b.anchor ?? '', title: b.title ?? '', raw } as unknown as Backlink;
+  const { lost_at: _lostAt, raw: _raw, ...rest } = row;
+  return { ...rest, raw } satisfies Backlink;
 }
 
 /** Cells typed for local filters (`DR >= 50` compares numbers): numeric cells as numbers, empty as null. */
