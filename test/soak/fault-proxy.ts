@@ -33,16 +33,18 @@ export interface FaultProxyOptions {
   timeoutLatencyMs: number;
 }
 
-/** mulberry32: a small seeded generator, so a soak's faults are the same on every run of a seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/**
+ * A number in [0, 1) from a text (FNV-1a, then a mulberry32 step): a request's fault depends on
+ * what it is, not on when it arrived, so a soak faults the same requests on every run of a seed
+ * however the datasets of a run overlap.
+ */
+function draw(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  let t = (h + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 }
 
 const KINDS: Record<ProxiedRequest['api'], SoakFault[]> = {
@@ -59,8 +61,8 @@ function headerFor(fault: SoakFault, timeoutLatencyMs: number): string {
 }
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
-  const random = seeded(options.seed);
   const requests: ProxiedRequest[] = [];
+  const attempts = new Map<string, number>();
   const target = new URL(options.upstream);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -76,16 +78,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             ? 'dataforseo'
             : 'other';
       const kinds = KINDS[api];
-      const draw = random();
-      const pick = random();
-      const fault = kinds.length > 0 && draw < options.rate ? kinds[Math.floor(pick * kinds.length)] : undefined;
       const asOf = String(req.headers[AS_OF_HEADER] ?? '');
-      requests.push({
-        key: `${req.method} ${url.pathname}?${url.searchParams} ${body.toString('utf8')}`,
-        api,
-        asOf,
-        ...(fault ? { fault } : {}),
-      });
+      // a flat copy: slices of the URL would keep each request's whole URL alive for the soak
+      const key = Buffer.from(`${req.method} ${url.pathname}?${url.searchParams} ${body.toString('utf8')}`).toString();
+      const attempt = (attempts.get(`${asOf} ${key}`) ?? 0) + 1;
+      attempts.set(`${asOf} ${key}`, attempt);
+      const id = `${options.seed}|${asOf}|${key}|${attempt}`;
+      const fault =
+        kinds.length > 0 && draw(`${id}|fault?`) < options.rate
+          ? kinds[Math.floor(draw(`${id}|kind`) * kinds.length)]
+          : undefined;
+      requests.push({ key, api, asOf, ...(fault ? { fault } : {}) });
       const headers = {
         ...req.headers,
         host: target.host,

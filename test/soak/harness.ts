@@ -70,7 +70,7 @@ export interface SoakResult {
   /** Faults the emulator itself counted (it does not count latency, so timeouts are left out). */
   emulatorFaulted: number;
   failures: Array<{ target: string; asOf: string; exitCode: number | null }>;
-  rss: { baselineSlot: number; baselineMb: number; lastMb: number; perSlotMb: number[] };
+  rss: { baselineSlot: number; baselineMb: number; lastMb: number; perSlotMb: number[]; heapMb: number[] };
   chromium: { before: number[]; seenDuringRuns: number; after: number[]; leftRunning: number[] };
   warnings: string[];
   ms: number;
@@ -125,7 +125,8 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
   const emails = new Map<string, number>();
   const onMessage = (raw: string) => {
     const subject = /^Subject: Soak (\S+) (\d{4}-\d{2}-\d{2})\r?$/m.exec(raw);
-    const key = subject ? `${subject[1]}|${subject[2]}` : 'unrecognised';
+    // a copy, not slices of the message: a Map key made of slices would keep every message alive
+    const key = subject ? Buffer.from(`${subject[1]}|${subject[2]}`).toString() : 'unrecognised';
     emails.set(key, (emails.get(key) ?? 0) + 1);
     // a PDF client's Chromium is still open when its email goes out: proof the /proc check sees it
     for (const pid of chromiumDescendants()) seenChromium.add(pid);
@@ -170,6 +171,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
   };
   const slotsFired = () => (now < FIRST_SLOT ? 0 : Math.floor((now - FIRST_SLOT) / WEEK_MS) + 1);
   const perSlotMb: number[] = [];
+  const heapMb: number[] = [];
   const controller = new AbortController();
   const out = path.join(dir, 'out');
   try {
@@ -187,9 +189,13 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
       sleep: async (ms) => {
         const done = slotsFired();
         if (done > 0) {
-          perSlotMb.push(process.memoryUsage().rss / 2 ** 20);
+          // with --expose-gc (npm run soak), collect first: the heap figure is then what is still held
+          (globalThis as { gc?: () => void }).gc?.();
+          const memory = process.memoryUsage();
+          perSlotMb.push(memory.rss / 2 ** 20);
+          heapMb.push(memory.heapUsed / 2 ** 20);
           input.progress?.(
-            `slot ${done}/${options.slots}: rss ${perSlotMb.at(-1)!.toFixed(0)} MB, ${proxy.requests.length} requests, ${proxy.requests.filter((r) => r.fault).length} faulted, ${Math.round((Date.now() - started) / 1000)} s`,
+            `slot ${done}/${options.slots}: rss ${perSlotMb.at(-1)!.toFixed(0)} MB, heap ${heapMb.at(-1)!.toFixed(0)} MB, ${proxy.requests.length} requests, ${proxy.requests.filter((r) => r.fault).length} faulted, ${Math.round((Date.now() - started) / 1000)} s`,
           );
           // the outputs were checked through the ledger; drop them so a long soak does not fill the disk
           rmSync(out, { recursive: true, force: true });
@@ -287,7 +293,13 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
     failures: outcomes
       .filter((o) => o.exitCode !== 0)
       .map((o) => ({ target: o.target, asOf: o.asOf, exitCode: o.exitCode })),
-    rss: { baselineSlot, baselineMb: perSlotMb[baselineSlot - 1] ?? 0, lastMb: perSlotMb.at(-1) ?? 0, perSlotMb },
+    rss: {
+      baselineSlot,
+      baselineMb: perSlotMb[baselineSlot - 1] ?? 0,
+      lastMb: perSlotMb.at(-1) ?? 0,
+      perSlotMb,
+      heapMb,
+    },
     chromium: { before: chromiumBefore, seenDuringRuns: seenChromium.size, after: chromiumAfter, leftRunning },
     warnings,
     ms: Date.now() - started,
@@ -343,7 +355,7 @@ export function describeSoak(result: SoakResult): string[] {
     `slots ${result.options.slots} x clients ${result.options.clients} (${result.options.pdfClients} with PDF) = ${result.outcomes.length} firings in ${(result.ms / 1000).toFixed(1)} s`,
     `requests ${result.requests}, faulted ${faults} (${((faults / Math.max(1, result.requests)) * 100).toFixed(1)}%: 429 ${result.faults['429']}, 5xx ${result.faults['5xx']}, timeout ${result.faults.timeout}, 40202 ${result.faults['40202']}), retried ${result.faultsRetried}, repeated requests ${result.retries}`,
     `failed firings ${failed} (${downFailures} in slot ${down} with SMTP down, each exit 1), emails ${result.outcomes.reduce((a, o) => a + o.emails, 0)}, most for one client and slot ${Math.max(0, ...result.outcomes.map((o) => o.emails))}`,
-    `rss at slot ${result.rss.baselineSlot} ${result.rss.baselineMb.toFixed(0)} MB, at slot ${result.rss.perSlotMb.length} ${result.rss.lastMb.toFixed(0)} MB`,
+    `rss at slot ${result.rss.baselineSlot} ${result.rss.baselineMb.toFixed(0)} MB, at slot ${result.rss.perSlotMb.length} ${result.rss.lastMb.toFixed(0)} MB (heap used ${result.rss.heapMb[result.rss.baselineSlot - 1]?.toFixed(0)} and ${result.rss.heapMb.at(-1)?.toFixed(0)} MB)`,
     `chromium: ${result.chromium.before.length} before, ${result.chromium.seenDuringRuns} seen during runs, ${result.chromium.after.length} after, ${result.chromium.leftRunning.length} of those seen still running`,
   ];
 }

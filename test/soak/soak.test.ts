@@ -13,13 +13,13 @@ describe('the scheduler left running for 12 weekly slots', () => {
   let result: SoakResult;
 
   it('keeps every promise of the unattended path under faults and an SMTP outage', async () => {
-    // a fault rate of 10% at this size, so that a few dozen requests see every kind of fault
+    // 10% at this size, and seed 8: its ~50 requests then meet every kind of fault (429, 5xx, timeout, 40202)
     result = await runSoak({
       slots: SLOTS,
       clients: CLIENTS,
       pdfClients: 1,
       faultRate: 0.1,
-      seed: 18,
+      seed: 8,
       smtpDownSlot: 3,
     });
     for (const line of describeSoak(result)) console.log(`[soak] ${line}`);
