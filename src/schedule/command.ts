@@ -24,6 +24,8 @@ export interface ScheduleCommandOptions {
   maxSleepMs?: number;
   /** Outputs go to `<outRoot>/<name>/<target>/<as-of>/` (default: `out/` in the working folder). */
   outRoot?: string;
+  /** Waits between email attempts (default: the email step's own, 1 s then 4 s); tests shorten them. */
+  emailRetryDelaysMs?: readonly number[];
   /** Runs one firing (default: `runReports` for the report at the slot's date). */
   fire?: (firing: Firing, store: Store) => Promise<number>;
 }
@@ -38,7 +40,7 @@ export async function runScheduleCommand(options: ScheduleCommandOptions): Promi
     (async (firing: Firing, shared: Store) => {
       try {
         const outDir = options.outRoot ? path.join(options.outRoot, path.relative('out', defaultOutDir(firing.entry.report, firing.entry.target, firing.asOf))) : undefined;
-        const summary = await runReports({ files: [firing.entry.file], asOf: firing.asOf, outDir, env: options.env }, { logger: options.logger, clock, store: shared });
+        const summary = await runReports({ files: [firing.entry.file], asOf: firing.asOf, outDir, env: options.env }, { logger: options.logger, clock, store: shared, emailRetryDelaysMs: options.emailRetryDelaysMs });
         return summary.exitCode;
       } catch (error) {
         if (!(error instanceof LinkbookError)) throw error;

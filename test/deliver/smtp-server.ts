@@ -18,8 +18,11 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1:0; `refuse` returns the SMTP code to answer a message with (none accepts). */
-export async function startSmtpServer(options: { refuse?: (count: number) => number | undefined } = {}): Promise<TestSmtpServer> {
+/**
+ * Starts the server on 127.0.0.1 (`port`, default 0: a free one); `refuse` returns the SMTP code to
+ * answer a message with (none accepts); `onMessage` sees each message as it is accepted.
+ */
+export async function startSmtpServer(options: { refuse?: (count: number) => number | undefined; port?: number; onMessage?: (mail: ReceivedMail) => void } = {}): Promise<TestSmtpServer> {
   const state: Omit<TestSmtpServer, 'close' | 'url' | 'port'> = { received: [], refusals: 0, logins: [] };
   const config: SMTPServerOptions = {
     disabledCommands: ['STARTTLS'],
@@ -41,17 +44,19 @@ export async function startSmtpServer(options: { refuse?: (count: number) => num
           callback(error);
           return;
         }
-        state.received.push({
+        const mail: ReceivedMail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
+        };
+        state.received.push(mail);
+        options.onMessage?.(mail);
         callback();
       });
     },
   };
   const server = new SMTPServer(config);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return Object.assign(state, {
     port,
