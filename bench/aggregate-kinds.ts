@@ -6,7 +6,12 @@
  *
  *   node --import tsx bench/aggregate-kinds.ts [rows]
  */
-import { createAccumulator, HeadlineAccumulator, type Accumulator, type AggregateContext } from '../src/aggregate/index.ts';
+import {
+  createAccumulator,
+  HeadlineAccumulator,
+  type Accumulator,
+  type AggregateContext,
+} from '../src/aggregate/index.ts';
 import type { AggregateDefinition } from '../src/definition/schema.ts';
 import type { Backlink, LinkType } from '../src/model.ts';
 
@@ -20,9 +25,49 @@ function random(): number {
   return seed / 4294967296;
 }
 
-const TLDS = ['com', 'com', 'com', 'org', 'net', 'de', 'co.uk', 'io', 'fr', 'gov', 'edu', 'ru', 'jp', 'info', 'nl', 'es'];
-const TYPES: LinkType[] = ['text', 'text', 'text', 'text', 'image', 'redirect', 'canonical', 'frame', 'form', 'rss', 'alternate'];
-const ANCHORS = ['Acme Shop', 'acme-shop.com', 'https://acme-shop.com/', 'click here', 'running shoes', 'best running shoes 2024', '', 'here', 'read more', 'AcmeShop'];
+const TLDS = [
+  'com',
+  'com',
+  'com',
+  'org',
+  'net',
+  'de',
+  'co.uk',
+  'io',
+  'fr',
+  'gov',
+  'edu',
+  'ru',
+  'jp',
+  'info',
+  'nl',
+  'es',
+];
+const TYPES: LinkType[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'image',
+  'redirect',
+  'canonical',
+  'frame',
+  'form',
+  'rss',
+  'alternate',
+];
+const ANCHORS = [
+  'Acme Shop',
+  'acme-shop.com',
+  'https://acme-shop.com/',
+  'click here',
+  'running shoes',
+  'best running shoes 2024',
+  '',
+  'here',
+  'read more',
+  'AcmeShop',
+];
 const LANGUAGES = ['en', 'en', 'en', 'de', 'fr', 'es', 'ja', null];
 
 function makeRow(i: number): Backlink {
@@ -32,7 +77,8 @@ function makeRow(i: number): Backlink {
   const first = Date.UTC(2018, 0, 1) + Math.floor(random() * 6 * 365) * 86_400_000;
   const lost = random() < 0.15;
   // a long tail of anchors: a few common ones, many unique ones
-  const anchor = random() < 0.7 ? ANCHORS[Math.floor(random() * ANCHORS.length)]! : `anchor text ${Math.floor(random() * 20_000)}`;
+  const anchor =
+    random() < 0.7 ? ANCHORS[Math.floor(random() * ANCHORS.length)]! : `anchor text ${Math.floor(random() * 20_000)}`;
   return {
     url_from: `https://${domain}/page/${i}`,
     url_to: 'https://acme-shop.com/',
@@ -68,7 +114,12 @@ const DEFINITIONS: AggregateDefinition[] = [
   { kind: 'timeline', of: 'backlinks', interval: 'month' },
   { kind: 'new_lost', of: 'backlinks', interval: 'week' },
   { kind: 'languages', of: 'backlinks' },
-  { kind: 'group_by', of: 'backlinks', by: 'tld', metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'] },
+  {
+    kind: 'group_by',
+    of: 'backlinks',
+    by: 'tld',
+    metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'],
+  },
 ];
 /** Not in the standard set: one group per linking domain, the worst case for memory and speed. */
 const HIGH_CARDINALITY: AggregateDefinition = { kind: 'count', of: 'backlinks', by: 'domain_from' };
@@ -107,7 +158,9 @@ const format = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`aggregating ${format(ROWS)} backlink rows (${format(POOL)} distinct)`);
 for (const def of DEFINITIONS) {
   const seconds = stream([createAccumulator(def, ctx)]);
-  console.log(`  ${`${def.kind}${def.by ? ` by ${def.by}` : ''}`.padEnd(24)} ${format(ROWS / seconds).padStart(12)} rows/s`);
+  console.log(
+    `  ${`${def.kind}${def.by ? ` by ${def.by}` : ''}`.padEnd(24)} ${format(ROWS / seconds).padStart(12)} rows/s`,
+  );
 }
 {
   const seconds = stream([new HeadlineAccumulator('backlinks')]);
@@ -115,9 +168,13 @@ for (const def of DEFINITIONS) {
 }
 {
   const seconds = stream([createAccumulator(HIGH_CARDINALITY, ctx)]);
-  console.log(`  ${'(count by domain_from)'.padEnd(24)} ${format(ROWS / seconds).padStart(12)} rows/s  one group per domain, not in the pass below`);
+  console.log(
+    `  ${'(count by domain_from)'.padEnd(24)} ${format(ROWS / seconds).padStart(12)} rows/s  one group per domain, not in the pass below`,
+  );
 }
 const all = [...DEFINITIONS.map((def) => createAccumulator(def, ctx)), new HeadlineAccumulator('backlinks')];
 const seconds = stream(all);
-console.log(`every standard aggregate in one pass: ${format(ROWS / seconds)} rows/s (${seconds.toFixed(2)} s wall, ${format(ROWS / cpuSeconds)} rows per CPU second; target >= 500,000)`);
+console.log(
+  `every standard aggregate in one pass: ${format(ROWS / seconds)} rows/s (${seconds.toFixed(2)} s wall, ${format(ROWS / cpuSeconds)} rows per CPU second; target >= 500,000)`,
+);
 console.log(`peak RSS ${format(peakRss / 1048576)} MiB (row pool ${format((rssBefore - 0) / 1048576)} MiB of it)`);

@@ -11,7 +11,12 @@
  *
  *   node --import tsx bench/aggregate.ts [--quick] [--json]
  */
-import { createAccumulator, HeadlineAccumulator, type Accumulator, type AggregateContext } from '../src/aggregate/index.ts';
+import {
+  createAccumulator,
+  HeadlineAccumulator,
+  type Accumulator,
+  type AggregateContext,
+} from '../src/aggregate/index.ts';
 import { allBacklinks } from '../src/catalog/index.ts';
 import type { AggregateDefinition } from '../src/definition/schema.ts';
 import { startEmulator } from '../src/emulator/index.ts';
@@ -33,11 +38,33 @@ export const STANDARD_BACKLINK_AGGREGATES: readonly AggregateDefinition[] = [
   { kind: 'timeline', of: 'backlinks', interval: 'month' },
   { kind: 'new_lost', of: 'backlinks', interval: 'week' },
   { kind: 'languages', of: 'backlinks' },
-  { kind: 'group_by', of: 'backlinks', by: 'tld', metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'] },
+  {
+    kind: 'group_by',
+    of: 'backlinks',
+    by: 'tld',
+    metrics: ['count', 'sum:url_rating', 'avg:authority', 'max:authority'],
+  },
 ];
 
 /** The columns the v3 normaliser reads (providers/ahrefs-v3/api.ts), as a run selects them. */
-const COLUMNS = ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'];
+const COLUMNS = [
+  'url_from',
+  'url_to',
+  'name_source',
+  'anchor',
+  'title',
+  'is_dofollow',
+  'link_type',
+  'domain_rating_source',
+  'url_rating_source',
+  'first_seen_link',
+  'last_visited',
+  'last_seen',
+  'is_lost',
+  'languages',
+  'http_code',
+  'tld_class_source',
+];
 const DISTINCT_PAGES = 40;
 const ROWS_PER_PAGE = 1000;
 
@@ -48,7 +75,14 @@ export async function fetchPages(count: number): Promise<string[]> {
     const pages: string[] = [];
     for (let i = 0; i < count; i++) {
       const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
-      for (const [key, value] of Object.entries({ target: `bench-site-${i}.com`, mode: 'domain', select: COLUMNS.join(','), limit: String(ROWS_PER_PAGE), output: 'json' })) url.searchParams.set(key, value);
+      for (const [key, value] of Object.entries({
+        target: `bench-site-${i}.com`,
+        mode: 'domain',
+        select: COLUMNS.join(','),
+        limit: String(ROWS_PER_PAGE),
+        output: 'json',
+      }))
+        url.searchParams.set(key, value);
       const response = await fetch(url, { headers: { authorization: 'Bearer bench' } });
       pages.push(await response.text());
     }
@@ -69,7 +103,10 @@ const CONTEXT: AggregateContext = {
  */
 export function aggregatePages(pages: readonly string[], pageCount: number): { rows: number; seconds: number } {
   const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
-  const accumulators: Array<Accumulator | HeadlineAccumulator> = [...STANDARD_BACKLINK_AGGREGATES.map((def) => createAccumulator(def, CONTEXT)), new HeadlineAccumulator('backlinks')];
+  const accumulators: Array<Accumulator | HeadlineAccumulator> = [
+    ...STANDARD_BACKLINK_AGGREGATES.map((def) => createAccumulator(def, CONTEXT)),
+    new HeadlineAccumulator('backlinks'),
+  ];
   const started = performance.now();
   let rows = 0;
   for (let p = 0; p < pageCount; p++) {
@@ -87,7 +124,8 @@ export function aggregatePages(pages: readonly string[], pageCount: number): { r
 export function parseOnlyRate(pages: readonly string[], pageCount: number): number {
   const started = performance.now();
   let rows = 0;
-  for (let p = 0; p < pageCount; p++) rows += (JSON.parse(pages[p % pages.length]!) as { backlinks: unknown[] }).backlinks.length;
+  for (let p = 0; p < pageCount; p++)
+    rows += (JSON.parse(pages[p % pages.length]!) as { backlinks: unknown[] }).backlinks.length;
   return rows / ((performance.now() - started) / 1000);
 }
 
@@ -108,9 +146,31 @@ export async function benchAggregate(options: BenchOptions): Promise<Figure[]> {
   const peakMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
   const how = `${rows.toLocaleString('en-US')} rows (${pageCount} pages of ${ROWS_PER_PAGE}, cycling ${pages.length} distinct), median of ${runs} run${runs === 1 ? '' : 's'}`;
   return [
-    { id: 'aggregate.rows_per_second', label: 'Aggregation: JSON pages -> every aggregate', value: median(rates), unit: 'rows/s', target: { op: '>=', value: 500_000 }, note: how, samples: rates },
-    { id: 'aggregate.parse_only_rows_per_second', label: 'Aggregation: JSON.parse alone, same pages', value: median(parseRates), unit: 'rows/s', note: `${Math.round(pages.reduce((n, p) => n + p.length, 0) / pages.length / ROWS_PER_PAGE)} bytes of JSON a row; alternating with the full pass`, samples: parseRates },
-    { id: 'aggregate.peak_rss', label: 'Aggregation: peak RSS', value: peakMb, unit: 'MB', target: { op: '<=', value: 600 }, note: 'process high-water mark (resourceUsage().maxRSS), page strings included' },
+    {
+      id: 'aggregate.rows_per_second',
+      label: 'Aggregation: JSON pages -> every aggregate',
+      value: median(rates),
+      unit: 'rows/s',
+      target: { op: '>=', value: 500_000 },
+      note: how,
+      samples: rates,
+    },
+    {
+      id: 'aggregate.parse_only_rows_per_second',
+      label: 'Aggregation: JSON.parse alone, same pages',
+      value: median(parseRates),
+      unit: 'rows/s',
+      note: `${Math.round(pages.reduce((n, p) => n + p.length, 0) / pages.length / ROWS_PER_PAGE)} bytes of JSON a row; alternating with the full pass`,
+      samples: parseRates,
+    },
+    {
+      id: 'aggregate.peak_rss',
+      label: 'Aggregation: peak RSS',
+      value: peakMb,
+      unit: 'MB',
+      target: { op: '<=', value: 600 },
+      note: 'process high-water mark (resourceUsage().maxRSS), page strings included',
+    },
   ];
 }
 

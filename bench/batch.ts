@@ -28,8 +28,14 @@ export async function benchBatch(options: BenchOptions): Promise<Figure[]> {
       const roundDir = path.join(dir, `round-${round}`);
       mkdirSync(roundDir);
       const csv = path.join(roundDir, 'clients.csv');
-      writeFileSync(csv, `target\n${Array.from({ length: reports }, (_, i) => `batch-${round}-${i}.example.com`).join('\n')}\n`);
-      const batch = await runCli(['run', WEEKLY_REPORT, '--targets', csv, '--out', path.join(roundDir, 'batch'), '--as-of', AS_OF, '--no-email'], path.join(roundDir, 'batch.db'));
+      writeFileSync(
+        csv,
+        `target\n${Array.from({ length: reports }, (_, i) => `batch-${round}-${i}.example.com`).join('\n')}\n`,
+      );
+      const batch = await runCli(
+        ['run', WEEKLY_REPORT, '--targets', csv, '--out', path.join(roundDir, 'batch'), '--as-of', AS_OF, '--no-email'],
+        path.join(roundDir, 'batch.db'),
+      );
       const lastPdf = path.join(roundDir, 'batch', `batch-${round}-${reports - 1}.example.com`, 'report.pdf');
       if (!existsSync(lastPdf)) throw new Error(`the batch wrote no ${lastPdf}`);
       batchPerReport.push(batch.ms / reports / 1000);
@@ -37,7 +43,20 @@ export async function benchBatch(options: BenchOptions): Promise<Figure[]> {
       let separateMs = 0;
       for (let i = 0; i < separate; i++) {
         const out = path.join(roundDir, `separate-${i}`);
-        const run = await runCli(['run', WEEKLY_REPORT, '--param', `target=separate-${round}-${i}.example.com`, '--out', out, '--as-of', AS_OF, '--no-email'], path.join(roundDir, 'separate.db'));
+        const run = await runCli(
+          [
+            'run',
+            WEEKLY_REPORT,
+            '--param',
+            `target=separate-${round}-${i}.example.com`,
+            '--out',
+            out,
+            '--as-of',
+            AS_OF,
+            '--no-email',
+          ],
+          path.join(roundDir, 'separate.db'),
+        );
         if (!existsSync(path.join(out, 'report.pdf'))) throw new Error(`the separate run wrote no ${out}/report.pdf`);
         separateMs += run.ms;
       }
@@ -47,9 +66,31 @@ export async function benchBatch(options: BenchOptions): Promise<Figure[]> {
     const separateSeconds = median(separatePerReport);
     const how = `median of ${rounds} round${rounds === 1 ? '' : 's'}`;
     return [
-      { id: 'batch.per_report', label: `Batch: ${reports} reports in one process, per report`, value: batchSeconds, unit: 's', target: { op: '<=', value: 0.8 }, note: `HTML + PDF, fresh store (data from the emulator); wall time of the whole command / ${reports}; ${how}`, samples: batchPerReport },
-      { id: 'batch.separate_per_report', label: `Separate processes (sample of ${separate}), per report`, value: separateSeconds, unit: 's', note: `one \`linkbook run\` per target, same report and outputs; ${how}`, samples: separatePerReport },
-      { id: 'batch.speedup', label: 'Batch throughput / separate processes', value: separateSeconds / batchSeconds, unit: 'x', target: { op: '>=', value: 3 }, note: 'ratio of the per-report medians above, measured alternately in the same rounds' },
+      {
+        id: 'batch.per_report',
+        label: `Batch: ${reports} reports in one process, per report`,
+        value: batchSeconds,
+        unit: 's',
+        target: { op: '<=', value: 0.8 },
+        note: `HTML + PDF, fresh store (data from the emulator); wall time of the whole command / ${reports}; ${how}`,
+        samples: batchPerReport,
+      },
+      {
+        id: 'batch.separate_per_report',
+        label: `Separate processes (sample of ${separate}), per report`,
+        value: separateSeconds,
+        unit: 's',
+        note: `one \`linkbook run\` per target, same report and outputs; ${how}`,
+        samples: separatePerReport,
+      },
+      {
+        id: 'batch.speedup',
+        label: 'Batch throughput / separate processes',
+        value: separateSeconds / batchSeconds,
+        unit: 'x',
+        target: { op: '>=', value: 3 },
+        note: 'ratio of the per-report medians above, measured alternately in the same rounds',
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,11 @@ const breakdown: AggregateResult = {
     { name: 'count', label: 'Referring domains', type: 'number' },
     { name: 'share', label: 'Share', type: 'percent' },
   ],
-  rows: ['com', 'org', 'net', 'de', 'co.uk', 'io', 'fr', 'gov', 'edu', 'jp', 'other'].map((tld, i) => ({ tld, count: 400 - i * 30, share: (400 - i * 30) / 2750 })),
+  rows: ['com', 'org', 'net', 'de', 'co.uk', 'io', 'fr', 'gov', 'edu', 'jp', 'other'].map((tld, i) => ({
+    tld,
+    count: 400 - i * 30,
+    share: (400 - i * 30) / 2750,
+  })),
   total: 2750,
   notes: [],
 };
@@ -33,7 +37,11 @@ const months: AggregateResult = {
     { name: 'count', label: 'New referring domains', type: 'number' },
     { name: 'cumulative', label: 'Referring domains in total', type: 'number' },
   ],
-  rows: Array.from({ length: 24 }, (_, i) => ({ period: `${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`, count: 20 + ((i * 7) % 13), cumulative: 0 })),
+  rows: Array.from({ length: 24 }, (_, i) => ({
+    period: `${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+    count: 20 + ((i * 7) % 13),
+    cumulative: 0,
+  })),
   total: 600,
   notes: [],
 };
@@ -76,8 +84,11 @@ export async function chartTimes(repeats = 30): Promise<ChartTimes> {
 
 if (isMain(import.meta.url)) {
   const times = await chartTimes();
-  for (const [preset, ms] of Object.entries(times.perPreset)) console.log(`  ${preset.padEnd(10)} median ${ms.toFixed(1).padStart(6)} ms`);
-  console.log(`median warm chart render: ${times.medianMs.toFixed(1)} ms, ${times.medianCpuMs.toFixed(1)} ms CPU (target <= 25 ms)`);
+  for (const [preset, ms] of Object.entries(times.perPreset))
+    console.log(`  ${preset.padEnd(10)} median ${ms.toFixed(1).padStart(6)} ms`);
+  console.log(
+    `median warm chart render: ${times.medianMs.toFixed(1)} ms, ${times.medianCpuMs.toFixed(1)} ms CPU (target <= 25 ms)`,
+  );
   const started = performance.now();
   svgToPng(times.sampleSvg, 2);
   console.log(`one PNG at 2x: ${(performance.now() - started).toFixed(1)} ms`);

@@ -24,10 +24,15 @@ export interface CliRun {
  */
 export function runCli(args: readonly string[], store: string, extraEnv: Record<string, string> = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, LINKBOOK_STORE: store, ...extraEnv };
-  for (const name of ['AHREFS_V2_TOKEN', 'AHREFS_API_KEY', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL']) delete env[name];
+  for (const name of ['AHREFS_V2_TOKEN', 'AHREFS_API_KEY', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL'])
+    delete env[name];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [LINKBOOK_BIN, ...args], { cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LINKBOOK_BIN, ...args], {
+      cwd: PACKAGE_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let firstOutputMs = Number.NaN;
     child.stdout.on('data', () => {

@@ -52,9 +52,30 @@ export async function benchCold(options: BenchOptions): Promise<Figure[]> {
         note: `spawn to report.pdf written (its path on stdout); ${bundled ? 'bundle dist/linkbook.mjs' : 'NO fresh bundle: TypeScript through tsx'}; median of ${runs}`,
         samples: times,
       },
-      { id: 'cold.run_to_exit_seconds', label: 'Cold: the same, spawn to process exit', value: median(exitTimes), unit: 's', note: `includes closing Chromium; median of ${runs}`, samples: exitTimes },
-      { id: 'cold.run_from_sources_seconds', label: 'Cold: the same from the sources through tsx', value: median(sourceTimes), unit: 's', note: `LINKBOOK_NO_BUNDLE=1, alternating with the run above; median of ${runs}`, samples: sourceTimes },
-      { id: 'cold.validate_seconds', label: 'Cold: `linkbook validate weekly.yaml`', value: median(validateTimes), unit: 's', note: `median of ${runs}`, samples: validateTimes },
+      {
+        id: 'cold.run_to_exit_seconds',
+        label: 'Cold: the same, spawn to process exit',
+        value: median(exitTimes),
+        unit: 's',
+        note: `includes closing Chromium; median of ${runs}`,
+        samples: exitTimes,
+      },
+      {
+        id: 'cold.run_from_sources_seconds',
+        label: 'Cold: the same from the sources through tsx',
+        value: median(sourceTimes),
+        unit: 's',
+        note: `LINKBOOK_NO_BUNDLE=1, alternating with the run above; median of ${runs}`,
+        samples: sourceTimes,
+      },
+      {
+        id: 'cold.validate_seconds',
+        label: 'Cold: `linkbook validate weekly.yaml`',
+        value: median(validateTimes),
+        unit: 's',
+        note: `median of ${runs}`,
+        samples: validateTimes,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -69,10 +69,38 @@ export async function benchFloor(options: BenchOptions): Promise<Figure[]> {
     const raw = median(rawTimes);
     const repeat = median(repeatTimes);
     return [
-      { id: 'floor.print_ms', label: 'PDF floor: printer.print(), warm browser', value: print, unit: 'ms', note: `fresh page, load, fonts, print; median of ${repeats}`, samples: printTimes },
-      { id: 'floor.raw_ms', label: 'PDF floor: page.pdf() on a loaded page', value: raw, unit: 'ms', note: `the first print of a page already holding the HTML; median of ${repeats}, alternating with print()`, samples: rawTimes },
-      { id: 'floor.ratio', label: 'PDF floor: print() / page.pdf()', value: print / raw, unit: 'x', target: { op: '<=', value: 1.5 }, note: 'ratio of the two medians above, same run, same HTML and PDF options' },
-      { id: 'floor.repeat_ms', label: 'PDF floor: page.pdf() again on the same page', value: repeat, unit: 'ms', note: `a second print of that page reuses its print layout, which no report's fresh page has; print() / this = ${(print / repeat).toFixed(2)}x`, samples: repeatTimes },
+      {
+        id: 'floor.print_ms',
+        label: 'PDF floor: printer.print(), warm browser',
+        value: print,
+        unit: 'ms',
+        note: `fresh page, load, fonts, print; median of ${repeats}`,
+        samples: printTimes,
+      },
+      {
+        id: 'floor.raw_ms',
+        label: 'PDF floor: page.pdf() on a loaded page',
+        value: raw,
+        unit: 'ms',
+        note: `the first print of a page already holding the HTML; median of ${repeats}, alternating with print()`,
+        samples: rawTimes,
+      },
+      {
+        id: 'floor.ratio',
+        label: 'PDF floor: print() / page.pdf()',
+        value: print / raw,
+        unit: 'x',
+        target: { op: '<=', value: 1.5 },
+        note: 'ratio of the two medians above, same run, same HTML and PDF options',
+      },
+      {
+        id: 'floor.repeat_ms',
+        label: 'PDF floor: page.pdf() again on the same page',
+        value: repeat,
+        unit: 'ms',
+        note: `a second print of that page reuses its print layout, which no report's fresh page has; print() / this = ${(print / repeat).toFixed(2)}x`,
+        samples: repeatTimes,
+      },
     ];
   } finally {
     await browser.close();

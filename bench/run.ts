@@ -28,7 +28,10 @@ interface BenchOutcome {
 function machine(): string {
   let chromium = 'unknown';
   try {
-    chromium = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    chromium = execFileSync('/usr/bin/chromium', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     // reported as unknown
   }
@@ -41,16 +44,25 @@ function runBench(name: string, quick: boolean): Promise<BenchOutcome> {
   const started = performance.now();
   const before = loadavg()[0]!;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'bench', `${name}.ts`), '--json', ...(quick ? ['--quick'] : [])], {
-      cwd: PACKAGE_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(PACKAGE_ROOT, 'bench', `${name}.ts`), '--json', ...(quick ? ['--quick'] : [])],
+      {
+        cwd: PACKAGE_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (code) => {
-      const outcome: BenchOutcome = { name, figures: [], seconds: (performance.now() - started) / 1000, load: { before, after: loadavg()[0]! } };
+      const outcome: BenchOutcome = {
+        name,
+        figures: [],
+        seconds: (performance.now() - started) / 1000,
+        load: { before, after: loadavg()[0]! },
+      };
       const last = stdout.trim().split('\n').at(-1) ?? '';
       try {
         if (code !== 0) throw new Error(`exited ${code}`);
@@ -68,7 +80,9 @@ function markdown(outcomes: readonly BenchOutcome[]): string {
   for (const outcome of outcomes) {
     for (const f of outcome.figures) {
       const verdict = meets(f);
-      lines.push(`| ${f.label} | ${formatValue(f.value)} ${f.unit} | ${f.target ? `${f.target.op} ${formatValue(f.target.value)} ${f.unit}` : ''} | ${verdict === undefined ? '' : verdict ? 'PASS' : 'MISS'} | ${f.note ?? ''} (load ${outcome.load.before.toFixed(1)} -> ${outcome.load.after.toFixed(1)}) |`);
+      lines.push(
+        `| ${f.label} | ${formatValue(f.value)} ${f.unit} | ${f.target ? `${f.target.op} ${formatValue(f.target.value)} ${f.unit}` : ''} | ${verdict === undefined ? '' : verdict ? 'PASS' : 'MISS'} | ${f.note ?? ''} (load ${outcome.load.before.toFixed(1)} -> ${outcome.load.after.toFixed(1)}) |`,
+      );
     }
   }
   return lines.join('\n');
@@ -77,14 +91,19 @@ function markdown(outcomes: readonly BenchOutcome[]): string {
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only'));
-const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : argv[argv.indexOf(onlyArg) + 1] ?? '').split(',') : null;
+const only = onlyArg
+  ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (argv[argv.indexOf(onlyArg) + 1] ?? '')).split(',')
+  : null;
 const selected = BENCHES.filter((name) => !only || only.includes(name));
 
 console.log(`linkbook benchmarks${quick ? ' (quick)' : ''}, ${new Date().toISOString()}`);
 console.log(`machine: ${machine()}`);
 if (!argv.includes('--no-build')) {
   // the cold and batch figures are for the command as shipped: the bundle, fresh
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'scripts', 'build.ts')], { cwd: PACKAGE_ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(PACKAGE_ROOT, 'scripts', 'build.ts')], {
+    cwd: PACKAGE_ROOT,
+    stdio: 'inherit',
+  });
 }
 
 const outcomes: BenchOutcome[] = [];
@@ -94,12 +113,16 @@ for (const name of selected) {
   outcomes.push(outcome);
   if (outcome.error) console.log(`  FAILED: ${outcome.error}`);
   for (const figure of outcome.figures) console.log(`  ${formatFigure(figure)}`);
-  console.log(`  (${outcome.seconds.toFixed(0)} s; load average ${outcome.load.before.toFixed(1)} before, ${outcome.load.after.toFixed(1)} after)`);
+  console.log(
+    `  (${outcome.seconds.toFixed(0)} s; load average ${outcome.load.before.toFixed(1)} before, ${outcome.load.after.toFixed(1)} after)`,
+  );
 }
 
 const all = outcomes.flatMap((o) => o.figures);
 const missed = all.filter((f) => meets(f) === false);
 const failed = outcomes.filter((o) => o.error);
-console.log(`\n${all.filter((f) => f.target).length - missed.length} of ${all.filter((f) => f.target).length} targets met${missed.length ? `; missed: ${missed.map((f) => f.id).join(', ')}` : ''}${failed.length ? `; failed to run: ${failed.map((o) => o.name).join(', ')}` : ''}`);
+console.log(
+  `\n${all.filter((f) => f.target).length - missed.length} of ${all.filter((f) => f.target).length} targets met${missed.length ? `; missed: ${missed.map((f) => f.id).join(', ')}` : ''}${failed.length ? `; failed to run: ${failed.map((o) => o.name).join(', ')}` : ''}`,
+);
 if (argv.includes('--markdown')) console.log(`\n${markdown(outcomes)}`);
 process.exitCode = failed.length > 0 ? 1 : 0;

@@ -22,7 +22,13 @@ export async function sampleRenderInput(target = 'example.com', reportFile = WEE
   const emulator = await startEmulator({ port: 0, asOf: AS_OF });
   try {
     const credentials = credentialsFromEnv({});
-    const plan = planReport(loaded, { asOf: AS_OF, credentials, sandbox: true, sandboxOrigin: emulator.origin, env: {} });
+    const plan = planReport(loaded, {
+      asOf: AS_OF,
+      credentials,
+      sandbox: true,
+      sandboxOrigin: emulator.origin,
+      env: {},
+    });
     const datasets: Record<string, DatasetResult> = {};
     let cost = { ...ZERO_COST };
     const http = httpLayerForRun({}, {});
@@ -31,7 +37,16 @@ export async function sampleRenderInput(target = 'example.com', reportFile = WEE
       datasets[planned.name] = result;
       cost = addCost(cost, result.cost);
     }
-    return { definition: loaded.definition, params: loaded.params, datasets, asOf: AS_OF, generatedAt: new Date(`${AS_OF}T07:00:00Z`), sample: true, cost, baseDir: loaded.baseDir };
+    return {
+      definition: loaded.definition,
+      params: loaded.params,
+      datasets,
+      asOf: AS_OF,
+      generatedAt: new Date(`${AS_OF}T07:00:00Z`),
+      sample: true,
+      cost,
+      baseDir: loaded.baseDir,
+    };
   } finally {
     await emulator.close();
   }

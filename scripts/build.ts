@@ -7,7 +7,16 @@
  *   node --import tsx scripts/build.ts [outdir]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +40,19 @@ export interface BuildResult {
  * more than their code (bench/RESULTS.md). The rest stay external: native modules, packages that
  * read their own files at run time, and puppeteer.
  */
-export const BUNDLED_PACKAGES: readonly RegExp[] = [/^vega/, /^d3-/, /^zod$/, /^yaml$/, /^fast-json-patch$/, /^json-stringify-pretty-compact$/, /^clone$/, /^topojson-client$/, /^delaunator$/, /^robust-predicates$/, /^internmap$/];
+export const BUNDLED_PACKAGES: readonly RegExp[] = [
+  /^vega/,
+  /^d3-/,
+  /^zod$/,
+  /^yaml$/,
+  /^fast-json-patch$/,
+  /^json-stringify-pretty-compact$/,
+  /^clone$/,
+  /^topojson-client$/,
+  /^delaunator$/,
+  /^robust-predicates$/,
+  /^internmap$/,
+];
 
 /** Bare imports stay external unless their package is in BUNDLED_PACKAGES. */
 function externalPackages(bundled: readonly RegExp[]): Plugin {
@@ -62,7 +83,10 @@ function keepSourceUrls(outdir: string): Plugin {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
         const relative = path.relative(outdir, args.path).split(path.sep).join('/');
-        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: 'ts' };
+        return {
+          contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`),
+          loader: 'ts',
+        };
       });
     },
   };
@@ -74,7 +98,10 @@ function keepSourceUrls(outdir: string): Plugin {
  * build's start time, so a source saved while the build ran makes it stale at once. Returns the
  * files written.
  */
-export async function buildBundle(outdir = path.join(ROOT, 'dist'), bundled: readonly RegExp[] = BUNDLED_PACKAGES): Promise<BuildResult> {
+export async function buildBundle(
+  outdir = path.join(ROOT, 'dist'),
+  bundled: readonly RegExp[] = BUNDLED_PACKAGES,
+): Promise<BuildResult> {
   const startedAt = new Date();
   const result = await build({
     absWorkingDir: ROOT,
@@ -86,7 +113,9 @@ export async function buildBundle(outdir = path.join(ROOT, 'dist'), bundled: rea
     platform: 'node',
     target: 'node20',
     // a bundled CommonJS package may call require(); ESM output has none of its own
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+    },
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
@@ -119,7 +148,9 @@ export function buildDeclarations(outdir = path.join(ROOT, 'dist', 'types')): nu
   const started = Date.now();
   rmSync(outdir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outdir], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', outdir], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error(`tsc could not write the declarations (exit ${result.status})`);
   const rewrite = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -21,17 +21,33 @@ export function layoutsMarkdown(): string {
     }
     out.push(`Recognised when the header row has ${p.signature.map((h) => `\`${h}\``).join(', ')}.`, '');
     out.push('| canonical | read from |', '|---|---|');
-    for (const [field, headers] of Object.entries(p.columns)) out.push(`| \`${field}\` | ${headers.map((h) => `\`${h}\``).join(' or ')} |`);
-    if (p.nofollowFlag) out.push(`| \`dofollow\` | not ${p.nofollowFlag.map((h) => `\`${h}\``).join(' or ')} (the flag inverted) |`);
-    else if (p.followWords) out.push(`| \`dofollow\` | \`${p.followWords.headers[0]}\`: ${p.followWords.dofollow.join('/')} is true, ${p.followWords.nofollow.join('/')} is false |`);
-    else if (p.kind === 'backlinks') out.push('| `dofollow` | not in this export: null (unknown), never counted as dofollow |');
-    if (p.linkTypeFlags) out.push(`| \`link_type\` | the first true of ${p.linkTypeFlags.flags.map((f) => `\`${f.headers[0]}\` (${f.type})`).join(', ')}; else ${p.linkTypeFlags.otherwise ?? 'null'} |`);
-    else if (p.linkTypeWords) out.push(`| \`link_type\` | \`${p.linkTypeWords[0]}\` when it is one of the canonical link types, else null |`);
+    for (const [field, headers] of Object.entries(p.columns))
+      out.push(`| \`${field}\` | ${headers.map((h) => `\`${h}\``).join(' or ')} |`);
+    if (p.nofollowFlag)
+      out.push(`| \`dofollow\` | not ${p.nofollowFlag.map((h) => `\`${h}\``).join(' or ')} (the flag inverted) |`);
+    else if (p.followWords)
+      out.push(
+        `| \`dofollow\` | \`${p.followWords.headers[0]}\`: ${p.followWords.dofollow.join('/')} is true, ${p.followWords.nofollow.join('/')} is false |`,
+      );
+    else if (p.kind === 'backlinks')
+      out.push('| `dofollow` | not in this export: null (unknown), never counted as dofollow |');
+    if (p.linkTypeFlags)
+      out.push(
+        `| \`link_type\` | the first true of ${p.linkTypeFlags.flags.map((f) => `\`${f.headers[0]}\` (${f.type})`).join(', ')}; else ${p.linkTypeFlags.otherwise ?? 'null'} |`,
+      );
+    else if (p.linkTypeWords)
+      out.push(`| \`link_type\` | \`${p.linkTypeWords[0]}\` when it is one of the canonical link types, else null |`);
     if (p.lostDate || p.lostFlag) {
-      const parts = [p.lostDate ? `a ${p.lostDate.map((h) => `\`${h}\``).join('/')} date on or before the as-of date` : '', p.lostFlag ? `${p.lostFlag.map((h) => `\`${h}\``).join('/')} true (lost at its last seen date)` : ''].filter(Boolean);
+      const parts = [
+        p.lostDate ? `a ${p.lostDate.map((h) => `\`${h}\``).join('/')} date on or before the as-of date` : '',
+        p.lostFlag ? `${p.lostFlag.map((h) => `\`${h}\``).join('/')} true (lost at its last seen date)` : '',
+      ].filter(Boolean);
       out.push(`| \`lost\`, \`lost_at\` | ${parts.join('; or ')} |`);
     } else out.push('| `lost` | not in this export: every row is live |');
-    out.push(`| \`authority_metric\` | ${p.authorityMetric ? `"${p.authorityMetric}"` : 'none (no authority in this export)'} |`, '');
+    out.push(
+      `| \`authority_metric\` | ${p.authorityMetric ? `"${p.authorityMetric}"` : 'none (no authority in this export)'} |`,
+      '',
+    );
     out.push(`Source: ${p.source}.`, '');
     if (p.assumed?.length) out.push(`Not confirmed by a public source: ${p.assumed.join('; ')}.`, '');
   }

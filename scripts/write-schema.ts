@@ -10,7 +10,10 @@ import { reportJsonSchema, templateManifestJsonSchema, PACKAGE_ROOT } from '../s
 
 const outputs: Array<[string, string]> = [
   [path.join(PACKAGE_ROOT, 'schema', 'report.schema.json'), `${JSON.stringify(reportJsonSchema(), null, 2)}\n`],
-  [path.join(PACKAGE_ROOT, 'schema', 'template-manifest.schema.json'), `${JSON.stringify(templateManifestJsonSchema(), null, 2)}\n`],
+  [
+    path.join(PACKAGE_ROOT, 'schema', 'template-manifest.schema.json'),
+    `${JSON.stringify(templateManifestJsonSchema(), null, 2)}\n`,
+  ],
   [path.join(PACKAGE_ROOT, 'docs', 'columns.md'), columnsMarkdown()],
 ];
 for (const [file, text] of outputs) {

@@ -36,29 +36,194 @@ const BL: readonly DatasetKind[] = ['backlinks'];
  * (the order hints and generated docs show).
  */
 export const CANONICAL_COLUMN_TABLE: readonly CanonicalColumn[] = [
-  { name: 'domain', kinds: REF, type: 'string', cell: 'domain', label: 'Referring domain', description: 'The referring domain (host, lower case).', required: true },
-  { name: 'url_from', kinds: BL, type: 'string', cell: 'url', label: 'Linking page', description: 'The page that links.', required: true },
-  { name: 'url_to', kinds: BL, type: 'string', cell: 'url', label: 'Target page', description: 'The page linked to.', required: true },
-  { name: 'domain_from', kinds: BL, type: 'string', cell: 'domain', label: 'Referring domain', description: 'The host of url_from.' },
-  { name: 'tld', kinds: BOTH, type: 'string', cell: 'text', label: 'TLD', description: 'Top-level domain of the referring domain (`com`, `co.uk`).' },
-  { name: 'tld_class', kinds: BOTH, type: 'string', cell: 'text', label: 'TLD class', description: '`gov`, `edu` or `normal`.' },
-  { name: 'anchor', kinds: BL, type: 'string', cell: 'text', label: 'Anchor text', description: 'The link text (empty for image links without alt text).' },
-  { name: 'title', kinds: BL, type: 'string', cell: 'text', label: 'Page title', description: 'Title of the linking page.' },
-  { name: 'dofollow', kinds: BL, type: 'boolean', cell: 'bool', label: 'Dofollow', description: 'True unless the link is nofollow (or ugc/sponsored).' },
-  { name: 'link_type', kinds: BL, type: 'string', cell: 'text', label: 'Link type', description: 'text, image, redirect, canonical, frame, form, rss or alternate.' },
-  { name: 'authority', kinds: BOTH, type: 'number', cell: 'number', label: 'Authority', description: '0-100 authority of the referring domain; authority_metric names the scale.' },
-  { name: 'authority_metric', kinds: BOTH, type: 'string', cell: 'text', label: 'Authority metric', description: 'What authority is: "Ahrefs DR", "DataForSEO rank" or "File authority".', notInFiles: true },
-  { name: 'backlinks', kinds: REF, type: 'number', cell: 'number', label: 'Backlinks', description: 'Backlinks from the domain to the target.' },
-  { name: 'backlinks_dofollow', kinds: REF, type: 'number', cell: 'number', label: 'Dofollow backlinks', description: 'Of those, dofollow; null when the source does not say.' },
-  { name: 'refpages', kinds: REF, type: 'number', cell: 'number', label: 'Referring pages', description: 'Pages of the domain that link to the target.' },
-  { name: 'url_rating', kinds: BL, type: 'number', cell: 'number', label: 'URL rating', description: 'Rating of the linking page (Ahrefs UR), when the source has one.' },
-  { name: 'first_seen', kinds: BOTH, type: 'date', cell: 'date', label: 'First seen', description: 'When the link (or domain) was first found, ISO 8601 UTC.' },
-  { name: 'last_seen', kinds: BOTH, type: 'date', cell: 'date', label: 'Last seen', description: 'When it was last found, ISO 8601 UTC.' },
-  { name: 'lost', kinds: BOTH, type: 'boolean', cell: 'bool', label: 'Lost', description: 'The source marks it lost on or before the as-of date.' },
-  { name: 'ip', kinds: REF, type: 'string', cell: 'text', label: 'IP', description: 'IP address of the referring domain.' },
-  { name: 'country', kinds: REF, type: 'string', cell: 'text', label: 'Country', description: 'Country of the referring domain (ISO code), when known.' },
-  { name: 'language', kinds: BL, type: 'string', cell: 'text', label: 'Language', description: 'Language of the linking page, when known.' },
-  { name: 'http_code', kinds: BL, type: 'number', cell: 'text', label: 'HTTP', description: 'HTTP status of the linking page.' },
+  {
+    name: 'domain',
+    kinds: REF,
+    type: 'string',
+    cell: 'domain',
+    label: 'Referring domain',
+    description: 'The referring domain (host, lower case).',
+    required: true,
+  },
+  {
+    name: 'url_from',
+    kinds: BL,
+    type: 'string',
+    cell: 'url',
+    label: 'Linking page',
+    description: 'The page that links.',
+    required: true,
+  },
+  {
+    name: 'url_to',
+    kinds: BL,
+    type: 'string',
+    cell: 'url',
+    label: 'Target page',
+    description: 'The page linked to.',
+    required: true,
+  },
+  {
+    name: 'domain_from',
+    kinds: BL,
+    type: 'string',
+    cell: 'domain',
+    label: 'Referring domain',
+    description: 'The host of url_from.',
+  },
+  {
+    name: 'tld',
+    kinds: BOTH,
+    type: 'string',
+    cell: 'text',
+    label: 'TLD',
+    description: 'Top-level domain of the referring domain (`com`, `co.uk`).',
+  },
+  {
+    name: 'tld_class',
+    kinds: BOTH,
+    type: 'string',
+    cell: 'text',
+    label: 'TLD class',
+    description: '`gov`, `edu` or `normal`.',
+  },
+  {
+    name: 'anchor',
+    kinds: BL,
+    type: 'string',
+    cell: 'text',
+    label: 'Anchor text',
+    description: 'The link text (empty for image links without alt text).',
+  },
+  {
+    name: 'title',
+    kinds: BL,
+    type: 'string',
+    cell: 'text',
+    label: 'Page title',
+    description: 'Title of the linking page.',
+  },
+  {
+    name: 'dofollow',
+    kinds: BL,
+    type: 'boolean',
+    cell: 'bool',
+    label: 'Dofollow',
+    description: 'True unless the link is nofollow (or ugc/sponsored).',
+  },
+  {
+    name: 'link_type',
+    kinds: BL,
+    type: 'string',
+    cell: 'text',
+    label: 'Link type',
+    description: 'text, image, redirect, canonical, frame, form, rss or alternate.',
+  },
+  {
+    name: 'authority',
+    kinds: BOTH,
+    type: 'number',
+    cell: 'number',
+    label: 'Authority',
+    description: '0-100 authority of the referring domain; authority_metric names the scale.',
+  },
+  {
+    name: 'authority_metric',
+    kinds: BOTH,
+    type: 'string',
+    cell: 'text',
+    label: 'Authority metric',
+    description: 'What authority is: "Ahrefs DR", "DataForSEO rank" or "File authority".',
+    notInFiles: true,
+  },
+  {
+    name: 'backlinks',
+    kinds: REF,
+    type: 'number',
+    cell: 'number',
+    label: 'Backlinks',
+    description: 'Backlinks from the domain to the target.',
+  },
+  {
+    name: 'backlinks_dofollow',
+    kinds: REF,
+    type: 'number',
+    cell: 'number',
+    label: 'Dofollow backlinks',
+    description: 'Of those, dofollow; null when the source does not say.',
+  },
+  {
+    name: 'refpages',
+    kinds: REF,
+    type: 'number',
+    cell: 'number',
+    label: 'Referring pages',
+    description: 'Pages of the domain that link to the target.',
+  },
+  {
+    name: 'url_rating',
+    kinds: BL,
+    type: 'number',
+    cell: 'number',
+    label: 'URL rating',
+    description: 'Rating of the linking page (Ahrefs UR), when the source has one.',
+  },
+  {
+    name: 'first_seen',
+    kinds: BOTH,
+    type: 'date',
+    cell: 'date',
+    label: 'First seen',
+    description: 'When the link (or domain) was first found, ISO 8601 UTC.',
+  },
+  {
+    name: 'last_seen',
+    kinds: BOTH,
+    type: 'date',
+    cell: 'date',
+    label: 'Last seen',
+    description: 'When it was last found, ISO 8601 UTC.',
+  },
+  {
+    name: 'lost',
+    kinds: BOTH,
+    type: 'boolean',
+    cell: 'bool',
+    label: 'Lost',
+    description: 'The source marks it lost on or before the as-of date.',
+  },
+  {
+    name: 'ip',
+    kinds: REF,
+    type: 'string',
+    cell: 'text',
+    label: 'IP',
+    description: 'IP address of the referring domain.',
+  },
+  {
+    name: 'country',
+    kinds: REF,
+    type: 'string',
+    cell: 'text',
+    label: 'Country',
+    description: 'Country of the referring domain (ISO code), when known.',
+  },
+  {
+    name: 'language',
+    kinds: BL,
+    type: 'string',
+    cell: 'text',
+    label: 'Language',
+    description: 'Language of the linking page, when known.',
+  },
+  {
+    name: 'http_code',
+    kinds: BL,
+    type: 'number',
+    cell: 'text',
+    label: 'HTTP',
+    description: 'HTTP status of the linking page.',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, CanonicalColumn> = new Map(CANONICAL_COLUMN_TABLE.map((c) => [c.name, c]));
@@ -81,7 +246,8 @@ export function canonicalColumn(name: string): CanonicalColumn | undefined {
 export function fileColumns(kind: DatasetKind): Record<string, { type: ColumnValueType; required?: boolean }> {
   const out: Record<string, { type: ColumnValueType; required?: boolean }> = {};
   for (const c of CANONICAL_COLUMN_TABLE) {
-    if (c.kinds.includes(kind) && !c.notInFiles) out[c.name] = c.required ? { type: c.type, required: true } : { type: c.type };
+    if (c.kinds.includes(kind) && !c.notInFiles)
+      out[c.name] = c.required ? { type: c.type, required: true } : { type: c.type };
   }
   return out;
 }
@@ -109,15 +275,19 @@ export function columnsMarkdown(): string {
   ];
   for (const c of CANONICAL_COLUMN_TABLE) {
     const has = (kind: DatasetKind) => (c.kinds.includes(kind) ? (c.required ? 'required' : 'yes') : '');
-    const notes = c.notInFiles ? ' Not read from a file column: name it once with `columns: { authority_metric: "Ahrefs DR" }`.' : '';
-    lines.push(`| \`${c.name}\` | ${has('refdomains')} | ${has('backlinks')} | ${c.type} | ${cell(c.label)} | ${cell(c.description + notes)} |`);
+    const notes = c.notInFiles
+      ? ' Not read from a file column: name it once with `columns: { authority_metric: "Ahrefs DR" }`.'
+      : '';
+    lines.push(
+      `| \`${c.name}\` | ${has('refdomains')} | ${has('backlinks')} | ${c.type} | ${cell(c.label)} | ${cell(c.description + notes)} |`,
+    );
   }
   lines.push(
     '',
     '"required" means a file dataset of that kind must fill the column.',
     '',
     `For backlinks, \`columns: { ${FILE_NOFOLLOW_ALIAS}: Nofollow }\` reads a nofollow flag into \`dofollow\`, inverted.`,
-    'Other spellings of a column\'s values go under `values:`, keyed by canonical column, for example',
+    "Other spellings of a column's values go under `values:`, keyed by canonical column, for example",
     '`values: { dofollow: { "-": true, "+": false }, link_type: { Textlink: text } }`; a value the map does not',
     'name is read as usual. A file with no follow column gives `dofollow: null` (unknown), never true.',
     '',

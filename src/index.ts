@@ -14,7 +14,13 @@
  * catalogs, sections against their datasets). Resolves to the loaded report; rejects with
  * `LinkbookErrors` listing every problem with its `file:line:col`. Touches no network.
  */
-export { loadReport, parseReport, type LoadedReport, type LoadOptions, type ReportOverrides } from './definition/index.ts';
+export {
+  loadReport,
+  parseReport,
+  type LoadedReport,
+  type LoadOptions,
+  type ReportOverrides,
+} from './definition/index.ts';
 
 /**
  * The requests a loaded report would make and what they would cost per provider unit, built from

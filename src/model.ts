@@ -12,7 +12,16 @@ export type { CostUnit, ProviderId };
 export type DatasetKind = 'refdomains' | 'backlinks';
 export type TldClass = 'gov' | 'edu' | 'normal';
 export type LinkType = 'text' | 'image' | 'redirect' | 'canonical' | 'frame' | 'form' | 'rss' | 'alternate';
-export const LINK_TYPES: readonly LinkType[] = ['text', 'image', 'redirect', 'canonical', 'frame', 'form', 'rss', 'alternate'];
+export const LINK_TYPES: readonly LinkType[] = [
+  'text',
+  'image',
+  'redirect',
+  'canonical',
+  'frame',
+  'form',
+  'rss',
+  'alternate',
+];
 
 /**
  * Names the metric in `authority`: they differ between providers and tools, and charts must say
@@ -164,7 +173,12 @@ export interface CachedResponse {
 export interface ResponseCache {
   get(key: string): CachedResponse | undefined;
   /** Only complete, successful responses are ever put. */
-  put(key: string, response: Omit<CachedResponse, 'storedAt'>, ttlSeconds: number, meta: { provider: ProviderId; cost: Partial<Cost> }): void;
+  put(
+    key: string,
+    response: Omit<CachedResponse, 'storedAt'>,
+    ttlSeconds: number,
+    meta: { provider: ProviderId; cost: Partial<Cost> },
+  ): void;
 }
 
 /**

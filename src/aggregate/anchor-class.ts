@@ -17,18 +17,82 @@ export const ANCHOR_CLASS_LABELS: Record<AnchorClass, string> = {
   other: 'Other',
 };
 
-export const ANCHOR_CLASS_ORDER: readonly AnchorClass[] = ['branded', 'exact', 'partial', 'url', 'generic', 'empty', 'other'];
+export const ANCHOR_CLASS_ORDER: readonly AnchorClass[] = [
+  'branded',
+  'exact',
+  'partial',
+  'url',
+  'generic',
+  'empty',
+  'other',
+];
 
 /** Anchors that say nothing about the target, compared after normalising and trimming punctuation. */
 export const GENERIC_ANCHORS: ReadonlySet<string> = new Set([
-  'click here', 'click', 'here', 'this', 'link', 'this link', 'website', 'this website', 'web site', 'site', 'this site',
-  'read more', 'more', 'learn more', 'see more', 'more info', 'more information', 'find out more', 'details',
-  'visit', 'visit website', 'visit site', 'visit us', 'go', 'go to', 'go here', 'source', 'home', 'homepage', 'home page',
-  'page', 'this page', 'here is', 'check it out', 'continue reading', 'official website', 'official site', 'view',
-  'view more', 'url', 'article', 'this article', 'download', 'click this',
+  'click here',
+  'click',
+  'here',
+  'this',
+  'link',
+  'this link',
+  'website',
+  'this website',
+  'web site',
+  'site',
+  'this site',
+  'read more',
+  'more',
+  'learn more',
+  'see more',
+  'more info',
+  'more information',
+  'find out more',
+  'details',
+  'visit',
+  'visit website',
+  'visit site',
+  'visit us',
+  'go',
+  'go to',
+  'go here',
+  'source',
+  'home',
+  'homepage',
+  'home page',
+  'page',
+  'this page',
+  'here is',
+  'check it out',
+  'continue reading',
+  'official website',
+  'official site',
+  'view',
+  'view more',
+  'url',
+  'article',
+  'this article',
+  'download',
+  'click this',
 ]);
 
-const STOPWORDS = new Set(['the', 'and', 'for', 'with', 'from', 'that', 'this', 'you', 'your', 'are', 'was', 'best', 'how', 'what', 'www', 'com']);
+const STOPWORDS = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'from',
+  'that',
+  'this',
+  'you',
+  'your',
+  'are',
+  'was',
+  'best',
+  'how',
+  'what',
+  'www',
+  'com',
+]);
 
 /** Lower-cased, trimmed, inner whitespace collapsed: the form anchors are grouped and compared by. */
 export function normalizeAnchor(anchor: string): string {
@@ -65,7 +129,8 @@ export function anchorClassifier(brandTerms: readonly string[], keywords: readon
       for (const phrase of phrases) if (text === phrase) return 'exact';
       if (GENERIC_ANCHORS.has(text)) return 'generic';
       for (const phrase of phrases) if (text.includes(phrase)) return 'partial';
-      if (keywordWords.size > 0) for (const word of significantWords(text)) if (keywordWords.has(word)) return 'partial';
+      if (keywordWords.size > 0)
+        for (const word of significantWords(text)) if (keywordWords.has(word)) return 'partial';
       return 'other';
     },
   };

@@ -7,7 +7,13 @@
  * classified once per distinct text when the result is asked for.
  */
 import type { Backlink } from '../model.ts';
-import { ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, anchorClassifier, normalizeAnchor, type AnchorClass } from './anchor-class.ts';
+import {
+  ANCHOR_CLASS_LABELS,
+  ANCHOR_CLASS_ORDER,
+  anchorClassifier,
+  normalizeAnchor,
+  type AnchorClass,
+} from './anchor-class.ts';
 import { OTHER } from './breakdown.ts';
 import { defaultBrandTerms } from './brand.ts';
 import { rowCountNotes } from './notes.ts';
@@ -64,11 +70,15 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
       const notes: string[] = rowCountNotes(scope, total + withoutAnchor);
       notes.push(
         classifier.brandTerms.length > 0
-          ? `Branded anchors contain ${classifier.brandTerms.map((t) => `"${t}"`).join(', ')}${scope.def.brand ?? scope.ctx.brand ? '' : ' (derived from the target)'}.`
+          ? `Branded anchors contain ${classifier.brandTerms.map((t) => `"${t}"`).join(', ')}${(scope.def.brand ?? scope.ctx.brand) ? '' : ' (derived from the target)'}.`
           : 'No brand terms were given, so no anchor is classed as branded.',
       );
-      if (classifier.keywords.length === 0) notes.push('No keywords were given, so no anchor is classed as an exact or partial match.');
-      if (withoutAnchor > 0) notes.push(`${formatCount(withoutAnchor)} backlinks have no anchor text in this data and are not counted here.`);
+      if (classifier.keywords.length === 0)
+        notes.push('No keywords were given, so no anchor is classed as an exact or partial match.');
+      if (withoutAnchor > 0)
+        notes.push(
+          `${formatCount(withoutAnchor)} backlinks have no anchor text in this data and are not counted here.`,
+        );
       const share = (n: number) => (total > 0 ? n / total : 0);
 
       if (scope.def.by === 'class') {
@@ -80,10 +90,18 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
           perClass.set(group.anchorClass, entry);
         }
         // no link carries an anchor (a Search Console export): no classes of 0
-        const rows: ResultRow[] = total === 0 && withoutAnchor > 0 ? [] : ANCHOR_CLASS_ORDER.map((cls) => {
-          const entry = perClass.get(cls) ?? { count: 0, anchors: 0 };
-          return { class: ANCHOR_CLASS_LABELS[cls], count: entry.count, share: share(entry.count), anchors: entry.anchors };
-        });
+        const rows: ResultRow[] =
+          total === 0 && withoutAnchor > 0
+            ? []
+            : ANCHOR_CLASS_ORDER.map((cls) => {
+                const entry = perClass.get(cls) ?? { count: 0, anchors: 0 };
+                return {
+                  class: ANCHOR_CLASS_LABELS[cls],
+                  count: entry.count,
+                  share: share(entry.count),
+                  anchors: entry.anchors,
+                };
+              });
         return makeResult(scope, {
           title: 'Backlinks by anchor type',
           fields: [
@@ -99,7 +117,9 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
       }
 
       const top = scope.def.top ?? 10;
-      const sorted = [...groups.values()].sort((a, b) => b.count - a.count || (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+      const sorted = [...groups.values()].sort(
+        (a, b) => b.count - a.count || (a.display < b.display ? -1 : a.display > b.display ? 1 : 0),
+      );
       const rows: ResultRow[] = sorted.slice(0, top).map((g) => ({
         anchor: g.display === '' ? EMPTY_ANCHOR_LABEL : g.display,
         class: ANCHOR_CLASS_LABELS[g.anchorClass],
@@ -127,4 +147,9 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const anchorsKind: AggregateKind = { reads: () => ['anchor'], rows: { kind: 'backlinks', column: 'anchor' }, create: anchorsAccumulator, display: { stacked: true } };
+export const anchorsKind: AggregateKind = {
+  reads: () => ['anchor'],
+  rows: { kind: 'backlinks', column: 'anchor' },
+  create: anchorsAccumulator,
+  display: { stacked: true },
+};

@@ -56,16 +56,27 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
         const start = i * width;
         const end = i === bins - 1 ? 100 : (i + 1) * width;
         const count = counts[i]!;
-        rows.push({ bin: binLabel(start, end, i === bins - 1, whole), bin_start: start, bin_end: end, count, share: counted > 0 ? count / counted : 0 });
+        rows.push({
+          bin: binLabel(start, end, i === bins - 1, whole),
+          bin_start: start,
+          bin_end: end,
+          count,
+          share: counted > 0 ? count / counted : 0,
+        });
       }
       const notes: string[] = rowCountNotes(scope, total);
       // no row carries an authority (a Search Console export): no bins of 0, which would read as a finding
       if (counted === 0 && total > 0) {
         rows.length = 0;
         notes.push(`No ${unitInText(kind).replace(/s$/, '')} has an authority in this data.`);
-      } else if (missing > 0) notes.push(`${formatCount(missing)} of ${formatCount(total)} ${unitInText(kind)} have no ${metricName}; the histogram leaves them out.`);
-      if (outside > 0) notes.push(`${formatCount(outside)} values fall outside 0–100 and are counted in the first or last bin.`);
-      if (metrics.size > 1) notes.push(`The rows mix authority metrics (${[...metrics].join(', ')}), which are not comparable.`);
+      } else if (missing > 0)
+        notes.push(
+          `${formatCount(missing)} of ${formatCount(total)} ${unitInText(kind)} have no ${metricName}; the histogram leaves them out.`,
+        );
+      if (outside > 0)
+        notes.push(`${formatCount(outside)} values fall outside 0–100 and are counted in the first or last bin.`);
+      if (metrics.size > 1)
+        notes.push(`The rows mix authority metrics (${[...metrics].join(', ')}), which are not comparable.`);
       return makeResult(scope, {
         title: `${unitOf(kind)} by ${metricName}`,
         fields: [
@@ -83,4 +94,8 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const authorityKind: AggregateKind = { reads: () => ['authority', 'authority_metric'], create: authorityAccumulator, display: { stacked: false } };
+export const authorityKind: AggregateKind = {
+  reads: () => ['authority', 'authority_metric'],
+  create: authorityAccumulator,
+  display: { stacked: false },
+};

@@ -46,7 +46,11 @@ export interface BreakdownOptions {
  * shares as fractions of the total (0..1) that sum to 1. With `top`, the rest become one
  * "other" row, so the counts still sum to the total.
  */
-export function breakdownRows(counts: ReadonlyMap<string, number>, total: number, options: BreakdownOptions): ResultRow[] {
+export function breakdownRows(
+  counts: ReadonlyMap<string, number>,
+  total: number,
+  options: BreakdownOptions,
+): ResultRow[] {
   let entries: Array<[string, number]>;
   if (options.order) {
     entries = options.order.map((name) => [name, counts.get(name) ?? 0]);

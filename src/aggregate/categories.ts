@@ -28,7 +28,10 @@ export function countAccumulator(scope: AggregateScope): Accumulator {
       result: () =>
         makeResult(scope, {
           title: unit,
-          fields: [{ name: 'metric', label: 'Metric', type: 'category' }, { name: 'count', label: unit, type: 'number' }],
+          fields: [
+            { name: 'metric', label: 'Metric', type: 'category' },
+            { name: 'count', label: unit, type: 'number' },
+          ],
           rows: [{ metric: unit, count: total }],
           total,
           notes: rowCountNotes(scope, total),
@@ -71,17 +74,25 @@ export function sumAccumulator(scope: AggregateScope): Accumulator {
     },
     result() {
       const notes = rowCountNotes(scope, rows);
-      if (missing > 0) notes.push(`${formatCount(missing)} of ${formatCount(rows)} ${unitInText(kind)} have no ${by}; they add nothing to the sum.`);
+      if (missing > 0)
+        notes.push(
+          `${formatCount(missing)} of ${formatCount(rows)} ${unitInText(kind)} have no ${by}; they add nothing to the sum.`,
+        );
       if (kind === 'refdomains' && by === 'backlinks') {
         // 000: stats.total_backlinks, over the request's result set
         const reported = scope.ctx.dataset.totals.stats?.['total_backlinks'];
         if (typeof reported === 'number' && reported !== sum) {
-          notes.push(`The API reports ${formatCount(reported)} backlinks in total (stats.total_backlinks); the fetched rows add up to ${formatCount(sum)}.`);
+          notes.push(
+            `The API reports ${formatCount(reported)} backlinks in total (stats.total_backlinks); the fetched rows add up to ${formatCount(sum)}.`,
+          );
         }
       }
       return makeResult(scope, {
         title: `Sum of ${columnLabel(by).toLowerCase()}`,
-        fields: [{ name: 'metric', label: 'Metric', type: 'category' }, { name: 'sum', label: columnLabel(by), type: 'number' }],
+        fields: [
+          { name: 'metric', label: 'Metric', type: 'category' },
+          { name: 'sum', label: columnLabel(by), type: 'number' },
+        ],
         rows: [{ metric: columnLabel(by), sum }],
         total: rows,
         notes,
@@ -114,7 +125,9 @@ export function tldAccumulator(scope: AggregateScope): Accumulator {
         if (differences.length > 0) {
           const shown = differences.slice(0, 5).join(', ');
           const more = differences.length > 5 ? ` and ${differences.length - 5} more` : '';
-          notes.push(`The API's TLD totals differ from the fetched rows: ${shown}${more}. The chart counts fetched rows.`);
+          notes.push(
+            `The API's TLD totals differ from the fetched rows: ${shown}${more}. The chart counts fetched rows.`,
+          );
         }
       }
       return makeResult(scope, {
@@ -184,7 +197,13 @@ export function linkTypeAccumulator(scope: AggregateScope): Accumulator {
 }
 
 /** A breakdown by a text column where a missing value counts as "unknown" (countries, languages). */
-function columnBreakdown(scope: AggregateScope, column: 'country' | 'language', key: string, keyLabel: string, title: string): Accumulator {
+function columnBreakdown(
+  scope: AggregateScope,
+  column: 'country' | 'language',
+  key: string,
+  keyLabel: string,
+  title: string,
+): Accumulator {
   const counter = new CategoryCounter();
   const kind = scope.ctx.dataset.kind;
   return {
@@ -196,7 +215,10 @@ function columnBreakdown(scope: AggregateScope, column: 'country' | 'language', 
       const notes: string[] = rowCountNotes(scope, counter.total);
       const counts = counter.counts;
       const unknown = counts.get(UNKNOWN) ?? 0;
-      if (unknown > 0) notes.push(`${formatCount(unknown)} of ${formatCount(counter.total)} ${unitInText(kind)} have no ${column}; they are shown as "${UNKNOWN}".`);
+      if (unknown > 0)
+        notes.push(
+          `${formatCount(unknown)} of ${formatCount(counter.total)} ${unitInText(kind)} have no ${column}; they are shown as "${UNKNOWN}".`,
+        );
       return makeResult(scope, {
         title,
         fields: breakdownFields(key, keyLabel, unitOf(kind)),
@@ -218,17 +240,45 @@ export function languagesAccumulator(scope: AggregateScope): Accumulator {
   return columnBreakdown(scope, 'language', 'language', 'Language', 'Backlinks by language of the linking page');
 }
 
-const byColumn: AggregateKind['check'] = (def, kind) => (def.by === undefined ? [] : columnProblems(def, kind, def.by, 'by'));
+const byColumn: AggregateKind['check'] = (def, kind) =>
+  def.by === undefined ? [] : columnProblems(def, kind, def.by, 'by');
 
-export const countKind: AggregateKind = { reads: (def) => (def.by === undefined ? [] : [def.by]), check: byColumn, create: countAccumulator, display: { stacked: false } };
+export const countKind: AggregateKind = {
+  reads: (def) => (def.by === undefined ? [] : [def.by]),
+  check: byColumn,
+  create: countAccumulator,
+  display: { stacked: false },
+};
 export const sumKind: AggregateKind = {
   reads: (def) => (def.by === undefined ? [] : [def.by]),
-  check: (def, kind) => missingOption(def, 'by', 'aggregate "sum" needs "by": the column to add up', 'for example by: backlinks').concat(byColumn(def, kind)),
+  check: (def, kind) =>
+    missingOption(def, 'by', 'aggregate "sum" needs "by": the column to add up', 'for example by: backlinks').concat(
+      byColumn(def, kind),
+    ),
   create: sumAccumulator,
   display: { stacked: false },
 };
 export const tldKind: AggregateKind = { reads: () => ['tld'], create: tldAccumulator, display: { stacked: false } };
-export const tldClassKind: AggregateKind = { reads: () => ['tld_class'], create: tldClassAccumulator, display: { stacked: false } };
-export const linkTypeKind: AggregateKind = { reads: () => ['link_type'], rows: { kind: 'backlinks', column: 'link_type' }, create: linkTypeAccumulator, display: { stacked: false } };
-export const countriesKind: AggregateKind = { reads: () => ['country'], rows: { kind: 'refdomains', column: 'country' }, create: countriesAccumulator, display: { stacked: false } };
-export const languagesKind: AggregateKind = { reads: () => ['language'], rows: { kind: 'backlinks', column: 'language' }, create: languagesAccumulator, display: { stacked: false } };
+export const tldClassKind: AggregateKind = {
+  reads: () => ['tld_class'],
+  create: tldClassAccumulator,
+  display: { stacked: false },
+};
+export const linkTypeKind: AggregateKind = {
+  reads: () => ['link_type'],
+  rows: { kind: 'backlinks', column: 'link_type' },
+  create: linkTypeAccumulator,
+  display: { stacked: false },
+};
+export const countriesKind: AggregateKind = {
+  reads: () => ['country'],
+  rows: { kind: 'refdomains', column: 'country' },
+  create: countriesAccumulator,
+  display: { stacked: false },
+};
+export const languagesKind: AggregateKind = {
+  reads: () => ['language'],
+  rows: { kind: 'backlinks', column: 'language' },
+  create: languagesAccumulator,
+  display: { stacked: false },
+};

@@ -34,10 +34,16 @@ function backlinkFollow(scope: AggregateScope): Accumulator {
     },
     result() {
       const unknown = total - dofollow - nofollow;
-      const counts = new Map([['dofollow', dofollow], ['nofollow', nofollow]]);
+      const counts = new Map([
+        ['dofollow', dofollow],
+        ['nofollow', nofollow],
+      ]);
       if (unknown > 0) counts.set(UNKNOWN, unknown);
       const notes: string[] = rowCountNotes(scope, total);
-      if (unknown > 0) notes.push(`${formatCount(unknown)} backlinks have no follow information in this data; they are shown as "${UNKNOWN}".`);
+      if (unknown > 0)
+        notes.push(
+          `${formatCount(unknown)} backlinks have no follow information in this data; they are shown as "${UNKNOWN}".`,
+        );
       return makeResult(scope, {
         title: 'Backlinks by dofollow / nofollow',
         fields: breakdownFields('follow', 'Link attribute', 'Backlinks'),
@@ -95,19 +101,31 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
       nofollowLinks += nofollows;
     },
     result() {
-      const counts = new Map([['dofollow', dofollowDomains], ['nofollow', nofollowOnlyDomains]]);
+      const counts = new Map([
+        ['dofollow', dofollowDomains],
+        ['nofollow', nofollowOnlyDomains],
+      ]);
       if (unknownDomains > 0) counts.set(UNKNOWN, unknownDomains);
       const rows: ResultRow[] = breakdownRows(counts, total, { key: 'follow', order: ORDER });
       const links = linksUnknown ? 0 : dofollowLinks + nofollowLinks;
       for (const row of rows) {
-        const n = linksUnknown ? null : row['follow'] === 'dofollow' ? dofollowLinks : row['follow'] === 'nofollow' ? nofollowLinks : null;
+        const n = linksUnknown
+          ? null
+          : row['follow'] === 'dofollow'
+            ? dofollowLinks
+            : row['follow'] === 'nofollow'
+              ? nofollowLinks
+              : null;
         row['backlinks'] = n;
         row['backlinks_share'] = n === null ? null : links > 0 ? n / links : 0;
       }
       unknownWhenNoneKnown(rows, dofollowDomains + nofollowOnlyDomains);
       const notes: Array<string | undefined> = rowCountNotes(scope, total);
       notes.push('A referring domain counts as dofollow when it has at least one dofollow backlink to the target.');
-      if (unknownDomains > 0) notes.push(`${formatCount(unknownDomains)} referring domains have no dofollow count in this data; they are shown as "${UNKNOWN}".`);
+      if (unknownDomains > 0)
+        notes.push(
+          `${formatCount(unknownDomains)} referring domains have no dofollow count in this data; they are shown as "${UNKNOWN}".`,
+        );
       notes.push(statNote(scope, 'dofollow', 'referring domains with a dofollow link', dofollowDomains));
       notes.push(statNote(scope, 'nofollow', 'referring domains with a nofollow link', withNofollowLink));
       return makeResult(scope, {
@@ -125,4 +143,8 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
   };
 }
 
-export const followKind: AggregateKind = { reads: (_def, kind) => (kind === 'refdomains' ? ['backlinks', 'backlinks_dofollow'] : ['dofollow']), create: followAccumulator, display: { stacked: false } };
+export const followKind: AggregateKind = {
+  reads: (_def, kind) => (kind === 'refdomains' ? ['backlinks', 'backlinks_dofollow'] : ['dofollow']),
+  create: followAccumulator,
+  display: { stacked: false },
+};

@@ -32,10 +32,14 @@ function competitorDatasets(scope: AggregateScope): DatasetResult[] {
     const dataset = scope.ctx.datasets?.[name];
     if (!dataset) {
       const known = Object.keys(scope.ctx.datasets ?? {});
-      throw new LinkbookError('invalid', `aggregate "gap" compares against "${name}", which is not a dataset of this report`, {
-        where: place,
-        hint: known.length > 0 ? `datasets are: ${known.join(', ')}` : 'add it under data:',
-      });
+      throw new LinkbookError(
+        'invalid',
+        `aggregate "gap" compares against "${name}", which is not a dataset of this report`,
+        {
+          where: place,
+          hint: known.length > 0 ? `datasets are: ${known.join(', ')}` : 'add it under data:',
+        },
+      );
     }
     return dataset;
   });
@@ -64,11 +68,15 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
             gap.set(domain, entry);
           }
           if (entry.competitors[entry.competitors.length - 1] !== index) entry.competitors.push(index);
-          if (row.authority !== null && (entry.authority === null || row.authority > entry.authority)) entry.authority = row.authority;
+          if (row.authority !== null && (entry.authority === null || row.authority > entry.authority))
+            entry.authority = row.authority;
         }
       });
       const ranked = [...gap.values()].sort(
-        (a, b) => (b.authority ?? -1) - (a.authority ?? -1) || b.competitors.length - a.competitors.length || (a.domain < b.domain ? -1 : 1),
+        (a, b) =>
+          (b.authority ?? -1) - (a.authority ?? -1) ||
+          b.competitors.length - a.competitors.length ||
+          (a.domain < b.domain ? -1 : 1),
       );
       const top = scope.def.top ?? 25;
       const rows: ResultRow[] = ranked.slice(0, top).map((e) => ({
@@ -102,7 +110,17 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
 
 export const gapKind: AggregateKind = {
   reads: (_def, kind) => [kind === 'refdomains' ? 'domain' : 'domain_from', 'authority'],
-  check: (def) => missingOption(def, 'against', 'aggregate "gap" needs "against": the competitor datasets', 'for example against: [competitor_a, competitor_b]'),
+  check: (def) =>
+    missingOption(
+      def,
+      'against',
+      'aggregate "gap" needs "against": the competitor datasets',
+      'for example against: [competitor_a, competitor_b]',
+    ),
   create: gapAccumulator,
-  display: { stacked: true, allRows: true, kpi: { label: 'Link gap domains', note: 'link to competitors, not to the target' } },
+  display: {
+    stacked: true,
+    allRows: true,
+    kpi: { label: 'Link gap domains', note: 'link to competitors, not to the target' },
+  },
 };

@@ -32,7 +32,12 @@ interface GroupState {
   maxs: Float64Array;
 }
 
-const OP_LABELS: Record<Exclude<MetricOp, 'count'>, string> = { sum: 'Sum of', avg: 'Average', min: 'Lowest', max: 'Highest' };
+const OP_LABELS: Record<Exclude<MetricOp, 'count'>, string> = {
+  sum: 'Sum of',
+  avg: 'Average',
+  min: 'Lowest',
+  max: 'Highest',
+};
 
 function parseMetrics(def: AggregateDefinition, kind: DatasetKind): Metric[] {
   const place = aggregatePlace({ def });
@@ -41,11 +46,20 @@ function parseMetrics(def: AggregateDefinition, kind: DatasetKind): Metric[] {
     if (trimmed === 'count') return { op: 'count', column: null, name: 'count', label: unitOf(kind), read: null };
     const match = /^(sum|avg|min|max):([A-Za-z_][A-Za-z0-9_.]*)$/.exec(trimmed);
     if (!match) {
-      throw new LinkbookError('invalid', `unknown metric "${text}"`, { where: place, hint: 'use count, sum:<column>, avg:<column>, min:<column> or max:<column>' });
+      throw new LinkbookError('invalid', `unknown metric "${text}"`, {
+        where: place,
+        hint: 'use count, sum:<column>, avg:<column>, min:<column> or max:<column>',
+      });
     }
     const op = match[1] as Exclude<MetricOp, 'count'>;
     const column = match[2]!;
-    return { op, column, name: `${op}_${column}`, label: `${OP_LABELS[op]} ${column.replace(/_/g, ' ')}`, read: requireColumn(kind, column, place) };
+    return {
+      op,
+      column,
+      name: `${op}_${column}`,
+      label: `${OP_LABELS[op]} ${column.replace(/_/g, ' ')}`,
+      read: requireColumn(kind, column, place),
+    };
   });
 }
 
@@ -147,9 +161,18 @@ export function groupByAccumulator(scope: AggregateScope): Accumulator {
 }
 
 export const groupByKind: AggregateKind = {
-  reads: (def) => [...(def.by === undefined ? [] : [def.by]), ...(def.metrics ?? []).flatMap((m) => /^(?:sum|avg|min|max):(.+)$/.exec(m.trim())?.[1] ?? [])],
+  reads: (def) => [
+    ...(def.by === undefined ? [] : [def.by]),
+    ...(def.metrics ?? []).flatMap((m) => /^(?:sum|avg|min|max):(.+)$/.exec(m.trim())?.[1] ?? []),
+  ],
   check(def, kind) {
-    if (def.by === undefined) return missingOption(def, 'by', 'aggregate "group_by" needs "by": the column to group on', 'for example by: country');
+    if (def.by === undefined)
+      return missingOption(
+        def,
+        'by',
+        'aggregate "group_by" needs "by": the column to group on',
+        'for example by: country',
+      );
     return [...columnProblems(def, kind, def.by, 'by'), ...problemsOf('metrics', () => parseMetrics(def, kind))];
   },
   create: groupByAccumulator,

@@ -99,7 +99,8 @@ export class HeadlineAccumulator {
     const n = this.authorityCount;
     if (n > 0) {
       metrics['avg_authority'] = this.authoritySum / n;
-      metrics['median_authority'] = n % 2 === 1 ? this.authorityAt((n - 1) / 2) : (this.authorityAt(n / 2 - 1) + this.authorityAt(n / 2)) / 2;
+      metrics['median_authority'] =
+        n % 2 === 1 ? this.authorityAt((n - 1) / 2) : (this.authorityAt(n / 2 - 1) + this.authorityAt(n / 2)) / 2;
     }
     return metrics;
   }

@@ -7,9 +7,24 @@ export { checkAggregate, createAccumulator, runAggregate } from './run.ts';
 export { AGGREGATE_KINDS, AGGREGATE_KIND_NAMES, aggregateDisplay, type AggregateKindName } from './kinds.ts';
 export { headlineMetrics, HeadlineAccumulator } from './headline.ts';
 export { filterNamesLost, liveRows } from './live.ts';
-export { anchorClassifier, normalizeAnchor, ANCHOR_CLASS_LABELS, ANCHOR_CLASS_ORDER, GENERIC_ANCHORS, type AnchorClass, type AnchorClassifier } from './anchor-class.ts';
+export {
+  anchorClassifier,
+  normalizeAnchor,
+  ANCHOR_CLASS_LABELS,
+  ANCHOR_CLASS_ORDER,
+  GENERIC_ANCHORS,
+  type AnchorClass,
+  type AnchorClassifier,
+} from './anchor-class.ts';
 export { defaultBrandTerms, brandNameOf } from './brand.ts';
 export { sourceOf, labelFor, unitOf } from './source.ts';
 export { OTHER, UNKNOWN } from './breakdown.ts';
 export { EMPTY_ANCHOR_LABEL } from './anchors.ts';
-export type { Accumulator, AggregateContext, AggregateDataset, AggregateDisplay, AggregateKind, AggregateProblem } from './types.ts';
+export type {
+  Accumulator,
+  AggregateContext,
+  AggregateDataset,
+  AggregateDisplay,
+  AggregateKind,
+  AggregateProblem,
+} from './types.ts';

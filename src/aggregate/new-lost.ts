@@ -65,9 +65,18 @@ export function newLostAccumulator(scope: AggregateScope): Accumulator {
       const latest = scope.def.top ?? 12;
       if (rows.length > latest) rows = rows.slice(rows.length - latest);
       const notes: string[] = rowCountNotes(scope, total);
-      if (comparison && comparison.previousAsOf === null) notes.push('There is no earlier snapshot to compare with yet; new and lost are read from first-seen and last-seen dates.');
-      if (gained.missing > 0) notes.push(`${formatCount(gained.missing)} ${unitInText(kind)} have no first-seen date and are not counted as new.`);
-      if (lostWithoutDate > 0) notes.push(`${formatCount(lostWithoutDate)} lost ${unitInText(kind)} have no last-seen date and are not counted as lost.`);
+      if (comparison && comparison.previousAsOf === null)
+        notes.push(
+          'There is no earlier snapshot to compare with yet; new and lost are read from first-seen and last-seen dates.',
+        );
+      if (gained.missing > 0)
+        notes.push(
+          `${formatCount(gained.missing)} ${unitInText(kind)} have no first-seen date and are not counted as new.`,
+        );
+      if (lostWithoutDate > 0)
+        notes.push(
+          `${formatCount(lostWithoutDate)} lost ${unitInText(kind)} have no last-seen date and are not counted as lost.`,
+        );
       return makeResult(scope, {
         title: `${title} per ${interval}`,
         fields: fields(scope, interval === 'week' ? 'Week' : 'Month', 'date'),

@@ -27,8 +27,10 @@ export function fetchedRows(scope: AggregateScope, counted: number): number {
 function reasonForRowDifference(scope: AggregateScope, reported: number, fetched: number): string {
   const { limit, locallyFilteredOut } = scope.ctx.dataset;
   if (reported > fetched) {
-    if (limit !== undefined && fetched + (locallyFilteredOut ?? 0) >= limit) return `the dataset limit of ${formatCount(limit)} was reached`;
-    if (locallyFilteredOut) return `a filter evaluated locally dropped ${formatCount(locallyFilteredOut)} rows after the fetch`;
+    if (limit !== undefined && fetched + (locallyFilteredOut ?? 0) >= limit)
+      return `the dataset limit of ${formatCount(limit)} was reached`;
+    if (locallyFilteredOut)
+      return `a filter evaluated locally dropped ${formatCount(locallyFilteredOut)} rows after the fetch`;
     return 'the API returned fewer rows than its total (a limit or a filter on the request)';
   }
   return 'the rows returned exceed the total the API reported (the total may be an estimate, or rows repeat)';
@@ -43,7 +45,9 @@ export function rowCountNotes(scope: AggregateScope, counted: number): string[] 
   const unit = unitInText(scope.ctx.dataset.kind);
   const fetched = fetchedRows(scope, counted);
   if (scope.filter && scope.filter.seen !== counted) {
-    notes.push(`The section filter (${scope.filter.expression}) kept ${formatCount(counted)} of ${formatCount(scope.filter.seen)} ${unit}.`);
+    notes.push(
+      `The section filter (${scope.filter.expression}) kept ${formatCount(counted)} of ${formatCount(scope.filter.seen)} ${unit}.`,
+    );
   }
   const reported = reportedRowTotal(scope);
   if (reported !== undefined && reported !== fetched) {
@@ -52,7 +56,12 @@ export function rowCountNotes(scope: AggregateScope, counted: number): string[] 
     );
   }
   const all = scope.ctx.dataset.totals.stats?.['all'];
-  if (scope.ctx.dataset.kind === 'refdomains' && typeof all === 'number' && reported !== undefined && all !== reported) {
+  if (
+    scope.ctx.dataset.kind === 'refdomains' &&
+    typeof all === 'number' &&
+    reported !== undefined &&
+    all !== reported
+  ) {
     // 000: stats.all counts every referring domain; stats.refdomains only those the request's filter kept
     notes.push(`Of ${formatCount(all)} referring domains in all, the request's filter kept ${formatCount(reported)}.`);
   }

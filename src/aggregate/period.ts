@@ -33,7 +33,7 @@ export function periodKey(iso: string | null, interval: Interval): number {
   if (!(day >= 1 && day <= 31)) return Number.NaN;
   const days = daysFromCivil(year, month, day);
   // 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays
-  return days - (((days + 3) % 7) + 7) % 7;
+  return days - ((((days + 3) % 7) + 7) % 7);
 }
 
 /** The key after `key`. */

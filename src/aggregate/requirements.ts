@@ -16,13 +16,28 @@ export function aggregatePlace(scope: AggregateScope | { def: AggregateDefinitio
 }
 
 /** The problem of rows of the wrong kind (anchors of referring domains, countries of backlinks). */
-export function wrongRows(def: AggregateDefinition, needed: { kind: DatasetKind; column: string }, actual: DatasetKind): AggregateProblem[] {
+export function wrongRows(
+  def: AggregateDefinition,
+  needed: { kind: DatasetKind; column: string },
+  actual: DatasetKind,
+): AggregateProblem[] {
   if (actual === needed.kind) return [];
-  return [{ message: `aggregate "${def.kind}" needs ${needed.kind} rows (it reads ${needed.column}), but "${def.of}" holds ${actual}`, hint: `point "of" at a ${needed.kind} dataset`, option: 'of' }];
+  return [
+    {
+      message: `aggregate "${def.kind}" needs ${needed.kind} rows (it reads ${needed.column}), but "${def.of}" holds ${actual}`,
+      hint: `point "of" at a ${needed.kind} dataset`,
+      option: 'of',
+    },
+  ];
 }
 
 /** The problem of an option that must be given (`sum` without `by`). */
-export function missingOption(def: AggregateDefinition, option: keyof AggregateDefinition, message: string, hint: string): AggregateProblem[] {
+export function missingOption(
+  def: AggregateDefinition,
+  option: keyof AggregateDefinition,
+  message: string,
+  hint: string,
+): AggregateProblem[] {
   const value = def[option];
   return value === undefined || (Array.isArray(value) && value.length === 0) ? [{ message, hint, option }] : [];
 }
@@ -32,10 +47,21 @@ export function missingOption(def: AggregateDefinition, option: keyof AggregateD
  * sections speak the canonical model (DESIGN.md), and a column of the other kind (`anchor` on
  * referring domains) would only be empty.
  */
-export function columnProblems(def: AggregateDefinition, kind: DatasetKind, column: string, option: string): AggregateProblem[] {
+export function columnProblems(
+  def: AggregateDefinition,
+  kind: DatasetKind,
+  column: string,
+  option: string,
+): AggregateProblem[] {
   const other = problemsOf(option, () => requireColumn(kind, column, aggregatePlace({ def })));
   if (other.length > 0 || CANONICAL_COLUMNS[kind].includes(column)) return other;
-  return [{ message: `aggregate "${def.kind}" reads "${column}", which is not a canonical ${kind} column`, hint: `sections use canonical names: ${CANONICAL_COLUMNS[kind].join(', ')}`, option }];
+  return [
+    {
+      message: `aggregate "${def.kind}" reads "${column}", which is not a canonical ${kind} column`,
+      hint: `sections use canonical names: ${CANONICAL_COLUMNS[kind].join(', ')}`,
+      option,
+    },
+  ];
 }
 
 /** The LinkbookError a parse or check throws, as a problem of `option` (none when it passes). */

@@ -22,7 +22,9 @@ export function checkAggregate(def: AggregateDefinition, datasetKind: DatasetKin
   // options of rows the dataset does not hold would only repeat the same problem
   if (rows.length > 0) return rows;
   const own = kind.check?.(def, datasetKind) ?? [];
-  const where = def.where ? problemsOf('where', () => parseSectionWhere(def.where!, datasetKind, `${aggregatePlace({ def })} where`)) : [];
+  const where = def.where
+    ? problemsOf('where', () => parseSectionWhere(def.where!, datasetKind, `${aggregatePlace({ def })} where`))
+    : [];
   return [...own, ...where];
 }
 
@@ -34,18 +36,30 @@ export function checkAggregate(def: AggregateDefinition, datasetKind: DatasetKin
  */
 export function createAccumulator(def: AggregateDefinition, ctx: AggregateContext): Accumulator {
   const problem = checkAggregate(def, ctx.dataset.kind)[0];
-  if (problem) throw new LinkbookError('invalid', problem.message, { where: aggregatePlace({ def }), hint: problem.hint });
-  const scope: AggregateScope = { def, ctx, filter: def.where ? { expression: def.where.trim(), seen: 0 } : null, lost: { seen: 0 } };
+  if (problem)
+    throw new LinkbookError('invalid', problem.message, { where: aggregatePlace({ def }), hint: problem.hint });
+  const scope: AggregateScope = {
+    def,
+    ctx,
+    filter: def.where ? { expression: def.where.trim(), seen: 0 } : null,
+    lost: { seen: 0 },
+  };
   const kind = AGGREGATE_KINDS[def.kind];
   const inner = kind.create(scope);
-  const expr = def.where ? parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`) : null;
+  const expr = def.where
+    ? parseSectionWhere(def.where, ctx.dataset.kind, `aggregate ${def.kind} of ${def.of} where`)
+    : null;
   const filtered = expr ? filteredAccumulator(inner, expr, scope) : inner;
   // lost rows are out of live figures; a kind about losses, or a where on `lost`, takes them all
   return kind.readsLost || filterNamesLost(expr) ? filtered : liveAccumulator(filtered, scope);
 }
 
 /** The aggregate of `rows` in one pass (see createAccumulator). */
-export function runAggregate(def: AggregateDefinition, rows: Iterable<CanonicalRow>, ctx: AggregateContext): AggregateResult {
+export function runAggregate(
+  def: AggregateDefinition,
+  rows: Iterable<CanonicalRow>,
+  ctx: AggregateContext,
+): AggregateResult {
   const accumulator = createAccumulator(def, ctx);
   for (const row of rows) accumulator.add(row);
   return accumulator.result();

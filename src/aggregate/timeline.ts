@@ -28,7 +28,10 @@ export function timelineAccumulator(scope: AggregateScope): Accumulator {
       });
       if (scope.def.top !== undefined && rows.length > scope.def.top) rows = rows.slice(rows.length - scope.def.top);
       const notes: string[] = rowCountNotes(scope, total);
-      if (counter.missing > 0) notes.push(`${formatCount(counter.missing)} of ${formatCount(total)} ${unitInText(kind)} have no first-seen date and are not on the timeline.`);
+      if (counter.missing > 0)
+        notes.push(
+          `${formatCount(counter.missing)} of ${formatCount(total)} ${unitInText(kind)} have no first-seen date and are not on the timeline.`,
+        );
       return makeResult(scope, {
         title: `${unitOf(kind)} by first seen ${interval}`,
         fields: [
@@ -44,4 +47,8 @@ export function timelineAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
-export const timelineKind: AggregateKind = { reads: () => ['first_seen'], create: timelineAccumulator, display: { stacked: true } };
+export const timelineKind: AggregateKind = {
+  reads: () => ['first_seen'],
+  create: timelineAccumulator,
+  display: { stacked: true },
+};

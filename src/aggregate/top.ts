@@ -13,14 +13,25 @@ import { formatCount, unitInText } from './source.ts';
 import type { Accumulator, AggregateKind, AggregateScope, ResultField, ResultRow } from './types.ts';
 
 const REFDOMAIN_SHOWN = ['domain', 'authority', 'backlinks', 'backlinks_dofollow', 'first_seen'] as const;
-const BACKLINK_SHOWN = ['url_from', 'domain_from', 'anchor', 'authority', 'dofollow', 'link_type', 'first_seen'] as const;
+const BACKLINK_SHOWN = [
+  'url_from',
+  'domain_from',
+  'anchor',
+  'authority',
+  'dofollow',
+  'link_type',
+  'first_seen',
+] as const;
 
 /** Parses `by` ("authority", "backlinks desc", "first_seen asc") into a column and a direction. */
 export function parseSortKey(by: string | undefined, where: string): { column: string; descending: boolean } {
   const text = (by ?? 'authority').trim();
   const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?:\s+(asc|desc))?$/i.exec(text);
   if (!match) {
-    throw new LinkbookError('invalid', `cannot read sort key "${text}"`, { where, hint: 'write a column, optionally followed by asc or desc: "backlinks desc"' });
+    throw new LinkbookError('invalid', `cannot read sort key "${text}"`, {
+      where,
+      hint: 'write a column, optionally followed by asc or desc: "backlinks desc"',
+    });
   }
   return { column: match[1]!, descending: (match[2] ?? 'desc').toLowerCase() === 'desc' };
 }
@@ -64,7 +75,8 @@ export function topAccumulator(scope: AggregateScope): Accumulator {
     result() {
       const category = kind === 'refdomains' ? 'domain' : 'url_from';
       const shown: string[] = [category, column];
-      for (const name of kind === 'refdomains' ? REFDOMAIN_SHOWN : BACKLINK_SHOWN) if (!shown.includes(name)) shown.push(name);
+      for (const name of kind === 'refdomains' ? REFDOMAIN_SHOWN : BACKLINK_SHOWN)
+        if (!shown.includes(name)) shown.push(name);
       const readers = shown.map((name) => [name, name === column ? read : columnReader(kind, name)] as const);
       const rows: ResultRow[] = kept.map(({ row }) => {
         const out: ResultRow = {};
@@ -77,10 +89,20 @@ export function topAccumulator(scope: AggregateScope): Accumulator {
       const fields: ResultField[] = shown.map((name, i) => ({
         name,
         label: name === 'authority' ? (kept[0]?.row.authority_metric ?? 'Authority') : columnLabel(name),
-        type: i === 0 ? 'category' : name === 'first_seen' ? 'date' : typeof rows[0]?.[name] === 'number' ? 'number' : 'category',
+        type:
+          i === 0
+            ? 'category'
+            : name === 'first_seen'
+              ? 'date'
+              : typeof rows[0]?.[name] === 'number'
+                ? 'number'
+                : 'category',
       }));
       const notes: string[] = rowCountNotes(scope, total);
-      if (missing > 0) notes.push(`${formatCount(missing)} of ${formatCount(total)} ${unitInText(kind)} have no ${column} and cannot rank.`);
+      if (missing > 0)
+        notes.push(
+          `${formatCount(missing)} of ${formatCount(total)} ${unitInText(kind)} have no ${column} and cannot rank.`,
+        );
       const byLabel = column === 'authority' ? fields[1]!.label : column.replace(/_/g, ' ');
       const direction = descending ? '' : ' (lowest first)';
       return makeResult(scope, {

@@ -3,7 +3,15 @@
  * stream in as pages arrive) and the context that names the dataset and the report around it.
  */
 import type { AggregateDefinition } from '../definition/schema.ts';
-import type { AggregateResult, ApiTotals, CanonicalRow, Comparison, DatasetKind, DatasetResult, ProviderId } from '../model.ts';
+import type {
+  AggregateResult,
+  ApiTotals,
+  CanonicalRow,
+  Comparison,
+  DatasetKind,
+  DatasetResult,
+  ProviderId,
+} from '../model.ts';
 
 /** What an aggregate knows about the dataset its rows come from. */
 export interface AggregateDataset {

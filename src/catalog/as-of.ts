@@ -63,7 +63,10 @@ export function realApiAsOfRefusal(input: RealApiAsOf): LinkbookError | null {
   if (provider === 'file' || asOf === today) return null;
   const where = input.where ?? `data.${dataset}`;
   if (asOf > today) {
-    return new LinkbookError('invalid', `--as-of ${asOf} is in the future; ${provider} has no data for it`, { where, hint: 'Use today or a past date.' });
+    return new LinkbookError('invalid', `--as-of ${asOf} is in the future; ${provider} has no data for it`, {
+      where,
+      hint: 'Use today or a past date.',
+    });
   }
   const support = asOfSupportOf(provider, endpoint);
   if (support.kind === 'date-parameter') return null;
@@ -73,7 +76,10 @@ export function realApiAsOfRefusal(input: RealApiAsOf): LinkbookError | null {
     return new LinkbookError(
       'invalid',
       `${provider} ${endpoint} serves current data only; --as-of ${asOf} would store today's data under ${asOf}`,
-      { where, hint: `Add \`history: since:${asOf}\` (or all_time) to dataset '${dataset}' so the links of ${asOf} can be rebuilt from first_seen and last_seen, or run without --as-of.` },
+      {
+        where,
+        hint: `Add \`history: since:${asOf}\` (or all_time) to dataset '${dataset}' so the links of ${asOf} can be rebuilt from first_seen and last_seen, or run without --as-of.`,
+      },
     );
   }
   return new LinkbookError(

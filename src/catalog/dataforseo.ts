@@ -57,21 +57,42 @@ export const referringDomainsLive: Catalog = {
     dfs('lost_date', 'date', 'date and time when the last backlink from this domain was lost', { nullable: true }),
     dfs('backlinks_spam_score', 'int', 'average spam score of all backlinks pointing to the domain'),
     dfs('broken_backlinks', 'int', 'number of broken backlinks pointing to the domain'),
-    dfs('broken_pages', 'int', 'number of pages that respond with 4xx or 5xx status codes where backlinks are pointing to'),
+    dfs(
+      'broken_pages',
+      'int',
+      'number of pages that respond with 4xx or 5xx status codes where backlinks are pointing to',
+    ),
     dfs('referring_domains', 'int', 'indicates the number of referring domains'),
     dfs('referring_domains_nofollow', 'int', 'number of domains pointing at least one nofollow link to the target'),
     dfs('referring_main_domains', 'int', 'indicates the number of referring main domains'),
-    dfs('referring_main_domains_nofollow', 'int', 'number of main domains pointing at least one nofollow link to the target'),
+    dfs(
+      'referring_main_domains_nofollow',
+      'int',
+      'number of main domains pointing at least one nofollow link to the target',
+    ),
     dfs('referring_ips', 'int', 'number of referring IP addresses'),
     dfs('referring_subnets', 'int', 'number of referring subnetworks'),
     dfs('referring_pages', 'int', 'indicates the number of pages pointing to the target'),
-    dfs('referring_pages_nofollow', 'int', 'number of referring pages pointing at least one nofollow link to the target'),
+    dfs(
+      'referring_pages_nofollow',
+      'int',
+      'number of referring pages pointing at least one nofollow link to the target',
+    ),
     objectField('referring_links_tld', 'top-level domains of the referring links and referring link count per each'),
     objectField('referring_links_types', 'types of the referring links and link count per each type'),
-    objectField('referring_links_attributes', 'link attributes of the referring links and link count per each attribute'),
+    objectField(
+      'referring_links_attributes',
+      'link attributes of the referring links and link count per each attribute',
+    ),
     objectField('referring_links_platform_types', 'referring platform types and link count per each platform'),
-    objectField('referring_links_semantic_locations', 'semantic elements in HTML where the referring links are located and the link count per each'),
-    objectField('referring_links_countries', 'ISO country codes of the domains where the referring links are located and the link count per each'),
+    objectField(
+      'referring_links_semantic_locations',
+      'semantic elements in HTML where the referring links are located and the link count per each',
+    ),
+    objectField(
+      'referring_links_countries',
+      'ISO country codes of the domains where the referring links are located and the link count per each',
+    ),
   ],
 };
 
@@ -100,35 +121,79 @@ export const backlinksLive: Catalog = {
     dfs('domain_to', 'string', 'domain the backlink is pointing to', { source: BACKLINKS_SOURCE }),
     dfs('url_to', 'string', 'URL the backlink is pointing to', { source: BACKLINKS_SOURCE }),
     dfs('tld_from', 'string', 'top-level domain of the referring URL', { source: BACKLINKS_SOURCE }),
-    dfs('is_new', 'bool', 'the backlink was found on the page last time the crawler visited it', { source: BACKLINKS_SOURCE }),
+    dfs('is_new', 'bool', 'the backlink was found on the page last time the crawler visited it', {
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('is_lost', 'bool', 'the backlink or the entire page was removed', { source: BACKLINKS_SOURCE }),
-    dfs('is_broken', 'bool', 'the backlink points to a page responding with a 4xx or 5xx status code', { source: BACKLINKS_SOURCE }),
+    dfs('is_broken', 'bool', 'the backlink points to a page responding with a 4xx or 5xx status code', {
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('rank', 'int', 'rank that the given backlink passes to the target', { source: BACKLINKS_SOURCE }),
     dfs('page_from_rank', 'int', 'page rank of the referring page', { source: BACKLINKS_SOURCE }),
     dfs('domain_from_rank', 'int', 'domain rank of the referring domain', { source: BACKLINKS_SOURCE }),
-    dfs('domain_from_country', 'string', 'ISO country code of the referring domain', { nullable: true, source: BACKLINKS_SOURCE }),
+    dfs('domain_from_country', 'string', 'ISO country code of the referring domain', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('domain_from_ip', 'string', 'IP address of the referring domain', { nullable: true, source: BACKLINKS_SOURCE }),
-    dfs('page_from_language', 'string', 'language of the referring page (ISO 639-1)', { nullable: true, source: BACKLINKS_SOURCE }),
+    dfs('page_from_language', 'string', 'language of the referring page (ISO 639-1)', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('page_from_title', 'string', 'title of the referring page', { nullable: true, source: BACKLINKS_SOURCE }),
-    dfs('page_from_status_code', 'int', 'HTTP status code returned by the referring page', { source: BACKLINKS_SOURCE }),
-    dfs('first_seen', 'date', 'date and time when the crawler found the backlink for the first time', { source: BACKLINKS_SOURCE }),
-    dfs('prev_seen', 'date', 'previous to the most recent date when the crawler visited the backlink', { nullable: true, source: BACKLINKS_SOURCE }),
-    dfs('last_seen', 'date', 'most recent date when the crawler visited the backlink', { nullable: true, source: BACKLINKS_SOURCE }),
-    dfs('item_type', 'string', 'link type: anchor, image, meta, canonical, alternate, redirect', { source: BACKLINKS_SOURCE }),
+    dfs('page_from_status_code', 'int', 'HTTP status code returned by the referring page', {
+      source: BACKLINKS_SOURCE,
+    }),
+    dfs('first_seen', 'date', 'date and time when the crawler found the backlink for the first time', {
+      source: BACKLINKS_SOURCE,
+    }),
+    dfs('prev_seen', 'date', 'previous to the most recent date when the crawler visited the backlink', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
+    dfs('last_seen', 'date', 'most recent date when the crawler visited the backlink', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
+    dfs('item_type', 'string', 'link type: anchor, image, meta, canonical, alternate, redirect', {
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('dofollow', 'bool', 'whether the backlink is dofollow', { source: BACKLINKS_SOURCE }),
-    dfs('original', 'bool', 'whether the backlink was present on the referring page when the crawler first visited it', { source: BACKLINKS_SOURCE }),
+    dfs(
+      'original',
+      'bool',
+      'whether the backlink was present on the referring page when the crawler first visited it',
+      { source: BACKLINKS_SOURCE },
+    ),
     dfs('anchor', 'string', 'anchor text of the backlink', { nullable: true, source: BACKLINKS_SOURCE }),
-    dfs('alt', 'string', 'alternative text of the image (null unless the backlink is an image)', { nullable: true, source: BACKLINKS_SOURCE }),
+    dfs('alt', 'string', 'alternative text of the image (null unless the backlink is an image)', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
     dfs('text_pre', 'string', 'snippet before the anchor text', { nullable: true, source: BACKLINKS_SOURCE }),
     dfs('text_post', 'string', 'snippet after the anchor text', { nullable: true, source: BACKLINKS_SOURCE }),
     dfs('backlink_spam_score', 'int', 'spam score of the backlink', { source: BACKLINKS_SOURCE }),
-    dfs('links_count', 'int', 'number of identical backlinks found on the referring page', { source: BACKLINKS_SOURCE }),
-    dfs('url_to_status_code', 'int', 'status code of the referenced page', { nullable: true, source: BACKLINKS_SOURCE }),
-    { name: 'attributes', type: 'string[]', description: 'link attributes of the referring links (nofollow ...)', where: false, having: false, nullable: true, source: BACKLINKS_SOURCE },
+    dfs('links_count', 'int', 'number of identical backlinks found on the referring page', {
+      source: BACKLINKS_SOURCE,
+    }),
+    dfs('url_to_status_code', 'int', 'status code of the referenced page', {
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    }),
+    {
+      name: 'attributes',
+      type: 'string[]',
+      description: 'link attributes of the referring links (nofollow ...)',
+      where: false,
+      having: false,
+      nullable: true,
+      source: BACKLINKS_SOURCE,
+    },
   ],
 };
 
-const SUMMARY_SOURCE = 'not in the seeds: fields shared with referring_domains/live items (004) that a target summary also reports';
+const SUMMARY_SOURCE =
+  'not in the seeds: fields shared with referring_domains/live items (004) that a target summary also reports';
 
 /**
  * POST /v3/backlinks/summary/live. NOT seed-backed and kept conservative: one result object about

@@ -19,7 +19,12 @@ export {
   ahrefsV3RequestCost,
   ahrefsV3WhereFields,
 } from './ahrefs-v3-billing.ts';
-export type { AhrefsV3CacheStatus, AhrefsV3CostInput, AhrefsV3FieldCost, AhrefsV3RequestCost } from './ahrefs-v3-billing.ts';
+export type {
+  AhrefsV3CacheStatus,
+  AhrefsV3CostInput,
+  AhrefsV3FieldCost,
+  AhrefsV3RequestCost,
+} from './ahrefs-v3-billing.ts';
 export { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.ts';
 export { V2_TO_V3, type V2ColumnMove, type V2TableMove } from './v2-to-v3.ts';
 export { asOfSupportOf, realApiAsOfRefusal, type AsOfSupport, type RealApiAsOf } from './as-of.ts';

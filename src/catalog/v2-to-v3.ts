@@ -26,7 +26,8 @@ export interface V2TableMove {
   columns: Readonly<Record<string, V2ColumnMove>>;
 }
 
-const NO_REFDOMAINS_TYPE_FLAGS = 'v3 refdomains has no per-link-type flags; filter all-backlinks by link_type / is_* instead';
+const NO_REFDOMAINS_TYPE_FLAGS =
+  'v3 refdomains has no per-link-type flags; filter all-backlinks by link_type / is_* instead';
 
 export const V2_TO_V3: Readonly<Record<string, V2TableMove>> = {
   // 000 refdomains_by_type -> v3 refdomains
@@ -40,12 +41,21 @@ export const V2_TO_V3: Readonly<Record<string, V2TableMove>> = {
       all: { to: null, why: 'always true for a referring domain; drop it' },
       text: { to: null, why: NO_REFDOMAINS_TYPE_FLAGS },
       image: { to: null, why: NO_REFDOMAINS_TYPE_FLAGS },
-      nofollow: { to: null, why: 'v3 refdomains counts dofollow links only (dofollow_links); "has a nofollow link" is not expressible' },
+      nofollow: {
+        to: null,
+        why: 'v3 refdomains counts dofollow links only (dofollow_links); "has a nofollow link" is not expressible',
+      },
       dofollow: { countOf: 'dofollow_links' },
       redirect: { to: null, why: NO_REFDOMAINS_TYPE_FLAGS },
       canonical: { to: null, why: NO_REFDOMAINS_TYPE_FLAGS },
-      gov: { to: null, why: 'v3 refdomains has no TLD class; the canonical tld_class is derived from the domain after the fetch' },
-      edu: { to: null, why: 'v3 refdomains has no TLD class; the canonical tld_class is derived from the domain after the fetch' },
+      gov: {
+        to: null,
+        why: 'v3 refdomains has no TLD class; the canonical tld_class is derived from the domain after the fetch',
+      },
+      edu: {
+        to: null,
+        why: 'v3 refdomains has no TLD class; the canonical tld_class is derived from the domain after the fetch',
+      },
       backlinks: { to: 'links_to_target' },
       backlinks_dofollow: { to: 'dofollow_links' },
       refpages: { to: null, why: 'v3 refdomains has no referring-page count' },
@@ -84,8 +94,14 @@ export const V2_TO_V3: Readonly<Record<string, V2TableMove>> = {
       text_pre: { to: 'snippet_left' },
       text_post: { to: 'snippet_right' },
       http_code: { to: 'http_code' },
-      url_from_first_seen: { to: 'first_seen', note: '002 first_seen: "the date the referring page URL was first discovered"' },
-      total_backlinks: { to: 'link_group_count', note: 'with aggregation 1_per_domain, the links grouped into the row' },
+      url_from_first_seen: {
+        to: 'first_seen',
+        note: '002 first_seen: "the date the referring page URL was first discovered"',
+      },
+      total_backlinks: {
+        to: 'link_group_count',
+        note: 'with aggregation 1_per_domain, the links grouped into the row',
+      },
     },
   },
 };

@@ -24,10 +24,14 @@ export function chartFields(agg: AggregateResult, preset: string): ChartFields {
   const category = agg.fields[0];
   const value = agg.fields.find((f, i) => i > 0 && f.type === 'number');
   if (!category || !value) {
-    throw new LinkbookError('render', `a ${preset} chart needs a category and a number, and "${agg.label}" has none to plot`, {
-      where: `chart of ${agg.kind} ${agg.of}`,
-      hint: 'show this aggregate as a table, or choose an aggregate with counts',
-    });
+    throw new LinkbookError(
+      'render',
+      `a ${preset} chart needs a category and a number, and "${agg.label}" has none to plot`,
+      {
+        where: `chart of ${agg.kind} ${agg.of}`,
+        hint: 'show this aggregate as a table, or choose an aggregate with counts',
+      },
+    );
   }
   return { category, value, share: agg.fields.find((f) => f.type === 'percent') };
 }
@@ -86,7 +90,12 @@ export function chartRows(agg: AggregateResult, fields: ChartFields): ChartRow[]
   const sum = known.reduce((n, row) => n + Math.max(0, valueOf(row)), 0);
   return known.map((row, i) => {
     const raw = row[fields.category.name];
-    const category = raw === null || raw === undefined ? '—' : fields.category.type === 'date' ? formatPeriod(String(raw)) : String(raw);
+    const category =
+      raw === null || raw === undefined
+        ? '—'
+        : fields.category.type === 'date'
+          ? formatPeriod(String(raw))
+          : String(raw);
     const given = fields.share ? row[fields.share.name] : undefined;
     const share = typeof given === 'number' ? given : sum > 0 ? Math.max(0, valueOf(row)) / sum : 0;
     return {

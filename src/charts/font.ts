@@ -27,7 +27,10 @@ export function readFontMetrics(file: string): FontMetrics {
   try {
     data = readFileSync(file);
   } catch (cause) {
-    throw new LinkbookError('render', `the chart font ${file} cannot be read`, { cause, hint: 'run npm install in the linkbook folder (the font comes from @expo-google-fonts/arimo)' });
+    throw new LinkbookError('render', `the chart font ${file} cannot be read`, {
+      cause,
+      hint: 'run npm install in the linkbook folder (the font comes from @expo-google-fonts/arimo)',
+    });
   }
   const tables = new Map<string, number>();
   const numTables = data.readUInt16BE(4);
@@ -51,7 +54,8 @@ export function readFontMetrics(file: string): FontMetrics {
   const count = data.readUInt16BE(cmap + 2);
   for (let i = 0; i < count; i++) {
     const entry = cmap + 4 + i * 8;
-    if (data.readUInt16BE(entry) === 3 && data.readUInt16BE(entry + 2) === 1) subtable = cmap + data.readUInt32BE(entry + 4);
+    if (data.readUInt16BE(entry) === 3 && data.readUInt16BE(entry + 2) === 1)
+      subtable = cmap + data.readUInt32BE(entry + 4);
   }
   const widths = new Float32Array(0x10000);
   const fallback = advanceOfGlyph(0) / unitsPerEm;
@@ -119,7 +123,8 @@ export function installChartFontMetrics(): void {
   if (installed) return;
   const { regular, bold } = chartFontMetrics();
   // vega exports textMetrics at runtime but not in its typings
-  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
+    .textMetrics;
   metrics.width = (item, text) => {
     const value = text === null || text === undefined ? '' : String(text).trim();
     const size = item.fontSize !== undefined ? Number(item.fontSize) || 0 : 11;

@@ -6,7 +6,11 @@ import type * as vega from 'vega';
 import { LinkbookError } from '../errors.ts';
 
 function refuse(what: string): Promise<never> {
-  return Promise.reject(new LinkbookError('render', `charts may not load ${what}`, { hint: 'charts draw only the aggregate rows injected into them' }));
+  return Promise.reject(
+    new LinkbookError('render', `charts may not load ${what}`, {
+      hint: 'charts draw only the aggregate rows injected into them',
+    }),
+  );
 }
 
 /** A loader whose every method rejects. */

@@ -26,26 +26,41 @@ function Resvg(): typeof ResvgClass {
 export function svgToPng(svg: string, scale = 2): Buffer {
   const reference = svgExternalReference(svg);
   if (reference) {
-    throw new LinkbookError('invalid', `an SVG to convert to PNG refers to something outside itself (${reference.what})`, { hint: 'only #fragment references and data: images are allowed' });
+    throw new LinkbookError(
+      'invalid',
+      `an SVG to convert to PNG refers to something outside itself (${reference.what})`,
+      { hint: 'only #fragment references and data: images are allowed' },
+    );
   }
   const options = (zoom: number) => ({
     fitTo: { mode: 'zoom' as const, value: zoom },
     background: '#ffffff',
     // resvg-js 2.6.2 exposes no resources folder option (index.d.ts); svgExternalReference above is the guard
-    font: { fontFiles: [CHART_FONT_FILES.regular, CHART_FONT_FILES.bold], loadSystemFonts: false, defaultFontFamily: CHART_FONT_FAMILY },
+    font: {
+      fontFiles: [CHART_FONT_FILES.regular, CHART_FONT_FILES.bold],
+      loadSystemFonts: false,
+      defaultFontFamily: CHART_FONT_FAMILY,
+    },
   });
   let resvg: InstanceType<typeof ResvgClass>;
   try {
     // parsing builds the tree only; pixels are allocated by render()
     resvg = new (Resvg())(svg, options(scale));
   } catch (cause) {
-    throw new LinkbookError('render', 'a chart could not be converted to PNG', { cause, hint: 'run with --verbose to see the SVG error' });
+    throw new LinkbookError('render', 'a chart could not be converted to PNG', {
+      cause,
+      hint: 'run with --verbose to see the SVG error',
+    });
   }
   const pixels = resvg.width * resvg.height;
   if (!(pixels > 0) || pixels > MAX_CHART_PIXELS) {
-    throw new LinkbookError('invalid', `a chart of ${Math.round(resvg.width)} x ${Math.round(resvg.height)} px is too large to convert to PNG (at most ${MAX_CHART_PIXELS / 1e6} megapixels)`, {
-      hint: 'make the chart smaller (width, height or step in its vega_lite spec)',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `a chart of ${Math.round(resvg.width)} x ${Math.round(resvg.height)} px is too large to convert to PNG (at most ${MAX_CHART_PIXELS / 1e6} megapixels)`,
+      {
+        hint: 'make the chart smaller (width, height or step in its vega_lite spec)',
+      },
+    );
   }
   // rounded down to 1/1000 so that resvg rounding the sides up cannot pass the limit
   const fit = Math.max(1, Math.min(scale, Math.floor(Math.sqrt(MAX_CHART_PIXELS / pixels) * 1000 - 1) / 1000));
@@ -53,6 +68,9 @@ export function svgToPng(svg: string, scale = 2): Buffer {
     if (fit < scale) resvg = new (Resvg())(svg, options(fit));
     return resvg.render().asPng();
   } catch (cause) {
-    throw new LinkbookError('render', 'a chart could not be converted to PNG', { cause, hint: 'run with --verbose to see the SVG error' });
+    throw new LinkbookError('render', 'a chart could not be converted to PNG', {
+      cause,
+      hint: 'run with --verbose to see the SVG error',
+    });
   }
 }

@@ -7,10 +7,29 @@
 import { aggregateDisplay } from '../aggregate/index.ts';
 import type { AggregateResult } from '../model.ts';
 import { chartFields, chartRows, fitText, formatValue, type ChartFields, type ChartRow, type Field } from './data.ts';
-import { chartConfig, DEFAULT_HEIGHT, DEFAULT_WIDTH, normalizeAccent, OTHER_COLOR, paletteFrom, tintOf, UNKNOWN_COLOR, type ChartTheme } from './theme.ts';
+import {
+  chartConfig,
+  DEFAULT_HEIGHT,
+  DEFAULT_WIDTH,
+  normalizeAccent,
+  OTHER_COLOR,
+  paletteFrom,
+  tintOf,
+  UNKNOWN_COLOR,
+  type ChartTheme,
+} from './theme.ts';
 
 export type ChartPreset = 'donut' | 'pie' | 'bar' | 'hbar' | 'histogram' | 'line' | 'area' | 'stacked';
-export const CHART_PRESETS: readonly ChartPreset[] = ['donut', 'pie', 'bar', 'hbar', 'histogram', 'line', 'area', 'stacked'];
+export const CHART_PRESETS: readonly ChartPreset[] = [
+  'donut',
+  'pie',
+  'bar',
+  'hbar',
+  'histogram',
+  'line',
+  'area',
+  'stacked',
+];
 
 /** A Vega-Lite spec as plain JSON. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -30,7 +49,9 @@ export function splitLabel(agg: AggregateResult): { metric: string; source: stri
 /** Title (the metric) and subtitle (the source and how many rows went in). */
 export function chartTitle(agg: AggregateResult): Record<string, unknown> {
   const { metric, source } = splitLabel(agg);
-  const parts = [source ? `Source: ${source}` : '', `${formatValue(agg.total)} ${agg.unit.toLowerCase()}`].filter((p) => p !== '');
+  const parts = [source ? `Source: ${source}` : '', `${formatValue(agg.total)} ${agg.unit.toLowerCase()}`].filter(
+    (p) => p !== '',
+  );
   return { text: metric, subtitle: parts.join(' · ') };
 }
 
@@ -55,15 +76,24 @@ function base(agg: AggregateResult, theme: ChartTheme, rows: ChartRow[]): VegaLi
 function rowColours(rows: ChartRow[], accent: string): string[] {
   const palette = paletteFrom(accent, Math.max(rows.length, 1));
   let next = 0;
-  return rows.map((row) => (row['__category'] === 'unknown' ? UNKNOWN_COLOR : row['__muted'] ? OTHER_COLOR : palette[next++ % palette.length]!));
+  return rows.map((row) =>
+    row['__category'] === 'unknown' ? UNKNOWN_COLOR : row['__muted'] ? OTHER_COLOR : palette[next++ % palette.length]!,
+  );
 }
 
-function donut(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], hole: boolean): VegaLiteSpec {
+function donut(
+  agg: AggregateResult,
+  theme: ChartTheme,
+  fields: ChartFields,
+  rows: ChartRow[],
+  hole: boolean,
+): VegaLiteSpec {
   const size = Math.min(theme.height ?? DEFAULT_HEIGHT, theme.width ?? DEFAULT_WIDTH);
   const radius = size / 2 - 4;
   // legend entries carry the count and the percentage, so a printed report shows the numbers;
   // long names are shortened so both stay visible
-  for (const row of rows) row['__legend'] = `${fitText(String(row['__category']), 130, 10.5)}  ${row['__value']} (${row['__pct']})`;
+  for (const row of rows)
+    row['__legend'] = `${fitText(String(row['__category']), 130, 10.5)}  ${row['__value']} (${row['__pct']})`;
   const labels = rows.map((row) => String(row['__legend']));
   const colours = rowColours(rows, theme.accent);
   const theta = { field: fields.value.name, type: 'quantitative', stack: true };
@@ -88,7 +118,13 @@ function donut(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, row
         },
       },
       {
-        mark: { type: 'text', radius: hole ? radius * 0.78 : radius * 0.68, fill: '#ffffff', fontWeight: 'bold', fontSize: 10 },
+        mark: {
+          type: 'text',
+          radius: hole ? radius * 0.78 : radius * 0.68,
+          fill: '#ffffff',
+          fontWeight: 'bold',
+          fontSize: 10,
+        },
         encoding: {
           theta,
           order,
@@ -102,36 +138,80 @@ function donut(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, row
 function categoryAxis(fields: ChartFields, count: number, vertical: boolean): Record<string, unknown> {
   if (!vertical) return { title: fields.category.label, labelLimit: 180, labelPadding: 6 };
   const slanted = count > 8;
-  return { title: fields.category.label, labelAngle: slanted ? -35 : 0, labelAlign: slanted ? 'right' : 'center', labelLimit: slanted ? 110 : 90 };
+  return {
+    title: fields.category.label,
+    labelAngle: slanted ? -35 : 0,
+    labelAlign: slanted ? 'right' : 'center',
+    labelLimit: slanted ? 110 : 90,
+  };
 }
 
-function bar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], histogram: boolean): VegaLiteSpec {
+function bar(
+  agg: AggregateResult,
+  theme: ChartTheme,
+  fields: ChartFields,
+  rows: ChartRow[],
+  histogram: boolean,
+): VegaLiteSpec {
   const accent = normalizeAccent(theme.accent);
-  const x = { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, true), scale: { paddingInner: histogram ? 0.06 : 0.25 } };
-  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f' } };
+  const x = {
+    field: '__category',
+    type: 'nominal',
+    sort: null,
+    axis: categoryAxis(fields, rows.length, true),
+    scale: { paddingInner: histogram ? 0.06 : 0.25 },
+  };
+  const y = {
+    field: fields.value.name,
+    type: 'quantitative',
+    axis: { title: valueTitle(agg, fields.value), format: ',~f' },
+  };
   return {
     ...base(agg, theme, rows),
     layer: [
-      { mark: { type: 'bar', color: accent }, encoding: { x, y, color: { condition: { test: 'datum.__muted', value: OTHER_COLOR }, value: accent } } },
-      { mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 9.5 }, encoding: { x, y, text: { field: '__value' } } },
+      {
+        mark: { type: 'bar', color: accent },
+        encoding: { x, y, color: { condition: { test: 'datum.__muted', value: OTHER_COLOR }, value: accent } },
+      },
+      {
+        mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 9.5 },
+        encoding: { x, y, text: { field: '__value' } },
+      },
     ],
   };
 }
 
 function hbar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[]): VegaLiteSpec {
   const accent = normalizeAccent(theme.accent);
-  const y = { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, false), scale: { paddingInner: 0.22 } };
-  const x = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f', grid: true, orient: 'bottom' } };
+  const y = {
+    field: '__category',
+    type: 'nominal',
+    sort: null,
+    axis: categoryAxis(fields, rows.length, false),
+    scale: { paddingInner: 0.22 },
+  };
+  const x = {
+    field: fields.value.name,
+    type: 'quantitative',
+    axis: { title: valueTitle(agg, fields.value), format: ',~f', grid: true, orient: 'bottom' },
+  };
   const showShare = fields.share !== undefined;
-  for (const row of rows) row['__bar_label'] = showShare ? `${row['__value']} · ${row['__pct']}` : String(row['__value']);
+  for (const row of rows)
+    row['__bar_label'] = showShare ? `${row['__value']} · ${row['__pct']}` : String(row['__value']);
   return {
     ...base(agg, theme, rows),
     // one band per row keeps bars the same thickness whatever N is
     height: { step: 22 },
     width: (theme.width ?? DEFAULT_WIDTH) - 200,
     layer: [
-      { mark: { type: 'bar', color: accent }, encoding: { y, x, color: { condition: { test: 'datum.__muted', value: OTHER_COLOR }, value: accent } } },
-      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 9.5 }, encoding: { y, x, text: { field: '__bar_label' } } },
+      {
+        mark: { type: 'bar', color: accent },
+        encoding: { y, x, color: { condition: { test: 'datum.__muted', value: OTHER_COLOR }, value: accent } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, fontSize: 9.5 },
+        encoding: { y, x, text: { field: '__bar_label' } },
+      },
     ],
     config: { ...chartConfig(theme), axisY: { domain: true, ticks: false, grid: false } },
   };
@@ -155,7 +235,14 @@ function longRows(agg: AggregateResult, rows: ChartRow[], series: Field[]): Char
       const raw = row[field.name];
       const value = typeof raw === 'number' ? raw : 0;
       const signed = field.name === falling ? -value : value;
-      out.push({ __category: row['__category'] ?? null, __order: row['__order'] ?? null, __series: field.label, __series_order: s, __y: signed, __value: formatValue(value) });
+      out.push({
+        __category: row['__category'] ?? null,
+        __order: row['__order'] ?? null,
+        __series: field.label,
+        __series_order: s,
+        __y: signed,
+        __value: formatValue(value),
+      });
     });
   }
   return out;
@@ -177,8 +264,19 @@ function newLostBars(agg: AggregateResult, theme: ChartTheme, fields: ChartField
     ...base(agg, theme, values),
     mark: { type: 'bar' },
     encoding: {
-      x: { field: '__category', type: 'nominal', sort: categories, axis: categoryAxis(fields, rows.length, true), scale: { paddingInner: 0.2 } },
-      y: { field: '__y', type: 'quantitative', stack: 'zero', axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' } },
+      x: {
+        field: '__category',
+        type: 'nominal',
+        sort: categories,
+        axis: categoryAxis(fields, rows.length, true),
+        scale: { paddingInner: 0.2 },
+      },
+      y: {
+        field: '__y',
+        type: 'quantitative',
+        stack: 'zero',
+        axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' },
+      },
       color: {
         field: '__series',
         type: 'nominal',
@@ -208,7 +306,17 @@ function shareBar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, 
   }
   const labels = rows.map((row) => String(row['__legend']));
   const { provider } = splitLabel(agg);
-  const x = { field: '__x0', type: 'quantitative', scale: { domain: [0, 1] }, axis: { format: '.0%', title: `Share of ${agg.unit.toLowerCase()}${provider ? ` (${provider})` : ''}`, grid: false, tickCount: 5 } };
+  const x = {
+    field: '__x0',
+    type: 'quantitative',
+    scale: { domain: [0, 1] },
+    axis: {
+      format: '.0%',
+      title: `Share of ${agg.unit.toLowerCase()}${provider ? ` (${provider})` : ''}`,
+      grid: false,
+      tickCount: 5,
+    },
+  };
   return {
     ...base(agg, theme, rows),
     height: 44,
@@ -223,13 +331,22 @@ function shareBar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, 
             type: 'nominal',
             sort: labels,
             scale: { domain: labels, range: rowColours(rows, theme.accent) },
-            legend: { title: fields.category.label, orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 200 },
+            legend: {
+              title: fields.category.label,
+              orient: 'bottom',
+              direction: 'horizontal',
+              columns: 3,
+              labelLimit: 200,
+            },
           },
         },
       },
       {
         mark: { type: 'text', fill: '#ffffff', fontWeight: 'bold', fontSize: 10 },
-        encoding: { x: { field: '__mid', type: 'quantitative' }, text: { condition: { test: 'datum.__x1 - datum.__x0 >= 0.07', field: '__pct' }, value: '' } },
+        encoding: {
+          x: { field: '__mid', type: 'quantitative' },
+          text: { condition: { test: 'datum.__x1 - datum.__x0 >= 0.07', field: '__pct' }, value: '' },
+        },
       },
     ],
   };
@@ -239,22 +356,52 @@ function stacked(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, r
   return aggregateDisplay(agg.kind).series ? newLostBars(agg, theme, fields, rows) : shareBar(agg, theme, fields, rows);
 }
 
-function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows: ChartRow[], area: boolean): VegaLiteSpec {
+function line(
+  agg: AggregateResult,
+  theme: ChartTheme,
+  fields: ChartFields,
+  rows: ChartRow[],
+  area: boolean,
+): VegaLiteSpec {
   const accent = normalizeAccent(theme.accent);
   const temporal = fields.category.type === 'date';
   const x = temporal
-    ? { field: fields.category.name, type: 'temporal', scale: { type: 'utc' }, axis: { title: fields.category.label, format: rows.length > 24 ? '%b %Y' : undefined, labelOverlap: 'greedy', tickCount: 8 } }
+    ? {
+        field: fields.category.name,
+        type: 'temporal',
+        scale: { type: 'utc' },
+        axis: {
+          title: fields.category.label,
+          format: rows.length > 24 ? '%b %Y' : undefined,
+          labelOverlap: 'greedy',
+          tickCount: 8,
+        },
+      }
     : { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, true) };
   const series = aggregateDisplay(agg.kind).series ? seriesFields(agg, fields) : [fields.value];
   const points = rows.length <= 36;
   if (series.length > 1) {
-    const values = longRows(agg, rows, series).map((row, i) => ({ ...row, [fields.category.name]: rows[Math.floor(i / series.length)]![fields.category.name] ?? null, __y: Math.abs(Number(row['__y'])) }));
+    const values = longRows(agg, rows, series).map((row, i) => ({
+      ...row,
+      [fields.category.name]: rows[Math.floor(i / series.length)]![fields.category.name] ?? null,
+      __y: Math.abs(Number(row['__y'])),
+    }));
     return {
       ...base(agg, theme, values),
-      mark: { type: area ? 'area' : 'line', point: points && !area, interpolate: 'monotone', ...(area ? { opacity: 0.55 } : {}) },
+      mark: {
+        type: area ? 'area' : 'line',
+        point: points && !area,
+        interpolate: 'monotone',
+        ...(area ? { opacity: 0.55 } : {}),
+      },
       encoding: {
         x,
-        y: { field: '__y', type: 'quantitative', stack: area ? null : undefined, axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' } },
+        y: {
+          field: '__y',
+          type: 'quantitative',
+          stack: area ? null : undefined,
+          axis: { title: valueTitle(agg, { ...fields.value, label: agg.unit }), format: ',~f' },
+        },
         color: {
           field: '__series',
           type: 'nominal',
@@ -264,7 +411,11 @@ function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
       },
     };
   }
-  const y = { field: fields.value.name, type: 'quantitative', axis: { title: valueTitle(agg, fields.value), format: ',~f' } };
+  const y = {
+    field: fields.value.name,
+    type: 'quantitative',
+    axis: { title: valueTitle(agg, fields.value), format: ',~f' },
+  };
   const layers: VegaLiteSpec[] = [];
   if (area) {
     layers.push({
@@ -272,12 +423,25 @@ function line(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
         type: 'area',
         interpolate: 'monotone',
         line: false,
-        color: { x1: 1, y1: 1, x2: 1, y2: 0, gradient: 'linear', stops: [{ offset: 0, color: tintOf(accent, 0.9) }, { offset: 1, color: tintOf(accent, 0.35) }] },
+        color: {
+          x1: 1,
+          y1: 1,
+          x2: 1,
+          y2: 0,
+          gradient: 'linear',
+          stops: [
+            { offset: 0, color: tintOf(accent, 0.9) },
+            { offset: 1, color: tintOf(accent, 0.35) },
+          ],
+        },
       },
       encoding: { x, y },
     });
   }
-  layers.push({ mark: { type: 'line', interpolate: 'monotone', color: accent, point: points ? { color: accent, size: 22 } : false }, encoding: { x, y } });
+  layers.push({
+    mark: { type: 'line', interpolate: 'monotone', color: accent, point: points ? { color: accent, size: 22 } : false },
+    encoding: { x, y },
+  });
   return { ...base(agg, theme, rows), layer: layers };
 }
 

@@ -34,16 +34,27 @@ function withoutTitle(spec: VegaLiteSpec, theme: ChartTheme): VegaLiteSpec {
  * worker thread with a heap and a time limit (user-chart.ts): vega expressions such as
  * `sequence(0, 5e7)` can otherwise take gigabytes and minutes.
  */
-export async function renderChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
+export async function renderChart(
+  chart: ChartDefinition,
+  agg: AggregateResult,
+  theme: ChartTheme,
+): Promise<RenderedChart> {
   if (typeof chart === 'string') return drawChart(chart, agg, theme);
   const { drawUserChart } = await import('./user-chart.ts');
   return drawUserChart(chart, agg, theme);
 }
 
 /** The chart drawn in this thread (presets here, user specs inside the chart worker). */
-export async function drawChart(chart: ChartDefinition, agg: AggregateResult, theme: ChartTheme): Promise<RenderedChart> {
+export async function drawChart(
+  chart: ChartDefinition,
+  agg: AggregateResult,
+  theme: ChartTheme,
+): Promise<RenderedChart> {
   installChartFontMetrics();
-  const spec = typeof chart === 'string' ? withoutTitle(presetSpec(chart, agg, theme), theme) : userSpec(chart.vega_lite, agg, theme);
+  const spec =
+    typeof chart === 'string'
+      ? withoutTitle(presetSpec(chart, agg, theme), theme)
+      : userSpec(chart.vega_lite, agg, theme);
   const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;
   let view: vega.View | undefined;
   try {
@@ -55,11 +66,18 @@ export async function drawChart(chart: ChartDefinition, agg: AggregateResult, th
   } catch (cause) {
     if (cause instanceof LinkbookError) throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new LinkbookError(typeof chart === 'string' ? 'render' : 'invalid', `the chart could not be drawn: ${message}`, {
-      where,
-      cause,
-      hint: typeof chart === 'string' ? 'this is a bug in the chart preset; run with --verbose' : 'check the vega_lite spec against https://vega.github.io/vega-lite/docs/',
-    });
+    throw new LinkbookError(
+      typeof chart === 'string' ? 'render' : 'invalid',
+      `the chart could not be drawn: ${message}`,
+      {
+        where,
+        cause,
+        hint:
+          typeof chart === 'string'
+            ? 'this is a bug in the chart preset; run with --verbose'
+            : 'check the vega_lite spec against https://vega.github.io/vega-lite/docs/',
+      },
+    );
   } finally {
     view?.finalize();
   }

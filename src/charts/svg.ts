@@ -22,7 +22,8 @@ export function chartIdPrefix(svg: string): string {
  * Characters XML 1.0 does not allow (control bytes other than tab/newline/CR, lone surrogates):
  * labels written by strangers may carry them, and resvg refuses the whole SVG when they do.
  */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -47,7 +48,9 @@ export function sanitizeSvg(svg: string, prefix: string, label: string): string 
         .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
         .replace(/(\s(?:xlink:)?href=")#([^"]+)"/g, (_, attr: string, id: string) => `${attr}#${prefix}-${id}"`),
     );
-  return out.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeAttribute(label)}"`).replace(XML_INVALID, '\uFFFD');
+  return out
+    .replace(/^<svg\b/, `<svg role="img" aria-label="${escapeAttribute(label)}"`)
+    .replace(XML_INVALID, '\uFFFD');
 }
 
 /** An SVG construct that could make resvg (or a browser) read something outside the document. */
@@ -64,7 +67,9 @@ const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|jpg|gif|webp)[;,]/i;
 
 function decodeXmlText(text: string): string {
   return text
-    .replace(NUMERIC_REF, (_, code: string) => String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)))
+    .replace(NUMERIC_REF, (_, code: string) =>
+      String.fromCodePoint(code[0] === 'x' || code[0] === 'X' ? parseInt(code.slice(1), 16) : Number(code)),
+    )
     .replace(/&amp;/g, '&')
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'");

@@ -62,7 +62,9 @@ interface ChartChild {
  */
 function startChild(heapMb: number): ChartChild {
   // the ESM build of tsx's API (package.json exports "./esm/api" > "import"); require.resolve finds the CommonJS one
-  const tsxApi = pathToFileURL(path.join(path.dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const tsxApi = pathToFileURL(
+    path.join(path.dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
   const body = new URL('./user-chart-worker.ts', import.meta.url).href;
   const code = `const tsx = await import(${JSON.stringify(tsxApi)}); tsx.register(); await import(${JSON.stringify(body)});`;
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', code], {
@@ -82,7 +84,9 @@ function startChild(heapMb: number): ChartChild {
     };
     child.on('message', onMessage);
     child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`the chart process ended before it started (${signal ?? `exit code ${code}`})`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the chart process ended before it started (${signal ?? `exit code ${code}`})`)),
+    );
   });
   ready.catch(() => undefined);
   return { child, ready };
@@ -129,7 +133,10 @@ function drawOnce(chart: ChartDefinition, agg: AggregateResult, theme: ChartThem
     const onMessage = (m: UserChartReply) => {
       if (m.id !== id) return;
       done();
-      if (m.error) reject(new LinkbookError(m.error.code, m.error.message, { where: m.error.where ?? where(agg), hint: m.error.hint }));
+      if (m.error)
+        reject(
+          new LinkbookError(m.error.code, m.error.message, { where: m.error.where ?? where(agg), hint: m.error.hint }),
+        );
       else resolve(m.result!);
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -137,8 +144,14 @@ function drawOnce(chart: ChartDefinition, agg: AggregateResult, theme: ChartThem
       const outOfMemory = signal === 'SIGABRT' || code === 134;
       kill(
         outOfMemory
-          ? new LinkbookError('invalid', `the vega_lite chart needed more than ${heapMb} MB of memory to draw, so it was stopped`, { where: where(agg), hint: `${HINT}; LINKBOOK_CHART_HEAP_MB raises the limit` })
-          : new LinkbookError('render', `the chart process stopped (${signal ?? `exit code ${code}`})`, { where: where(agg) }),
+          ? new LinkbookError(
+              'invalid',
+              `the vega_lite chart needed more than ${heapMb} MB of memory to draw, so it was stopped`,
+              { where: where(agg), hint: `${HINT}; LINKBOOK_CHART_HEAP_MB raises the limit` },
+            )
+          : new LinkbookError('render', `the chart process stopped (${signal ?? `exit code ${code}`})`, {
+              where: where(agg),
+            }),
       );
     };
     child.on('message', onMessage);
@@ -148,11 +161,23 @@ function drawOnce(chart: ChartDefinition, agg: AggregateResult, theme: ChartThem
         if (settled) return;
         child.channel?.ref();
         timer = setTimeout(() => {
-          kill(new LinkbookError('invalid', `the vega_lite chart took longer than ${timeoutMs / 1000} s to draw, so it was stopped`, { where: where(agg), hint: `${HINT}; LINKBOOK_CHART_TIMEOUT_MS raises the limit` }));
+          kill(
+            new LinkbookError(
+              'invalid',
+              `the vega_lite chart took longer than ${timeoutMs / 1000} s to draw, so it was stopped`,
+              { where: where(agg), hint: `${HINT}; LINKBOOK_CHART_TIMEOUT_MS raises the limit` },
+            ),
+          );
         }, timeoutMs);
         child.send({ id, chart, agg, theme } satisfies UserChartRequest);
       },
-      (error: Error) => kill(new LinkbookError('render', `the chart process could not start: ${error.message}`, { where: where(agg), cause: error })),
+      (error: Error) =>
+        kill(
+          new LinkbookError('render', `the chart process could not start: ${error.message}`, {
+            where: where(agg),
+            cause: error,
+          }),
+        ),
     );
   });
 }

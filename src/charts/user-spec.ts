@@ -43,14 +43,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function userSpec(spec: Record<string, unknown>, agg: AggregateResult, theme: ChartTheme): VegaLiteSpec {
   const loading = findLoadingKey(spec, '');
   if (loading) {
-    throw new LinkbookError('invalid', `chart vega_lite: "${loading}" would load something from outside the report, which charts may not do`, {
-      where: `chart of ${agg.kind} ${agg.of}`,
-      hint: 'remove it: the aggregate rows are injected as data.values',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `chart vega_lite: "${loading}" would load something from outside the report, which charts may not do`,
+      {
+        where: `chart of ${agg.kind} ${agg.of}`,
+        hint: 'remove it: the aggregate rows are injected as data.values',
+      },
+    );
   }
   const size = chartSizeProblem(spec);
   if (size) {
-    throw new LinkbookError('invalid', size.message, { where: `chart of ${agg.kind} ${agg.of}`, hint: CHART_SIZE_HINT });
+    throw new LinkbookError('invalid', size.message, {
+      where: `chart of ${agg.kind} ${agg.of}`,
+      hint: CHART_SIZE_HINT,
+    });
   }
   const config = chartConfig(theme);
   const userConfig = isPlainObject(spec['config']) ? spec['config'] : {};

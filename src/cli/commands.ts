@@ -42,7 +42,8 @@ function usageError(message: string, usage: string): LinkbookError {
 }
 
 const run: Command = {
-  usage: 'linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv] [--resend] [--email-to-dir DIR] [--force]',
+  usage:
+    'linkbook run <report.yaml...> [--param k=v]... [--out DIR] [--format html,pdf,json,csv,png] [--sandbox] [--no-cache] [--as-of YYYY-MM-DD] [--targets clients.csv] [--resend] [--email-to-dir DIR] [--force]',
   options: {
     param: { type: 'string', multiple: true, short: 'p' },
     out: { type: 'string', short: 'o' },
@@ -80,7 +81,12 @@ const run: Command = {
     const printer = await startPrinterEarly(options, ctx);
     try {
       const { runReports } = await runModule();
-      const summary = await runReports(options, { logger: ctx.logger, stdout: ctx.stdout, progress: ctx.stderr, printer });
+      const summary = await runReports(options, {
+        logger: ctx.logger,
+        stdout: ctx.stdout,
+        progress: ctx.stderr,
+        printer,
+      });
       return summary.exitCode;
     } finally {
       await printer?.close();
@@ -96,13 +102,18 @@ const run: Command = {
  */
 async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Promise<PdfPrinter | undefined> {
   try {
-    const formats = options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
+    const formats =
+      options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
     if (!formatsNeedPrinting(formats)) return undefined;
     // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
     // Chromium's start back until everything had loaded
     await import('puppeteer-core');
     const { createPdfPrinter } = await import('../pdf/index.ts');
-    const printer = createPdfPrinter({ env: ctx.env, logger: ctx.logger, prepareNextPage: options.files.length > 1 || options.targetsFile !== undefined });
+    const printer = createPdfPrinter({
+      env: ctx.env,
+      logger: ctx.logger,
+      prepareNextPage: options.files.length > 1 || options.targetsFile !== undefined,
+    });
     printer.warm?.();
     return printer;
   } catch {
@@ -112,7 +123,11 @@ async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Prom
 
 const validate: Command = {
   usage: 'linkbook validate <report.yaml...> [--param k=v]... [--format html,pdf,...] [--as-of YYYY-MM-DD]',
-  options: { param: { type: 'string', multiple: true, short: 'p' }, format: { type: 'string' }, 'as-of': { type: 'string' } },
+  options: {
+    param: { type: 'string', multiple: true, short: 'p' },
+    format: { type: 'string' },
+    'as-of': { type: 'string' },
+  },
   async run(ctx) {
     if (ctx.args.length === 0) throw usageError('validate needs at least one report file', this.usage);
     // the values a run would be given are checked the same way `run` checks them
@@ -136,21 +151,35 @@ const validate: Command = {
 };
 
 const estimate: Command = {
-  usage: 'linkbook estimate <report.yaml> [--param k=v]... [--format html,pdf,...] [--as-of YYYY-MM-DD] [--sandbox] [--json]',
-  options: { param: { type: 'string', multiple: true, short: 'p' }, json: { type: 'boolean' }, sandbox: { type: 'boolean' }, 'as-of': { type: 'string' }, format: { type: 'string' } },
+  usage:
+    'linkbook estimate <report.yaml> [--param k=v]... [--format html,pdf,...] [--as-of YYYY-MM-DD] [--sandbox] [--json]',
+  options: {
+    param: { type: 'string', multiple: true, short: 'p' },
+    json: { type: 'boolean' },
+    sandbox: { type: 'boolean' },
+    'as-of': { type: 'string' },
+    format: { type: 'string' },
+  },
   async run(ctx) {
     if (ctx.args.length !== 1) throw usageError('estimate takes one report file', this.usage);
     // the same values as `run` takes, checked the same way: formats cost nothing but must be valid
     const { asOf } = checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
     const { estimateReport, formatEstimate } = await runModule();
-    const result = await estimateReport({ file: ctx.args[0]!, params: parseParamArgs(list(ctx.options.param)), sandbox: ctx.options.sandbox === true, env: ctx.env, asOf });
+    const result = await estimateReport({
+      file: ctx.args[0]!,
+      params: parseParamArgs(list(ctx.options.param)),
+      sandbox: ctx.options.sandbox === true,
+      env: ctx.env,
+      asOf,
+    });
     ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatEstimate(result));
     return 0;
   },
 };
 
 const migrate: Command = {
-  usage: 'linkbook migrate <report.yaml> [--write FILE]   (Ahrefs v2 datasets rewritten for v3; prints the YAML, or writes it to FILE)',
+  usage:
+    'linkbook migrate <report.yaml> [--write FILE]   (Ahrefs v2 datasets rewritten for v3; prints the YAML, or writes it to FILE)',
   options: { write: { type: 'string', short: 'w' } },
   async run(ctx) {
     if (ctx.args.length !== 1) throw usageError('migrate takes one report file', this.usage);
@@ -159,7 +188,10 @@ const migrate: Command = {
     const result = await migrateReportFile(file, str(ctx.options.write));
     for (const note of result.notes) ctx.stderr.write(`note: ${note}\n`);
     if (result.migrated.length === 0) ctx.stderr.write(`note: ${file} has no Ahrefs v2 dataset; nothing to migrate\n`);
-    if (result.written) ctx.stderr.write(`wrote ${result.written} (${result.migrated.length} dataset${result.migrated.length === 1 ? '' : 's'} migrated: ${result.migrated.join(', ') || 'none'})\n`);
+    if (result.written)
+      ctx.stderr.write(
+        `wrote ${result.written} (${result.migrated.length} dataset${result.migrated.length === 1 ? '' : 's'} migrated: ${result.migrated.join(', ') || 'none'})\n`,
+      );
     else ctx.stdout.write(result.text);
     return 0;
   },
@@ -170,7 +202,8 @@ const emulator: Command = {
   options: { port: { type: 'string' }, 'as-of': { type: 'string' } },
   async run(ctx) {
     const port = Number(str(ctx.options.port) ?? '8080');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(`--port "${String(ctx.options.port)}" is not a port number`, this.usage);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw usageError(`--port "${String(ctx.options.port)}" is not a port number`, this.usage);
     const { startEmulator } = await import('../emulator/index.ts');
     const server = await startEmulator({ port, asOf: str(ctx.options['as-of']), logger: ctx.logger });
     const overrides = apiProviders().map(([, provider]) => `${provider.credentials.origin.env}=${server.origin}`);
@@ -193,7 +226,11 @@ const history: Command = {
     const store = openStore(undefined, { env: ctx.env });
     try {
       const report = ctx.args[0] ? path.basename(ctx.args[0]).replace(/\.ya?ml$/, '') : undefined;
-      const runs = store.ledger.list({ report, target: str(ctx.options.target), limit: Number(str(ctx.options.limit) ?? 50) });
+      const runs = store.ledger.list({
+        report,
+        target: str(ctx.options.target),
+        limit: Number(str(ctx.options.limit) ?? 50),
+      });
       ctx.stdout.write(ctx.options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${formatHistory(runs)}\n`);
       return 0;
     } finally {
@@ -213,15 +250,23 @@ const cache: Command = {
     try {
       if (action === 'clear') {
         const provider = str(ctx.options.provider);
-        if (provider !== undefined && !PROVIDER_IDS.includes(provider as ProviderId)) throw usageError(`--provider "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`, this.usage);
-        const removed = store.cache.clear({ provider: provider as ProviderId | undefined, expiredOnly: ctx.options.expired === true });
+        if (provider !== undefined && !PROVIDER_IDS.includes(provider as ProviderId))
+          throw usageError(`--provider "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`, this.usage);
+        const removed = store.cache.clear({
+          provider: provider as ProviderId | undefined,
+          expiredOnly: ctx.options.expired === true,
+        });
         ctx.stdout.write(`removed ${removed} cached response${removed === 1 ? '' : 's'}\n`);
         return 0;
       }
       const entries = store.cache.list();
       if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       else if (entries.length === 0) ctx.stdout.write('the cache is empty\n');
-      else for (const e of entries) ctx.stdout.write(`${e.storedAt}  ${e.provider.padEnd(10)}  ${String(e.size).padStart(9)} B  expires ${e.expiresAt}  ${e.key.replace(/\n+/g, ' ').trim()}\n`);
+      else
+        for (const e of entries)
+          ctx.stdout.write(
+            `${e.storedAt}  ${e.provider.padEnd(10)}  ${String(e.size).padStart(9)} B  expires ${e.expiresAt}  ${e.key.replace(/\n+/g, ' ').trim()}\n`,
+          );
       return 0;
     } finally {
       store.close();
@@ -230,7 +275,7 @@ const cache: Command = {
 };
 
 const schedule: Command = {
-  usage: 'linkbook schedule [dir]   (long-running: fires each report\'s schedule: once per slot; default dir: reports)',
+  usage: "linkbook schedule [dir]   (long-running: fires each report's schedule: once per slot; default dir: reports)",
   options: {},
   async run(ctx) {
     if (ctx.args.length > 1) throw usageError('schedule takes one folder', this.usage);
@@ -240,7 +285,12 @@ const schedule: Command = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      return await runScheduleCommand({ dir: ctx.args[0] ?? 'reports', env: ctx.env, logger: ctx.logger, signal: controller.signal });
+      return await runScheduleCommand({
+        dir: ctx.args[0] ?? 'reports',
+        env: ctx.env,
+        logger: ctx.logger,
+        signal: controller.signal,
+      });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -259,4 +309,16 @@ const init: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { run, validate, estimate, migrate, emulator, history, cache, schedule, init, preview: previewCommand, explain: explainCommand };
+export const COMMANDS: Record<string, Command> = {
+  run,
+  validate,
+  estimate,
+  migrate,
+  emulator,
+  history,
+  cache,
+  schedule,
+  init,
+  preview: previewCommand,
+  explain: explainCommand,
+};

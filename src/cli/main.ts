@@ -26,7 +26,10 @@ Usage:
 Every command takes --verbose and --help.
 Exit codes: 0 done, 1 a run failed, 2 invalid definition or usage, 3 over budget.`;
 
-export async function main(argv: readonly string[], io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: { stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream; env?: NodeJS.ProcessEnv } = {},
+): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const env = io.env ?? process.env;
@@ -50,13 +53,26 @@ export async function main(argv: readonly string[], io: { stdout?: NodeJS.Writab
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...rest], options: { ...command.options, verbose: { type: 'boolean', short: 'v' } } as ParseArgsConfig['options'], allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...command.options, verbose: { type: 'boolean', short: 'v' } } as ParseArgsConfig['options'],
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (cause) {
     stderr.write(`linkbook ${name}: ${(cause as Error).message}\n${command.usage}\n`);
     return 2;
   }
 
-  const ctx: CommandContext = { args: parsed.positionals, options: parsed.values as CommandContext['options'], stdout, stderr, env, logger, verbose };
+  const ctx: CommandContext = {
+    args: parsed.positionals,
+    options: parsed.values as CommandContext['options'],
+    stdout,
+    stderr,
+    env,
+    logger,
+    verbose,
+  };
   try {
     return await command.run(ctx);
   } catch (error) {
@@ -72,6 +88,8 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream, verbo
     return error.exitCode;
   }
   const wrapped = new LinkbookError('internal', (error as Error)?.message ?? String(error));
-  stderr.write(`internal error: ${wrapped.message}\n${verbose ? `${(error as Error)?.stack ?? ''}\n` : 'run again with --verbose for details\n'}`);
+  stderr.write(
+    `internal error: ${wrapped.message}\n${verbose ? `${(error as Error)?.stack ?? ''}\n` : 'run again with --verbose for details\n'}`,
+  );
   return wrapped.exitCode;
 }

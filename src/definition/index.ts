@@ -1,5 +1,13 @@
 /** The report definition: load, validate with positions, params, the schema and its JSON Schema. */
-export { loadReport, parseReport, defaultTemplateDirs, PACKAGE_ROOT, type LoadedReport, type LoadOptions, type ReportOverrides } from './load.ts';
+export {
+  loadReport,
+  parseReport,
+  defaultTemplateDirs,
+  PACKAGE_ROOT,
+  type LoadedReport,
+  type LoadOptions,
+  type ReportOverrides,
+} from './load.ts';
 export { parseParamArgs, isIsoDate, type ParamValue } from './params.ts';
 export { checkRunValues, type RunValues, type CheckedRunValues } from './run-values.ts';
 export {
@@ -19,4 +27,10 @@ export {
   type ParamDefinition,
 } from './schema.ts';
 export { findTemplate, isTemplatePath, type FoundTemplate } from './templates.ts';
-export { readTemplateManifest, templateManifestJsonSchema, templateManifestSchema, DEFAULT_TEMPLATE_MANIFEST, type TemplateManifest } from './template-manifest.ts';
+export {
+  readTemplateManifest,
+  templateManifestJsonSchema,
+  templateManifestSchema,
+  DEFAULT_TEMPLATE_MANIFEST,
+  type TemplateManifest,
+} from './template-manifest.ts';

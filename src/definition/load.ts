@@ -49,20 +49,28 @@ export async function loadReport(file: string, options: LoadOptions = {}): Promi
   try {
     const size = (await stat(file)).size;
     if (size > MAX_REPORT_BYTES) {
-      throw new LinkbookError('invalid', `the report file is ${(size / 1024 / 1024).toFixed(1)} MB; a report definition may be at most ${MAX_REPORT_BYTES / 1024 / 1024} MB`, {
-        where: file,
-        hint: 'a report is a short YAML file; put data in an export file under data: (provider: file)',
-      });
+      throw new LinkbookError(
+        'invalid',
+        `the report file is ${(size / 1024 / 1024).toFixed(1)} MB; a report definition may be at most ${MAX_REPORT_BYTES / 1024 / 1024} MB`,
+        {
+          where: file,
+          hint: 'a report is a short YAML file; put data in an export file under data: (provider: file)',
+        },
+      );
     }
     text = await readFile(file, 'utf8');
   } catch (cause) {
     if (cause instanceof LinkbookError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new LinkbookError('invalid', code === 'ENOENT' ? 'report file not found' : `cannot read report file (${code ?? 'error'})`, {
-      where: file,
-      hint: code === 'ENOENT' ? 'check the path; bundled reports are in reports/' : undefined,
-      cause,
-    });
+    throw new LinkbookError(
+      'invalid',
+      code === 'ENOENT' ? 'report file not found' : `cannot read report file (${code ?? 'error'})`,
+      {
+        where: file,
+        hint: code === 'ENOENT' ? 'check the path; bundled reports are in reports/' : undefined,
+        cause,
+      },
+    );
   }
   return parseReport(file, text, options);
 }
@@ -72,7 +80,11 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   const { source, errors: syntaxErrors } = parseYamlSource(file, text);
   if (!source) throw new LinkbookErrors(syntaxErrors);
   if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
-    throw new LinkbookErrors([new LinkbookError('invalid', 'a report must be a mapping of keys such as name, target, data and sections', { where: { file, line: 1, col: 1 } })]);
+    throw new LinkbookErrors([
+      new LinkbookError('invalid', 'a report must be a mapping of keys such as name, target, data and sections', {
+        where: { file, line: 1, col: 1 },
+      }),
+    ]);
   }
 
   const errors: LinkbookError[] = [];
@@ -82,7 +94,13 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   // `limit: "{{ limit }}"` is checked as the number it becomes.
   const paramsCheck = reportSchema.shape.params.safeParse(raw.params);
   if (!paramsCheck.success) {
-    errors.push(...schemaIssuesToErrors(paramsCheck.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })), source, reportSchema));
+    errors.push(
+      ...schemaIssuesToErrors(
+        paramsCheck.error.issues.map((i) => ({ ...i, path: ['params', ...i.path] })),
+        source,
+        reportSchema,
+      ),
+    );
   }
   const declared = paramsCheck.success ? (paramsCheck.data ?? {}) : {};
   const resolved = resolveParams(declared, options.params ?? {}, source);
@@ -93,18 +111,31 @@ export function parseReport(file: string, text: string, options: LoadOptions = {
   if (typeof raw.target === 'string') {
     const t = interpolateParams({ target: raw.target }, vars, source);
     const cliTarget = options.params?.target;
-    vars.target = cliTarget !== undefined && !declared.target ? cliTarget : String((t.value as { target: string }).target);
+    vars.target =
+      cliTarget !== undefined && !declared.target ? cliTarget : String((t.value as { target: string }).target);
   }
   const interpolated = interpolateParams({ ...raw, target: vars.target ?? raw.target }, vars, source);
   errors.push(...interpolated.errors);
 
   const checked = reportSchema.safeParse(interpolated.value);
-  if (!checked.success) errors.push(...schemaIssuesToErrors(checked.error.issues.filter((i) => i.path[0] !== 'params'), source, reportSchema));
+  if (!checked.success)
+    errors.push(
+      ...schemaIssuesToErrors(
+        checked.error.issues.filter((i) => i.path[0] !== 'params'),
+        source,
+        reportSchema,
+      ),
+    );
   if (errors.length > 0 || !checked.success) throw new LinkbookErrors(errors);
 
   const definition = applyOverrides(checked.data, options.overrides);
   const baseDir = path.dirname(path.resolve(file));
-  errors.push(...checkReportMeaning(definition, source, { baseDir, templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir) }));
+  errors.push(
+    ...checkReportMeaning(definition, source, {
+      baseDir,
+      templateDirs: options.templateDirs ?? defaultTemplateDirs(baseDir),
+    }),
+  );
   errors.push(...checkChartSizes(definition, source));
   if (definition.client?.logo) {
     try {
@@ -129,7 +160,13 @@ function checkChartSizes(def: ReportDefinition, source: YamlSource): LinkbookErr
     const chart = section.chart;
     if (!chart || typeof chart === 'string') return;
     const problem = chartSizeProblem(chart.vega_lite);
-    if (problem) errors.push(new LinkbookError('invalid', problem.message, { where: source.placeOf(['sections', i, 'chart', 'vega_lite', ...problem.path]), hint: CHART_SIZE_HINT }));
+    if (problem)
+      errors.push(
+        new LinkbookError('invalid', problem.message, {
+          where: source.placeOf(['sections', i, 'chart', 'vega_lite', ...problem.path]),
+          hint: CHART_SIZE_HINT,
+        }),
+      );
   });
   return errors;
 }
@@ -140,7 +177,11 @@ function applyOverrides(def: ReportDefinition, overrides: ReportOverrides | unde
   const out: ReportDefinition = { ...def };
   const client = overrides.client;
   if (client && (client.name !== undefined || client.logo !== undefined)) {
-    out.client = { ...def.client, ...(client.name !== undefined ? { name: client.name } : {}), ...(client.logo !== undefined ? { logo: client.logo } : {}) };
+    out.client = {
+      ...def.client,
+      ...(client.name !== undefined ? { name: client.name } : {}),
+      ...(client.logo !== undefined ? { logo: client.logo } : {}),
+    };
   }
   if (overrides.emailTo && overrides.emailTo.length > 0) out.email = { ...def.email, to: [...overrides.emailTo] };
   return out;
@@ -149,5 +190,9 @@ function applyOverrides(def: ReportDefinition, overrides: ReportOverrides | unde
 export const PACKAGE_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
 export function defaultTemplateDirs(baseDir: string): string[] {
-  return [path.resolve(baseDir, '..', 'templates'), path.resolve(baseDir, 'templates'), path.join(PACKAGE_ROOT, 'templates')];
+  return [
+    path.resolve(baseDir, '..', 'templates'),
+    path.resolve(baseDir, 'templates'),
+    path.join(PACKAGE_ROOT, 'templates'),
+  ];
 }

@@ -24,7 +24,11 @@ export async function migrateReportFile(file: string, writeTo?: string): Promise
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new LinkbookError('invalid', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { where: file, hint: 'give the path of a report .yaml file' });
+    throw new LinkbookError(
+      'invalid',
+      `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+      { where: file, hint: 'give the path of a report .yaml file' },
+    );
   }
   parseReport(file, text);
   const result = migrateReportToV3(text, file);
@@ -32,7 +36,10 @@ export async function migrateReportFile(file: string, writeTo?: string): Promise
     parseReport(file, result.text);
   } catch (error) {
     if (error instanceof LinkbookError) {
-      throw new LinkbookError('invalid', `the migrated report does not validate: ${error.message}`, { where: file, hint: 'migrate the datasets the notes name by hand' });
+      throw new LinkbookError('invalid', `the migrated report does not validate: ${error.message}`, {
+        where: file,
+        hint: 'migrate the datasets the notes name by hand',
+      });
     }
     throw error;
   }

@@ -31,7 +31,10 @@ export function migrateReportToV3(text: string, file = 'report.yaml'): Migration
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     const first = doc.errors[0];
-    throw new LinkbookError('invalid', `${file} is not a YAML mapping${first ? `: ${first.message}` : ''}`, { where: file, hint: 'Run linkbook validate on it first.' });
+    throw new LinkbookError('invalid', `${file} is not a YAML mapping${first ? `: ${first.message}` : ''}`, {
+      where: file,
+      hint: 'Run linkbook validate on it first.',
+    });
   }
   const data = doc.get('data', true);
   const migrated: string[] = [];
@@ -43,12 +46,17 @@ export function migrateReportToV3(text: string, file = 'report.yaml'): Migration
       if (!isMap(dataset) || scalarOf(dataset, 'provider') !== 'ahrefs-v2') continue;
       const lines = migrateDataset(doc, dataset, name);
       if (lines === null) {
-        notes.push(`data.${name}: v2 table '${String(scalarOf(dataset, 'from'))}' has no v3 counterpart known to linkbook; left as it is`);
+        notes.push(
+          `data.${name}: v2 table '${String(scalarOf(dataset, 'from'))}' has no v3 counterpart known to linkbook; left as it is`,
+        );
         continue;
       }
       migrated.push(name);
       notes.push(...lines.map((line) => `data.${name}: ${line}`));
-      const header = [`migrated from Ahrefs v2 ${lines.length === 0 ? '(everything translated)' : 'by linkbook migrate; not translated:'}`, ...lines.map((l) => `  - ${l}`)];
+      const header = [
+        `migrated from Ahrefs v2 ${lines.length === 0 ? '(everything translated)' : 'by linkbook migrate; not translated:'}`,
+        ...lines.map((l) => `  - ${l}`),
+      ];
       (isScalar(pair.key) ? pair.key : dataset).commentBefore = header.map((l) => ` ${l}`).join('\n');
     }
   }
@@ -79,7 +87,10 @@ function migrateDataset(doc: Document, dataset: YAMLMap, name: string): string[]
 
   const orderBy = scalarOf(dataset, 'order_by');
   if (typeof orderBy === 'string') {
-    const rules = orderBy.split(',').map((rule) => rule.trim()).filter((rule) => rule !== '');
+    const rules = orderBy
+      .split(',')
+      .map((rule) => rule.trim())
+      .filter((rule) => rule !== '');
     const kept = rules.flatMap((rule) => {
       const [column = '', ...rest] = rule.split(/\s*:\s*|\s+/);
       const to = renamed(move, column, lost, 'order_by');
@@ -117,10 +128,16 @@ function migrateDataset(doc: Document, dataset: YAMLMap, name: string): string[]
     const v3Text = formatFilter(where);
     const catalog = findCatalog('ahrefs-v3', move.endpoint);
     try {
-      if (catalog) compileAhrefsV3Where(parseFilter(v3Text, { label: 'where' }), catalog, { allowLocal: true, label: `data.${name}.where` });
+      if (catalog)
+        compileAhrefsV3Where(parseFilter(v3Text, { label: 'where' }), catalog, {
+          allowLocal: true,
+          label: `data.${name}.where`,
+        });
       dataset.set('where', v3Text);
     } catch (error) {
-      lost.push(`where '${v3Text}' does not check against v3 ${move.endpoint}: ${error instanceof Error ? error.message : String(error)}`);
+      lost.push(
+        `where '${v3Text}' does not check against v3 ${move.endpoint}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return lost;
@@ -177,7 +194,9 @@ function translateLeaf(leaf: Exclude<FilterExpr, { type: 'and' | 'or' | 'not' }>
   }
   if (target.to === null) return { reason: target.why };
   const mapValue = (literal: Literal): Literal =>
-    typeof literal.value === 'string' && target.values?.[literal.value] !== undefined ? { ...literal, value: target.values[literal.value]! } : literal;
+    typeof literal.value === 'string' && target.values?.[literal.value] !== undefined
+      ? { ...literal, value: target.values[literal.value]! }
+      : literal;
   switch (leaf.type) {
     case 'compare':
       return { ...leaf, column: target.to, value: mapValue(leaf.value) };
@@ -191,8 +210,10 @@ function translateLeaf(leaf: Exclude<FilterExpr, { type: 'and' | 'or' | 'not' }>
 /** A v2 row budget does not bind v3 units: say so above `budget:` when there is no v3 figure. */
 function noteBudget(doc: Document, notes: string[]): void {
   const budget = doc.get('budget', true);
-  if (!isMap(budget) || budget.get('ahrefs_v2_rows') === undefined || budget.get('ahrefs_v3_units') !== undefined) return;
-  const line = 'budget.ahrefs_v2_rows does not limit Ahrefs v3; add ahrefs_v3_units (linkbook estimate prints what the migrated datasets cost)';
+  if (!isMap(budget) || budget.get('ahrefs_v2_rows') === undefined || budget.get('ahrefs_v3_units') !== undefined)
+    return;
+  const line =
+    'budget.ahrefs_v2_rows does not limit Ahrefs v3; add ahrefs_v3_units (linkbook estimate prints what the migrated datasets cost)';
   notes.push(line);
   const pair = (doc.contents as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'budget');
   if (pair && isScalar(pair.key)) pair.key.commentBefore = ` ${line}`;

@@ -20,7 +20,10 @@ export function parseParamArgs(pairs: readonly string[]): Record<string, string>
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new LinkbookError('invalid', `--param "${pair}" is not of the form name=value`, { hint: 'for example --param target=example.com' });
+    if (eq <= 0)
+      throw new LinkbookError('invalid', `--param "${pair}" is not of the form name=value`, {
+        hint: 'for example --param target=example.com',
+      });
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }
   return out;
@@ -50,18 +53,31 @@ export function resolveParams(
     const fromCli = given[name];
     if (fromCli !== undefined) {
       const parsed = coerceParam(type, fromCli);
-      if (parsed.error !== undefined) errors.push(new LinkbookError('invalid', `param "${name}": ${parsed.error}`, { where: `--param ${name}=${fromCli}` }));
+      if (parsed.error !== undefined)
+        errors.push(
+          new LinkbookError('invalid', `param "${name}": ${parsed.error}`, { where: `--param ${name}=${fromCli}` }),
+        );
       else values[name] = parsed.value;
       continue;
     }
     if (param.default !== undefined) {
       const parsed = coerceParam(type, param.default);
-      if (parsed.error !== undefined) errors.push(new LinkbookError('invalid', `params.${name}.default: ${parsed.error}`, { where: source.placeOf(['params', name, 'default']) }));
+      if (parsed.error !== undefined)
+        errors.push(
+          new LinkbookError('invalid', `params.${name}.default: ${parsed.error}`, {
+            where: source.placeOf(['params', name, 'default']),
+          }),
+        );
       else values[name] = parsed.value;
       continue;
     }
     if (param.required) {
-      errors.push(new LinkbookError('invalid', `param "${name}" is required and has no default`, { where: source.placeOf(['params', name], { key: true }), hint: `pass --param ${name}=...` }));
+      errors.push(
+        new LinkbookError('invalid', `param "${name}" is required and has no default`, {
+          where: source.placeOf(['params', name], { key: true }),
+          hint: `pass --param ${name}=...`,
+        }),
+      );
     }
   }
   return { values, errors };
@@ -88,7 +104,14 @@ function coerceParam(type: NonNullable<ParamDefinition['type']>, raw: ParamValue
     case 'date':
       return isIsoDate(text) ? { value: text } : { error: `expected a date YYYY-MM-DD, got ${JSON.stringify(text)}` };
     case 'list':
-      return { value: Array.isArray(raw) ? raw : text.split(',').map((s) => s.trim()).filter((s) => s.length > 0) };
+      return {
+        value: Array.isArray(raw)
+          ? raw
+          : text
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s.length > 0),
+      };
   }
 }
 
@@ -104,7 +127,11 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
  * Replaces `{{ name }}` in every string of the definition (except the Handlebars fields) with the
  * param's value. An unknown name is an error at its exact place in the file.
  */
-export function interpolateParams(value: unknown, vars: Record<string, ParamValue>, source: YamlSource): { value: unknown; errors: LinkbookError[] } {
+export function interpolateParams(
+  value: unknown,
+  vars: Record<string, ParamValue>,
+  source: YamlSource,
+): { value: unknown; errors: LinkbookError[] } {
   const errors: LinkbookError[] = [];
   const walk = (node: unknown, path: Array<string | number>): unknown => {
     if (typeof node === 'string') {
@@ -117,10 +144,14 @@ export function interpolateParams(value: unknown, vars: Record<string, ParamValu
         if (v === undefined) {
           const suggestion = closest(name, Object.keys(vars));
           errors.push(
-            new LinkbookError('invalid', `unknown param "${name}" in {{ }}${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
-              where: source.placeInString(path, offset),
-              hint: 'declare it under params:',
-            }),
+            new LinkbookError(
+              'invalid',
+              `unknown param "${name}" in {{ }}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+              {
+                where: source.placeInString(path, offset),
+                hint: 'declare it under params:',
+              },
+            ),
           );
           return whole;
         }
@@ -130,7 +161,8 @@ export function interpolateParams(value: unknown, vars: Record<string, ParamValu
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node && typeof node === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = path.length === 0 && k === 'params' ? v : walk(v, [...path, k]);
+      for (const [k, v] of Object.entries(node))
+        out[k] = path.length === 0 && k === 'params' ? v : walk(v, [...path, k]);
       return out;
     }
     return node;

@@ -6,20 +6,19 @@
 import type { Catalog } from '../catalog/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { providerFor } from '../providers/index.ts';
-import {
-  checkFilter,
-  parseFilter,
-  parseOrderBy,
-  type FilterBase,
-  type FilterClause,
-} from '../query/index.ts';
+import { checkFilter, parseFilter, parseOrderBy, type FilterBase, type FilterClause } from '../query/index.ts';
 import { closest } from './did-you-mean.ts';
 import type { DatasetDefinition } from './schema.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 const FILTER_FIELDS = ['where', 'having', 'filters', 'backlinks_filters'] as const;
 
-export function checkDatasetQuery(name: string, ds: DatasetDefinition, catalog: Catalog | undefined, source: YamlSource): LinkbookError[] {
+export function checkDatasetQuery(
+  name: string,
+  ds: DatasetDefinition,
+  catalog: Catalog | undefined,
+  source: YamlSource,
+): LinkbookError[] {
   const errors: LinkbookError[] = [];
   if (!catalog) return errors;
   const table = `${catalog.provider} ${catalog.endpoint}`;
@@ -29,14 +28,24 @@ export function checkDatasetQuery(name: string, ds: DatasetDefinition, catalog: 
     const where = source.placeOf(['data', name, 'select', i]);
     if (!col) {
       const s = closest(column, names);
-      errors.push(new LinkbookError('invalid', `data.${name}.select: column "${column}" not found in ${table}${s ? `; did you mean "${s}"?` : ''}`, { where }));
+      errors.push(
+        new LinkbookError(
+          'invalid',
+          `data.${name}.select: column "${column}" not found in ${table}${s ? `; did you mean "${s}"?` : ''}`,
+          { where },
+        ),
+      );
     } else if (!col.having) {
       // 003: "Only the columns that are available in the having filter will be returned."
       errors.push(
-        new LinkbookError('invalid', `data.${name}.select: column "${column}" of ${table} cannot be selected (the catalog marks it filter-only)`, {
-          where,
-          hint: 'filter on it with where: instead',
-        }),
+        new LinkbookError(
+          'invalid',
+          `data.${name}.select: column "${column}" of ${table} cannot be selected (the catalog marks it filter-only)`,
+          {
+            where,
+            hint: 'filter on it with where: instead',
+          },
+        ),
       );
     }
   });
@@ -65,7 +74,10 @@ export function checkDatasetQuery(name: string, ds: DatasetDefinition, catalog: 
 
   if (ds.order_by !== undefined) {
     try {
-      parseOrderBy(ds.order_by, catalog, { base: filterBase(source, ['data', name, 'order_by']), label: `data.${name}.order_by` });
+      parseOrderBy(ds.order_by, catalog, {
+        base: filterBase(source, ['data', name, 'order_by']),
+        label: `data.${name}.order_by`,
+      });
     } catch (error) {
       errors.push(...flatten(error));
     }

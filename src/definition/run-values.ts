@@ -34,21 +34,37 @@ export function checkRunValues(values: RunValues): CheckedRunValues {
     const formats = given.map((f) => f.trim()).filter((f) => f !== '');
     const parsed = formatList.safeParse(formats);
     if (parsed.success) out.formats = [...new Set(parsed.data)];
-    else if (formats.length === 0) problems.push(new LinkbookError('invalid', '--format names no output format', { where: '--format', hint: `use one or more of: ${OUTPUT_FORMATS.join(', ')}` }));
+    else if (formats.length === 0)
+      problems.push(
+        new LinkbookError('invalid', '--format names no output format', {
+          where: '--format',
+          hint: `use one or more of: ${OUTPUT_FORMATS.join(', ')}`,
+        }),
+      );
     for (const format of formats) {
       if ((OUTPUT_FORMATS as readonly string[]).includes(format)) continue;
       const suggestion = closest(format, OUTPUT_FORMATS);
       problems.push(
-        new LinkbookError('invalid', `--format "${format}" is not an output format${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
-          where: '--format',
-          hint: `use one or more of: ${OUTPUT_FORMATS.join(', ')}`,
-        }),
+        new LinkbookError(
+          'invalid',
+          `--format "${format}" is not an output format${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+          {
+            where: '--format',
+            hint: `use one or more of: ${OUTPUT_FORMATS.join(', ')}`,
+          },
+        ),
       );
     }
   }
   if (values.asOf !== undefined) {
     if (isIsoDate(values.asOf)) out.asOf = values.asOf;
-    else problems.push(new LinkbookError('invalid', `--as-of "${values.asOf}" is not a date YYYY-MM-DD`, { where: '--as-of', hint: 'for example --as-of 2026-05-04' }));
+    else
+      problems.push(
+        new LinkbookError('invalid', `--as-of "${values.asOf}" is not a date YYYY-MM-DD`, {
+          where: '--as-of',
+          hint: 'for example --as-of 2026-05-04',
+        }),
+      );
   }
   if (problems.length > 0) throw new LinkbookErrors(problems);
   return out;

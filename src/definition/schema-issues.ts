@@ -19,15 +19,23 @@ export function schemaIssuesToErrors(issues: readonly Issue[], source: YamlSourc
       for (const key of issue.keys) {
         const suggestion = closest(key, allowed);
         errors.push(
-          new LinkbookError('invalid', `unknown key "${key}"${at ? ` in ${at}` : ''}${suggestion ? `; did you mean "${suggestion}"?` : ''}`, {
-            where: source.placeOf([...path, key], { key: true }),
-            hint: allowed.length > 0 ? `allowed keys: ${allowed.join(', ')}` : undefined,
-          }),
+          new LinkbookError(
+            'invalid',
+            `unknown key "${key}"${at ? ` in ${at}` : ''}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+            {
+              where: source.placeOf([...path, key], { key: true }),
+              hint: allowed.length > 0 ? `allowed keys: ${allowed.join(', ')}` : undefined,
+            },
+          ),
         );
       }
       continue;
     }
-    errors.push(new LinkbookError('invalid', `${at || 'report'}: ${issueMessage(issue, source.value, path)}`, { where: source.placeOf(path) }));
+    errors.push(
+      new LinkbookError('invalid', `${at || 'report'}: ${issueMessage(issue, source.value, path)}`, {
+        where: source.placeOf(path),
+      }),
+    );
   }
   return errors;
 }
@@ -42,13 +50,23 @@ function issueMessage(issue: Issue, root: unknown, path: Array<string | number>)
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(valueAt(root, path))}`;
     case 'invalid_union': {
-      const options = issue.errors.flat().map((e) => (e.code === 'invalid_value' ? e.values.map((v) => JSON.stringify(v)).join(', ') : e.code === 'invalid_type' ? `a ${e.expected}` : ''));
+      const options = issue.errors
+        .flat()
+        .map((e) =>
+          e.code === 'invalid_value'
+            ? e.values.map((v) => JSON.stringify(v)).join(', ')
+            : e.code === 'invalid_type'
+              ? `a ${e.expected}`
+              : '',
+        );
       return `got ${describeValue(valueAt(root, path))}; expected ${options.filter(Boolean).join(', or ')}`;
     }
     case 'invalid_format':
       return `${issue.message.replace(/^Invalid string: /, '')}, got ${describeValue(valueAt(root, path))}`;
     case 'too_small':
-      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : `must be at least ${String(issue.minimum)}`;
+      return issue.origin === 'array'
+        ? `needs at least ${String(issue.minimum)} item(s)`
+        : `must be at least ${String(issue.minimum)}`;
     case 'too_big':
       return `must be at most ${String(issue.maximum)}`;
     default:
@@ -103,7 +121,11 @@ function def(s: z.ZodType): Def {
 
 function unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
-  for (let d = def(cur); (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') && d.innerType; d = def(cur)) {
+  for (
+    let d = def(cur);
+    (d.type === 'optional' || d.type === 'default' || d.type === 'nullable' || d.type === 'prefault') && d.innerType;
+    d = def(cur)
+  ) {
     cur = d.innerType;
   }
   return cur;

@@ -13,7 +13,10 @@ import { OUTPUT_FORMAT_NAMES } from '../outputs.ts';
 
 /** The provider ids and the budget keys come from the provider registry (src/providers/registry.ts). */
 const providerId = z.enum(PROVIDER_IDS);
-const budgetShape = Object.fromEntries(COST_UNITS.map((u) => [u.key, z.number().nonnegative().optional()])) as Record<CostUnit, z.ZodOptional<z.ZodNumber>>;
+const budgetShape = Object.fromEntries(COST_UNITS.map((u) => [u.key, z.number().nonnegative().optional()])) as Record<
+  CostUnit,
+  z.ZodOptional<z.ZodNumber>
+>;
 const mode = z.enum(['exact', 'domain', 'subdomains', 'prefix']);
 /** The output formats come from the output table (src/outputs.ts). */
 const output = z.enum(OUTPUT_FORMAT_NAMES);
@@ -28,7 +31,10 @@ const fileColumnKey = () => z.string().meta({ enum: [...CANONICAL_COLUMN_NAMES, 
 const duration = z.string().regex(/^(0|\d+[smhdw])$/, 'a duration such as 30m, 12h, 7d or 2w');
 
 export const paramSchema = z.strictObject({
-  type: z.enum(['string', 'number', 'boolean', 'date', 'list']).default('string').describe('How `--param` values are read; lists are comma-separated.'),
+  type: z
+    .enum(['string', 'number', 'boolean', 'date', 'list'])
+    .default('string')
+    .describe('How `--param` values are read; lists are comma-separated.'),
   default: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
   required: z.boolean().optional(),
   description: z.string().optional(),
@@ -42,13 +48,25 @@ export const datasetSchema = z
     columns: z
       .record(fileColumnKey(), z.string())
       .optional()
-      .describe('For `provider: file`: canonical name -> header in the file; `nofollow: Header` maps a nofollow flag onto dofollow, inverted.'),
+      .describe(
+        'For `provider: file`: canonical name -> header in the file; `nofollow: Header` maps a nofollow flag onto dofollow, inverted.',
+      ),
     values: z
       .record(fileColumnKey(), z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])))
       .optional()
-      .describe('For `provider: file`: other spellings of a column\'s values, such as { dofollow: { "-": true, "+": false } }.'),
-    format: z.enum(FILE_FORMATS as [FileFormat, ...FileFormat[]]).optional().describe('For `provider: file`: the export layout; `auto` (default) recognises known exports by their header row.'),
-    target: z.string().optional().describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
+      .describe(
+        'For `provider: file`: other spellings of a column\'s values, such as { dofollow: { "-": true, "+": false } }.',
+      ),
+    format: z
+      .enum(FILE_FORMATS as [FileFormat, ...FileFormat[]])
+      .optional()
+      .describe(
+        'For `provider: file`: the export layout; `auto` (default) recognises known exports by their header row.',
+      ),
+    target: z
+      .string()
+      .optional()
+      .describe('Overrides the report target for this dataset (competitors in a gap analysis).'),
     mode: mode.optional(),
     select: z.array(z.string()).optional().describe("Native columns of the API's table."),
     where: z.string().optional().describe('Filter language over native columns; compiled to the API.'),
@@ -62,7 +80,12 @@ export const datasetSchema = z
     aggregation: z.enum(['similar_links', '1_per_domain', 'all']).optional().describe('Ahrefs v3 only.'),
     history: z.string().optional().describe('Ahrefs v3 only: live, since:YYYY-MM-DD or all_time.'),
     protocol: z.enum(['both', 'http', 'https']).optional().describe('Ahrefs v3 only.'),
-    options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Other native request fields passed as they are (for example DataForSEO `exclude_internal_backlinks`).'),
+    options: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe(
+        'Other native request fields passed as they are (for example DataForSEO `exclude_internal_backlinks`).',
+      ),
   })
   .describe('One dataset to fetch, in its API’s own column names.');
 
@@ -70,12 +93,21 @@ export const aggregateSchema = z.strictObject({
   kind: z.enum(AGGREGATE_KIND_NAMES).describe('One of the aggregate kinds (src/aggregate/kinds.ts).'),
   of: z.string().describe('A dataset name under `data:`.'),
   top: z.number().int().positive().optional(),
-  by: z.string().optional().describe('Canonical column to group, sort or sum by (top: `column asc|desc`; anchors: `class`).'),
-  metrics: z.array(z.string()).optional().describe('For group_by: count, sum:<column>, avg:<column>, min:<column>, max:<column>.'),
+  by: z
+    .string()
+    .optional()
+    .describe('Canonical column to group, sort or sum by (top: `column asc|desc`; anchors: `class`).'),
+  metrics: z
+    .array(z.string())
+    .optional()
+    .describe('For group_by: count, sum:<column>, avg:<column>, min:<column>, max:<column>.'),
   bins: z.number().int().positive().optional(),
   interval: z.enum(['week', 'month']).optional(),
   brand: z.array(z.string()).optional().describe('Brand terms for anchor classification (default: from the target).'),
-  keywords: z.array(z.string()).optional().describe('Money keywords: anchors equal to one are exact-match, containing one are partial.'),
+  keywords: z
+    .array(z.string())
+    .optional()
+    .describe('Money keywords: anchors equal to one are exact-match, containing one are partial.'),
   where: z.string().optional().describe('Local filter over canonical columns before aggregating.'),
   against: z.array(z.string()).optional().describe('For gap: the competitor datasets.'),
 });
@@ -91,7 +123,9 @@ export const tableSchema = z.strictObject({
 
 export const chartSchema = z.union([
   z.enum(['donut', 'pie', 'bar', 'hbar', 'histogram', 'line', 'area', 'stacked']),
-  z.strictObject({ vega_lite: z.record(z.string(), z.unknown()).describe('A Vega-Lite spec; the aggregate is injected as `data`.') }),
+  z.strictObject({
+    vega_lite: z.record(z.string(), z.unknown()).describe('A Vega-Lite spec; the aggregate is injected as `data`.'),
+  }),
 ]);
 
 export const sectionSchema = z.strictObject({
@@ -120,7 +154,11 @@ export const reportSchema = z
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash or underscore'),
     title: z.string().optional(),
     description: z.string().optional(),
-    label: z.string().min(1).optional().describe("The header label (\"Monthly link review\"); default: the template's manifest label."),
+    label: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The header label ("Monthly link review"); default: the template\'s manifest label.'),
     params: z.record(z.string(), paramSchema).optional(),
     target: z.string().min(1),
     mode: mode.default('domain'),
@@ -128,15 +166,26 @@ export const reportSchema = z
     outputs: z.array(output).default(['html', 'pdf']),
     page: z.strictObject({ size: z.enum(['A4', 'Letter']).default('A4') }).optional(),
     client: z
-      .strictObject({ name: z.string().optional(), logo: z.string().optional(), accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b6efd').optional() })
+      .strictObject({
+        name: z.string().optional(),
+        logo: z.string().optional(),
+        accent: z
+          .string()
+          .regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #0b6efd')
+          .optional(),
+      })
       .optional(),
     brand: z.array(z.string()).optional().describe('Brand terms for anchor classification.'),
-    keywords: z.array(z.string()).optional().describe('Money keywords for anchor classification (exact-match and partial).'),
-    budget: z
-      .strictObject(budgetShape)
-      .optional(),
+    keywords: z
+      .array(z.string())
+      .optional()
+      .describe('Money keywords for anchor classification (exact-match and partial).'),
+    budget: z.strictObject(budgetShape).optional(),
     compare: z.union([z.literal('previous'), z.literal('none'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]).optional(),
-    data: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and underscores'), datasetSchema),
+    data: z.record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name of letters, digits and underscores'),
+      datasetSchema,
+    ),
     sections: z.array(sectionSchema).default([]),
     email: emailSchema.optional(),
     schedule: z.string().optional().describe('A cron expression such as "0 7 * * MON".'),

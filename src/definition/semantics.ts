@@ -38,7 +38,12 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     const at = ['data', name];
     for (const [option, providers] of Object.entries(PROVIDER_ONLY)) {
       if ((ds as Record<string, unknown>)[option] !== undefined && !providers.includes(ds.provider)) {
-        err([...at, option], `data.${name}: "${option}" is only for provider ${providers.join(' or ')}, not ${ds.provider}`, `remove it, or change provider`, true);
+        err(
+          [...at, option],
+          `data.${name}: "${option}" is only for provider ${providers.join(' or ')}, not ${ds.provider}`,
+          `remove it, or change provider`,
+          true,
+        );
       }
     }
     if (ds.provider === 'file') {
@@ -46,8 +51,14 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
       // a known export (Ahrefs, Semrush, Search Console...) tells its kind by its header row (issue 14)
       let kind = ds.kind;
       let unreadable = false;
-      if (!/\.(csv|tsv|txt|zip|json|jsonl|ndjson)$/i.test(ds.from)) err([...at, 'from'], `data.${name}.from: "${ds.from}" must be a .csv, .tsv, .zip, .json or .jsonl file`);
-      else if (!existsSync(filePath)) err([...at, 'from'], `data.${name}.from: file "${ds.from}" not found (looked at ${filePath})`, 'paths are relative to the report file');
+      if (!/\.(csv|tsv|txt|zip|json|jsonl|ndjson)$/i.test(ds.from))
+        err([...at, 'from'], `data.${name}.from: "${ds.from}" must be a .csv, .tsv, .zip, .json or .jsonl file`);
+      else if (!existsSync(filePath))
+        err(
+          [...at, 'from'],
+          `data.${name}.from: file "${ds.from}" not found (looked at ${filePath})`,
+          'paths are relative to the report file',
+        );
       else {
         try {
           kind = exportLayoutOf(ds, filePath)?.kind ?? kind;
@@ -57,14 +68,24 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
           unreadable = true;
         }
       }
-      if (!kind && !unreadable) err(at, `data.${name}: a file dataset needs "kind: backlinks" or "kind: refdomains"`, 'or name a known export (Ahrefs, Semrush, Search Console, Majestic, Moz), whose header row tells it');
+      if (!kind && !unreadable)
+        err(
+          at,
+          `data.${name}: a file dataset needs "kind: backlinks" or "kind: refdomains"`,
+          'or name a known export (Ahrefs, Semrush, Search Console, Majestic, Moz), whose header row tells it',
+        );
       else if (kind) kinds[name] = kind;
       if (ds.columns) {
         const known = CANONICAL_COLUMNS[ds.kind ?? 'backlinks'];
         for (const canonical of Object.keys(ds.columns)) {
           if (!known.includes(canonical) && !(canonical === FILE_NOFOLLOW_ALIAS && known.includes('dofollow'))) {
             const s = closest(canonical, known);
-            err([...at, 'columns', canonical], `data.${name}.columns: "${canonical}" is not a canonical ${ds.kind ?? 'backlinks'} column${s ? `; did you mean "${s}"?` : ''}`, undefined, true);
+            err(
+              [...at, 'columns', canonical],
+              `data.${name}.columns: "${canonical}" is not a canonical ${ds.kind ?? 'backlinks'} column${s ? `; did you mean "${s}"?` : ''}`,
+              undefined,
+              true,
+            );
           }
         }
       }
@@ -75,16 +96,26 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     if (!catalog) {
       const known = endpointsOf(ds.provider);
       const s = closest(ds.from, known);
-      err([...at, 'from'], `data.${name}.from: ${ds.provider} has no table or endpoint "${ds.from}"${s ? `; did you mean "${s}"?` : ''}`, `known: ${known.join(', ')}`);
+      err(
+        [...at, 'from'],
+        `data.${name}.from: ${ds.provider} has no table or endpoint "${ds.from}"${s ? `; did you mean "${s}"?` : ''}`,
+        `known: ${known.join(', ')}`,
+      );
       continue;
     }
     if (catalog.kind === 'summary') {
-      err([...at, 'from'], `data.${name}.from: "${ds.from}" returns a summary, not rows; sections need refdomains or backlinks`);
+      err(
+        [...at, 'from'],
+        `data.${name}.from: "${ds.from}" returns a summary, not rows; sections need refdomains or backlinks`,
+      );
       continue;
     }
     kinds[name] = catalog.kind;
     if (catalog.maxLimit !== undefined && ds.limit !== undefined && ds.limit > 100_000) {
-      err([...at, 'limit'], `data.${name}.limit: ${ds.limit} rows is more than linkbook fetches in one dataset (100000)`);
+      err(
+        [...at, 'limit'],
+        `data.${name}.limit: ${ds.limit} rows is more than linkbook fetches in one dataset (100000)`,
+      );
     }
     errors.push(...checkDatasetQuery(name, ds, catalog, source));
   }
@@ -100,22 +131,37 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     for (const [p, name] of refs) {
       if (!(name in def.data)) {
         const s = closest(name, Object.keys(def.data));
-        err(p, `sections[${i}] uses dataset "${name}", which is not defined under data:${s ? `; did you mean "${s}"?` : ''}`, `defined: ${Object.keys(def.data).join(', ') || 'none'}`);
+        err(
+          p,
+          `sections[${i}] uses dataset "${name}", which is not defined under data:${s ? `; did you mean "${s}"?` : ''}`,
+          `defined: ${Object.keys(def.data).join(', ') || 'none'}`,
+        );
       }
     }
-    if (section.chart && !section.aggregate) err([...at, 'chart'], `sections[${i}].chart needs an aggregate: to draw`, 'add aggregate: { kind: ..., of: ... }');
-    if (!section.aggregate && !section.table && !section.text) err(at, `sections[${i}] shows nothing`, 'give it an aggregate, a table or a text');
+    if (section.chart && !section.aggregate)
+      err(
+        [...at, 'chart'],
+        `sections[${i}].chart needs an aggregate: to draw`,
+        'add aggregate: { kind: ..., of: ... }',
+      );
+    if (!section.aggregate && !section.table && !section.text)
+      err(at, `sections[${i}] shows nothing`, 'give it an aggregate, a table or a text');
     const kind = section.table ? kinds[section.table.of] : undefined;
     if (section.table && kind) {
       const known = CANONICAL_COLUMNS[kind];
       section.table.columns.forEach((c, j) => {
         if (!known.includes(c)) {
           const s = closest(c, known);
-          err([...at, 'table', 'columns', j], `sections[${i}].table: "${c}" is not a canonical ${kind} column${s ? `; did you mean "${s}"?` : ''}`, `sections use canonical names: ${known.join(', ')}`);
+          err(
+            [...at, 'table', 'columns', j],
+            `sections[${i}].table: "${c}" is not a canonical ${kind} column${s ? `; did you mean "${s}"?` : ''}`,
+            `sections use canonical names: ${known.join(', ')}`,
+          );
         }
       });
       const sortColumn = section.table.sort?.trim().split(/\s+/)[0];
-      if (sortColumn && !known.includes(sortColumn)) err([...at, 'table', 'sort'], `sections[${i}].table.sort: "${sortColumn}" is not a canonical ${kind} column`);
+      if (sortColumn && !known.includes(sortColumn))
+        err([...at, 'table', 'sort'], `sections[${i}].table.sort: "${sortColumn}" is not a canonical ${kind} column`);
     }
     // each kind checks its own preconditions (rows it reads, options it needs) against the dataset
     const aggregate = section.aggregate;
@@ -123,7 +169,11 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     if (aggregate && aggKind) {
       for (const problem of checkAggregate(aggregate, aggKind)) {
         const option = problem.option !== undefined && problem.option in aggregate ? [problem.option] : [];
-        err([...at, 'aggregate', ...option], `sections[${i}].aggregate${option.length > 0 ? `.${problem.option}` : ''}: ${problem.message}`, problem.hint);
+        err(
+          [...at, 'aggregate', ...option],
+          `sections[${i}].aggregate${option.length > 0 ? `.${problem.option}` : ''}: ${problem.message}`,
+          problem.hint,
+        );
       }
     }
   });
@@ -144,12 +194,14 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
   if (def.client?.logo) {
     const logo = path.resolve(ctx.baseDir, def.client.logo);
     if (!/\.(svg|png)$/i.test(logo)) err(['client', 'logo'], 'client.logo must be an .svg or .png file');
-    else if (!existsSync(logo)) err(['client', 'logo'], `client.logo "${def.client.logo}" not found (looked at ${logo})`);
+    else if (!existsSync(logo))
+      err(['client', 'logo'], `client.logo "${def.client.logo}" not found (looked at ${logo})`);
   }
   if (def.email) {
     for (const field of ['to', 'cc', 'bcc'] as const) {
       def.email[field]?.forEach((address, j) => {
-        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) err(['email', field, j], `email.${field}: "${address}" is not an email address`);
+        if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
+          err(['email', field, j], `email.${field}: "${address}" is not an email address`);
       });
     }
   }
@@ -157,9 +209,12 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     try {
       new Cron(def.schedule, { paused: true, timezone: def.timezone });
     } catch (cause) {
-      err(['schedule'], `schedule: "${def.schedule}" is not a valid cron expression (${(cause as Error).message})`, 'for example "0 7 * * MON"');
+      err(
+        ['schedule'],
+        `schedule: "${def.schedule}" is not a valid cron expression (${(cause as Error).message})`,
+        'for example "0 7 * * MON"',
+      );
     }
   }
   return errors;
 }
-

@@ -26,10 +26,14 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
   const errors = document.errors.map((e) => {
     const opened = e.code === 'MISSING_CHAR' ? openingQuote(text) : undefined;
     if (opened) {
-      return new LinkbookError('invalid', `YAML: this ${opened.quote === '"' ? 'double' : 'single'}-quoted string is never closed`, {
-        where: { file, ...opened.place },
-        hint: `add the closing ${opened.quote} on the same value`,
-      });
+      return new LinkbookError(
+        'invalid',
+        `YAML: this ${opened.quote === '"' ? 'double' : 'single'}-quoted string is never closed`,
+        {
+          where: { file, ...opened.place },
+          hint: `add the closing ${opened.quote} on the same value`,
+        },
+      );
     }
     const pos = e.linePos?.[0];
     return new LinkbookError('invalid', `YAML: ${yamlMessage(e.code, e.message)}`, {
@@ -86,7 +90,12 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
 /** How many times one alias may be expanded (the yaml package's `maxAliasCount`). */
 const MAX_ALIAS_COUNT = 50;
 
-function yamlLimitError(file: string, document: Document.Parsed, placeAt: (offset: number) => SourcePlace, cause: unknown): LinkbookError {
+function yamlLimitError(
+  file: string,
+  document: Document.Parsed,
+  placeAt: (offset: number) => SourcePlace,
+  cause: unknown,
+): LinkbookError {
   let first: number | undefined;
   visit(document, {
     Alias(_, node) {
@@ -95,11 +104,17 @@ function yamlLimitError(file: string, document: Document.Parsed, placeAt: (offse
   });
   const message = cause instanceof Error ? cause.message : String(cause);
   const aliases = /alias/i.test(message);
-  return new LinkbookError('invalid', aliases ? `YAML: aliases expand to too much data (an alias may be used at most ${MAX_ALIAS_COUNT} times over)` : `YAML: ${message}`, {
-    where: first !== undefined ? placeAt(first) : { file, line: 1, col: 1 },
-    hint: aliases ? 'write the values out instead of nesting aliases (*name) of aliases' : undefined,
-    cause,
-  });
+  return new LinkbookError(
+    'invalid',
+    aliases
+      ? `YAML: aliases expand to too much data (an alias may be used at most ${MAX_ALIAS_COUNT} times over)`
+      : `YAML: ${message}`,
+    {
+      where: first !== undefined ? placeAt(first) : { file, line: 1, col: 1 },
+      hint: aliases ? 'write the values out instead of nesting aliases (*name) of aliases' : undefined,
+      cause,
+    },
+  );
 }
 
 function nodeAt(document: Document.Parsed, path: YamlPath): Node | undefined {

@@ -12,7 +12,15 @@ import type { OutputFormat } from '../definition/schema.ts';
 import type { Logger } from '../model.ts';
 import type { RenderedReport, ReportData } from '../render/types.ts';
 import { outputAttachments } from '../outputs.ts';
-import { emailLayout, emailTemplateContext, formatDelta, formatNumber, formatShare, subjectLine, type EmailTemplate } from './email-template.ts';
+import {
+  emailLayout,
+  emailTemplateContext,
+  formatDelta,
+  formatNumber,
+  formatShare,
+  subjectLine,
+  type EmailTemplate,
+} from './email-template.ts';
 
 const requireHere = createRequire(import.meta.url);
 let juiceModule: typeof Juice | undefined;
@@ -82,20 +90,39 @@ export function composeEmail(templates: EmailTemplates, content: EmailContent, e
   const attachments: EmailAttachment[] = [];
 
   const logo = logoImage(content, effects);
-  if (logo) attachments.push({ filename: logo.filename, content: logo.png, contentType: 'image/png', cid: 'logo@linkbook' });
+  if (logo)
+    attachments.push({ filename: logo.filename, content: logo.png, contentType: 'image/png', cid: 'logo@linkbook' });
 
   const chartImages = new Map<string, { cid: string; width: number }>();
   for (const chart of rendered.charts) {
     const cid = `chart-${chart.name}@linkbook`;
-    attachments.push({ filename: `${chart.name}.png`, content: Buffer.from(effects.svgToPng(chart.svg, 2)), contentType: 'image/png', cid });
+    attachments.push({
+      filename: `${chart.name}.png`,
+      content: Buffer.from(effects.svgToPng(chart.svg, 2)),
+      contentType: 'image/png',
+      cid,
+    });
     chartImages.set(chart.name, { cid, width: Math.min(svgWidth(chart.svg) ?? MAX_IMAGE_WIDTH, MAX_IMAGE_WIDTH) });
   }
 
-  const view = layoutView(data, { intro, chartImages, logo: logo ? { cid: 'logo@linkbook', width: logo.width } : undefined, accent: content.client?.accent });
+  const view = layoutView(data, {
+    intro,
+    chartImages,
+    logo: logo ? { cid: 'logo@linkbook', width: logo.width } : undefined,
+    accent: content.client?.accent,
+  });
   const layout = emailLayout(effects.templateDir);
-  const html = juice().inlineContent(layout.html(view), layout.css, { removeStyleTags: true, preserveMediaQueries: false, applyWidthAttributes: true, applyAttributesTableElements: true });
+  const html = juice().inlineContent(layout.html(view), layout.css, {
+    removeStyleTags: true,
+    preserveMediaQueries: false,
+    applyWidthAttributes: true,
+    applyAttributesTableElements: true,
+  });
   assertEmailSafe(html);
-  const text = `${layout.text(view).replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  const text = `${layout
+    .text(view)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 
   attachments.push(...attachedOutputs(templates.attach, content, effects));
   return { subject, html, text, attachments };
@@ -107,12 +134,20 @@ export function assertEmailSafe(html: string): void {
   if (/<svg[\s>]/i.test(html)) problems.push('inline SVG');
   if (/<script[\s>]/i.test(html)) problems.push('a script');
   if (/\son[a-z]+\s*=/i.test(html)) problems.push('an event handler attribute');
-  for (const match of html.matchAll(/\ssrc\s*=\s*["']?([^"'\s>]*)/gi)) if (!match[1]?.startsWith('cid:')) problems.push(`an image not sent along (${match[1]?.slice(0, 40)})`);
-  if (problems.length > 0) throw new LinkbookError('render', `the email body would contain ${problems.join(', ')}`, { where: 'templates/_email/layout.hbs' });
+  for (const match of html.matchAll(/\ssrc\s*=\s*["']?([^"'\s>]*)/gi))
+    if (!match[1]?.startsWith('cid:')) problems.push(`an image not sent along (${match[1]?.slice(0, 40)})`);
+  if (problems.length > 0)
+    throw new LinkbookError('render', `the email body would contain ${problems.join(', ')}`, {
+      where: 'templates/_email/layout.hbs',
+    });
 }
 
 /** The chosen outputs as attachments: what each format attaches is a row of the output table (src/outputs.ts). */
-function attachedOutputs(attach: readonly AttachableOutput[], content: EmailContent, effects: ComposeEffects): EmailAttachment[] {
+function attachedOutputs(
+  attach: readonly AttachableOutput[],
+  content: EmailContent,
+  effects: ComposeEffects,
+): EmailAttachment[] {
   const sources = { rendered: content.rendered, pdf: content.pdf, svgToPng: effects.svgToPng };
   return outputAttachments(attach, sources, fileStem(content.rendered.data)).map((file) => ({
     filename: file.name,
@@ -123,7 +158,10 @@ function attachedOutputs(attach: readonly AttachableOutput[], content: EmailCont
 
 /** `weekly-backlinks-example.com-2024-05-06`: attachment names that stay apart in a mailbox. */
 function fileStem(data: ReportData): string {
-  return `${data.name}-${data.target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '')}-${data.asOf}`;
+  return `${data.name}-${data.target
+    .replace(/^https?:\/\//, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+|_+$/g, '')}-${data.asOf}`;
 }
 
 interface LayoutExtras {
@@ -139,19 +177,32 @@ function layoutView(data: ReportData, extras: LayoutExtras): Record<string, unkn
     const table = section.table
       ? {
           headers: section.table.columns.map(humanize),
-          rows: section.table.rows.slice(0, TABLE_ROWS).map((row) => section.table!.columns.map((c) => cellText(row[c]))),
-          note: section.table.matched > TABLE_ROWS ? `Top ${TABLE_ROWS} of ${formatNumber(section.table.matched)} — the full table is in the attached report.` : null,
+          rows: section.table.rows
+            .slice(0, TABLE_ROWS)
+            .map((row) => section.table!.columns.map((c) => cellText(row[c]))),
+          note:
+            section.table.matched > TABLE_ROWS
+              ? `Top ${TABLE_ROWS} of ${formatNumber(section.table.matched)} — the full table is in the attached report.`
+              : null,
         }
       : null;
     const aggregateRows = !image && !table && section.aggregate ? section.aggregate : null;
     return {
       title: section.title,
-      chart: image ? { cid: image.cid, width: image.width, alt: section.aggregate?.label ?? section.title ?? section.name } : null,
+      chart: image
+        ? { cid: image.cid, width: image.width, alt: section.aggregate?.label ?? section.title ?? section.name }
+        : null,
       caption: section.aggregate?.label ?? null,
       table:
         table ??
         (aggregateRows
-          ? { headers: aggregateRows.fields.map((f) => f.label), rows: aggregateRows.rows.slice(0, TABLE_ROWS).map((r) => aggregateRows.fields.map((f) => cellText(r[f.name]))), note: null }
+          ? {
+              headers: aggregateRows.fields.map((f) => f.label),
+              rows: aggregateRows.rows
+                .slice(0, TABLE_ROWS)
+                .map((r) => aggregateRows.fields.map((f) => cellText(r[f.name]))),
+              note: null,
+            }
           : null),
       text: section.text ? paragraphs(section.text) : null,
     };
@@ -166,7 +217,12 @@ function layoutView(data: ReportData, extras: LayoutExtras): Record<string, unkn
     intro: extras.intro,
     sample: data.sample,
     sampleNotice: SAMPLE_NOTICE,
-    kpis: data.kpis.map((k) => ({ label: k.label, value: /share/.test(k.key) ? formatShare(k.value) : formatNumber(k.value), change: formatDelta(k.delta), down: (k.delta ?? 0) < 0 })),
+    kpis: data.kpis.map((k) => ({
+      label: k.label,
+      value: /share/.test(k.key) ? formatShare(k.value) : formatNumber(k.value),
+      change: formatDelta(k.delta),
+      down: (k.delta ?? 0) < 0,
+    })),
     sections,
     generatedAt: data.generatedAt.slice(0, 16).replace('T', ' '),
   };
@@ -176,7 +232,12 @@ function layoutView(data: ReportData, extras: LayoutExtras): Record<string, unkn
 function paragraphs(text: string): string[][] {
   return text
     .split(/\n\s*\n/)
-    .map((p) => p.split('\n').map((l) => l.trim()).filter(Boolean))
+    .map((p) =>
+      p
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
     .filter((p) => p.length > 0);
 }
 
@@ -202,7 +263,10 @@ function svgWidth(svg: string): number | undefined {
 }
 
 /** The client logo as PNG (SVG logos are converted: mail clients do not show SVG). */
-function logoImage(content: EmailContent, effects: ComposeEffects): { png: Buffer; width: number; filename: string } | undefined {
+function logoImage(
+  content: EmailContent,
+  effects: ComposeEffects,
+): { png: Buffer; width: number; filename: string } | undefined {
   const logo = content.client?.logo;
   if (!logo) return undefined;
   const file = isAbsolute(logo) ? logo : resolve(content.baseDir, logo);
@@ -212,11 +276,17 @@ function logoImage(content: EmailContent, effects: ComposeEffects): { png: Buffe
     if (ext === '.png') return { png: bytes, width: 160, filename: 'logo.png' };
     if (ext === '.svg') {
       const svg = bytes.toString('utf8');
-      return { png: Buffer.from(effects.svgToPng(svg, 2)), width: Math.min(svgWidth(svg) ?? 160, 200), filename: 'logo.png' };
+      return {
+        png: Buffer.from(effects.svgToPng(svg, 2)),
+        width: Math.min(svgWidth(svg) ?? 160, 200),
+        filename: 'logo.png',
+      };
     }
     effects.logger.warn(`the logo ${logo} is not SVG or PNG: the email goes without it`);
   } catch (error) {
-    effects.logger.warn(`cannot read the logo ${logo} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the email goes without it`);
+    effects.logger.warn(
+      `cannot read the logo ${logo} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): the email goes without it`,
+    );
   }
   return undefined;
 }

@@ -15,7 +15,11 @@ export const EMAIL_TEMPLATE_DIR = fileURLToPath(new URL('../../templates/_email/
 const KNOWN_HELPERS = { fmt: true, pct: true, delta: true } as const;
 
 /** Runtime options for every template: no prototype access, ever. */
-const RUNTIME: Handlebars.RuntimeOptions = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false, allowCallsToHelperMissing: false };
+const RUNTIME: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+  allowCallsToHelperMissing: false,
+};
 
 const numberFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -62,14 +66,29 @@ export function compileUserTemplate(source: string, where: SourcePlace | string)
     // precompile parses and checks helpers now, so errors surface before anything is fetched
     handlebars.precompile(source, options);
   } catch (cause) {
-    const message = ((cause as Error).message.split('\n')[0] ?? 'invalid template').replace(/^Parse error on line \d+:?\s*/, '');
-    throw new LinkbookError('invalid', `email template: ${message}`, { where, hint: 'templates print values with {{ name }}; the helpers are fmt, pct and delta', cause });
+    const message = ((cause as Error).message.split('\n')[0] ?? 'invalid template').replace(
+      /^Parse error on line \d+:?\s*/,
+      '',
+    );
+    throw new LinkbookError('invalid', `email template: ${message}`, {
+      where,
+      hint: 'templates print values with {{ name }}; the helpers are fmt, pct and delta',
+      cause,
+    });
   }
   const template = handlebars.compile(source, options);
   return (context) => unescapeHandlebars(template(context, RUNTIME));
 }
 
-const HANDLEBARS_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#x27;': "'", '&#x60;': '`', '&#x3D;': '=' };
+const HANDLEBARS_ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#x60;': '`',
+  '&#x3D;': '=',
+};
 
 /** The inverse of Handlebars' escapeExpression, for templates whose output is plain text. */
 export function unescapeHandlebars(text: string): string {
@@ -78,7 +97,11 @@ export function unescapeHandlebars(text: string): string {
 
 /** A subject header: one line, no control characters, at most 200 characters. */
 export function subjectLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }
 
 /**
@@ -127,10 +150,23 @@ export function emailLayout(dir: string = EMAIL_TEMPLATE_DIR): LayoutTemplates {
       throw new LinkbookError('render', `the email layout ${name} is missing`, { where: dir, cause });
     }
   };
-  const html = handlebars.compile(read('layout.hbs'), { strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
-  const textTemplate = handlebars.compile(read('text.hbs'), { strict: false, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true });
-  const text = (context: unknown, runtime?: Parameters<typeof textTemplate>[1]) => unescapeHandlebars(textTemplate(context, runtime));
-  const templates: LayoutTemplates = { html: (c) => html(c, RUNTIME), text: (c) => text(c, RUNTIME), css: read('style.css') };
+  const html = handlebars.compile(read('layout.hbs'), {
+    strict: false,
+    knownHelpers: KNOWN_HELPERS,
+    knownHelpersOnly: true,
+  });
+  const textTemplate = handlebars.compile(read('text.hbs'), {
+    strict: false,
+    knownHelpers: KNOWN_HELPERS,
+    knownHelpersOnly: true,
+  });
+  const text = (context: unknown, runtime?: Parameters<typeof textTemplate>[1]) =>
+    unescapeHandlebars(textTemplate(context, runtime));
+  const templates: LayoutTemplates = {
+    html: (c) => html(c, RUNTIME),
+    text: (c) => text(c, RUNTIME),
+    css: read('style.css'),
+  };
   layoutCache = { dir, templates };
   return templates;
 }

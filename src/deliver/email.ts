@@ -9,7 +9,14 @@ import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { RunLedger } from '../store/index.ts';
 import { writeOutputs } from './files.ts';
-import { composeEmail, type AttachableOutput, type ComposeEffects, type ComposedEmail, type EmailContent, type EmailTemplates } from './email-message.ts';
+import {
+  composeEmail,
+  type AttachableOutput,
+  type ComposeEffects,
+  type ComposedEmail,
+  type EmailContent,
+  type EmailTemplates,
+} from './email-message.ts';
 import { compileUserTemplate } from './email-template.ts';
 import { redactSecrets } from '../secrets.ts';
 import { formatsNeedPrinting } from '../outputs.ts';
@@ -67,7 +74,10 @@ export interface EmailOutcome {
 
 /** nodemailer loads with the first email, not with every run that imports this module. */
 async function loadNodemailer() {
-  const [{ default: nodemailer }, { default: SMTPTransport }] = await Promise.all([import('nodemailer'), import('nodemailer/lib/smtp-transport/index.js')]);
+  const [{ default: nodemailer }, { default: SMTPTransport }] = await Promise.all([
+    import('nodemailer'),
+    import('nodemailer/lib/smtp-transport/index.js'),
+  ]);
   return { nodemailer, SMTPTransport };
 }
 
@@ -102,7 +112,15 @@ export function planEmail(loaded: LoadedReport, options: EmailOptions): EmailPla
     body: email.body ? compileUserTemplate(email.body, place('body')) : undefined,
     attach: email.attach ?? DEFAULT_ATTACH,
   };
-  return { to: [...email.to], cc: [...(email.cc ?? [])], bcc: [...(email.bcc ?? [])], from: email.from ?? defaultFrom, templates, destination, resend: options.resend ?? false };
+  return {
+    to: [...email.to],
+    cc: [...(email.cc ?? [])],
+    bcc: [...(email.bcc ?? [])],
+    from: email.from ?? defaultFrom,
+    templates,
+    destination,
+    resend: options.resend ?? false,
+  };
 }
 
 /** Whether the plan needs the PDF printed even if `--format` left it out. */
@@ -115,14 +133,22 @@ export function emailNeedsPdf(plan: EmailPlan | undefined): boolean {
  * Skips, returning `skipped`, when the ledger already holds a sent email for this report, target
  * and as-of date and `resend` is off. Throws a `deliver` LinkbookError when every attempt failed.
  */
-export async function deliverEmail(plan: EmailPlan, input: EmailDeliveryInput, effects: EmailDeliveryEffects): Promise<EmailOutcome> {
+export async function deliverEmail(
+  plan: EmailPlan,
+  input: EmailDeliveryInput,
+  effects: EmailDeliveryEffects,
+): Promise<EmailOutcome> {
   const recipients = [...plan.to, ...plan.cc, ...plan.bcc];
   const { logger, ledger } = effects;
 
   if (plan.destination.kind === 'smtp' && !plan.resend) {
-    const earlier = ledger.deliveries({ report: input.report, target: input.target, asOf: input.asOf }).filter((d) => d.channel === 'email' && d.status === 'sent');
+    const earlier = ledger
+      .deliveries({ report: input.report, target: input.target, asOf: input.asOf })
+      .filter((d) => d.channel === 'email' && d.status === 'sent');
     if (earlier.length > 0) {
-      logger.info(`  [skipped] already sent to ${[...new Set(earlier.map((d) => d.to))].join(', ')} at ${earlier[0]!.at}; --resend sends it again`);
+      logger.info(
+        `  [skipped] already sent to ${[...new Set(earlier.map((d) => d.to))].join(', ')} at ${earlier[0]!.at}; --resend sends it again`,
+      );
       return { status: 'skipped', to: [], attempts: 0 };
     }
   }
@@ -132,8 +158,11 @@ export async function deliverEmail(plan: EmailPlan, input: EmailDeliveryInput, e
 
   if (plan.destination.kind === 'dir') {
     const { nodemailer } = await loadNodemailer();
-    const built = await nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(mail);
-    if (!Buffer.isBuffer(built.message)) throw new LinkbookError('internal', 'nodemailer returned a stream where a buffer was asked for');
+    const built = await nodemailer
+      .createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+      .sendMail(mail);
+    if (!Buffer.isBuffer(built.message))
+      throw new LinkbookError('internal', 'nodemailer returned a stream where a buffer was asked for');
     const name = `${input.report}-${input.target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_')}-${input.asOf}.eml`;
     const [file] = await writeOutputs(plan.destination.dir, [{ name, content: built.message }]);
     ledger.recordDelivery(input.runId, { channel: 'file', to: file!, status: 'sent', messageId: built.messageId });
@@ -144,7 +173,13 @@ export async function deliverEmail(plan: EmailPlan, input: EmailDeliveryInput, e
   return sendWithRetries(plan.destination.smtp, mail, recipients, input, effects);
 }
 
-async function sendWithRetries(smtp: SmtpSettings, mail: Mail.Options, recipients: string[], input: EmailDeliveryInput, effects: EmailDeliveryEffects): Promise<EmailOutcome> {
+async function sendWithRetries(
+  smtp: SmtpSettings,
+  mail: Mail.Options,
+  recipients: string[],
+  input: EmailDeliveryInput,
+  effects: EmailDeliveryEffects,
+): Promise<EmailOutcome> {
   const { logger, ledger } = effects;
   const delays = effects.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const sleep = effects.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -153,12 +188,32 @@ async function sendWithRetries(smtp: SmtpSettings, mail: Mail.Options, recipient
   const { nodemailer, SMTPTransport } = await loadNodemailer();
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // one connection per attempt: a half-broken connection is never reused
-    const transport = nodemailer.createTransport(new SMTPTransport({ url: smtp.url, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000, logger: false, debug: false } as SMTPTransport.Options));
+    const transport = nodemailer.createTransport(
+      new SMTPTransport({
+        url: smtp.url,
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 60_000,
+        logger: false,
+        debug: false,
+      } as SMTPTransport.Options),
+    );
     try {
       const info = await transport.sendMail(mail);
       const rejected = new Set(info.rejected.map(addressOf));
       for (const to of recipients) {
-        ledger.recordDelivery(input.runId, rejected.has(to) ? { channel: 'email', to, status: 'failed', error: 'recipient refused by the SMTP server', messageId: info.messageId } : { channel: 'email', to, status: 'sent', messageId: info.messageId });
+        ledger.recordDelivery(
+          input.runId,
+          rejected.has(to)
+            ? {
+                channel: 'email',
+                to,
+                status: 'failed',
+                error: 'recipient refused by the SMTP server',
+                messageId: info.messageId,
+              }
+            : { channel: 'email', to, status: 'sent', messageId: info.messageId },
+        );
       }
       const sent = recipients.filter((r) => !rejected.has(r));
       logger.info(`  [emailed] to ${sent.join(', ')} via ${smtp.display}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
@@ -169,16 +224,30 @@ async function sendWithRetries(smtp: SmtpSettings, mail: Mail.Options, recipient
       const permanent = isPermanent(error);
       if (attempt < attempts && !permanent) {
         const wait = delays[attempt - 1] ?? 0;
-        logger.info(`  [retry]   email attempt ${attempt} of ${attempts} failed: ${lastError}; trying again in ${formatWait(wait)}`);
+        logger.info(
+          `  [retry]   email attempt ${attempt} of ${attempts} failed: ${lastError}; trying again in ${formatWait(wait)}`,
+        );
         await sleep(wait);
         continue;
       }
       const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
-      for (const to of recipients) ledger.recordDelivery(input.runId, { channel: 'email', to, status: 'failed', error: `after ${tried}: ${lastError}` });
-      throw new LinkbookError('deliver', `sending the email to ${recipients.join(', ')} failed after ${tried}: ${lastError}`, {
-        where: smtp.display,
-        hint: permanent ? 'check SMTP_URL (user, password, host) and the recipients' : 'the report files were written; rerun later to send it (the fetch is cached)',
-      });
+      for (const to of recipients)
+        ledger.recordDelivery(input.runId, {
+          channel: 'email',
+          to,
+          status: 'failed',
+          error: `after ${tried}: ${lastError}`,
+        });
+      throw new LinkbookError(
+        'deliver',
+        `sending the email to ${recipients.join(', ')} failed after ${tried}: ${lastError}`,
+        {
+          where: smtp.display,
+          hint: permanent
+            ? 'check SMTP_URL (user, password, host) and the recipients'
+            : 'the report files were written; rerun later to send it (the fetch is cached)',
+        },
+      );
     } finally {
       transport.close();
     }
@@ -195,7 +264,13 @@ function mailOptions(plan: EmailPlan, message: ComposedEmail): Mail.Options {
     subject: message.subject,
     html: message.html,
     text: message.text,
-    attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid, contentDisposition: a.cid ? 'inline' : 'attachment' })),
+    attachments: message.attachments.map((a) => ({
+      filename: a.filename,
+      content: a.content,
+      contentType: a.contentType,
+      cid: a.cid,
+      contentDisposition: a.cid ? 'inline' : 'attachment',
+    })),
   };
 }
 

@@ -25,7 +25,11 @@ export interface OutputFile {
  * write are removed and the manifest is rewritten; without it (an `.eml` folder shared by a batch)
  * other files are left alone.
  */
-export async function writeOutputs(dir: string, files: readonly OutputFile[], options: { replacePrevious?: boolean } = {}): Promise<string[]> {
+export async function writeOutputs(
+  dir: string,
+  files: readonly OutputFile[],
+  options: { replacePrevious?: boolean } = {},
+): Promise<string[]> {
   const root = path.resolve(dir);
   const finals = new Map(files.map((f) => [f.name, insideRoot(root, f.name)]));
   let staging: string;
@@ -33,11 +37,15 @@ export async function writeOutputs(dir: string, files: readonly OutputFile[], op
     await mkdir(dir, { recursive: true });
     staging = await mkdtemp(path.join(dir, '.linkbook-staging-'));
   } catch (cause) {
-    throw new LinkbookError('deliver', `cannot write to output folder ${dir} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
-      where: dir,
-      hint: 'choose another --out folder or fix its permissions',
-      cause,
-    });
+    throw new LinkbookError(
+      'deliver',
+      `cannot write to output folder ${dir} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        where: dir,
+        hint: 'choose another --out folder or fix its permissions',
+        cause,
+      },
+    );
   }
   try {
     await refuseSymlinkedFolders(root, [...finals.values()]);
@@ -57,17 +65,25 @@ export async function writeOutputs(dir: string, files: readonly OutputFile[], op
     }
     if (options.replacePrevious) {
       await removeStale(root, readManifest(root), new Set(finals.values()));
-      const manifest: OutputManifest = { linkbook: 1, kind: 'report', files: files.map((f) => f.name.split(path.sep).join('/')) };
+      const manifest: OutputManifest = {
+        linkbook: 1,
+        kind: 'report',
+        files: files.map((f) => f.name.split(path.sep).join('/')),
+      };
       await writeFile(path.join(root, OUTPUT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     }
     return written;
   } catch (cause) {
     if (cause instanceof LinkbookError) throw cause;
-    throw new LinkbookError('deliver', `writing outputs to ${dir} failed (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`, {
-      where: dir,
-      hint: 'check free space and permissions, then rerun: fetched data is cached',
-      cause,
-    });
+    throw new LinkbookError(
+      'deliver',
+      `writing outputs to ${dir} failed (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`,
+      {
+        where: dir,
+        hint: 'check free space and permissions, then rerun: fetched data is cached',
+        cause,
+      },
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
@@ -77,21 +93,34 @@ export async function writeOutputs(dir: string, files: readonly OutputFile[], op
 async function refuseSymlinkedFolders(root: string, finals: readonly string[]): Promise<void> {
   const folders = new Set<string>();
   for (const final of finals) {
-    for (let folder = path.dirname(final); folder !== root && folder.startsWith(root + path.sep); folder = path.dirname(folder)) folders.add(folder);
+    for (
+      let folder = path.dirname(final);
+      folder !== root && folder.startsWith(root + path.sep);
+      folder = path.dirname(folder)
+    )
+      folders.add(folder);
   }
   for (const folder of folders) {
     const stat = await lstat(folder).catch(() => undefined);
     if (stat?.isSymbolicLink()) {
-      throw new LinkbookError('deliver', `the output folder ${folder} is a symbolic link; linkbook does not write through links`, {
-        where: folder,
-        hint: `remove the link (rm ${folder}) and run again`,
-      });
+      throw new LinkbookError(
+        'deliver',
+        `the output folder ${folder} is a symbolic link; linkbook does not write through links`,
+        {
+          where: folder,
+          hint: `remove the link (rm ${folder}) and run again`,
+        },
+      );
     }
   }
 }
 
 /** Removes what the previous run wrote and this one did not, then the folders that left empty. */
-async function removeStale(root: string, previous: OutputManifest | undefined, written: ReadonlySet<string>): Promise<void> {
+async function removeStale(
+  root: string,
+  previous: OutputManifest | undefined,
+  written: ReadonlySet<string>,
+): Promise<void> {
   if (!previous) return;
   const emptied = new Set<string>();
   for (const name of previous.files) {

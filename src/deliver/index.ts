@@ -13,6 +13,15 @@ export {
   type EmailDeliveryEffects,
   type EmailOutcome,
 } from './email.ts';
-export { composeEmail, assertEmailSafe, type ComposedEmail, type EmailAttachment, type EmailContent, type EmailTemplates, type AttachableOutput, type ComposeEffects } from './email-message.ts';
+export {
+  composeEmail,
+  assertEmailSafe,
+  type ComposedEmail,
+  type EmailAttachment,
+  type EmailContent,
+  type EmailTemplates,
+  type AttachableOutput,
+  type ComposeEffects,
+} from './email-message.ts';
 export { compileUserTemplate, emailTemplateContext, EMAIL_TEMPLATE_DIR } from './email-template.ts';
 export { smtpFromEnv, type SmtpSettings } from './smtp.ts';

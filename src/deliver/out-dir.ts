@@ -33,7 +33,10 @@ export function insideRoot(root: string, relative: string): string {
   const full = path.resolve(base, relative);
   const rel = path.relative(base, full);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new LinkbookError('deliver', `the output "${relative}" would be written outside its folder ${base}`, { where: base, hint: 'this is a bug in output naming; please report it' });
+    throw new LinkbookError('deliver', `the output "${relative}" would be written outside its folder ${base}`, {
+      where: base,
+      hint: 'this is a bug in output naming; please report it',
+    });
   }
   return full;
 }
@@ -43,7 +46,11 @@ export function readManifest(dir: string): OutputManifest | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path.join(dir, OUTPUT_MANIFEST), 'utf8')) as Partial<OutputManifest>;
     if (parsed.linkbook !== 1 || !Array.isArray(parsed.files)) return undefined;
-    return { linkbook: 1, kind: parsed.kind === 'batch' ? 'batch' : 'report', files: parsed.files.filter((f): f is string => typeof f === 'string') };
+    return {
+      linkbook: 1,
+      kind: parsed.kind === 'batch' ? 'batch' : 'report',
+      files: parsed.files.filter((f): f is string => typeof f === 'string'),
+    };
   } catch {
     return undefined;
   }
@@ -57,10 +64,14 @@ export function checkOutRoot(dir: string, options: { force?: boolean; home?: str
   const full = path.resolve(dir);
   const home = path.resolve(options.home ?? os.homedir());
   if (full === path.parse(full).root || full === home) {
-    throw new LinkbookError('invalid', `--out ${dir} is ${full === home ? 'your home folder' : 'the root folder'}; linkbook writes and replaces files in its output folder`, {
-      where: '--out',
-      hint: `name a folder of its own, such as --out ${path.join(full, 'linkbook-report')}`,
-    });
+    throw new LinkbookError(
+      'invalid',
+      `--out ${dir} is ${full === home ? 'your home folder' : 'the root folder'}; linkbook writes and replaces files in its output folder`,
+      {
+        where: '--out',
+        hint: `name a folder of its own, such as --out ${path.join(full, 'linkbook-report')}`,
+      },
+    );
   }
   let entries: string[];
   try {
@@ -78,15 +89,23 @@ export function checkOutRoot(dir: string, options: { force?: boolean; home?: str
       // a dangling link is not a folder
     }
     if (linkedFolder) {
-      throw new LinkbookError('invalid', `--out ${dir} holds ${entry}, a symbolic link to a folder; linkbook does not write through links`, {
-        where: '--out',
-        hint: `remove the link (rm ${inner}) or choose another folder`,
-      });
+      throw new LinkbookError(
+        'invalid',
+        `--out ${dir} holds ${entry}, a symbolic link to a folder; linkbook does not write through links`,
+        {
+          where: '--out',
+          hint: `remove the link (rm ${inner}) or choose another folder`,
+        },
+      );
     }
   }
   if (entries.length === 0 || options.force || readManifest(full)) return;
-  throw new LinkbookError('invalid', `--out ${dir} already holds files that linkbook did not write (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`, {
-    where: '--out',
-    hint: 'choose an empty or new folder, or pass --force to write into it anyway',
-  });
+  throw new LinkbookError(
+    'invalid',
+    `--out ${dir} already holds files that linkbook did not write (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+    {
+      where: '--out',
+      hint: 'choose an empty or new folder, or pass --force to write into it anyway',
+    },
+  );
 }

@@ -16,7 +16,8 @@ export interface SmtpSettings {
   secrets: string[];
 }
 
-const HINT = 'set SMTP_URL=smtp://user:password@host:587 (or smtps://...:465), or pass --no-email or --email-to-dir DIR';
+const HINT =
+  'set SMTP_URL=smtp://user:password@host:587 (or smtps://...:465), or pass --no-email or --email-to-dir DIR';
 
 /**
  * Reads `SMTP_URL` and `SMTP_FROM`; returns undefined when `SMTP_URL` is not set, and throws an
@@ -32,7 +33,10 @@ export function smtpFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
     throw new LinkbookError('invalid', 'SMTP_URL is not a URL', { where: 'SMTP_URL', hint: HINT });
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new LinkbookError('invalid', `SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`, { where: 'SMTP_URL', hint: HINT });
+    throw new LinkbookError('invalid', `SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`, {
+      where: 'SMTP_URL',
+      hint: HINT,
+    });
   }
   if (!url.hostname) throw new LinkbookError('invalid', 'SMTP_URL names no host', { where: 'SMTP_URL', hint: HINT });
 
@@ -46,5 +50,8 @@ export function smtpFromEnv(env: NodeJS.ProcessEnv): SmtpSettings | undefined {
 
 /** The error to throw before any fetch when a report sends email but no SMTP server is configured. */
 export function missingSmtpError(where: string): LinkbookError {
-  return new LinkbookError('invalid', 'this report sends email (email:), but SMTP_URL is not set', { where, hint: HINT });
+  return new LinkbookError('invalid', 'this report sends email (email:), but SMTP_URL is not set', {
+    where,
+    hint: HINT,
+  });
 }

@@ -148,7 +148,9 @@ function refdomainSideTables(all: Row[], matched: Row[], returned: Row[]): Recor
       gov: count('gov'),
       edu: count('edu'),
     },
-    tlds: [...tldCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([tld, n]) => ({ tld, count: n })),
+    tlds: [...tldCounts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([tld, n]) => ({ tld, count: n })),
   };
 }
 
@@ -199,7 +201,9 @@ function answerOrThrow(request: EmulatorRequest): EmulatorAnswer {
 
   const all = table.rows(snapshotOf(scope, request.asOf), target);
   // 003: where filters before grouping, having after; these tables are already one row per group
-  const matched = all.filter((row) => matchesV2Conditions(whereConditions, row) && matchesV2Conditions(havingConditions, row));
+  const matched = all.filter(
+    (row) => matchesV2Conditions(whereConditions, row) && matchesV2Conditions(havingConditions, row),
+  );
   const returned = sortRows(matched, order.length > 0 ? order : table.defaultOrder).slice(0, limit);
   const body: Record<string, RawValue> = {
     [catalog.rowsKey]: returned.map((row) => project(row, columns)),
@@ -224,7 +228,13 @@ function selectedColumns(select: string | null, table: V2Table): string[] {
   if (select === null || select.trim() === '' || select.trim() === '*') {
     const first = table.catalog.columns.find((c) => c.having)?.name;
     // keep 000's example order: refdomain, refdomain_top, then the rest
-    return first === 'refdomain' ? ['refdomain', ...table.extraColumns, ...returnable.filter((c) => c !== 'refdomain' && !table.extraColumns.includes(c))] : returnable;
+    return first === 'refdomain'
+      ? [
+          'refdomain',
+          ...table.extraColumns,
+          ...returnable.filter((c) => c !== 'refdomain' && !table.extraColumns.includes(c)),
+        ]
+      : returnable;
   }
   const names = select.split(',').map((s) => s.trim());
   for (const name of names) {

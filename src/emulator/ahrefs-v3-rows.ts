@@ -54,7 +54,11 @@ export function v3BacklinkRow(b: GraphBacklink, target: TargetFacts, asOfMs: num
     broken_redirect_reason: null,
     broken_redirect_source: null,
     class_c: r.int(1, 40),
-    discovered_status: r.weighted([['pagefound', 5], ['linkfound', 4], ['linkrestored', 1]]),
+    discovered_status: r.weighted([
+      ['pagefound', 5],
+      ['linkfound', 4],
+      ['linkrestored', 1],
+    ]),
     domain_rating_source: d.domainRating,
     domain_rating_target: target.domainRating,
     drop_reason: null,

@@ -5,12 +5,21 @@
  * a real v3 key can ask about a past day. The emulator answers from its graph at that date; a date
  * after the emulator's today is refused, as no API has tomorrow's index.
  */
-import { ahrefsV3CostHeaders, ahrefsV3RequestCost, backlinksStatsV3, domainRatingV3, type Catalog } from '../catalog/index.ts';
+import {
+  ahrefsV3CostHeaders,
+  ahrefsV3RequestCost,
+  backlinksStatsV3,
+  domainRatingV3,
+  type Catalog,
+} from '../catalog/index.ts';
 import { jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { targetFacts } from './ahrefs-v3-rows.ts';
 import { backlinksOf, inScope, parseTarget, snapshotOf, type TargetMode } from './graph.ts';
 
-export const AHREFS_V3_DATED_PATHS: readonly string[] = ['/v3/site-explorer/backlinks-stats', '/v3/site-explorer/domain-rating'];
+export const AHREFS_V3_DATED_PATHS: readonly string[] = [
+  '/v3/site-explorer/backlinks-stats',
+  '/v3/site-explorer/domain-rating',
+];
 
 const MODES: readonly TargetMode[] = ['exact', 'prefix', 'domain', 'subdomains'];
 

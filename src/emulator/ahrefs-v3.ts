@@ -7,20 +7,39 @@
  * `x-api-units-cost-total`, `x-api-units-cost-total-actual`, `x-api-cache`. 002 gives no error texts: the ones here are the
  * emulator's own, each naming the parameter at fault.
  */
-import { ahrefsV3CostHeaders, ahrefsV3RequestCost, allBacklinks, refdomainsV3, type Catalog } from '../catalog/index.ts';
+import {
+  ahrefsV3CostHeaders,
+  ahrefsV3RequestCost,
+  allBacklinks,
+  refdomainsV3,
+  type Catalog,
+} from '../catalog/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
 import { targetFacts, v3BacklinkRow, v3RefdomainRow } from './ahrefs-v3-rows.ts';
 import { answerAhrefsV3Dated, AHREFS_V3_DATED_PATHS } from './ahrefs-v3-stats.ts';
 import { AhrefsV3Accounts, LIMITS_AND_USAGE_PATH } from './ahrefs-v3-account.ts';
-import { backlinksOf, inScope, parseTarget, snapshotOf, type GraphBacklink, type Snapshot, type TargetMode } from './graph.ts';
+import {
+  backlinksOf,
+  inScope,
+  parseTarget,
+  snapshotOf,
+  type GraphBacklink,
+  type Snapshot,
+  type TargetMode,
+} from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { matchesV3Where, parseAhrefsV3Where, type V3Where } from './v3-where.ts';
 
 type Row = Record<string, RawValue>;
 
-export const AHREFS_V3_PATHS: readonly string[] = ['/v3/site-explorer/all-backlinks', '/v3/site-explorer/refdomains', ...AHREFS_V3_DATED_PATHS, LIMITS_AND_USAGE_PATH];
+export const AHREFS_V3_PATHS: readonly string[] = [
+  '/v3/site-explorer/all-backlinks',
+  '/v3/site-explorer/refdomains',
+  ...AHREFS_V3_DATED_PATHS,
+  LIMITS_AND_USAGE_PATH,
+];
 
 const MODES: readonly TargetMode[] = ['exact', 'prefix', 'domain', 'subdomains'];
 const AGGREGATIONS = ['similar_links', '1_per_domain', 'all'] as const;
@@ -100,7 +119,8 @@ function answerOrThrow(request: EmulatorRequest, state: AhrefsV3State): Emulator
     return charged(answer, key, accounts);
   }
   // the list endpoints take no date (002): a `date` here is a client's mistake, not history
-  if (request.url.searchParams.has('date')) throw new V3Refusal(400, 'date: not a parameter of this endpoint; it serves current data (see history)');
+  if (request.url.searchParams.has('date'))
+    throw new V3Refusal(400, 'date: not a parameter of this endpoint; it serves current data (see history)');
   const endpoint = request.url.pathname.slice('/v3/site-explorer/'.length);
   const catalog = endpoint === 'refdomains' ? refdomainsV3 : allBacklinks;
   const params = request.url.searchParams;
@@ -134,13 +154,22 @@ function answerOrThrow(request: EmulatorRequest, state: AhrefsV3State): Emulator
     rows = protocol === 'http' ? [] : backlinkRows(snapshot, aggregation, shown);
   }
   const matched = where ? rows.filter((row) => matchesV3Where(where, row)) : rows;
-  const defaultOrder: SortKey[] = [{ column: endpoint === 'refdomains' ? 'domain_rating' : 'url_rating_source', descending: true }];
+  const defaultOrder: SortKey[] = [
+    { column: endpoint === 'refdomains' ? 'domain_rating' : 'url_rating_source', descending: true },
+  ];
   const returned = sortRows(matched, order.length > 0 ? order : defaultOrder).slice(0, limit);
 
   // Ahrefs "Limits consumption": max(50, per-row cost of the unique select/where/order_by fields x rows)
   const cacheKey = cacheKeyOf(key, request);
   const cacheStatus = cache ? cache.statusOf(cacheKey) : 'no_cache';
-  const cost = ahrefsV3RequestCost({ catalog, select, where, orderBy: order.map((k) => k.column), rows: returned.length, cache: cacheStatus });
+  const cost = ahrefsV3RequestCost({
+    catalog,
+    select,
+    where,
+    orderBy: order.map((k) => k.column),
+    rows: returned.length,
+    cache: cacheStatus,
+  });
   const answer = charged(
     jsonAnswer(
       200,
@@ -174,7 +203,9 @@ function backlinkRows(snapshot: Snapshot, aggregation: Aggregation, shown: (lost
   const rows: Row[] = [];
   for (const summary of snapshot.domains) {
     if (!shown(summary.lostMs)) continue;
-    const links = backlinksOf(snapshot.graph, summary.domain, snapshot.asOfMs).filter((b) => inScope(b.urlTo, snapshot.scope));
+    const links = backlinksOf(snapshot.graph, summary.domain, snapshot.asOfMs).filter((b) =>
+      inScope(b.urlTo, snapshot.scope),
+    );
     if (aggregation === 'all') {
       for (const link of links) rows.push(v3BacklinkRow(link, facts, snapshot.asOfMs, 1));
     } else if (aggregation === '1_per_domain') {
@@ -206,13 +237,17 @@ function required(params: URLSearchParams, name: string): string {
 function oneOf<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {
   const value = params.get(name);
   if (value === null || value === '') return fallback;
-  if (!allowed.includes(value as T)) throw new V3Refusal(400, `${name}: '${value}' is not one of ${allowed.join(', ')}`);
+  if (!allowed.includes(value as T))
+    throw new V3Refusal(400, `${name}: '${value}' is not one of ${allowed.join(', ')}`);
   return value as T;
 }
 
 /** 002: select is required and names response-schema columns only. */
 function selectOf(select: string, catalog: Catalog): string[] {
-  const names = select.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = select
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const name of names) {
     const column = catalog.columns.find((c) => c.name === name);
     if (!column || !column.having) throw new V3Refusal(400, `select: unknown column '${name}'`);
@@ -235,8 +270,10 @@ function orderOf(value: string | null, catalog: Catalog): SortKey[] {
   return value.split(',').map((part) => {
     const [name = '', direction = 'asc', extra] = part.split(':').map((s) => s.trim());
     const column = catalog.columns.find((c) => c.name === name);
-    if (extra !== undefined || !column || !column.having) throw new V3Refusal(400, `order_by: unknown column '${name}'`);
-    if (!(column.sortable ?? column.having)) throw new V3Refusal(400, `order_by: column '${name}' cannot be used for sorting`);
+    if (extra !== undefined || !column || !column.having)
+      throw new V3Refusal(400, `order_by: unknown column '${name}'`);
+    if (!(column.sortable ?? column.having))
+      throw new V3Refusal(400, `order_by: column '${name}' cannot be used for sorting`);
     if (direction !== 'asc' && direction !== 'desc') throw new V3Refusal(400, `order_by: bad direction '${direction}'`);
     return { column: name, descending: direction === 'desc' };
   });
@@ -244,6 +281,7 @@ function orderOf(value: string | null, catalog: Catalog): SortKey[] {
 
 function limitOf(value: string | null, fallback: number): number {
   if (value === null || value === '') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new V3Refusal(400, `limit: '${value}' is not a positive integer`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new V3Refusal(400, `limit: '${value}' is not a positive integer`);
   return Number(value);
 }

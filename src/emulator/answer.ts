@@ -27,7 +27,12 @@ export interface EmulatorAnswer {
 }
 
 /** A JSON answer with the given status. */
-export function jsonAnswer(status: number, value: unknown, billed: Partial<Cost> = {}, headers: Record<string, string> = {}): EmulatorAnswer {
+export function jsonAnswer(
+  status: number,
+  value: unknown,
+  billed: Partial<Cost> = {},
+  headers: Record<string, string> = {},
+): EmulatorAnswer {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },

@@ -12,8 +12,41 @@
  */
 import type { Catalog } from '../catalog/index.ts';
 
-export type DfsOperator = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'in' | 'not_in' | 'like' | 'not_like' | 'ilike' | 'not_ilike' | 'regex' | 'not_regex' | 'match' | 'not_match';
-const OPERATORS: readonly string[] = ['=', '<>', '<', '<=', '>', '>=', 'in', 'not_in', 'like', 'not_like', 'ilike', 'not_ilike', 'regex', 'not_regex', 'match', 'not_match'];
+export type DfsOperator =
+  | '='
+  | '<>'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | 'in'
+  | 'not_in'
+  | 'like'
+  | 'not_like'
+  | 'ilike'
+  | 'not_ilike'
+  | 'regex'
+  | 'not_regex'
+  | 'match'
+  | 'not_match';
+const OPERATORS: readonly string[] = [
+  '=',
+  '<>',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'not_in',
+  'like',
+  'not_like',
+  'ilike',
+  'not_ilike',
+  'regex',
+  'not_regex',
+  'match',
+  'not_match',
+];
 
 export type DfsFilter =
   | { kind: 'condition'; field: string; op: DfsOperator; value: unknown }
@@ -23,22 +56,34 @@ export type DfsFilter =
 export class DataForSeoFilterError extends Error {}
 
 function isCondition(value: unknown[]): boolean {
-  return value.length === 3 && typeof value[0] === 'string' && typeof value[1] === 'string' && value[1] !== 'and' && value[1] !== 'or';
+  return (
+    value.length === 3 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    value[1] !== 'and' &&
+    value[1] !== 'or'
+  );
 }
 
 /**
  * Reads a filters value, checking its shape, its operators, the 8-condition limit and, with a
  * catalog, that each field is filterable there. Throws DataForSeoFilterError.
  */
-export function parseDataForSeoFilters(filters: unknown, catalog?: Catalog, maxConditions = catalog?.maxFilters ?? 8): DfsFilter {
+export function parseDataForSeoFilters(
+  filters: unknown,
+  catalog?: Catalog,
+  maxConditions = catalog?.maxFilters ?? 8,
+): DfsFilter {
   const parsed = parseNode(filters, catalog);
   const count = countConditions(parsed);
-  if (count > maxConditions) throw new DataForSeoFilterError(`${count} conditions, at most ${maxConditions} are allowed`);
+  if (count > maxConditions)
+    throw new DataForSeoFilterError(`${count} conditions, at most ${maxConditions} are allowed`);
   return parsed;
 }
 
 function parseNode(node: unknown, catalog: Catalog | undefined): DfsFilter {
-  if (!Array.isArray(node) || node.length === 0) throw new DataForSeoFilterError(`expected a condition or a group, got ${JSON.stringify(node)}`);
+  if (!Array.isArray(node) || node.length === 0)
+    throw new DataForSeoFilterError(`expected a condition or a group, got ${JSON.stringify(node)}`);
   if (isCondition(node)) {
     const [field, op, value] = node as [string, string, unknown];
     if (!OPERATORS.includes(op)) throw new DataForSeoFilterError(`unknown operator '${op}'`);
@@ -46,7 +91,8 @@ function parseNode(node: unknown, catalog: Catalog | undefined): DfsFilter {
       const column = catalog.columns.find((c) => c.name === field);
       if (!column || !column.where) throw new DataForSeoFilterError(`unknown filter field '${field}'`);
     }
-    if ((op === 'in' || op === 'not_in') && !Array.isArray(value)) throw new DataForSeoFilterError(`'${op}' needs an array value`);
+    if ((op === 'in' || op === 'not_in') && !Array.isArray(value))
+      throw new DataForSeoFilterError(`'${op}' needs an array value`);
     if ((op === 'regex' || op === 'not_regex') && typeof value === 'string') {
       try {
         new RegExp(value);
@@ -60,7 +106,8 @@ function parseNode(node: unknown, catalog: Catalog | undefined): DfsFilter {
   const joins: Array<'and' | 'or'> = [];
   node.forEach((part, index) => {
     if (index % 2 === 1) {
-      if (part !== 'and' && part !== 'or') throw new DataForSeoFilterError(`expected "and" or "or", got ${JSON.stringify(part)}`);
+      if (part !== 'and' && part !== 'or')
+        throw new DataForSeoFilterError(`expected "and" or "or", got ${JSON.stringify(part)}`);
       joins.push(part);
     } else {
       items.push(parseNode(part, catalog));
@@ -135,30 +182,45 @@ function matchesCondition(field: string, op: DfsOperator, wanted: unknown, row: 
   const order = compare(actual, wanted);
   if (order === null) return op === '<>' ? (actual ?? null) !== wanted : false;
   switch (op) {
-    case '=': return order === 0;
-    case '<>': return order !== 0;
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '>': return order > 0;
-    case '>=': return order >= 0;
+    case '=':
+      return order === 0;
+    case '<>':
+      return order !== 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
   }
 }
 
 function likePattern(pattern: string, caseInsensitive: boolean): RegExp {
-  const body = pattern.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('%')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
 }
 
 function wordsMatch(text: string, query: string): boolean {
   const words = new Set(text.toLowerCase().split(/[^\p{L}\p{N}_]+/u));
-  return query.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((w) => w !== '').every((w) => words.has(w));
+  return query
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter((w) => w !== '')
+    .every((w) => words.has(w));
 }
 
 /** DataForSEO dates are `2019-11-15 12:57:46 +00:00`; filters may give `2019-11-15`. */
 function dateMs(value: string): number | null {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?(?:\s*(Z|[+-]\d{2}:?\d{2}))?$/.exec(value.trim());
   if (!m) return null;
-  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${m[3] ? (m[3] === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z'}`);
+  const ms = Date.parse(
+    `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ? (m[3] === 'Z' ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z'}`,
+  );
   return Number.isNaN(ms) ? null : ms;
 }
 

@@ -38,10 +38,16 @@ function monthEnds(from: string, to: string): number[] {
  * what was gained and lost during it, in one pass over the links (a link's state at an earlier date
  * follows from its first-seen and lost dates).
  */
-export function dfsHistoryItems(snapshot: Snapshot, from: string, to: string, rankOf: (domainsLive: number) => number): Row[] {
+export function dfsHistoryItems(
+  snapshot: Snapshot,
+  from: string,
+  to: string,
+  rankOf: (domainsLive: number) => number,
+): Row[] {
   const links: GraphBacklink[] = [];
   for (const summary of snapshot.domains) {
-    for (const link of backlinksOf(snapshot.graph, summary.domain, snapshot.asOfMs)) if (inScope(link.urlTo, snapshot.scope)) links.push(link);
+    for (const link of backlinksOf(snapshot.graph, summary.domain, snapshot.asOfMs))
+      if (inScope(link.urlTo, snapshot.scope)) links.push(link);
   }
   const ends = monthEnds(from, to);
   const fromMs = Date.parse(`${from}T00:00:00Z`);

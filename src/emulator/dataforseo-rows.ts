@@ -14,7 +14,14 @@ export type RankScale = 'one_thousand' | 'one_hundred';
 
 // 004 referring_links_types values: anchor, image, link, meta, canonical, alternate, redirect
 const ITEM_TYPES: Record<LinkType, string> = {
-  text: 'anchor', image: 'image', redirect: 'redirect', canonical: 'canonical', alternate: 'alternate', frame: 'link', form: 'link', rss: 'link',
+  text: 'anchor',
+  image: 'image',
+  redirect: 'redirect',
+  canonical: 'canonical',
+  alternate: 'alternate',
+  frame: 'link',
+  form: 'link',
+  rss: 'link',
 };
 
 function scaled(rank: number, scale: RankScale): number {
@@ -30,7 +37,12 @@ export interface DfsBacklink {
 export function dfsBacklinkItem(b: GraphBacklink, asOfMs: number, scale: RankScale): DfsBacklink {
   const d = b.domain;
   const lost = b.lostMs !== null;
-  const attributes = [...(b.dofollow ? [] : ['nofollow']), ...(b.sponsored ? ['sponsored'] : []), ...(b.ugc ? ['ugc'] : []), ...(b.isContent ? ['noopener'] : [])];
+  const attributes = [
+    ...(b.dofollow ? [] : ['nofollow']),
+    ...(b.sponsored ? ['sponsored'] : []),
+    ...(b.ugc ? ['ugc'] : []),
+    ...(b.isContent ? ['noopener'] : []),
+  ];
   const toBare = b.urlTo.replace(/^https?:\/\//, '');
   return {
     link: b,
@@ -170,12 +182,19 @@ function counters(links: readonly DfsBacklink[], internalListLimit: number): Row
  * set only when every link is lost, and then the latest loss. ASSUMPTION: the item's rank is the
  * strongest rank among the main domain's hosts (004 does not say how it combines them).
  */
-export function dfsReferringDomainItem(links: readonly DfsBacklink[], scale: RankScale, internalListLimit: number): Row {
+export function dfsReferringDomainItem(
+  links: readonly DfsBacklink[],
+  scale: RankScale,
+  internalListLimit: number,
+): Row {
   const first = links[0]!.link;
   const c = counters(links, internalListLimit);
   const firstSeen = links.reduce((min, l) => Math.min(min, l.link.firstSeenMs), Infinity);
   const rank = links.reduce((max, l) => Math.max(max, l.link.domain.rank), 0);
-  const lastLoss = links.reduce<number | null>((last, l) => (l.link.lostMs === null || last === null ? null : Math.max(last, l.link.lostMs)), first.lostMs);
+  const lastLoss = links.reduce<number | null>(
+    (last, l) => (l.link.lostMs === null || last === null ? null : Math.max(last, l.link.lostMs)),
+    first.lostMs,
+  );
   return {
     type: 'backlinks_referring_domain',
     domain: first.domain.top,
@@ -204,7 +223,13 @@ export function dfsReferringDomainItem(links: readonly DfsBacklink[], scale: Ran
 }
 
 /** The summary/live result object for all the target's (filtered) links. */
-export function dfsSummary(target: string, links: readonly DfsBacklink[], targetRank: number, scale: RankScale, internalListLimit: number): Row {
+export function dfsSummary(
+  target: string,
+  links: readonly DfsBacklink[],
+  targetRank: number,
+  scale: RankScale,
+  internalListLimit: number,
+): Row {
   const firstSeen = links.length === 0 ? null : links.reduce((min, l) => Math.min(min, l.link.firstSeenMs), Infinity);
   return {
     target,

@@ -15,9 +15,24 @@
 import { backlinksLive, referringDomainsLive, summaryLive, type Catalog } from '../catalog/index.ts';
 import type { RawValue } from '../model.ts';
 import { headerValue, isAcceptedCredential, jsonAnswer, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
-import { dfsBacklinkItem, dfsReferringDomainItem, dfsSummary, type DfsBacklink, type RankScale } from './dataforseo-rows.ts';
+import {
+  dfsBacklinkItem,
+  dfsReferringDomainItem,
+  dfsSummary,
+  type DfsBacklink,
+  type RankScale,
+} from './dataforseo-rows.ts';
 import { DataForSeoFilterError, matchesDataForSeoFilter, parseDataForSeoFilters } from './dataforseo-filters.ts';
-import { backlinksOf, backlinksOfSnapshot, inScope, internalDomainsOf, parseTarget, snapshotOf, type GraphBacklink, type Snapshot } from './graph.ts';
+import {
+  backlinksOf,
+  backlinksOfSnapshot,
+  inScope,
+  internalDomainsOf,
+  parseTarget,
+  snapshotOf,
+  type GraphBacklink,
+  type Snapshot,
+} from './graph.ts';
 import { sortRows, type SortKey } from './order.ts';
 import { hashSeed } from './random.ts';
 import { DATAFORSEO_HISTORY_START, dfsHistoryItems } from './dataforseo-history.ts';
@@ -38,7 +53,8 @@ const VERSION = '0.1.20230825';
 const MESSAGES: Record<number, string> = {
   20000: 'Ok.',
   40000: 'You can set only one task at a time.',
-  40100: 'You are not authorized to access this resource. See your login details here: https://app.dataforseo.com/api-access',
+  40100:
+    'You are not authorized to access this resource. See your login details here: https://app.dataforseo.com/api-access',
   40200: 'We had a problem billing your account. Please, check your account’s balance.',
   40202: 'Rate limit exceeded: too many requests per minute. Slow down and retry later.',
   40400: 'Not Found.',
@@ -70,7 +86,9 @@ function round5(usd: number): number {
 function taskId(seed: string): string {
   const now = new Date();
   const stamp = `${String(now.getUTCMonth() + 1).padStart(2, '0')}${String(now.getUTCDate()).padStart(2, '0')}${String(now.getUTCHours()).padStart(2, '0')}${String(now.getUTCMinutes()).padStart(2, '0')}`;
-  const tail = (hashSeed(seed, ++taskCounter).toString(16) + hashSeed(seed, taskCounter + 7919).toString(16)).padStart(12, '0').slice(0, 12);
+  const tail = (hashSeed(seed, ++taskCounter).toString(16) + hashSeed(seed, taskCounter + 7919).toString(16))
+    .padStart(12, '0')
+    .slice(0, 12);
   return `${stamp}-1535-0273-0000-${tail}`;
 }
 
@@ -83,7 +101,8 @@ class TaskFailure extends Error {
   }
 }
 
-const invalidField = (field: string, detail?: string) => new TaskFailure(40501, `Invalid Field: '${field}'.${detail ? ` ${detail}` : ''}`);
+const invalidField = (field: string, detail?: string) =>
+  new TaskFailure(40501, `Invalid Field: '${field}'.${detail ? ` ${detail}` : ''}`);
 
 /** Answers one DataForSEO request with its envelope. */
 export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
@@ -101,7 +120,11 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
     body = undefined;
   }
   const tasks = tasksOf(body);
-  if (!Array.isArray(tasks) || tasks.length === 0 || !tasks.every((t) => typeof t === 'object' && t !== null && !Array.isArray(t))) {
+  if (
+    !Array.isArray(tasks) ||
+    tasks.length === 0 ||
+    !tasks.every((t) => typeof t === 'object' && t !== null && !Array.isArray(t))
+  ) {
     return jsonAnswer(200, dataForSeoEnvelope(40503, MESSAGES[40503]!, []));
   }
   // live endpoints take one task per request
@@ -110,7 +133,13 @@ export function answerDataForSeo(request: EmulatorRequest): EmulatorAnswer {
   const endpoint = FUNCTIONS[request.url.pathname]!;
   const data = tasks[0] as Record<string, RawValue>;
   const taskError = [...request.faults].find((f) => f.startsWith('task-error:'));
-  const task = runTask(endpoint.fn, endpoint.catalog, data, request.asOf, taskError ? Number(taskError.slice('task-error:'.length)) : null);
+  const task = runTask(
+    endpoint.fn,
+    endpoint.catalog,
+    data,
+    request.asOf,
+    taskError ? Number(taskError.slice('task-error:'.length)) : null,
+  );
   const billed = typeof task.cost === 'number' ? task.cost : 0;
   return jsonAnswer(200, dataForSeoEnvelope(20000, MESSAGES[20000]!, [task]), { dataforseo_usd: billed });
 }
@@ -126,7 +155,10 @@ function tasksOf(body: unknown): unknown {
   const keys = Object.keys(body);
   if (keys.length === 0 || !keys.every((k) => /^(0|[1-9]\d*)$/.test(k))) return body;
   const record = body as Record<string, unknown>;
-  return keys.map(Number).sort((a, b) => a - b).map((k) => record[String(k)]);
+  return keys
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((k) => record[String(k)]);
 }
 
 export function hasValidBasicAuth(header: string | undefined): boolean {
@@ -138,7 +170,13 @@ export function hasValidBasicAuth(header: string | undefined): boolean {
   return isAcceptedCredential(decoded.slice(0, colon)) && isAcceptedCredential(decoded.slice(colon + 1));
 }
 
-function runTask(fn: string, catalog: Catalog, data: Record<string, RawValue>, asOf: string, forcedError: number | null): Row {
+function runTask(
+  fn: string,
+  catalog: Catalog,
+  data: Record<string, RawValue>,
+  asOf: string,
+  forcedError: number | null,
+): Row {
   const base: Row = {
     id: taskId(JSON.stringify(data)),
     status_code: 20000,
@@ -151,8 +189,14 @@ function runTask(fn: string, catalog: Catalog, data: Record<string, RawValue>, a
     result: null,
   };
   try {
-    if (forcedError !== null) throw new TaskFailure(forcedError, MESSAGES[forcedError] ?? `Task failed with status ${forcedError}.`);
-    const result = fn === 'summary' ? summaryResult(data, asOf) : fn === 'history' ? historyResult(data, asOf) : listResult(fn, catalog, data, asOf);
+    if (forcedError !== null)
+      throw new TaskFailure(forcedError, MESSAGES[forcedError] ?? `Task failed with status ${forcedError}.`);
+    const result =
+      fn === 'summary'
+        ? summaryResult(data, asOf)
+        : fn === 'history'
+          ? historyResult(data, asOf)
+          : listResult(fn, catalog, data, asOf);
     const items = fn === 'summary' || fn === 'history' ? 0 : Number((result as Row).items_count);
     const cost = round5((catalog.costs.usdPerRequest ?? 0) + (catalog.costs.usdPerItem ?? 0) * items);
     return { ...base, cost, result_count: 1, result: [result] };
@@ -202,7 +246,12 @@ function settingsOf(data: Record<string, RawValue>, asOf: string): TaskSettings 
   const status = data.backlinks_status_type ?? 'live';
   if (status !== 'all' && status !== 'live' && status !== 'lost') throw invalidField('backlinks_status_type');
   const internalListLimit = data.internal_list_limit ?? INTERNAL_LIST_DEFAULT;
-  if (typeof internalListLimit !== 'number' || !Number.isInteger(internalListLimit) || internalListLimit < 1 || internalListLimit > INTERNAL_LIST_MAX) {
+  if (
+    typeof internalListLimit !== 'number' ||
+    !Number.isInteger(internalListLimit) ||
+    internalListLimit < 1 ||
+    internalListLimit > INTERNAL_LIST_MAX
+  ) {
     throw invalidField('internal_list_limit');
   }
   return {
@@ -224,12 +273,18 @@ function* linksOf(settings: TaskSettings): Generator<GraphBacklink> {
   yield* backlinksOfSnapshot(snapshot);
   if (settings.excludeInternal) return;
   for (const domain of internalDomainsOf(snapshot.graph)) {
-    for (const link of backlinksOf(snapshot.graph, domain, snapshot.asOfMs)) if (inScope(link.urlTo, snapshot.scope)) yield link;
+    for (const link of backlinksOf(snapshot.graph, domain, snapshot.asOfMs))
+      if (inScope(link.urlTo, snapshot.scope)) yield link;
   }
 }
 
 /** The target's links as backlinks/live items, narrowed by status and an optional filter. */
-function backlinkItems(settings: TaskSettings, filterField: string, filter: RawValue | undefined, catalog: Catalog): DfsBacklink[] {
+function backlinkItems(
+  settings: TaskSettings,
+  filterField: string,
+  filter: RawValue | undefined,
+  catalog: Catalog,
+): DfsBacklink[] {
   const parsed = filter === undefined || filter === null ? null : parseFilter(filterField, filter, catalog);
   const items: DfsBacklink[] = [];
   for (const link of linksOf(settings)) {
@@ -258,11 +313,13 @@ function parseFilter(field: string, filter: RawValue, catalog: Catalog) {
 function listResult(fn: string, catalog: Catalog, data: Record<string, RawValue>, asOf: string): Row {
   const settings = settingsOf(data, asOf);
   const limit = data.limit ?? catalog.defaultLimit ?? 100;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > (catalog.maxLimit ?? 1000)) throw invalidField('limit');
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > (catalog.maxLimit ?? 1000))
+    throw invalidField('limit');
   const offset = data.offset ?? 0;
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw invalidField('offset');
   const order = orderOf(data.order_by, catalog);
-  const filter = data.filters === undefined || data.filters === null ? null : parseFilter('filters', data.filters, catalog);
+  const filter =
+    data.filters === undefined || data.filters === null ? null : parseFilter('filters', data.filters, catalog);
 
   let rows: Row[];
   if (fn === 'backlinks') {
@@ -277,7 +334,9 @@ function listResult(fn: string, catalog: Catalog, data: Record<string, RawValue>
       if (list) list.push(item);
       else byMainDomain.set(item.link.domain.top, [item]);
     }
-    rows = [...byMainDomain.values()].map((links) => dfsReferringDomainItem(links, settings.scale, settings.internalListLimit));
+    rows = [...byMainDomain.values()].map((links) =>
+      dfsReferringDomainItem(links, settings.scale, settings.internalListLimit),
+    );
   }
   const matched = filter ? rows.filter((row) => matchesDataForSeoFilter(filter, row)) : rows;
   const sorted = sortRows(matched, order.length > 0 ? order : [{ column: 'rank', descending: true }]);
@@ -301,7 +360,9 @@ function historyResult(data: Record<string, RawValue>, asOf: string): Row {
   // the graph as of date_to, through the task's scope; no date_to means today
   const settings = settingsOf(data, to);
   const targetRank = 200 + (hashSeed(settings.snapshot.scope.host, 3) % 700);
-  const items = dfsHistoryItems(settings.snapshot, from, to, (domains) => scaledRank(Math.round(targetRank * Math.min(1, 0.6 + domains / 2000)), settings.scale));
+  const items = dfsHistoryItems(settings.snapshot, from, to, (domains) =>
+    scaledRank(Math.round(targetRank * Math.min(1, 0.6 + domains / 2000)), settings.scale),
+  );
   return { target: settings.target, date_from: from, date_to: to, items_count: items.length, items };
 }
 
@@ -310,7 +371,11 @@ function scaledRank(rank: number, scale: RankScale): number {
 }
 
 function isDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
+  );
 }
 
 /** 004 order_by: `["rank,desc", "backlinks,asc"]`, at most three rules, on returned fields. */
@@ -321,7 +386,12 @@ function orderOf(value: RawValue | undefined, catalog: Catalog): SortKey[] {
     if (typeof rule !== 'string') throw invalidField('order_by');
     const [field = '', direction = 'asc', extra] = rule.split(',').map((s) => s.trim());
     const column = catalog.columns.find((c) => c.name === field);
-    if (extra !== undefined || !column || !(column.sortable ?? column.having) || (direction !== 'asc' && direction !== 'desc')) {
+    if (
+      extra !== undefined ||
+      !column ||
+      !(column.sortable ?? column.having) ||
+      (direction !== 'asc' && direction !== 'desc')
+    ) {
       throw invalidField('order_by', `cannot sort by '${rule}'`);
     }
     return { column: field, descending: direction === 'desc' };

@@ -63,7 +63,8 @@ function faultOf(name: string, value: string | undefined, part: string): Fault {
   if (value !== undefined) throw badFault(part);
   if (name === '5xx') return { name: '5xx', value: 500 };
   if (/^5\d\d$/.test(name)) return { name: '5xx', value: Number(name) };
-  if (name === '429' || name === 'truncate' || name === 'no-credit' || name === 'task-error' || name === '40202') return { name };
+  if (name === '429' || name === 'truncate' || name === 'no-credit' || name === 'task-error' || name === '40202')
+    return { name };
   throw badFault(part);
 }
 

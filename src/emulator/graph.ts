@@ -9,7 +9,15 @@
  * per-(target, mode, date) summaries are kept in a small LRU.
  */
 import type { LinkType, TldClass } from '../model.ts';
-import { anchorText, domainName, pagePath, pageTitle, targetVocabulary, type AnchorKind, type TargetVocabulary } from './names.ts';
+import {
+  anchorText,
+  domainName,
+  pagePath,
+  pageTitle,
+  targetVocabulary,
+  type AnchorKind,
+  type TargetVocabulary,
+} from './names.ts';
 import { hashSeed, mixSeed, Random } from './random.ts';
 import { hostileBeacon, hostileLink, hostileStrings, isHostileHost, type HostileStrings } from './hostile.ts';
 
@@ -200,7 +208,14 @@ function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGr
       domainRating,
       rank,
       spamScore: d.chance(0.8) ? d.int(0, 10) : d.int(11, 80),
-      platform: d.weighted([['blogs', 30], ['cms', 25], ['organization', 20], ['news', 10], ['ecommerce', 8], ['unknown', 7]]),
+      platform: d.weighted([
+        ['blogs', 30],
+        ['cms', 25],
+        ['organization', 20],
+        ['news', 10],
+        ['ecommerce', 8],
+        ['unknown', 7],
+      ]),
       firstSeenMs,
       lostMs,
       backlinkTotal,
@@ -257,11 +272,34 @@ export function internalDomainsOf(graph: LinkGraph): GraphDomain[] {
   return domains;
 }
 
-const HTTP_CODE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [[200, 94], [301, 3], [404, 2], [500, 1]];
-const TARGET_PATHS = ['/', '/', '/', '/blog/', '/pricing', '/about', '/blog/getting-started', '/blog/annual-report', '/tools/', '/docs/api'];
+const HTTP_CODE_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
+  [200, 94],
+  [301, 3],
+  [404, 2],
+  [500, 1],
+];
+const TARGET_PATHS = [
+  '/',
+  '/',
+  '/',
+  '/blog/',
+  '/pricing',
+  '/about',
+  '/blog/getting-started',
+  '/blog/annual-report',
+  '/tools/',
+  '/docs/api',
+];
 const TARGET_SUBDOMAINS = ['blog', 'docs', 'shop'];
 const LINK_TYPE_WEIGHTS: ReadonlyArray<readonly [LinkType, number]> = [
-  ['text', 78], ['image', 9], ['redirect', 4], ['canonical', 2], ['frame', 1.5], ['form', 1], ['rss', 2], ['alternate', 2.5],
+  ['text', 78],
+  ['image', 9],
+  ['redirect', 4],
+  ['canonical', 2],
+  ['frame', 1.5],
+  ['form', 1],
+  ['rss', 2],
+  ['alternate', 2.5],
 ];
 
 /**
@@ -276,7 +314,8 @@ export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: numbe
   for (let i = 0; i < domain.backlinkTotal; i++) {
     const r = new Random(mixSeed(domain.seed, i + 1));
     // the first link dates the domain; the rest arrive over the following two years
-    const firstSeenMs = i === 0 ? domain.firstSeenMs : domain.firstSeenMs + Math.floor(Math.pow(r.next(), 2) * 730 * DAY_MS);
+    const firstSeenMs =
+      i === 0 ? domain.firstSeenMs : domain.firstSeenMs + Math.floor(Math.pow(r.next(), 2) * 730 * DAY_MS);
     if (firstSeenMs > asOfMs) continue;
     if (domain.lostMs !== null && firstSeenMs >= domain.lostMs) continue;
     const page = i % domain.pageTotal;
@@ -302,7 +341,9 @@ export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: numbe
     const lastVisitedMs = lostMs ?? Math.max(firstSeenMs, asOfMs - visitLag);
     // hostile text draws no random numbers, so a hostile graph has the same shape as a normal one
     const plainUrlFrom = `https://${domain.name}${pageInfo.path}`;
-    const text = graph.hostile ? hostileLink(graph.hostile, domain.index, i, domain.name, plainUrlFrom) : { title: pageInfo.title, anchor: anchor.text, urlFrom: plainUrlFrom };
+    const text = graph.hostile
+      ? hostileLink(graph.hostile, domain.index, i, domain.name, plainUrlFrom)
+      : { title: pageInfo.title, anchor: anchor.text, urlFrom: plainUrlFrom };
     out.push({
       domain,
       index: i,
@@ -377,7 +418,16 @@ export function snapshotOf(scope: TargetScope, asOf: string): Snapshot {
 function summarise(links: GraphBacklink[]): DomainSummary | null {
   const first = links[0];
   if (!first) return null;
-  const linkTypes: Record<LinkType, number> = { text: 0, image: 0, redirect: 0, canonical: 0, frame: 0, form: 0, rss: 0, alternate: 0 };
+  const linkTypes: Record<LinkType, number> = {
+    text: 0,
+    image: 0,
+    redirect: 0,
+    canonical: 0,
+    frame: 0,
+    form: 0,
+    rss: 0,
+    alternate: 0,
+  };
   const pages = new Set<number>();
   let dofollow = 0;
   let firstSeenMs = first.firstSeenMs;

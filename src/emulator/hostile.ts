@@ -91,7 +91,13 @@ export function hostileStrings(beacon: string): HostileStrings {
  * anchor (so the strongest rows, which reach the top tables, carry them); every second row a
  * hostile URL; the first link of one domain in 40 the 100 KB title.
  */
-export function hostileLink(strings: HostileStrings, domainIndex: number, linkIndex: number, host: string, urlFrom: string): { title: string; anchor: string; urlFrom: string } {
+export function hostileLink(
+  strings: HostileStrings,
+  domainIndex: number,
+  linkIndex: number,
+  host: string,
+  urlFrom: string,
+): { title: string; anchor: string; urlFrom: string } {
   const texts = strings.texts;
   const pick = (offset: number): string => texts[(domainIndex + linkIndex + offset) % texts.length] ?? '';
   const urls = strings.urls(host);

@@ -5,29 +5,155 @@
 import type { TldClass } from '../model.ts';
 import type { Random } from './random.ts';
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'ten', 'vo', 'zu', 'bel', 'cor', 'dan', 'el', 'fin', 'gar', 'hol', 'is', 'jun', 'kel', 'lin', 'mar', 'nor', 'ost', 'pal', 'quin', 'ros', 'sol', 'tor', 'ul', 'ven', 'wil', 'xan', 'yor', 'zen'];
-const WORDS = ['tech', 'news', 'blog', 'guide', 'daily', 'hub', 'review', 'market', 'media', 'digital', 'web', 'seo', 'green', 'city', 'home', 'travel', 'food', 'health', 'money', 'sport', 'auto', 'design', 'code', 'data', 'cloud', 'smart', 'local', 'pro', 'world', 'life', 'online', 'press', 'post', 'times', 'journal', 'forum', 'links', 'studio', 'lab', 'works'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ten',
+  'vo',
+  'zu',
+  'bel',
+  'cor',
+  'dan',
+  'el',
+  'fin',
+  'gar',
+  'hol',
+  'is',
+  'jun',
+  'kel',
+  'lin',
+  'mar',
+  'nor',
+  'ost',
+  'pal',
+  'quin',
+  'ros',
+  'sol',
+  'tor',
+  'ul',
+  'ven',
+  'wil',
+  'xan',
+  'yor',
+  'zen',
+];
+const WORDS = [
+  'tech',
+  'news',
+  'blog',
+  'guide',
+  'daily',
+  'hub',
+  'review',
+  'market',
+  'media',
+  'digital',
+  'web',
+  'seo',
+  'green',
+  'city',
+  'home',
+  'travel',
+  'food',
+  'health',
+  'money',
+  'sport',
+  'auto',
+  'design',
+  'code',
+  'data',
+  'cloud',
+  'smart',
+  'local',
+  'pro',
+  'world',
+  'life',
+  'online',
+  'press',
+  'post',
+  'times',
+  'journal',
+  'forum',
+  'links',
+  'studio',
+  'lab',
+  'works',
+];
 const SUBDOMAINS = ['blog', 'news', 'forum', 'm', 'en', 'shop', 'community', 'docs'];
 
 /** Public suffixes with their weight in the mix, the class of domain and its usual country. */
 const SUFFIXES: ReadonlyArray<readonly [string, number, TldClass, string]> = [
-  ['com', 42, 'normal', ''], ['net', 6, 'normal', ''], ['org', 7, 'normal', ''], ['io', 3, 'normal', ''],
-  ['info', 2, 'normal', ''], ['co', 1.5, 'normal', ''], ['de', 5, 'normal', 'DE'], ['co.uk', 4, 'normal', 'GB'],
-  ['fr', 3, 'normal', 'FR'], ['ru', 4, 'normal', 'RU'], ['nl', 2, 'normal', 'NL'], ['it', 2, 'normal', 'IT'],
-  ['es', 2, 'normal', 'ES'], ['pl', 2, 'normal', 'PL'], ['jp', 1.5, 'normal', 'JP'], ['com.au', 1.5, 'normal', 'AU'],
-  ['ca', 1.5, 'normal', 'CA'], ['com.br', 1.5, 'normal', 'BR'], ['in', 1, 'normal', 'IN'], ['cn', 1, 'normal', 'CN'],
-  ['eu', 1, 'normal', ''], ['se', 0.8, 'normal', 'SE'], ['ch', 0.7, 'normal', 'CH'], ['cz', 0.6, 'normal', 'CZ'],
-  ['gov', 0.7, 'gov', 'US'], ['gov.au', 0.3, 'gov', 'AU'], ['gov.cn', 0.2, 'gov', 'CN'], ['gov.uk', 0.2, 'gov', 'GB'],
-  ['edu', 1.0, 'edu', 'US'], ['ac.uk', 0.5, 'edu', 'GB'], ['edu.au', 0.2, 'edu', 'AU'],
+  ['com', 42, 'normal', ''],
+  ['net', 6, 'normal', ''],
+  ['org', 7, 'normal', ''],
+  ['io', 3, 'normal', ''],
+  ['info', 2, 'normal', ''],
+  ['co', 1.5, 'normal', ''],
+  ['de', 5, 'normal', 'DE'],
+  ['co.uk', 4, 'normal', 'GB'],
+  ['fr', 3, 'normal', 'FR'],
+  ['ru', 4, 'normal', 'RU'],
+  ['nl', 2, 'normal', 'NL'],
+  ['it', 2, 'normal', 'IT'],
+  ['es', 2, 'normal', 'ES'],
+  ['pl', 2, 'normal', 'PL'],
+  ['jp', 1.5, 'normal', 'JP'],
+  ['com.au', 1.5, 'normal', 'AU'],
+  ['ca', 1.5, 'normal', 'CA'],
+  ['com.br', 1.5, 'normal', 'BR'],
+  ['in', 1, 'normal', 'IN'],
+  ['cn', 1, 'normal', 'CN'],
+  ['eu', 1, 'normal', ''],
+  ['se', 0.8, 'normal', 'SE'],
+  ['ch', 0.7, 'normal', 'CH'],
+  ['cz', 0.6, 'normal', 'CZ'],
+  ['gov', 0.7, 'gov', 'US'],
+  ['gov.au', 0.3, 'gov', 'AU'],
+  ['gov.cn', 0.2, 'gov', 'CN'],
+  ['gov.uk', 0.2, 'gov', 'GB'],
+  ['edu', 1.0, 'edu', 'US'],
+  ['ac.uk', 0.5, 'edu', 'GB'],
+  ['edu.au', 0.2, 'edu', 'AU'],
 ];
 const SUFFIX_WEIGHTS = SUFFIXES.map((s) => [s, s[1]] as const);
 
 const GENERIC_COUNTRIES: ReadonlyArray<readonly [string, number]> = [
-  ['US', 40], ['GB', 8], ['DE', 7], ['IN', 6], ['CA', 4], ['FR', 4], ['NL', 4], ['AU', 3], ['SG', 2], ['IE', 2], ['JP', 2], ['BR', 2],
+  ['US', 40],
+  ['GB', 8],
+  ['DE', 7],
+  ['IN', 6],
+  ['CA', 4],
+  ['FR', 4],
+  ['NL', 4],
+  ['AU', 3],
+  ['SG', 2],
+  ['IE', 2],
+  ['JP', 2],
+  ['BR', 2],
 ];
 const LANGUAGE_OF_COUNTRY: Record<string, string> = {
-  US: 'en', GB: 'en', CA: 'en', AU: 'en', IN: 'en', IE: 'en', SG: 'en', DE: 'de', CH: 'de', FR: 'fr', RU: 'ru', NL: 'nl',
-  IT: 'it', ES: 'es', PL: 'pl', JP: 'ja', BR: 'pt', CN: 'zh', SE: 'sv', CZ: 'cs',
+  US: 'en',
+  GB: 'en',
+  CA: 'en',
+  AU: 'en',
+  IN: 'en',
+  IE: 'en',
+  SG: 'en',
+  DE: 'de',
+  CH: 'de',
+  FR: 'fr',
+  RU: 'ru',
+  NL: 'nl',
+  IT: 'it',
+  ES: 'es',
+  PL: 'pl',
+  JP: 'ja',
+  BR: 'pt',
+  CN: 'zh',
+  SE: 'sv',
+  CZ: 'cs',
 };
 
 export interface DomainName {
@@ -55,8 +181,12 @@ function word(rng: Random): string {
 export function domainName(rng: Random): DomainName {
   const [suffix, , tldClass, suffixCountry] = rng.weighted(SUFFIX_WEIGHTS);
   let base: string;
-  if (tldClass === 'gov') base = rng.pick(['health', 'transport', 'energy', 'census', 'parks', 'water', 'trade', 'justice']) + (rng.chance(0.5) ? rng.pick(SYLLABLES) : '');
-  else if (tldClass === 'edu') base = rng.pick(['uni', 'college', 'tech', 'state', 'poly']) + rng.pick(SYLLABLES) + rng.pick(SYLLABLES);
+  if (tldClass === 'gov')
+    base =
+      rng.pick(['health', 'transport', 'energy', 'census', 'parks', 'water', 'trade', 'justice']) +
+      (rng.chance(0.5) ? rng.pick(SYLLABLES) : '');
+  else if (tldClass === 'edu')
+    base = rng.pick(['uni', 'college', 'tech', 'state', 'poly']) + rng.pick(SYLLABLES) + rng.pick(SYLLABLES);
   else base = word(rng);
   const top = `${base}.${suffix}`;
   const name = tldClass === 'normal' && rng.chance(0.08) ? `${rng.pick(SUBDOMAINS)}.${top}` : top;
@@ -66,8 +196,36 @@ export function domainName(rng: Random): DomainName {
   return { name, top, suffix, tld, tldClass, country, language };
 }
 
-const GENERIC_ANCHORS = ['click here', 'here', 'read more', 'this article', 'website', 'source', 'link', 'more info', 'this site', 'learn more'];
-const KEYWORD_BANK = ['seo tools', 'backlink checker', 'keyword research', 'site audit', 'rank tracker', 'content marketing', 'link building', 'web analytics', 'domain rating', 'competitor analysis', 'project management', 'online store', 'email marketing', 'cloud hosting', 'travel insurance', 'running shoes'];
+const GENERIC_ANCHORS = [
+  'click here',
+  'here',
+  'read more',
+  'this article',
+  'website',
+  'source',
+  'link',
+  'more info',
+  'this site',
+  'learn more',
+];
+const KEYWORD_BANK = [
+  'seo tools',
+  'backlink checker',
+  'keyword research',
+  'site audit',
+  'rank tracker',
+  'content marketing',
+  'link building',
+  'web analytics',
+  'domain rating',
+  'competitor analysis',
+  'project management',
+  'online store',
+  'email marketing',
+  'cloud hosting',
+  'travel insurance',
+  'running shoes',
+];
 
 /** The words a target is known by: its brand and the keywords its anchors target. */
 export interface TargetVocabulary {
@@ -91,10 +249,24 @@ export type AnchorKind = 'branded' | 'exact' | 'url' | 'generic' | 'empty';
 
 /** An anchor text of a given mix: branded, exact-match keyword, naked URL, generic or empty. */
 export function anchorText(rng: Random, vocab: TargetVocabulary, urlTo: string): { kind: AnchorKind; text: string } {
-  const kind = rng.weighted<AnchorKind>([['branded', 35], ['exact', 20], ['url', 18], ['generic', 17], ['empty', 10]]);
+  const kind = rng.weighted<AnchorKind>([
+    ['branded', 35],
+    ['exact', 20],
+    ['url', 18],
+    ['generic', 17],
+    ['empty', 10],
+  ]);
   switch (kind) {
     case 'branded':
-      return { kind, text: rng.pick([vocab.brand, vocab.host, `${vocab.brand} ${rng.pick(vocab.keywords)}`, `the ${vocab.brand} team`]) };
+      return {
+        kind,
+        text: rng.pick([
+          vocab.brand,
+          vocab.host,
+          `${vocab.brand} ${rng.pick(vocab.keywords)}`,
+          `the ${vocab.brand} team`,
+        ]),
+      };
     case 'exact':
       return { kind, text: rng.chance(0.7) ? rng.pick(vocab.keywords) : `best ${rng.pick(vocab.keywords)}` };
     case 'url':

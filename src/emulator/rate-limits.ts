@@ -86,4 +86,5 @@ export function rateCredentialOf(api: EmulatedApi | null, authorization: string 
 }
 
 /** Ahrefs' 429 as a proxy in front of an API often sends it: an HTML page. */
-export const V3_RATE_LIMIT_PAGE = '<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1><p>Rate limit exceeded: 60 requests per minute.</p></body></html>';
+export const V3_RATE_LIMIT_PAGE =
+  '<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1><p>Rate limit exceeded: 60 requests per minute.</p></body></html>';

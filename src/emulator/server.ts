@@ -11,8 +11,20 @@ import { ZERO_COST } from '../providers/index.ts';
 import { answerAhrefsV2 } from './ahrefs-v2.ts';
 import { answerAhrefsV3, AhrefsV3ResponseCache, AHREFS_V3_PATHS, type AhrefsV3State } from './ahrefs-v3.ts';
 import { AhrefsV3Accounts, type AhrefsV3UnitLimits } from './ahrefs-v3-account.ts';
-import { RateLimits, rateCredentialOf, V3_RATE_LIMIT_PAGE, type RateLimitOptions, type RateVerdict } from './rate-limits.ts';
-import { isAcceptedCredential, jsonAnswer, type EmulatedApi, type EmulatorAnswer, type EmulatorRequest } from './answer.ts';
+import {
+  RateLimits,
+  rateCredentialOf,
+  V3_RATE_LIMIT_PAGE,
+  type RateLimitOptions,
+  type RateVerdict,
+} from './rate-limits.ts';
+import {
+  isAcceptedCredential,
+  jsonAnswer,
+  type EmulatedApi,
+  type EmulatorAnswer,
+  type EmulatorRequest,
+} from './answer.ts';
 import { answerDataForSeo, dataForSeoEnvelope, DATAFORSEO_PATHS, hasValidBasicAuth } from './dataforseo.ts';
 import { FaultPlan, parseFaults, type Fault } from './faults.ts';
 
@@ -73,20 +85,33 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) {
-    throw new LinkbookError('invalid', `the emulator listens on loopback only, not on '${host}'`, { where: 'emulator', hint: 'Use 127.0.0.1.' });
+    throw new LinkbookError('invalid', `the emulator listens on loopback only, not on '${host}'`, {
+      where: 'emulator',
+      hint: 'Use 127.0.0.1.',
+    });
   }
   if (options.asOf !== undefined && !isDate(options.asOf)) {
-    throw new LinkbookError('invalid', `emulator as-of '${options.asOf}' is not a YYYY-MM-DD date`, { where: 'emulator' });
+    throw new LinkbookError('invalid', `emulator as-of '${options.asOf}' is not a YYYY-MM-DD date`, {
+      where: 'emulator',
+    });
   }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const plan = new FaultPlan(parseFaults(options.faults ?? process.env.LINKBOOK_EMULATOR_FAULTS));
   const v3State: AhrefsV3State = {
-    cache: options.ahrefsV3CacheSeconds ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime()) : undefined,
+    cache: options.ahrefsV3CacheSeconds
+      ? new AhrefsV3ResponseCache(options.ahrefsV3CacheSeconds * 1000, () => clock.now().getTime())
+      : undefined,
     accounts: new AhrefsV3Accounts(options.ahrefsV3Units),
   };
-  const limits = options.rateLimits ? new RateLimits(options.rateLimits === true ? {} : options.rateLimits, () => clock.now().getTime()) : undefined;
-  const stats: EmulatorStats = { requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 }, billed: { ...ZERO_COST }, faulted: 0 };
+  const limits = options.rateLimits
+    ? new RateLimits(options.rateLimits === true ? {} : options.rateLimits, () => clock.now().getTime())
+    : undefined;
+  const stats: EmulatorStats = {
+    requests: { 'ahrefs-v2': 0, 'ahrefs-v3': 0, dataforseo: 0, unknown: 0 },
+    billed: { ...ZERO_COST },
+    faulted: 0,
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -141,10 +166,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (shaped) stats.faulted++;
     stats.billed = addCost(stats.billed, answer.billed);
     logger.debug(`emulator ${req.method} ${redactPath(url)} -> ${answer.status} (${Date.now() - started} ms)`);
-    return send(res, answer, faults.some((f) => f.name === 'truncate'));
+    return send(
+      res,
+      answer,
+      faults.some((f) => f.name === 'truncate'),
+    );
   }
 
-  function answerOf(req: IncomingMessage, url: URL, body: string, api: EmulatedApi | null, faults: Fault[]): EmulatorAnswer {
+  function answerOf(
+    req: IncomingMessage,
+    url: URL,
+    body: string,
+    api: EmulatedApi | null,
+    faults: Fault[],
+  ): EmulatorAnswer {
     const asOf = headerOf(req, AS_OF_HEADER) ?? options.asOf ?? clock.now().toISOString().slice(0, 10);
     const statusFault = faults.find((f) => f.name === '429' || f.name === '5xx');
     if (!isDate(asOf)) return errorAnswer(api, 400, `${AS_OF_HEADER}: bad date '${asOf}'`);
@@ -193,7 +228,8 @@ function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: Ahref
     case 'ahrefs-v2':
       return answerAhrefsV2(request);
     case 'ahrefs-v3':
-      if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path)) return errorAnswer(api, 404, `Not found: ${path}`);
+      if (request.method !== 'GET' || !AHREFS_V3_PATHS.includes(path))
+        return errorAnswer(api, 404, `Not found: ${path}`);
       return answerAhrefsV3(request, v3State);
     case 'dataforseo':
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
@@ -204,7 +240,12 @@ function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: Ahref
 }
 
 /** An error in the API's own shape: v2/v3 `{"error": ...}`, DataForSEO its envelope. */
-function errorAnswer(api: EmulatedApi | null, status: number, message: string, headers: Record<string, string> = {}): EmulatorAnswer {
+function errorAnswer(
+  api: EmulatedApi | null,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): EmulatorAnswer {
   if (api === 'dataforseo') {
     const code = status === 429 ? 40202 : status >= 500 ? 50000 : status === 404 ? 40400 : 40000;
     return jsonAnswer(status, dataForSeoEnvelope(code, message, []), {}, headers);
@@ -214,8 +255,18 @@ function errorAnswer(api: EmulatedApi | null, status: number, message: string, h
 
 /** A request past a documented limit: v3 an HTML 429, DataForSEO 40202 / 40209 inside an HTTP 200. */
 function rateLimitAnswer(verdict: Exclude<RateVerdict, 'ok'>): EmulatorAnswer {
-  if (verdict === 'v3-per-minute') return { status: 429, headers: { 'content-type': 'text/html; charset=utf-8' }, body: V3_RATE_LIMIT_PAGE, billed: {} };
-  if (verdict === 'dfs-per-minute') return jsonAnswer(200, dataForSeoEnvelope(40202, 'Rate limit exceeded: too many requests per minute. Slow down and retry later.', []));
+  if (verdict === 'v3-per-minute')
+    return {
+      status: 429,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: V3_RATE_LIMIT_PAGE,
+      billed: {},
+    };
+  if (verdict === 'dfs-per-minute')
+    return jsonAnswer(
+      200,
+      dataForSeoEnvelope(40202, 'Rate limit exceeded: too many requests per minute. Slow down and retry later.', []),
+    );
   // ASSUMPTION: the wording of 40209 is the emulator's; DataForSEO's appendix gives the code
   return jsonAnswer(200, dataForSeoEnvelope(40209, 'Too many simultaneous requests.', []));
 }
@@ -291,7 +342,11 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
 }
 
 function isDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
+  );
 }
 
 /** The path and query with the v2 token replaced, for logs (DESIGN.md: tokens never appear in logs). */

@@ -27,7 +27,10 @@ const TYPE_NAMES: Record<string, string> = { bool: 'bool', int: 'int', float: 'f
 
 /** A v2 filter error carrying the exact 003 error text as its message. */
 function v2Error(text: string): LinkbookError {
-  return new LinkbookError('invalid', text, { where: 'ahrefs-v2', hint: 'Check the filter against seed 003 "where and having".' });
+  return new LinkbookError('invalid', text, {
+    where: 'ahrefs-v2',
+    hint: 'Check the filter against seed 003 "where and having".',
+  });
 }
 
 /** Reads a v2 filter string; throws a LinkbookError whose message is the 003 error text. */
@@ -39,7 +42,12 @@ export function parseAhrefsV2Filter(native: string, clause: V2Clause, catalog: C
  * Whether the row satisfies the v2 filter string, parsed exactly as the emulated API parses it
  * (throws the API's error for a filter it would refuse). An empty filter keeps every row.
  */
-export function evaluateAhrefsV2Filter(native: string, clause: V2Clause, catalog: Catalog, row: Record<string, unknown>): boolean {
+export function evaluateAhrefsV2Filter(
+  native: string,
+  clause: V2Clause,
+  catalog: Catalog,
+  row: Record<string, unknown>,
+): boolean {
   if (native === '') return true;
   return matchesV2Conditions(parseAhrefsV2Filter(native, clause, catalog), row);
 }
@@ -93,7 +101,8 @@ class V2FilterParser {
     this.pos++;
     this.skipSpaces();
     // subdomain takes domains and URLs, substring/word any text: none applies to numbers or dates
-    if (column.type !== 'string') throw v2Error(`${this.clause}: function '${fn}' cannot be applied to column '${column.name}'`);
+    if (column.type !== 'string')
+      throw v2Error(`${this.clause}: function '${fn}' cannot be applied to column '${column.name}'`);
     const raw = this.value(')');
     this.skipSpaces();
     if (this.text[this.pos] !== ')') throw this.badSyntax();
@@ -160,9 +169,12 @@ class V2FilterParser {
         if (after !== undefined && after !== ',' && after !== closer) {
           // an unescaped quote inside the value: report the value up to the next separator
           const end = this.findSeparator(this.pos, closer);
-          throw v2Error(`${this.clause}: value '${this.text.slice(start, end).replace(/"$/, '')}' is not properly escaped`);
+          throw v2Error(
+            `${this.clause}: value '${this.text.slice(start, end).replace(/"$/, '')}' is not properly escaped`,
+          );
         }
-        if (badEscape) throw v2Error(`${this.clause}: value '${this.text.slice(start, this.pos - 1)}' is not properly escaped`);
+        if (badEscape)
+          throw v2Error(`${this.clause}: value '${this.text.slice(start, this.pos - 1)}' is not properly escaped`);
         return { text, quoted: true };
       }
       text += ch;
@@ -182,7 +194,8 @@ class V2FilterParser {
 
   /** 003: "value '<value>' must be a <type>" when the value does not fit the column type. */
   private typed(column: Column, raw: { text: string; quoted: boolean }): V2Value {
-    const mustBe = () => v2Error(`${this.clause}: value '${raw.text}' must be a ${TYPE_NAMES[column.type] ?? column.type}`);
+    const mustBe = () =>
+      v2Error(`${this.clause}: value '${raw.text}' must be a ${TYPE_NAMES[column.type] ?? column.type}`);
     switch (column.type) {
       case 'int':
         if (!/^-?\d+$/.test(raw.text)) throw mustBe();
@@ -213,7 +226,8 @@ class V2FilterParser {
 
 /** Milliseconds of a W3C date or date-time (`2013-11-01`, `2013-05-03T17:34:57Z`), or null. */
 export function parseW3cDate(text: string): number | null {
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(text);
+  const m =
+    /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(text);
   if (!m) return null;
   const iso = `${m[1]}-${m[2] ?? '01'}-${m[3] ?? '01'}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? 'Z'}`;
   const ms = Date.parse(iso);
@@ -273,7 +287,10 @@ function compareValues(type: string, actual: unknown, wanted: V2Value): number |
 }
 
 function hostOf(value: string): string {
-  return value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0]!.toLowerCase();
+  return value
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase();
 }
 
 function escapeRegExp(text: string): string {

@@ -17,20 +17,56 @@ import { LinkbookError } from '../errors.ts';
 import { parseW3cDate } from './v2-filter.ts';
 
 export type V3Operator =
-  | 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte'
-  | 'substring' | 'isubstring' | 'prefix' | 'iprefix' | 'suffix' | 'isuffix' | 'regex' | 'iregex';
+  | 'eq'
+  | 'neq'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'substring'
+  | 'isubstring'
+  | 'prefix'
+  | 'iprefix'
+  | 'suffix'
+  | 'isuffix'
+  | 'regex'
+  | 'iregex';
 
-const OPERATORS: readonly V3Operator[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'substring', 'isubstring', 'prefix', 'iprefix', 'suffix', 'isuffix', 'regex', 'iregex'];
-const TEXT_OPERATORS = new Set<V3Operator>(['substring', 'isubstring', 'prefix', 'iprefix', 'suffix', 'isuffix', 'regex', 'iregex']);
+const OPERATORS: readonly V3Operator[] = [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'substring',
+  'isubstring',
+  'prefix',
+  'iprefix',
+  'suffix',
+  'isuffix',
+  'regex',
+  'iregex',
+];
+const TEXT_OPERATORS = new Set<V3Operator>([
+  'substring',
+  'isubstring',
+  'prefix',
+  'iprefix',
+  'suffix',
+  'isuffix',
+  'regex',
+  'iregex',
+]);
 
 export type V3Where =
-  | { and: V3Where[] }
-  | { or: V3Where[] }
-  | { not: V3Where }
-  | { field: string; is: [V3Operator, unknown] };
+  { and: V3Where[] } | { or: V3Where[] } | { not: V3Where } | { field: string; is: [V3Operator, unknown] };
 
 function whereError(message: string): LinkbookError {
-  return new LinkbookError('invalid', `where: ${message}`, { where: 'ahrefs-v3', hint: 'Check the where JSON: {"and":[{"field":"...","is":["gte",30]}]}.' });
+  return new LinkbookError('invalid', `where: ${message}`, {
+    where: 'ahrefs-v3',
+    hint: 'Check the where JSON: {"and":[{"field":"...","is":["gte",30]}]}.',
+  });
 }
 
 /**
@@ -51,7 +87,8 @@ export function parseAhrefsV3Where(where: unknown, catalog?: Catalog): V3Where {
 }
 
 function checkNode(node: unknown, catalog: Catalog | undefined): V3Where {
-  if (typeof node !== 'object' || node === null || Array.isArray(node)) throw whereError('expected an object with and, or, not or field');
+  if (typeof node !== 'object' || node === null || Array.isArray(node))
+    throw whereError('expected an object with and, or, not or field');
   const keys = Object.keys(node);
   const record = node as Record<string, unknown>;
   if (keys.length === 1 && (keys[0] === 'and' || keys[0] === 'or')) {
@@ -65,7 +102,8 @@ function checkNode(node: unknown, catalog: Catalog | undefined): V3Where {
     const field = record.field;
     const is = record.is;
     if (typeof field !== 'string') throw whereError("'field' must be a string");
-    if (!Array.isArray(is) || is.length !== 2 || typeof is[0] !== 'string') throw whereError(`'is' of '${field}' must be [operator, value]`);
+    if (!Array.isArray(is) || is.length !== 2 || typeof is[0] !== 'string')
+      throw whereError(`'is' of '${field}' must be [operator, value]`);
     const op = is[0] as V3Operator;
     if (!OPERATORS.includes(op)) throw whereError(`unknown operator '${is[0]}'`);
     if (catalog) checkField(field, op, is[1], catalog);
@@ -79,7 +117,8 @@ function checkField(field: string, op: V3Operator, value: unknown, catalog: Cata
   if (!column || !column.where) throw whereError(`unknown field '${field}'`);
   const type = column.type.replace('[]', '');
   if (TEXT_OPERATORS.has(op)) {
-    if (type !== 'string' || typeof value !== 'string') throw whereError(`operator '${op}' needs a string field and value ('${field}')`);
+    if (type !== 'string' || typeof value !== 'string')
+      throw whereError(`operator '${op}' needs a string field and value ('${field}')`);
     if (op === 'regex' || op === 'iregex') {
       try {
         new RegExp(value);
@@ -129,26 +168,41 @@ function matchesValue(actual: unknown, op: V3Operator, wanted: unknown): boolean
     const text = String(actual);
     const w = String(wanted);
     switch (op) {
-      case 'substring': return text.includes(w);
-      case 'isubstring': return text.toLowerCase().includes(w.toLowerCase());
-      case 'prefix': return text.startsWith(w);
-      case 'iprefix': return text.toLowerCase().startsWith(w.toLowerCase());
-      case 'suffix': return text.endsWith(w);
-      case 'isuffix': return text.toLowerCase().endsWith(w.toLowerCase());
-      case 'regex': return new RegExp(w).test(text);
-      case 'iregex': return new RegExp(w, 'i').test(text);
+      case 'substring':
+        return text.includes(w);
+      case 'isubstring':
+        return text.toLowerCase().includes(w.toLowerCase());
+      case 'prefix':
+        return text.startsWith(w);
+      case 'iprefix':
+        return text.toLowerCase().startsWith(w.toLowerCase());
+      case 'suffix':
+        return text.endsWith(w);
+      case 'isuffix':
+        return text.toLowerCase().endsWith(w.toLowerCase());
+      case 'regex':
+        return new RegExp(w).test(text);
+      case 'iregex':
+        return new RegExp(w, 'i').test(text);
     }
   }
   const order = compare(actual, wanted);
   if (order === null) return op === 'neq';
   switch (op) {
-    case 'eq': return order === 0;
-    case 'neq': return order !== 0;
-    case 'gt': return order > 0;
-    case 'gte': return order >= 0;
-    case 'lt': return order < 0;
-    case 'lte': return order <= 0;
-    default: return false;
+    case 'eq':
+      return order === 0;
+    case 'neq':
+      return order !== 0;
+    case 'gt':
+      return order > 0;
+    case 'gte':
+      return order >= 0;
+    case 'lt':
+      return order < 0;
+    case 'lte':
+      return order <= 0;
+    default:
+      return false;
   }
 }
 

@@ -24,7 +24,12 @@ export function parseCharset(text: string): Coverage {
   return ranges.sort((x, y) => x[0] - y[0]);
 }
 
-const FONT_FOLDERS = ['/usr/share/fonts', '/usr/local/share/fonts', join(homedir(), '.fonts'), join(homedir(), '.local/share/fonts')];
+const FONT_FOLDERS = [
+  '/usr/share/fonts',
+  '/usr/local/share/fonts',
+  join(homedir(), '.fonts'),
+  join(homedir(), '.local/share/fonts'),
+];
 
 function fontFilesUnder(folder: string, out: string[], depth = 0): void {
   let names: string[];
@@ -48,8 +53,15 @@ function fontFilesUnder(folder: string, out: string[], depth = 0): void {
 
 function systemCoverage(): Coverage[] {
   try {
-    const listed = execFileSync('fc-list', ['--format', '%{charset}\\n'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-    return listed.split('\n').filter((line) => line.trim() !== '').map(parseCharset);
+    const listed = execFileSync('fc-list', ['--format', '%{charset}\\n'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return listed
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map(parseCharset);
   } catch {
     const files: string[] = [];
     for (const folder of FONT_FOLDERS) fontFilesUnder(folder, files);

@@ -31,7 +31,10 @@ function packaged(path: string): string {
   try {
     return requireHere.resolve(path);
   } catch (cause) {
-    throw new LinkbookError('render', `the report font ${path} is not installed`, { cause, hint: 'run npm install in the linkbook folder' });
+    throw new LinkbookError('render', `the report font ${path} is not installed`, {
+      cause,
+      hint: 'run npm install in the linkbook folder',
+    });
   }
 }
 
@@ -40,10 +43,30 @@ let faces: readonly FontFace[] | null = null;
 /** Every face the report uses, resolved once. */
 export function reportFontFaces(): readonly FontFace[] {
   faces ??= [
-    { family: TEXT_FONT_FAMILY, weight: 400, style: 'normal', file: packaged('@expo-google-fonts/arimo/400Regular/Arimo_400Regular.ttf') },
-    { family: TEXT_FONT_FAMILY, weight: 700, style: 'normal', file: packaged('@expo-google-fonts/arimo/700Bold/Arimo_700Bold.ttf') },
-    { family: TEXT_FONT_FAMILY, weight: 400, style: 'italic', file: packaged('@expo-google-fonts/arimo/400Regular_Italic/Arimo_400Regular_Italic.ttf') },
-    { family: MONO_FONT_FAMILY, weight: 400, style: 'normal', file: packaged('@expo-google-fonts/cousine/400Regular/Cousine_400Regular.ttf') },
+    {
+      family: TEXT_FONT_FAMILY,
+      weight: 400,
+      style: 'normal',
+      file: packaged('@expo-google-fonts/arimo/400Regular/Arimo_400Regular.ttf'),
+    },
+    {
+      family: TEXT_FONT_FAMILY,
+      weight: 700,
+      style: 'normal',
+      file: packaged('@expo-google-fonts/arimo/700Bold/Arimo_700Bold.ttf'),
+    },
+    {
+      family: TEXT_FONT_FAMILY,
+      weight: 400,
+      style: 'italic',
+      file: packaged('@expo-google-fonts/arimo/400Regular_Italic/Arimo_400Regular_Italic.ttf'),
+    },
+    {
+      family: MONO_FONT_FAMILY,
+      weight: 400,
+      style: 'normal',
+      file: packaged('@expo-google-fonts/cousine/400Regular/Cousine_400Regular.ttf'),
+    },
   ];
   return faces;
 }
@@ -69,10 +92,20 @@ export function charactersOf(text: string): string {
   const set = new Set<string>();
   for (const ch of text) set.add(ch);
   for (const match of text.matchAll(/&#(x[0-9a-f]+|[0-9]+);/gi)) {
-    const code = match[1]!.startsWith('x') || match[1]!.startsWith('X') ? Number.parseInt(match[1]!.slice(1), 16) : Number(match[1]);
+    const code =
+      match[1]!.startsWith('x') || match[1]!.startsWith('X')
+        ? Number.parseInt(match[1]!.slice(1), 16)
+        : Number(match[1]);
     if (code > 0 && code <= 0x10ffff) set.add(String.fromCodePoint(code));
   }
-  for (const [entity, ch] of [['&amp;', '&'], ['&lt;', '<'], ['&gt;', '>'], ['&quot;', '"'], ['&nbsp;', '\u00a0']] as const) if (text.includes(entity)) set.add(ch);
+  for (const [entity, ch] of [
+    ['&amp;', '&'],
+    ['&lt;', '<'],
+    ['&gt;', '>'],
+    ['&quot;', '"'],
+    ['&nbsp;', '\u00a0'],
+  ] as const)
+    if (text.includes(entity)) set.add(ch);
   // the printable ASCII range always: generated content (page numbers, list counters) and CSS
   for (let code = 0x20; code < 0x7f; code++) set.add(String.fromCharCode(code));
   return [...set].sort().join('');

@@ -32,12 +32,18 @@ function isExecutableFile(path: string): boolean {
  * paths. A path set in the environment must work (a typo is not silently replaced by another
  * browser); throws a `render` LinkbookError with the install hint when nothing is found.
  */
-export function resolveChromium(env: Record<string, string | undefined> = process.env, candidates: readonly string[] = KNOWN_CHROMIUM_PATHS): string {
+export function resolveChromium(
+  env: Record<string, string | undefined> = process.env,
+  candidates: readonly string[] = KNOWN_CHROMIUM_PATHS,
+): string {
   for (const variable of ['LINKBOOK_CHROMIUM', 'PUPPETEER_EXECUTABLE_PATH']) {
     const path = env[variable];
     if (path === undefined || path === '') continue;
     if (isExecutableFile(path)) return path;
-    throw new LinkbookError('render', `${variable} is set to ${path}, which is not an executable browser`, { where: variable, hint: HINT });
+    throw new LinkbookError('render', `${variable} is set to ${path}, which is not an executable browser`, {
+      where: variable,
+      hint: HINT,
+    });
   }
   const found = candidates.find(isExecutableFile);
   if (found) return found;

@@ -10,7 +10,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const BASE = "font-family: 'Arimo', 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans Devanagari', 'Noto Sans Thai', 'Noto Color Emoji', 'DejaVu Sans', sans-serif; font-size: 7.5pt; color: #6b7683; width: 100%; margin: 0 15mm;";
+const BASE =
+  "font-family: 'Arimo', 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans Arabic', 'Noto Sans Hebrew', 'Noto Sans Devanagari', 'Noto Sans Thai', 'Noto Color Emoji', 'DejaVu Sans', sans-serif; font-size: 7.5pt; color: #6b7683; width: 100%; margin: 0 15mm;";
 
 /**
  * `fontCss` is `@font-face` rules for the shipped fonts (src/fonts): the margins are a document of
@@ -26,10 +27,16 @@ export const HEADER_FOOTER_TEXT = `${SAMPLE_HEADER_NOTICE} Page of 0123456789`;
 /** The header: the sample notice when the data is sample data, otherwise empty. */
 export function headerTemplate(sample: boolean, fontCss = ''): string {
   if (!sample) return '<div></div>';
-  return withFonts(fontCss, `<div style="${BASE} text-align: center;"><span style="background: #fff4d6; color: #7a4b00; border: 1px solid #f0d58c; border-radius: 3px; padding: 1.5pt 8pt; font-weight: bold;">${escapeHtml(SAMPLE_HEADER_NOTICE)}</span></div>`);
+  return withFonts(
+    fontCss,
+    `<div style="${BASE} text-align: center;"><span style="background: #fff4d6; color: #7a4b00; border: 1px solid #f0d58c; border-radius: 3px; padding: 1.5pt 8pt; font-weight: bold;">${escapeHtml(SAMPLE_HEADER_NOTICE)}</span></div>`,
+  );
 }
 
 /** The footer: the report title on the left, "Page N of M" on the right. */
 export function footerTemplate(title: string, fontCss = ''): string {
-  return withFonts(fontCss, `<div style="${BASE} display: flex; justify-content: space-between; border-top: 0.5pt solid #dfe3e8; padding-top: 3pt;"><span style="overflow: hidden; white-space: nowrap; text-overflow: ellipsis; max-width: 75%;">${escapeHtml(title)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`);
+  return withFonts(
+    fontCss,
+    `<div style="${BASE} display: flex; justify-content: space-between; border-top: 0.5pt solid #dfe3e8; padding-top: 3pt;"><span style="overflow: hidden; white-space: nowrap; text-overflow: ellipsis; max-width: 75%;">${escapeHtml(title)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+  );
 }

@@ -141,12 +141,27 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   const pageClosings = new Set<Promise<unknown>>();
 
   function launch(): BrowserSlot {
-    const fresh: BrowserSlot = { browser: Promise.resolve(null as unknown as Browser), printed: 0, active: 0, retired: false, spare: null };
+    const fresh: BrowserSlot = {
+      browser: Promise.resolve(null as unknown as Browser),
+      printed: 0,
+      active: 0,
+      retired: false,
+      spare: null,
+    };
     // imported here, not at the top: a run without PDF output never loads puppeteer
     fresh.browser = import('puppeteer-core')
       // over a pipe, not a port: Chromium then exits with this process even when it is killed, where
       // a browser launched early (the CLI starts it first) would otherwise be left running
-      .then(({ default: puppeteer }) => puppeteer.launch({ executablePath, headless: true, pipe: true, args: [...CHROMIUM_ARGS], timeout: timeoutMs, ...(options.browserEnv ? { env: options.browserEnv } : {}) }))
+      .then(({ default: puppeteer }) =>
+        puppeteer.launch({
+          executablePath,
+          headless: true,
+          pipe: true,
+          args: [...CHROMIUM_ARGS],
+          timeout: timeoutMs,
+          ...(options.browserEnv ? { env: options.browserEnv } : {}),
+        }),
+      )
       .then((browser) => {
         browser.on('disconnected', () => {
           fresh.retired = true;
@@ -157,11 +172,15 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
       })
       .catch((error: unknown) => {
         if (slot === fresh) slot = null;
-        throw new LinkbookError('render', `could not start Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]}`, {
-          where: 'pdf',
-          hint: 'check that the browser runs (chromium --version), or set LINKBOOK_CHROMIUM to another one',
-          cause: error,
-        });
+        throw new LinkbookError(
+          'render',
+          `could not start Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]}`,
+          {
+            where: 'pdf',
+            hint: 'check that the browser runs (chromium --version), or set LINKBOOK_CHROMIUM to another one',
+            cause: error,
+          },
+        );
       });
     return fresh;
   }
@@ -248,7 +267,11 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
       return await job;
     } catch (error) {
       if (error instanceof LinkbookError) throw error;
-      throw new LinkbookError('render', `printing "${opts.title}" to PDF failed: ${(error as Error).message.split('\n')[0]}`, { where: 'pdf', cause: error });
+      throw new LinkbookError(
+        'render',
+        `printing "${opts.title}" to PDF failed: ${(error as Error).message.split('\n')[0]}`,
+        { where: 'pdf', cause: error },
+      );
     } finally {
       inFlight.delete(job);
     }
@@ -272,14 +295,22 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
 
 function isBrowserGone(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /Target closed|Session closed|Connection closed|browser has disconnected|Protocol error|detached/i.test(message);
+  return /Target closed|Session closed|Connection closed|browser has disconnected|Protocol error|detached/i.test(
+    message,
+  );
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number, title: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new LinkbookError('render', `printing "${title}" to PDF took longer than ${Math.round(ms / 1000)} s`, { where: 'pdf', hint: 'make the report smaller (table limits), or raise the printer timeout' })),
+      () =>
+        reject(
+          new LinkbookError('render', `printing "${title}" to PDF took longer than ${Math.round(ms / 1000)} s`, {
+            where: 'pdf',
+            hint: 'make the report smaller (table limits), or raise the printer timeout',
+          }),
+        ),
       ms,
     );
   });
@@ -301,7 +332,8 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
       if (isAllowedRequest(request.url())) void request.continue().catch(() => undefined);
       // A navigation away (a <meta http-equiv="refresh"> in the HTML) is answered 204 here: nothing
       // leaves, and Chromium keeps the page instead of swapping in an error page mid-print.
-      else if (request.isNavigationRequest() && request.frame() === page.mainFrame()) void request.respond({ status: 204 }).catch(() => undefined);
+      else if (request.isNavigationRequest() && request.frame() === page.mainFrame())
+        void request.respond({ status: 204 }).catch(() => undefined);
       else void request.abort('blockedbyclient').catch(() => undefined);
     });
     return { page };
@@ -321,7 +353,13 @@ const LOAD_FONTS_THEN_SHOW = `Promise.all([...document.fonts].map((face) => face
 })`;
 
 /** One report on its fresh page. */
-async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs: number, logger: Logger): Promise<Buffer> {
+async function printPage(
+  page: Page,
+  html: string,
+  opts: PrintOptions,
+  timeoutMs: number,
+  logger: Logger,
+): Promise<Buffer> {
   // the running header carries the sample notice, so the page's own repeated copy is hidden; the
   // rule goes in with the HTML (a <style> after the body still applies), saving a style recalc
   // HTML from renderReport carries the shipped fonts already; any other gets them here, so the PDF
@@ -338,9 +376,13 @@ async function printPage(page: Page, html: string, opts: PrintOptions, timeoutMs
   // JavaScript off, DevTools evaluation still runs (CDP Runtime.evaluate is not subject to
   // Emulation.setScriptExecutionDisabled; checked with Chromium 156); the page's own scripts never run.
   const hold = `<style ${HOLD_ATTRIBUTE}>html { display: none !important; }</style>`;
-  await page.setContent(`${html}\n<style>${RUNNING_NOTICE_SELECTOR} { display: none !important; }</style>${hold}`, { waitUntil: 'load', timeout: timeoutMs });
+  await page.setContent(`${html}\n<style>${RUNNING_NOTICE_SELECTOR} { display: none !important; }</style>${hold}`, {
+    waitUntil: 'load',
+    timeout: timeoutMs,
+  });
   const failed = (await page.evaluate(LOAD_FONTS_THEN_SHOW)) as number;
-  if (failed > 0) logger.warn(`pdf: ${failed} embedded font face(s) did not load; their text falls back to system fonts`);
+  if (failed > 0)
+    logger.warn(`pdf: ${failed} embedded font face(s) did not load; their text falls back to system fonts`);
   const pdf = await page.pdf({
     format: opts.format,
     printBackground: true,

@@ -51,7 +51,8 @@ export function columnsReadFrom(def: ReportDefinition, name: string, kind: Datas
       if (table.where) add(filterColumns(table.where), `${label} (table where)`);
     }
     // a text block iterating `<name>.rows` may read any column: ask for all of them
-    if (section.text && new RegExp(`\\b${name}\\.rows\\b`).test(section.text)) add(CANONICAL_COLUMNS[kind], `${label} (text)`);
+    if (section.text && new RegExp(`\\b${name}\\.rows\\b`).test(section.text))
+      add(CANONICAL_COLUMNS[kind], `${label} (text)`);
   });
   return readers;
 }

@@ -37,7 +37,9 @@ const SEPARATOR: Record<CostStyle, string> = { summary: ', ', ledger: ', ', pros
  * them with `everyUnit`, as a budget is shown).
  */
 export function formatCost(cost: Partial<Cost>, style: CostStyle = 'summary', everyUnit = false): string {
-  const parts = COST_UNITS.filter((u) => everyUnit || (cost[u.key] ?? 0) !== 0).map((u) => formatAmount(u, cost[u.key] ?? 0, style));
+  const parts = COST_UNITS.filter((u) => everyUnit || (cost[u.key] ?? 0) !== 0).map((u) =>
+    formatAmount(u, cost[u.key] ?? 0, style),
+  );
   return parts.length > 0 ? parts.join(SEPARATOR[style]) : EMPTY[style];
 }
 
@@ -50,11 +52,16 @@ export function formatUnit(key: CostUnit, value: number, style: CostStyle = 'sum
 const wholeNumber = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 function formatAmount(unit: CostUnitRow, value: number, style: CostStyle): string {
-  const amount = unit.measure.kind === 'usd' ? `$${style === 'ledger' ? exactUsd(value) : value.toFixed(4)}` : `${wholeNumber.format(value)} ${unit.measure.noun}`;
+  const amount =
+    unit.measure.kind === 'usd'
+      ? `$${style === 'ledger' ? exactUsd(value) : value.toFixed(4)}`
+      : `${wholeNumber.format(value)} ${unit.measure.noun}`;
   if (style === 'ledger') return `${unit.provider} ${amount}`;
   if (style === 'prose') {
     const name = providerFor(unit.provider).names.short;
-    return unit.measure.kind === 'usd' ? `${amount} ${name}` : `${wholeNumber.format(value)} ${name} ${unit.measure.noun}`;
+    return unit.measure.kind === 'usd'
+      ? `${amount} ${name}`
+      : `${wholeNumber.format(value)} ${name} ${unit.measure.noun}`;
   }
   return amount;
 }
@@ -66,4 +73,6 @@ function exactUsd(value: number): string {
 }
 
 /** Built-in ceilings, per unit, when neither the report nor the environment sets one. */
-export const DEFAULT_BUDGET: Cost = Object.freeze(Object.fromEntries(COST_UNITS.map((u) => [u.key, u.defaultBudget])) as Cost);
+export const DEFAULT_BUDGET: Cost = Object.freeze(
+  Object.fromEntries(COST_UNITS.map((u) => [u.key, u.defaultBudget])) as Cost,
+);

@@ -120,7 +120,12 @@ export interface FetchEffects {
 }
 
 /** The catalog of one of a provider's endpoints, or an `invalid` error listing the endpoints there are. */
-export function catalogFor(catalogs: readonly Catalog[], provider: ProviderId, endpoint: string, name: string): Catalog {
+export function catalogFor(
+  catalogs: readonly Catalog[],
+  provider: ProviderId,
+  endpoint: string,
+  name: string,
+): Catalog {
   const catalog = catalogs.find((c) => c.endpoint === endpoint);
   if (catalog) return catalog;
   const known = catalogs.map((c) => c.endpoint);
@@ -195,7 +200,9 @@ export type ProviderPlan = Omit<DatasetPlan, 'estimate'>;
 /** A dataset plan from its provider-specific parts and the plan context. */
 export function assemblePlan(parts: PlanParts, ctx: PlanContext): ProviderPlan {
   const local = parts.localFilters.length > 0;
-  const notes = local ? [...parts.notes, 'part of the filter runs locally after the fetch; the rows it drops are still billed'] : parts.notes;
+  const notes = local
+    ? [...parts.notes, 'part of the filter runs locally after the fetch; the rows it drops are still billed']
+    : parts.notes;
   return {
     ...parts,
     asOf: ctx.asOf,

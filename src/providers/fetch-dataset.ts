@@ -76,7 +76,8 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
 
   const kept = rows.slice(0, plan.limit).filter((raw) => passesLocalFilters(plan.localFilters, raw));
   const dropped = Math.min(rows.length, plan.limit) - kept.length;
-  if (dropped > 0) effects.logger.debug(`${plan.name}: local filter dropped ${dropped} of ${Math.min(rows.length, plan.limit)} rows`);
+  if (dropped > 0)
+    effects.logger.debug(`${plan.name}: local filter dropped ${dropped} of ${Math.min(rows.length, plan.limit)} rows`);
   const result: DatasetResult = {
     name: plan.name,
     target: plan.target,

@@ -16,9 +16,18 @@ export function source(name: string, clause: string): { label: string } {
 }
 
 /** Refuses a clause the provider has no use for, rather than silently dropping it. */
-export function refuseClause(name: string, def: DatasetDefinition, clause: keyof DatasetDefinition, provider: string, instead: string): void {
+export function refuseClause(
+  name: string,
+  def: DatasetDefinition,
+  clause: keyof DatasetDefinition,
+  provider: string,
+  instead: string,
+): void {
   if (def[clause] === undefined) return;
-  throw new LinkbookError('invalid', `dataset ${name}: ${provider} has no ${clause} parameter`, { where: `data.${name}.${clause}`, hint: instead });
+  throw new LinkbookError('invalid', `dataset ${name}: ${provider} has no ${clause} parameter`, {
+    where: `data.${name}.${clause}`,
+    hint: instead,
+  });
 }
 
 /** The sorting rules of `order_by`, checked against the catalog by the query module (003: only Having columns sort). */

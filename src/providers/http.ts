@@ -122,7 +122,13 @@ export interface HttpLayer {
  * The canonical request without secrets: method, URL with sorted parameters minus credentials,
  * body and the as-of header. Used as the cache key and to share identical requests in flight.
  */
-export function canonicalRequestKey(method: string, url: string, body: string | undefined, asOf: string | undefined, originAlias?: string): string {
+export function canonicalRequestKey(
+  method: string,
+  url: string,
+  body: string | undefined,
+  asOf: string | undefined,
+  originAlias?: string,
+): string {
   const parsed = new URL(url);
   const params = [...parsed.searchParams.entries()]
     .filter(([name]) => !SECRET_PARAMS.includes(name.toLowerCase()))
@@ -193,8 +199,12 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         const response = await send(call);
         refuseRedirect(call, response);
         if (response.status === 429 || response.status >= 500) {
-          retryAfterMs = parseRetryAfter(response.headers['retry-after']) || (response.status === 429 ? (limitsOf(call.provider).rateLimitedWaitMs ?? 0) : 0);
-          throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, { retryable: true });
+          retryAfterMs =
+            parseRetryAfter(response.headers['retry-after']) ||
+            (response.status === 429 ? (limitsOf(call.provider).rateLimitedWaitMs ?? 0) : 0);
+          throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, {
+            retryable: true,
+          });
         }
         const interpreted = interpretSafely(call, response);
         const cost = addCost(ZERO_COST, interpreted.cost);
@@ -209,14 +219,18 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         if (!lastError.retryable) throw placed(lastError, shown);
         if (attempt === maxAttempts) break;
         const planned = Math.max(retryAfterMs, backoffDelay(attempt, backoff, random));
-        logger.debug(`[retry] ${shown}: ${lastError.message}; attempt ${attempt + 1}/${maxAttempts} in ${Math.round(planned)}ms`);
+        logger.debug(
+          `[retry] ${shown}: ${lastError.message}; attempt ${attempt + 1}/${maxAttempts} in ${Math.round(planned)}ms`,
+        );
         await sleep(planned * backoff.scale);
       }
     }
     const reason = lastError?.message ?? 'no response';
     throw new LinkbookError('api', `${call.provider} request failed after ${maxAttempts} attempts: ${reason}`, {
       where: shown,
-      hint: lastError?.hint ?? 'the API kept failing (rate limit, server error or broken responses); try again later or lower the request volume',
+      hint:
+        lastError?.hint ??
+        'the API kept failing (rate limit, server error or broken responses); try again later or lower the request volume',
       cause: lastError,
     });
   }
@@ -249,7 +263,13 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
 
   return {
     request<T>(call: HttpCall<T>): Promise<HttpOutcome<T>> {
-      const key = canonicalRequestKey(call.method, call.url, call.body, call.asOf ?? call.headers?.[AS_OF_HEADER], call.cacheOrigin);
+      const key = canonicalRequestKey(
+        call.method,
+        call.url,
+        call.body,
+        call.asOf ?? call.headers?.[AS_OF_HEADER],
+        call.cacheOrigin,
+      );
       const running = inFlight.get(key) as Promise<HttpOutcome<T>> | undefined;
       if (running) {
         (call.logger ?? silentLogger).debug(`[shared] ${describeCall(call)}`);
@@ -289,10 +309,14 @@ function refuseRedirect(call: Pick<HttpCall<unknown>, 'provider' | 'url' | 'secr
       target = 'an unreadable Location header';
     }
   }
-  throw new LinkbookError('api', `${call.provider} answered HTTP ${response.status}, a redirect to ${redactText(target, call.secrets)}; redirects are not followed, so the credentials stay with the API`, {
-    retryable: false,
-    hint: `point ${ORIGIN_VARIABLE[call.provider]} at the API's own origin (the one the redirect names, if you trust it)`,
-  });
+  throw new LinkbookError(
+    'api',
+    `${call.provider} answered HTTP ${response.status}, a redirect to ${redactText(target, call.secrets)}; redirects are not followed, so the credentials stay with the API`,
+    {
+      retryable: false,
+      hint: `point ${ORIGIN_VARIABLE[call.provider]} at the API's own origin (the one the redirect names, if you trust it)`,
+    },
+  );
 }
 
 /** The most bytes one API response body may have (256 MB); read as a stream and stopped there. */
@@ -323,10 +347,14 @@ export async function readBodyCapped(response: Response, cap: number): Promise<s
 }
 
 function tooLarge(cap: number): LinkbookError {
-  return new LinkbookError('api', `the response body is larger than ${Math.round(cap / 1024 / 1024)} MB, so it was not read`, {
-    retryable: false,
-    hint: 'lower the dataset\'s limit or split it; the cap is MAX_RESPONSE_BYTES in src/providers/http.ts',
-  });
+  return new LinkbookError(
+    'api',
+    `the response body is larger than ${Math.round(cap / 1024 / 1024)} MB, so it was not read`,
+    {
+      retryable: false,
+      hint: "lower the dataset's limit or split it; the cap is MAX_RESPONSE_BYTES in src/providers/http.ts",
+    },
+  );
 }
 
 /** A cache that cannot be read is a miss, not a failed request. */
@@ -353,7 +381,9 @@ function storeInCache(
   try {
     cache.put(key, response, ttl, { provider: call.provider, cost });
   } catch (error) {
-    logger.warn(`not cached: ${shown}: ${redactText(error instanceof Error ? error.message : String(error), call.secrets)}`);
+    logger.warn(
+      `not cached: ${shown}: ${redactText(error instanceof Error ? error.message : String(error), call.secrets)}`,
+    );
   }
 }
 
@@ -380,7 +410,10 @@ export function parseRetryAfter(value: string | undefined): number {
 function apiSnippet(body: string, secrets: readonly string[]): string {
   // an error page (Ahrefs v3's 429 may be HTML, DESIGN.md): its title, not its markup
   const html = /^\s*</.test(body) ? /<title[^>]*>([^<]*)<\/title>/i.exec(body) : null;
-  const text = (html ? `an HTML page (${html[1]})` : /^\s*</.test(body) ? 'an HTML page' : body).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const text = (html ? `an HTML page (${html[1]})` : /^\s*</.test(body) ? 'an HTML page' : body)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   return text ? `: ${redactText(text, secrets)}` : '';
 }
 
@@ -401,7 +434,10 @@ function interpretSafely<T>(call: HttpCall<T>, response: HttpResponse): Interpre
     if (error instanceof LinkbookError) throw error;
     const text = error instanceof Error ? error.message : String(error);
     // no `cause`: the original message is not redacted, and stack traces are printed with --verbose
-    throw new LinkbookError('internal', `could not read the ${call.provider} response: ${redactText(text, call.secrets)}`);
+    throw new LinkbookError(
+      'internal',
+      `could not read the ${call.provider} response: ${redactText(text, call.secrets)}`,
+    );
   }
 }
 
@@ -415,7 +451,12 @@ function toApiError(error: unknown, secrets: readonly string[]): LinkbookError {
 
 function placed(error: LinkbookError, where: string): LinkbookError {
   if (error.where !== undefined) return error;
-  return new LinkbookError(error.code, error.message, { where, hint: error.hint, retryable: error.retryable, cause: error.cause });
+  return new LinkbookError(error.code, error.message, {
+    where,
+    hint: error.hint,
+    retryable: error.retryable,
+    cause: error.cause,
+  });
 }
 
 function sleep(ms: number): Promise<void> {

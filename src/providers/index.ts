@@ -13,7 +13,15 @@ import type { Logger } from '../model.ts';
 import type { Allowance } from './provider.ts';
 import { providerFor, type ProviderId } from './registry.ts';
 
-export type { DatasetPlan, FetchEffects, LocalFilterPart, PlanContext, PlannedField, PlannedRequest, TargetMode } from './dataset-plan.ts';
+export type {
+  DatasetPlan,
+  FetchEffects,
+  LocalFilterPart,
+  PlanContext,
+  PlannedField,
+  PlannedRequest,
+  TargetMode,
+} from './dataset-plan.ts';
 export type { Credentials } from './credentials.ts';
 export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
 export type { CostStyle } from './costs.ts';
@@ -65,12 +73,21 @@ export interface ProviderAllowance extends Allowance {
  * What the accounts of these providers may still spend, read from their free allowance endpoints
  * (Ahrefs v3 `limits-and-usage`) with the real credentials; providers without one give nothing.
  */
-export async function remainingAllowances(providers: Iterable<ProviderId>, effects: { http: HttpLayer; credentials: Credentials; logger?: Logger }): Promise<ProviderAllowance[]> {
+export async function remainingAllowances(
+  providers: Iterable<ProviderId>,
+  effects: { http: HttpLayer; credentials: Credentials; logger?: Logger },
+): Promise<ProviderAllowance[]> {
   const out: ProviderAllowance[] = [];
   for (const id of new Set(providers)) {
     const provider = providerFor(id);
     if (provider.transport !== 'http' || !provider.remainingAllowance) continue;
-    const found = await provider.remainingAllowance({ http: effects.http, credentials: effects.credentials, origin: originFor(id, effects.credentials), secrets: secretValues(effects.credentials), logger: effects.logger });
+    const found = await provider.remainingAllowance({
+      http: effects.http,
+      credentials: effects.credentials,
+      origin: originFor(id, effects.credentials),
+      secrets: secretValues(effects.credentials),
+      logger: effects.logger,
+    });
     out.push(...found.map((a) => ({ ...a, provider: id })));
   }
   return out;
@@ -81,6 +98,9 @@ export async function remainingAllowances(providers: Iterable<ProviderId>, effec
  * `LINKBOOK_HTTP_TIMEOUT_MS`, then the options given. Nothing is shared with another run, so a
  * long-running `schedule` counts each report's spend on its own.
  */
-export function httpLayerForRun(options: HttpLayerOptions = {}, env: Record<string, string | undefined> = process.env): HttpLayer {
+export function httpLayerForRun(
+  options: HttpLayerOptions = {},
+  env: Record<string, string | undefined> = process.env,
+): HttpLayer {
   return createHttpLayer({ ...httpOptionsFromEnv(env), ...options });
 }

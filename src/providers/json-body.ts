@@ -9,6 +9,8 @@ export function parseJsonBody(body: string): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch {
-    throw new LinkbookError('api', `truncated or unparseable response body (${body.length} bytes)`, { retryable: true });
+    throw new LinkbookError('api', `truncated or unparseable response body (${body.length} bytes)`, {
+      retryable: true,
+    });
   }
 }

@@ -85,7 +85,16 @@ function digitsAt(text: string, from: number, to: number): number {
 
 /** Whether `text` is exactly `YYYY-MM-DDTHH:MM:SSZ` naming a real instant, i.e. what isoDateOrNull would return for it. */
 function isCanonicalUtc(text: string): boolean {
-  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return false;
+  if (
+    text.length !== 20 ||
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== 'Z'
+  )
+    return false;
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 7);
   const day = digitsAt(text, 8, 10);

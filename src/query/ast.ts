@@ -107,7 +107,9 @@ export function formatFilter(expr: FilterExpr): string {
   switch (expr.type) {
     case 'and':
     case 'or':
-      return expr.items.map((item) => (needsParens(item, expr.type) ? `(${formatFilter(item)})` : formatFilter(item))).join(` ${expr.type} `);
+      return expr.items
+        .map((item) => (needsParens(item, expr.type) ? `(${formatFilter(item)})` : formatFilter(item)))
+        .join(` ${expr.type} `);
     case 'not':
       return `not ${expr.expr.type === 'and' || expr.expr.type === 'or' ? `(${formatFilter(expr.expr)})` : formatFilter(expr.expr)}`;
     case 'compare':
@@ -139,7 +141,11 @@ const INVERSE: Record<CompareOp, CompareOp> = { '=': '<>', '<>': '=', '<': '>=',
  * function calls and of ordering comparisons on nullable columns. Compilers use it to reach forms
  * their APIs can take.
  */
-export function pushNegations(expr: FilterExpr, invertible: (column: string) => boolean = () => false, negate = false): FilterExpr {
+export function pushNegations(
+  expr: FilterExpr,
+  invertible: (column: string) => boolean = () => false,
+  negate = false,
+): FilterExpr {
   switch (expr.type) {
     case 'and':
     case 'or': {

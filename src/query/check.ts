@@ -39,7 +39,14 @@ export function checkFilter(expr: FilterExpr, catalog: Catalog, options: CheckOp
   const errors: FilterError[] = [];
   const source: FilterSource = { ...options, label: options.label ?? options.clause };
   if (options.clause === 'having' && catalog.provider !== 'ahrefs-v2') {
-    errors.push(new FilterError(`having is an Ahrefs v2 parameter; ${tableName(catalog)} has none`, expr.pos, source, 'move the conditions to where:'));
+    errors.push(
+      new FilterError(
+        `having is an Ahrefs v2 parameter; ${tableName(catalog)} has none`,
+        expr.pos,
+        source,
+        'move the conditions to where:',
+      ),
+    );
     return errors;
   }
   for (const leaf of leaves(expr)) {
@@ -60,32 +67,77 @@ export function checkFilter(expr: FilterExpr, catalog: Catalog, options: CheckOp
 }
 
 function unknownColumn(name: string, pos: ExprPosition, catalog: Catalog, source: FilterSource): FilterError {
-  const hint = columnHint(name, catalog.columns.map((c) => c.name), catalog.endpoint);
-  return new FilterError(`unknown column '${name}' in ${tableName(catalog)} at ${describePos(pos, source)}`, pos, source, hint);
+  const hint = columnHint(
+    name,
+    catalog.columns.map((c) => c.name),
+    catalog.endpoint,
+  );
+  return new FilterError(
+    `unknown column '${name}' in ${tableName(catalog)} at ${describePos(pos, source)}`,
+    pos,
+    source,
+    hint,
+  );
 }
 
-function permissionError(column: Column, pos: ExprPosition, catalog: Catalog, clause: FilterClause, source: FilterSource): FilterError | null {
+function permissionError(
+  column: Column,
+  pos: ExprPosition,
+  catalog: Catalog,
+  clause: FilterClause,
+  source: FilterSource,
+): FilterError | null {
   const at = describePos(pos, source);
   const table = tableName(catalog);
   if (catalog.provider === 'ahrefs-v2') {
     // 000/001: each column's Where and Having marks say which filter may name it
     if (clause !== 'having' && !column.where) {
       return column.having
-        ? new FilterError(`column '${column.name}' of ${table} can only be filtered in having, not in where (${at})`, pos, source, 'move it to having:')
-        : new FilterError(`column '${column.name}' of ${table} cannot be filtered (${at})`, pos, source, 'filter on another column');
+        ? new FilterError(
+            `column '${column.name}' of ${table} can only be filtered in having, not in where (${at})`,
+            pos,
+            source,
+            'move it to having:',
+          )
+        : new FilterError(
+            `column '${column.name}' of ${table} cannot be filtered (${at})`,
+            pos,
+            source,
+            'filter on another column',
+          );
     }
     if (clause === 'having' && !column.having) {
       return column.where
-        ? new FilterError(`column '${column.name}' of ${table} can only be filtered in where, not in having (${at})`, pos, source, 'move it to where:')
-        : new FilterError(`column '${column.name}' of ${table} cannot be filtered (${at})`, pos, source, 'filter on another column');
+        ? new FilterError(
+            `column '${column.name}' of ${table} can only be filtered in where, not in having (${at})`,
+            pos,
+            source,
+            'move it to where:',
+          )
+        : new FilterError(
+            `column '${column.name}' of ${table} cannot be filtered (${at})`,
+            pos,
+            source,
+            'filter on another column',
+          );
     }
     return null;
   }
   if (!column.where) {
-    return new FilterError(`column '${column.name}' of ${table} cannot be used in ${clause} (${at})`, pos, source, `filter on another column, or filter the rows in a section's where:`);
+    return new FilterError(
+      `column '${column.name}' of ${table} cannot be used in ${clause} (${at})`,
+      pos,
+      source,
+      `filter on another column, or filter the rows in a section's where:`,
+    );
   }
   if (column.type === 'object' || column.type.endsWith('[]')) {
-    return new FilterError(`column '${column.name}' of ${table} holds a list or an object, which linkbook cannot filter yet (${at})`, pos, source, 'filter on a scalar column');
+    return new FilterError(
+      `column '${column.name}' of ${table} holds a list or an object, which linkbook cannot filter yet (${at})`,
+      pos,
+      source,
+      'filter on a scalar column',
+    );
   }
   return null;
 }
@@ -107,19 +159,40 @@ function leafErrors(leaf: LeafNode, column: Column, catalog: Catalog, source: Fi
       ];
     }
     if (typeof leaf.value.value !== 'string') {
-      return [new FilterError(`${leaf.fn}() on '${column.name}' of ${table} takes a quoted string at ${describePos(leaf.value.pos, source)}`, leaf.value.pos, source, `write ${leaf.fn}(${column.name}, "${String(leaf.value.value)}")`)];
+      return [
+        new FilterError(
+          `${leaf.fn}() on '${column.name}' of ${table} takes a quoted string at ${describePos(leaf.value.pos, source)}`,
+          leaf.value.pos,
+          source,
+          `write ${leaf.fn}(${column.name}, "${String(leaf.value.value)}")`,
+        ),
+      ];
     }
     if (leaf.fn === 'regex') {
       try {
         new RegExp(leaf.value.value);
       } catch (error) {
-        return [new FilterError(`invalid regular expression for '${column.name}' of ${table} at ${describePos(leaf.value.pos, source)}: ${(error as Error).message}`, leaf.value.pos, source, 'fix the pattern')];
+        return [
+          new FilterError(
+            `invalid regular expression for '${column.name}' of ${table} at ${describePos(leaf.value.pos, source)}: ${(error as Error).message}`,
+            leaf.value.pos,
+            source,
+            'fix the pattern',
+          ),
+        ];
       }
     }
     return [];
   }
   if (leaf.type === 'compare' && column.type === 'bool' && ORDERING_OPS.includes(leaf.op)) {
-    return [new FilterError(`operator '${leaf.op}' cannot compare bool column '${column.name}' of ${table} at ${describePos(leaf.pos, source)}`, leaf.pos, source, `use ${column.name} = true or ${column.name} = false`)];
+    return [
+      new FilterError(
+        `operator '${leaf.op}' cannot compare bool column '${column.name}' of ${table} at ${describePos(leaf.pos, source)}`,
+        leaf.pos,
+        source,
+        `use ${column.name} = true or ${column.name} = false`,
+      ),
+    ];
   }
   const values = leaf.type === 'compare' ? [leaf.value] : leaf.values;
   return values.flatMap((value) => {
@@ -167,7 +240,10 @@ function valueError(value: Literal, column: Column, catalog: Catalog, source: Fi
       if (typeof v !== 'string') return fail('a string', `quote it: "${String(v)}"`);
       if (column.enum && !column.enum.includes(v)) {
         const suggestion = closestName(v, column.enum);
-        return fail(`one of ${column.enum.join(', ')}`, suggestion ? `did you mean "${suggestion}"?` : `use one of ${column.enum.join(', ')}`);
+        return fail(
+          `one of ${column.enum.join(', ')}`,
+          suggestion ? `did you mean "${suggestion}"?` : `use one of ${column.enum.join(', ')}`,
+        );
       }
       return null;
     default:
@@ -185,7 +261,9 @@ export function columnHint(name: string, candidates: readonly string[], table: s
   const suggestion = closestName(name, candidates);
   if (suggestion) return `did you mean '${suggestion}'?`;
   const stem = name.toLowerCase().slice(0, Math.min(5, name.length));
-  const related = candidates.filter((c) => c.toLowerCase().startsWith(stem) || c.toLowerCase().includes(name.toLowerCase()));
+  const related = candidates.filter(
+    (c) => c.toLowerCase().startsWith(stem) || c.toLowerCase().includes(name.toLowerCase()),
+  );
   if (related.length > 0 && related.length <= 8) return `did you mean one of ${related.join(', ')}?`;
   const shown = candidates.slice(0, 12).join(', ');
   return `columns of ${table}: ${shown}${candidates.length > 12 ? `, ... (${candidates.length} in all, see docs/catalogs.md)` : ''}`;
@@ -212,7 +290,9 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost));
+      current.push(
+        Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost),
+      );
     }
     previous = current;
   }

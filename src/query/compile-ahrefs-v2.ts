@@ -16,7 +16,12 @@ import { FilterError, describePos } from './parse.ts';
  * LinkbookError when the expression does not check against the catalog, or when a part v2 cannot
  * take is met without `allowLocal` (or names a column v2 does not return, so cannot run locally).
  */
-export function compileAhrefsV2(expr: FilterExpr, catalog: Catalog, clause: 'where' | 'having', options: CompileOptions): CompiledFilter<string> {
+export function compileAhrefsV2(
+  expr: FilterExpr,
+  catalog: Catalog,
+  clause: 'where' | 'having',
+  options: CompileOptions,
+): CompiledFilter<string> {
   const source = { ...options, label: options.label ?? clause };
   assertChecked(expr, catalog, clause, source);
   const native: string[] = [];
@@ -27,7 +32,8 @@ export function compileAhrefsV2(expr: FilterExpr, catalog: Catalog, clause: 'whe
       native.push(condition);
       continue;
     }
-    if (!options.allowLocal) throw refusal(`Ahrefs v2 ${clause}`, `${condition.reason}: ${formatFilter(part)}`, part, source);
+    if (!options.allowLocal)
+      throw refusal(`Ahrefs v2 ${clause}`, `${condition.reason}: ${formatFilter(part)}`, part, source);
     // 003: "Only the columns that are available in the having filter will be returned"
     for (const column of columnsOf(part)) {
       if (!findColumn(catalog, column)?.having) {
@@ -58,7 +64,8 @@ function toCondition(part: FilterExpr): string | { reason: string } {
       if (part.fn === 'like' || part.fn === 'regex') {
         const literal = typeof part.value.value === 'string' ? likeAsPlain(part.fn, part.value.value) : null;
         if (literal?.kind === 'equal') return `${part.column}=${v2Value({ ...part.value, value: literal.text })}`;
-        if (literal?.kind === 'substring') return `substring(${part.column},${v2Value({ ...part.value, value: literal.text })})`;
+        if (literal?.kind === 'substring')
+          return `substring(${part.column},${v2Value({ ...part.value, value: literal.text })})`;
         return { reason: `${part.fn}()` };
       }
       // 003: subdomain, substring and word are v2 functions
@@ -78,7 +85,8 @@ function likeAsPlain(fn: 'like' | 'regex', pattern: string): { kind: 'equal' | '
   if (fn !== 'like') return null;
   if (!/[%_]/.test(pattern)) return { kind: 'equal', text: pattern };
   const inner = pattern.slice(1, -1);
-  if (pattern.length > 2 && pattern.startsWith('%') && pattern.endsWith('%') && !/[%_]/.test(inner)) return { kind: 'substring', text: inner };
+  if (pattern.length > 2 && pattern.startsWith('%') && pattern.endsWith('%') && !/[%_]/.test(inner))
+    return { kind: 'substring', text: inner };
   return null;
 }
 

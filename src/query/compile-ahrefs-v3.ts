@@ -7,7 +7,15 @@
  * true/false, the catalog's type. The caller JSON-encodes and URL-encodes it.
  */
 import type { Catalog } from '../catalog/index.ts';
-import { conjoin, conjuncts, formatFilter, pushNegations, type CompareOp, type FilterExpr, type LiteralValue } from './ast.ts';
+import {
+  conjoin,
+  conjuncts,
+  formatFilter,
+  pushNegations,
+  type CompareOp,
+  type FilterExpr,
+  type LiteralValue,
+} from './ast.ts';
 import { assertChecked, nonNullable, refusal, type CompileOptions, type CompiledFilter } from './compile.ts';
 
 export type V3Operator = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'substring' | 'prefix' | 'suffix' | 'regex';
@@ -19,7 +27,14 @@ export interface V3Condition {
 
 export type V3Where = V3Condition | { and: V3Where[] } | { or: V3Where[] } | { not: V3Where };
 
-const OPERATORS: Record<CompareOp, V3Operator> = { '=': 'eq', '<>': 'neq', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' };
+const OPERATORS: Record<CompareOp, V3Operator> = {
+  '=': 'eq',
+  '<>': 'neq',
+  '<': 'lt',
+  '<=': 'lte',
+  '>': 'gt',
+  '>=': 'gte',
+};
 
 /**
  * The v3 `where` object for the part of the expression v3 can take, and the rest to run locally.
@@ -27,7 +42,11 @@ const OPERATORS: Record<CompareOp, V3Operator> = { '=': 'eq', '<>': 'neq', '<': 
  * patterns), regex and subdomain on domain columns; `word()` and other like patterns it cannot.
  * Throws a LinkbookError when the expression does not check, or a part is refused without allowLocal.
  */
-export function compileAhrefsV3Where(expr: FilterExpr, catalog: Catalog, options: CompileOptions): CompiledFilter<V3Where> {
+export function compileAhrefsV3Where(
+  expr: FilterExpr,
+  catalog: Catalog,
+  options: CompileOptions,
+): CompiledFilter<V3Where> {
   const source = { ...options, label: options.label ?? 'where' };
   assertChecked(expr, catalog, 'where', source);
   const native: V3Where[] = [];
@@ -35,14 +54,18 @@ export function compileAhrefsV3Where(expr: FilterExpr, catalog: Catalog, options
   for (const part of conjuncts(pushNegations(expr, nonNullable(catalog)))) {
     const compiled = toV3(part);
     if ('reason' in compiled) {
-      if (!options.allowLocal) throw refusal('Ahrefs v3 where', `${compiled.reason}: ${formatFilter(part)}`, part, source);
+      if (!options.allowLocal)
+        throw refusal('Ahrefs v3 where', `${compiled.reason}: ${formatFilter(part)}`, part, source);
       local.push(part);
     } else {
       native.push(compiled);
     }
   }
   const [only] = native;
-  return { native: native.length === 0 ? null : native.length === 1 && only ? only : { and: native }, local: conjoin(local) };
+  return {
+    native: native.length === 0 ? null : native.length === 1 && only ? only : { and: native },
+    local: conjoin(local),
+  };
 }
 
 type Translated = V3Where | { reason: string };

@@ -5,7 +5,16 @@
  * comparisons its example uses); `%` is the like wildcard; at most 8 filters.
  */
 import type { Catalog } from '../catalog/index.ts';
-import { conjoin, conjuncts, formatFilter, leaves, pushNegations, type CompareOp, type FilterExpr, type LiteralValue } from './ast.ts';
+import {
+  conjoin,
+  conjuncts,
+  formatFilter,
+  leaves,
+  pushNegations,
+  type CompareOp,
+  type FilterExpr,
+  type LiteralValue,
+} from './ast.ts';
 import { tableName } from './check.ts';
 import { assertChecked, nonNullable, refusal, type CompileOptions, type CompiledFilter } from './compile.ts';
 import { FilterError, describePos } from './parse.ts';
@@ -23,7 +32,11 @@ export const DATAFORSEO_MAX_FILTERS = 8;
  * comparisons); `substring(c,"x")` becomes like `%x%`. When the conditions exceed the catalog's
  * limit (8), the last conjuncts move to the local part, or the filter is refused without allowLocal.
  */
-export function compileDataForSeoFilters(expr: FilterExpr, catalog: Catalog, options: CompileOptions): CompiledFilter<DfsFilter> {
+export function compileDataForSeoFilters(
+  expr: FilterExpr,
+  catalog: Catalog,
+  options: CompileOptions,
+): CompiledFilter<DfsFilter> {
   const source = { ...options, label: options.label ?? 'filters' };
   assertChecked(expr, catalog, 'filters', source);
   const max = catalog.maxFilters ?? DATAFORSEO_MAX_FILTERS;
@@ -33,7 +46,8 @@ export function compileDataForSeoFilters(expr: FilterExpr, catalog: Catalog, opt
   for (const part of conjuncts(pushNegations(expr, nonNullable(catalog)))) {
     const compiled = toDfs(part);
     if ('reason' in compiled) {
-      if (!options.allowLocal) throw refusal('DataForSEO filters', `${compiled.reason}: ${formatFilter(part)}`, part, source);
+      if (!options.allowLocal)
+        throw refusal('DataForSEO filters', `${compiled.reason}: ${formatFilter(part)}`, part, source);
       local.push(part);
       continue;
     }
@@ -99,7 +113,10 @@ function callToDfs(fn: string, column: string, value: LiteralValue, negated: boo
     case 'regex':
       return [column, negated ? 'not_regex' : 'regex', value];
     case 'subdomain':
-      if (!plain || /url/.test(column)) return { reason: /url/.test(column) ? 'subdomain() on a URL column' : 'subdomain() of a value containing % or _' };
+      if (!plain || /url/.test(column))
+        return {
+          reason: /url/.test(column) ? 'subdomain() on a URL column' : 'subdomain() of a value containing % or _',
+        };
       return negated
         ? [[column, '<>', value], 'and', [column, 'not_like', `%.${value}`]]
         : [[column, '=', value], 'or', [column, 'like', `%.${value}`]];
@@ -123,11 +140,21 @@ function joinAnd(items: DfsFilter[]): DfsFilter | null {
 }
 
 function isCondition(filter: DfsFilter): filter is DfsCondition {
-  return typeof filter[0] === 'string' && filter[0] !== 'and' && filter[0] !== 'or' && filter.length === 3 && typeof filter[1] === 'string' && !Array.isArray(filter[0]);
+  return (
+    typeof filter[0] === 'string' &&
+    filter[0] !== 'and' &&
+    filter[0] !== 'or' &&
+    filter.length === 3 &&
+    typeof filter[1] === 'string' &&
+    !Array.isArray(filter[0])
+  );
 }
 
 /** How many conditions a filters array holds (what 004's limit of 8 counts). */
 export function conditionCount(filter: DfsFilter): number {
   if (isCondition(filter)) return 1;
-  return (filter as Array<DfsFilter | 'and' | 'or'>).reduce<number>((sum, item) => (typeof item === 'string' ? sum : sum + conditionCount(item)), 0);
+  return (filter as Array<DfsFilter | 'and' | 'or'>).reduce<number>(
+    (sum, item) => (typeof item === 'string' ? sum : sum + conditionCount(item)),
+    0,
+  );
 }

@@ -80,10 +80,13 @@ function sign<T extends number | string>(left: T, right: T): number {
  * `2021-10-16 16:46:16 +00:00` (004), or a bare `YYYY-MM-DD` (midnight UTC); null when it is not one.
  */
 export function dateTime(text: string): number | null {
-  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?: ?(Z|[+-]\d{2}:?\d{2}))?)?$/.exec(text.trim());
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?: ?(Z|[+-]\d{2}:?\d{2}))?)?$/.exec(
+    text.trim(),
+  );
   if (!match) return null;
   const [, day, time, zone] = match;
-  const offset = zone === undefined || zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone === undefined || zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const ms = Date.parse(`${day}T${time ?? '00:00:00'}${offset}`);
   return Number.isNaN(ms) ? null : ms;
 }

@@ -23,6 +23,13 @@ export { checkFilter, isDateLiteral, tableName, type CheckOptions, type FilterCl
 export type { CompileOptions, CompiledFilter } from './compile.ts';
 export { compileAhrefsV2, v2Value } from './compile-ahrefs-v2.ts';
 export { compileAhrefsV3Where, type V3Condition, type V3Operator, type V3Where } from './compile-ahrefs-v3.ts';
-export { DATAFORSEO_MAX_FILTERS, compileDataForSeoFilters, conditionCount, type DfsCondition, type DfsFilter, type DfsOperator } from './compile-dataforseo.ts';
+export {
+  DATAFORSEO_MAX_FILTERS,
+  compileDataForSeoFilters,
+  conditionCount,
+  type DfsCondition,
+  type DfsFilter,
+  type DfsOperator,
+} from './compile-dataforseo.ts';
 export { evaluateFilter, dateTime } from './evaluate.ts';
 export { formatOrderBy, parseOrderBy, type OrderRule, type SortDirection } from './order-by.ts';

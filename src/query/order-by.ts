@@ -32,13 +32,27 @@ export function parseOrderBy(text: string, catalog: Catalog, source: FilterSourc
     const item = piece.trim();
     const pos = position(text, start);
     if (item === '') {
-      errors.push(new FilterError(`empty sorting rule at ${describePos(pos, src)}`, pos, src, 'write column [asc|desc], separated by commas'));
+      errors.push(
+        new FilterError(
+          `empty sorting rule at ${describePos(pos, src)}`,
+          pos,
+          src,
+          'write column [asc|desc], separated by commas',
+        ),
+      );
       continue;
     }
     const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?:\s*:\s*|\s+)?(\S+)?$/.exec(item);
     const name = match?.[1];
     if (!match || name === undefined) {
-      errors.push(new FilterError(`bad sorting rule '${item}' at ${describePos(pos, src)}`, pos, src, 'write column [asc|desc], separated by commas'));
+      errors.push(
+        new FilterError(
+          `bad sorting rule '${item}' at ${describePos(pos, src)}`,
+          pos,
+          src,
+          'write column [asc|desc], separated by commas',
+        ),
+      );
       continue;
     }
     const directionText = match[2];
@@ -46,7 +60,14 @@ export function parseOrderBy(text: string, catalog: Catalog, source: FilterSourc
     if (direction !== 'asc' && direction !== 'desc') {
       const at = position(text, start + item.lastIndexOf(directionText ?? ''));
       // 003: "order_by: bad sorting direction '<direction>'"
-      errors.push(new FilterError(`bad sorting direction '${directionText}' for '${name}' at ${describePos(at, src)}`, at, src, 'use asc or desc'));
+      errors.push(
+        new FilterError(
+          `bad sorting direction '${directionText}' for '${name}' at ${describePos(at, src)}`,
+          at,
+          src,
+          'use asc or desc',
+        ),
+      );
       continue;
     }
     const problem = columnProblem(name, pos, catalog, src);
@@ -56,7 +77,14 @@ export function parseOrderBy(text: string, catalog: Catalog, source: FilterSourc
   const max = catalog.maxOrderBy;
   if (errors.length === 0 && max !== undefined && rules.length > max) {
     const pos = position(text, 0);
-    errors.push(new FilterError(`${tableName(catalog)} takes at most ${max} sorting rules (004), order_by has ${rules.length}`, pos, src, `keep the first ${max}`));
+    errors.push(
+      new FilterError(
+        `${tableName(catalog)} takes at most ${max} sorting rules (004), order_by has ${rules.length}`,
+        pos,
+        src,
+        `keep the first ${max}`,
+      ),
+    );
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new LinkbookErrors(errors);
@@ -68,11 +96,22 @@ function columnProblem(name: string, pos: ExprPosition, catalog: Catalog, source
   const table = tableName(catalog);
   if (column === undefined) {
     const sortable = catalog.columns.filter(isSortable).map((c) => c.name);
-    return new FilterError(`unknown column '${name}' in ${table} at ${describePos(pos, source)}`, pos, source, columnHint(name, sortable, catalog.endpoint));
+    return new FilterError(
+      `unknown column '${name}' in ${table} at ${describePos(pos, source)}`,
+      pos,
+      source,
+      columnHint(name, sortable, catalog.endpoint),
+    );
   }
   if (!isSortable(column)) {
-    const why = catalog.provider === 'ahrefs-v2' ? ' (003: only columns that can appear in having can be sorted on)' : '';
-    return new FilterError(`column '${name}' of ${table} cannot be sorted on${why} at ${describePos(pos, source)}`, pos, source, 'sort on another column, or sort a section table locally');
+    const why =
+      catalog.provider === 'ahrefs-v2' ? ' (003: only columns that can appear in having can be sorted on)' : '';
+    return new FilterError(
+      `column '${name}' of ${table} cannot be sorted on${why} at ${describePos(pos, source)}`,
+      pos,
+      source,
+      'sort on another column, or sort a section table locally',
+    );
   }
   return null;
 }

@@ -75,7 +75,15 @@ interface Token {
   pos: ExprPosition;
 }
 
-const OPERATORS: Record<string, CompareOp> = { '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const OPERATORS: Record<string, CompareOp> = {
+  '=': '=',
+  '<>': '<>',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 const OPERATOR_CHARS = /[=<>!:~^]/;
 const IDENT_START = /[A-Za-z_]/;
 const IDENT_PART = /[A-Za-z0-9_.]/;
@@ -125,7 +133,12 @@ function tokenize(text: string, source: FilterSource): Token[] {
       tokens.push({ kind: 'op', text: text.slice(offset, end), pos });
       offset = end;
     } else {
-      throw new FilterError(`unexpected character '${ch}' at ${describePos(pos, source)}`, pos, source, 'quote text values: "like this"');
+      throw new FilterError(
+        `unexpected character '${ch}' at ${describePos(pos, source)}`,
+        pos,
+        source,
+        'quote text values: "like this"',
+      );
     }
   }
   tokens.push({ kind: 'eof', text: '', pos: here() });
@@ -133,7 +146,12 @@ function tokenize(text: string, source: FilterSource): Token[] {
 }
 
 /** Reads a quoted string starting at `start`; a backslash takes the next character literally. */
-function readString(text: string, start: number, pos: ExprPosition, source: FilterSource): { value: string; end: number } {
+function readString(
+  text: string,
+  start: number,
+  pos: ExprPosition,
+  source: FilterSource,
+): { value: string; end: number } {
   const quote = text[start];
   let value = '';
   let i = start + 1;
@@ -149,7 +167,12 @@ function readString(text: string, start: number, pos: ExprPosition, source: Filt
       i += 1;
     }
   }
-  throw new FilterError(`unterminated string starting at ${describePos(pos, source)}`, pos, source, `close the string with a matching ${quote}`);
+  throw new FilterError(
+    `unterminated string starting at ${describePos(pos, source)}`,
+    pos,
+    source,
+    `close the string with a matching ${quote}`,
+  );
 }
 
 /**
@@ -171,14 +194,23 @@ class Parser {
   ) {}
 
   parseAll(): FilterExpr {
-    if (this.peek().kind === 'eof') throw this.error(this.peek(), 'the expression is empty', 'write a condition such as backlinks >= 2');
+    if (this.peek().kind === 'eof')
+      throw this.error(this.peek(), 'the expression is empty', 'write a condition such as backlinks >= 2');
     const expr = this.parseOr();
     const next = this.peek();
     if (next.kind === ')') {
-      throw this.error(next, `unbalanced parentheses: ')' at ${this.at(next)} has no matching '('`, "remove the ')' or add a '(' before it");
+      throw this.error(
+        next,
+        `unbalanced parentheses: ')' at ${this.at(next)} has no matching '('`,
+        "remove the ')' or add a '(' before it",
+      );
     }
     if (next.kind !== 'eof') {
-      throw this.error(next, `unexpected '${next.text}' at ${this.at(next)} after the end of a condition`, 'join conditions with and / or');
+      throw this.error(
+        next,
+        `unexpected '${next.text}' at ${this.at(next)} after the end of a condition`,
+        'join conditions with and / or',
+      );
     }
     return expr;
   }
@@ -218,13 +250,21 @@ class Parser {
       const inner = this.parseOr();
       const close = this.peek();
       if (close.kind !== ')') {
-        throw this.error(token, `unbalanced parentheses: '(' at ${this.at(token)} is never closed`, "add the missing ')'");
+        throw this.error(
+          token,
+          `unbalanced parentheses: '(' at ${this.at(token)} is never closed`,
+          "add the missing ')'",
+        );
       }
       this.next();
       return inner;
     }
     if (token.kind !== 'ident' || this.isReserved(token)) {
-      throw this.error(token, `expected a condition at ${this.at(token)}, found ${this.describe(token)}`, 'a condition is `column op value`, `column in (...)` or `fn(column, "value")`');
+      throw this.error(
+        token,
+        `expected a condition at ${this.at(token)}, found ${this.describe(token)}`,
+        'a condition is `column op value`, `column in (...)` or `fn(column, "value")`',
+      );
     }
     if (this.peek().kind === '(') return this.parseCall(token);
     return this.parseCondition(token);
@@ -233,18 +273,30 @@ class Parser {
   private parseCall(name: Token): FilterExpr {
     const fn = name.text.toLowerCase();
     if (!(FUNCTION_NAMES as readonly string[]).includes(fn)) {
-      throw this.error(name, `unknown function '${name.text}' at ${this.at(name)}`, `functions are ${FUNCTION_NAMES.join(', ')}`);
+      throw this.error(
+        name,
+        `unknown function '${name.text}' at ${this.at(name)}`,
+        `functions are ${FUNCTION_NAMES.join(', ')}`,
+      );
     }
     this.next(); // (
     const column = this.next();
     if (column.kind !== 'ident' || this.isReserved(column)) {
-      throw this.error(column, `${fn}() takes a column name first, found ${this.describe(column)} at ${this.at(column)}`, `write ${fn}(column, "value")`);
+      throw this.error(
+        column,
+        `${fn}() takes a column name first, found ${this.describe(column)} at ${this.at(column)}`,
+        `write ${fn}(column, "value")`,
+      );
     }
     this.expect(',', `${fn}() takes two arguments`, `write ${fn}(${column.text}, "value")`);
     const value = this.parseValue();
     const close = this.peek();
     if (close.kind !== ')') {
-      throw this.error(name, `unbalanced parentheses: '(' of ${fn}() at ${this.at(name)} is never closed`, "add the missing ')'");
+      throw this.error(
+        name,
+        `unbalanced parentheses: '(' of ${fn}() at ${this.at(name)} is never closed`,
+        "add the missing ')'",
+      );
     }
     this.next();
     return { type: 'call', fn: fn as FunctionName, column: column.text, columnPos: column.pos, value, pos: name.pos };
@@ -258,7 +310,11 @@ class Parser {
       negated = true;
       token = this.peek();
       if (!this.isKeyword(token, 'in')) {
-        throw this.error(token, `expected 'in' after '${column.text} not' at ${this.at(token)}`, `write ${column.text} not in ("a", "b"), or not ${column.text} = "a"`);
+        throw this.error(
+          token,
+          `expected 'in' after '${column.text} not' at ${this.at(token)}`,
+          `write ${column.text} not in ("a", "b"), or not ${column.text} = "a"`,
+        );
       }
     }
     if (this.isKeyword(token, 'in')) {
@@ -271,17 +327,29 @@ class Parser {
         values.push(this.parseValue());
       }
       if (this.peek().kind !== ')') {
-        throw this.error(open, `unbalanced parentheses: '(' at ${this.at(open)} is never closed`, "add the missing ')' after the last value");
+        throw this.error(
+          open,
+          `unbalanced parentheses: '(' at ${this.at(open)} is never closed`,
+          "add the missing ')' after the last value",
+        );
       }
       this.next();
       return { type: 'in', column: column.text, negated, values, pos: column.pos };
     }
     if (token.kind !== 'op') {
-      throw this.error(token, `expected an operator after '${column.text}' at ${this.at(token)}, found ${this.describe(token)}`, 'operators are = <> != < <= > >=');
+      throw this.error(
+        token,
+        `expected an operator after '${column.text}' at ${this.at(token)}, found ${this.describe(token)}`,
+        'operators are = <> != < <= > >=',
+      );
     }
     const op = OPERATORS[token.text];
     if (op === undefined) {
-      throw this.error(token, `unknown operator '${token.text}' at ${this.at(token)}`, 'operators are = <> != < <= > >=');
+      throw this.error(
+        token,
+        `unknown operator '${token.text}' at ${this.at(token)}`,
+        'operators are = <> != < <= > >=',
+      );
     }
     this.next();
     return { type: 'compare', column: column.text, op, value: this.parseValue(), pos: column.pos };
@@ -293,13 +361,21 @@ class Parser {
     if (token.kind === 'number') return { value: Number(token.text), quoted: false, pos: token.pos };
     if (this.isKeyword(token, 'true')) return { value: true, quoted: false, pos: token.pos };
     if (this.isKeyword(token, 'false')) return { value: false, quoted: false, pos: token.pos };
-    const hint = token.kind === 'ident' ? `quote text values: "${token.text}"` : 'a value is a number, a quoted string, true or false';
+    const hint =
+      token.kind === 'ident'
+        ? `quote text values: "${token.text}"`
+        : 'a value is a number, a quoted string, true or false';
     throw this.error(token, `expected a value at ${this.at(token)}, found ${this.describe(token)}`, hint);
   }
 
   private expect(kind: TokenKind, message: string, hint: string): Token {
     const token = this.peek();
-    if (token.kind !== kind) throw this.error(token, `${message}: expected '${kind}' at ${this.at(token)}, found ${this.describe(token)}`, hint);
+    if (token.kind !== kind)
+      throw this.error(
+        token,
+        `${message}: expected '${kind}' at ${this.at(token)}, found ${this.describe(token)}`,
+        hint,
+      );
     return this.next();
   }
 

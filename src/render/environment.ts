@@ -32,7 +32,10 @@ export interface TemplateEnvironment {
 }
 
 type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
-type AstNode = { type?: string; escaped?: boolean; loc?: { start: { line: number; column: number } } } & Record<string, unknown>;
+type AstNode = { type?: string; escaped?: boolean; loc?: { start: { line: number; column: number } } } & Record<
+  string,
+  unknown
+>;
 
 /** Every node of a parsed template, depth first. */
 export function* walkAst(node: unknown): Generator<AstNode> {
@@ -80,7 +83,10 @@ function readOptional(file: string): string {
 export function listTemplates(templatesDir: string = DEFAULT_TEMPLATES_DIR): string[] {
   if (!existsSync(templatesDir)) return [];
   return readdirSync(templatesDir)
-    .filter((entry) => !entry.startsWith('_') && !entry.startsWith('.') && existsSync(join(templatesDir, entry, 'layout.hbs')))
+    .filter(
+      (entry) =>
+        !entry.startsWith('_') && !entry.startsWith('.') && existsSync(join(templatesDir, entry, 'layout.hbs')),
+    )
     .sort();
 }
 
@@ -107,13 +113,21 @@ function templateFingerprint(folder: string, templatesDir: string): string {
     try {
       const stat = statSync(path);
       parts.push(`${path}:${stat.mtimeMs}:${stat.size}`);
-      if (stat.isDirectory()) for (const entry of readdirSync(path).sort()) if (entry.endsWith('.hbs')) add(join(path, entry));
+      if (stat.isDirectory())
+        for (const entry of readdirSync(path).sort()) if (entry.endsWith('.hbs')) add(join(path, entry));
     } catch {
       parts.push(`${path}:-`);
     }
   };
   const shared = sharedDirs(templatesDir);
-  for (const path of [...shared.map((dir) => join(dir, 'partials')), ...shared.map((dir) => join(dir, 'base.css')), join(folder, 'partials'), join(folder, 'layout.hbs'), join(folder, 'style.css')]) add(path);
+  for (const path of [
+    ...shared.map((dir) => join(dir, 'partials')),
+    ...shared.map((dir) => join(dir, 'base.css')),
+    join(folder, 'partials'),
+    join(folder, 'layout.hbs'),
+    join(folder, 'style.css'),
+  ])
+    add(path);
   return parts.join('|');
 }
 
@@ -123,7 +137,10 @@ function templateFingerprint(folder: string, templatesDir: string): string {
  * Throws an `invalid` LinkbookError naming the available templates when there is no such folder,
  * and a `render` one when a template file prints unescaped values.
  */
-export function createTemplateEnvironment(name: string, templatesDir: string = DEFAULT_TEMPLATES_DIR): TemplateEnvironment {
+export function createTemplateEnvironment(
+  name: string,
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+): TemplateEnvironment {
   const key = `${templatesDir}\0${name}`;
   const folder = join(templatesDir, name);
   const fingerprint = templateFingerprint(folder, templatesDir);
@@ -136,11 +153,18 @@ export function createTemplateEnvironment(name: string, templatesDir: string = D
 
 function buildTemplateEnvironment(name: string, templatesDir: string): TemplateEnvironment {
   const folder = join(templatesDir, name);
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name) || !existsSync(join(folder, 'layout.hbs')) || !statSync(folder).isDirectory()) {
+  if (
+    !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name) ||
+    !existsSync(join(folder, 'layout.hbs')) ||
+    !statSync(folder).isDirectory()
+  ) {
     const available = listTemplates(templatesDir);
     throw new LinkbookError('invalid', `there is no template "${name}"`, {
       where: 'template',
-      hint: available.length > 0 ? `use one of: ${available.join(', ')}` : `add a folder with layout.hbs under ${templatesDir}`,
+      hint:
+        available.length > 0
+          ? `use one of: ${available.join(', ')}`
+          : `add a folder with layout.hbs under ${templatesDir}`,
     });
   }
   const hbs = Handlebars.create();
@@ -156,7 +180,9 @@ function buildTemplateEnvironment(name: string, templatesDir: string): TemplateE
   const layoutSource = readFileSync(layoutFile, 'utf8');
   assertEscapedOnly(layoutSource, layoutFile);
   const layout = hbs.compile(layoutSource, LAYOUT_COMPILE_OPTIONS);
-  const baseCss = sharedDirs(templatesDir).map((dir) => readOptional(join(dir, 'base.css'))).join('\n');
+  const baseCss = sharedDirs(templatesDir)
+    .map((dir) => readOptional(join(dir, 'base.css')))
+    .join('\n');
   const css = `${baseCss}\n${readOptional(join(folder, 'style.css'))}`;
 
   return {
@@ -167,7 +193,10 @@ function buildTemplateEnvironment(name: string, templatesDir: string): TemplateE
       try {
         return layout(view, RUNTIME_OPTIONS);
       } catch (error) {
-        throw new LinkbookError('render', `template "${name}" failed: ${(error as Error).message}`, { where: layoutFile, cause: error });
+        throw new LinkbookError('render', `template "${name}" failed: ${(error as Error).message}`, {
+          where: layoutFile,
+          cause: error,
+        });
       }
     },
   };

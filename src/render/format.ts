@@ -64,7 +64,9 @@ export function formatPeriod(value: unknown, interval: 'month' | 'week'): string
   if (value === null || value === undefined || value === '') return DASH;
   const date = value instanceof Date ? value : new Date(String(value));
   if (Number.isNaN(date.getTime())) return String(value);
-  return interval === 'month' ? `${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}` : `week of ${formatDate(date)}`;
+  return interval === 'month'
+    ? `${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`
+    : `week of ${formatDate(date)}`;
 }
 
 export type DeltaDirection = 'up' | 'down' | 'flat' | 'none';

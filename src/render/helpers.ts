@@ -28,16 +28,27 @@ function numberArg(value: unknown, fallback: number): number {
 export function breakableHtml(text: string, type: string): string {
   const escape = Handlebars.Utils.escapeExpression;
   if (type === 'url' || type === 'domain') {
-    return text.split(/(?<=[./\-?&=_])/).map((part) => escape(part)).join('<wbr>');
+    return text
+      .split(/(?<=[./\-?&=_])/)
+      .map((part) => escape(part))
+      .join('<wbr>');
   }
-  return text.split(/(\s+)/).map((word) => (word.length > 24 ? (word.match(/.{1,16}/gsu) ?? [word]).map(escape).join('<wbr>') : escape(word))).join('');
+  return text
+    .split(/(\s+)/)
+    .map((word) => (word.length > 24 ? (word.match(/.{1,16}/gsu) ?? [word]).map(escape).join('<wbr>') : escape(word)))
+    .join('');
 }
 
 export const HELPERS = {
   /** `{{breakable text type}}`: the text with wrap points for a table cell (see breakableHtml). */
   breakable(...args: unknown[]): Handlebars.SafeString {
     const { values } = argsOf(args);
-    return new Handlebars.SafeString(breakableHtml(values[0] === null || values[0] === undefined ? '' : String(values[0]), String(values[1] ?? 'text')));
+    return new Handlebars.SafeString(
+      breakableHtml(
+        values[0] === null || values[0] === undefined ? '' : String(values[0]),
+        String(values[1] ?? 'text'),
+      ),
+    );
   },
   /** `{{fmt n}}` -> "1,234"; `{{fmt n 2}}` -> "1,234.50". */
   fmt(...args: unknown[]): string {
@@ -59,7 +70,9 @@ export const HELPERS = {
     const { values, hash } = argsOf(args);
     const d = formatDelta(values[0], { invert: hash.invert === true, decimals: numberArg(hash.decimals, 0) });
     const escape = Handlebars.Utils.escapeExpression;
-    return new Handlebars.SafeString(`<span class="delta delta-${escape(d.direction)} delta-${escape(d.tone)}">${escape(d.text)}</span>`);
+    return new Handlebars.SafeString(
+      `<span class="delta delta-${escape(d.direction)} delta-${escape(d.tone)}">${escape(d.text)}</span>`,
+    );
   },
   /** `{{pluralize n "referring domain"}}` -> "1,234 referring domains". */
   pluralize(...args: unknown[]): string {

@@ -53,11 +53,26 @@ export function metricLabel(key: string, datasets: Record<string, DatasetResult>
 }
 
 function kpi(key: string, label: string, value: number | null, display: string, note: string | null = null): Kpi {
-  return { key, label, value, display, delta: null, invert: false, deltaShown: null, deltaDecimals: 0, deltaUnit: '', note };
+  return {
+    key,
+    label,
+    value,
+    display,
+    delta: null,
+    invert: false,
+    deltaShown: null,
+    deltaDecimals: 0,
+    deltaUnit: '',
+    note,
+  };
 }
 
 /** The canonical column each dataset tile is computed from (none for the count). */
-const TILE_COLUMNS: Record<string, string> = { avg_authority: 'authority', gov_edu: 'tld_class', domains: 'domain_from' };
+const TILE_COLUMNS: Record<string, string> = {
+  avg_authority: 'authority',
+  gov_edu: 'tld_class',
+  domains: 'domain_from',
+};
 
 /**
  * Counts and shares of one dataset, with the API's own total when it differs from what was
@@ -99,7 +114,13 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
     const govEdu = rows.filter((r) => r.tld_class !== 'normal').length;
     return [
       kpi(`${name}.count`, `Referring domains${suffix}`, shown, formatNumber(shown), countNote),
-      kpi(`${name}.avg_authority`, `Average authority${suffix}`, avg, avg === null ? NOT_IN_DATA : formatNumber(avg, 1), rated[0]?.authority_metric ?? null),
+      kpi(
+        `${name}.avg_authority`,
+        `Average authority${suffix}`,
+        avg,
+        avg === null ? NOT_IN_DATA : formatNumber(avg, 1),
+        rated[0]?.authority_metric ?? null,
+      ),
       shareKpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, dofollow, known.length, count, 'domains'),
       kpi(`${name}.gov_edu`, `Gov & edu domains${suffix}`, govEdu, formatNumber(govEdu), null),
     ];
@@ -120,9 +141,13 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
  * with the count of rows it could not judge in the note.
  */
 function shareKpi(key: string, label: string, dofollow: number, known: number, count: number, unit: string): Kpi {
-  if (known === 0 && count > 0) return kpi(key, label, null, NOT_IN_DATA, `no follow information for ${formatNumber(count)} ${unit}`);
+  if (known === 0 && count > 0)
+    return kpi(key, label, null, NOT_IN_DATA, `no follow information for ${formatNumber(count)} ${unit}`);
   const unknown = count - known;
-  const note = unknown > 0 ? `${formatNumber(dofollow)} of ${formatNumber(known)} ${unit} with follow information` : `${formatNumber(dofollow)} ${unit}`;
+  const note =
+    unknown > 0
+      ? `${formatNumber(dofollow)} of ${formatNumber(known)} ${unit} with follow information`
+      : `${formatNumber(dofollow)} ${unit}`;
   return kpi(key, label, known > 0 ? dofollow / known : null, formatPercent(dofollow, known), note);
 }
 
@@ -143,7 +168,12 @@ export function buildKpis(
       const { label, invert } = metricLabel(key, datasets);
       // shares are fractions (aggregate/headline.ts): shown as percentages, changes in points
       const share = /share$/.test(key);
-      const show = (value: number | null) => (value === null ? NOT_IN_DATA : share ? formatPercent(value) : formatNumber(value, Number.isInteger(value) ? 0 : 1));
+      const show = (value: number | null) =>
+        value === null
+          ? NOT_IN_DATA
+          : share
+            ? formatPercent(value)
+            : formatNumber(value, Number.isInteger(value) ? 0 : 1);
       kpis.push({
         key,
         label,
@@ -154,7 +184,12 @@ export function buildKpis(
         deltaShown: metric.delta === null ? null : share ? metric.delta * 100 : metric.delta,
         deltaDecimals: share || !Number.isInteger(metric.delta ?? 0) ? 1 : 0,
         deltaUnit: share ? 'pts' : '',
-        note: metric.current === null ? null : metric.previous === null ? 'no earlier snapshot' : `was ${show(metric.previous)}`,
+        note:
+          metric.current === null
+            ? null
+            : metric.previous === null
+              ? 'no earlier snapshot'
+              : `was ${show(metric.previous)}`,
       });
     }
   }
@@ -170,7 +205,8 @@ export function buildKpis(
     const own = datasetKpis(name, dataset, multiTarget ? target : sameKindTwice ? name : '');
     // comparing targets (a gap): one headline count per target, side by side
     const chosen = multiTarget ? own.slice(0, 1) : own;
-    for (const candidate of chosen) if (!kpis.some((k) => k.key === candidate.key || k.label === candidate.label)) kpis.push(candidate);
+    for (const candidate of chosen)
+      if (!kpis.some((k) => k.key === candidate.key || k.label === candidate.label)) kpis.push(candidate);
   }
   return kpis.slice(0, max);
 }

@@ -17,24 +17,41 @@ export function readLogoDataUri(logo: string, baseDir: string): string {
   const where = 'client.logo';
   const ext = extname(file).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') {
-    throw new LinkbookError('invalid', `the logo must be an .svg or .png file, not "${ext || logo}"`, { where, hint: 'convert the logo to SVG or PNG' });
+    throw new LinkbookError('invalid', `the logo must be an .svg or .png file, not "${ext || logo}"`, {
+      where,
+      hint: 'convert the logo to SVG or PNG',
+    });
   }
   let bytes: Buffer;
   try {
     if (statSync(file).size > MAX_LOGO_BYTES) {
-      throw new LinkbookError('invalid', `the logo ${logo} is larger than 2 MB`, { where, hint: 'use a smaller or vector (SVG) logo' });
+      throw new LinkbookError('invalid', `the logo ${logo} is larger than 2 MB`, {
+        where,
+        hint: 'use a smaller or vector (SVG) logo',
+      });
     }
     bytes = readFileSync(file);
   } catch (error) {
     if (error instanceof LinkbookError) throw error;
-    throw new LinkbookError('invalid', `cannot read the logo ${logo}`, { where, hint: `the path is relative to the report file's folder (${baseDir})`, cause: error });
+    throw new LinkbookError('invalid', `cannot read the logo ${logo}`, {
+      where,
+      hint: `the path is relative to the report file's folder (${baseDir})`,
+      cause: error,
+    });
   }
   if (ext === '.png') {
-    if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new LinkbookError('invalid', `the logo ${logo} is not a PNG image`, { where, hint: 'export the logo as PNG or SVG' });
+    if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE))
+      throw new LinkbookError('invalid', `the logo ${logo} is not a PNG image`, {
+        where,
+        hint: 'export the logo as PNG or SVG',
+      });
     return `data:image/png;base64,${bytes.toString('base64')}`;
   }
   if (!/<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'))) {
-    throw new LinkbookError('invalid', `the logo ${logo} is not an SVG image`, { where, hint: 'export the logo as SVG or PNG' });
+    throw new LinkbookError('invalid', `the logo ${logo} is not an SVG image`, {
+      where,
+      hint: 'export the logo as SVG or PNG',
+    });
   }
   checkSvgLogo(file, bytes.toString('utf8'));
   return `data:image/svg+xml;base64,${bytes.toString('base64')}`;

@@ -21,12 +21,15 @@ export function glossaryOfUsedTerms(html: string): string {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
   let kept = 0;
-  const glossary = html.slice(start, end).replace(/\s*<div data-glossary-uses="([^"]*)">[\s\S]*?<\/div>/g, (entry, pattern: string) => {
-    const used = new RegExp(pattern.replace(/&#x5C;|&#92;/g, '\\'), 'i').test(rest);
-    if (used) kept++;
-    return used ? entry.replace(/ data-glossary-uses="[^"]*"/, '') : '';
-  });
-  if (kept === 0) return `${html.slice(0, start).replace(/<h3 data-glossary-heading>Glossary<\/h3>\s*$/, '')}${html.slice(end + '</dl>'.length)}`;
+  const glossary = html
+    .slice(start, end)
+    .replace(/\s*<div data-glossary-uses="([^"]*)">[\s\S]*?<\/div>/g, (entry, pattern: string) => {
+      const used = new RegExp(pattern.replace(/&#x5C;|&#92;/g, '\\'), 'i').test(rest);
+      if (used) kept++;
+      return used ? entry.replace(/ data-glossary-uses="[^"]*"/, '') : '';
+    });
+  if (kept === 0)
+    return `${html.slice(0, start).replace(/<h3 data-glossary-heading>Glossary<\/h3>\s*$/, '')}${html.slice(end + '</dl>'.length)}`;
   return `${html.slice(0, start).replace('<h3 data-glossary-heading>', '<h3>')}${glossary}${html.slice(end)}`;
 }
 
@@ -42,7 +45,10 @@ function fontCoverageNote(uncovered: readonly string[]): string {
  * The document with only the glossary terms it uses, the font coverage note, and the shipped
  * fonts embedded; also the characters no available font draws ([] when none).
  */
-export async function finishReportHtml(html: string, title: string): Promise<{ html: string; uncoveredCharacters: string[] }> {
+export async function finishReportHtml(
+  html: string,
+  title: string,
+): Promise<{ html: string; uncoveredCharacters: string[] }> {
   let finished = glossaryOfUsedTerms(html);
   const uncovered = uncoveredCharacters(finished);
   finished = finished.replace(FONT_COVERAGE_MARK, uncovered.length === 0 ? '' : fontCoverageNote(uncovered));

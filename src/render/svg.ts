@@ -6,8 +6,27 @@
 import { LinkbookError } from '../errors.ts';
 
 const ALLOWED_ELEMENTS = new Set([
-  'svg', 'g', 'path', 'rect', 'line', 'circle', 'ellipse', 'polygon', 'polyline', 'text', 'tspan',
-  'title', 'desc', 'defs', 'clippath', 'lineargradient', 'radialgradient', 'stop', 'pattern', 'mask', 'metadata',
+  'svg',
+  'g',
+  'path',
+  'rect',
+  'line',
+  'circle',
+  'ellipse',
+  'polygon',
+  'polyline',
+  'text',
+  'tspan',
+  'title',
+  'desc',
+  'defs',
+  'clippath',
+  'lineargradient',
+  'radialgradient',
+  'stop',
+  'pattern',
+  'mask',
+  'metadata',
 ]);
 
 /** Returns the SVG unchanged when it is safe to inline, or throws a `render` LinkbookError naming the chart. */

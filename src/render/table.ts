@@ -38,7 +38,8 @@ type PlainValue = string | number | boolean | null;
 
 /** A canonical column, or the provider's native column of that name when it is not canonical. */
 export function readColumn(row: CanonicalRow, column: string): PlainValue {
-  const value = column in row && column !== 'raw' ? (row as unknown as Record<string, unknown>)[column] : row.raw[column];
+  const value =
+    column in row && column !== 'raw' ? (row as unknown as Record<string, unknown>)[column] : row.raw[column];
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value);
@@ -59,7 +60,8 @@ export function formatCell(value: unknown, type: CellType): CellView {
       text = formatDate(value);
       break;
     case 'bool':
-      text = value === null || value === undefined ? '—' : value === true || value === 'true' || value === 1 ? 'Yes' : 'No';
+      text =
+        value === null || value === undefined ? '—' : value === true || value === 'true' || value === 1 ? 'Yes' : 'No';
       break;
     default:
       text = value === null || value === undefined || value === '' ? '—' : String(value);
@@ -91,7 +93,10 @@ export function parseSort(sort: string, place: string): SortKey[] {
     .map((part) => {
       const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?:\s+(asc|desc))?$/i.exec(part);
       if (!match?.[1]) {
-        throw new LinkbookError('invalid', `cannot read the sort "${part}"`, { where: place, hint: 'write it as `column desc` or `column asc`, comma-separated' });
+        throw new LinkbookError('invalid', `cannot read the sort "${part}"`, {
+          where: place,
+          hint: 'write it as `column desc` or `column asc`, comma-separated',
+        });
       }
       return { column: match[1], descending: match[2]?.toLowerCase() === 'desc' };
     });
@@ -126,7 +131,13 @@ function metricOf(rows: CanonicalRow[]): AuthorityMetric | null {
  * A section's `table:` over a dataset's rows: filtered by `where` (with the shared filter language),
  * sorted, limited, formatted. `labels` from the definition override the default headings.
  */
-export function buildRowTable(name: string, def: TableDefinition, allRows: CanonicalRow[], filter: RowFilter | undefined, place: string): TableView {
+export function buildRowTable(
+  name: string,
+  def: TableDefinition,
+  allRows: CanonicalRow[],
+  filter: RowFilter | undefined,
+  place: string,
+): TableView {
   let rows = allRows;
   if (def.where) {
     if (!filter) throw new LinkbookError('internal', 'a table `where` needs the filter evaluator', { where: place });
@@ -137,7 +148,9 @@ export function buildRowTable(name: string, def: TableDefinition, allRows: Canon
   if (def.limit !== undefined) rows = rows.slice(0, def.limit);
   const metric = metricOf(allRows);
   // a column no row of the dataset fills is one the source does not carry (a Search Console export's anchors)
-  const absent = new Set(def.columns.filter((column) => allRows.length > 0 && allRows.every((row) => readColumn(row, column) === null)));
+  const absent = new Set(
+    def.columns.filter((column) => allRows.length > 0 && allRows.every((row) => readColumn(row, column) === null)),
+  );
   const infos = def.columns.map((column) => ({ column, info: columnInfo(column, metric) }));
   return {
     name,
@@ -146,7 +159,13 @@ export function buildRowTable(name: string, def: TableDefinition, allRows: Canon
       label: def.labels?.[column] ?? info.label,
       align: info.type === 'number' || info.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({ cells: infos.map(({ column, info }) => (absent.has(column) ? { ...formatCell(null, info.type), text: NOT_IN_DATA } : formatCell(readColumn(row, column), info.type))) })),
+    rows: rows.map((row) => ({
+      cells: infos.map(({ column, info }) =>
+        absent.has(column)
+          ? { ...formatCell(null, info.type), text: NOT_IN_DATA }
+          : formatCell(readColumn(row, column), info.type),
+      ),
+    })),
     matched,
     shown: rows.length,
     values: rows.map((row) => Object.fromEntries(def.columns.map((column) => [column, readColumn(row, column)]))),
@@ -172,8 +191,13 @@ function periodCell(value: unknown, field: AggregateResult['fields'][number]): C
 
 /** A figure of an aggregate row; null there means the data does not carry it (aggregate/follow.ts). */
 function aggregateCell(value: unknown, field: AggregateResult['fields'][number]): CellView {
-  const cell = formatCell(value, field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type]);
-  return value === null && (field.type === 'number' || field.type === 'percent') ? { ...cell, text: NOT_IN_DATA } : cell;
+  const cell = formatCell(
+    value,
+    field.name === 'url' || field.name === 'url_from' ? 'url' : AGGREGATE_TYPES[field.type],
+  );
+  return value === null && (field.type === 'number' || field.type === 'percent')
+    ? { ...cell, text: NOT_IN_DATA }
+    : cell;
 }
 
 /** An aggregate's rows as a table (the numbers behind its chart), at most `limit` rows. */
@@ -183,11 +207,18 @@ export function buildAggregateTable(name: string, agg: AggregateResult, limit?: 
   const rows = limit === undefined ? agg.rows : chronological ? agg.rows.slice(-limit) : agg.rows.slice(0, limit);
   return {
     name,
-    columns: agg.fields.map((field) => ({ name: field.name, label: field.label, align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text' })),
-    rows: rows.map((row) => ({ cells: agg.fields.map((field) => periodCell(row[field.name] ?? null, field) ?? aggregateCell(row[field.name] ?? null, field)) })),
+    columns: agg.fields.map((field) => ({
+      name: field.name,
+      label: field.label,
+      align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text',
+    })),
+    rows: rows.map((row) => ({
+      cells: agg.fields.map(
+        (field) => periodCell(row[field.name] ?? null, field) ?? aggregateCell(row[field.name] ?? null, field),
+      ),
+    })),
     matched: agg.rows.length,
     shown: rows.length,
     values: rows.map((row) => Object.fromEntries(agg.fields.map((field) => [field.name, row[field.name] ?? null]))),
   };
 }
-

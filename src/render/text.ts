@@ -41,15 +41,24 @@ export function compileUserText(hbs: typeof Handlebars, source: string, place: s
       const refused = node.type ? REFUSED[node.type] : undefined;
       const unescaped = node.type === 'MustacheStatement' && node.escaped === false;
       if (refused || unescaped) {
-        throw new LinkbookError('invalid', `text sections cannot use ${refused ?? 'unescaped output ({{{ }}} or {{& }})'}`, {
-          where: place,
-          hint: 'print values with {{ name }} and the helpers fmt, percent, date, delta, pluralize, cell',
-        });
+        throw new LinkbookError(
+          'invalid',
+          `text sections cannot use ${refused ?? 'unescaped output ({{{ }}} or {{& }})'}`,
+          {
+            where: place,
+            hint: 'print values with {{ name }} and the helpers fmt, percent, date, delta, pluralize, cell',
+          },
+        );
       }
       // the literal text is escaped like values, so markup written in YAML shows as text
       if (node.type === 'ContentStatement' && typeof node.value === 'string') node.value = escapeText(node.value);
     }
-    template = hbs.compile(ast, { knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS, strict: false, noEscape: false });
+    template = hbs.compile(ast, {
+      knownHelpersOnly: true,
+      knownHelpers: KNOWN_HELPERS,
+      strict: false,
+      noEscape: false,
+    });
     // compile is lazy: run it once on nothing so unknown helpers are reported here, with the place
     template({}, RUNTIME_OPTIONS);
   } catch (error) {
@@ -64,7 +73,10 @@ export function compileUserText(hbs: typeof Handlebars, source: string, place: s
     try {
       return new Handlebars.SafeString(toBlocks(template(context, RUNTIME_OPTIONS)));
     } catch (error) {
-      throw new LinkbookError('render', `text section: ${firstLine((error as Error).message)}`, { where: place, cause: error });
+      throw new LinkbookError('render', `text section: ${firstLine((error as Error).message)}`, {
+        where: place,
+        cause: error,
+      });
     }
   };
 }
@@ -86,7 +98,8 @@ function toBlocks(escaped: string): string {
     .filter((block) => block !== '')
     .map((block) => {
       const lines = block.split('\n').map((line) => line.trim());
-      if (lines.every((line) => line.startsWith('- '))) return `<ul>${lines.map((line) => `<li>${line.slice(2)}</li>`).join('')}</ul>`;
+      if (lines.every((line) => line.startsWith('- ')))
+        return `<ul>${lines.map((line) => `<li>${line.slice(2)}</li>`).join('')}</ul>`;
       return `<p>${lines.join('<br>')}</p>`;
     })
     .join('\n');

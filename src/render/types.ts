@@ -102,18 +102,21 @@ export interface ReportData {
   sample: boolean;
   client: { name: string | null };
   cost: Cost;
-  datasets: Record<string, {
-    provider: ProviderId;
-    endpoint: string;
-    kind: string;
-    rows: number;
-    apiTotal: number | null;
-    cost: Cost;
-    requests: number;
-    cacheHits: number;
-    sample: boolean;
-    locallyFilteredOut: number | null;
-  }>;
+  datasets: Record<
+    string,
+    {
+      provider: ProviderId;
+      endpoint: string;
+      kind: string;
+      rows: number;
+      apiTotal: number | null;
+      cost: Cost;
+      requests: number;
+      cacheHits: number;
+      sample: boolean;
+      locallyFilteredOut: number | null;
+    }
+  >;
   kpis: Array<{ key: string; label: string; value: number | null; delta: number | null; lineage: Lineage }>;
   sections: Array<{
     name: string;
@@ -128,6 +131,16 @@ export interface ReportData {
   comparison: {
     previousAsOf: string | null;
     metrics: Comparison['metrics'];
-    datasets: Record<string, { currentCount: number; previousCount: number; new: number; lost: number; newDomains: string[]; lostDomains: string[] }>;
+    datasets: Record<
+      string,
+      {
+        currentCount: number;
+        previousCount: number;
+        new: number;
+        lost: number;
+        newDomains: string[];
+        lostDomains: string[];
+      }
+    >;
   } | null;
 }

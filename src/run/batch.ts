@@ -54,7 +54,11 @@ export function createBatchProgress(total: number, base: Logger, stream?: NodeJS
     draw();
   };
   return {
-    logger: { info: around((m) => base.info(m)), warn: around((m) => base.warn(m)), debug: around((m) => base.debug(m)) },
+    logger: {
+      info: around((m) => base.info(m)),
+      warn: around((m) => base.warn(m)),
+      debug: around((m) => base.debug(m)),
+    },
     start(_index, next) {
       label = next;
       clear();
@@ -75,7 +79,13 @@ export function formatBatchSummary(rows: readonly BatchRow[]): string {
   const header = ['client', 'target', 'status', 'cost', 'emailed to'];
   const cells = rows.map((r) => [r.client || '-', r.target, r.status, r.cost || '-', r.emailedTo || '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
+  const line = (values: string[]) =>
+    values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ');
   const ok = rows.filter((r) => r.status === 'ok').length;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), `${ok} of ${rows.length} done`].join('\n');
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(line),
+    `${ok} of ${rows.length} done`,
+  ].join('\n');
 }

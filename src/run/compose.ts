@@ -47,7 +47,12 @@ export interface ComposeOptions {
 
 /** A name for files and anchors: "Referring domains by TLD" -> "referring-domains-by-tld". */
 function slug(text: string): string {
-  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
 }
 
 function uniqueName(base: string, used: Set<string>): string {
@@ -66,7 +71,9 @@ function textContext(input: RenderInput): Record<string, unknown> {
   context.client = { name: input.definition.client?.name ?? null };
   const metrics: Record<string, Record<string, unknown>> = {};
   for (const [key, metric] of Object.entries(input.comparison?.metrics ?? {})) {
-    const [dataset, name] = key.includes('.') ? [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)] : [key, 'count'];
+    const [dataset, name] = key.includes('.')
+      ? [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)]
+      : [key, 'count'];
     (metrics[dataset] ??= {})[name] = { ...metric };
   }
   context.metrics = metrics;
@@ -93,9 +100,14 @@ function textContext(input: RenderInput): Record<string, unknown> {
 function datasetRowsFor(input: RenderInput, of: string, where: string | undefined, place: string): CanonicalRow[] {
   const dataset = input.datasets[of];
   if (!dataset) {
-    throw new LinkbookError('invalid', `the table names dataset "${of}", which is not under data:`, { where: place, hint: `use one of: ${Object.keys(input.datasets).join(', ')}` });
+    throw new LinkbookError('invalid', `the table names dataset "${of}", which is not under data:`, {
+      where: place,
+      hint: `use one of: ${Object.keys(input.datasets).join(', ')}`,
+    });
   }
-  return where && filterNamesLost(parseFilter(where, { label: `${place} table where` })) ? dataset.rows : liveRows(dataset.rows);
+  return where && filterNamesLost(parseFilter(where, { label: `${place} table where` }))
+    ? dataset.rows
+    : liveRows(dataset.rows);
 }
 
 /** Every section finished, the KPIs with their lineage, the chart and table files. */
@@ -106,9 +118,16 @@ export function composeContent(
   manifest: TemplateManifest,
 ): { content: ReportContent; charts: RenderedReport['charts']; tables: RenderedReport['tables'] } {
   const { definition } = input;
-  const targets = Object.fromEntries(Object.entries(definition.data).map(([name, def]) => [name, def.target ?? definition.target]));
-  const withLineage = (kpi: Kpi): Kpi & { lineage: Lineage } => ({ ...kpi, lineage: kpiLineage(kpi.key, definition, input.datasets) });
-  const baseKpis = buildKpis(input.datasets, input.comparison, targets, definition.target, manifest.kpis).map(withLineage);
+  const targets = Object.fromEntries(
+    Object.entries(definition.data).map(([name, def]) => [name, def.target ?? definition.target]),
+  );
+  const withLineage = (kpi: Kpi): Kpi & { lineage: Lineage } => ({
+    ...kpi,
+    lineage: kpiLineage(kpi.key, definition, input.datasets),
+  });
+  const baseKpis = buildKpis(input.datasets, input.comparison, targets, definition.target, manifest.kpis).map(
+    withLineage,
+  );
   const sectionKpis: Array<Kpi & { lineage: Lineage }> = [];
   const textValues = textContext(input);
 
@@ -126,23 +145,55 @@ export function composeContent(
       lineage = aggregateLineage(agg, section.aggregate?.where, definition, input.datasets);
       const display = aggregateDisplay(agg.kind);
       if (display.kpi) {
-        sectionKpis.push({ key: `${name}.${agg.kind}`, label: display.kpi.label, value: agg.total, display: formatNumber(agg.total), delta: null, invert: false, deltaShown: null, deltaDecimals: 0, deltaUnit: '', note: display.kpi.note, lineage });
+        sectionKpis.push({
+          key: `${name}.${agg.kind}`,
+          label: display.kpi.label,
+          value: agg.total,
+          display: formatNumber(agg.total),
+          delta: null,
+          invert: false,
+          deltaShown: null,
+          deltaDecimals: 0,
+          deltaUnit: '',
+          note: display.kpi.note,
+          lineage,
+        });
       }
       tables.push({ name: `${name}-aggregate`, csv: tableToCsv(buildAggregateTable(`${name}-aggregate`, agg)) });
     }
     if (result.chart) charts.push({ name, svg: result.chart.svg, spec: result.chart.spec });
     let table = null;
     if (section.table) {
-      table = buildRowTable(name, section.table, datasetRowsFor(input, section.table.of, section.table.where, place), options.filterRows, place);
+      table = buildRowTable(
+        name,
+        section.table,
+        datasetRowsFor(input, section.table.of, section.table.where, place),
+        options.filterRows,
+        place,
+      );
       tables.push({ name, csv: tableToCsv(table) });
-      lineage ??= tableLineage({ of: section.table.of, where: section.table.where, matched: table.matched }, definition, input.datasets);
+      lineage ??= tableLineage(
+        { of: section.table.of, where: section.table.where, matched: table.matched },
+        definition,
+        input.datasets,
+      );
     }
     const text = section.text ? compileUserText(env.handlebars, section.text, place)(textValues).toString() : null;
-    sections.push({ name, place, definition: section, aggregate: agg, chart: result.chart ?? null, table, text, lineage });
+    sections.push({
+      name,
+      place,
+      definition: section,
+      aggregate: agg,
+      chart: result.chart ?? null,
+      table,
+      text,
+      lineage,
+    });
   });
 
   // a KPI a section's aggregate gives (a gap's total) comes second, after the headline count
-  const kpis = sectionKpis.length > 0 ? [...baseKpis.slice(0, 1), ...sectionKpis, ...baseKpis.slice(1)].slice(0, 6) : baseKpis;
+  const kpis =
+    sectionKpis.length > 0 ? [...baseKpis.slice(0, 1), ...sectionKpis, ...baseKpis.slice(1)].slice(0, 6) : baseKpis;
   const label = definition.label ?? manifest.label;
   return { content: { label, sections, kpis, targets }, charts, tables };
 }
@@ -155,7 +206,8 @@ export function composeContent(
 export function composeReport(input: RenderInput, options: ComposeOptions): RenderedReport {
   const { definition } = input;
   const env = createTemplateEnvironment(definition.template, input.templatesDir);
-  const manifest = options.manifest ?? readTemplateManifest(path.join(input.templatesDir ?? DEFAULT_TEMPLATES_DIR, env.name));
+  const manifest =
+    options.manifest ?? readTemplateManifest(path.join(input.templatesDir ?? DEFAULT_TEMPLATES_DIR, env.name));
   const { content, charts, tables } = composeContent(input, options, env, manifest);
   const html = viewToHtml(env, buildReportView(input, content, env, manifest));
   const data = buildReportData(input, content, env.name);

@@ -8,8 +8,23 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { checkRunValues, loadReport, type LoadedReport, type ReportOverrides } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Cost, type Logger } from '../model.ts';
-import { planReport, checkAllowances, checkBudget, discontinuedApiWarnings, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv, formatCost, httpLayerForRun, remainingAllowances, type PlannedField, type ProviderAllowance } from '../providers/index.ts';
+import {
+  planReport,
+  checkAllowances,
+  checkBudget,
+  discontinuedApiWarnings,
+  realApiProviders,
+  usesSandbox,
+  type ReportPlan,
+} from '../plan/index.ts';
+import {
+  credentialsFromEnv,
+  formatCost,
+  httpLayerForRun,
+  remainingAllowances,
+  type PlannedField,
+  type ProviderAllowance,
+} from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
@@ -22,8 +37,20 @@ import { describeCharacters } from '../fonts/coverage.ts';
 import { checkOutRoot, insideRoot, OUTPUT_MANIFEST, readManifest, safeSegment } from '../deliver/out-dir.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
-export { fetchPlannedDataset, renderDatasets, type DatasetFetch, type DatasetFetchContext, type RenderDatasetsOptions } from './stages.ts';
-export { runReport, defaultOutDir, type ReportRunResult, type ReportRunOptions, type ReportRunEffects } from './report.ts';
+export {
+  fetchPlannedDataset,
+  renderDatasets,
+  type DatasetFetch,
+  type DatasetFetchContext,
+  type RenderDatasetsOptions,
+} from './stages.ts';
+export {
+  runReport,
+  defaultOutDir,
+  type ReportRunResult,
+  type ReportRunOptions,
+  type ReportRunEffects,
+} from './report.ts';
 export { renderReport } from './render.ts';
 export { composeReport, composeContent, type ComposeOptions } from './compose.ts';
 export { computeSections, filterCanonicalRows, type SectionResult } from './sections.ts';
@@ -73,7 +100,15 @@ export function today(clock: Clock = systemClock): string {
 /** Validates every report (and every batch row), then runs them one by one with shared effects. */
 export async function runReports(
   options: RunOptions,
-  io: { logger: Logger; stdout?: NodeJS.WritableStream; clock?: Clock; store?: Store; printer?: PdfPrinter; progress?: NodeJS.WritableStream; emailRetryDelaysMs?: readonly number[] },
+  io: {
+    logger: Logger;
+    stdout?: NodeJS.WritableStream;
+    clock?: Clock;
+    store?: Store;
+    printer?: PdfPrinter;
+    progress?: NodeJS.WritableStream;
+    emailRetryDelaysMs?: readonly number[];
+  },
 ): Promise<RunSummary> {
   const env = options.env ?? process.env;
   const clock = io.clock ?? systemClock;
@@ -84,7 +119,9 @@ export async function runReports(
   const jobs = await loadJobs(options);
   checkEmailSetup(jobs, options, env);
   if (options.outDir && jobs.length > 1 && !options.targetsFile) {
-    throw new LinkbookError('invalid', '--out names one folder, but several reports were given', { hint: 'run them one at a time, or leave out --out to use out/<name>/<target>/<date>/' });
+    throw new LinkbookError('invalid', '--out names one folder, but several reports were given', {
+      hint: 'run them one at a time, or leave out --out to use out/<name>/<target>/<date>/',
+    });
   }
   if (options.outDir) {
     checkOutRoot(options.outDir, { force: options.force, home: env.HOME });
@@ -93,7 +130,12 @@ export async function runReports(
 
   const store = io.store ?? openStore(undefined, { env, clock });
   const credentials = credentialsFromEnv(env);
-  for (const warning of discontinuedApiWarnings(jobs.map((job) => job.loaded.definition), credentials, options.sandbox ?? false)) io.logger.warn(warning);
+  for (const warning of discontinuedApiWarnings(
+    jobs.map((job) => job.loaded.definition),
+    credentials,
+    options.sandbox ?? false,
+  ))
+    io.logger.warn(warning);
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let emulatorStarting: Promise<string> | undefined;
   let printer: PdfPrinter | undefined = io.printer;
@@ -116,7 +158,10 @@ export async function runReports(
 
   // Chromium starts (~1 s) while the first report fetches and renders, when any report prints
   if (jobs.some((job) => formatsNeedPrinting(options.formats ?? job.loaded.definition.outputs))) {
-    void effects.printer().then((p) => p.warm?.(), () => undefined);
+    void effects.printer().then(
+      (p) => p.warm?.(),
+      () => undefined,
+    );
   }
 
   // indexed by job, so results, failures and the summary keep the jobs' order however runs overlap
@@ -126,16 +171,45 @@ export async function runReports(
     const started = Date.now();
     if (progress) progress.start(index, job.label);
     else logger.info(`${job.label}`);
-    const row: BatchRow = { client: job.client ?? '', target: job.loaded.definition.target, status: 'failed', cost: '', emailedTo: '' };
+    const row: BatchRow = {
+      client: job.client ?? '',
+      target: job.loaded.definition.target,
+      status: 'failed',
+      cost: '',
+      emailedTo: '',
+    };
     try {
-      const outDir = options.targetsFile && options.outDir ? insideRoot(options.outDir, safeSegment(job.loaded.definition.target)) : options.outDir;
+      const outDir =
+        options.targetsFile && options.outDir
+          ? insideRoot(options.outDir, safeSegment(job.loaded.definition.target))
+          : options.outDir;
       const email = { noEmail: options.noEmail, emailToDir: options.emailToDir, resend: options.resend };
-      const result = await runReport(job.loaded, { asOf, outDir, formats: options.formats, sandbox: options.sandbox ?? false, noCache: options.noCache ?? false, credentials, env, email }, effects);
+      const result = await runReport(
+        job.loaded,
+        {
+          asOf,
+          outDir,
+          formats: options.formats,
+          sandbox: options.sandbox ?? false,
+          noCache: options.noCache ?? false,
+          credentials,
+          env,
+          email,
+        },
+        effects,
+      );
       results[index] = result;
-      io.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
-      logger.info(`  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`);
+      io.stdout?.write(
+        `${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`,
+      );
+      logger.info(
+        `  [done]    ${result.requests} request${result.requests === 1 ? '' : 's'}, ${result.cacheHits} from cache, cost ${describeCost(result.cost)}, ${Date.now() - started} ms${result.sample ? ' — sample data from the emulator' : ''}`,
+      );
       const uncovered = result.rendered.uncoveredCharacters ?? [];
-      if (uncovered.length > 0) logger.warn(`  [fonts]   ${uncovered.length} character${uncovered.length === 1 ? '' : 's'} in the data ${uncovered.length === 1 ? 'has' : 'have'} no font on this machine and may print as boxes (${describeCharacters(uncovered)}); run scripts/system-deps.sh to install the Noto fonts`);
+      if (uncovered.length > 0)
+        logger.warn(
+          `  [fonts]   ${uncovered.length} character${uncovered.length === 1 ? '' : 's'} in the data ${uncovered.length === 1 ? 'has' : 'have'} no font on this machine and may print as boxes (${describeCharacters(uncovered)}); run scripts/system-deps.sh to install the Noto fonts`,
+        );
       Object.assign(row, { status: 'ok', cost: describeCost(result.cost), emailedTo: describeEmail(result) });
     } catch (error) {
       if (!(error instanceof LinkbookError)) throw error;
@@ -162,7 +236,9 @@ export async function runReports(
   compact(rows);
   if (batch) io.logger.info(formatBatchSummary(rows));
   if (failures.length > 0) {
-    io.logger.info(`${failures.length} of ${jobs.length} runs failed: ${failures.map((f) => `${f.report} for ${f.target}`).join(', ')}`);
+    io.logger.info(
+      `${failures.length} of ${jobs.length} runs failed: ${failures.map((f) => `${f.report} for ${f.target}`).join(', ')}`,
+    );
     const worst = failures.some((f) => f.error.exitCode === 1) ? 1 : Math.max(...failures.map((f) => f.error.exitCode));
     return { exitCode: worst, results, failures };
   }
@@ -174,7 +250,11 @@ export async function runReports(
  * new items from starting; the first one is rethrown once the items already running have ended, so
  * nothing is left running behind the caller's cleanup.
  */
-async function runOverlapping<T>(items: readonly T[], limit: number, work: (index: number, item: T) => Promise<void>): Promise<void> {
+async function runOverlapping<T>(
+  items: readonly T[],
+  limit: number,
+  work: (index: number, item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed: { error: unknown } | undefined;
   const worker = async () => {
@@ -208,7 +288,11 @@ async function loadJobs(options: RunOptions): Promise<Job[]> {
         const { params, overrides } = targetRowOptions(row, options.targetsFile ?? '', i + 2);
         const loaded = await loadReport(file, { params: { ...options.params, ...params }, overrides });
         const client = loaded.definition.client?.name;
-        jobs.push({ loaded, label: `${loaded.definition.name} for ${client ? `${client} (${loaded.definition.target})` : loaded.definition.target}`, client });
+        jobs.push({
+          loaded,
+          label: `${loaded.definition.name} for ${client ? `${client} (${loaded.definition.target})` : loaded.definition.target}`,
+          client,
+        });
       } catch (error) {
         if (error instanceof LinkbookErrors) problems.push(...error.errors);
         else if (error instanceof LinkbookError) problems.push(error);
@@ -235,7 +319,8 @@ export async function readTargets(file: string): Promise<Array<Record<string, st
     throw new LinkbookError('invalid', `targets file is not valid CSV: ${(cause as Error).message}`, { where: file });
   }
   if (records.length === 0) throw new LinkbookError('invalid', 'targets file has no rows', { where: file });
-  if (!('target' in records[0]!)) throw new LinkbookError('invalid', 'targets file needs a "target" column', { where: `${file}:1:1` });
+  if (!('target' in records[0]!))
+    throw new LinkbookError('invalid', 'targets file needs a "target" column', { where: `${file}:1:1` });
   records.forEach((r, i) => {
     if (!r.target) throw new LinkbookError('invalid', 'empty target', { where: `${file}:${i + 2}:1` });
   });
@@ -260,14 +345,29 @@ function checkEmailSetup(jobs: readonly Job[], options: RunOptions, env: NodeJS.
  * A `--targets` row as load options: `target` and other columns become params; `name` and `logo`
  * (relative to the CSV's folder) override the client; `email` (`;`-separated) replaces `email.to`.
  */
-export function targetRowOptions(row: Record<string, string>, csvFile: string, line: number): { params: Record<string, string>; overrides: ReportOverrides } {
+export function targetRowOptions(
+  row: Record<string, string>,
+  csvFile: string,
+  line: number,
+): { params: Record<string, string>; overrides: ReportOverrides } {
   const { name, logo, email, ...params } = row;
   const overrides: ReportOverrides = {};
-  if (name || logo) overrides.client = { ...(name ? { name } : {}), ...(logo ? { logo: path.resolve(path.dirname(csvFile), logo) } : {}) };
+  if (name || logo)
+    overrides.client = {
+      ...(name ? { name } : {}),
+      ...(logo ? { logo: path.resolve(path.dirname(csvFile), logo) } : {}),
+    };
   if (email) {
-    const to = email.split(';').map((a) => a.trim()).filter(Boolean);
+    const to = email
+      .split(';')
+      .map((a) => a.trim())
+      .filter(Boolean);
     const bad = to.find((a) => !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a));
-    if (bad !== undefined) throw new LinkbookError('invalid', `"${bad}" is not an email address`, { where: `${csvFile}:${line}`, hint: 'separate several addresses with ;' });
+    if (bad !== undefined)
+      throw new LinkbookError('invalid', `"${bad}" is not an email address`, {
+        where: `${csvFile}:${line}`,
+        hint: 'separate several addresses with ;',
+      });
     overrides.emailTo = to;
   }
   return { params, overrides };
@@ -286,7 +386,10 @@ function markBatchRoot(dir: string): void {
   if (readManifest(dir)) return;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, OUTPUT_MANIFEST), `${JSON.stringify({ linkbook: 1, kind: 'batch', files: [] }, null, 2)}\n`);
+    writeFileSync(
+      path.join(dir, OUTPUT_MANIFEST),
+      `${JSON.stringify({ linkbook: 1, kind: 'batch', files: [] }, null, 2)}\n`,
+    );
   } catch {
     // writing the first report there fails with the path named
   }
@@ -300,7 +403,20 @@ export interface Estimate {
   target: string;
   asOf: string;
   sample: boolean;
-  datasets: Array<{ name: string; provider: string; endpoint: string; sample: boolean; requests: Array<{ method: string; url: string; body?: string }>; estimate: Partial<Cost>; exact: boolean; local: boolean; localFilter: string[]; rowsFetched: number; notes: string[]; fields?: PlannedField[] }>;
+  datasets: Array<{
+    name: string;
+    provider: string;
+    endpoint: string;
+    sample: boolean;
+    requests: Array<{ method: string; url: string; body?: string }>;
+    estimate: Partial<Cost>;
+    exact: boolean;
+    local: boolean;
+    localFilter: string[];
+    rowsFetched: number;
+    notes: string[];
+    fields?: PlannedField[];
+  }>;
   total: Cost;
   budget: Cost;
   withinBudget: boolean;
@@ -309,12 +425,26 @@ export interface Estimate {
 }
 
 /** What a run would cost, per dataset and provider, spending nothing (no request is made). */
-export async function estimateReport(options: { file: string; params?: Record<string, string>; sandbox?: boolean; env?: NodeJS.ProcessEnv; asOf?: string; clock?: Clock }): Promise<Estimate> {
+export async function estimateReport(options: {
+  file: string;
+  params?: Record<string, string>;
+  sandbox?: boolean;
+  env?: NodeJS.ProcessEnv;
+  asOf?: string;
+  clock?: Clock;
+}): Promise<Estimate> {
   const env = options.env ?? process.env;
   checkRunValues({ asOf: options.asOf });
   const loaded = await loadReport(options.file, { params: options.params });
   const credentials = credentialsFromEnv(env);
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf ?? today(options.clock), today: today(options.clock), credentials, sandbox: options.sandbox ?? false, sandboxOrigin: SANDBOX_DISPLAY_ORIGIN, env });
+  const plan: ReportPlan = planReport(loaded, {
+    asOf: options.asOf ?? today(options.clock),
+    today: today(options.clock),
+    credentials,
+    sandbox: options.sandbox ?? false,
+    sandboxOrigin: SANDBOX_DISPLAY_ORIGIN,
+    env,
+  });
   let withinBudget = true;
   try {
     checkBudget(plan);
@@ -322,7 +452,9 @@ export async function estimateReport(options: { file: string; params?: Record<st
     withinBudget = false;
   }
   const realProviders = realApiProviders(plan);
-  const allowances = realProviders.length ? await remainingAllowances(realProviders, { http: httpLayerForRun({}, env), credentials }) : [];
+  const allowances = realProviders.length
+    ? await remainingAllowances(realProviders, { http: httpLayerForRun({}, env), credentials })
+    : [];
   try {
     checkAllowances(plan, allowances);
   } catch {
@@ -357,25 +489,35 @@ export async function estimateReport(options: { file: string; params?: Record<st
 export function formatEstimate(e: Estimate): string {
   const lines = [`${e.report} for ${e.target} (as of ${e.asOf})${e.sample ? ' — sample data from the emulator' : ''}`];
   for (const d of e.datasets) {
-    lines.push(`  ${d.name}: ${d.provider} ${d.endpoint}, ${d.requests.length} request${d.requests.length === 1 ? '' : 's'}, up to ${d.rowsFetched.toLocaleString('en-US')} rows`);
+    lines.push(
+      `  ${d.name}: ${d.provider} ${d.endpoint}, ${d.requests.length} request${d.requests.length === 1 ? '' : 's'}, up to ${d.rowsFetched.toLocaleString('en-US')} rows`,
+    );
     for (const r of d.requests) lines.push(`    ${r.method} ${r.url}${r.body ? ` ${r.body}` : ''}`);
     if (d.local) {
       lines.push(`    evaluated locally after the fetch (the API cannot express it): ${d.localFilter.join('; ')}`);
-      lines.push(`    every row it drops is still fetched and billed: up to ${d.rowsFetched.toLocaleString('en-US')} rows are fetched to keep fewer`);
+      lines.push(
+        `    every row it drops is still fetched and billed: up to ${d.rowsFetched.toLocaleString('en-US')} rows are fetched to keep fewer`,
+      );
     }
-    for (const n of d.notes.filter((n) => !n.startsWith('part of the filter runs locally'))) lines.push(`    note: ${n}`);
+    for (const n of d.notes.filter((n) => !n.startsWith('part of the filter runs locally')))
+      lines.push(`    note: ${n}`);
     if (d.fields?.length) {
       const perRow = d.fields.reduce((sum, f) => sum + f.units, 0);
       lines.push(`    fields billed per row (${perRow} unit${perRow === 1 ? '' : 's'} a row):`);
-      for (const f of d.fields) lines.push(`      ${f.field.padEnd(24)} ${String(f.units).padStart(2)}  ${f.readBy.join('; ')}`);
+      for (const f of d.fields)
+        lines.push(`      ${f.field.padEnd(24)} ${String(f.units).padStart(2)}  ${f.readBy.join('; ')}`);
     }
     lines.push(`    cost ${d.exact ? '' : 'at most '}${describeCost(d.estimate)}`);
   }
   for (const a of e.allowances ?? []) {
     const needed = e.total[a.unit as keyof Cost] ?? 0;
-    lines.push(`  ${a.provider}: ${a.label}: ${describeCost({ [a.unit]: a.remaining })}${needed > a.remaining ? ' — NOT ENOUGH for this run' : ''}`);
+    lines.push(
+      `  ${a.provider}: ${a.label}: ${describeCost({ [a.unit]: a.remaining })}${needed > a.remaining ? ' — NOT ENOUGH for this run' : ''}`,
+    );
   }
-  lines.push(`  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`);
+  lines.push(
+    `  total ${describeCost(e.total)}; budget ${describeCost(e.budget, true)}: ${e.withinBudget ? 'within budget' : 'OVER BUDGET, run would be refused'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { budgetGuard, checkAllowances, checkBudget, planReport, realApiProviders, usesSandbox, type ReportPlan } from '../plan/index.ts';
+import {
+  budgetGuard,
+  checkAllowances,
+  checkBudget,
+  planReport,
+  realApiProviders,
+  usesSandbox,
+  type ReportPlan,
+} from '../plan/index.ts';
 import { httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
@@ -64,22 +72,38 @@ export interface ReportRunResult {
 
 /** The default output folder: `out/<name>/<target>/<as-of>/` (DESIGN.md). */
 export function defaultOutDir(name: string, target: string, asOf: string): string {
-  const cleaned = target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '');
+  const cleaned = target
+    .replace(/^https?:\/\//, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   // a target made of dots (`..`) would climb out of out/<name>/
   const safeTarget = cleaned === '' ? 'target' : /^\.+$/.test(cleaned) ? '_' : cleaned;
   return path.join('out', name, safeTarget, asOf);
 }
 
-export async function runReport(loaded: LoadedReport, options: ReportRunOptions, effects: ReportRunEffects): Promise<ReportRunResult> {
+export async function runReport(
+  loaded: LoadedReport,
+  options: ReportRunOptions,
+  effects: ReportRunEffects,
+): Promise<ReportRunResult> {
   const { store, logger } = effects;
   const def = loaded.definition;
   const formats = (options.formats ?? def.outputs) as OutputFormat[];
   // Checked before anything is spent: SMTP_URL present and valid, subject/body templates compile.
   const emailPlan = planEmail(loaded, { ...options.email, env: options.env });
-  const needsSandbox = Object.values(def.data).some((d) => usesSandbox(d.provider, options.credentials, options.sandbox));
+  const needsSandbox = Object.values(def.data).some((d) =>
+    usesSandbox(d.provider, options.credentials, options.sandbox),
+  );
   const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
 
-  const plan: ReportPlan = planReport(loaded, { asOf: options.asOf, today: effects.clock.now().toISOString().slice(0, 10), credentials: options.credentials, sandbox: options.sandbox, sandboxOrigin, env: options.env });
+  const plan: ReportPlan = planReport(loaded, {
+    asOf: options.asOf,
+    today: effects.clock.now().toISOString().slice(0, 10),
+    credentials: options.credentials,
+    sandbox: options.sandbox,
+    sandboxOrigin,
+    env: options.env,
+  });
 
   const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
   let spent: Cost = { ...ZERO_COST };
@@ -94,30 +118,61 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     // report (in a batch or a long-running schedule) shares its spend counter.
     const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
     // the free allowance endpoints (Ahrefs v3 limits-and-usage): refused before the first paid request
-    checkAllowances(plan, await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }));
+    checkAllowances(
+      plan,
+      await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }),
+    );
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
-      const fetched = await fetchPlannedDataset(planned, { http, cache: options.noCache ? undefined : store.cache, logger, clock: effects.clock, credentials: options.credentials, spentBefore: spent, guard });
-      if (!fetched) throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);
+      const fetched = await fetchPlannedDataset(planned, {
+        http,
+        cache: options.noCache ? undefined : store.cache,
+        logger,
+        clock: effects.clock,
+        credentials: options.credentials,
+        spentBefore: spent,
+        guard,
+      });
+      if (!fetched)
+        throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);
       const result = fetched.result;
       spent = addCost(spent, result.cost);
       requests += result.requests;
       cacheHits += result.cacheHits;
       datasets[planned.name] = result;
       const status = result.requests === 0 && result.cacheHits > 0 ? '[cached]' : '[fetched]';
-      logger.info(`  ${status.padEnd(9)} ${planned.name}: ${result.rows.length} rows from ${planned.provider}${planned.sample ? ' (sample)' : ''} in ${Date.now() - started} ms`);
+      logger.info(
+        `  ${status.padEnd(9)} ${planned.name}: ${result.rows.length} rows from ${planned.provider}${planned.sample ? ' (sample)' : ''} in ${Date.now() - started} ms`,
+      );
     }
 
     for (const [name, ds] of Object.entries(datasets)) {
-      store.snapshots.put({ report: def.name, target: def.target, asOf: options.asOf, dataset: name, kind: ds.kind, rows: ds.rows });
+      store.snapshots.put({
+        report: def.name,
+        target: def.target,
+        asOf: options.asOf,
+        dataset: name,
+        kind: ds.kind,
+        rows: ds.rows,
+      });
     }
-    const rendered = await renderDatasets(loaded, datasets, { asOf: options.asOf, clock: effects.clock, sample: plan.sample, cost: spent, store });
+    const rendered = await renderDatasets(loaded, datasets, {
+      asOf: options.asOf,
+      clock: effects.clock,
+      sample: plan.sample,
+      cost: spent,
+      store,
+    });
 
     let pdf: Uint8Array | undefined;
     if (formatsNeedPrinting(formats) || emailNeedsPdf(emailPlan)) {
       const printer = await effects.printer();
-      pdf = await printer.print(rendered.html, { format: def.page?.size ?? 'A4', title: def.title ?? def.name, sample: plan.sample });
+      pdf = await printer.print(rendered.html, {
+        format: def.page?.size ?? 'A4',
+        title: def.title ?? def.name,
+        sample: plan.sample,
+      });
     }
     // what each format writes is one row of the output table (src/outputs.ts)
     const files: OutputFile[] = outputFiles(formats, { rendered, pdf, svgToPng });
@@ -129,15 +184,42 @@ export async function runReport(loaded: LoadedReport, options: ReportRunOptions,
     if (emailPlan) {
       email = await deliverEmail(
         emailPlan,
-        { runId, report: def.name, target: def.target, asOf: options.asOf, content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir } },
+        {
+          runId,
+          report: def.name,
+          target: def.target,
+          asOf: options.asOf,
+          content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir },
+        },
         { ledger: store.ledger, logger, svgToPng, retryDelaysMs: effects.emailRetryDelaysMs },
       );
     }
     store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
-    return { runId, report: def.name, target: def.target, asOf: options.asOf, outDir, outputs, cost: spent, requests, cacheHits, sample: plan.sample, rendered, pdf, email };
+    return {
+      runId,
+      report: def.name,
+      target: def.target,
+      asOf: options.asOf,
+      outDir,
+      outputs,
+      cost: spent,
+      requests,
+      cacheHits,
+      sample: plan.sample,
+      rendered,
+      pdf,
+      email,
+    };
   } catch (error) {
     const message = error instanceof LinkbookError ? error.toLine() : (error as Error).message;
-    store.ledger.finish(runId, { status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed', requests, cacheHits, cost: spent, outputs, error: message });
+    store.ledger.finish(runId, {
+      status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed',
+      requests,
+      cacheHits,
+      cost: spent,
+      outputs,
+      error: message,
+    });
     throw error;
   }
 }

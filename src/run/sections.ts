@@ -81,7 +81,8 @@ export async function computeSections(input: RenderInput, manifest: TemplateMani
         aggregateContext(input, section.aggregate.of, place),
       );
       // nothing to draw (no row carries the figure): the section's notes say why, with no empty axes
-      if (section.chart && result.aggregate.rows.length > 0) result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
+      if (section.chart && result.aggregate.rows.length > 0)
+        result.chart = await renderChart(section.chart, result.aggregate, chartTheme);
     } else if (section.chart) {
       throw new LinkbookError('invalid', 'a chart needs an aggregate to draw', {
         where: place,

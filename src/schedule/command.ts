@@ -39,8 +39,16 @@ export async function runScheduleCommand(options: ScheduleCommandOptions): Promi
     options.fire ??
     (async (firing: Firing, shared: Store) => {
       try {
-        const outDir = options.outRoot ? path.join(options.outRoot, path.relative('out', defaultOutDir(firing.entry.report, firing.entry.target, firing.asOf))) : undefined;
-        const summary = await runReports({ files: [firing.entry.file], asOf: firing.asOf, outDir, env: options.env }, { logger: options.logger, clock, store: shared, emailRetryDelaysMs: options.emailRetryDelaysMs });
+        const outDir = options.outRoot
+          ? path.join(
+              options.outRoot,
+              path.relative('out', defaultOutDir(firing.entry.report, firing.entry.target, firing.asOf)),
+            )
+          : undefined;
+        const summary = await runReports(
+          { files: [firing.entry.file], asOf: firing.asOf, outDir, env: options.env },
+          { logger: options.logger, clock, store: shared, emailRetryDelaysMs: options.emailRetryDelaysMs },
+        );
         return summary.exitCode;
       } catch (error) {
         if (!(error instanceof LinkbookError)) throw error;

@@ -35,7 +35,11 @@ export async function scanScheduledReports(dir: string): Promise<EntryScan> {
   try {
     names = await readdir(dir);
   } catch (cause) {
-    throw new LinkbookError('invalid', `cannot read the reports folder (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { where: dir, hint: 'linkbook schedule [dir] takes the folder holding the report YAML files', cause });
+    throw new LinkbookError(
+      'invalid',
+      `cannot read the reports folder (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+      { where: dir, hint: 'linkbook schedule [dir] takes the folder holding the report YAML files', cause },
+    );
   }
   const entries: ScheduleEntry[] = [];
   const problems: EntryScan['problems'] = [];
@@ -46,10 +50,19 @@ export async function scanScheduledReports(dir: string): Promise<EntryScan> {
       const def = loaded.definition;
       if (!def.schedule) continue;
       const schedule = cronSchedule(def.schedule, def.timezone ?? 'UTC', `${file}: schedule`);
-      entries.push({ file, report: def.name, target: def.target, schedule, key: scheduleKey(def.name, def.target, schedule) });
+      entries.push({
+        file,
+        report: def.name,
+        target: def.target,
+        schedule,
+        key: scheduleKey(def.name, def.target, schedule),
+      });
     } catch (error) {
       if (!(error instanceof LinkbookError)) throw error;
-      problems.push({ file, message: error instanceof LinkbookErrors ? error.errors.map((e) => e.toLine()).join('; ') : error.toLine() });
+      problems.push({
+        file,
+        message: error instanceof LinkbookErrors ? error.errors.map((e) => e.toLine()).join('; ') : error.toLine(),
+      });
     }
   }
   return { entries, problems };

@@ -73,7 +73,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (watched.has(e.key)) continue;
       watched.add(e.key);
       const next = e.schedule.next(now);
-      logger.info(`[watching] ${label(e)}: "${e.schedule.cron}" ${e.schedule.timezone}, next ${next ? next.toISOString() : 'never'}`);
+      logger.info(
+        `[watching] ${label(e)}: "${e.schedule.cron}" ${e.schedule.timezone}, next ${next ? next.toISOString() : 'never'}`,
+      );
     }
     current = scan.entries;
     return current;
@@ -111,7 +113,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (retried.has(id) || claim.pid === process.pid || isAlive(claim.pid)) continue;
       retried.add(id);
       if (ledger.reclaimSlot(entry.key, claim.slot, claim.pid)) {
-        logger.info(`[retry]   ${label(entry)}: slot ${claim.slot} was claimed by a run that never finished (process ${claim.pid} is gone); running it again`);
+        logger.info(
+          `[retry]   ${label(entry)}: slot ${claim.slot} was claimed by a run that never finished (process ${claim.pid} is gone); running it again`,
+        );
         out.push(new Date(claim.slot));
       }
     }
@@ -129,7 +133,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       exitCode = 1;
     }
     ledger.markSlotFinished?.(entry.key, firing.slot.toISOString(), exitCode);
-    logger.info(`${exitCode === 0 ? '[done]   ' : '[failed] '} ${label(entry)}: slot ${firing.slot.toISOString()}${exitCode === 0 ? '' : `, exit ${exitCode}`}, ${Date.now() - started} ms`);
+    logger.info(
+      `${exitCode === 0 ? '[done]   ' : '[failed] '} ${label(entry)}: slot ${firing.slot.toISOString()}${exitCode === 0 ? '' : `, exit ${exitCode}`}, ${Date.now() - started} ms`,
+    );
     outcomes.push({ ...firing, exitCode });
   }
 
@@ -138,7 +144,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const outcomes: FiringOutcome[] = [];
     for (const entry of entries) {
       for (const slot of crashedSlots(entry)) {
-        await fireOne({ entry, slot, asOf: dateInTimezone(slot, entry.schedule.timezone), catchUp: true, missed: 1, retry: true }, outcomes);
+        await fireOne(
+          { entry, slot, asOf: dateInTimezone(slot, entry.schedule.timezone), catchUp: true, missed: 1, retry: true },
+          outcomes,
+        );
       }
       const due = dueSlot(entry, clock.now());
       if (!due) continue;

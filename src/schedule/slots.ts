@@ -31,7 +31,11 @@ export function cronSchedule(cron: string, timezone = 'UTC', where?: string): Cr
     job = new Cron(cron, { paused: true, timezone });
     job.nextRun(new Date(0));
   } catch (cause) {
-    throw new LinkbookError('invalid', `schedule "${cron}" (timezone ${timezone}) is not usable: ${(cause as Error).message}`, { where, hint: 'for example schedule: "0 7 * * MON" and timezone: Europe/Paris', cause });
+    throw new LinkbookError(
+      'invalid',
+      `schedule "${cron}" (timezone ${timezone}) is not usable: ${(cause as Error).message}`,
+      { where, hint: 'for example schedule: "0 7 * * MON" and timezone: Europe/Paris', cause },
+    );
   }
   const next = (after: Date): Date | null => job.nextRun(after);
   return {
@@ -57,7 +61,12 @@ export function cronSchedule(cron: string, timezone = 'UTC', where?: string): Cr
 /** The calendar date of `instant` in `timezone`, YYYY-MM-DD: the as-of date of a slot's run. */
 export function dateInTimezone(instant: Date, timezone = 'UTC'): string {
   // en-CA formats dates as YYYY-MM-DD
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }
 
 /** The latest slot in (`after`, `until`], searched in growing windows that end at `until`. */

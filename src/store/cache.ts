@@ -63,7 +63,9 @@ export class CacheStore implements ResponseCache {
     // separate one-statement update (best effort: it only feeds `list()`)
     const row = this.db.prepare('SELECT * FROM response_cache WHERE key = ?').get(key) as CacheRow | undefined;
     if (row === undefined || isExpired(row, now)) return undefined;
-    writeTransaction(this.db, () => this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key));
+    writeTransaction(this.db, () =>
+      this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key),
+    );
     return {
       status: row.status,
       headers: JSON.parse(row.headers) as Record<string, string>,
@@ -77,7 +79,12 @@ export class CacheStore implements ResponseCache {
    * less stores nothing; an infinite TTL never expires. Throws when the key, headers or body
    * contain a secret the store was opened with.
    */
-  put(key: string, response: Omit<CachedResponse, 'storedAt'>, ttlSeconds: number, meta: { provider: ProviderId; cost: Partial<Cost> }): void {
+  put(
+    key: string,
+    response: Omit<CachedResponse, 'storedAt'>,
+    ttlSeconds: number,
+    meta: { provider: ProviderId; cost: Partial<Cost> },
+  ): void {
     const headers = JSON.stringify(response.headers);
     this.guard.refuse(key, `a cache key for ${meta.provider}`);
     this.guard.refuse(headers, `cached response headers for ${meta.provider}`);
@@ -101,7 +108,9 @@ export class CacheStore implements ResponseCache {
   list(): CacheEntry[] {
     const now = this.clock.now().getTime();
     const rows = this.db
-      .prepare('SELECT key, provider, size, cost, stored_at, expires_at, hits FROM response_cache ORDER BY stored_at DESC, key')
+      .prepare(
+        'SELECT key, provider, size, cost, stored_at, expires_at, hits FROM response_cache ORDER BY stored_at DESC, key',
+      )
       .all() as Array<Omit<CacheRow, 'status' | 'headers' | 'body_gz'>>;
     return rows.map((row) => {
       const cost = JSON.parse(row.cost) as Cost;
@@ -133,7 +142,10 @@ export class CacheStore implements ResponseCache {
       values.push(now);
     }
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-    return writeTransaction(this.db, () => this.db.prepare(`DELETE FROM response_cache${where}`).run(...values).changes);
+    return writeTransaction(
+      this.db,
+      () => this.db.prepare(`DELETE FROM response_cache${where}`).run(...values).changes,
+    );
   }
 }
 
@@ -143,6 +155,8 @@ function isExpired(row: { expires_at: number | null }, now: number): boolean {
 
 function multiplyCost(cost: Cost, times: number): Cost {
   // addCost rounds the USD sum to 1e-6, as everywhere else costs are added
-  const multiplied = Object.fromEntries(Object.entries(cost).map(([unit, amount]) => [unit, amount * times])) as Partial<Cost>;
+  const multiplied = Object.fromEntries(
+    Object.entries(cost).map(([unit, amount]) => [unit, amount * times]),
+  ) as Partial<Cost>;
   return addCost(ZERO_COST, multiplied);
 }

@@ -17,7 +17,11 @@ export function rowIdentity(row: CanonicalRow, kind: DatasetKind): string {
  * too, with its current row (it carries `last_seen`). Duplicate identities count once; the counts
  * are distinct live rows.
  */
-export function compareRows(current: readonly CanonicalRow[], previous: readonly CanonicalRow[], kind: DatasetKind): DatasetComparison {
+export function compareRows(
+  current: readonly CanonicalRow[],
+  previous: readonly CanonicalRow[],
+  kind: DatasetKind,
+): DatasetComparison {
   const currentLive = liveByIdentity(current, kind);
   const previousLive = liveByIdentity(previous, kind);
   const currentMarkedLost = new Map<string, CanonicalRow>();

@@ -3,7 +3,17 @@ import type { Cost } from '../model.ts';
 import { formatCost as formatCostIn } from '../providers/index.ts';
 import type { RunRecord } from './ledger.ts';
 
-const COLUMNS = ['started (UTC)', 'as of', 'report', 'target', 'status', 'requests', 'cache hits', 'cost', 'outputs'] as const;
+const COLUMNS = [
+  'started (UTC)',
+  'as of',
+  'report',
+  'target',
+  'status',
+  'requests',
+  'cache hits',
+  'cost',
+  'outputs',
+] as const;
 const NUMERIC = new Set<string>(['requests', 'cache hits']);
 
 /**
@@ -35,7 +45,9 @@ export function formatHistory(runs: readonly RunRecord[]): string {
       })
       .join('  ');
   const table = [render(COLUMNS), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)];
-  const errors = runs.filter((run) => run.error !== null).map((run) => `run ${run.id} (${run.report}, ${run.target}, ${run.asOf}) ${run.status}: ${run.error}`);
+  const errors = runs
+    .filter((run) => run.error !== null)
+    .map((run) => `run ${run.id} (${run.report}, ${run.target}, ${run.asOf}) ${run.status}: ${run.error}`);
   return [...table, ...(errors.length > 0 ? ['', ...errors] : [])].join('\n');
 }
 

@@ -7,7 +7,15 @@ export { SnapshotStore } from './snapshots.ts';
 export type { Snapshot, SnapshotInput, SnapshotPlace, ComparisonRequest } from './snapshots.ts';
 export { compareRows, rowIdentity } from './compare.ts';
 export { RunLedger } from './ledger.ts';
-export type { RunStatus, FinishedRunStatus, RunStart, RunFinish, RunRecord, DeliveryInput, DeliveryRecord } from './ledger.ts';
+export type {
+  RunStatus,
+  FinishedRunStatus,
+  RunStart,
+  RunFinish,
+  RunRecord,
+  DeliveryInput,
+  DeliveryRecord,
+} from './ledger.ts';
 export { formatHistory, formatHistoryJson, formatCost } from './history.ts';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';

@@ -114,7 +114,17 @@ export class RunLedger {
           `INSERT INTO runs (report, target, as_of, params, status, started_at, pid, proc_start, host, cost)
            VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
         )
-        .run(run.report, run.target, run.asOf, this.guard.redact(JSON.stringify(run.params)), now, me.pid, me.start, me.host, JSON.stringify(ZERO_COST));
+        .run(
+          run.report,
+          run.target,
+          run.asOf,
+          this.guard.redact(JSON.stringify(run.params)),
+          now,
+          me.pid,
+          me.start,
+          me.host,
+          JSON.stringify(ZERO_COST),
+        );
       return Number(result.lastInsertRowid);
     });
   }
@@ -125,7 +135,9 @@ export class RunLedger {
     const cost = addCost(ZERO_COST, outcome.cost);
     writeTransaction(this.db, () => {
       const { changes } = this.db
-        .prepare('UPDATE runs SET status = ?, finished_at = ?, requests = ?, cache_hits = ?, cost = ?, outputs = ?, error = ? WHERE id = ?')
+        .prepare(
+          'UPDATE runs SET status = ?, finished_at = ?, requests = ?, cache_hits = ?, cost = ?, outputs = ?, error = ? WHERE id = ?',
+        )
         .run(
           outcome.status,
           now,
@@ -146,7 +158,9 @@ export class RunLedger {
     writeTransaction(this.db, () => {
       if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) === undefined) throw unknownRun(runId);
       this.db
-        .prepare('INSERT INTO deliveries (run_id, channel, recipient, status, error, message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO deliveries (run_id, channel, recipient, status, error, message_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(
           runId,
           delivery.channel,
@@ -190,14 +204,18 @@ export class RunLedger {
     }
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
-    const rows = this.db.prepare(`SELECT * FROM runs${where} ORDER BY started_at DESC, id DESC${limit}`).all(...values) as RunRow[];
+    const rows = this.db
+      .prepare(`SELECT * FROM runs${where} ORDER BY started_at DESC, id DESC${limit}`)
+      .all(...values) as RunRow[];
     const deliveries = this.deliveriesOf(rows.map((row) => row.id));
     return rows.map((row) => this.toRecord(row, deliveries));
   }
 
   /** Returns the latest slot (ISO time) recorded for a schedule, or null when none fired yet. */
   lastSlotFired(scheduleKey: string): string | null {
-    const row = this.db.prepare('SELECT MAX(slot) AS slot FROM schedule_slots WHERE schedule_key = ?').get(scheduleKey) as { slot: string | null };
+    const row = this.db
+      .prepare('SELECT MAX(slot) AS slot FROM schedule_slots WHERE schedule_key = ?')
+      .get(scheduleKey) as { slot: string | null };
     return row.slot;
   }
 
@@ -241,7 +259,9 @@ export class RunLedger {
     const slot = normaliseSlot(slotIso);
     return writeTransaction(this.db, () => {
       const { changes } = this.db
-        .prepare('UPDATE schedule_slots SET pid = ?, fired_at = ? WHERE schedule_key = ? AND slot = ? AND pid = ? AND finished_at IS NULL')
+        .prepare(
+          'UPDATE schedule_slots SET pid = ?, fired_at = ? WHERE schedule_key = ? AND slot = ? AND pid = ? AND finished_at IS NULL',
+        )
         .run(process.pid, this.clock.now().getTime(), scheduleKey, slot, fromPid);
       return changes === 1;
     });
@@ -262,7 +282,8 @@ export class RunLedger {
   }
 
   private toRecord(row: RunRow, deliveries: Map<number, DeliveryRecord[]>): RunRecord {
-    const interrupted = row.status === 'running' && processHasEnded({ pid: row.pid, host: row.host, start: row.proc_start });
+    const interrupted =
+      row.status === 'running' && processHasEnded({ pid: row.pid, host: row.host, start: row.proc_start });
     return {
       id: row.id,
       report: row.report,
@@ -305,6 +326,7 @@ function unknownRun(runId: number): LinkbookError {
 /** Slots are compared as strings, so they are kept in one form: `2024-05-06T07:00:00.000Z`. */
 function normaliseSlot(slotIso: string): string {
   const time = Date.parse(slotIso);
-  if (Number.isNaN(time)) throw new LinkbookError('internal', `"${slotIso}" is not a schedule slot time`, { where: 'store' });
+  if (Number.isNaN(time))
+    throw new LinkbookError('internal', `"${slotIso}" is not a schedule slot time`, { where: 'store' });
   return new Date(time).toISOString();
 }

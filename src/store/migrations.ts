@@ -114,10 +114,14 @@ export function migrate(db: Database.Database, file: string): number {
   const run = db.transaction((): number => {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > LATEST_VERSION) {
-      throw new LinkbookError('invalid', `the store is at schema version ${current}, newer than this linkbook knows (${LATEST_VERSION})`, {
-        where: file,
-        hint: 'upgrade linkbook, or point LINKBOOK_STORE at another file',
-      });
+      throw new LinkbookError(
+        'invalid',
+        `the store is at schema version ${current}, newer than this linkbook knows (${LATEST_VERSION})`,
+        {
+          where: file,
+          hint: 'upgrade linkbook, or point LINKBOOK_STORE at another file',
+        },
+      );
     }
     for (const migration of MIGRATIONS.slice(current)) {
       db.exec(migration.sql);

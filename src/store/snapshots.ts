@@ -71,7 +71,9 @@ export class SnapshotStore {
         .prepare('DELETE FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?')
         .run(input.report, input.target, input.asOf, input.dataset);
       const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO snapshots (report, target, as_of, dataset, kind, row_count, chunk_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO snapshots (report, target, as_of, dataset, kind, row_count, chunk_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, chunks.length, now);
       const insertChunk = this.db.prepare('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES (?, ?, ?)');
       chunks.forEach((chunk, seq) => insertChunk.run(lastInsertRowid, seq, chunk));
@@ -84,18 +86,34 @@ export class SnapshotStore {
     // one read transaction, so the header and its chunks come from the same commit
     return this.db.transaction((): Snapshot | undefined => {
       const row = this.db
-        .prepare('SELECT id, kind, row_count, chunk_count, stored_at FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?')
+        .prepare(
+          'SELECT id, kind, row_count, chunk_count, stored_at FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?',
+        )
         .get(place.report, place.target, place.asOf, place.dataset) as SnapshotRow | undefined;
       if (row === undefined) return undefined;
-      const chunks = this.db.prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq').all(row.id) as Array<{ rows_gz: Buffer }>;
+      const chunks = this.db
+        .prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
+        .all(row.id) as Array<{ rows_gz: Buffer }>;
       const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk.rows_gz).toString('utf8')) as CanonicalRow[]);
       if (chunks.length !== row.chunk_count || rows.length !== row.row_count) {
-        throw new LinkbookError('internal', `snapshot ${place.dataset} of ${place.asOf} is incomplete (${rows.length} of ${row.row_count} rows)`, {
-          where: this.db.name,
-        });
+        throw new LinkbookError(
+          'internal',
+          `snapshot ${place.dataset} of ${place.asOf} is incomplete (${rows.length} of ${row.row_count} rows)`,
+          {
+            where: this.db.name,
+          },
+        );
       }
       const { report, target, asOf, dataset } = place;
-      return { report, target, asOf, dataset, kind: row.kind as DatasetKind, rows, storedAt: new Date(row.stored_at).toISOString() };
+      return {
+        report,
+        target,
+        asOf,
+        dataset,
+        kind: row.kind as DatasetKind,
+        rows,
+        storedAt: new Date(row.stored_at).toISOString(),
+      };
     })();
   }
 
@@ -134,7 +152,10 @@ export class SnapshotStore {
     const datasets: Record<string, DatasetComparison> = {};
     const metrics: Comparison['metrics'] = {};
     for (const [name, current] of Object.entries(request.current)) {
-      const previous = previousAsOf === null ? undefined : this.get({ report: request.report, target: request.target, asOf: previousAsOf, dataset: name });
+      const previous =
+        previousAsOf === null
+          ? undefined
+          : this.get({ report: request.report, target: request.target, asOf: previousAsOf, dataset: name });
       if (previous !== undefined) datasets[name] = compareRows(current.rows, previous.rows, current.kind);
       const now = request.metrics(current.rows, name, current.kind);
       const before = previous === undefined ? undefined : request.metrics(previous.rows, name, current.kind);
@@ -156,10 +177,17 @@ export class SnapshotStore {
     const stored = this.dates(request);
     if (!stored.includes(request.against)) {
       const known = stored.filter((date) => date !== request.asOf);
-      throw new LinkbookError('invalid', `no snapshot of ${request.report} for ${request.target} as of ${request.against} to compare against`, {
-        where: 'compare',
-        hint: known.length > 0 ? `stored dates: ${known.join(', ')}; or use compare: previous` : 'no earlier run is stored; use compare: previous',
-      });
+      throw new LinkbookError(
+        'invalid',
+        `no snapshot of ${request.report} for ${request.target} as of ${request.against} to compare against`,
+        {
+          where: 'compare',
+          hint:
+            known.length > 0
+              ? `stored dates: ${known.join(', ')}; or use compare: previous`
+              : 'no earlier run is stored; use compare: previous',
+        },
+      );
     }
     return request.against;
   }
@@ -167,7 +195,9 @@ export class SnapshotStore {
 
 function checkAsOf(asOf: string): void {
   if (!AS_OF.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
-    throw new LinkbookError('invalid', `"${asOf}" is not an as-of date`, { hint: 'use YYYY-MM-DD, such as 2024-05-06' });
+    throw new LinkbookError('invalid', `"${asOf}" is not an as-of date`, {
+      hint: 'use YYYY-MM-DD, such as 2024-05-06',
+    });
   }
 }
 

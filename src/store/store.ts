@@ -31,7 +31,10 @@ export interface Store {
 }
 
 /** Returns where the store lives: `path` if given, else `$LINKBOOK_STORE`, else `.linkbook/linkbook.db` here. */
-export function defaultStorePath(path?: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function defaultStorePath(
+  path?: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   if (path !== undefined && path !== '') return path === ':memory:' ? path : resolve(path);
   const fromEnv = env['LINKBOOK_STORE'];
   if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);

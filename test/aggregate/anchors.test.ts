@@ -45,9 +45,17 @@ describe('anchor classification', () => {
 
 describe('anchors aggregate', () => {
   const links = [
-    ...['Acme Shop', 'Acme Shop', ' Acme  Shop', 'acme shop', 'click here', 'click here', '', 'running shoes', 'cheap sneakers'].map((anchor, i) =>
-      backlink(`https://s${i}.com/`, { anchor }),
-    ),
+    ...[
+      'Acme Shop',
+      'Acme Shop',
+      ' Acme  Shop',
+      'acme shop',
+      'click here',
+      'click here',
+      '',
+      'running shoes',
+      'cheap sneakers',
+    ].map((anchor, i) => backlink(`https://s${i}.com/`, { anchor })),
   ];
   const ctx = context('backlinks', {}, { keywords: ['running shoes'] });
 
@@ -70,16 +78,32 @@ describe('anchors aggregate', () => {
   it('breaks backlinks down by anchor class with by: class', () => {
     const result = runAggregate({ kind: 'anchors', of: 'backlinks', by: 'class' }, links, ctx);
     expect(result.rows.map((r) => [r['class'], r['count'], r['anchors']])).toEqual([
-      ['Branded', 4, 1], ['Exact match', 1, 1], ['Partial match', 0, 0], ['URL', 0, 0], ['Generic', 2, 1], ['Empty', 1, 1], ['Other', 1, 1],
+      ['Branded', 4, 1],
+      ['Exact match', 1, 1],
+      ['Partial match', 0, 0],
+      ['URL', 0, 0],
+      ['Generic', 2, 1],
+      ['Empty', 1, 1],
+      ['Other', 1, 1],
     ]);
     expect(result.rows.reduce((n, r) => n + (r['share'] as number), 0)).toBeCloseTo(1, 12);
   });
 
   it('uses the section keywords over the report keywords', () => {
-    const result = runAggregate({ kind: 'anchors', of: 'backlinks', by: 'class', keywords: ['cheap sneakers'] }, links, ctx);
+    const result = runAggregate(
+      { kind: 'anchors', of: 'backlinks', by: 'class', keywords: ['cheap sneakers'] },
+      links,
+      ctx,
+    );
     // "cheap sneakers" is now the exact match and "running shoes" (the report keyword) is other
     expect(result.rows.map((r) => [r['class'], r['count']])).toEqual([
-      ['Branded', 4], ['Exact match', 1], ['Partial match', 0], ['URL', 0], ['Generic', 2], ['Empty', 1], ['Other', 1],
+      ['Branded', 4],
+      ['Exact match', 1],
+      ['Partial match', 0],
+      ['URL', 0],
+      ['Generic', 2],
+      ['Empty', 1],
+      ['Other', 1],
     ]);
     const top = runAggregate({ kind: 'anchors', of: 'backlinks', keywords: ['cheap sneakers'] }, links, ctx);
     expect(top.rows.find((r) => r['anchor'] === 'cheap sneakers')?.['class']).toBe('Exact match');
@@ -87,7 +111,10 @@ describe('anchors aggregate', () => {
   });
 
   it('counts links with no anchor column in no class, and says so', () => {
-    const rows = [backlink('https://a.com/', { anchor: null }), backlink('https://b.com/', { anchor: 'running shoes' })];
+    const rows = [
+      backlink('https://a.com/', { anchor: null }),
+      backlink('https://b.com/', { anchor: 'running shoes' }),
+    ];
     const result = runAggregate({ kind: 'anchors', of: 'backlinks', by: 'class' }, rows, ctx);
     expect(result.total).toBe(1);
     expect(result.rows.find((r) => r['class'] === 'Exact match')?.['count']).toBe(1);
@@ -101,6 +128,8 @@ describe('anchors aggregate', () => {
   });
 
   it('refuses anchors of referring domains', () => {
-    expect(() => runAggregate({ kind: 'anchors', of: 'refdomains' }, [], context('refdomains'))).toThrow(/needs backlinks rows/);
+    expect(() => runAggregate({ kind: 'anchors', of: 'refdomains' }, [], context('refdomains'))).toThrow(
+      /needs backlinks rows/,
+    );
   });
 });

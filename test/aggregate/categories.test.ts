@@ -13,7 +13,12 @@ describe('count and sum', () => {
 
   it('counts rows per value of a column, with unknown for missing values', () => {
     const result = runAggregate({ kind: 'count', of: 'refdomains', by: 'country' }, TEN_DOMAINS, refdomains);
-    expect(result.rows.map((r) => [r['country'], r['count']])).toEqual([['US', 5], ['DE', 3], ['FR', 1], ['unknown', 1]]);
+    expect(result.rows.map((r) => [r['country'], r['count']])).toEqual([
+      ['US', 5],
+      ['DE', 3],
+      ['FR', 1],
+      ['unknown', 1],
+    ]);
   });
 
   it('sums a numeric column', () => {
@@ -42,7 +47,11 @@ describe('tld', () => {
 
   it('keeps the top N and folds the rest into other, summing to the total', () => {
     const result = runAggregate({ kind: 'tld', of: 'refdomains', top: 2 }, TEN_DOMAINS, refdomains);
-    expect(result.rows.map((r) => [r['tld'], r['count']])).toEqual([['com', 4], ['org', 2], ['other', 4]]);
+    expect(result.rows.map((r) => [r['tld'], r['count']])).toEqual([
+      ['com', 4],
+      ['org', 2],
+      ['other', 4],
+    ]);
     const sum = result.rows.reduce((n, r) => n + (r['count'] as number), 0);
     expect(sum).toBe(result.total);
     const shares = result.rows.reduce((n, r) => n + (r['share'] as number), 0);
@@ -91,7 +100,11 @@ describe('link_type, countries and languages', () => {
 
   it('counts languages with missing ones as unknown and says so', () => {
     const result = runAggregate({ kind: 'languages', of: 'backlinks' }, links, context('backlinks'));
-    expect(result.rows.map((r) => [r['language'], r['count']])).toEqual([['en', 3], ['de', 1], ['unknown', 1]]);
+    expect(result.rows.map((r) => [r['language'], r['count']])).toEqual([
+      ['en', 3],
+      ['de', 1],
+      ['unknown', 1],
+    ]);
     expect(result.notes.join(' ')).toContain('1 of 5 backlinks have no language');
   });
 

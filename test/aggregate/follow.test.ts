@@ -9,17 +9,28 @@ describe('follow', () => {
       { follow: 'dofollow', count: 7, share: 0.7, backlinks: 18, backlinks_share: 18 / 35 },
       { follow: 'nofollow', count: 3, share: 0.3, backlinks: 17, backlinks_share: 17 / 35 },
     ]);
-    expect(result.notes).toContain('A referring domain counts as dofollow when it has at least one dofollow backlink to the target.');
+    expect(result.notes).toContain(
+      'A referring domain counts as dofollow when it has at least one dofollow backlink to the target.',
+    );
   });
 
   it('shows domains without a dofollow count as unknown', () => {
     const rows = [refDomain('a.com', { backlinks_dofollow: null }), refDomain('b.com')];
     const result = runAggregate({ kind: 'follow', of: 'refdomains' }, rows, context('refdomains'));
-    expect(result.rows.map((r) => [r['follow'], r['count']])).toEqual([['dofollow', 1], ['nofollow', 0], ['unknown', 1]]);
+    expect(result.rows.map((r) => [r['follow'], r['count']])).toEqual([
+      ['dofollow', 1],
+      ['nofollow', 0],
+      ['unknown', 1],
+    ]);
   });
 
   it('counts backlinks by their own dofollow flag, shares summing to one', () => {
-    const rows = [backlink('https://a.com/'), backlink('https://b.com/', { dofollow: false }), backlink('https://c.com/'), backlink('https://d.com/')];
+    const rows = [
+      backlink('https://a.com/'),
+      backlink('https://b.com/', { dofollow: false }),
+      backlink('https://c.com/'),
+      backlink('https://d.com/'),
+    ];
     const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
     expect(result.rows).toEqual([
       { follow: 'dofollow', count: 3, share: 0.75 },
@@ -28,7 +39,12 @@ describe('follow', () => {
   });
 
   it('puts backlinks with no follow information under unknown, never under dofollow or nofollow', () => {
-    const rows = [backlink('https://a.com/'), backlink('https://b.com/', { dofollow: false }), backlink('https://c.com/', { dofollow: null }), backlink('https://d.com/', { dofollow: null })];
+    const rows = [
+      backlink('https://a.com/'),
+      backlink('https://b.com/', { dofollow: false }),
+      backlink('https://c.com/', { dofollow: null }),
+      backlink('https://d.com/', { dofollow: null }),
+    ];
     const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
     expect(result.rows).toEqual([
       { follow: 'dofollow', count: 1, share: 0.25 },
@@ -49,7 +65,11 @@ describe('follow', () => {
   });
 
   it('leaves lost backlinks out of the live split and says how many', () => {
-    const rows = [backlink('https://a.com/'), backlink('https://b.com/', { dofollow: false, lost: true }), backlink('https://c.com/', { dofollow: false })];
+    const rows = [
+      backlink('https://a.com/'),
+      backlink('https://b.com/', { dofollow: false, lost: true }),
+      backlink('https://c.com/', { dofollow: false }),
+    ];
     const result = runAggregate({ kind: 'follow', of: 'backlinks' }, rows, context('backlinks'));
     expect(result.rows).toEqual([
       { follow: 'dofollow', count: 1, share: 0.5 },

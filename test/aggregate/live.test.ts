@@ -15,7 +15,10 @@ describe('lost rows', () => {
   it('are left out of a breakdown, and the note says how many', () => {
     const result = runAggregate({ kind: 'tld', of: 'refdomains' }, domains, context('refdomains'));
     expect(result.total).toBe(3);
-    expect(result.rows.map((r) => [r['tld'], r['count']])).toEqual([['com', 2], ['org', 1]]);
+    expect(result.rows.map((r) => [r['tld'], r['count']])).toEqual([
+      ['com', 2],
+      ['org', 1],
+    ]);
     expect(result.notes).toContain('2 referring domains the source marks lost are not counted.');
   });
 
@@ -25,12 +28,20 @@ describe('lost rows', () => {
   });
 
   it('are counted by new_lost, which reads every row', () => {
-    const result = runAggregate({ kind: 'new_lost', of: 'refdomains', interval: 'month' }, domains, context('refdomains'));
+    const result = runAggregate(
+      { kind: 'new_lost', of: 'refdomains', interval: 'month' },
+      domains,
+      context('refdomains'),
+    );
     expect(result.rows.reduce((n, r) => n + (r['lost'] as number), 0)).toBe(2);
   });
 
   it('are counted when the section filter asks for them by name', () => {
-    const result = runAggregate({ kind: 'count', of: 'backlinks', where: 'lost = true' }, [backlink('https://a.com/', { lost: true }), backlink('https://b.com/')], context('backlinks'));
+    const result = runAggregate(
+      { kind: 'count', of: 'backlinks', where: 'lost = true' },
+      [backlink('https://a.com/', { lost: true }), backlink('https://b.com/')],
+      context('backlinks'),
+    );
     expect(result.total).toBe(1);
   });
 });

@@ -49,7 +49,11 @@ export function backlink(urlFrom: string, fields: Partial<Backlink> = {}): Backl
   };
 }
 
-export function context(kind: DatasetKind, totals: ApiTotals = {}, extra: Partial<AggregateContext> & { limit?: number } = {}): AggregateContext {
+export function context(
+  kind: DatasetKind,
+  totals: ApiTotals = {},
+  extra: Partial<AggregateContext> & { limit?: number } = {},
+): AggregateContext {
   const { limit, ...rest } = extra;
   return {
     dataset: {

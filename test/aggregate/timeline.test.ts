@@ -6,8 +6,8 @@ import { context, refDomain } from './rows.ts';
 const ctx = context('refdomains');
 
 describe('timeline', () => {
-  const rows = ['2024-01-15T10:00:00Z', '2024-01-31', '2024-03-01T00:00:00Z', null, '2023-12-31T23:59:59Z'].map((first_seen, i) =>
-    refDomain(`d${i}.com`, { first_seen }),
+  const rows = ['2024-01-15T10:00:00Z', '2024-01-31', '2024-03-01T00:00:00Z', null, '2023-12-31T23:59:59Z'].map(
+    (first_seen, i) => refDomain(`d${i}.com`, { first_seen }),
   );
 
   it('counts first-seen rows per month with gaps as zero and a running total', () => {
@@ -23,10 +23,16 @@ describe('timeline', () => {
   });
 
   it('starts weeks on Monday', () => {
-    const weekly = ['2023-12-31', '2024-01-15', '2024-01-21', '2024-01-22'].map((first_seen, i) => refDomain(`w${i}.com`, { first_seen }));
+    const weekly = ['2023-12-31', '2024-01-15', '2024-01-21', '2024-01-22'].map((first_seen, i) =>
+      refDomain(`w${i}.com`, { first_seen }),
+    );
     const result = runAggregate({ kind: 'timeline', of: 'refdomains', interval: 'week' }, weekly, ctx);
     expect(result.rows.map((r) => [r['period'], r['count']])).toEqual([
-      ['2023-12-25', 1], ['2024-01-01', 0], ['2024-01-08', 0], ['2024-01-15', 2], ['2024-01-22', 1],
+      ['2023-12-25', 1],
+      ['2024-01-01', 0],
+      ['2024-01-08', 0],
+      ['2024-01-15', 2],
+      ['2024-01-22', 1],
     ]);
   });
 
@@ -61,7 +67,9 @@ describe('new_lost', () => {
   it('uses the comparison with the previous snapshot when there is one', () => {
     const comparison: Comparison = {
       previousAsOf: '2024-05-01',
-      datasets: { refdomains: { currentCount: 5, previousCount: 4, new: [rows[0]!, rows[1]!], lost: [refDomain('z.com')] } },
+      datasets: {
+        refdomains: { currentCount: 5, previousCount: 4, new: [rows[0]!, rows[1]!], lost: [refDomain('z.com')] },
+      },
       metrics: {},
     };
     const result = runAggregate({ kind: 'new_lost', of: 'refdomains' }, rows, { ...ctx, comparison });

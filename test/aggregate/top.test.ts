@@ -7,7 +7,11 @@ const ctx = context('refdomains');
 describe('top', () => {
   it('keeps the N rows with the highest authority by default', () => {
     const result = runAggregate({ kind: 'top', of: 'refdomains', top: 3 }, TEN_DOMAINS, ctx);
-    expect(result.rows.map((r) => [r['domain'], r['authority']])).toEqual([['g.gov', 100], ['f.net', 99], ['h.edu', 71]]);
+    expect(result.rows.map((r) => [r['domain'], r['authority']])).toEqual([
+      ['g.gov', 100],
+      ['f.net', 99],
+      ['h.edu', 71],
+    ]);
     expect(result.fields.slice(0, 2).map((f) => f.name)).toEqual(['domain', 'authority']);
     expect(result.label).toBe('Top 3 referring domains by Ahrefs DR — Ahrefs v2 refdomains_by_type');
     expect(result.notes.join(' ')).toContain('1 of 10 referring domains have no authority');

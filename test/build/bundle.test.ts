@@ -15,7 +15,8 @@ function fakePackage(seconds: number): string {
   mkdirSync(path.join(root, 'src', 'deep'), { recursive: true });
   mkdirSync(path.join(root, 'dist'));
   for (const file of ['src/a.ts', 'src/deep/b.ts', 'dist/linkbook.mjs']) writeFileSync(path.join(root, file), '// x\n');
-  for (const file of ['src/a.ts', 'src/deep/b.ts', 'src/deep', 'src', 'dist/linkbook.mjs']) utimesSync(path.join(root, file), seconds, seconds);
+  for (const file of ['src/a.ts', 'src/deep/b.ts', 'src/deep', 'src', 'dist/linkbook.mjs'])
+    utimesSync(path.join(root, file), seconds, seconds);
   return root;
 }
 
@@ -88,11 +89,14 @@ describe('the built bundle', () => {
     const visit = (output: string) => {
       if (seen.has(output) || !outputs[output]) return;
       seen.add(output);
-      for (const imported of outputs[output]!.imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+      for (const imported of outputs[output]!.imports)
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
     };
     visit(key(built.entry));
     const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
-    const externals = [...seen].flatMap((o) => outputs[o]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path));
+    const externals = [...seen].flatMap((o) =>
+      outputs[o]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path),
+    );
     expect(inputs.filter((i) => /node_modules\/(vega|d3-)/.test(i))).toEqual([]);
     expect(externals.filter((p) => /puppeteer|nodemailer|resvg|juice|handlebars|better-sqlite3/.test(p))).toEqual([]);
     // what every command needs is there: the definition loader and its schema
@@ -101,7 +105,9 @@ describe('the built bundle', () => {
   });
 
   it('validates and renders a report, finding templates/ from its own folder', async () => {
-    const { main } = (await import(pathToFileURL(built.entry).href)) as { main: (argv: string[], io: object) => Promise<number> };
+    const { main } = (await import(pathToFileURL(built.entry).href)) as {
+      main: (argv: string[], io: object) => Promise<number>;
+    };
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let errors = '';
@@ -110,7 +116,24 @@ describe('the built bundle', () => {
     const weekly = path.join(ROOT, 'reports', 'weekly.yaml');
     expect(await main(['validate', weekly], { stdout, stderr, env }), errors).toBe(0);
     const out = path.join(work, 'out');
-    expect(await main(['run', weekly, '--format', 'html', '--out', out, '--as-of', '2026-11-16', '--param', 'target=bundle-test.example.com'], { stdout, stderr, env }), errors).toBe(0);
+    expect(
+      await main(
+        [
+          'run',
+          weekly,
+          '--format',
+          'html',
+          '--out',
+          out,
+          '--as-of',
+          '2026-11-16',
+          '--param',
+          'target=bundle-test.example.com',
+        ],
+        { stdout, stderr, env },
+      ),
+      errors,
+    ).toBe(0);
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('bundle-test.example.com');
   });
 });

@@ -9,7 +9,16 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +31,17 @@ let packedFiles: string[] = [];
 const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 /** Runs a command without blocking the test worker; resolves to its exit code and output. */
-async function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; output: string }> {
+async function run(
+  file: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(file, args, { ...options, encoding: 'utf8', timeout: 120_000 });
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
+      ...options,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -41,23 +58,52 @@ function apiExample(): string {
 }
 
 beforeAll(async () => {
-  const { stdout: out } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', timeout: 240_000, maxBuffer: 64 << 20 });
-  const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const { stdout: out } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+    maxBuffer: 64 << 20,
+  });
+  const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   packedFiles = packed!.files.map((f) => f.path);
   mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', path.join(work, path.basename(packed!.filename)), '-C', installed, '--strip-components=1']);
-  const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  execFileSync('tar', [
+    '-xzf',
+    path.join(work, path.basename(packed!.filename)),
+    '-C',
+    installed,
+    '--strip-components=1',
+  ]);
+  const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   // the tarball's dependencies (and @types/node for the consumer), linked from this checkout
   for (const name of [...Object.keys(manifest.dependencies), '@types/node']) {
     const link = path.join(project, 'node_modules', name);
     mkdirSync(path.dirname(link), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules', name), link, 'dir');
   }
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
   // a consumer's own strict settings; nothing of linkbook's tsconfig
   writeFileSync(
     path.join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, outDir: 'build', types: ['node'] }, include: ['example.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        outDir: 'build',
+        types: ['node'],
+      },
+      include: ['example.ts'],
+    }),
   );
   writeFileSync(path.join(project, 'example.ts'), apiExample());
 }, 300_000);
@@ -66,7 +112,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed package', () => {
   it('ships the built library, its declarations, the CLI, templates and schema, and no tests', () => {
-    for (const file of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/linkbook.mjs', 'bin/linkbook.js', 'schema/report.schema.json', 'reports/weekly.yaml']) {
+    for (const file of [
+      'dist/index.mjs',
+      'dist/types/index.d.ts',
+      'dist/linkbook.mjs',
+      'bin/linkbook.js',
+      'schema/report.schema.json',
+      'reports/weekly.yaml',
+    ]) {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.some((f) => f.startsWith('templates/weekly/'))).toBe(true);
@@ -84,19 +137,43 @@ describe('the packed package', () => {
   }, 150_000);
 
   it('a type error against the declarations is caught (the check above can fail)', async () => {
-    writeFileSync(path.join(project, 'wrong.ts'), "import { runReports } from 'linkbook';\nawait runReports({ files: 'reports/weekly.yaml' }, { logger: console });\n");
-    const checked = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', 'wrong.ts'], { cwd: project });
+    writeFileSync(
+      path.join(project, 'wrong.ts'),
+      "import { runReports } from 'linkbook';\nawait runReports({ files: 'reports/weekly.yaml' }, { logger: console });\n",
+    );
+    const checked = await run(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--target',
+        'ES2022',
+        '--types',
+        'node',
+        'wrong.ts',
+      ],
+      { cwd: project },
+    );
     expect(checked.code).not.toBe(0);
     expect(checked.output).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
   }, 150_000);
 
   it('runs the program with plain Node: a report from the sandbox, HTML and data.json written', async () => {
     const outDir = path.join(work, 'out');
-    const ran = await run(process.execPath, [path.join(project, 'build', 'example.js'), path.join(installed, 'reports', 'weekly.yaml'), outDir], {
-      cwd: project,
-      // no credentials: the embedded emulator serves the data; a store of the test's own
-      env: { PATH: process.env.PATH, HOME: work, LINKBOOK_STORE: path.join(work, 'store.db') },
-    });
+    const ran = await run(
+      process.execPath,
+      [path.join(project, 'build', 'example.js'), path.join(installed, 'reports', 'weekly.yaml'), outDir],
+      {
+        cwd: project,
+        // no credentials: the embedded emulator serves the data; a store of the test's own
+        env: { PATH: process.env.PATH, HOME: work, LINKBOOK_STORE: path.join(work, 'store.db') },
+      },
+    );
     expect(ran.code).toBe(0);
     const stdout = ran.output;
     expect(stdout).toMatch(/sample data from the emulator/);

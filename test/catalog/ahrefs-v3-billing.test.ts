@@ -10,20 +10,44 @@ import {
 
 // Expected figures are worked by hand from Ahrefs' "Limits consumption" rule
 // (units = max(50, per-row cost x rows); a field costs 1 unless seed 002 marks it 5 or 10).
-const cost = (select: string[], rows: number, extra: { where?: unknown; orderBy?: string; cache?: 'hit' | 'miss' } = {}) =>
-  ahrefsV3RequestCost({ catalog: allBacklinks, select, rows, ...extra });
+const cost = (
+  select: string[],
+  rows: number,
+  extra: { where?: unknown; orderBy?: string; cache?: 'hit' | 'miss' } = {},
+) => ahrefsV3RequestCost({ catalog: allBacklinks, select, rows, ...extra });
 
 describe('ahrefsV3RequestCost (Ahrefs "Limits consumption")', () => {
   it('charges 12 units a row for url_from, domain_rating_source and traffic_domain (1 + 1 + 10)', () => {
     const c = cost(['url_from', 'domain_rating_source', 'traffic_domain'], 100);
     expect(c.perRow).toBe(12);
     expect(c.total).toBe(1200);
-    expect(c.fields.map((f) => [f.field, f.units])).toEqual([['url_from', 1], ['domain_rating_source', 1], ['traffic_domain', 10]]);
+    expect(c.fields.map((f) => [f.field, f.units])).toEqual([
+      ['url_from', 1],
+      ['domain_rating_source', 1],
+      ['traffic_domain', 10],
+    ]);
   });
 
   it('charges 26 units a row when the same select is widened to the 16 canonical columns plus traffic_domain', () => {
     // the provider's canonical all-backlinks columns: 16 fields at 1 unit, none surcharged
-    const canonical = ['url_from', 'url_to', 'name_source', 'anchor', 'title', 'is_dofollow', 'link_type', 'domain_rating_source', 'url_rating_source', 'first_seen_link', 'last_visited', 'last_seen', 'is_lost', 'languages', 'http_code', 'tld_class_source'];
+    const canonical = [
+      'url_from',
+      'url_to',
+      'name_source',
+      'anchor',
+      'title',
+      'is_dofollow',
+      'link_type',
+      'domain_rating_source',
+      'url_rating_source',
+      'first_seen_link',
+      'last_visited',
+      'last_seen',
+      'is_lost',
+      'languages',
+      'http_code',
+      'tld_class_source',
+    ];
     expect(cost([...canonical, 'traffic_domain'], 1).perRow).toBe(16 + 10);
   });
 
@@ -31,11 +55,28 @@ describe('ahrefsV3RequestCost (Ahrefs "Limits consumption")', () => {
     expect(cost(['class_c'], 1).perRow).toBe(5);
     expect(cost(['refdomains_source', 'refdomains_source_domain', 'refdomains_target_domain'], 1).perRow).toBe(15);
     expect(cost(['traffic', 'traffic_domain'], 1).perRow).toBe(20);
-    expect(ahrefsV3RequestCost({ catalog: refdomainsV3, select: ['domain', 'dofollow_refdomains', 'traffic_domain'], rows: 1 }).perRow).toBe(16);
+    expect(
+      ahrefsV3RequestCost({
+        catalog: refdomainsV3,
+        select: ['domain', 'dofollow_refdomains', 'traffic_domain'],
+        rows: 1,
+      }).perRow,
+    ).toBe(16);
   });
 
   it('counts each field of select, where and order_by once', () => {
-    const where = { and: [{ field: 'domain_rating_source', is: ['gte', 30] }, { not: { field: 'traffic', is: ['lt', 100] } }, { or: [{ field: 'is_homepage_link', is: ['eq', 1] }, { field: 'url_from', is: ['substring', 'blog'] }] }] };
+    const where = {
+      and: [
+        { field: 'domain_rating_source', is: ['gte', 30] },
+        { not: { field: 'traffic', is: ['lt', 100] } },
+        {
+          or: [
+            { field: 'is_homepage_link', is: ['eq', 1] },
+            { field: 'url_from', is: ['substring', 'blog'] },
+          ],
+        },
+      ],
+    };
     const c = cost(['url_from', 'domain_rating_source'], 10, { where, orderBy: 'traffic:desc,url_rating_source:asc' });
     // url_from 1, domain_rating_source 1, traffic 10, is_homepage_link 1 (where-only), url_rating_source 1
     expect(c.perRow).toBe(14);
@@ -45,7 +86,12 @@ describe('ahrefsV3RequestCost (Ahrefs "Limits consumption")', () => {
   });
 
   it('reads the where from its JSON text exactly as from the parsed value', () => {
-    const where = { or: [{ field: 'class_c', is: ['gt', 3] }, { field: 'anchor', is: ['eq', 'x'] }] };
+    const where = {
+      or: [
+        { field: 'class_c', is: ['gt', 3] },
+        { field: 'anchor', is: ['eq', 'x'] },
+      ],
+    };
     expect(ahrefsV3WhereFields(JSON.stringify(where))).toEqual(['class_c', 'anchor']);
     expect(cost(['url_from'], 10, { where: JSON.stringify(where) }).perRow).toBe(7);
   });

@@ -6,14 +6,23 @@ const base = { today: TODAY, dataset: 'links' };
 
 describe('realApiAsOfRefusal (a real API and --as-of)', () => {
   it('lets today through for every provider, and any date for files', () => {
-    for (const [provider, endpoint] of [['ahrefs-v2', 'refdomains_by_type'], ['ahrefs-v3', 'all-backlinks'], ['dataforseo', 'referring_domains/live']] as const) {
+    for (const [provider, endpoint] of [
+      ['ahrefs-v2', 'refdomains_by_type'],
+      ['ahrefs-v3', 'all-backlinks'],
+      ['dataforseo', 'referring_domains/live'],
+    ] as const) {
       expect(realApiAsOfRefusal({ ...base, provider, endpoint, asOf: TODAY })).toBeNull();
     }
     expect(realApiAsOfRefusal({ ...base, provider: 'file', endpoint: 'x.csv', asOf: '2020-01-01' })).toBeNull();
   });
 
   it('refuses a past date with exit 2 where the API serves current data only', () => {
-    for (const [provider, endpoint] of [['ahrefs-v2', 'refdomains_by_type'], ['dataforseo', 'referring_domains/live'], ['dataforseo', 'summary/live'], ['ahrefs-v3', 'refdomains']] as const) {
+    for (const [provider, endpoint] of [
+      ['ahrefs-v2', 'refdomains_by_type'],
+      ['dataforseo', 'referring_domains/live'],
+      ['dataforseo', 'summary/live'],
+      ['ahrefs-v3', 'refdomains'],
+    ] as const) {
       const error = realApiAsOfRefusal({ ...base, provider, endpoint, asOf: '2026-11-16' });
       expect(error?.exitCode, `${provider} ${endpoint}`).toBe(2);
       expect(error?.message).toContain("would store today's data under 2026-11-16");
@@ -35,8 +44,14 @@ describe('realApiAsOfRefusal (a real API and --as-of)', () => {
 
   it('lets the dated endpoints through and refuses a future date everywhere', () => {
     expect(asOfSupportOf('ahrefs-v3', 'backlinks-stats')).toEqual({ kind: 'date-parameter', parameter: 'date' });
-    expect(realApiAsOfRefusal({ ...base, provider: 'ahrefs-v3', endpoint: 'domain-rating', asOf: '2024-01-01' })).toBeNull();
-    expect(realApiAsOfRefusal({ ...base, provider: 'dataforseo', endpoint: 'history/live', asOf: '2024-01-01' })).toBeNull();
-    expect(realApiAsOfRefusal({ ...base, provider: 'ahrefs-v3', endpoint: 'domain-rating', asOf: '2026-12-02' })?.message).toMatch(/in the future/);
+    expect(
+      realApiAsOfRefusal({ ...base, provider: 'ahrefs-v3', endpoint: 'domain-rating', asOf: '2024-01-01' }),
+    ).toBeNull();
+    expect(
+      realApiAsOfRefusal({ ...base, provider: 'dataforseo', endpoint: 'history/live', asOf: '2024-01-01' }),
+    ).toBeNull();
+    expect(
+      realApiAsOfRefusal({ ...base, provider: 'ahrefs-v3', endpoint: 'domain-rating', asOf: '2026-12-02' })?.message,
+    ).toMatch(/in the future/);
   });
 });

@@ -38,7 +38,16 @@ describe('column catalogs', () => {
     expect(findColumn(catalog, 'traffic_domain')).toMatchObject({ units: 10 });
     expect(findColumn(catalog, 'domain_rating_source')).toMatchObject({ type: 'float', where: true });
     expect(findColumn(catalog, 'last_seen')).toMatchObject({ type: 'date', nullable: true });
-    expect(findColumn(catalog, 'link_type')?.enum).toEqual(['redirect', 'frame', 'text', 'form', 'canonical', 'alternate', 'rss', 'image']);
+    expect(findColumn(catalog, 'link_type')?.enum).toEqual([
+      'redirect',
+      'frame',
+      'text',
+      'form',
+      'canonical',
+      'alternate',
+      'rss',
+      'image',
+    ]);
     expect(findColumn(catalog, 'tld_class_source')?.enum).toEqual(['gov', 'edu', 'normal']);
     expect(findColumn(catalog, 'languages')?.type).toBe('string[]');
     // 002: link_group_count "is not supported in order_by"; is_non_html is where-only
@@ -50,7 +59,19 @@ describe('column catalogs', () => {
     const catalog = findCatalog('ahrefs-v3', 'refdomains');
     expect(catalog?.seed).toMatch(/^none/);
     expect(catalog?.columns.every((c) => c.source?.startsWith('not in the seeds'))).toBe(true);
-    expect(catalog?.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['domain', 'domain_rating', 'dofollow_links', 'links_to_target', 'first_seen', 'last_seen', 'lost_links', 'new_links', 'is_root_domain']));
+    expect(catalog?.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'domain',
+        'domain_rating',
+        'dofollow_links',
+        'links_to_target',
+        'first_seen',
+        'last_seen',
+        'lost_links',
+        'new_links',
+        'is_root_domain',
+      ]),
+    );
   });
 
   it('transcribes referring_domains/live limits from seed 004 and prices 5 items at 0.02015 USD', () => {

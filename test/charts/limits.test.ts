@@ -16,7 +16,16 @@ const agg = breakdown({
 
 describe('user charts in the chart worker', () => {
   it('draws a user spec', async () => {
-    const { svg } = await renderChart({ vega_lite: { mark: 'bar', encoding: { x: { field: 'label', type: 'nominal' }, y: { field: 'value', type: 'quantitative' } } } }, agg, { accent: '#0b6efd' });
+    const { svg } = await renderChart(
+      {
+        vega_lite: {
+          mark: 'bar',
+          encoding: { x: { field: 'label', type: 'nominal' }, y: { field: 'value', type: 'quantitative' } },
+        },
+      },
+      agg,
+      { accent: '#0b6efd' },
+    );
     expect(svg).toMatch(/^<svg/);
   });
 });
@@ -43,11 +52,25 @@ describe('svgToPng limits, checked on the SVG before rasterising', () => {
   });
 
   it('refuses an SVG that refers to a local file, a DOCTYPE or a CSS url()', () => {
-    expect(() => svgToPng(svgOf(100, 100, '<image href="/etc/passwd" width="10" height="10"/>'))).toThrow(/refers to something outside itself \(href="\/etc\/passwd"\)/);
-    expect(() => svgToPng(`<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>${svgOf(100, 100)}`)).toThrow(/<!DOCTYPE/);
-    expect(() => svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(other.svg#g)"/>'))).toThrow(/url\(other.svg#g\)/);
-    expect(svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(#g)"/>')).subarray(1, 4).toString()).toBe('PNG');
+    expect(() => svgToPng(svgOf(100, 100, '<image href="/etc/passwd" width="10" height="10"/>'))).toThrow(
+      /refers to something outside itself \(href="\/etc\/passwd"\)/,
+    );
+    expect(() => svgToPng(`<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>${svgOf(100, 100)}`)).toThrow(
+      /<!DOCTYPE/,
+    );
+    expect(() => svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(other.svg#g)"/>'))).toThrow(
+      /url\(other.svg#g\)/,
+    );
+    expect(
+      svgToPng(svgOf(100, 100, '<rect width="5" height="5" fill="url(#g)"/>'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     // text that looks like a reference (a stranger's anchor as a chart label) is text, not markup
-    expect(svgToPng(svgOf(100, 100, '<text x="1" y="9">" src="http://x/" url(/etc/passwd)</text>')).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      svgToPng(svgOf(100, 100, '<text x="1" y="9">" src="http://x/" url(/etc/passwd)</text>'))
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
   });
 });

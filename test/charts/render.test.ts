@@ -40,22 +40,28 @@ function expectSafe(svg: string): void {
 }
 
 describe('preset charts', () => {
-  it.each(CHART_PRESETS.filter((p) => p !== 'line' && p !== 'area'))('%s shows the title, the source and every category', async (preset) => {
-    const { svg, spec } = await renderChart(preset, tlds, theme);
-    expectSafe(svg);
-    expect(svg).toContain('Referring domains by TLD');
-    expect(svg).toContain('Source: Ahrefs v2 refdomains_by_type');
-    for (const tld of ['com', 'org', 'de', 'other']) expect(svg).toMatch(new RegExp(`>${tld}[ <]`));
-    expect(spec['$schema']).toMatch(/vega-lite/);
-  });
+  it.each(CHART_PRESETS.filter((p) => p !== 'line' && p !== 'area'))(
+    '%s shows the title, the source and every category',
+    async (preset) => {
+      const { svg, spec } = await renderChart(preset, tlds, theme);
+      expectSafe(svg);
+      expect(svg).toContain('Referring domains by TLD');
+      expect(svg).toContain('Source: Ahrefs v2 refdomains_by_type');
+      for (const tld of ['com', 'org', 'de', 'other']) expect(svg).toMatch(new RegExp(`>${tld}[ <]`));
+      expect(spec['$schema']).toMatch(/vega-lite/);
+    },
+  );
 
-  it.each(['line', 'area'] as const)('%s plots periods on a time axis with the unit and provider as axis title', async (preset) => {
-    const { svg } = await renderChart(preset, timeline, theme);
-    expectSafe(svg);
-    expect(svg).toContain('Referring domains by first seen month');
-    expect(svg).toContain('New referring domains (DataForSEO)');
-    expect(svg).toContain('Feb');
-  });
+  it.each(['line', 'area'] as const)(
+    '%s plots periods on a time axis with the unit and provider as axis title',
+    async (preset) => {
+      const { svg } = await renderChart(preset, timeline, theme);
+      expectSafe(svg);
+      expect(svg).toContain('Referring domains by first seen month');
+      expect(svg).toContain('New referring domains (DataForSEO)');
+      expect(svg).toContain('Feb');
+    },
+  );
 
   it('puts counts and percentages in the donut legend', async () => {
     const { svg } = await renderChart('donut', tlds, theme);
@@ -76,7 +82,13 @@ describe('preset charts', () => {
 
   it('truncates long labels with an ellipsis instead of letting them run', async () => {
     const long = 'the very best trail running shoes for people with flat feet and overpronation in 2024';
-    const agg: AggregateResult = { ...tlds, rows: [{ tld: long, count: 3, share: 0.75 }, { tld: 'x', count: 1, share: 0.25 }] };
+    const agg: AggregateResult = {
+      ...tlds,
+      rows: [
+        { tld: long, count: 3, share: 0.75 },
+        { tld: 'x', count: 1, share: 0.25 },
+      ],
+    };
     const { svg } = await renderChart('hbar', agg, theme);
     expect(svg).not.toContain(long);
     expect(svg).toMatch(/>the very best[^<]*…</);
@@ -92,14 +104,27 @@ describe('preset charts', () => {
   });
 
   it('refuses an aggregate with nothing to plot', async () => {
-    const agg: AggregateResult = { ...tlds, fields: [{ name: 'tld', label: 'TLD', type: 'category' }], rows: [{ tld: 'com' }] };
+    const agg: AggregateResult = {
+      ...tlds,
+      fields: [{ name: 'tld', label: 'TLD', type: 'category' }],
+      rows: [{ tld: 'com' }],
+    };
     await expect(renderChart('bar', agg, theme)).rejects.toThrow(LinkbookError);
   });
 });
 
 describe('user specs', () => {
   it('draw the aggregate rows injected as data', async () => {
-    const { svg, spec } = await renderChart({ vega_lite: { mark: 'point', encoding: { x: { field: 'tld', type: 'nominal' }, y: { field: 'count', type: 'quantitative' } } } }, tlds, theme);
+    const { svg, spec } = await renderChart(
+      {
+        vega_lite: {
+          mark: 'point',
+          encoding: { x: { field: 'tld', type: 'nominal' }, y: { field: 'count', type: 'quantitative' } },
+        },
+      },
+      tlds,
+      theme,
+    );
     expectSafe(svg);
     expect(spec['data']).toEqual({ values: tlds.rows });
     expect(svg).toMatch(/>org</);
@@ -107,13 +132,21 @@ describe('user specs', () => {
 
   it('refuse data.url', async () => {
     const chart = { vega_lite: { data: { url: 'https://example.com/data.json' }, mark: 'bar' } };
-    await expect(renderChart(chart, tlds, theme)).rejects.toMatchObject({ code: 'invalid', message: expect.stringContaining('data.url') });
+    await expect(renderChart(chart, tlds, theme)).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringContaining('data.url'),
+    });
   });
 
   it('refuse a url hidden in a layer or a lookup', async () => {
     const chart = {
       vega_lite: {
-        layer: [{ mark: 'bar', transform: [{ lookup: 'tld', from: { data: { url: 'file:///etc/passwd' }, key: 'tld', fields: ['x'] } }] }],
+        layer: [
+          {
+            mark: 'bar',
+            transform: [{ lookup: 'tld', from: { data: { url: 'file:///etc/passwd' }, key: 'tld', fields: ['x'] } }],
+          },
+        ],
       },
     };
     await expect(renderChart(chart, tlds, theme)).rejects.toThrow(/layer\[0\]\.transform\[0\]\.from\.data\.url/);
@@ -125,6 +158,8 @@ describe('user specs', () => {
   });
 
   it('report a spec vega cannot draw as invalid', async () => {
-    await expect(renderChart({ vega_lite: { mark: 'no-such-mark' } }, tlds, theme)).rejects.toMatchObject({ code: 'invalid' });
+    await expect(renderChart({ vega_lite: { mark: 'no-such-mark' } }, tlds, theme)).rejects.toMatchObject({
+      code: 'invalid',
+    });
   });
 });

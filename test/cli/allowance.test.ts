@@ -31,11 +31,13 @@ afterAll(() => emulator.close());
 const env = () => cleanEnv({ AHREFS_API_KEY: 'key-with-500-units', AHREFS_V3_URL: emulator.origin });
 
 describe('Ahrefs v3 pre-flight against limits-and-usage', () => {
-  it('refuses with exit 3 a run whose estimate passes the key\'s remaining units, billing nothing', async () => {
+  it("refuses with exit 3 a run whose estimate passes the key's remaining units, billing nothing", async () => {
     const run = await runCli(['run', report('over', 50), '--out', path.join(work, 'over')], { env: env() });
     expect(run.code, run.stderr).toBe(3);
     // 12 x 50 = 600 units > 500 left on the key
-    expect(run.stderr).toContain("refused: the estimated cost passes what the account has left (ahrefs_v3_units 600 units > the API key's remaining units");
+    expect(run.stderr).toContain(
+      "refused: the estimated cost passes what the account has left (ahrefs_v3_units 600 units > the API key's remaining units",
+    );
     expect(run.stderr).toContain('500 units');
     expect(emulator.stats().billed.ahrefs_v3_units).toBe(0);
   });
@@ -43,14 +45,18 @@ describe('Ahrefs v3 pre-flight against limits-and-usage', () => {
   it('shows the remaining units in estimate, which spends nothing', async () => {
     const est = await runCli(['estimate', report('estimate', 50)], { env: env() });
     expect(est.code, est.stderr).toBe(0);
-    expect(est.stdout).toMatch(/ahrefs-v3: the API key's remaining units \(reset \d{4}-\d\d-\d\d\): 500 units — NOT ENOUGH for this run/);
+    expect(est.stdout).toMatch(
+      /ahrefs-v3: the API key's remaining units \(reset \d{4}-\d\d-\d\d\): 500 units — NOT ENOUGH for this run/,
+    );
     expect(est.stdout).toMatch(/ahrefs-v3: the workspace's remaining units .*: 10,000 units\n/);
     expect(est.stdout).toContain('OVER BUDGET, run would be refused');
     expect(emulator.stats().billed.ahrefs_v3_units).toBe(0);
   });
 
   it('runs a plan within them, and the key then has that much less', async () => {
-    const run = await runCli(['run', report('within', 30), '--out', path.join(work, 'within'), '--format', 'html'], { env: env() });
+    const run = await runCli(['run', report('within', 30), '--out', path.join(work, 'within'), '--format', 'html'], {
+      env: env(),
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(emulator.stats().billed.ahrefs_v3_units).toBe(12 * 30);
     const est = await runCli(['estimate', report('after', 10)], { env: env() });

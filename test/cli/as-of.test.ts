@@ -22,10 +22,19 @@ async function startCounter(upstream: string) {
   const target = new URL(upstream);
   const server = createServer((req, res) => {
     seen.push({ url: req.url ?? '/', headers: req.headers });
-    const forward = httpRequest({ hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -33,17 +42,25 @@ async function startCounter(upstream: string) {
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function report(name: string, dataset: string): string {
   const file = path.join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n${dataset}sections:\n  - title: Count\n    aggregate: { kind: count, of: links }\n`);
+  writeFileSync(
+    file,
+    `name: ${name}\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n${dataset}sections:\n  - title: Count\n    aggregate: { kind: count, of: links }\n`,
+  );
   return file;
 }
 
-const V3 = (extra = '') => `    provider: ahrefs-v3\n    from: all-backlinks\n    select: [url_from, domain_rating_source]\n    limit: 5\n${extra}`;
+const V3 = (extra = '') =>
+  `    provider: ahrefs-v3\n    from: all-backlinks\n    select: [url_from, domain_rating_source]\n    limit: 5\n${extra}`;
 
 let emulator: Emulator;
 let counter: Awaited<ReturnType<typeof startCounter>>;
@@ -60,7 +77,9 @@ describe('--as-of with real credentials', () => {
   it('refuses a past date for Ahrefs v3 all-backlinks with exit 2 and makes no request', async () => {
     const before = counter.seen.length;
     const env = cleanEnv({ AHREFS_API_KEY: 'real-key', AHREFS_V3_URL: counter.origin });
-    const run = await runCli(['run', report('v3-past', V3()), '--out', path.join(work, 'v3-past'), '--as-of', PAST], { env });
+    const run = await runCli(['run', report('v3-past', V3()), '--out', path.join(work, 'v3-past'), '--as-of', PAST], {
+      env,
+    });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain(`serves current data only; --as-of ${PAST} would store today's data under ${PAST}`);
     expect(run.stderr).toContain('history: since:');
@@ -70,7 +89,11 @@ describe('--as-of with real credentials', () => {
 
   it('refuses a past date for DataForSEO referring domains with exit 2 and makes no request', async () => {
     const before = counter.seen.length;
-    const env = cleanEnv({ DATAFORSEO_LOGIN: 'me@example.com', DATAFORSEO_PASSWORD: 'pw', DATAFORSEO_URL: counter.origin });
+    const env = cleanEnv({
+      DATAFORSEO_LOGIN: 'me@example.com',
+      DATAFORSEO_PASSWORD: 'pw',
+      DATAFORSEO_URL: counter.origin,
+    });
     const file = report('dfs-past', '    provider: dataforseo\n    from: referring_domains/live\n    limit: 5\n');
     const run = await runCli(['estimate', file, '--as-of', PAST], { env });
     expect(run.code, run.stderr).toBe(2);
@@ -83,11 +106,17 @@ describe('--as-of with real credentials', () => {
     const before = counter.seen.length;
     const env = cleanEnv({ AHREFS_API_KEY: 'real-key', AHREFS_V3_URL: counter.origin });
     const file = report('v3-history', V3('    history: since:2019-12-30\n'));
-    const run = await runCli(['run', file, '--out', path.join(work, 'v3-history'), '--format', 'html', '--as-of', PAST], { env });
+    const run = await runCli(
+      ['run', file, '--out', path.join(work, 'v3-history'), '--format', 'html', '--as-of', PAST],
+      { env },
+    );
     expect(run.code, run.stderr).toBe(0);
     const requests = counter.seen.slice(before);
     // the free limits-and-usage pre-flight, then the dataset
-    expect(requests.map((r) => new URL(r.url, counter.origin).pathname)).toEqual(['/v3/subscription-info/limits-and-usage', '/v3/site-explorer/all-backlinks']);
+    expect(requests.map((r) => new URL(r.url, counter.origin).pathname)).toEqual([
+      '/v3/subscription-info/limits-and-usage',
+      '/v3/site-explorer/all-backlinks',
+    ]);
     for (const r of requests) expect(r.headers['x-linkbook-as-of']).toBeUndefined();
   });
 

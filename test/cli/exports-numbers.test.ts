@@ -22,7 +22,10 @@ const AS_OF = '2026-06-01';
 type Row = Record<string, string>;
 interface Data {
   kpis: Array<{ key: string; value: number | null }>;
-  sections: Array<{ title: string | null; aggregate: { kind: string; total: number; rows: Array<Record<string, string | number | null>> } | null }>;
+  sections: Array<{
+    title: string | null;
+    aggregate: { kind: string; total: number; rows: Array<Record<string, string | number | null>> } | null;
+  }>;
 }
 
 function csv(file: string): Row[] {

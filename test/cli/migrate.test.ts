@@ -19,8 +19,14 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'lb-migrate-'));
 cpSync(path.join(PACKAGE_ROOT, 'reports', 'assets'), path.join(work, 'assets'), { recursive: true });
 const AS_OF = '2026-11-16';
 
-interface Section { title?: string | null; kind?: string }
-const sectionsOf = (out: string): Section[] => (JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8')).sections as Array<Record<string, unknown>>).map((s) => ({ title: s.title as string | null, kind: (s.aggregate as { kind?: string } | undefined)?.kind }));
+interface Section {
+  title?: string | null;
+  kind?: string;
+}
+const sectionsOf = (out: string): Section[] =>
+  (JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8')).sections as Array<Record<string, unknown>>).map(
+    (s) => ({ title: s.title as string | null, kind: (s.aggregate as { kind?: string } | undefined)?.kind }),
+  );
 
 describe.each(['weekly', 'audit'])('reports/%s.yaml migrated to v3', (name) => {
   const migrated = path.join(work, `${name}-v3.yaml`);
@@ -33,7 +39,10 @@ describe.each(['weekly', 'audit'])('reports/%s.yaml migrated to v3', (name) => {
   it('prints YAML whose datasets are all Ahrefs v3, with the notes on stderr', () => {
     expect(printed.code, printed.stderr).toBe(0);
     const data = parse(printed.stdout).data as Record<string, { provider: string; from: string }>;
-    const original = parse(readFileSync(path.join(PACKAGE_ROOT, 'reports', `${name}.yaml`), 'utf8')).data as Record<string, { provider: string }>;
+    const original = parse(readFileSync(path.join(PACKAGE_ROOT, 'reports', `${name}.yaml`), 'utf8')).data as Record<
+      string,
+      { provider: string }
+    >;
     expect(Object.keys(data)).toEqual(Object.keys(original));
     for (const ds of Object.values(data)) expect(ds.provider).toBe('ahrefs-v3');
     expect(printed.stderr).toMatch(/^note: data\.\w+: /m);
@@ -66,7 +75,10 @@ describe('linkbook migrate --write and bad input', () => {
 
   it('exits 2 on an invalid report and writes nothing', async () => {
     const bad = path.join(work, 'bad.yaml');
-    writeFileSync(bad, 'name: bad\ntarget: example.com\ndata:\n  d:\n    provider: ahrefs-v2\n    from: no_such_table\n');
+    writeFileSync(
+      bad,
+      'name: bad\ntarget: example.com\ndata:\n  d:\n    provider: ahrefs-v2\n    from: no_such_table\n',
+    );
     const target = path.join(work, 'never.yaml');
     const r = await runCli(['migrate', bad, '--write', target]);
     expect(r.code).toBe(2);
@@ -84,7 +96,9 @@ describe('a run that calls Ahrefs v2 with a real token', () => {
 
   it('warns once that Ahrefs discontinued v2 and names linkbook migrate', async () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'real-token', AHREFS_V2_URL: emulator.origin });
-    const r = await runCli(['run', 'reports/gap.yaml', '--format', 'html', '--out', path.join(work, 'gap-real')], { env });
+    const r = await runCli(['run', 'reports/gap.yaml', '--format', 'html', '--out', path.join(work, 'gap-real')], {
+      env,
+    });
     expect(r.code, r.stderr).toBe(0);
     const warnings = r.stderr.split('\n').filter((l) => l.includes('Ahrefs discontinued API v2 in November 2025'));
     expect(warnings).toHaveLength(1);
@@ -92,7 +106,16 @@ describe('a run that calls Ahrefs v2 with a real token', () => {
   });
 
   it('does not warn on the sandbox', async () => {
-    const r = await runCli(['run', 'reports/gap.yaml', '--format', 'html', '--out', path.join(work, 'gap-sandbox'), '--as-of', AS_OF]);
+    const r = await runCli([
+      'run',
+      'reports/gap.yaml',
+      '--format',
+      'html',
+      '--out',
+      path.join(work, 'gap-sandbox'),
+      '--as-of',
+      AS_OF,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('discontinued');
   });

@@ -38,10 +38,17 @@ const FIELDS: Record<string, string[]> = {
  * The rows of the aggregate of `kind`, after checking it keeps the contract: the fields named as
  * above, every row carrying exactly those keys, `count` a whole number, `share` = count / total.
  */
-function aggregateOf(data: { sections: Section[] }, kind: string, fields: string[] = FIELDS[kind]!): Array<Record<string, string | number>> {
+function aggregateOf(
+  data: { sections: Section[] },
+  kind: string,
+  fields: string[] = FIELDS[kind]!,
+): Array<Record<string, string | number>> {
   const found = data.sections.find((s) => s.aggregate?.kind === kind)?.aggregate;
   if (!found) throw new Error(`no ${kind} aggregate`);
-  expect(found.fields.map((f) => f.name), `${kind} fields`).toEqual(fields);
+  expect(
+    found.fields.map((f) => f.name),
+    `${kind} fields`,
+  ).toEqual(fields);
   const total = found.rows.reduce((n, r) => n + Number(r.count), 0);
   expect(found.total, `${kind} total`).toBe(total);
   for (const row of found.rows) {
@@ -117,19 +124,29 @@ sections:
   }, 120_000);
 
   it('counts referring domains by TLD as the raw rows do, top 6 plus other', () => {
-    const expected = topWithOther(countBy(raw, (r) => r.refdomain.split('.').pop()!), 6);
+    const expected = topWithOther(
+      countBy(raw, (r) => r.refdomain.split('.').pop()!),
+      6,
+    );
     const rows = aggregateOf(data, 'tld').map((r) => [String(r.tld), Number(r.count)]);
     expect(rows).toEqual(expected);
     // each figure in its table row: TLD, referring domains, share
-    for (const [tld, n] of expected) expect(rowLines(text, [tld, count(n), percent(n, raw.length)]), tld).toHaveLength(1);
+    for (const [tld, n] of expected)
+      expect(rowLines(text, [tld, count(n), percent(n, raw.length)]), tld).toHaveLength(1);
   });
 
   it('counts dofollow referring domains (at least one dofollow backlink) as the raw rows do', () => {
     const dofollow = raw.filter((r) => r.backlinks_dofollow >= 1).length;
     // the v2 follow breakdown also carries the backlinks behind each side
-    const rows = Object.fromEntries(aggregateOf(data, 'follow', [...FIELDS.follow!, 'backlinks', 'backlinks_share']).map((r) => [String(r.follow), Number(r.count)]));
+    const rows = Object.fromEntries(
+      aggregateOf(data, 'follow', [...FIELDS.follow!, 'backlinks', 'backlinks_share']).map((r) => [
+        String(r.follow),
+        Number(r.count),
+      ]),
+    );
     expect(rows).toEqual({ dofollow, nofollow: raw.length - dofollow });
-    for (const [side, n] of Object.entries(rows)) expect(rowLines(text, [side, count(n), percent(n, raw.length)]), side).toHaveLength(1);
+    for (const [side, n] of Object.entries(rows))
+      expect(rowLines(text, [side, count(n), percent(n, raw.length)]), side).toHaveLength(1);
   });
 
   it('bins Domain Rating in fifths as the raw rows do', () => {
@@ -137,11 +154,18 @@ sections:
     for (const r of raw) bins[Math.min(4, Math.floor(r.domain_rating / 20))]! += 1;
     const rows = aggregateOf(data, 'authority');
     expect(rows.map((r) => Number(r.count))).toEqual(bins);
-    expect(rows.map((r) => [r.bin_start, r.bin_end])).toEqual([[0, 20], [20, 40], [40, 60], [60, 80], [80, 100]]);
+    expect(rows.map((r) => [r.bin_start, r.bin_end])).toEqual([
+      [0, 20],
+      [20, 40],
+      [40, 60],
+      [60, 80],
+      [80, 100],
+    ]);
     // each bin in its table row: range, referring domains, share
     const labels = ['0–19', '20–39', '40–59', '60–79', '80–100'];
     expect(rows.map((r) => r.bin)).toEqual(labels);
-    for (const [i, n] of bins.entries()) expect(rowLines(text, [labels[i]!, count(n), percent(n, raw.length)]), labels[i]).toHaveLength(1);
+    for (const [i, n] of bins.entries())
+      expect(rowLines(text, [labels[i]!, count(n), percent(n, raw.length)]), labels[i]).toHaveLength(1);
   });
 });
 
@@ -160,7 +184,10 @@ describe('a file report', () => {
   let text: string;
 
   beforeAll(async () => {
-    writeFileSync(path.join(work, 'links.csv'), `source,destination,anchor_text,followed,kind,dr\n${rows.map((r) => r.map((c) => `"${c}"`).join(',')).join('\n')}\n`);
+    writeFileSync(
+      path.join(work, 'links.csv'),
+      `source,destination,anchor_text,followed,kind,dr\n${rows.map((r) => r.map((c) => `"${c}"`).join(',')).join('\n')}\n`,
+    );
     const report = path.join(work, 'file.yaml');
     writeFileSync(
       report,
@@ -190,19 +217,25 @@ sections:
   }, 120_000);
 
   it('counts backlinks by TLD as computed here', () => {
-    const expected = topWithOther(countBy(rows, (r) => new URL(r[0]!).hostname.split('.').pop()!), 3);
+    const expected = topWithOther(
+      countBy(rows, (r) => new URL(r[0]!).hostname.split('.').pop()!),
+      3,
+    );
     expect(aggregateOf(data, 'tld').map((r) => [String(r.tld), Number(r.count)])).toEqual(expected);
-    for (const [tld, n] of expected) expect(rowLines(text, [tld, count(n), percent(n, rows.length)]), tld).toHaveLength(1);
+    for (const [tld, n] of expected)
+      expect(rowLines(text, [tld, count(n), percent(n, rows.length)]), tld).toHaveLength(1);
   });
 
   it('counts dofollow and link types as computed here, and prints them', () => {
     const follow = Object.fromEntries(aggregateOf(data, 'follow').map((r) => [String(r.follow), Number(r.count)]));
     const dofollow = rows.filter((r) => r[3] === 'yes').length;
     expect(follow).toEqual({ dofollow, nofollow: rows.filter((r) => r[3] === 'no').length });
-    for (const [side, n] of Object.entries(follow)) expect(rowLines(text, [side, count(n), percent(n, rows.length)]), side).toHaveLength(1);
+    for (const [side, n] of Object.entries(follow))
+      expect(rowLines(text, [side, count(n), percent(n, rows.length)]), side).toHaveLength(1);
     const types = countBy(rows, (r) => r[4]!);
     const got = Object.fromEntries(aggregateOf(data, 'link_type').map((r) => [String(r.link_type), Number(r.count)]));
     expect(got).toEqual(Object.fromEntries(types));
-    for (const [type, n] of types) expect(rowLines(text, [type, count(n), percent(n, rows.length)]), type).toHaveLength(1);
+    for (const [type, n] of types)
+      expect(rowLines(text, [type, count(n), percent(n, rows.length)]), type).toHaveLength(1);
   });
 });

@@ -66,10 +66,16 @@ interface Expected {
   first_seen: string;
 }
 
-const FILE_ROWS = ['a.example.org', 'b.example.gov', 'c.example.com'].map((d, i) => ({ domain: d, authority: 10 * (i + 1), backlinks: i + 1, first_seen: '2024-01-0' + (i + 1) }));
+const FILE_ROWS = ['a.example.org', 'b.example.gov', 'c.example.com'].map((d, i) => ({
+  domain: d,
+  authority: 10 * (i + 1),
+  backlinks: i + 1,
+  first_seen: '2024-01-0' + (i + 1),
+}));
 const AS_OF = '2026-11-16';
 /** "2019-11-13 14:08:39 +00:00" (DataForSEO), "2024-01-01" (file) or ISO: the same instant in ISO, to the second. */
-const iso = (value: string) => new Date(value.replace(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) \+00:00$/, '$1T$2Z')).toISOString().replace('.000Z', 'Z');
+const iso = (value: string) =>
+  new Date(value.replace(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) \+00:00$/, '$1T$2Z')).toISOString().replace('.000Z', 'Z');
 
 /**
  * The rows each API gives for the report's own query, asked of the emulator directly with the
@@ -79,17 +85,60 @@ const iso = (value: string) => new Date(value.replace(/^(\d{4}-\d\d-\d\d) (\d\d:
 async function rawRows(): Promise<Record<string, Expected[]>> {
   const emulator = await startEmulator({ asOf: AS_OF, faults: '' });
   try {
-    const a = await v2(emulator.origin, { from: 'refdomains_by_type', target: 'example.com', mode: 'domain', select: 'refdomain,backlinks,domain_rating,first_seen', limit: '50' });
-    const b = await v3(emulator.origin, 'refdomains', { target: 'example.com', mode: 'domain', select: 'domain,domain_rating,links_to_target,dofollow_links,first_seen,last_seen', where: JSON.stringify({ field: 'domain_rating', is: ['gte', 10] }), limit: '50' });
+    const a = await v2(emulator.origin, {
+      from: 'refdomains_by_type',
+      target: 'example.com',
+      mode: 'domain',
+      select: 'refdomain,backlinks,domain_rating,first_seen',
+      limit: '50',
+    });
+    const b = await v3(emulator.origin, 'refdomains', {
+      target: 'example.com',
+      mode: 'domain',
+      select: 'domain,domain_rating,links_to_target,dofollow_links,first_seen,last_seen',
+      where: JSON.stringify({ field: 'domain_rating', is: ['gte', 10] }),
+      limit: '50',
+    });
     // mode domain: without the subdomains, which DataForSEO includes by default (004 include_subdomains)
-    const c = await dfs(emulator.origin, 'referring_domains', [{ target: 'example.com', include_subdomains: false, limit: 50, filters: ['backlinks', '>=', 1], order_by: ['rank,desc'], rank_scale: 'one_hundred' }]);
+    const c = await dfs(emulator.origin, 'referring_domains', [
+      {
+        target: 'example.com',
+        include_subdomains: false,
+        limit: 50,
+        filters: ['backlinks', '>=', 1],
+        order_by: ['rank,desc'],
+        rank_scale: 'one_hundred',
+      },
+    ]);
     return {
-      v2: a.json.refdomains.map((r: any) => ({ domain: r.refdomain, authority: r.domain_rating, backlinks: r.backlinks, first_seen: iso(r.first_seen) })),
+      v2: a.json.refdomains.map((r: any) => ({
+        domain: r.refdomain,
+        authority: r.domain_rating,
+        backlinks: r.backlinks,
+        first_seen: iso(r.first_seen),
+      })),
       // every row v3 returned, lost ones too: what the dataset fetched
-      v3_fetched: b.json.refdomains.map((r: any) => ({ domain: r.domain, authority: r.domain_rating, backlinks: r.links_to_target, first_seen: iso(r.first_seen) })),
+      v3_fetched: b.json.refdomains.map((r: any) => ({
+        domain: r.domain,
+        authority: r.domain_rating,
+        backlinks: r.links_to_target,
+        first_seen: iso(r.first_seen),
+      })),
       // a domain with a last_seen has lost its last live link (catalog refdomainsV3): not live, so out of the tables and counts
-      v3: b.json.refdomains.filter((r: any) => !r.last_seen).map((r: any) => ({ domain: r.domain, authority: r.domain_rating, backlinks: r.links_to_target, first_seen: iso(r.first_seen) })),
-      dfs: c.json.tasks[0].result[0].items.map((r: any) => ({ domain: r.domain, authority: r.rank, backlinks: r.backlinks, first_seen: iso(r.first_seen) })),
+      v3: b.json.refdomains
+        .filter((r: any) => !r.last_seen)
+        .map((r: any) => ({
+          domain: r.domain,
+          authority: r.domain_rating,
+          backlinks: r.links_to_target,
+          first_seen: iso(r.first_seen),
+        })),
+      dfs: c.json.tasks[0].result[0].items.map((r: any) => ({
+        domain: r.domain,
+        authority: r.rank,
+        backlinks: r.backlinks,
+        first_seen: iso(r.first_seen),
+      })),
       local: FILE_ROWS.map((r) => ({ ...r, first_seen: iso(r.first_seen) })),
     };
   } finally {
@@ -100,7 +149,11 @@ async function rawRows(): Promise<Record<string, Expected[]>> {
 describe('a report taking its datasets from all three APIs and a file', () => {
   let data: {
     datasets: Record<string, { provider: string; rows: number; sample: boolean }>;
-    sections: Array<{ name: string; table: { of: string; rows: Array<Record<string, unknown>> } | null; aggregate: { of: string; total: number; rows: Array<{ tld: string; count: number }> } | null }>;
+    sections: Array<{
+      name: string;
+      table: { of: string; rows: Array<Record<string, unknown>> } | null;
+      aggregate: { of: string; total: number; rows: Array<{ tld: string; count: number }> } | null;
+    }>;
   };
   let raw: Record<string, Expected[]>;
   beforeAll(async () => {
@@ -111,27 +164,38 @@ describe('a report taking its datasets from all three APIs and a file', () => {
   }, 120_000);
 
   it('fetches every dataset, as many rows as the API gave for its query', () => {
-    expect(Object.fromEntries(Object.entries(data.datasets).map(([k, d]) => [k, d.provider]))).toEqual({ v2: 'ahrefs-v2', v3: 'ahrefs-v3', dfs: 'dataforseo', local: 'file' });
+    expect(Object.fromEntries(Object.entries(data.datasets).map(([k, d]) => [k, d.provider]))).toEqual({
+      v2: 'ahrefs-v2',
+      v3: 'ahrefs-v3',
+      dfs: 'dataforseo',
+      local: 'file',
+    });
     for (const name of ['v2', 'v3', 'dfs', 'local']) {
       expect(raw[name]!.length, name).toBeGreaterThan(0);
       expect(data.datasets[name]!.rows, name).toBe((raw[`${name}_fetched`] ?? raw[name]!).length);
     }
   });
 
-  it.each(['v2', 'v3', 'dfs', 'local'])('fills the strongest-domains table from %s with the canonical columns and the API\'s own figures', (name) => {
-    const table = data.sections.find((s) => s.name === `${name}-strongest`)!.table!;
-    expect(table.of).toBe(name);
-    const expected = raw[name]!;
-    const byDomain = new Map(expected.map((r) => [r.domain, r]));
-    expect(table.rows).toHaveLength(Math.min(5, expected.length));
-    for (const row of table.rows) {
-      expect(Object.keys(row)).toEqual(['domain', 'authority', 'backlinks', 'first_seen']);
-      expect(row, String(row.domain)).toEqual(byDomain.get(String(row.domain)));
-    }
-    // sorted by authority, and the five strongest of all the rows (ties may come in any order)
-    const top = expected.map((r) => r.authority).sort((x, y) => y - x).slice(0, 5);
-    expect(table.rows.map((r) => r.authority)).toEqual(top);
-  });
+  it.each(['v2', 'v3', 'dfs', 'local'])(
+    "fills the strongest-domains table from %s with the canonical columns and the API's own figures",
+    (name) => {
+      const table = data.sections.find((s) => s.name === `${name}-strongest`)!.table!;
+      expect(table.of).toBe(name);
+      const expected = raw[name]!;
+      const byDomain = new Map(expected.map((r) => [r.domain, r]));
+      expect(table.rows).toHaveLength(Math.min(5, expected.length));
+      for (const row of table.rows) {
+        expect(Object.keys(row)).toEqual(['domain', 'authority', 'backlinks', 'first_seen']);
+        expect(row, String(row.domain)).toEqual(byDomain.get(String(row.domain)));
+      }
+      // sorted by authority, and the five strongest of all the rows (ties may come in any order)
+      const top = expected
+        .map((r) => r.authority)
+        .sort((x, y) => y - x)
+        .slice(0, 5);
+      expect(table.rows.map((r) => r.authority)).toEqual(top);
+    },
+  );
 
   it.each(['v2', 'v3', 'dfs', 'local'])('counts referring domains by TLD from %s as the rows say', (name) => {
     const aggregate = data.sections.find((s) => s.name === `${name}-by-tld`)!.aggregate!;
@@ -162,7 +226,11 @@ describe('credentials and *_URL pointing at `linkbook emulator`', () => {
   let server: ChildProcess;
   let origin: string;
   beforeAll(async () => {
-    server = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'emulator', '--port', '0', '--as-of', '2026-11-16'], { cwd: PACKAGE_ROOT, env: cleanEnv() });
+    server = spawn(
+      process.execPath,
+      [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'emulator', '--port', '0', '--as-of', '2026-11-16'],
+      { cwd: PACKAGE_ROOT, env: cleanEnv() },
+    );
     origin = await new Promise<string>((resolve, reject) => {
       let out = '';
       server.stdout!.on('data', (d) => {
@@ -191,7 +259,9 @@ describe('credentials and *_URL pointing at `linkbook emulator`', () => {
 
   it('reports a bad token with the API error and exit 1', async () => {
     const env = cleanEnv({ AHREFS_V2_TOKEN: 'invalid', AHREFS_V2_URL: origin });
-    const run = await runCli(['run', 'reports/weekly.yaml', '--out', path.join(work, 'bad'), '--format', 'html'], { env });
+    const run = await runCli(['run', 'reports/weekly.yaml', '--out', path.join(work, 'bad'), '--format', 'html'], {
+      env,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/invalid token/);
     expect(run.stderr).toMatch(/AHREFS_V2_TOKEN/);

@@ -30,7 +30,9 @@ const env = () =>
 /** reports/weekly.yaml outside reports/ (so without its logo), with an anchors section over referring domains. */
 function anchorsOfRefdomains(): { file: string; line: number; col: number } {
   const file = path.join(work, 'anchors-of-refdomains.yaml');
-  const base = readFileSync('reports/weekly.yaml', 'utf8').replace(/logo: [^,]+, /, '').trimEnd();
+  const base = readFileSync('reports/weekly.yaml', 'utf8')
+    .replace(/logo: [^,]+, /, '')
+    .trimEnd();
   const section = '    aggregate: { kind: anchors, of: refdomains }';
   const text = `${base}\n  - title: Anchors\n${section}\n`;
   writeFileSync(file, text);
@@ -42,7 +44,11 @@ describe('an aggregate that cannot work on its dataset (anchors of referring dom
     const { file, line, col } = anchorsOfRefdomains();
     const out = path.join(work, 'anchors-out');
     const expected = `${file}:${line}:${col}: sections[4].aggregate.of: aggregate "anchors" needs backlinks rows`;
-    for (const args of [['validate', file], ['estimate', file], ['run', file, '--out', out, '--format', 'html']]) {
+    for (const args of [
+      ['validate', file],
+      ['estimate', file],
+      ['run', file, '--out', out, '--format', 'html'],
+    ]) {
       const r = await runCli(args, { env: env() });
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expect(r.stderr, args[0]).toContain(expected);
@@ -57,7 +63,9 @@ describe('a command-line value the schema does not allow', () => {
     const out = path.join(work, 'htm-out');
     const r = await runCli(['run', 'reports/weekly.yaml', '--format', 'htm', '--out', out], { env: env() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--format: --format "htm" is not an output format; did you mean "html"? (use one or more of: html, pdf, json, csv, png)');
+    expect(r.stderr).toContain(
+      '--format: --format "htm" is not an output format; did you mean "html"? (use one or more of: html, pdf, json, csv, png)',
+    );
     expect(existsSync(out)).toBe(false);
     expect(beacon.hits).toEqual([]);
   });
@@ -76,7 +84,19 @@ describe('a command-line value the schema does not allow', () => {
     const asOf = await runCli(['estimate', 'reports/weekly.yaml', '--as-of', '2026-02-30'], { env: env() });
     expect(asOf.code).toBe(2);
     expect(asOf.stderr).toContain('--as-of "2026-02-30" is not a date YYYY-MM-DD');
-    const param = await runCli(['run', 'reports/weekly.yaml', '--param', 'limit=many', '--format', 'html', '--out', path.join(work, 'param-out')], { env: env() });
+    const param = await runCli(
+      [
+        'run',
+        'reports/weekly.yaml',
+        '--param',
+        'limit=many',
+        '--format',
+        'html',
+        '--out',
+        path.join(work, 'param-out'),
+      ],
+      { env: env() },
+    );
     expect(param.code).toBe(2);
     expect(param.stderr).toContain('--param limit=many: param "limit"');
     expect(beacon.hits).toEqual([]);

@@ -21,11 +21,35 @@ describe('linkbook run reports/weekly.yaml on the sandbox', () => {
     for (const f of ['report.html', 'report.pdf', 'data.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
   });
 
-  it('writes data.json with the contract\'s keys: the report, its target and date, and the TLD breakdown', () => {
+  it("writes data.json with the contract's keys: the report, its target and date, and the TLD breakdown", () => {
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8'));
     // keys may be added, never renamed or dropped
-    expect(Object.keys(data)).toEqual(expect.arrayContaining(['name', 'title', 'template', 'target', 'mode', 'asOf', 'generatedAt', 'sample', 'client', 'cost', 'datasets', 'kpis', 'sections', 'comparison']));
-    expect(data).toMatchObject({ name: 'weekly-backlinks', template: 'weekly', target: 'example.com', mode: 'domain', asOf: '2026-11-16', sample: true });
+    expect(Object.keys(data)).toEqual(
+      expect.arrayContaining([
+        'name',
+        'title',
+        'template',
+        'target',
+        'mode',
+        'asOf',
+        'generatedAt',
+        'sample',
+        'client',
+        'cost',
+        'datasets',
+        'kpis',
+        'sections',
+        'comparison',
+      ]),
+    );
+    expect(data).toMatchObject({
+      name: 'weekly-backlinks',
+      template: 'weekly',
+      target: 'example.com',
+      mode: 'domain',
+      asOf: '2026-11-16',
+      sample: true,
+    });
     const tld = findAggregate(data, 'tld');
     expect(tld.fields.map((f) => f.name)).toEqual(['tld', 'count', 'share']);
     expect(tld.rows.length).toBeGreaterThan(1);
@@ -36,23 +60,35 @@ describe('linkbook run reports/weekly.yaml on the sandbox', () => {
     expect(data.kpis.find((k: { key: string }) => k.key === 'refdomains.count').value).toBe(total);
   });
 
-  it('prints a PDF of at least two pages with the target in each page\'s footer and the TLD counts of data.json in their table', () => {
+  it("prints a PDF of at least two pages with the target in each page's footer and the TLD counts of data.json in their table", () => {
     const info = execFileSync('pdfinfo', [path.join(out, 'report.pdf')], { encoding: 'utf8' });
     const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
     expect(pages).toBeGreaterThanOrEqual(2);
     const text = execFileSync('pdftotext', ['-layout', path.join(out, 'report.pdf'), '-'], { encoding: 'utf8' });
-    for (let p = 1; p <= pages; p++) expect(rowLines(text, ['Weekly backlinks: example.com', `Page ${p} of ${pages}`]), `footer of page ${p}`).toHaveLength(1);
+    for (let p = 1; p <= pages; p++)
+      expect(
+        rowLines(text, ['Weekly backlinks: example.com', `Page ${p} of ${pages}`]),
+        `footer of page ${p}`,
+      ).toHaveLength(1);
     const data = JSON.parse(readFileSync(path.join(out, 'data.json'), 'utf8'));
     const tld = findAggregate(data, 'tld');
     const total = tld.rows.reduce((n, r) => n + Number(r.count), 0);
     // each TLD in its row of the details table: TLD, referring domains, share
-    for (const row of tld.rows) expect(rowLines(text, [String(row.tld), count(Number(row.count)), percent(Number(row.count), total)]), String(row.tld)).toHaveLength(1);
+    for (const row of tld.rows)
+      expect(
+        rowLines(text, [String(row.tld), count(Number(row.count)), percent(Number(row.count), total)]),
+        String(row.tld),
+      ).toHaveLength(1);
   });
 
   it('says "sample data" on every page of the PDF', () => {
-    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(out, 'report.pdf')], { encoding: 'utf8' }))?.[1]);
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(out, 'report.pdf')], { encoding: 'utf8' }))?.[1],
+    );
     for (let p = 1; p <= pages; p++) {
-      const text = execFileSync('pdftotext', ['-f', String(p), '-l', String(p), path.join(out, 'report.pdf'), '-'], { encoding: 'utf8' });
+      const text = execFileSync('pdftotext', ['-f', String(p), '-l', String(p), path.join(out, 'report.pdf'), '-'], {
+        encoding: 'utf8',
+      });
       expect(text.toLowerCase(), `page ${p}`).toContain('sample data');
     }
   });
@@ -73,8 +109,24 @@ describe('the sandbox data is a function of the target', () => {
     const env = cleanEnv();
     const runs = await Promise.all([
       runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--out', a, '--as-of', '2026-11-16'], { env }),
-      runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--param', 'target=other.example', '--out', b, '--as-of', '2026-11-16'], { env: cleanEnv() }),
-      runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--out', c, '--as-of', '2026-11-16', '--no-cache'], { env: cleanEnv() }),
+      runCli(
+        [
+          'run',
+          'reports/weekly.yaml',
+          '--format',
+          'html',
+          '--param',
+          'target=other.example',
+          '--out',
+          b,
+          '--as-of',
+          '2026-11-16',
+        ],
+        { env: cleanEnv() },
+      ),
+      runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--out', c, '--as-of', '2026-11-16', '--no-cache'], {
+        env: cleanEnv(),
+      }),
     ]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const read = (d: string) => JSON.parse(readFileSync(path.join(d, 'data.json'), 'utf8'));
@@ -103,7 +155,10 @@ describe('bad input', () => {
 
   it('a YAML syntax error: file:line:col, exit 2, no request', async () => {
     const f = path.join(work, 'broken.yaml');
-    writeFileSync(f, 'name: broken\ntarget: example.com\ndata:\n  rd: { provider: ahrefs-v2, from: refdomains_by_type\n');
+    writeFileSync(
+      f,
+      'name: broken\ntarget: example.com\ndata:\n  rd: { provider: ahrefs-v2, from: refdomains_by_type\n',
+    );
     const r = await runCli(['run', f, '--out', path.join(work, 'x')], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${f.replace(/[.]/g, '\\.')}:\\d+:\\d+: YAML`));
@@ -113,7 +168,9 @@ describe('bad input', () => {
   it('an unknown from table: file:line:col naming the table, exit 2, no request', async () => {
     const f = path.join(work, 'unknown-table.yaml');
     // the copy lives outside reports/, so it leaves out the logo that reports/assets/ provides
-    const yaml = readFileSync('reports/weekly.yaml', 'utf8').replace('from: refdomains_by_type', 'from: refdomains_by_tipe').replace(/logo: [^,]+, /, '');
+    const yaml = readFileSync('reports/weekly.yaml', 'utf8')
+      .replace('from: refdomains_by_type', 'from: refdomains_by_tipe')
+      .replace(/logo: [^,]+, /, '');
     writeFileSync(f, yaml);
     const r = await runCli(['run', f, '--out', path.join(work, 'x')], { env: env() });
     expect(r.code).toBe(2);

@@ -96,7 +96,11 @@ describe('a run killed with SIGKILL while fetching', () => {
     try {
       const env = cleanEnv({ AHREFS_V2_TOKEN: 'test-token', AHREFS_V2_URL: latch.origin });
       const out = path.join(work, 'killed');
-      const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out], { cwd: PACKAGE_ROOT, env });
+      const child = spawn(
+        process.execPath,
+        [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/gap.yaml', '--out', out],
+        { cwd: PACKAGE_ROOT, env },
+      );
       let stderr = '';
       const closed = new Promise((r) => child.on('close', r));
       await new Promise<void>((resolve, reject) => {
@@ -137,9 +141,15 @@ describe('two as-of dates a week apart', () => {
     const env = cleanEnv();
     const a = path.join(work, 'week1');
     const b = path.join(work, 'week2');
-    const first = await runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--out', a, '--as-of', '2026-11-09'], { env });
+    const first = await runCli(
+      ['run', 'reports/weekly.yaml', '--format', 'html', '--out', a, '--as-of', '2026-11-09'],
+      { env },
+    );
     expect(first.code, first.stderr).toBe(0);
-    const second = await runCli(['run', 'reports/weekly.yaml', '--format', 'html', '--out', b, '--as-of', '2026-11-16'], { env });
+    const second = await runCli(
+      ['run', 'reports/weekly.yaml', '--format', 'html', '--out', b, '--as-of', '2026-11-16'],
+      { env },
+    );
     expect(second.code, second.stderr).toBe(0);
     const d1 = JSON.parse(readFileSync(path.join(a, 'data.json'), 'utf8'));
     const d2 = JSON.parse(readFileSync(path.join(b, 'data.json'), 'utf8'));

@@ -72,7 +72,9 @@ describe('loading a report definition', () => {
   });
 
   it('names file, line and column of a YAML syntax error', () => {
-    expect(problems('name: x\ntarget: "unterminated\n')[0]).toMatch(/r\.yaml:2:9: YAML: this double-quoted string is never closed/);
+    expect(problems('name: x\ntarget: "unterminated\n')[0]).toMatch(
+      /r\.yaml:2:9: YAML: this double-quoted string is never closed/,
+    );
   });
 
   it('rejects duplicate keys and tabs', () => {
@@ -81,22 +83,35 @@ describe('loading a report definition', () => {
   });
 
   it('reports unknown keys at every level with a suggestion', () => {
-    const text = valid.replace('    limit: 100', '    wher: x\n    limit: 100').replace('template: weekly', 'templat: weekly');
+    const text = valid
+      .replace('    limit: 100', '    wher: x\n    limit: 100')
+      .replace('template: weekly', 'templat: weekly');
     const lines = problems(text);
-    expect(lines).toContainEqual(expect.stringMatching(/r\.yaml:7:1: unknown key "templat"; did you mean "template"\?/));
-    expect(lines).toContainEqual(expect.stringMatching(/r\.yaml:13:5: unknown key "wher" in data\.refdomains; did you mean "where"\?/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/r\.yaml:7:1: unknown key "templat"; did you mean "template"\?/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/r\.yaml:13:5: unknown key "wher" in data\.refdomains; did you mean "where"\?/),
+    );
   });
 
   it('reports every problem at once, not only the first', () => {
-    const text = valid.replace('limit: 100\n', 'limit: -3\n').replace('mode: domain', '').replace('template: weekly', 'template: weekly\nmode: everything');
+    const text = valid
+      .replace('limit: 100\n', 'limit: -3\n')
+      .replace('mode: domain', '')
+      .replace('template: weekly', 'template: weekly\nmode: everything');
     const lines = problems(text);
     expect(lines.length).toBeGreaterThanOrEqual(2);
-    expect(lines.join('\n')).toMatch(/mode: must be one of "exact", "domain", "subdomains", "prefix", got "everything"/);
+    expect(lines.join('\n')).toMatch(
+      /mode: must be one of "exact", "domain", "subdomains", "prefix", got "everything"/,
+    );
     expect(lines.join('\n')).toMatch(/data\.refdomains\.limit: /);
   });
 
   it('reports wrong types with what was found', () => {
-    expect(problems(valid.replace('top: 10', 'top: ten')).join('\n')).toMatch(/r\.yaml:16:50: sections\[0\]\.aggregate\.top: expected number, got "ten"/);
+    expect(problems(valid.replace('top: 10', 'top: ten')).join('\n')).toMatch(
+      /r\.yaml:16:50: sections\[0\]\.aggregate\.top: expected number, got "ten"/,
+    );
   });
 
   it('refuses an unknown table, naming the known ones', () => {
@@ -106,15 +121,21 @@ describe('loading a report definition', () => {
   });
 
   it('refuses a section naming an undefined dataset', () => {
-    expect(problems(valid.replace('of: refdomains, top', 'of: refdomain, top'))[0]).toMatch(/r\.yaml:16:33: sections\[0\] uses dataset "refdomain", which is not defined under data:; did you mean "refdomains"\?/);
+    expect(problems(valid.replace('of: refdomains, top', 'of: refdomain, top'))[0]).toMatch(
+      /r\.yaml:16:33: sections\[0\] uses dataset "refdomain", which is not defined under data:; did you mean "refdomains"\?/,
+    );
   });
 
   it('refuses an option that belongs to another provider', () => {
-    expect(problems(valid.replace('    limit: 100', '    limit: 100\n    filters: backlinks > 1'))[0]).toMatch(/"filters" is only for provider dataforseo, not ahrefs-v2/);
+    expect(problems(valid.replace('    limit: 100', '    limit: 100\n    filters: backlinks > 1'))[0]).toMatch(
+      /"filters" is only for provider dataforseo, not ahrefs-v2/,
+    );
   });
 
   it('refuses a column that does not exist in the seed catalog', () => {
-    expect(problems(valid.replace('domain_rating]', 'domain_ratin]'))[0]).toMatch(/r\.yaml:12:36: data\.refdomains\.select: column "domain_ratin" not found in ahrefs-v2 refdomains_by_type; did you mean "domain_rating"\?/);
+    expect(problems(valid.replace('domain_rating]', 'domain_ratin]'))[0]).toMatch(
+      /r\.yaml:12:36: data\.refdomains\.select: column "domain_ratin" not found in ahrefs-v2 refdomains_by_type; did you mean "domain_rating"\?/,
+    );
   });
 
   it('says a missing report file is missing, naming it', async () => {
@@ -122,12 +143,17 @@ describe('loading a report definition', () => {
   });
 
   it('refuses a {{ }} placeholder with no param behind it, at its column', () => {
-    expect(problems(valid.replace('title: "Backlinks for {{ target }}"', 'title: "Backlinks for {{ tagret }}"'))[0]).toMatch(/r\.yaml:2:23: unknown param "tagret" in \{\{ \}\}; did you mean "target"\?/);
+    expect(
+      problems(valid.replace('title: "Backlinks for {{ target }}"', 'title: "Backlinks for {{ tagret }}"'))[0],
+    ).toMatch(/r\.yaml:2:23: unknown param "tagret" in \{\{ \}\}; did you mean "target"\?/);
   });
 
   it('checks file datasets exist', () => {
     writeFileSync(path.join(dir, 'reports', 'rows.csv'), 'domain\nexample.org\n');
-    const text = valid.replace('provider: ahrefs-v2\n    from: refdomains_by_type\n    select: [refdomain, backlinks, domain_rating]', 'provider: file\n    from: rows.csv\n    kind: refdomains');
+    const text = valid.replace(
+      'provider: ahrefs-v2\n    from: refdomains_by_type\n    select: [refdomain, backlinks, domain_rating]',
+      'provider: file\n    from: rows.csv\n    kind: refdomains',
+    );
     expect(problems(text)).toEqual([]);
     expect(problems(text.replace('rows.csv', 'missing.csv'))[0]).toMatch(/file "missing.csv" not found/);
   });

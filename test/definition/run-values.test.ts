@@ -14,7 +14,10 @@ function problems(values: Parameters<typeof checkRunValues>[0]): string[] {
 
 describe('run values from the command line', () => {
   it('types valid formats and dates, dropping repeats and spaces', () => {
-    expect(checkRunValues({ formats: ' html, pdf,html ', asOf: '2026-11-16' })).toEqual({ formats: ['html', 'pdf'], asOf: '2026-11-16' });
+    expect(checkRunValues({ formats: ' html, pdf,html ', asOf: '2026-11-16' })).toEqual({
+      formats: ['html', 'pdf'],
+      asOf: '2026-11-16',
+    });
     expect(checkRunValues({ formats: ['json', 'csv', 'png'] })).toEqual({ formats: ['json', 'csv', 'png'] });
     expect(checkRunValues({})).toEqual({});
   });
@@ -27,7 +30,9 @@ describe('run values from the command line', () => {
   });
 
   it('refuses an empty --format, and impossible dates, each with exit code 2', () => {
-    expect(problems({ formats: ' , ' })).toEqual(['--format: --format names no output format (use one or more of: html, pdf, json, csv, png)']);
+    expect(problems({ formats: ' , ' })).toEqual([
+      '--format: --format names no output format (use one or more of: html, pdf, json, csv, png)',
+    ]);
     expect(problems({ asOf: '2026-02-30' })).toHaveLength(1);
     expect(problems({ asOf: '16/11/2026' })[0]).toContain('--as-of "16/11/2026" is not a date YYYY-MM-DD');
     let caught: unknown;

@@ -11,7 +11,22 @@ describe('the JSON Schema', () => {
 
   it('lists every top-level key of the report contract', () => {
     const schema = reportJsonSchema() as { properties: Record<string, unknown> };
-    for (const key of ['name', 'title', 'params', 'target', 'mode', 'template', 'outputs', 'client', 'budget', 'compare', 'data', 'sections', 'email', 'schedule']) {
+    for (const key of [
+      'name',
+      'title',
+      'params',
+      'target',
+      'mode',
+      'template',
+      'outputs',
+      'client',
+      'budget',
+      'compare',
+      'data',
+      'sections',
+      'email',
+      'schedule',
+    ]) {
       expect(schema.properties).toHaveProperty(key);
     }
   });

@@ -28,7 +28,12 @@ afterEach(async () => {
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`), debug: (m) => lines.push(`debug: ${m}`) };
+  return {
+    lines,
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`warning: ${m}`),
+    debug: (m) => lines.push(`debug: ${m}`),
+  };
 }
 
 async function setup(options: { refuse?: (n: number) => number | undefined; user?: string; password?: string } = {}) {
@@ -44,7 +49,19 @@ async function setup(options: { refuse?: (n: number) => number | undefined; user
     const runId = store.ledger.start({ report: 'weekly-test', target: 'example.com', params: {}, asOf: '2024-05-06' });
     return deliverEmail(
       p,
-      { runId, report: 'weekly-test', target: 'example.com', asOf: '2024-05-06', content: { rendered: renderedReport(), params: { target: 'example.com' }, pdf: PDF, client: loaded.definition.client, baseDir: loaded.baseDir } },
+      {
+        runId,
+        report: 'weekly-test',
+        target: 'example.com',
+        asOf: '2024-05-06',
+        content: {
+          rendered: renderedReport(),
+          params: { target: 'example.com' },
+          pdf: PDF,
+          client: loaded.definition.client,
+          baseDir: loaded.baseDir,
+        },
+      },
       { ledger: store.ledger, logger, svgToPng, retryDelaysMs: [5, 5] },
     );
   };
@@ -134,7 +151,9 @@ describe('email over SMTP', () => {
     expect(server.refusals).toBe(3);
     const deliveries = store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' });
     expect(deliveries).toHaveLength(3);
-    expect(deliveries.every((d) => d.status === 'failed' && d.channel === 'email' && /after 3 attempts/.test(d.error ?? ''))).toBe(true);
+    expect(
+      deliveries.every((d) => d.status === 'failed' && d.channel === 'email' && /after 3 attempts/.test(d.error ?? '')),
+    ).toBe(true);
   });
 
   it('does not retry an answer that will not change (5xx)', async () => {
@@ -170,14 +189,26 @@ describe('email to a folder', () => {
     const outDir = path.join(dir, 'mail');
     const plan = planEmail(loaded, { env: {}, emailToDir: outDir })!;
     const runId = store.ledger.start({ report: 'weekly-test', target: 'example.com', params: {}, asOf: '2024-05-06' });
-    const outcome = await deliverEmail(plan, { runId, report: 'weekly-test', target: 'example.com', asOf: '2024-05-06', content: { rendered: renderedReport(), params: {}, pdf: PDF, baseDir: loaded.baseDir } }, { ledger: store.ledger, logger: recordingLogger(), svgToPng });
+    const outcome = await deliverEmail(
+      plan,
+      {
+        runId,
+        report: 'weekly-test',
+        target: 'example.com',
+        asOf: '2024-05-06',
+        content: { rendered: renderedReport(), params: {}, pdf: PDF, baseDir: loaded.baseDir },
+      },
+      { ledger: store.ledger, logger: recordingLogger(), svgToPng },
+    );
     expect(outcome.status).toBe('written');
     expect(outcome.file).toBe(path.join(outDir, 'weekly-test-example.com-2024-05-06.eml'));
     const eml = readFileSync(outcome.file!, 'utf8');
     expect(eml).toMatch(/^Subject: Backlinks for example\.com/m);
     expect(eml).toMatch(/^To: seo@acme\.example, boss@acme\.example$/m);
     expect(mimeParts(eml).some((p) => /application\/pdf/.test(p.headers))).toBe(true);
-    expect(store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' })).toMatchObject([{ channel: 'file', to: outcome.file, status: 'sent' }]);
+    expect(store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' })).toMatchObject(
+      [{ channel: 'file', to: outcome.file, status: 'sent' }],
+    );
   });
 });
 
@@ -212,7 +243,9 @@ describe('planning the email', () => {
 
   it('refuses an SMTP_URL that is not smtp:// without printing it', () => {
     const loaded = loadedReport(EMAIL);
-    expect(() => planEmail(loaded, { env: { SMTP_URL: 'https://user:hunter22@mail.example' } })).toThrow(/must start with smtp:\/\//);
+    expect(() => planEmail(loaded, { env: { SMTP_URL: 'https://user:hunter22@mail.example' } })).toThrow(
+      /must start with smtp:\/\//,
+    );
     try {
       planEmail(loaded, { env: { SMTP_URL: 'https://user:hunter22@mail.example' } });
     } catch (e) {

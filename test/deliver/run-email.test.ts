@@ -51,7 +51,9 @@ beforeAll(async () => {
   dir = tempDir('linkbook-run-email-');
   cpSync(path.join(REPO, 'reports', 'assets'), path.join(dir, 'assets'), { recursive: true });
   writeFileSync(path.join(dir, 'weekly.yaml'), report());
-  const rows = CLIENTS.map((c, i) => `${c}.com,${c.toUpperCase()},${i === 0 ? 'a@acme.example;b@acme.example' : `seo@${c}.example`}`);
+  const rows = CLIENTS.map(
+    (c, i) => `${c}.com,${c.toUpperCase()},${i === 0 ? 'a@acme.example;b@acme.example' : `seo@${c}.example`}`,
+  );
   writeFileSync(path.join(dir, 'clients.csv'), `target,name,email\n${rows.join('\n')}\n`);
   writeFileSync(path.join(dir, 'two-clients.csv'), `target,name,email\n${rows.slice(0, 2).join('\n')}\n`);
   server = await startSmtpServer();
@@ -66,7 +68,13 @@ describe('a batch run with email', () => {
   it('sends ten clients ten emails from one command, each with its PDF and charts, and a rerun sends none', async () => {
     const logger = quietLogger();
     const env = { SMTP_URL: server.url() };
-    const options = { files: [path.join(dir, 'weekly.yaml')], targetsFile: path.join(dir, 'clients.csv'), outDir: path.join(dir, 'out'), asOf: '2024-05-06', env };
+    const options = {
+      files: [path.join(dir, 'weekly.yaml')],
+      targetsFile: path.join(dir, 'clients.csv'),
+      outDir: path.join(dir, 'out'),
+      asOf: '2024-05-06',
+      env,
+    };
     const summary = await runReports(options, { logger, store });
     expect(summary.exitCode).toBe(0);
     expect(server.received).toHaveLength(10);
@@ -76,7 +84,12 @@ describe('a batch run with email', () => {
     expect(first).toMatch(/^Subject: Backlinks for ACME: acme\.com\r?$/m);
     const parts = mimeParts(first);
     expect(parts.filter((p) => /application\/pdf/.test(p.headers))).toHaveLength(1);
-    expect(parts.find((p) => /application\/pdf/.test(p.headers))!.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      parts
+        .find((p) => /application\/pdf/.test(p.headers))!
+        .bytes.subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const html = parts.find((p) => /^Content-Type: text\/html/im.test(p.headers))!.body;
     const cids = [...html.matchAll(/src="cid:([^"]+)"/g)].map((m) => m[1]);
     expect(cids).toContain('chart-referring-domains-by-tld@linkbook');
@@ -88,7 +101,10 @@ describe('a batch run with email', () => {
     expect(table).toContain('10 of 10 done');
 
     // the same report, targets and date again (two of the clients, to keep the test short)
-    const again = await runReports({ ...options, targetsFile: path.join(dir, 'two-clients.csv') }, { logger: quietLogger(), store });
+    const again = await runReports(
+      { ...options, targetsFile: path.join(dir, 'two-clients.csv') },
+      { logger: quietLogger(), store },
+    );
     expect(again.exitCode).toBe(0);
     expect(server.received).toHaveLength(10);
     expect(again.results.map((r) => r.email?.status)).toEqual(['skipped', 'skipped']);
@@ -101,7 +117,13 @@ describe('a run whose email fails', () => {
     try {
       const logger = quietLogger();
       const summary = await runReports(
-        { files: [path.join(dir, 'weekly.yaml')], targetsFile: path.join(dir, 'two-clients.csv'), outDir: path.join(dir, 'failing'), asOf: '2024-05-13', env: { SMTP_URL: refusing.url() } },
+        {
+          files: [path.join(dir, 'weekly.yaml')],
+          targetsFile: path.join(dir, 'two-clients.csv'),
+          outDir: path.join(dir, 'failing'),
+          asOf: '2024-05-13',
+          env: { SMTP_URL: refusing.url() },
+        },
         { logger, store, emailRetryDelaysMs: [1, 1] },
       );
       expect(summary.exitCode).toBe(1);
@@ -113,7 +135,10 @@ describe('a run whose email fails', () => {
       const run = store.ledger.list({ report: 'weekly-mail', target: 'acme.com', limit: 1 })[0]!;
       expect(run.status).toBe('failed');
       expect(run.outputs.some((o) => o.endsWith('report.pdf'))).toBe(true);
-      expect(run.deliveries.map((d) => [d.to, d.status])).toEqual([['a@acme.example', 'failed'], ['b@acme.example', 'failed']]);
+      expect(run.deliveries.map((d) => [d.to, d.status])).toEqual([
+        ['a@acme.example', 'failed'],
+        ['b@acme.example', 'failed'],
+      ]);
     } finally {
       await refusing.close();
     }
@@ -121,7 +146,10 @@ describe('a run whose email fails', () => {
 
   it('is refused before anything is fetched when SMTP_URL is missing', async () => {
     const before = store.ledger.list().length;
-    const error = await runReports({ files: [path.join(dir, 'weekly.yaml')], asOf: '2024-05-20', env: {} }, { logger: quietLogger(), store }).catch((e: unknown) => e);
+    const error = await runReports(
+      { files: [path.join(dir, 'weekly.yaml')], asOf: '2024-05-20', env: {} },
+      { logger: quietLogger(), store },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LinkbookErrors);
     expect((error as LinkbookError).exitCode).toBe(2);
     expect((error as LinkbookError).toLine()).toMatch(/SMTP_URL is not set/);

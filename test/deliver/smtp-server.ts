@@ -22,7 +22,13 @@ export interface TestSmtpServer {
  * Starts the server on 127.0.0.1 (`port`, default 0: a free one); `refuse` returns the SMTP code to
  * answer a message with (none accepts); `onMessage` sees each message as it is accepted.
  */
-export async function startSmtpServer(options: { refuse?: (count: number) => number | undefined; port?: number; onMessage?: (mail: ReceivedMail) => void } = {}): Promise<TestSmtpServer> {
+export async function startSmtpServer(
+  options: {
+    refuse?: (count: number) => number | undefined;
+    port?: number;
+    onMessage?: (mail: ReceivedMail) => void;
+  } = {},
+): Promise<TestSmtpServer> {
   const state: Omit<TestSmtpServer, 'close' | 'url' | 'port'> = { received: [], refusals: 0, logins: [] };
   const config: SMTPServerOptions = {
     disabledCommands: ['STARTTLS'],
@@ -60,7 +66,8 @@ export async function startSmtpServer(options: { refuse?: (count: number) => num
   const port = (server.server.address() as AddressInfo).port;
   return Object.assign(state, {
     port,
-    url: (user?: string, password?: string) => `smtp://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port}`,
+    url: (user?: string, password?: string) =>
+      `smtp://${user ? `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@` : ''}127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }
@@ -77,11 +84,19 @@ export function mimeParts(raw: string): Array<{ headers: string; body: string; b
       const headers = piece.slice(0, split).trim();
       const rawBody = piece.slice(split).trim();
       let bytes: Buffer;
-      if (/content-transfer-encoding:\s*base64/i.test(headers)) bytes = Buffer.from(rawBody.replace(/\s+/g, ''), 'base64');
+      if (/content-transfer-encoding:\s*base64/i.test(headers))
+        bytes = Buffer.from(rawBody.replace(/\s+/g, ''), 'base64');
       else if (/content-transfer-encoding:\s*quoted-printable/i.test(headers))
-        bytes = Buffer.from(rawBody.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+        bytes = Buffer.from(
+          rawBody
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        );
       else bytes = Buffer.from(rawBody);
       return { headers, body: bytes.toString('utf8'), bytes };
     })
-    .filter((p): p is { headers: string; body: string; bytes: Buffer } => p !== undefined && /content-type/i.test(p.headers));
+    .filter(
+      (p): p is { headers: string; body: string; bytes: Buffer } => p !== undefined && /content-type/i.test(p.headers),
+    );
 }

@@ -36,11 +36,19 @@ describe('Ahrefs v2 refdomains_by_type (000)', () => {
   it('returns only Having columns, in select order, and refuses unknown ones', async () => {
     const { json } = await v2(e.origin, { ...base, limit: '2', select: 'domain_rating,refdomain,ip' });
     expect(Object.keys(json.refdomains[0])).toEqual(['domain_rating', 'refdomain']);
-    expect((await v2(e.origin, { ...base, select: 'refdomain,nope' })).json).toEqual({ error: "select: column 'nope' not found" });
+    expect((await v2(e.origin, { ...base, select: 'refdomain,nope' })).json).toEqual({
+      error: "select: column 'nope' not found",
+    });
   });
 
   it('filters with where and having, sorts and limits', async () => {
-    const { json } = await v2(e.origin, { ...base, where: 'dofollow=true,backlinks>=2', having: 'domain_rating>=20', order_by: 'domain_rating:desc,refdomain', limit: '50' });
+    const { json } = await v2(e.origin, {
+      ...base,
+      where: 'dofollow=true,backlinks>=2',
+      having: 'domain_rating>=20',
+      order_by: 'domain_rating:desc,refdomain',
+      limit: '50',
+    });
     expect(json.refdomains.length).toBeGreaterThan(5);
     for (const r of json.refdomains) {
       expect(r.backlinks).toBeGreaterThanOrEqual(2);
@@ -87,7 +95,9 @@ describe('Ahrefs v2 refdomains_by_type (000)', () => {
     expect(await err({ ...base, where: 'domain_rating>5' })).toBe("where: column 'domain_rating' not found");
     expect(await err({ ...base, having: 'backlinks>' })).toBe('having: bad syntax');
     expect(await err({ ...base, having: 'soundex(refdomain,"x")' })).toBe("having: unknown function 'soundex'");
-    expect(await err({ ...base, where: 'word(first_seen,"2020")' })).toBe("where: function 'word' cannot be applied to column 'first_seen'");
+    expect(await err({ ...base, where: 'word(first_seen,"2020")' })).toBe(
+      "where: function 'word' cannot be applied to column 'first_seen'",
+    );
     expect(await err({ ...base, where: 'refdomain="\\x"' })).toBe("where: value '\\x' is not properly escaped");
     expect(await err({ ...base, having: 'refpages="some"' })).toBe("having: value 'some' must be a int");
   });
@@ -102,11 +112,17 @@ describe('Ahrefs v2 refdomains_by_type (000)', () => {
 describe('Ahrefs v2 backlinks_one_per_domain (001)', () => {
   it('answers with one refpage per referring domain in the seed example shape', async () => {
     const seed = fixture('seed-001-backlinks_one_per_domain.json');
-    const { json, headers } = await v2(e.origin, { from: 'backlinks_one_per_domain', target: 'ahrefs.com', mode: 'domain', limit: '20' });
+    const { json, headers } = await v2(e.origin, {
+      from: 'backlinks_one_per_domain',
+      target: 'ahrefs.com',
+      mode: 'domain',
+      limit: '20',
+    });
     expect(Object.keys(json)).toEqual(['refpages']);
     expect(json.refpages).toHaveLength(20);
     // the seed example omits ahrefs_top, which its column table lists
-    for (const row of json.refpages) expect(Object.keys(row).sort()).toEqual([...Object.keys(seed.refpages[0]), 'ahrefs_top'].sort());
+    for (const row of json.refpages)
+      expect(Object.keys(row).sort()).toEqual([...Object.keys(seed.refpages[0]), 'ahrefs_top'].sort());
     const domains = json.refpages.map((r: any) => new URL(r.url_from).hostname);
     expect(new Set(domains).size).toBe(20);
     expect(new Set(json.refpages.map((r: any) => r.link_type)).has('text')).toBe(false);
@@ -115,7 +131,14 @@ describe('Ahrefs v2 backlinks_one_per_domain (001)', () => {
   });
 
   it('filters refpages with the 001 columns', async () => {
-    const { json } = await v2(e.origin, { from: 'backlinks_one_per_domain', target: 'ahrefs.com', mode: 'domain', where: 'nofollow=false', having: 'total_backlinks>=3', limit: '1000' });
+    const { json } = await v2(e.origin, {
+      from: 'backlinks_one_per_domain',
+      target: 'ahrefs.com',
+      mode: 'domain',
+      where: 'nofollow=false',
+      having: 'total_backlinks>=3',
+      limit: '1000',
+    });
     expect(json.refpages.length).toBeGreaterThan(0);
     for (const r of json.refpages) {
       expect(r.nofollow).toBe(false);

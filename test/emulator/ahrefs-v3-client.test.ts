@@ -16,7 +16,11 @@ let client: AhrefsAPIClient;
 beforeAll(async () => {
   emulator = await startEmulator({ asOf: '2026-11-16', faults: '', ahrefsV3Units: { perKey: 1_000_000 } });
   // its base URL includes /v3; its fetch is any fetch-shaped function
-  client = new AhrefsAPIClient({ apiBaseUrl: `${emulator.origin}/v3`, apiKey: 'adobe-client-key' }, (url: string, init: RequestInit) => fetch(url, init), quiet);
+  client = new AhrefsAPIClient(
+    { apiBaseUrl: `${emulator.origin}/v3`, apiKey: 'adobe-client-key' },
+    (url: string, init: RequestInit) => fetch(url, init),
+    quiet,
+  );
 });
 afterAll(() => emulator.close());
 
@@ -33,7 +37,13 @@ describe("Adobe's Ahrefs v3 client against the emulator", () => {
     expect(emulator.stats().billed.ahrefs_v3_units).toBe(expected);
     // and linkbook's estimator, given the client's own parameters and the rows returned, agrees
     const params = new URL(fullAuditRef).searchParams;
-    const ours = ahrefsV3RequestCost({ catalog: allBacklinks, select: params.get('select')!.split(','), where: params.get('where')!, orderBy: params.get('order_by')!, rows: rows.length });
+    const ours = ahrefsV3RequestCost({
+      catalog: allBacklinks,
+      select: params.get('select')!.split(','),
+      where: params.get('where')!,
+      orderBy: params.get('order_by')!,
+      rows: rows.length,
+    });
     expect(ours.perRow).toBe(15);
     expect(ours.total).toBe(expected);
   });
@@ -41,7 +51,9 @@ describe("Adobe's Ahrefs v3 client against the emulator", () => {
   it('reads limits-and-usage, which costs nothing and shows what the key spent', async () => {
     const before = emulator.stats().billed.ahrefs_v3_units;
     // in the client's source since 1.5 but not in its index.d.ts
-    const { result } = await (client as unknown as { getLimitsAndUsage(): Promise<{ result: { limits_and_usage: Record<string, number> } }> }).getLimitsAndUsage();
+    const { result } = await (
+      client as unknown as { getLimitsAndUsage(): Promise<{ result: { limits_and_usage: Record<string, number> } }> }
+    ).getLimitsAndUsage();
     expect(emulator.stats().billed.ahrefs_v3_units).toBe(before);
     expect(result.limits_and_usage.units_limit_api_key).toBe(1_000_000);
     expect(result.limits_and_usage.units_usage_api_key).toBe(before);

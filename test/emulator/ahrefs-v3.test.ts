@@ -13,16 +13,33 @@ const where = (w: unknown) => JSON.stringify(w);
 
 describe('Ahrefs v3 all-backlinks (002)', () => {
   it('returns {"backlinks": [...]} with exactly the selected columns', async () => {
-    const { status, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,url_to,anchor,domain_rating_source,is_dofollow,first_seen_link', limit: '10' });
+    const { status, json } = await v3(e.origin, 'all-backlinks', {
+      target: 'ahrefs.com',
+      select: 'url_from,url_to,anchor,domain_rating_source,is_dofollow,first_seen_link',
+      limit: '10',
+    });
     expect(status).toBe(200);
     expect(Object.keys(json)).toEqual(['backlinks']);
     expect(json.backlinks).toHaveLength(10);
-    for (const row of json.backlinks) expect(Object.keys(row)).toEqual(['url_from', 'url_to', 'anchor', 'domain_rating_source', 'is_dofollow', 'first_seen_link']);
+    for (const row of json.backlinks)
+      expect(Object.keys(row)).toEqual([
+        'url_from',
+        'url_to',
+        'anchor',
+        'domain_rating_source',
+        'is_dofollow',
+        'first_seen_link',
+      ]);
   });
 
   it('answers every response-schema column of the catalog', async () => {
     const selectable = allBacklinks.columns.filter((c) => c.having).map((c) => c.name);
-    const { json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: selectable.join(','), limit: '3', aggregation: '1_per_domain' });
+    const { json } = await v3(e.origin, 'all-backlinks', {
+      target: 'ahrefs.com',
+      select: selectable.join(','),
+      limit: '3',
+      aggregation: '1_per_domain',
+    });
     for (const row of json.backlinks) {
       expect(Object.keys(row)).toEqual(selectable);
       expect(typeof row.is_dofollow).toBe('boolean');
@@ -32,8 +49,26 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
   });
 
   it('filters with the JSON where, and/or/not, and sorts with order_by', async () => {
-    const w = where({ and: [{ field: 'domain_rating_source', is: ['gte', 30] }, { not: { field: 'is_dofollow', is: ['eq', 0] } }, { or: [{ field: 'link_type', is: ['eq', 'text'] }, { field: 'link_type', is: ['eq', 'image'] }] }] });
-    const { json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'domain_rating_source,is_dofollow,link_type,url_rating_source', where: w, order_by: 'domain_rating_source:desc,url_rating_source:asc', limit: '200', aggregation: 'all' });
+    const w = where({
+      and: [
+        { field: 'domain_rating_source', is: ['gte', 30] },
+        { not: { field: 'is_dofollow', is: ['eq', 0] } },
+        {
+          or: [
+            { field: 'link_type', is: ['eq', 'text'] },
+            { field: 'link_type', is: ['eq', 'image'] },
+          ],
+        },
+      ],
+    });
+    const { json } = await v3(e.origin, 'all-backlinks', {
+      target: 'ahrefs.com',
+      select: 'domain_rating_source,is_dofollow,link_type,url_rating_source',
+      where: w,
+      order_by: 'domain_rating_source:desc,url_rating_source:asc',
+      limit: '200',
+      aggregation: 'all',
+    });
     expect(json.backlinks.length).toBeGreaterThan(20);
     for (const r of json.backlinks) {
       expect(r.domain_rating_source).toBeGreaterThanOrEqual(30);
@@ -46,7 +81,9 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
   });
 
   it('groups by aggregation: all >= similar_links >= 1_per_domain', async () => {
-    const count = async (aggregation: string) => (await v3(e.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from', limit: '100000', aggregation })).json.backlinks.length;
+    const count = async (aggregation: string) =>
+      (await v3(e.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from', limit: '100000', aggregation }))
+        .json.backlinks.length;
     const all = await count('all');
     const similar = await count('similar_links');
     const perDomain = await count('1_per_domain');
@@ -64,8 +101,19 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
 
   it('bills per row the unique select, where and order_by fields, as the documented headers say', async () => {
     const before = e.stats().billed.ahrefs_v3_units;
-    const w = where({ and: [{ field: 'domain_rating_source', is: ['gte', 0] }, { field: 'traffic', is: ['gte', 0] }] });
-    const { headers, json } = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,class_c,traffic', where: w, order_by: 'url_rating_source:desc', limit: '8' });
+    const w = where({
+      and: [
+        { field: 'domain_rating_source', is: ['gte', 0] },
+        { field: 'traffic', is: ['gte', 0] },
+      ],
+    });
+    const { headers, json } = await v3(e.origin, 'all-backlinks', {
+      target: 'ahrefs.com',
+      select: 'url_from,class_c,traffic',
+      where: w,
+      order_by: 'url_rating_source:desc',
+      limit: '8',
+    });
     // url_from 1 + class_c 5 + traffic 10 (select and where, once) + domain_rating_source 1 + url_rating_source 1
     expect(json.backlinks).toHaveLength(8);
     expect(headers.get('x-api-rows')).toBe('8');
@@ -90,9 +138,12 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
   });
 
   it('refuses bad requests with a non-2xx status and {"error": ...}', async () => {
-    const bad = async (params: Record<string, string>, headers?: Record<string, string>) => v3(e.origin, 'all-backlinks', params, headers);
+    const bad = async (params: Record<string, string>, headers?: Record<string, string>) =>
+      v3(e.origin, 'all-backlinks', params, headers);
     const ok = { target: 'ahrefs.com', select: 'url_from' };
-    for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer invalid' }] as Array<Record<string, string>>) {
+    for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: 'Bearer invalid' }] as Array<
+      Record<string, string>
+    >) {
       const answer = await bad(ok, headers);
       expect(answer.status).toBe(401);
       expect(typeof answer.json.error).toBe('string');
@@ -105,7 +156,10 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
       [{ ...ok, where: '{"and":' }, /^where: not valid JSON/],
       [{ ...ok, where: where({ field: 'nope', is: ['eq', 1] }) }, /^where: unknown field 'nope'/],
       [{ ...ok, where: where({ field: 'anchor', is: ['like', 'x'] }) }, /^where: unknown operator 'like'/],
-      [{ ...ok, where: where({ field: 'domain_rating_source', is: ['gte', 'high'] }) }, /^where: value "high" does not fit/],
+      [
+        { ...ok, where: where({ field: 'domain_rating_source', is: ['gte', 'high'] }) },
+        /^where: value "high" does not fit/,
+      ],
       [{ ...ok, order_by: 'link_group_count:desc' }, /^order_by: column 'link_group_count' cannot be used for sorting/],
       [{ ...ok, order_by: 'url_from:sideways' }, /^order_by: bad direction/],
       [{ ...ok, mode: 'everything' }, /^mode: 'everything' is not one of/],
@@ -124,7 +178,13 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
 describe('Ahrefs v3 refdomains', () => {
   it('returns {"refdomains": [...]} with the catalog columns', async () => {
     const select = refdomainsV3.columns.filter((c) => c.having).map((c) => c.name);
-    const { json, headers } = await v3(e.origin, 'refdomains', { target: 'ahrefs.com', select: select.join(','), limit: '5', order_by: 'links_to_target:desc', history: 'live' });
+    const { json, headers } = await v3(e.origin, 'refdomains', {
+      target: 'ahrefs.com',
+      select: select.join(','),
+      limit: '5',
+      order_by: 'links_to_target:desc',
+      history: 'live',
+    });
     expect(Object.keys(json)).toEqual(['refdomains']);
     expect(json.refdomains).toHaveLength(5);
     for (const row of json.refdomains) expect(Object.keys(row)).toEqual(select);
@@ -164,20 +224,42 @@ describe('Ahrefs v3 limits-and-usage', () => {
     const limited = await emulator({ ahrefsV3Units: { workspace: 10_000, perKey: 200 } });
     try {
       const usage = async (key: string) => {
-        const response = await fetch(`${limited.origin}/v3/subscription-info/limits-and-usage`, { headers: { authorization: `Bearer ${key}` } });
+        const response = await fetch(`${limited.origin}/v3/subscription-info/limits-and-usage`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
         expect(response.status).toBe(200);
         return ((await response.json()) as any).limits_and_usage;
       };
       const fresh = await usage('k1');
-      expect(fresh).toMatchObject({ units_limit_workspace: 10_000, units_usage_workspace: 0, units_limit_api_key: 200, units_usage_api_key: 0 });
+      expect(fresh).toMatchObject({
+        units_limit_workspace: 10_000,
+        units_usage_workspace: 0,
+        units_limit_api_key: 200,
+        units_usage_api_key: 0,
+      });
       // 3 fields x 40 rows = 120 units; then 50 (minimum) for k2
-      const first = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      const first = await v3(
+        limited.origin,
+        'all-backlinks',
+        { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' },
+        { authorization: 'Bearer k1' },
+      );
       expect(first.headers.get('x-api-units-cost-total-actual')).toBe('120');
-      await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from', limit: '5' }, { authorization: 'Bearer k2' });
+      await v3(
+        limited.origin,
+        'all-backlinks',
+        { target: 'ahrefs.com', select: 'url_from', limit: '5' },
+        { authorization: 'Bearer k2' },
+      );
       expect(await usage('k1')).toMatchObject({ units_usage_workspace: 170, units_usage_api_key: 120 });
       expect((await usage('k2')).units_usage_api_key).toBe(50);
       // another 120 would make k1's 240 > 200
-      const refused = await v3(limited.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' }, { authorization: 'Bearer k1' });
+      const refused = await v3(
+        limited.origin,
+        'all-backlinks',
+        { target: 'ahrefs.com', select: 'url_from,anchor,url_to', limit: '40' },
+        { authorization: 'Bearer k1' },
+      );
       expect(refused.status).toBe(402);
       expect(refused.json.error).toMatch(/Insufficient API units/);
       expect(limited.stats().billed.ahrefs_v3_units).toBe(170);
@@ -189,7 +271,13 @@ describe('Ahrefs v3 limits-and-usage', () => {
 });
 
 describe('evaluateAhrefsV3Where', () => {
-  const row = { anchor: 'Best SEO tools', domain_rating_source: 45.5, is_dofollow: true, languages: ['en', 'de'], last_seen: null };
+  const row = {
+    anchor: 'Best SEO tools',
+    domain_rating_source: 45.5,
+    is_dofollow: true,
+    languages: ['en', 'de'],
+    last_seen: null,
+  };
   it('evaluates every operator like the server', () => {
     const is = (field: string, op: string, value: unknown) => evaluateAhrefsV3Where({ field, is: [op, value] }, row);
     expect(is('domain_rating_source', 'gt', 45)).toBe(true);
@@ -203,7 +291,12 @@ describe('evaluateAhrefsV3Where', () => {
     expect(is('anchor', 'regex', '^B.*s$')).toBe(true);
     expect(is('languages', 'eq', 'de')).toBe(true);
     expect(is('last_seen', 'eq', null)).toBe(true);
-    expect(evaluateAhrefsV3Where('{"not":{"or":[{"field":"is_dofollow","is":["eq",false]},{"field":"anchor","is":["eq","x"]}]}}', row)).toBe(true);
+    expect(
+      evaluateAhrefsV3Where(
+        '{"not":{"or":[{"field":"is_dofollow","is":["eq",false]},{"field":"anchor","is":["eq","x"]}]}}',
+        row,
+      ),
+    ).toBe(true);
     expect(() => evaluateAhrefsV3Where({ field: 'anchor' }, row)).toThrow(/where:/);
   });
 });

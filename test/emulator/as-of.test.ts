@@ -22,7 +22,20 @@ describe('Ahrefs v3 backlinks-stats and domain-rating take a date', () => {
     expect(stats.status).toBe(200);
     const onThatDay = { ...BEARER, [AS_OF_HEADER]: PAST };
     const list = async (endpoint: string, history: string) =>
-      (await v3(e.origin, endpoint, { target: 'acme.io', select: endpoint === 'refdomains' ? 'domain' : 'url_from', aggregation: 'all', history, limit: '1000000' }, onThatDay)).json;
+      (
+        await v3(
+          e.origin,
+          endpoint,
+          {
+            target: 'acme.io',
+            select: endpoint === 'refdomains' ? 'domain' : 'url_from',
+            aggregation: 'all',
+            history,
+            limit: '1000000',
+          },
+          onThatDay,
+        )
+      ).json;
     expect(stats.json.metrics).toEqual({
       live: (await list('all-backlinks', 'live')).backlinks.length,
       all_time: (await list('all-backlinks', 'all_time')).backlinks.length,
@@ -46,7 +59,9 @@ describe('Ahrefs v3 backlinks-stats and domain-rating take a date', () => {
 
   it('refuses a missing, malformed or future date, and a date on the list endpoints that have none', async () => {
     expect((await v3(e.origin, 'backlinks-stats', { target: 'acme.io' })).json.error).toMatch(/^date: required/);
-    expect((await v3(e.origin, 'domain-rating', { target: 'acme.io', date: '2023-02-30' })).json.error).toMatch(/^date: '2023-02-30' is not/);
+    expect((await v3(e.origin, 'domain-rating', { target: 'acme.io', date: '2023-02-30' })).json.error).toMatch(
+      /^date: '2023-02-30' is not/,
+    );
     const future = await v3(e.origin, 'domain-rating', { target: 'acme.io', date: '2025-06-03' });
     expect(future.status).toBe(400);
     expect(future.json.error).toMatch(/in the future/);
@@ -58,13 +73,21 @@ describe('Ahrefs v3 backlinks-stats and domain-rating take a date', () => {
 
 describe('DataForSEO backlinks/history/live', () => {
   it('gives one item a month whose totals match summary/live asked for that month end', async () => {
-    const { json } = await dfs(e.origin, 'history', [{ target: 'acme.io', date_from: '2023-07-01', date_to: '2023-09-30' }]);
+    const { json } = await dfs(e.origin, 'history', [
+      { target: 'acme.io', date_from: '2023-07-01', date_to: '2023-09-30' },
+    ]);
     expect(json.status_code).toBe(20000);
     const result = json.tasks[0].result[0];
-    expect(result.items.map((i: any) => i.date)).toEqual(['2023-07-31 00:00:00 +00:00', '2023-08-31 00:00:00 +00:00', '2023-09-30 00:00:00 +00:00']);
+    expect(result.items.map((i: any) => i.date)).toEqual([
+      '2023-07-31 00:00:00 +00:00',
+      '2023-08-31 00:00:00 +00:00',
+      '2023-09-30 00:00:00 +00:00',
+    ]);
     for (const item of result.items) {
       const day = item.date.slice(0, 10);
-      const summary = (await dfs(e.origin, 'summary', [{ target: 'acme.io' }], { authorization: BASIC, [AS_OF_HEADER]: day })).json.tasks[0].result[0];
+      const summary = (
+        await dfs(e.origin, 'summary', [{ target: 'acme.io' }], { authorization: BASIC, [AS_OF_HEADER]: day })
+      ).json.tasks[0].result[0];
       expect(item.backlinks, day).toBe(summary.backlinks);
       expect(item.referring_domains, day).toBe(summary.referring_domains);
       expect(item.referring_main_domains, day).toBe(summary.referring_main_domains);

@@ -18,7 +18,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
   const auth = `Basic ${Buffer.from('login:password').toString('base64')}`;
   api = new BacklinksApi(emulator.origin, {
-    fetch: (url: RequestInfo, init?: RequestInit) => fetch(url as string, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: auth } }),
+    fetch: (url: RequestInfo, init?: RequestInit) =>
+      fetch(url as string, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: auth } }),
   });
 });
 afterAll(() => emulator.close());
@@ -51,7 +52,9 @@ describe('the official dataforseo-client against the emulator', () => {
   });
 
   it('parses backlinks/live and summary/live', async () => {
-    const backlinks = await api.backlinksLive([new BacklinksBacklinksLiveRequestInfo({ target: 'example.com', limit: 3 })]);
+    const backlinks = await api.backlinksLive([
+      new BacklinksBacklinksLiveRequestInfo({ target: 'example.com', limit: 3 }),
+    ]);
     expect(backlinks?.tasks?.[0]?.status_code).toBe(20000);
     expect(backlinks?.tasks?.[0]?.result?.[0]?.items?.length).toBe(3);
     const summary = await api.summaryLive([new BacklinksSummaryLiveRequestInfo({ target: 'example.com' })]);
@@ -60,7 +63,9 @@ describe('the official dataforseo-client against the emulator', () => {
   });
 
   it('sees a failed task inside a successful envelope', async () => {
-    const response = await api.referringDomainsLive([new BacklinksReferringDomainsLiveRequestInfo({ target: 'example.com', filters: ['no_such_field', '=', 1] })]);
+    const response = await api.referringDomainsLive([
+      new BacklinksReferringDomainsLiveRequestInfo({ target: 'example.com', filters: ['no_such_field', '=', 1] }),
+    ]);
     expect(response?.status_code).toBe(20000);
     expect(response?.tasks?.[0]?.status_code).not.toBe(20000);
     expect(response?.tasks_error).toBe(1);

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.ts';
-import { backlinksOf, dataForSeoDate, inScope, internalDomainsOf, parseTarget, snapshotOf, type GraphBacklink } from '../../src/emulator/graph.ts';
+import {
+  backlinksOf,
+  dataForSeoDate,
+  inScope,
+  internalDomainsOf,
+  parseTarget,
+  snapshotOf,
+  type GraphBacklink,
+} from '../../src/emulator/graph.ts';
 import { AS_OF, dfs, emulator } from './helpers.ts';
 
 let e: Emulator;
@@ -18,7 +26,11 @@ afterAll(() => e.close());
 /** Live in-scope links of a target at AS_OF, straight from the graph. */
 function liveLinks(target: string): GraphBacklink[] {
   const snapshot = snapshotOf(parseTarget(target, 'subdomains')!, AS_OF);
-  return snapshot.domains.flatMap((d) => backlinksOf(snapshot.graph, d.domain, snapshot.asOfMs).filter((l) => inScope(l.urlTo, snapshot.scope) && l.lostMs === null));
+  return snapshot.domains.flatMap((d) =>
+    backlinksOf(snapshot.graph, d.domain, snapshot.asOfMs).filter(
+      (l) => inScope(l.urlTo, snapshot.scope) && l.lostMs === null,
+    ),
+  );
 }
 
 async function referringDomains(task: Record<string, unknown>) {
@@ -37,7 +49,8 @@ describe('DataForSEO referring_domains/live main domains (004 total_count)', () 
   it('counts blog.example.com and example.com as one referring domain in total_count and items', async () => {
     const links = liveLinks('backlinko.com');
     const hostsByMain = new Map<string, Set<string>>();
-    for (const l of links) hostsByMain.set(l.domain.top, (hostsByMain.get(l.domain.top) ?? new Set()).add(l.domain.name));
+    for (const l of links)
+      hostsByMain.set(l.domain.top, (hostsByMain.get(l.domain.top) ?? new Set()).add(l.domain.name));
     const hosts = new Set(links.map((l) => l.domain.name));
     expect(hostsByMain.size).toBeLessThan(hosts.size); // the target has main domains with several hosts
 
@@ -58,7 +71,16 @@ describe('DataForSEO referring_domains/live main domains (004 total_count)', () 
 
 describe('DataForSEO referring_links_* maps (004 example: counted per referring page)', () => {
   // 004's referring_links_types values for the graph's link types
-  const TYPE: Record<string, string> = { text: 'anchor', image: 'image', redirect: 'redirect', canonical: 'canonical', alternate: 'alternate', frame: 'link', form: 'link', rss: 'link' };
+  const TYPE: Record<string, string> = {
+    text: 'anchor',
+    image: 'image',
+    redirect: 'redirect',
+    canonical: 'canonical',
+    alternate: 'alternate',
+    frame: 'link',
+    form: 'link',
+    rss: 'link',
+  };
 
   it('counts the distinct referring pages per TLD and per link type, not the links', async () => {
     const links = liveLinks('ahrefs.com');
@@ -71,7 +93,9 @@ describe('DataForSEO referring_links_* maps (004 example: counted per referring 
       for (const l of mine) (pagesByType[TYPE[l.linkType]!] ??= new Set()).add(l.urlFrom);
       expect(item.referring_pages).toBe(pages.size);
       expect(item.referring_links_tld).toEqual({ [mine[0]!.domain.tld]: pages.size });
-      expect(item.referring_links_types).toEqual(Object.fromEntries(Object.entries(pagesByType).map(([k, v]) => [k, v.size])));
+      expect(item.referring_links_types).toEqual(
+        Object.fromEntries(Object.entries(pagesByType).map(([k, v]) => [k, v.size])),
+      );
       if (item.backlinks > item.referring_pages) checked++;
     }
     // the rule matters: many domains give several links from one page
@@ -81,10 +105,21 @@ describe('DataForSEO referring_links_* maps (004 example: counted per referring 
   it('keeps at most internal_list_limit entries per map, the largest ones, and leaves countries whole', async () => {
     const full = await summary({ target: 'backlinko.com', internal_list_limit: 1000 });
     const two = await summary({ target: 'backlinko.com', internal_list_limit: 2 });
-    const largest = (map: Record<string, number>, n: number) => Object.entries(map).sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1)).slice(0, n);
+    const largest = (map: Record<string, number>, n: number) =>
+      Object.entries(map)
+        .sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : 1))
+        .slice(0, n);
     expect(Object.keys(full.referring_links_tld).length).toBeGreaterThan(2);
-    for (const key of ['referring_links_tld', 'referring_links_types', 'referring_links_platform_types', 'referring_links_attributes']) {
-      expect(Object.entries(two[key]).sort(([, a], [, b]) => (b as number) - (a as number)), key).toEqual(largest(full[key], 2));
+    for (const key of [
+      'referring_links_tld',
+      'referring_links_types',
+      'referring_links_platform_types',
+      'referring_links_attributes',
+    ]) {
+      expect(
+        Object.entries(two[key]).sort(([, a], [, b]) => (b as number) - (a as number)),
+        key,
+      ).toEqual(largest(full[key], 2));
     }
     expect(two.referring_links_countries).toEqual(full.referring_links_countries);
     expect(Object.keys(full.referring_links_countries).length).toBeGreaterThan(2);
@@ -109,7 +144,9 @@ describe('DataForSEO include_indirect_links and exclude_internal_backlinks (004)
 
   it("keeps the target's own subdomains out by default and lists them as one main domain when asked", async () => {
     const snapshot = snapshotOf(parseTarget('acme.io', 'subdomains')!, AS_OF);
-    const internal = internalDomainsOf(snapshot.graph).flatMap((d) => backlinksOf(snapshot.graph, d, snapshot.asOfMs).filter((l) => inScope(l.urlTo, snapshot.scope)));
+    const internal = internalDomainsOf(snapshot.graph).flatMap((d) =>
+      backlinksOf(snapshot.graph, d, snapshot.asOfMs).filter((l) => inScope(l.urlTo, snapshot.scope)),
+    );
     expect(internal.length).toBeGreaterThan(0);
     const byDefault = await referringDomains({ target: 'acme.io', limit: 1000 });
     const included = await referringDomains({ target: 'acme.io', limit: 1000, exclude_internal_backlinks: false });
@@ -141,7 +178,9 @@ describe('DataForSEO lost_date (004: "when the last backlink from this domain wa
     expect(item.backlinks).toBe(group.reduce((sum, d) => sum + d.backlinks, 0));
     expect(item.lost_date).toBe(dataForSeoDate(Math.max(...losses)));
     // a main domain with a live host is not lost
-    const live = result.items.filter((i: any) => snapshot.domains.some((d) => d.domain.top === i.domain && d.lostMs === null));
+    const live = result.items.filter((i: any) =>
+      snapshot.domains.some((d) => d.domain.top === i.domain && d.lostMs === null),
+    );
     expect(live.length).toBeGreaterThan(0);
     for (const i of live) expect(i.lost_date).toBeNull();
   });
@@ -150,7 +189,14 @@ describe('DataForSEO lost_date (004: "when the last backlink from this domain wa
 describe("DataForSEO body as 004's Python example builds it", () => {
   it('accepts an object keyed "0" like the one-task array it stands for', async () => {
     // 004: post_data[len(post_data)] = dict(target="backlinko.com", ...); client.post(..., post_data)
-    const task = { target: 'backlinko.com', exclude_internal_backlinks: true, filters: ['referring_domains', '>', 10], backlinks_filters: ['dofollow', '=', true], order_by: ['rank,desc'], limit: 5 };
+    const task = {
+      target: 'backlinko.com',
+      exclude_internal_backlinks: true,
+      filters: ['referring_domains', '>', 10],
+      backlinks_filters: ['dofollow', '=', true],
+      order_by: ['rank,desc'],
+      limit: 5,
+    };
     const keyed = await dfs(e.origin, 'referring_domains', { 0: task });
     const array = await dfs(e.origin, 'referring_domains', [task]);
     expect(keyed.json.status_code).toBe(20000);

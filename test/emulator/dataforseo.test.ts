@@ -14,7 +14,11 @@ const keys = (value: object) => Object.keys(value);
 describe('DataForSEO referring_domains/live (004)', () => {
   it('answers the seed example request with the seed example envelope, task and item shapes', async () => {
     const seed = fixture('seed-004-referring_domains-response.json');
-    const { status, json } = await dfs(e.origin, 'referring_domains', fixture('seed-004-referring_domains-request.json'));
+    const { status, json } = await dfs(
+      e.origin,
+      'referring_domains',
+      fixture('seed-004-referring_domains-request.json'),
+    );
     expect(status).toBe(200);
     expect(keys(json)).toEqual(keys(seed));
     expect(json.status_code).toBe(20000);
@@ -41,7 +45,9 @@ describe('DataForSEO referring_domains/live (004)', () => {
 
   it('counts only the links backlinks_filters keep', async () => {
     const all = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1000 }]);
-    const dofollow = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1000, backlinks_filters: [['dofollow', '=', true]] }]);
+    const dofollow = await dfs(e.origin, 'referring_domains', [
+      { target: 'acme.io', limit: 1000, backlinks_filters: [['dofollow', '=', true]] },
+    ]);
     const total = (a: any) => a.json.tasks[0].result[0].items.reduce((s: number, i: any) => s + i.backlinks, 0);
     expect(total(dofollow)).toBeLessThan(total(all));
     expect(dofollow.json.tasks[0].result[0].items.every((i: any) => i.referring_pages_nofollow === 0)).toBe(true);
@@ -49,8 +55,16 @@ describe('DataForSEO referring_domains/live (004)', () => {
 
   it('filters with nested and/or arrays, orders, pages with offset and reports total_count', async () => {
     const filters = [['rank', '>', 100], 'and', [['domain', 'like', '%.com'], 'or', ['domain', 'like', '%.org']]];
-    const first = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 10, filters, order_by: ['backlinks,desc', 'domain,asc'] }])).json.tasks[0].result[0];
-    const second = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 10, offset: 10, filters, order_by: ['backlinks,desc', 'domain,asc'] }])).json.tasks[0].result[0];
+    const first = (
+      await dfs(e.origin, 'referring_domains', [
+        { target: 'acme.io', limit: 10, filters, order_by: ['backlinks,desc', 'domain,asc'] },
+      ])
+    ).json.tasks[0].result[0];
+    const second = (
+      await dfs(e.origin, 'referring_domains', [
+        { target: 'acme.io', limit: 10, offset: 10, filters, order_by: ['backlinks,desc', 'domain,asc'] },
+      ])
+    ).json.tasks[0].result[0];
     expect(first.total_count).toBeGreaterThan(20);
     expect(first.items_count).toBe(10);
     for (const item of [...first.items, ...second.items]) {
@@ -64,7 +78,9 @@ describe('DataForSEO referring_domains/live (004)', () => {
   });
 
   it('puts rank on 0-100 with rank_scale one_hundred', async () => {
-    const items = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1000, rank_scale: 'one_hundred' }])).json.tasks[0].result[0].items;
+    const items = (
+      await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1000, rank_scale: 'one_hundred' }])
+    ).json.tasks[0].result[0].items;
     const ranks = items.map((i: any) => i.rank);
     expect(Math.max(...ranks)).toBeLessThanOrEqual(100);
     expect(Math.max(...ranks)).toBeGreaterThan(50);
@@ -74,8 +90,17 @@ describe('DataForSEO referring_domains/live (004)', () => {
     const cases: Array<[object, string]> = [
       [{ limit: 5 }, "Invalid Field: 'target'."],
       [{ target: 'acme.io', limit: 1001 }, "Invalid Field: 'limit'."],
-      [{ target: 'acme.io', order_by: ['rank,desc', 'backlinks,desc', 'domain,asc', 'first_seen,asc'] }, "Invalid Field: 'order_by'."],
-      [{ target: 'acme.io', filters: Array.from({ length: 9 }, () => ['rank', '>', 1]).flatMap((c, i) => (i === 0 ? [c] : ['and', c])) }, "Invalid Field: 'filters'."],
+      [
+        { target: 'acme.io', order_by: ['rank,desc', 'backlinks,desc', 'domain,asc', 'first_seen,asc'] },
+        "Invalid Field: 'order_by'.",
+      ],
+      [
+        {
+          target: 'acme.io',
+          filters: Array.from({ length: 9 }, () => ['rank', '>', 1]).flatMap((c, i) => (i === 0 ? [c] : ['and', c])),
+        },
+        "Invalid Field: 'filters'.",
+      ],
       [{ target: 'acme.io', filters: ['nope', '=', 1] }, "Invalid Field: 'filters'."],
       [{ target: 'acme.io', rank_scale: 'one_million' }, "Invalid Field: 'rank_scale'."],
     ];
@@ -92,8 +117,18 @@ describe('DataForSEO referring_domains/live (004)', () => {
   });
 
   it('refuses bad credentials with HTTP 401 and status 40100', async () => {
-    for (const authorization of ['', `Basic ${Buffer.from(':pw').toString('base64')}`, `Basic ${Buffer.from('login:invalid').toString('base64')}`, 'Bearer x']) {
-      const { status, json } = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io' }], authorization ? { authorization } : {});
+    for (const authorization of [
+      '',
+      `Basic ${Buffer.from(':pw').toString('base64')}`,
+      `Basic ${Buffer.from('login:invalid').toString('base64')}`,
+      'Bearer x',
+    ]) {
+      const { status, json } = await dfs(
+        e.origin,
+        'referring_domains',
+        [{ target: 'acme.io' }],
+        authorization ? { authorization } : {},
+      );
       expect(status).toBe(401);
       expect(json.status_code).toBe(40100);
       expect(json.tasks).toEqual([]);
@@ -103,13 +138,17 @@ describe('DataForSEO referring_domains/live (004)', () => {
   it('refuses a body that is not one task object', async () => {
     expect((await dfs(e.origin, 'referring_domains', '{"target":"acme.io"}')).json.status_code).toBe(40503);
     expect((await dfs(e.origin, 'referring_domains', 'not json')).json.status_code).toBe(40503);
-    expect((await dfs(e.origin, 'referring_domains', [{ target: 'a.io' }, { target: 'b.io' }])).json.status_code).toBe(40000);
+    expect((await dfs(e.origin, 'referring_domains', [{ target: 'a.io' }, { target: 'b.io' }])).json.status_code).toBe(
+      40000,
+    );
   });
 });
 
 describe('DataForSEO backlinks/live and summary/live', () => {
   it('lists backlinks with the catalog fields', async () => {
-    const { json } = await dfs(e.origin, 'backlinks', [{ target: 'acme.io', limit: 50, filters: ['dofollow', '=', false] }]);
+    const { json } = await dfs(e.origin, 'backlinks', [
+      { target: 'acme.io', limit: 50, filters: ['dofollow', '=', false] },
+    ]);
     const result = json.tasks[0].result[0];
     expect(result.items_count).toBe(50);
     for (const item of result.items) {
@@ -122,7 +161,8 @@ describe('DataForSEO backlinks/live and summary/live', () => {
   it('summarises the target in result[0]', async () => {
     const { json } = await dfs(e.origin, 'summary', [{ target: 'acme.io' }]);
     const summary = json.tasks[0].result[0];
-    const domains = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1 }])).json.tasks[0].result[0];
+    const domains = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1 }])).json.tasks[0]
+      .result[0];
     expect(summary.target).toBe('acme.io');
     expect(summary.referring_domains).toBe(domains.total_count);
     expect(summary.backlinks).toBeGreaterThan(summary.referring_domains);
@@ -131,7 +171,14 @@ describe('DataForSEO backlinks/live and summary/live', () => {
 });
 
 describe('evaluateDataForSeoFilters', () => {
-  const row = { domain: 'news.example.org', rank: 300, dofollow: true, first_seen: '2021-10-16 16:46:16 +00:00', anchor: 'Best SEO tools here', lost_date: null };
+  const row = {
+    domain: 'news.example.org',
+    rank: 300,
+    dofollow: true,
+    first_seen: '2021-10-16 16:46:16 +00:00',
+    anchor: 'Best SEO tools here',
+    lost_date: null,
+  };
   it('evaluates each operator like the server', () => {
     const f = (filters: unknown) => evaluateDataForSeoFilters(filters, row);
     expect(f(['rank', '>=', 300])).toBe(true);

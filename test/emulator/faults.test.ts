@@ -17,7 +17,12 @@ describe('faults injected per request', () => {
     const a = await v2(e.origin, base, fault('429;retry-after=2'));
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('2');
-    const b = await v3(e.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from' }, { authorization: 'Bearer k', ...fault('429') });
+    const b = await v3(
+      e.origin,
+      'all-backlinks',
+      { target: 'acme.io', select: 'url_from' },
+      { authorization: 'Bearer k', ...fault('429') },
+    );
     expect(b.status).toBe(429);
     expect(b.headers.get('retry-after')).toBe('1');
     expect(typeof b.json.error).toBe('string');
@@ -25,7 +30,10 @@ describe('faults injected per request', () => {
 
   it('answers the server error asked for', async () => {
     expect((await v2(e.origin, base, fault('5xx'))).status).toBe(500);
-    const d = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io' }], { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, ...fault('503') });
+    const d = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io' }], {
+      authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+      ...fault('503'),
+    });
     expect(d.status).toBe(503);
     expect(d.json.status_code).toBe(50000);
   });
@@ -60,7 +68,10 @@ describe('faults injected per request', () => {
   it('answers v2 no credit, and DataForSEO task errors and 40202 in their envelopes', async () => {
     expect((await v2(e.origin, base, fault('no-credit'))).json).toEqual({ error: 'no credit' });
     const auth = { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` };
-    const failed = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io' }], { ...auth, ...fault('task-error;code=40501') });
+    const failed = await dfs(e.origin, 'referring_domains', [{ target: 'acme.io' }], {
+      ...auth,
+      ...fault('task-error;code=40501'),
+    });
     expect(failed.status).toBe(200);
     expect(failed.json.status_code).toBe(20000);
     expect(failed.json.tasks_error).toBe(1);
@@ -95,7 +106,9 @@ describe('faults for the whole process', () => {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await v2(flaky.origin, base)).status);
       expect(statuses).toEqual([429, 429, 200]);
-      expect((await v3(flaky.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from', limit: '1' })).status).toBe(200);
+      expect(
+        (await v3(flaky.origin, 'all-backlinks', { target: 'acme.io', select: 'url_from', limit: '1' })).status,
+      ).toBe(200);
     } finally {
       await flaky.close();
     }
@@ -133,7 +146,8 @@ describe('the as-of date', () => {
     const clocked = await startEmulator({ clock: { now: () => new Date('2021-01-04T12:00:00Z') }, faults: '' });
     try {
       const viaClock = (await v2(clocked.origin, { ...base, limit: '5000' })).json.refdomains.length;
-      const viaHeader = (await v2(e.origin, { ...base, limit: '5000' }, { 'x-linkbook-as-of': '2021-01-04' })).json.refdomains.length;
+      const viaHeader = (await v2(e.origin, { ...base, limit: '5000' }, { 'x-linkbook-as-of': '2021-01-04' })).json
+        .refdomains.length;
       expect(viaClock).toBe(viaHeader);
     } finally {
       await clocked.close();
@@ -151,7 +165,11 @@ describe('the server', () => {
 
   it('never logs the v2 token', async () => {
     const lines: string[] = [];
-    const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), debug: (m: string) => lines.push(m) };
+    const logger = {
+      info: (m: string) => lines.push(m),
+      warn: (m: string) => lines.push(m),
+      debug: (m: string) => lines.push(m),
+    };
     const logged = await startEmulator({ asOf: AS_OF, faults: '', logger });
     try {
       await v2(logged.origin, { ...base, token: 'super-secret-token' });

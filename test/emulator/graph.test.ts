@@ -2,13 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { backlinksOfSnapshot, parseTarget, snapshotOf } from '../../src/emulator/graph.ts';
 import { LINK_TYPES } from '../../src/model.ts';
 
-const scope = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix' = 'subdomains') => parseTarget(target, mode)!;
-const names = (target: string, asOf: string) => snapshotOf(scope(target), asOf).domains.filter((d) => !d.lost).map((d) => d.domain.name);
+const scope = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix' = 'subdomains') =>
+  parseTarget(target, mode)!;
+const names = (target: string, asOf: string) =>
+  snapshotOf(scope(target), asOf)
+    .domains.filter((d) => !d.lost)
+    .map((d) => d.domain.name);
 
 describe('the synthetic link graph', () => {
   it('is the same for the same target and date', () => {
-    const a = snapshotOf(scope('example.com'), '2025-06-02').domains.map((d) => [d.domain.name, d.backlinks, d.domain.domainRating]);
-    const b = snapshotOf(scope('https://www.example.com/'), '2025-06-02').domains.map((d) => [d.domain.name, d.backlinks, d.domain.domainRating]);
+    const a = snapshotOf(scope('example.com'), '2025-06-02').domains.map((d) => [
+      d.domain.name,
+      d.backlinks,
+      d.domain.domainRating,
+    ]);
+    const b = snapshotOf(scope('https://www.example.com/'), '2025-06-02').domains.map((d) => [
+      d.domain.name,
+      d.backlinks,
+      d.domain.domainRating,
+    ]);
     expect(b).toEqual(a);
   });
 
@@ -77,7 +89,11 @@ describe('the synthetic link graph', () => {
   it('narrows by mode: subdomains include domain, domain includes prefix, prefix includes exact', () => {
     // a link is the same link in every mode when it comes from the same domain's same link slot to the same URL
     const links = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix') =>
-      new Set([...backlinksOfSnapshot(snapshotOf(scope(target, mode), '2025-06-02'))].map((l) => `${l.domain.name}#${l.index} -> ${l.urlTo}`));
+      new Set(
+        [...backlinksOfSnapshot(snapshotOf(scope(target, mode), '2025-06-02'))].map(
+          (l) => `${l.domain.name}#${l.index} -> ${l.urlTo}`,
+        ),
+      );
     const subdomains = links('example.com', 'subdomains');
     const domain = links('example.com', 'domain');
     const prefix = links('example.com/blog/', 'prefix');
@@ -100,6 +116,10 @@ describe('the synthetic link graph', () => {
   it('refuses targets that are not domains or URLs', () => {
     expect(parseTarget('not a domain', 'domain')).toBeNull();
     expect(parseTarget('localhost', 'domain')).toBeNull();
-    expect(parseTarget('https://blog.example.co.uk/path?q=1', 'prefix')).toEqual({ target: 'blog.example.co.uk/path?q=1', host: 'blog.example.co.uk', mode: 'prefix' });
+    expect(parseTarget('https://blog.example.co.uk/path?q=1', 'prefix')).toEqual({
+      target: 'blog.example.co.uk/path?q=1',
+      host: 'blog.example.co.uk',
+      mode: 'prefix',
+    });
   });
 });

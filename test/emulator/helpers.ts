@@ -21,18 +21,32 @@ async function answerOf(response: Response): Promise<Answer> {
 }
 
 /** GET the v2 API with the given query parameters (token `t0ken` unless given). */
-export async function v2(origin: string, params: Record<string, string>, headers: Record<string, string> = {}): Promise<Answer> {
+export async function v2(
+  origin: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const query = new URLSearchParams({ token: 't0ken', output: 'json', ...params });
   return answerOf(await fetch(`${origin}/?${query}`, { headers }));
 }
 
-export async function v3(origin: string, endpoint: string, params: Record<string, string>, headers: Record<string, string> = { authorization: 'Bearer key-123' }): Promise<Answer> {
+export async function v3(
+  origin: string,
+  endpoint: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = { authorization: 'Bearer key-123' },
+): Promise<Answer> {
   return answerOf(await fetch(`${origin}/v3/site-explorer/${endpoint}?${new URLSearchParams(params)}`, { headers }));
 }
 
 export const BASIC = `Basic ${Buffer.from('login:password').toString('base64')}`;
 
-export async function dfs(origin: string, fn: string, tasks: unknown, headers: Record<string, string> = { authorization: BASIC }): Promise<Answer> {
+export async function dfs(
+  origin: string,
+  fn: string,
+  tasks: unknown,
+  headers: Record<string, string> = { authorization: BASIC },
+): Promise<Answer> {
   return answerOf(
     await fetch(`${origin}/v3/backlinks/${fn}/live`, {
       method: 'POST',

@@ -21,7 +21,13 @@ const isHostile = (s: unknown) => typeof s === 'string' && (hostile.includes(s) 
 
 describe('the hostile graph of a *.hostile.test target', () => {
   it('puts hostile titles and anchors in the strongest backlinks of Ahrefs v2, including row 1', async () => {
-    const { json } = await v2(e.origin, { from: 'backlinks_one_per_domain', target: 'acme.hostile.test', mode: 'domain', limit: '50', order_by: 'domain_rating:desc' });
+    const { json } = await v2(e.origin, {
+      from: 'backlinks_one_per_domain',
+      target: 'acme.hostile.test',
+      mode: 'domain',
+      limit: '50',
+      order_by: 'domain_rating:desc',
+    });
     const rows = json.refpages as Array<{ title: string; anchor: string; url_from: string }>;
     expect(rows.length).toBe(50);
     expect(isHostile(rows[0]!.title)).toBe(true);
@@ -38,18 +44,28 @@ describe('the hostile graph of a *.hostile.test target', () => {
   });
 
   it('serves the same strings through Ahrefs v3 and DataForSEO, with a 100 KB title somewhere', async () => {
-    const a = await v3(e.origin, 'all-backlinks', { target: 'acme.hostile.test', select: 'url_from,anchor,title,domain_rating_source', limit: '1000', aggregation: '1_per_domain', order_by: 'domain_rating_source:desc' });
+    const a = await v3(e.origin, 'all-backlinks', {
+      target: 'acme.hostile.test',
+      select: 'url_from,anchor,title,domain_rating_source',
+      limit: '1000',
+      aggregation: '1_per_domain',
+      order_by: 'domain_rating_source:desc',
+    });
     const rows = a.json.backlinks as Array<{ title: string; anchor: string }>;
     expect(isHostile(rows[0]!.title)).toBe(true);
     expect(rows.some((r) => r.title.length === HOSTILE_LONG_LENGTH)).toBe(true);
-    const d = await dfs(e.origin, 'backlinks', [{ target: 'acme.hostile.test', mode: 'one_per_domain', limit: 20, order_by: ['rank,desc'] }]);
+    const d = await dfs(e.origin, 'backlinks', [
+      { target: 'acme.hostile.test', mode: 'one_per_domain', limit: 20, order_by: ['rank,desc'] },
+    ]);
     const items = d.json.tasks[0].result[0].items as Array<{ page_from_title: string; anchor: string | null }>;
     expect(items.length).toBe(20);
     for (const item of items) expect(isHostile(item.page_from_title)).toBe(true);
   });
 
   it('carries control bytes and lone surrogates as JSON escapes, so the body stays valid JSON', async () => {
-    const response = await fetch(`${e.origin}/?${new URLSearchParams({ token: 't', output: 'json', from: 'backlinks_one_per_domain', target: 'acme.hostile.test', mode: 'domain', limit: '200' })}`);
+    const response = await fetch(
+      `${e.origin}/?${new URLSearchParams({ token: 't', output: 'json', from: 'backlinks_one_per_domain', target: 'acme.hostile.test', mode: 'domain', limit: '200' })}`,
+    );
     const text = await response.text();
     expect(text).toContain('\\ud800');
     expect(text).toContain('\\u0000');
@@ -58,7 +74,12 @@ describe('the hostile graph of a *.hostile.test target', () => {
   });
 
   it('leaves every other target without a hostile string', async () => {
-    const { json } = await v2(e.origin, { from: 'backlinks_one_per_domain', target: 'acme.example', mode: 'domain', limit: '1000' });
+    const { json } = await v2(e.origin, {
+      from: 'backlinks_one_per_domain',
+      target: 'acme.example',
+      mode: 'domain',
+      limit: '1000',
+    });
     const rows = json.refpages as Array<{ title: string; anchor: string; url_from: string }>;
     expect(rows.length).toBeGreaterThan(100);
     for (const row of rows) {

@@ -15,7 +15,10 @@ describe('documented rate limits (emulator rateLimits)', () => {
     const clock = handClock();
     const e = await emulator({ rateLimits: true, clock });
     try {
-      const ask = (key: string) => fetch(`${e.origin}/v3/site-explorer/domain-rating?target=ahrefs.com&date=2025-06-01`, { headers: { authorization: `Bearer ${key}` } });
+      const ask = (key: string) =>
+        fetch(`${e.origin}/v3/site-explorer/domain-rating?target=ahrefs.com&date=2025-06-01`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
       for (let i = 0; i < 60; i++) expect((await ask('k1')).status).toBe(200);
       const limited = await ask('k1');
       expect(limited.status).toBe(429);
@@ -36,14 +39,19 @@ describe('documented rate limits (emulator rateLimits)', () => {
     const e = await emulator({ rateLimits: { dataForSeoPerMinute: 3 }, clock });
     try {
       const task = [{ target: 'acme.io', limit: 1 }];
-      for (let i = 0; i < 3; i++) expect((await dfs(e.origin, 'referring_domains', task, { authorization: basic('me') })).json.status_code).toBe(20000);
+      for (let i = 0; i < 3; i++)
+        expect((await dfs(e.origin, 'referring_domains', task, { authorization: basic('me') })).json.status_code).toBe(
+          20000,
+        );
       const limited = await dfs(e.origin, 'referring_domains', task, { authorization: basic('me') });
       expect(limited.status).toBe(200);
       expect(limited.json.status_code).toBe(40202);
       expect(limited.json.tasks).toEqual([]);
       expect((await dfs(e.origin, 'referring_domains', task, { authorization: BASIC })).json.status_code).toBe(20000);
       clock.advance(60_000);
-      expect((await dfs(e.origin, 'referring_domains', task, { authorization: basic('me') })).json.status_code).toBe(20000);
+      expect((await dfs(e.origin, 'referring_domains', task, { authorization: basic('me') })).json.status_code).toBe(
+        20000,
+      );
     } finally {
       await e.close();
     }
@@ -53,7 +61,9 @@ describe('documented rate limits (emulator rateLimits)', () => {
     const e = await emulator({ rateLimits: { dataForSeoSimultaneous: 2 } });
     try {
       const task = [{ target: 'acme.io', limit: 1 }];
-      const slow = [1, 2].map(() => dfs(e.origin, 'referring_domains', task, { authorization: BASIC, [FAULT_HEADER]: 'latency=3000' }));
+      const slow = [1, 2].map(() =>
+        dfs(e.origin, 'referring_domains', task, { authorization: BASIC, [FAULT_HEADER]: 'latency=3000' }),
+      );
       // both slow requests are admitted once the server has counted them (it admits before any wait)
       while (e.stats().requests.dataforseo < 2) await new Promise((resolve) => setTimeout(resolve, 10));
       const third = await dfs(e.origin, 'referring_domains', task, { authorization: BASIC });

@@ -58,7 +58,9 @@ describe('the Ahrefs v2 where/having grammar (003)', () => {
   it('reads escaped quotes and backslashes inside values', () => {
     const anchors = { anchor: 'say "hi" \\o/' };
     expect(evaluateAhrefsV2Filter('anchor="say \\"hi\\" \\\\o/"', 'where', backlinksOnePerDomain, anchors)).toBe(true);
-    expect(evaluateAhrefsV2Filter('anchor="a, b",anchor<>"x"', 'where', backlinksOnePerDomain, { anchor: 'a, b' })).toBe(true);
+    expect(
+      evaluateAhrefsV2Filter('anchor="a, b",anchor<>"x"', 'where', backlinksOnePerDomain, { anchor: 'a, b' }),
+    ).toBe(true);
   });
 
   it('keeps where and having columns apart', () => {
@@ -72,7 +74,9 @@ describe('the Ahrefs v2 where/having grammar (003)', () => {
     expect(refusal('backlinks>>2')).toBe('where: bad syntax');
     expect(refusal('backlinks>2,')).toBe('where: bad syntax');
     expect(refusal('regex(refdomain,"x")')).toBe("where: unknown function 'regex'");
-    expect(refusal('substring(backlinks,"1")')).toBe("where: function 'substring' cannot be applied to column 'backlinks'");
+    expect(refusal('substring(backlinks,"1")')).toBe(
+      "where: function 'substring' cannot be applied to column 'backlinks'",
+    );
     expect(refusal('refdomain="a\\b"')).toBe("where: value 'a\\b' is not properly escaped");
     expect(refusal('refdomain="a"b"')).toBe("where: value 'a\"b' is not properly escaped");
     expect(refusal('backlinks="many"')).toBe("where: value 'many' must be a int");

@@ -17,7 +17,10 @@ async function text(path: string, options = {}): Promise<string> {
   return out;
 }
 async function failure(promise: Promise<unknown>): Promise<LinkbookError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LinkbookError);
   return error as LinkbookError;
 }
@@ -44,13 +47,19 @@ describe('export decoding', () => {
   });
 
   it('decodes UTF-16BE with a BOM and UTF-8 with a BOM', async () => {
-    expect(await text(file('be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(sample, 'utf16le').swap16()])))).toBe(sample);
+    expect(
+      await text(file('be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(sample, 'utf16le').swap16()]))),
+    ).toBe(sample);
     expect(await text(file('bom.csv', Buffer.from(`\uFEFF${sample}`, 'utf8')), { highWaterMark: 5 })).toBe(sample);
   });
 
   it('names the line and column of a byte that is not UTF-8 and says how to re-export', async () => {
     // "Bücher" as Windows-1252 writes ü as the single byte 0xFC
-    const bytes = Buffer.concat([Buffer.from('Domain,Anchor\nexample.com,B', 'latin1'), Buffer.from([0xfc]), Buffer.from('cher\n', 'latin1')]);
+    const bytes = Buffer.concat([
+      Buffer.from('Domain,Anchor\nexample.com,B', 'latin1'),
+      Buffer.from([0xfc]),
+      Buffer.from('cher\n', 'latin1'),
+    ]);
     const error = await failure(text(file('cp1252.csv', bytes)));
     expect(error.code).toBe('invalid');
     expect(error.where).toEqual({ file: join(dir, 'cp1252.csv'), line: 2, col: 14 });
@@ -66,7 +75,9 @@ describe('export decoding', () => {
   });
 
   it('refuses a ZIP or XLSX file by name, before reading it as text', async () => {
-    const error = await failure(decodeExportFile(file('links.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]))));
+    const error = await failure(
+      decodeExportFile(file('links.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]))),
+    );
     expect(error.message).toContain('ZIP or XLSX');
     expect(error.hint).toContain('Top linking sites.csv');
   });

@@ -22,7 +22,10 @@ async function refdomains(name: string, options = {}): Promise<{ id: string; row
   return { id: r.preset.id, rows: r.rows as ExportRefDomain[] };
 }
 async function failure(promise: Promise<unknown>): Promise<LinkbookError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LinkbookError);
   return error as LinkbookError;
 }
@@ -52,7 +55,8 @@ function count<T>(rows: T[], key: (row: T) => string): Record<string, number> {
 
 describe('the checked-in export fixtures', () => {
   it('are exactly what the generator writes (regenerate with node --import tsx test/fixtures/exports/generate.ts)', () => {
-    for (const [name, bytes] of Object.entries(files)) expect(readFileSync(join(fixtures, name)).equals(bytes), name).toBe(true);
+    for (const [name, bytes] of Object.entries(files))
+      expect(readFileSync(join(fixtures, name)).equals(bytes), name).toBe(true);
   });
 });
 
@@ -88,7 +92,9 @@ describe('Ahrefs exports', () => {
   it('reads the referring domains export: DR, links to target, dofollow links, lost dates', async () => {
     const { id, rows } = await refdomains('ahrefs-refdomains-excel.csv');
     expect(id).toBe('ahrefs-refdomains');
-    expect(rows.map((r) => [r.domain, r.authority, r.backlinks, r.backlinks_dofollow])).toEqual(domains.map((d) => [d.domain, d.authority, d.links, d.dofollowLinks]));
+    expect(rows.map((r) => [r.domain, r.authority, r.backlinks, r.backlinks_dofollow])).toEqual(
+      domains.map((d) => [d.domain, d.authority, d.links, d.dofollowLinks]),
+    );
     expect(rows.filter((r) => r.lost)).toHaveLength(lostCount(domains));
     expect(count(rows, (r) => r.tld)).toEqual(tldCounts(domains.map((d) => d.domain)));
   });
@@ -110,7 +116,10 @@ describe('Semrush exports', () => {
 
   it('takes link_type from the Image and Text flags, and the lost date from Last seen', async () => {
     const { rows } = await backlinks('semrush-backlinks.csv');
-    expect(count(rows, (r) => String(r.link_type))).toEqual({ image: links.filter((s) => s.image).length, text: links.filter((s) => !s.image).length });
+    expect(count(rows, (r) => String(r.link_type))).toEqual({
+      image: links.filter((s) => s.image).length,
+      text: links.filter((s) => !s.image).length,
+    });
     const lost = rows.find((r) => r.lost)!;
     expect(lost.lost_at).toBe(lost.last_seen);
   });
@@ -124,7 +133,9 @@ describe('Semrush exports', () => {
   it('reads the referring domains export with the Authority Score', async () => {
     const { id, rows } = await refdomains('semrush-refdomains.csv');
     expect(id).toBe('semrush-refdomains');
-    expect(rows.map((r) => [r.domain, r.authority, r.backlinks, r.country])).toEqual(domains.map((d) => [d.domain, d.authority, d.links, d.country]));
+    expect(rows.map((r) => [r.domain, r.authority, r.backlinks, r.country])).toEqual(
+      domains.map((d) => [d.domain, d.authority, d.links, d.country]),
+    );
     expect(rows[0]!.authority_metric).toBe('Semrush Authority Score');
     // the export has no dofollow count: unknown, not 0
     expect(rows.every((r) => r.backlinks_dofollow === null)).toBe(true);
@@ -147,7 +158,8 @@ describe('Search Console exports', () => {
     expect(id).toBe('gsc-top-linking-sites');
     expect(rows.map((r) => [r.domain, r.refpages])).toEqual(domains.map((d: DomainSpec) => [d.domain, d.pages]));
     expect(domains.some((d) => d.pages >= 1000)).toBe(true); // "1,240" thousands separators were read
-    for (const r of rows) expect([r.backlinks, r.backlinks_dofollow, r.authority, r.authority_metric]).toEqual([null, null, null, null]);
+    for (const r of rows)
+      expect([r.backlinks, r.backlinks_dofollow, r.authority, r.authority_metric]).toEqual([null, null, null, null]);
   });
 
   it('reads Latest links as backlinks whose follow state, anchor and target are unknown', async () => {
@@ -155,12 +167,17 @@ describe('Search Console exports', () => {
     expect(id).toBe('gsc-links');
     expect(rows).toHaveLength(links.length);
     expect(rows.filter((r) => r.dofollow === null)).toHaveLength(links.length);
-    expect(rows.every((r) => r.dofollow !== true && r.anchor === null && r.url_to === null && r.link_type === null)).toBe(true);
+    expect(
+      rows.every((r) => r.dofollow !== true && r.anchor === null && r.url_to === null && r.link_type === null),
+    ).toBe(true);
     expect(rows.map((r) => r.last_seen)).toEqual(links.map((s) => `${s.lastSeen}T00:00:00Z`));
   });
 
   it('refuses Top linked pages with the file to use instead', async () => {
-    const path = temp('Top linked pages - externally.csv', 'Target page,Incoming links,Linking sites\nhttps://acme.example/,"2,100",80\n');
+    const path = temp(
+      'Top linked pages - externally.csv',
+      'Target page,Incoming links,Linking sites\nhttps://acme.example/,"2,100",80\n',
+    );
     const error = await failure(readExport(path));
     expect(error.message).toContain('not the links');
     expect(error.message).toContain('Latest links.csv');
@@ -178,9 +195,11 @@ describe('Majestic exports', () => {
     expect(rows.filter((r) => r.link_type === 'image')).toHaveLength(links.filter((s) => s.image).length);
   });
 
-  it('reads referring domains with the links to the target (MatchedLinks), not the domain\'s own backlinks', async () => {
+  it("reads referring domains with the links to the target (MatchedLinks), not the domain's own backlinks", async () => {
     const { rows } = await refdomains('majestic-refdomains.csv');
-    expect(rows.map((r) => [r.domain, r.authority, r.backlinks])).toEqual(domains.map((d) => [d.domain, d.authority, d.links]));
+    expect(rows.map((r) => [r.domain, r.authority, r.backlinks])).toEqual(
+      domains.map((d) => [d.domain, d.authority, d.links]),
+    );
   });
 });
 
@@ -213,7 +232,9 @@ describe('recognition', () => {
 
   it('says a file of the other kind is that kind', async () => {
     const error = await failure(readExport(join(fixtures, 'semrush-refdomains.csv'), { kind: 'backlinks' }));
-    expect(error.message).toContain('Semrush Backlink Analytics · Referring domains export (refdomains), but the dataset says kind: backlinks');
+    expect(error.message).toContain(
+      'Semrush Backlink Analytics · Referring domains export (refdomains), but the dataset says kind: backlinks',
+    );
   });
 
   it('limits recognition to the forced format', async () => {

@@ -12,14 +12,20 @@ function file(name: string, content: string | Buffer): string {
   writeFileSync(path, content);
   return path;
 }
-async function records(path: string, options = {}): Promise<{ headers: string[]; delimiter: string; rows: ExportRecord[] }> {
+async function records(
+  path: string,
+  options = {},
+): Promise<{ headers: string[]; delimiter: string; rows: ExportRecord[] }> {
   const table = await openExportTable(path, options);
   const rows: ExportRecord[] = [];
   for await (const r of table.records) rows.push(r);
   return { headers: table.headers, delimiter: table.delimiter, rows };
 }
 async function failure(promise: Promise<unknown>): Promise<LinkbookError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LinkbookError);
   return error as LinkbookError;
 }
@@ -33,7 +39,10 @@ describe('export tables', () => {
   });
 
   it('reads quoted commas, doubled quotes, CRLF, empty cells and a multi-line field, each record with the line it starts on', async () => {
-    const path = file('quoted.csv', 'Source url,Anchor,Nofollow\r\nhttps://a.example/?x=1,"tools, cheap",true\r\nhttps://b.example/,"say ""hi""",\r\nhttps://c.example/,"two\r\nlines",false\r\nhttps://d.example/,,false\r\n');
+    const path = file(
+      'quoted.csv',
+      'Source url,Anchor,Nofollow\r\nhttps://a.example/?x=1,"tools, cheap",true\r\nhttps://b.example/,"say ""hi""",\r\nhttps://c.example/,"two\r\nlines",false\r\nhttps://d.example/,,false\r\n',
+    );
     const { headers, delimiter, rows } = await records(path, { highWaterMark: 16 });
     expect(delimiter).toBe(',');
     expect(headers).toEqual(['Source url', 'Anchor', 'Nofollow']);
@@ -51,14 +60,19 @@ describe('export tables', () => {
 
   it('pads a short row and refuses one with extra non-empty fields, naming the column', async () => {
     const { rows } = await records(file('short.csv', 'a,b,c\n1,2\n4,5,6,\n'));
-    expect(rows.map((r) => r.cells)).toEqual([['1', '2', ''], ['4', '5', '6']]);
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['1', '2', ''],
+      ['4', '5', '6'],
+    ]);
     const error = await failure(records(file('long.csv', 'Domain,DR\nexample.com,5\nbad.example,5,extra\n')));
     expect(error.where).toEqual({ file: join(dir, 'long.csv'), line: 3, col: 3 });
     expect(error.hint).toContain("'comma' must be in double quotes");
   });
 
   it('explains a stray quote with file:line:col and the header, not csv-parse wording', async () => {
-    const error = await failure(records(file('quote.csv', 'Domain,Anchor\nexample.com,ok\nexample.org,the "best" tools\n')));
+    const error = await failure(
+      records(file('quote.csv', 'Domain,Anchor\nexample.com,ok\nexample.org,the "best" tools\n')),
+    );
     expect(error.where).toEqual({ file: join(dir, 'quote.csv'), line: 3, col: 2 });
     expect(error.message).toContain('field 2 (Anchor) has a double quote in the middle');
     expect(error.message).not.toContain('Invalid Opening Quote');

@@ -42,7 +42,12 @@ describe('validating a report over an export', () => {
   });
 
   it('checks sections against the kind the export tells', () => {
-    const out = problems(report('    provider: file\n    from: semrush-backlinks.csv', 'table: { of: links, columns: [domain, backlinks] }'));
+    const out = problems(
+      report(
+        '    provider: file\n    from: semrush-backlinks.csv',
+        'table: { of: links, columns: [domain, backlinks] }',
+      ),
+    );
     expect(out).toHaveLength(2);
     expect(out[0]).toContain('"domain" is not a canonical backlinks column');
   });
@@ -50,10 +55,14 @@ describe('validating a report over an export', () => {
   it('refuses an unrecognised export at its from: line, with the layouts it resembles', () => {
     const out = problems(report('    provider: file\n    from: almost.csv'));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/r\.yaml:8:11: data\.links\.from: .*almost\.csv: the header row is not a known export; it resembles Ahrefs Site Explorer · Backlinks \(missing 'Target URL'\)/);
+    expect(out[0]).toMatch(
+      /r\.yaml:8:11: data\.links\.from: .*almost\.csv: the header row is not a known export; it resembles Ahrefs Site Explorer · Backlinks \(missing 'Target URL'\)/,
+    );
   });
 
   it('refuses a forced format the file is not', () => {
-    expect(problems(report('    provider: file\n    from: semrush-backlinks.csv\n    format: gsc')).join('\n')).toContain('is not a gsc export');
+    expect(
+      problems(report('    provider: file\n    from: semrush-backlinks.csv\n    format: gsc')).join('\n'),
+    ).toContain('is not a gsc export');
   });
 });

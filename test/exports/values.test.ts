@@ -26,7 +26,13 @@ describe('export cell readers', () => {
   });
 
   it('read flags as the tools spell them, empty as unknown', () => {
-    expect([readFlag('true'), readFlag('FALSE'), readFlag('1'), readFlag('0'), readFlag('yes')]).toEqual([true, false, true, false, true]);
+    expect([readFlag('true'), readFlag('FALSE'), readFlag('1'), readFlag('0'), readFlag('yes')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
     expect(readFlag(' ')).toBeNull();
     expect(readFlag('maybe')).toBeUndefined();
     expect(readFlag('+', { true: ['+'] })).toBe(true);

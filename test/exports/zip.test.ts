@@ -13,7 +13,12 @@ const fixtures = fileURLToPath(new URL('../fixtures/exports/', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-zip-'));
 const { links, domains } = exportFixtures();
 const csv = (name: string): Buffer => readFileSync(join(fixtures, name));
-const sampleLinks = Buffer.from(`Linking page,Last crawled\n${links.slice(250).map((s) => `"${s.sourceUrl}",${s.lastSeen}`).join('\n')}\nhttps://only-in-sample.example.net/p,2026-11-02\n`);
+const sampleLinks = Buffer.from(
+  `Linking page,Last crawled\n${links
+    .slice(250)
+    .map((s) => `"${s.sourceUrl}",${s.lastSeen}`)
+    .join('\n')}\nhttps://only-in-sample.example.net/p,2026-11-02\n`,
+);
 
 function zipFile(name: string, entries: Record<string, Buffer>): string {
   const path = join(dir, name);
@@ -23,14 +28,19 @@ function zipFile(name: string, entries: Record<string, Buffer>): string {
 const gscZip = (): string =>
   zipFile('example.com-links.zip', {
     'Top linking sites.csv': csv('gsc-top-linking-sites.csv'),
-    'Top linked pages - externally.csv': Buffer.from('Target page,Incoming links,Linking sites\nhttps://acme.example/,"2,100",80\n'),
+    'Top linked pages - externally.csv': Buffer.from(
+      'Target page,Incoming links,Linking sites\nhttps://acme.example/,"2,100",80\n',
+    ),
     'Top linking text.csv': Buffer.from('Top linking text,Linking sites\nacme,12\n'),
     'Latest links.csv': csv('gsc-latest-links.csv'),
     'More sample links.csv': sampleLinks,
   });
 
 async function failure(promise: Promise<unknown>): Promise<LinkbookError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(LinkbookError);
   return error as LinkbookError;
 }
@@ -38,7 +48,13 @@ async function failure(promise: Promise<unknown>): Promise<LinkbookError> {
 describe('a Search Console ZIP read directly', () => {
   it('lists and inflates the entries of an archive', () => {
     const entries = readZipEntries(gscZip());
-    expect(entries.map((e) => e.name)).toEqual(['Top linking sites.csv', 'Top linked pages - externally.csv', 'Top linking text.csv', 'Latest links.csv', 'More sample links.csv']);
+    expect(entries.map((e) => e.name)).toEqual([
+      'Top linking sites.csv',
+      'Top linked pages - externally.csv',
+      'Top linking text.csv',
+      'Latest links.csv',
+      'More sample links.csv',
+    ]);
     expect(entries[0]!.bytes.equals(csv('gsc-top-linking-sites.csv'))).toBe(true);
   });
 
@@ -71,8 +87,12 @@ describe('a Search Console ZIP read directly', () => {
     const fake = join(dir, 'fake.zip');
     writeFileSync(fake, 'not a zip at all');
     expect((await failure(readExport(fake))).message).toContain('not a readable ZIP');
-    const none = zipFile('none.zip', { 'Top linking text.csv': Buffer.from('Top linking text,Linking sites\nacme,12\n') });
-    expect((await failure(readExport(none))).message).toContain('none of the CSVs in the ZIP is a known export of links');
+    const none = zipFile('none.zip', {
+      'Top linking text.csv': Buffer.from('Top linking text,Linking sites\nacme,12\n'),
+    });
+    expect((await failure(readExport(none))).message).toContain(
+      'none of the CSVs in the ZIP is a known export of links',
+    );
   });
 
   it('stops inflating at the byte cap', () => {

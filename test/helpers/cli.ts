@@ -15,12 +15,16 @@ export interface CliResult {
 /** An environment with no credentials and nothing of the caller's API settings. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'LINKBOOK_CHROMIUM']) if (process.env[key]) env[key] = process.env[key];
+  for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'LINKBOOK_CHROMIUM'])
+    if (process.env[key]) env[key] = process.env[key];
   env.LINKBOOK_STORE = path.join(mkdtempSync(path.join(os.tmpdir(), 'lb-store-')), 'linkbook.db');
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), ...args], {
       cwd: options.cwd ?? PACKAGE_ROOT,

@@ -18,7 +18,10 @@ export interface LatchProxy {
 }
 
 /** `hold` sees each request's URL and its arrival index (0 for the first). */
-export async function startLatchProxy(upstream: string, hold: (url: string, index: number) => boolean): Promise<LatchProxy> {
+export async function startLatchProxy(
+  upstream: string,
+  hold: (url: string, index: number) => boolean,
+): Promise<LatchProxy> {
   const held: string[] = [];
   let open = false;
   let opened: () => void = () => undefined;
@@ -38,10 +41,13 @@ export async function startLatchProxy(upstream: string, hold: (url: string, inde
         await gate;
       }
       const headers = { ...req.headers, host: target.host };
-      const forward = httpRequest({ hostname: target.hostname, port: target.port, path: url, method: req.method, headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const forward = httpRequest(
+        { hostname: target.hostname, port: target.port, path: url, method: req.method, headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       forward.on('error', () => res.destroy());
       forward.end(Buffer.concat(chunks));
     });
@@ -50,7 +56,8 @@ export async function startLatchProxy(upstream: string, hold: (url: string, inde
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     held,
-    heldCount: (count) => (held.length >= count ? Promise.resolve() : new Promise((resolve) => watchers.push({ count, resolve }))),
+    heldCount: (count) =>
+      held.length >= count ? Promise.resolve() : new Promise((resolve) => watchers.push({ count, resolve })),
     release() {
       open = true;
       opened();

@@ -14,7 +14,12 @@ describe('finding Chromium', () => {
 
   it('gives a clear error with the install hint when the env path is wrong', () => {
     expect(() => resolveChromium({ LINKBOOK_CHROMIUM: '/nope/chromium' })).toThrow(
-      expect.objectContaining({ code: 'render', where: 'LINKBOOK_CHROMIUM', hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM', message: expect.stringContaining('/nope/chromium') }),
+      expect.objectContaining({
+        code: 'render',
+        where: 'LINKBOOK_CHROMIUM',
+        hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM',
+        message: expect.stringContaining('/nope/chromium'),
+      }),
     );
   });
 
@@ -26,7 +31,9 @@ describe('finding Chromium', () => {
 
   it('falls back to the known paths, and says what to install when none exists', () => {
     expect(resolveChromium({}, ['/nope/a', installed])).toBe(installed);
-    expect(() => resolveChromium({}, ['/nope/a'])).toThrow(expect.objectContaining({ code: 'render', hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM' }));
+    expect(() => resolveChromium({}, ['/nope/a'])).toThrow(
+      expect.objectContaining({ code: 'render', hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM' }),
+    );
   });
 });
 

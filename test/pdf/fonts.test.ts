@@ -26,8 +26,16 @@ function emptyFontconfig(): string {
   mkdirSync(join(dir, 'fc-cache'));
   const file = join(dir, 'fonts.conf');
   const confD = '/etc/fonts/conf.d';
-  const rules = existsSync(confD) ? readdirSync(confD).filter((name) => name.endsWith('.conf') && name !== '50-user.conf').map((name) => `<include ignore_missing="yes">${join(confD, name)}</include>`).join('') : '';
-  writeFileSync(file, `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>${join(dir, 'fc-cache')}</cachedir>${rules}</fontconfig>\n`);
+  const rules = existsSync(confD)
+    ? readdirSync(confD)
+        .filter((name) => name.endsWith('.conf') && name !== '50-user.conf')
+        .map((name) => `<include ignore_missing="yes">${join(confD, name)}</include>`)
+        .join('')
+    : '';
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><cachedir>${join(dir, 'fc-cache')}</cachedir>${rules}</fontconfig>\n`,
+  );
   return file;
 }
 
@@ -43,12 +51,17 @@ function pageCount(file: string): number {
 
 function pageTexts(file: string): string[] {
   const pages = pageCount(file);
-  return Array.from({ length: pages }, (_, i) => execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8' }));
+  return Array.from({ length: pages }, (_, i) =>
+    execFileSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8' }),
+  );
 }
 
 /** The embedded fonts' names without their subset prefix ("AAAAAA+Arimo-Bold" -> "Arimo-Bold"). */
 function fontNames(file: string): string[] {
-  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter((line) => line.trim() !== '');
+  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter((line) => line.trim() !== '');
   return [...new Set(lines.map((line) => line.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')))].sort();
 }
 
@@ -58,7 +71,11 @@ async function reportHtml(template: 'audit' | 'weekly' | 'gap'): Promise<{ html:
   const drawn: SectionResult[] = [];
   for (const [index, section] of sections.entries()) {
     const chart = input.definition.sections[index]?.chart;
-    drawn.push(chart && section.aggregate ? { ...section, chart: await renderChart(chart, section.aggregate, { accent: '#0b6efd' }) } : section);
+    drawn.push(
+      chart && section.aggregate
+        ? { ...section, chart: await renderChart(chart, section.aggregate, { accent: '#0b6efd' }) }
+        : section,
+    );
   }
   return { html: composeReport(input, { sections: drawn }).html, input };
 }
@@ -69,7 +86,11 @@ describe('printing with no system fonts', () => {
 
   beforeAll(() => {
     usual = createPdfPrinter({ executablePath: '/usr/bin/chromium', timeoutMs: 30_000 });
-    bare = createPdfPrinter({ executablePath: '/usr/bin/chromium', timeoutMs: 30_000, browserEnv: { ...process.env, FONTCONFIG_FILE: emptyFontconfig() } });
+    bare = createPdfPrinter({
+      executablePath: '/usr/bin/chromium',
+      timeoutMs: 30_000,
+      browserEnv: { ...process.env, FONTCONFIG_FILE: emptyFontconfig() },
+    });
   });
 
   afterAll(async () => {
@@ -81,8 +102,12 @@ describe('printing with no system fonts', () => {
   it('really has no system fonts: text in a font the report does not ship prints nothing', async () => {
     const html = '<html><body><p style="font-family: serif">only system fonts here</p></body></html>';
     // the printer adds the shipped fonts' @font-face rules, but this text asks for none of them
-    const withFonts = pageTexts(save(await usual.print(html, { format: 'A4', title: '', sample: false }), 'probe-usual')).join('');
-    const without = pageTexts(save(await bare.print(html, { format: 'A4', title: '', sample: false }), 'probe-bare')).join('');
+    const withFonts = pageTexts(
+      save(await usual.print(html, { format: 'A4', title: '', sample: false }), 'probe-usual'),
+    ).join('');
+    const without = pageTexts(
+      save(await bare.print(html, { format: 'A4', title: '', sample: false }), 'probe-bare'),
+    ).join('');
     expect(withFonts).toContain('only system fonts here');
     expect(without).not.toContain('only system fonts here');
   });

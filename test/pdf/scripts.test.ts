@@ -25,12 +25,24 @@ const UNCOVERED = '\u{10FFFD}';
 
 /** pdffonts' rows: name (without the subset prefix) and type. */
 function fontsOf(file: string): Array<{ name: string; type: string }> {
-  return execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim() !== '').map((l) => ({ name: l.slice(0, 37).trim().replace(/^[A-Z]{6}\+/, ''), type: l.slice(37, 55).trim() }));
+  return execFileSync('pdffonts', [file], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '')
+    .map((l) => ({
+      name: l
+        .slice(0, 37)
+        .trim()
+        .replace(/^[A-Z]{6}\+/, ''),
+      type: l.slice(37, 55).trim(),
+    }));
 }
 
 /** The first page of `pdf` as 8-bit grey pixels (pdftoppm's PGM output, parsed here). */
 function greyPixels(pdf: string, dpi = 60): Uint8Array {
-  const pgm = execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', '1', '-l', '1', pdf], { maxBuffer: 64 * 1024 * 1024 });
+  const pgm = execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', '1', '-l', '1', pdf], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   // header: "P5\n<width> <height>\n<max>\n" then the pixels
   const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(pgm.subarray(0, 64).toString('latin1'));
   if (!header) throw new Error('pdftoppm did not write a PGM');
@@ -50,8 +62,18 @@ describe('anchors in other scripts, through a real run', () => {
   let pdf = '';
 
   beforeAll(async () => {
-    const rows = [...Object.values(ANCHORS), `broken ${UNCOVERED} glyph`].map((anchor, i) => [`https://site-${i}.example.org/p`, 'https://target.example/', anchor, 'yes', 'text', String(10 + i)]);
-    writeFileSync(path.join(work, 'links.csv'), `source,destination,anchor_text,followed,kind,dr\n${rows.map((r) => r.map((c) => `"${c}"`).join(',')).join('\n')}\n`);
+    const rows = [...Object.values(ANCHORS), `broken ${UNCOVERED} glyph`].map((anchor, i) => [
+      `https://site-${i}.example.org/p`,
+      'https://target.example/',
+      anchor,
+      'yes',
+      'text',
+      String(10 + i),
+    ]);
+    writeFileSync(
+      path.join(work, 'links.csv'),
+      `source,destination,anchor_text,followed,kind,dr\n${rows.map((r) => r.map((c) => `"${c}"`).join(',')).join('\n')}\n`,
+    );
     writeFileSync(
       path.join(work, 'scripts.yaml'),
       `name: scripts
@@ -68,7 +90,10 @@ sections:
     aggregate: { kind: anchors, of: links, top: 10 }
 `,
     );
-    const run = await runCli(['run', path.join(work, 'scripts.yaml'), '--out', out, '--as-of', '2026-11-16', '--format', 'html,pdf'], { env: cleanEnv() });
+    const run = await runCli(
+      ['run', path.join(work, 'scripts.yaml'), '--out', out, '--as-of', '2026-11-16', '--format', 'html,pdf'],
+      { env: cleanEnv() },
+    );
     expect(run.code, run.stderr).toBe(0);
     stderr = run.stderr;
     html = readFileSync(path.join(out, 'report.html'), 'utf8');
@@ -77,9 +102,11 @@ sections:
 
   it('prints every anchor as text in a font that covers its script', () => {
     const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
-    for (const anchor of [ANCHORS.japanese, ANCHORS.chinese, ANCHORS.hindi, 'pet supplies']) expect(text).toContain(anchor);
+    for (const anchor of [ANCHORS.japanese, ANCHORS.chinese, ANCHORS.hindi, 'pet supplies'])
+      expect(text).toContain(anchor);
     // pdftotext gives Arabic in visual or logical order depending on the run; either has its words
-    for (const word of ANCHORS.arabic.split(' ')) expect(text.includes(word) || text.includes([...word].reverse().join(''))).toBe(true);
+    for (const word of ANCHORS.arabic.split(' '))
+      expect(text.includes(word) || text.includes([...word].reverse().join(''))).toBe(true);
     const fonts = fontsOf(pdf);
     const names = fonts.map((f) => f.name).join(' ');
     expect(names).toMatch(/NotoSansArabic-Regular|NotoNaskhArabic/);

@@ -34,7 +34,10 @@ describe('the spend guard', () => {
     expect(after.billed.dataforseo_usd - before.billed.dataforseo_usd).toBeCloseTo(0.05, 6);
 
     // the page already paid for is cached: with a larger budget the rerun pays only for the rest
-    const rerun = await fetchDataset(plan, effects({ cache, budgetGuard: budgetGuard({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 1 }) }));
+    const rerun = await fetchDataset(
+      plan,
+      effects({ cache, budgetGuard: budgetGuard({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 1 }) }),
+    );
     expect(rerun.cacheHits).toBe(1);
     expect(rerun.rows.length).toBeGreaterThan(1000);
   });
@@ -43,6 +46,10 @@ describe('the spend guard', () => {
 describe('the effective budget', () => {
   it('takes the report over the environment over the built-in default, unit by unit', () => {
     const env = { LINKBOOK_BUDGET_AHREFS_V3_UNITS: '123', LINKBOOK_BUDGET_DATAFORSEO_USD: 'lots' };
-    expect(effectiveBudget({ ahrefs_v2_rows: 10 }, env)).toEqual({ ahrefs_v2_rows: 10, ahrefs_v3_units: 123, dataforseo_usd: 2 });
+    expect(effectiveBudget({ ahrefs_v2_rows: 10 }, env)).toEqual({
+      ahrefs_v2_rows: 10,
+      ahrefs_v3_units: 123,
+      dataforseo_usd: 2,
+    });
   });
 });

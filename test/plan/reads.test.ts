@@ -25,7 +25,10 @@ afterAll(() => emulator.close());
 
 function report(name: string, dataset: string, sections: string): string {
   const file = path.join(work, `${name}.yaml`);
-  writeFileSync(file, `name: ${name}\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n${dataset}sections:\n${sections}`);
+  writeFileSync(
+    file,
+    `name: ${name}\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n${dataset}sections:\n${sections}`,
+  );
   return file;
 }
 
@@ -48,7 +51,9 @@ describe('a v3 dataset selects what its report reads', () => {
   it("selects the issue's three fields and no more, 12 units a row, and the emulator bills the estimate", async () => {
     const plan = await planOf(report('example', EXAMPLE(30, '    history: live\n'), AUTHORITY_ONLY));
     const dataset = plan.datasets[0]!.plan;
-    expect(new URL(dataset.requests[0]!.url).searchParams.get('select')).toBe('domain_rating_source,traffic_domain,url_from');
+    expect(new URL(dataset.requests[0]!.url).searchParams.get('select')).toBe(
+      'domain_rating_source,traffic_domain,url_from',
+    );
     expect(dataset.fields?.reduce((sum, f) => sum + f.units, 0)).toBe(12);
     expect(dataset.estimate.ahrefs_v3_units).toBe(12 * 30);
 
@@ -73,7 +78,12 @@ describe('a v3 dataset selects what its report reads', () => {
   it('adds last_seen for the live/lost split when the dataset takes lost links (the default all_time history)', async () => {
     const plan = await planOf(report('history', EXAMPLE(10), AUTHORITY_ONLY));
     const dataset = plan.datasets[0]!.plan;
-    expect(new URL(dataset.requests[0]!.url).searchParams.get('select')!.split(',').sort()).toEqual(['domain_rating_source', 'last_seen', 'traffic_domain', 'url_from']);
+    expect(new URL(dataset.requests[0]!.url).searchParams.get('select')!.split(',').sort()).toEqual([
+      'domain_rating_source',
+      'last_seen',
+      'traffic_domain',
+      'url_from',
+    ]);
     expect(dataset.fields?.find((f) => f.field === 'last_seen')?.readBy).toEqual(['the live/lost split: lost']);
     expect(dataset.estimate.ahrefs_v3_units).toBe(13 * 10);
   });
@@ -82,11 +92,18 @@ describe('a v3 dataset selects what its report reads', () => {
     const sections = `${AUTHORITY_ONLY}  - title: Links
     table: { of: links, columns: [url_from, anchor], sort: first_seen desc, limit: 5 }
 `;
-    const file = report('table', EXAMPLE(20, "    history: live\n    where: is_dofollow = true\n"), sections);
+    const file = report('table', EXAMPLE(20, '    history: live\n    where: is_dofollow = true\n'), sections);
     const plan = await planOf(file);
     const dataset = plan.datasets[0]!.plan;
     const fields = Object.fromEntries((dataset.fields ?? []).map((f) => [f.field, f]));
-    expect(Object.keys(fields).sort()).toEqual(['anchor', 'domain_rating_source', 'first_seen_link', 'is_dofollow', 'traffic_domain', 'url_from']);
+    expect(Object.keys(fields).sort()).toEqual([
+      'anchor',
+      'domain_rating_source',
+      'first_seen_link',
+      'is_dofollow',
+      'traffic_domain',
+      'url_from',
+    ]);
     expect(fields.anchor!.readBy).toEqual(["section 'Links' (table): anchor"]);
     expect(fields.first_seen_link!.readBy).toEqual(["section 'Links' (table sort): first_seen"]);
     expect(fields.is_dofollow!.readBy).toEqual(['where']);
@@ -109,8 +126,15 @@ describe('a v3 dataset selects what its report reads', () => {
     expect(carried).toEqual(expect.arrayContaining(['url_from', 'domain_from', 'authority', 'lost']));
     expect(carried).not.toContain('dofollow');
     const result = await fetchDataset(plan.datasets[0]!.plan, effects());
-    expect(buildKpis({ links: result }, undefined, {}, 'example.com', 6).map((k) => k.key)).toEqual(['links.count', 'links.domains']);
+    expect(buildKpis({ links: result }, undefined, {}, 'example.com', 6).map((k) => k.key)).toEqual([
+      'links.count',
+      'links.domains',
+    ]);
     const everything = { ...result, columns: undefined };
-    expect(buildKpis({ links: everything }, undefined, {}, 'example.com', 6).map((k) => k.key)).toEqual(['links.count', 'links.domains', 'links.dofollow_share']);
+    expect(buildKpis({ links: everything }, undefined, {}, 'example.com', 6).map((k) => k.key)).toEqual([
+      'links.count',
+      'links.domains',
+      'links.dofollow_share',
+    ]);
   });
 });

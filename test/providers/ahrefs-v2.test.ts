@@ -57,7 +57,10 @@ describe('Ahrefs v2 against the emulator', () => {
 
   it('turns "invalid token" into an api error telling to check AHREFS_V2_TOKEN, without retrying', async () => {
     const http = createHttpLayer({ backoff: { scale: 0.01 } });
-    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), effects({ http, credentials: { ...CREDENTIALS, ahrefsV2Token: 'invalid' } })).catch((e: unknown) => e)) as LinkbookError;
+    const error = (await fetchDataset(
+      planDataset('refdomains', refdomains, context(emulator.origin)),
+      effects({ http, credentials: { ...CREDENTIALS, ahrefsV2Token: 'invalid' } }),
+    ).catch((e: unknown) => e)) as LinkbookError;
     expect(error).toBeInstanceOf(LinkbookError);
     expect(error.code).toBe('api');
     expect(error.message).toContain('invalid token');
@@ -67,7 +70,9 @@ describe('Ahrefs v2 against the emulator', () => {
 
   it('does not retry "no credit"', async () => {
     const e = effects({ fetch: faultFetch('no-credit') });
-    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error.message).toContain('no credit');
     expect(error.hint).toMatch(/no rows left/);
     expect(e.http!.attempts()).toBe(1);
@@ -91,7 +96,9 @@ describe('Ahrefs v2 against the emulator', () => {
 
   it('gives up after the capped attempts when the emulator keeps failing', async () => {
     const e = effects({ fetch: faultFetch('503') });
-    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error.message).toMatch(/failed after 4 attempts: HTTP 503/);
     expect(e.http!.attempts()).toBe(4);
   });
@@ -101,7 +108,9 @@ describe('Ahrefs v2 against the emulator', () => {
     const logger = recordingLogger();
     await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), effects({ cache, logger }));
     const failing = effects({ fetch: faultFetch('500'), logger });
-    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), failing).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), failing).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     const printed = [...logger.lines, error.toLine(), ...cache.puts.map((p) => p.key)].join('\n');
     expect(printed).toContain('token=***');
     expect(printed).not.toContain(CREDENTIALS.ahrefsV2Token!);
@@ -125,7 +134,10 @@ describe('Ahrefs v2 against the emulator', () => {
     const http = createHttpLayer();
     const plan = planDataset('refdomains', refdomains, context(emulator.origin));
     const before = emulator.stats().requests['ahrefs-v2'];
-    const [a, b] = await Promise.all([fetchDataset(plan, effects({ http })), fetchDataset({ ...plan, name: 'again' }, effects({ http }))]);
+    const [a, b] = await Promise.all([
+      fetchDataset(plan, effects({ http })),
+      fetchDataset({ ...plan, name: 'again' }, effects({ http })),
+    ]);
     expect(emulator.stats().requests['ahrefs-v2'] - before).toBe(1);
     expect(a.rows).toEqual(b.rows);
     expect(a.cost.ahrefs_v2_rows + b.cost.ahrefs_v2_rows).toBe(http.spent().ahrefs_v2_rows);
@@ -136,7 +148,9 @@ describe('Ahrefs v2 against the emulator', () => {
     const guard = (_spent: unknown, next: { ahrefs_v2_rows: number }): void => {
       if (next.ahrefs_v2_rows > 50) throw new LinkbookError('budget', `would spend ${next.ahrefs_v2_rows} rows`);
     };
-    await expect(fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), effects({ budgetGuard: guard }))).rejects.toThrow('would spend 70 rows');
+    await expect(
+      fetchDataset(planDataset('refdomains', refdomains, context(emulator.origin)), effects({ budgetGuard: guard })),
+    ).rejects.toThrow('would spend 70 rows');
     expect(emulator.stats().requests['ahrefs-v2']).toBe(before);
   });
 
@@ -152,7 +166,11 @@ describe('Ahrefs v2 against the emulator', () => {
   });
 
   it('maps backlinks_one_per_domain to backlinks, with nofollow turned into dofollow', async () => {
-    const plan = planDataset('links', { provider: 'ahrefs-v2', from: 'backlinks_one_per_domain', select: ['url_from', 'anchor'], limit: 30 }, context(emulator.origin));
+    const plan = planDataset(
+      'links',
+      { provider: 'ahrefs-v2', from: 'backlinks_one_per_domain', select: ['url_from', 'anchor'], limit: 30 },
+      context(emulator.origin),
+    );
     // the select is widened with what the canonical model needs
     expect(new URL(plan.requests[0]!.url).searchParams.get('select')).toContain('url_to');
     const result = await fetchDataset(plan, effects());
@@ -167,7 +185,13 @@ describe('Ahrefs v2 against the emulator', () => {
   });
 
   it('evaluates locally what v2 cannot take, when local: true, and counts the rows it drops', async () => {
-    const def = { provider: 'ahrefs-v2' as const, from: 'refdomains_by_type', having: 'domain_rating >= 60 or backlinks >= 5', local: true, limit: 100 };
+    const def = {
+      provider: 'ahrefs-v2' as const,
+      from: 'refdomains_by_type',
+      having: 'domain_rating >= 60 or backlinks >= 5',
+      local: true,
+      limit: 100,
+    };
     const plan = planDataset('rd', def, context(emulator.origin));
     expect(plan.local).toBe(true);
     expect(plan.localFilters).toHaveLength(1);
@@ -179,7 +203,11 @@ describe('Ahrefs v2 against the emulator', () => {
   });
 
   it('refuses, at plan time, a filter v2 cannot take without local: true', () => {
-    const def = { provider: 'ahrefs-v2' as const, from: 'refdomains_by_type', having: 'domain_rating >= 60 or backlinks >= 5' };
+    const def = {
+      provider: 'ahrefs-v2' as const,
+      from: 'refdomains_by_type',
+      having: 'domain_rating >= 60 or backlinks >= 5',
+    };
     expect(() => planDataset('rd', def, context(emulator.origin))).toThrow(LinkbookError);
   });
 });

@@ -36,7 +36,9 @@ describe('Ahrefs v3 against the emulator', () => {
       ],
     });
     expect(url.searchParams.get('order_by')).toBe('domain_rating_source:desc');
-    expect(url.searchParams.get('select')!.split(',')).toEqual(expect.arrayContaining(['url_from', 'url_to', 'is_dofollow', 'link_type']));
+    expect(url.searchParams.get('select')!.split(',')).toEqual(
+      expect.arrayContaining(['url_from', 'url_to', 'is_dofollow', 'link_type']),
+    );
     expect(url.searchParams.get('aggregation')).toBe('1_per_domain');
     expect(url.searchParams.get('history')).toBe('live');
     expect(url.searchParams.get('protocol')).toBe('both');
@@ -60,7 +62,14 @@ describe('Ahrefs v3 against the emulator', () => {
   });
 
   it('fetches referring domains from /refdomains', async () => {
-    const result = await fetchDataset(planDataset('rd', { provider: 'ahrefs-v3', from: 'refdomains', order_by: 'domain_rating desc', limit: 20 }, context(emulator.origin)), effects());
+    const result = await fetchDataset(
+      planDataset(
+        'rd',
+        { provider: 'ahrefs-v3', from: 'refdomains', order_by: 'domain_rating desc', limit: 20 },
+        context(emulator.origin),
+      ),
+      effects(),
+    );
     expect(result.kind).toBe('refdomains');
     expect(result.rows).toHaveLength(20);
     const authorities = (result.rows as RefDomain[]).map((r) => r.authority ?? 0);
@@ -70,7 +79,9 @@ describe('Ahrefs v3 against the emulator', () => {
   it('reports a rejected key as an api error telling to check AHREFS_API_KEY, without retrying', async () => {
     const logger = recordingLogger();
     const e = effects({ credentials: { ...CREDENTIALS, ahrefsV3Key: 'invalid' }, logger });
-    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error).toBeInstanceOf(LinkbookError);
     expect(error.message).toMatch(/HTTP 401/);
     expect(error.hint).toContain('AHREFS_API_KEY');
@@ -79,7 +90,9 @@ describe('Ahrefs v3 against the emulator', () => {
 
   it('does not retry when the account is out of units', async () => {
     const e = effects({ fetch: faultFetch('no-credit') });
-    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error.message).toMatch(/HTTP 402/);
     expect(error.hint).toMatch(/units/);
     expect(e.http!.attempts()).toBe(1);
@@ -88,7 +101,9 @@ describe('Ahrefs v3 against the emulator', () => {
   it('never prints the API key', async () => {
     const logger = recordingLogger();
     const e = effects({ fetch: faultFetch('500'), logger });
-    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('links', backlinks, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect([...logger.lines, error.toLine()].join('\n')).not.toContain(CREDENTIALS.ahrefsV3Key!);
   });
 });

@@ -27,27 +27,48 @@ afterAll(() => emulator.close());
 describe('rebuilding a past date from v3 history', () => {
   it('keeps the links first seen by the as-of date and counts as lost only those lost by then', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lb-rebuild-')), 'rebuild.yaml');
-    writeFileSync(file, `name: rebuild\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n    provider: ahrefs-v3\n    from: all-backlinks\n    select: [url_from, domain_rating_source]\n    history: since:2026-01-01\n    limit: 300\nsections:\n  - title: Count\n    aggregate: { kind: count, of: links }\n`);
+    writeFileSync(
+      file,
+      `name: rebuild\ntarget: example.com\ntemplate: audit\noutputs: [html]\ndata:\n  links:\n    provider: ahrefs-v3\n    from: all-backlinks\n    select: [url_from, domain_rating_source]\n    history: since:2026-01-01\n    limit: 300\nsections:\n  - title: Count\n    aggregate: { kind: count, of: links }\n`,
+    );
     const credentials = { ...CREDENTIALS, ahrefsV3Url: emulator.origin };
-    const plan = planReport(await loadReport(file), { asOf: AS_OF, today: TODAY, credentials, sandbox: false, sandboxOrigin: '', env: {} });
+    const plan = planReport(await loadReport(file), {
+      asOf: AS_OF,
+      today: TODAY,
+      credentials,
+      sandbox: false,
+      sandboxOrigin: '',
+      env: {},
+    });
     const dataset = plan.datasets[0]!.plan;
     expect(dataset.sample).toBe(false);
     expect(dataset.rebuildAsOf).toBe(AS_OF);
     const url = new URL(dataset.requests[0]!.url);
-    expect(url.searchParams.get('select')!.split(',')).toEqual(expect.arrayContaining(['first_seen_link', 'last_seen']));
+    expect(url.searchParams.get('select')!.split(',')).toEqual(
+      expect.arrayContaining(['first_seen_link', 'last_seen']),
+    );
     expect(dataset.notes.join(' ')).toContain(`the links of ${AS_OF} are rebuilt`);
 
-    const raw = (await (await fetch(url, { headers: { authorization: `Bearer ${CREDENTIALS.ahrefsV3Key}` } })).json()) as { backlinks: Array<{ url_from: string; first_seen_link: string; last_seen: string | null }> };
+    const raw = (await (
+      await fetch(url, { headers: { authorization: `Bearer ${CREDENTIALS.ahrefsV3Key}` } })
+    ).json()) as { backlinks: Array<{ url_from: string; first_seen_link: string; last_seen: string | null }> };
     const day = (value: string) => value.slice(0, 10);
     const then = raw.backlinks.filter((r) => day(r.first_seen_link) <= AS_OF);
     const lostThen = then.filter((r) => r.last_seen !== null && day(r.last_seen) <= AS_OF);
     // the emulator's history has both kinds, so the rule is exercised either way
     expect(raw.backlinks.length).toBeGreaterThan(then.length);
-    expect(raw.backlinks.some((r) => r.last_seen !== null && day(r.last_seen) > AS_OF && day(r.first_seen_link) <= AS_OF)).toBe(true);
+    expect(
+      raw.backlinks.some((r) => r.last_seen !== null && day(r.last_seen) > AS_OF && day(r.first_seen_link) <= AS_OF),
+    ).toBe(true);
 
     const result = await fetchDataset(dataset, effects({ credentials }));
     const rows = result.rows as Backlink[];
     expect(rows.map((r) => r.url_from).sort()).toEqual(then.map((r) => r.url_from).sort());
-    expect(rows.filter((r) => r.lost).map((r) => r.url_from).sort()).toEqual(lostThen.map((r) => r.url_from).sort());
+    expect(
+      rows
+        .filter((r) => r.lost)
+        .map((r) => r.url_from)
+        .sort(),
+    ).toEqual(lostThen.map((r) => r.url_from).sort());
   });
 });

@@ -8,8 +8,42 @@ import { LINK_TYPES } from '../../src/model.ts';
 import { fetchDataset, planDataset } from '../../src/providers/index.ts';
 import { AS_OF, context, effects } from './emulator-helpers.ts';
 
-const REFDOMAIN_FIELDS = ['domain', 'tld', 'tld_class', 'authority', 'authority_metric', 'backlinks', 'backlinks_dofollow', 'refpages', 'first_seen', 'last_seen', 'lost', 'ip', 'country', 'raw'].sort();
-const BACKLINK_FIELDS = ['url_from', 'url_to', 'domain_from', 'tld', 'tld_class', 'anchor', 'title', 'dofollow', 'link_type', 'authority', 'authority_metric', 'url_rating', 'first_seen', 'last_seen', 'lost', 'language', 'http_code', 'raw'].sort();
+const REFDOMAIN_FIELDS = [
+  'domain',
+  'tld',
+  'tld_class',
+  'authority',
+  'authority_metric',
+  'backlinks',
+  'backlinks_dofollow',
+  'refpages',
+  'first_seen',
+  'last_seen',
+  'lost',
+  'ip',
+  'country',
+  'raw',
+].sort();
+const BACKLINK_FIELDS = [
+  'url_from',
+  'url_to',
+  'domain_from',
+  'tld',
+  'tld_class',
+  'anchor',
+  'title',
+  'dofollow',
+  'link_type',
+  'authority',
+  'authority_metric',
+  'url_rating',
+  'first_seen',
+  'last_seen',
+  'lost',
+  'language',
+  'http_code',
+  'raw',
+].sort();
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 const fixtures = fileURLToPath(new URL('../fixtures/providers/', import.meta.url));
@@ -23,7 +57,15 @@ const refdomainSources: Array<[string, DatasetDefinition]> = [
   ['ahrefs-v2', { provider: 'ahrefs-v2', from: 'refdomains_by_type', limit: 20 }],
   ['ahrefs-v3', { provider: 'ahrefs-v3', from: 'refdomains', limit: 20 }],
   ['dataforseo', { provider: 'dataforseo', from: 'referring_domains/live', limit: 20 }],
-  ['file', { provider: 'file', from: 'refdomains-export.csv', kind: 'refdomains', columns: { domain: 'Referring Domain', authority: 'DR', backlinks: 'Links' } }],
+  [
+    'file',
+    {
+      provider: 'file',
+      from: 'refdomains-export.csv',
+      kind: 'refdomains',
+      columns: { domain: 'Referring Domain', authority: 'DR', backlinks: 'Links' },
+    },
+  ],
 ];
 const backlinkSources: Array<[string, DatasetDefinition]> = [
   ['ahrefs-v2', { provider: 'ahrefs-v2', from: 'backlinks_one_per_domain', limit: 20 }],
@@ -42,7 +84,10 @@ function expectCommonFields(row: CanonicalRow, host: string): void {
   expect(row.tld).toBe(host.slice(host.lastIndexOf('.') + 1));
   expect(['gov', 'edu', 'normal']).toContain(row.tld_class);
   // authority is a 0-100 number, or null where the data has none ("not in this data", never 0)
-  expect(row.authority === null || (Number.isFinite(row.authority) && row.authority >= 0 && row.authority <= 100), `authority ${row.authority}`).toBe(true);
+  expect(
+    row.authority === null || (Number.isFinite(row.authority) && row.authority >= 0 && row.authority <= 100),
+    `authority ${row.authority}`,
+  ).toBe(true);
   for (const date of [row.first_seen, row.last_seen]) if (date !== null) expect(date).toMatch(ISO);
   expect(typeof row.lost).toBe('boolean');
 }
@@ -56,17 +101,20 @@ function expectAuthorities(rows: CanonicalRow[]): void {
 }
 
 describe('the canonical model is the same whichever provider', () => {
-  it.each(refdomainSources)('%s referring domains carry exactly the canonical fields, typed alike', async (_name, def) => {
-    const rows = await rowsOf(def);
-    expectAuthorities(rows);
-    for (const row of rows) {
-      expect(Object.keys(row).sort()).toEqual(REFDOMAIN_FIELDS);
-      if (!('domain' in row)) throw new Error('not a referring domain');
-      expect(row.domain).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
-      expectCommonFields(row, row.domain);
-      expect(Number.isInteger(row.backlinks)).toBe(true);
-    }
-  });
+  it.each(refdomainSources)(
+    '%s referring domains carry exactly the canonical fields, typed alike',
+    async (_name, def) => {
+      const rows = await rowsOf(def);
+      expectAuthorities(rows);
+      for (const row of rows) {
+        expect(Object.keys(row).sort()).toEqual(REFDOMAIN_FIELDS);
+        if (!('domain' in row)) throw new Error('not a referring domain');
+        expect(row.domain).toMatch(/^[a-z0-9.-]+\.[a-z]{2,}$/);
+        expectCommonFields(row, row.domain);
+        expect(Number.isInteger(row.backlinks)).toBe(true);
+      }
+    },
+  );
 
   it.each(backlinkSources)('%s backlinks carry exactly the canonical fields, typed alike', async (_name, def) => {
     const rows = await rowsOf(def);
@@ -83,7 +131,9 @@ describe('the canonical model is the same whichever provider', () => {
   });
 
   it('names the authority metric per provider, so charts can say which', async () => {
-    const metrics = await Promise.all(refdomainSources.map(async ([, def]) => (await rowsOf(def))[0]!.authority_metric));
+    const metrics = await Promise.all(
+      refdomainSources.map(async ([, def]) => (await rowsOf(def))[0]!.authority_metric),
+    );
     expect(metrics).toEqual(['Ahrefs DR', 'Ahrefs DR', 'DataForSEO rank', 'File authority']);
   });
 });

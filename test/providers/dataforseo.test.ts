@@ -12,7 +12,13 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const refdomains = { provider: 'dataforseo' as const, from: 'referring_domains/live', filters: 'backlinks > 1', order_by: 'rank desc', limit: 50 };
+const refdomains = {
+  provider: 'dataforseo' as const,
+  from: 'referring_domains/live',
+  filters: 'backlinks > 1',
+  order_by: 'rank desc',
+  limit: 50,
+};
 
 describe('DataForSEO against the emulator', () => {
   it('posts one task asking for the 0-100 rank scale, with filters and order_by in its syntax', () => {
@@ -22,7 +28,13 @@ describe('DataForSEO against the emulator', () => {
     expect(request.method).toBe('POST');
     expect(new URL(request.url).pathname).toBe('/v3/backlinks/referring_domains/live');
     const [task] = JSON.parse(request.body!) as Array<Record<string, unknown>>;
-    expect(task).toMatchObject({ target: 'example.com', limit: 50, rank_scale: 'one_hundred', filters: ['backlinks', '>', 1], order_by: ['rank,desc'] });
+    expect(task).toMatchObject({
+      target: 'example.com',
+      limit: 50,
+      rank_scale: 'one_hundred',
+      filters: ['backlinks', '>', 1],
+      order_by: ['rank,desc'],
+    });
     // $0.02 a request + $0.00003 an item, at most 50 items
     expect(plan.estimate.dataforseo_usd).toBe(0.0215);
   });
@@ -45,7 +57,10 @@ describe('DataForSEO against the emulator', () => {
     const def = { provider: 'dataforseo' as const, from: 'backlinks/live', limit: 1200 };
     const plan = planDataset('bl', def, context(emulator.origin));
     const bodies = plan.requests.map((r) => (JSON.parse(r.body!) as Array<{ limit: number; offset?: number }>)[0]);
-    expect(bodies).toEqual([expect.objectContaining({ limit: 1000 }), expect.objectContaining({ limit: 200, offset: 1000 })]);
+    expect(bodies).toEqual([
+      expect.objectContaining({ limit: 1000 }),
+      expect.objectContaining({ limit: 200, offset: 1000 }),
+    ]);
     const before = emulator.stats().requests.dataforseo;
     const result = await fetchDataset(plan, effects());
     expect(result.requests).toBe(2);
@@ -57,7 +72,11 @@ describe('DataForSEO against the emulator', () => {
   });
 
   it('stops paging when the results run out before the limit', async () => {
-    const plan = planDataset('bl', { provider: 'dataforseo', from: 'backlinks/live', limit: 5000 }, context(emulator.origin));
+    const plan = planDataset(
+      'bl',
+      { provider: 'dataforseo', from: 'backlinks/live', limit: 5000 },
+      context(emulator.origin),
+    );
     expect(plan.requests).toHaveLength(5);
     const result = await fetchDataset(plan, effects());
     const total = result.totals.total_count!;
@@ -68,7 +87,9 @@ describe('DataForSEO against the emulator', () => {
 
   it('treats a failed task inside a successful envelope as an error, without retrying', async () => {
     const e = effects({ fetch: faultFetch('task-error;code=40501') });
-    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error).toBeInstanceOf(LinkbookError);
     expect(error.message).toMatch(/task failed: 40501/);
     expect(e.http!.attempts()).toBe(1);
@@ -90,7 +111,9 @@ describe('DataForSEO against the emulator', () => {
   it('reports bad credentials with a hint naming the variables, and never prints the password', async () => {
     const logger = recordingLogger();
     const e = effects({ credentials: { ...CREDENTIALS, dataforseoLogin: 'invalid' }, logger });
-    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error.hint).toContain('DATAFORSEO_LOGIN');
     expect(e.http!.attempts()).toBe(1);
     expect([...logger.lines, error.toLine()].join('\n')).not.toContain(CREDENTIALS.dataforseoPassword!);
@@ -98,14 +121,19 @@ describe('DataForSEO against the emulator', () => {
 
   it('does not retry when the account has no funds', async () => {
     const e = effects({ fetch: faultFetch('no-credit') });
-    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch((x: unknown) => x)) as LinkbookError;
+    const error = (await fetchDataset(planDataset('rd', refdomains, context(emulator.origin)), e).catch(
+      (x: unknown) => x,
+    )) as LinkbookError;
     expect(error.message).toMatch(/40200/);
     expect(error.hint).toMatch(/funds/);
     expect(e.http!.attempts()).toBe(1);
   });
 
   it('keeps the summary counters as totals', async () => {
-    const result = await fetchDataset(planDataset('sum', { provider: 'dataforseo', from: 'summary/live' }, context(emulator.origin)), effects());
+    const result = await fetchDataset(
+      planDataset('sum', { provider: 'dataforseo', from: 'summary/live' }, context(emulator.origin)),
+      effects(),
+    );
     expect(result.rows).toHaveLength(0);
     expect(result.totals.referring_domains).toBeGreaterThan(0);
     expect(result.totals.backlinks).toBeGreaterThan(0);

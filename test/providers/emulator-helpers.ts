@@ -27,11 +27,17 @@ export function recordingLogger(): Logger & { lines: string[] } {
 
 /** Global fetch that asks the emulator for a fault on every request (`x-emulator-fault`). */
 export function faultFetch(spec: string): FetchFunction {
-  return (input, init) => globalThis.fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-emulator-fault': spec } });
+  return (input, init) =>
+    globalThis.fetch(input, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), 'x-emulator-fault': spec },
+    });
 }
 
 /** Effects with a fresh, fast HTTP layer (backoff scaled down) so tests do not share state. */
 export function effects(overrides: Partial<FetchEffects> & { fetch?: FetchFunction } = {}): FetchEffects {
-  const http = overrides.http ?? createHttpLayer({ fetch: overrides.fetch, backoff: { baseMs: 20, scale: 0.02 }, timeoutMs: 5000 });
+  const http =
+    overrides.http ??
+    createHttpLayer({ fetch: overrides.fetch, backoff: { baseMs: 20, scale: 0.02 }, timeoutMs: 5000 });
   return { logger: recordingLogger(), clock: systemClock, credentials: CREDENTIALS, ...overrides, http };
 }

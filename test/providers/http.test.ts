@@ -42,7 +42,10 @@ const fast = { backoff: { baseMs: 20, scale: 1 }, timeoutMs: 2000 };
 
 describe('the HTTP layer', () => {
   it('retries a 429 and waits at least the Retry-After delay', async () => {
-    server = await startScriptServer([json(429, { error: 'slow down' }, { 'retry-after': '1' }), json(200, { rows: 3 })]);
+    server = await startScriptServer([
+      json(429, { error: 'slow down' }, { 'retry-after': '1' }),
+      json(200, { rows: 3 }),
+    ]);
     const logger = recordingLogger();
     // scale 0.1: Retry-After 1s becomes 100ms, while the plain backoff of 20ms stays well below it
     const http = createHttpLayer({ backoff: { baseMs: 20, scale: 0.1 } });
@@ -101,7 +104,9 @@ describe('the HTTP layer', () => {
 
   it('does not retry an error that cannot succeed, such as an invalid token', async () => {
     server = await startScriptServer([json(200, { error: 'invalid token' })]);
-    const error = await createHttpLayer(fast).request(call(server.origin)).catch((e: unknown) => e);
+    const error = await createHttpLayer(fast)
+      .request(call(server.origin))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LinkbookError);
     expect((error as LinkbookError).message).toBe('invalid token');
     expect(server.seen).toHaveLength(1);
@@ -118,14 +123,18 @@ describe('the HTTP layer', () => {
     const interpret = (): never => {
       throw new TypeError('cannot read properties of undefined');
     };
-    const error = (await createHttpLayer(fast).request({ ...call(server.origin), interpret }).catch((e: unknown) => e)) as LinkbookError;
+    const error = (await createHttpLayer(fast)
+      .request({ ...call(server.origin), interpret })
+      .catch((e: unknown) => e)) as LinkbookError;
     expect(error.code).toBe('internal');
     expect(server.seen).toHaveLength(1);
   });
 
   it('stops after the capped number of attempts', async () => {
     server = await startScriptServer([json(500, { error: 'internal error' })]);
-    const error = (await createHttpLayer({ ...fast, maxAttempts: 3 }).request(call(server.origin)).catch((e: unknown) => e)) as LinkbookError;
+    const error = (await createHttpLayer({ ...fast, maxAttempts: 3 })
+      .request(call(server.origin))
+      .catch((e: unknown) => e)) as LinkbookError;
     expect(server.seen).toHaveLength(3);
     expect(error.code).toBe('api');
     expect(error.message).toMatch(/failed after 3 attempts: HTTP 500/);
@@ -134,7 +143,9 @@ describe('the HTTP layer', () => {
   it('never shows the token in a printed URL, an error message or an error place', async () => {
     server = await startScriptServer([json(500, { error: `internal error for token=${TOKEN}` })]);
     const logger = recordingLogger();
-    const error = (await createHttpLayer({ ...fast, maxAttempts: 2 }).request(call(server.origin, { logger })).catch((e: unknown) => e)) as LinkbookError;
+    const error = (await createHttpLayer({ ...fast, maxAttempts: 2 })
+      .request(call(server.origin, { logger }))
+      .catch((e: unknown) => e)) as LinkbookError;
     expect(error.toLine()).not.toContain(TOKEN);
     expect(error.toLine()).toContain('token=***');
     expect(logger.lines.length).toBeGreaterThan(0);
@@ -165,7 +176,9 @@ describe('the HTTP layer', () => {
   it('never caches a failed or truncated response', async () => {
     server = await startScriptServer([truncated(), json(503, {}), json(200, { error: 'no credit' })]);
     const cache = createMemoryCache();
-    await expect(createHttpLayer(fast).request(call(server.origin, { cache, cacheTtlSeconds: 60 }))).rejects.toThrow('no credit');
+    await expect(createHttpLayer(fast).request(call(server.origin, { cache, cacheTtlSeconds: 60 }))).rejects.toThrow(
+      'no credit',
+    );
     expect(server.seen).toHaveLength(3);
     expect(cache.puts).toHaveLength(0);
   });
@@ -173,8 +186,15 @@ describe('the HTTP layer', () => {
   it('returns a good response even when the cache refuses to store it', async () => {
     server = await startScriptServer([json(200, { rows: 6 })]);
     const logger = recordingLogger();
-    const refusing = { get: () => undefined, put: () => { throw new Error(`refused: contains ${TOKEN}`); } };
-    const outcome = await createHttpLayer(fast).request(call(server.origin, { cache: refusing, cacheTtlSeconds: 60, logger }));
+    const refusing = {
+      get: () => undefined,
+      put: () => {
+        throw new Error(`refused: contains ${TOKEN}`);
+      },
+    };
+    const outcome = await createHttpLayer(fast).request(
+      call(server.origin, { cache: refusing, cacheTtlSeconds: 60, logger }),
+    );
     expect(outcome.value).toBe(6);
     expect(server.seen).toHaveLength(1);
     expect(logger.lines.some((l) => l.startsWith('not cached:'))).toBe(true);
@@ -209,8 +229,14 @@ describe('the HTTP layer', () => {
         active--;
       }
     };
-    const http = createHttpLayer({ ...fast, fetch: counting, limits: { 'ahrefs-v2': { concurrency: 2, perMinute: 60_000, burst: 10 } } });
-    await Promise.all([1, 2, 3, 4, 5].map((n) => http.request(call(server!.origin, { url: `${server!.origin}/?n=${n}` }))));
+    const http = createHttpLayer({
+      ...fast,
+      fetch: counting,
+      limits: { 'ahrefs-v2': { concurrency: 2, perMinute: 60_000, burst: 10 } },
+    });
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => http.request(call(server!.origin, { url: `${server!.origin}/?n=${n}` }))),
+    );
     expect(server.seen).toHaveLength(5);
     expect(peak).toBe(2);
   });

@@ -22,15 +22,20 @@ const datasets: Array<[string, DatasetDefinition]> = [
 ];
 
 describe('an internationalised target', () => {
-  it.each(datasets)('goes to %s as punycode and comes back with rows, while the plan keeps the Unicode form', async (_provider, def) => {
-    const plan = planDataset('rd', def, context(emulator.origin, { target: UNICODE }));
-    const request = plan.requests[0]!;
-    const sent = request.body ? JSON.stringify(JSON.parse(request.body)) : decodeURIComponent(new URL(request.url).search);
-    expect(sent).toContain(ASCII);
-    expect(sent).not.toContain('ü');
-    expect(plan.target).toBe(UNICODE);
-    const result = await fetchDataset(plan, effects());
-    expect(result.rows.length).toBeGreaterThan(0);
-    expect(result.target).toBe(UNICODE);
-  });
+  it.each(datasets)(
+    'goes to %s as punycode and comes back with rows, while the plan keeps the Unicode form',
+    async (_provider, def) => {
+      const plan = planDataset('rd', def, context(emulator.origin, { target: UNICODE }));
+      const request = plan.requests[0]!;
+      const sent = request.body
+        ? JSON.stringify(JSON.parse(request.body))
+        : decodeURIComponent(new URL(request.url).search);
+      expect(sent).toContain(ASCII);
+      expect(sent).not.toContain('ü');
+      expect(plan.target).toBe(UNICODE);
+      const result = await fetchDataset(plan, effects());
+      expect(result.rows.length).toBeGreaterThan(0);
+      expect(result.target).toBe(UNICODE);
+    },
+  );
 });

@@ -10,7 +10,8 @@ import { refDomainFromDataForSeo } from '../../src/providers/dataforseo/normalis
 import { isoDateOrNull } from '../../src/providers/values.ts';
 
 type Row = Record<string, RawValue>;
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/providers/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/providers/${name}`, import.meta.url), 'utf8');
 const json = (name: string): Record<string, unknown> => JSON.parse(fixture(name)) as Record<string, unknown>;
 
 describe('normalising Ahrefs v2 (seed examples 000, 001)', () => {
@@ -37,7 +38,11 @@ describe('normalising Ahrefs v2 (seed examples 000, 001)', () => {
 
   it('reads the stats and tlds side tables as totals, and bills 10 + 1 a row', () => {
     const catalog = findCatalog('ahrefs-v2', 'refdomains_by_type')!;
-    const page = interpretAhrefsV2(catalog, true, false)({ status: 200, headers: {}, body: fixture('seed-000-refdomains_by_type.json') });
+    const page = interpretAhrefsV2(
+      catalog,
+      true,
+      false,
+    )({ status: 200, headers: {}, body: fixture('seed-000-refdomains_by_type.json') });
     expect(page.value.rows).toHaveLength(3);
     expect(page.value.totals.stats?.all).toBe(6502);
     expect(page.value.totals.tlds).toEqual([
@@ -51,8 +56,18 @@ describe('normalising Ahrefs v2 (seed examples 000, 001)', () => {
   });
 
   it('maps backlinks_one_per_domain rows to backlinks, inverting nofollow and href to text', () => {
-    const [redirect, href] = (json('seed-001-backlinks_one_per_domain.json').refpages as Row[]).map(backlinkFromAhrefsV2);
-    expect(redirect).toMatchObject({ url_from: 'http://www.aletenky.cz/', domain_from: 'aletenky.cz', tld: 'cz', link_type: 'redirect', dofollow: true, http_code: 200, language: null } satisfies Partial<Backlink>);
+    const [redirect, href] = (json('seed-001-backlinks_one_per_domain.json').refpages as Row[]).map(
+      backlinkFromAhrefsV2,
+    );
+    expect(redirect).toMatchObject({
+      url_from: 'http://www.aletenky.cz/',
+      domain_from: 'aletenky.cz',
+      tld: 'cz',
+      link_type: 'redirect',
+      dofollow: true,
+      http_code: 200,
+      language: null,
+    } satisfies Partial<Backlink>);
     expect(href).toMatchObject({
       url_to: 'http://ahrefs.com/',
       domain_from: 'oni.toypark.in',
@@ -66,26 +81,73 @@ describe('normalising Ahrefs v2 (seed examples 000, 001)', () => {
       first_seen: '2013-10-27T20:42:14Z',
       last_seen: '2013-11-05T21:55:32Z',
     } satisfies Partial<Backlink>);
-    expect(backlinkFromAhrefsV2({ ...(json('seed-001-backlinks_one_per_domain.json').refpages as Row[])[1]!, nofollow: true }).dofollow).toBe(false);
+    expect(
+      backlinkFromAhrefsV2({
+        ...(json('seed-001-backlinks_one_per_domain.json').refpages as Row[])[1]!,
+        nofollow: true,
+      }).dofollow,
+    ).toBe(false);
   });
 });
 
 describe('normalising Ahrefs v3 (seed 002 response schema)', () => {
   it('maps all-backlinks rows, with lost links dated by last_seen', () => {
     const [live, lost] = (json('schema-002-all-backlinks.json').backlinks as Row[]).map(backlinkFromAhrefsV3);
-    expect(live).toMatchObject({ domain_from: 'blog.example.ac.uk', tld: 'uk', tld_class: 'edu', dofollow: true, link_type: 'text', authority: 71.5, url_rating: 22.1, first_seen: '2021-03-05T11:12:13Z', last_seen: '2024-05-01T08:00:00Z', lost: false, language: 'en' } satisfies Partial<Backlink>);
-    expect(lost).toMatchObject({ domain_from: 'agency.gov', tld_class: 'gov', dofollow: false, link_type: 'image', lost: true, last_seen: '2024-01-15T09:30:00Z', language: null, http_code: 301 } satisfies Partial<Backlink>);
+    expect(live).toMatchObject({
+      domain_from: 'blog.example.ac.uk',
+      tld: 'uk',
+      tld_class: 'edu',
+      dofollow: true,
+      link_type: 'text',
+      authority: 71.5,
+      url_rating: 22.1,
+      first_seen: '2021-03-05T11:12:13Z',
+      last_seen: '2024-05-01T08:00:00Z',
+      lost: false,
+      language: 'en',
+    } satisfies Partial<Backlink>);
+    expect(lost).toMatchObject({
+      domain_from: 'agency.gov',
+      tld_class: 'gov',
+      dofollow: false,
+      link_type: 'image',
+      lost: true,
+      last_seen: '2024-01-15T09:30:00Z',
+      language: null,
+      http_code: 301,
+    } satisfies Partial<Backlink>);
   });
 
   it('maps refdomains rows with links_to_target as backlinks', () => {
-    const row = refDomainFromAhrefsV3({ domain: 'news.example.org', domain_rating: 55, links_to_target: 12, dofollow_links: 9, first_seen: '2020-02-02T00:00:00Z', last_seen: null, ip_source: '1.2.3.4' });
-    expect(row).toMatchObject({ domain: 'news.example.org', tld: 'org', authority: 55, backlinks: 12, backlinks_dofollow: 9, lost: false, ip: '1.2.3.4', authority_metric: 'Ahrefs DR' } satisfies Partial<RefDomain>);
+    const row = refDomainFromAhrefsV3({
+      domain: 'news.example.org',
+      domain_rating: 55,
+      links_to_target: 12,
+      dofollow_links: 9,
+      first_seen: '2020-02-02T00:00:00Z',
+      last_seen: null,
+      ip_source: '1.2.3.4',
+    });
+    expect(row).toMatchObject({
+      domain: 'news.example.org',
+      tld: 'org',
+      authority: 55,
+      backlinks: 12,
+      backlinks_dofollow: 9,
+      lost: false,
+      ip: '1.2.3.4',
+      authority_metric: 'Ahrefs DR',
+    } satisfies Partial<RefDomain>);
   });
 });
 
 describe('normalising DataForSEO (seed example 004)', () => {
   const catalog = findCatalog('dataforseo', 'referring_domains/live')!;
-  const page = interpretDataForSeo(catalog)({ status: 200, headers: {}, body: fixture('seed-004-referring_domains.json') });
+  const page = interpretDataForSeo(catalog)({
+    status: 200,
+    headers: {},
+    body: fixture('seed-004-referring_domains.json'),
+  });
 
   it('takes the items, total_count and the USD cost of the envelope', () => {
     expect(page.value.rows).toHaveLength(5);
@@ -112,7 +174,17 @@ describe('normalising DataForSEO (seed example 004)', () => {
   });
 
   it('takes rank as it is on the one_hundred scale, and a lost_date as lost', () => {
-    const row = refDomainFromDataForSeo({ domain: 'gloria-project.eu', rank: 27, backlinks: 3, first_seen: '2021-12-23 14:01:45 +00:00', lost_date: '2023-01-24 13:20:59 +00:00', referring_links_countries: { '': 80, UA: 17, FR: 20 } }, 'one_hundred');
+    const row = refDomainFromDataForSeo(
+      {
+        domain: 'gloria-project.eu',
+        rank: 27,
+        backlinks: 3,
+        first_seen: '2021-12-23 14:01:45 +00:00',
+        lost_date: '2023-01-24 13:20:59 +00:00',
+        referring_links_countries: { '': 80, UA: 17, FR: 20 },
+      },
+      'one_hundred',
+    );
     expect(row).toMatchObject({ authority: 27, lost: true, last_seen: '2023-01-24T13:20:59Z', country: 'FR' });
   });
 

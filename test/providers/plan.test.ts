@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import { credentialsFromEnv, fetchDataset, hasCredentials, originFor, planDataset, redactHeaders, redactUrl } from '../../src/providers/index.ts';
+import {
+  credentialsFromEnv,
+  fetchDataset,
+  hasCredentials,
+  originFor,
+  planDataset,
+  redactHeaders,
+  redactUrl,
+} from '../../src/providers/index.ts';
 import { dataForSeoEndpoint } from '../../src/providers/dataforseo/api.ts';
 import { context, effects } from './emulator-helpers.ts';
 
@@ -20,24 +28,41 @@ describe('planning', () => {
   });
 
   it('refuses a clause the provider has no use for', () => {
-    expect(() => planDataset('rd', { provider: 'ahrefs-v3', from: 'refdomains', having: 'domain_rating > 1' }, context(origin))).toThrow(/has no having/);
-    expect(() => planDataset('rd', { provider: 'ahrefs-v2', from: 'refdomains_by_type', filters: 'backlinks > 1' }, context(origin))).toThrow(/has no filters/);
+    expect(() =>
+      planDataset('rd', { provider: 'ahrefs-v3', from: 'refdomains', having: 'domain_rating > 1' }, context(origin)),
+    ).toThrow(/has no having/);
+    expect(() =>
+      planDataset(
+        'rd',
+        { provider: 'ahrefs-v2', from: 'refdomains_by_type', filters: 'backlinks > 1' },
+        context(origin),
+      ),
+    ).toThrow(/has no filters/);
   });
 
   it('refuses an order_by column the API cannot sort on', () => {
     // 000: ip is a where-only column, so not sortable
-    expect(() => planDataset('rd', { provider: 'ahrefs-v2', from: 'refdomains_by_type', order_by: 'ip desc' }, context(origin))).toThrow(LinkbookError);
+    expect(() =>
+      planDataset('rd', { provider: 'ahrefs-v2', from: 'refdomains_by_type', order_by: 'ip desc' }, context(origin)),
+    ).toThrow(LinkbookError);
   });
 
   it('uses the dataset target and mode over the report ones', () => {
-    const plan = planDataset('gap', { provider: 'ahrefs-v2', from: 'refdomains_by_type', target: 'rival.com', mode: 'subdomains' }, context(origin));
+    const plan = planDataset(
+      'gap',
+      { provider: 'ahrefs-v2', from: 'refdomains_by_type', target: 'rival.com', mode: 'subdomains' },
+      context(origin),
+    );
     const url = new URL(plan.requests[0]!.url);
     expect([url.searchParams.get('target'), url.searchParams.get('mode')]).toEqual(['rival.com', 'subdomains']);
   });
 
   it('encodes a v2 exact or prefix target once more, as 003 asks, and leaves domains alone', () => {
     const target = (mode: 'exact' | 'domain', t: string): string | null =>
-      new URL(planDataset('rd', { provider: 'ahrefs-v2', from: 'refdomains_by_type', mode, target: t }, context(origin)).requests[0]!.url).searchParams.get('target');
+      new URL(
+        planDataset('rd', { provider: 'ahrefs-v2', from: 'refdomains_by_type', mode, target: t }, context(origin))
+          .requests[0]!.url,
+      ).searchParams.get('target');
     expect(target('exact', 'example.com/über uns/')).toBe('example.com/%C3%BCber%20uns/');
     expect(target('exact', 'example.com/%C3%BCber/')).toBe('example.com/%C3%BCber/');
     expect(target('domain', 'example.com')).toBe('example.com');
@@ -49,7 +74,14 @@ describe('planning', () => {
   });
 
   it('maps modes to DataForSEO targets: subdomains included only for subdomains, pages as URLs', () => {
-    const task = (mode: 'domain' | 'subdomains' | 'exact'): unknown => JSON.parse(planDataset('rd', { provider: 'dataforseo', from: 'referring_domains', mode }, context(origin, { target: 'www.example.com' })).requests[0]!.body!)[0];
+    const task = (mode: 'domain' | 'subdomains' | 'exact'): unknown =>
+      JSON.parse(
+        planDataset(
+          'rd',
+          { provider: 'dataforseo', from: 'referring_domains', mode },
+          context(origin, { target: 'www.example.com' }),
+        ).requests[0]!.body!,
+      )[0];
     expect(task('domain')).toMatchObject({ target: 'example.com', include_subdomains: false });
     expect(task('subdomains')).toMatchObject({ target: 'example.com', include_subdomains: true });
     expect(task('exact')).toMatchObject({ target: 'https://www.example.com' });
@@ -76,7 +108,9 @@ describe('planning', () => {
 
   it('fails with the variable to set when a provider has no credentials and the run is not a sandbox', async () => {
     const plan = planDataset('rd', { provider: 'ahrefs-v3', from: 'refdomains' }, context(origin));
-    const error = (await fetchDataset(plan, effects({ credentials: credentialsFromEnv({}) })).catch((e: unknown) => e)) as LinkbookError;
+    const error = (await fetchDataset(plan, effects({ credentials: credentialsFromEnv({}) })).catch(
+      (e: unknown) => e,
+    )) as LinkbookError;
     expect(error.message).toContain('AHREFS_API_KEY');
     expect(error.hint).toContain('--sandbox');
   });
@@ -102,7 +136,12 @@ describe('credentials', () => {
 
 describe('redaction', () => {
   it('hides the v2 token in a URL and credentials in headers, keeping the rest', () => {
-    expect(redactUrl('https://apiv2.ahrefs.com/?from=x&token=abc123&target=a.com')).toBe('https://apiv2.ahrefs.com/?from=x&token=***&target=a.com');
-    expect(redactHeaders({ Authorization: 'Bearer k3y', 'content-type': 'application/json' })).toEqual({ Authorization: 'Bearer ***', 'content-type': 'application/json' });
+    expect(redactUrl('https://apiv2.ahrefs.com/?from=x&token=abc123&target=a.com')).toBe(
+      'https://apiv2.ahrefs.com/?from=x&token=***&target=a.com',
+    );
+    expect(redactHeaders({ Authorization: 'Bearer k3y', 'content-type': 'application/json' })).toEqual({
+      Authorization: 'Bearer ***',
+      'content-type': 'application/json',
+    });
   });
 });

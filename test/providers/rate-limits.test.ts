@@ -26,7 +26,9 @@ describe('rate limits as the APIs answer them', () => {
     const emulator = await startEmulator({ asOf: AS_OF, faults: '', clock, rateLimits: { ahrefsV3PerMinute: 1 } });
     opened.push(emulator);
     // another program has used this key's minute
-    const first = await fetch(`${emulator.origin}/v3/site-explorer/domain-rating?target=example.com&date=${AS_OF}`, { headers: { authorization: `Bearer ${CREDENTIALS.ahrefsV3Key}` } });
+    const first = await fetch(`${emulator.origin}/v3/site-explorer/domain-rating?target=example.com&date=${AS_OF}`, {
+      headers: { authorization: `Bearer ${CREDENTIALS.ahrefsV3Key}` },
+    });
     expect(first.status).toBe(200);
 
     const statuses: number[] = [];
@@ -37,8 +39,15 @@ describe('rate limits as the APIs answer them', () => {
       return response;
     };
     const logger = recordingLogger();
-    const plan = planDataset('links', { provider: 'ahrefs-v3', from: 'all-backlinks', select: ['url_from'], limit: 5 }, context(emulator.origin));
-    const result = await fetchDataset(plan, effects({ logger, http: createHttpLayer({ fetch: minutePasses, backoff: { baseMs: 20, scale: 0.02 } }) }));
+    const plan = planDataset(
+      'links',
+      { provider: 'ahrefs-v3', from: 'all-backlinks', select: ['url_from'], limit: 5 },
+      context(emulator.origin),
+    );
+    const result = await fetchDataset(
+      plan,
+      effects({ logger, http: createHttpLayer({ fetch: minutePasses, backoff: { baseMs: 20, scale: 0.02 } }) }),
+    );
     expect(statuses).toEqual([429, 200]);
     expect(result.rows).toHaveLength(5);
     const retry = logger.lines.find((l) => l.includes('[retry]'));
@@ -51,7 +60,11 @@ describe('rate limits as the APIs answer them', () => {
     opened.push(emulator);
     const basic = `Basic ${Buffer.from(`${CREDENTIALS.dataforseoLogin}:${CREDENTIALS.dataforseoPassword}`).toString('base64')}`;
     // another program's slow request holds the login's one simultaneous slot
-    const slow = fetch(`${emulator.origin}/v3/backlinks/referring_domains/live`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json', [FAULT_HEADER]: 'latency=1500' }, body: JSON.stringify([{ target: 'example.com', limit: 1 }]) });
+    const slow = fetch(`${emulator.origin}/v3/backlinks/referring_domains/live`, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/json', [FAULT_HEADER]: 'latency=1500' },
+      body: JSON.stringify([{ target: 'example.com', limit: 1 }]),
+    });
     while (emulator.stats().requests.dataforseo < 1) await new Promise((resolve) => setTimeout(resolve, 10));
 
     const codes: unknown[] = [];
@@ -64,8 +77,15 @@ describe('rate limits as the APIs answer them', () => {
       return new Response(body, { status: response.status, headers: response.headers });
     };
     const logger = recordingLogger();
-    const plan = planDataset('domains', { provider: 'dataforseo', from: 'referring_domains/live', limit: 10 }, context(emulator.origin));
-    const result = await fetchDataset(plan, effects({ logger, http: createHttpLayer({ fetch: slotFrees, backoff: { baseMs: 20, scale: 0.02 } }) }));
+    const plan = planDataset(
+      'domains',
+      { provider: 'dataforseo', from: 'referring_domains/live', limit: 10 },
+      context(emulator.origin),
+    );
+    const result = await fetchDataset(
+      plan,
+      effects({ logger, http: createHttpLayer({ fetch: slotFrees, backoff: { baseMs: 20, scale: 0.02 } }) }),
+    );
     expect(codes).toEqual([40209, 20000]);
     expect(result.rows).toHaveLength(10);
     expect(logger.lines.some((l) => l.includes('[retry]') && l.includes('40209'))).toBe(true);

@@ -33,9 +33,12 @@ describe('the provider registry', () => {
 
   it('is where the budget keys come from: every unit of every provider, and nothing else', () => {
     // DESIGN.md's budget keys, each billed by its provider
-    expect(COST_UNITS.map((u) => `${u.provider}:${u.key}`)).toEqual(expect.arrayContaining(['ahrefs-v2:ahrefs_v2_rows', 'ahrefs-v3:ahrefs_v3_units', 'dataforseo:dataforseo_usd']));
+    expect(COST_UNITS.map((u) => `${u.provider}:${u.key}`)).toEqual(
+      expect.arrayContaining(['ahrefs-v2:ahrefs_v2_rows', 'ahrefs-v3:ahrefs_v3_units', 'dataforseo:dataforseo_usd']),
+    );
     for (const unit of COST_UNITS) expect(PROVIDERS[unit.provider].units.map((u) => u.key)).toContain(unit.key);
-    for (const unit of COST_UNITS) expect(reportSchema.safeParse(minimalReport('file', { [unit.key]: 1 })).success).toBe(true);
+    for (const unit of COST_UNITS)
+      expect(reportSchema.safeParse(minimalReport('file', { [unit.key]: 1 })).success).toBe(true);
     expect(reportSchema.safeParse(minimalReport('file', { no_such_units: 1 })).success).toBe(false);
     expect(ZERO_COST).toEqual(Object.fromEntries(COST_UNITS.map((u) => [u.key, 0])));
     expect(ZERO_COST).toMatchObject({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 });
@@ -49,7 +52,8 @@ describe('the provider registry', () => {
     }
     const credentials = credentialsFromEnv(env);
     for (const [, provider] of apiProviders()) {
-      for (const [field, variable] of Object.entries(provider.credentials.fields)) expect(credentials[field]).toBe(`value-of-${variable}`);
+      for (const [field, variable] of Object.entries(provider.credentials.fields))
+        expect(credentials[field]).toBe(`value-of-${variable}`);
       expect(credentials[provider.credentials.origin.field]).toBe('http://127.0.0.1:9');
     }
   });
@@ -59,7 +63,11 @@ describe('costs as data', () => {
   const cost = { ahrefs_v2_rows: 1200, ahrefs_v3_units: 0, dataforseo_usd: 0.0215 };
 
   it('adds costs unit by unit, keeping USD sums to a millionth', () => {
-    expect(sumCosts([{ dataforseo_usd: 0.1 }, { dataforseo_usd: 0.2 }, { ahrefs_v2_rows: 3 }])).toEqual({ ...ZERO_COST, ahrefs_v2_rows: 3, dataforseo_usd: 0.3 });
+    expect(sumCosts([{ dataforseo_usd: 0.1 }, { dataforseo_usd: 0.2 }, { ahrefs_v2_rows: 3 }])).toEqual({
+      ...ZERO_COST,
+      ahrefs_v2_rows: 3,
+      dataforseo_usd: 0.3,
+    });
   });
 
   it('writes one cost three ways: summary, ledger and prose, leaving out units with nothing spent', () => {
@@ -67,7 +75,9 @@ describe('costs as data', () => {
     expect(formatCost(cost, 'summary', true)).toMatch(/^1,200 rows, 0 units, \$0\.0215/);
     expect(formatCost(cost, 'ledger')).toBe('ahrefs-v2 1,200 rows, dataforseo $0.0215');
     expect(formatCost(cost, 'prose')).toBe('1,200 Ahrefs v2 rows · $0.0215 DataForSEO');
-    expect([formatCost(ZERO_COST, 'summary'), formatCost(ZERO_COST, 'ledger'), formatCost(ZERO_COST, 'prose')]).toEqual(['nothing', '0', 'nothing spent']);
+    expect([formatCost(ZERO_COST, 'summary'), formatCost(ZERO_COST, 'ledger'), formatCost(ZERO_COST, 'prose')]).toEqual(
+      ['nothing', '0', 'nothing spent'],
+    );
   });
 });
 
@@ -82,8 +92,14 @@ describe('the HTTP layer of a run', () => {
     const dataset = { provider: 'ahrefs-v2' as const, from: 'refdomains_by_type', limit: 15 };
     const first = httpLayerForRun({}, {});
     const second = httpLayerForRun({}, {});
-    const a = await fetchDataset(planDataset('refdomains', dataset, context(emulator.origin)), effects({ http: first }));
-    const b = await fetchDataset(planDataset('refdomains', { ...dataset, limit: 10 }, context(emulator.origin)), effects({ http: second }));
+    const a = await fetchDataset(
+      planDataset('refdomains', dataset, context(emulator.origin)),
+      effects({ http: first }),
+    );
+    const b = await fetchDataset(
+      planDataset('refdomains', { ...dataset, limit: 10 }, context(emulator.origin)),
+      effects({ http: second }),
+    );
     expect(a.cost.ahrefs_v2_rows).toBeGreaterThan(b.cost.ahrefs_v2_rows);
     expect(b.cost.ahrefs_v2_rows).toBeGreaterThan(0);
     expect(first.spent().ahrefs_v2_rows).toBe(a.cost.ahrefs_v2_rows);

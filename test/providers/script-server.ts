@@ -30,7 +30,13 @@ export async function startScriptServer(responders: Responder[]): Promise<Script
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const entry: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: performance.now() };
+      const entry: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: performance.now(),
+      };
       const index = seen.length;
       seen.push(entry);
       active += 1;
@@ -46,7 +52,11 @@ export async function startScriptServer(responders: Responder[]): Promise<Script
     origin: `http://127.0.0.1:${port}`,
     seen,
     maxConcurrent: () => peak,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

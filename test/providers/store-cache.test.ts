@@ -16,7 +16,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ asOf: AS_OF });
   dir = mkdtempSync(join(tmpdir(), 'linkbook-providers-'));
   // the store refuses any put that contains one of these secrets
-  store = openStore(join(dir, 'linkbook.db'), { secrets: [CREDENTIALS.ahrefsV2Token!, CREDENTIALS.ahrefsV3Key!, CREDENTIALS.dataforseoPassword!] });
+  store = openStore(join(dir, 'linkbook.db'), {
+    secrets: [CREDENTIALS.ahrefsV2Token!, CREDENTIALS.ahrefsV3Key!, CREDENTIALS.dataforseoPassword!],
+  });
 });
 afterAll(async () => {
   store.close();
@@ -50,7 +52,10 @@ describe('the response cache in the real SQLite store', () => {
   it('keys the as-of date, so another date is fetched again', async () => {
     const def = { provider: 'ahrefs-v2' as const, from: 'refdomains_by_type', limit: 10 };
     await fetchDataset(planDataset('rd', def, context(emulator.origin)), effects({ cache: store.cache }));
-    const other = await fetchDataset(planDataset('rd', def, context(emulator.origin, { asOf: '2024-04-29' })), effects({ cache: store.cache }));
+    const other = await fetchDataset(
+      planDataset('rd', def, context(emulator.origin, { asOf: '2024-04-29' })),
+      effects({ cache: store.cache }),
+    );
     expect(other.cacheHits).toBe(0);
   });
 });

@@ -9,7 +9,17 @@ describe('tld and tld_class', () => {
   });
 
   it('classes government domains, including country-code government zones', () => {
-    for (const domain of ['whitehouse.gov', 'army.mil', 'gov.uk', 'www.ons.gov.uk', 'bhgtj.gov.cn', 'interieur.gouv.fr', 'sat.gob.mx', 'mlit.go.jp', 'dia.govt.nz']) {
+    for (const domain of [
+      'whitehouse.gov',
+      'army.mil',
+      'gov.uk',
+      'www.ons.gov.uk',
+      'bhgtj.gov.cn',
+      'interieur.gouv.fr',
+      'sat.gob.mx',
+      'mlit.go.jp',
+      'dia.govt.nz',
+    ]) {
       expect(tldClassOf(domain), domain).toBe('gov');
     }
   });

@@ -8,7 +8,12 @@ const where = (text: string) => compileAhrefsV2(parseFilter(text), backlinksOneP
 
 describe('compileAhrefsV2', () => {
   it('writes a conjunction as comma-separated conditions, strings and dates quoted, numbers and bools bare', () => {
-    const result = compileAhrefsV2(parseFilter('dofollow = true and backlinks >= 2 and first_seen > "2013-01-01" and ip != "1.2.3.4"'), refdomainsByType, 'where', strict);
+    const result = compileAhrefsV2(
+      parseFilter('dofollow = true and backlinks >= 2 and first_seen > "2013-01-01" and ip != "1.2.3.4"'),
+      refdomainsByType,
+      'where',
+      strict,
+    );
     expect(result).toEqual({ native: 'dofollow=true,backlinks>=2,first_seen>"2013-01-01",ip<>"1.2.3.4"', local: null });
   });
 
@@ -23,7 +28,9 @@ describe('compileAhrefsV2', () => {
   });
 
   it('compiles in over one value to = and like without wildcards to =', () => {
-    expect(where('language in ("en") and language not in ("de") and like(anchor, "seo")')).toBe('language="en",language<>"de",anchor="seo"');
+    expect(where('language in ("en") and language not in ("de") and like(anchor, "seo")')).toBe(
+      'language="en",language<>"de",anchor="seo"',
+    );
     expect(where('like(anchor, "%seo%")')).toBe('substring(anchor,"seo")');
   });
 
@@ -47,7 +54,10 @@ describe('compileAhrefsV2', () => {
   it('refuses or without local, saying why and what to do', () => {
     const expr = parseFilter('backlinks > 1 or refdomain = "a.com"');
     try {
-      compileAhrefsV2(expr, refdomainsByType, 'having', { allowLocal: false, base: { file: 'r.yaml', line: 3, col: 13 } });
+      compileAhrefsV2(expr, refdomainsByType, 'having', {
+        allowLocal: false,
+        base: { file: 'r.yaml', line: 3, col: 13 },
+      });
       throw new Error('expected a refusal');
     } catch (error) {
       expect(error).toBeInstanceOf(LinkbookError);
@@ -68,14 +78,20 @@ describe('compileAhrefsV2', () => {
 
   it('refuses local evaluation of a column v2 does not return', () => {
     const expr = parseFilter('dofollow = true or gov = true');
-    expect(() => compileAhrefsV2(expr, refdomainsByType, 'where', { allowLocal: true })).toThrow(/'dofollow' is not returned by refdomains_by_type/);
+    expect(() => compileAhrefsV2(expr, refdomainsByType, 'where', { allowLocal: true })).toThrow(
+      /'dofollow' is not returned by refdomains_by_type/,
+    );
   });
 
   it('checks the expression first: a Having-only column in where is refused with the fix', () => {
-    expect(() => compileAhrefsV2(parseFilter('domain_rating > 1'), refdomainsByType, 'where', { allowLocal: true })).toThrow(/can only be filtered in having/);
+    expect(() =>
+      compileAhrefsV2(parseFilter('domain_rating > 1'), refdomainsByType, 'where', { allowLocal: true }),
+    ).toThrow(/can only be filtered in having/);
   });
 
   it('returns no native string when nothing can be sent', () => {
-    expect(compileAhrefsV2(parseFilter('regex(anchor, "^a")'), backlinksOnePerDomain, 'where', { allowLocal: true }).native).toBeNull();
+    expect(
+      compileAhrefsV2(parseFilter('regex(anchor, "^a")'), backlinksOnePerDomain, 'where', { allowLocal: true }).native,
+    ).toBeNull();
   });
 });

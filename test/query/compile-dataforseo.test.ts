@@ -11,7 +11,11 @@ describe('compileDataForSeoFilters', () => {
   });
 
   it('joins conditions with "and" and nests "or" groups', () => {
-    expect(native('rank > 10 and (backlinks >= 5 or referring_pages <> 1)')).toEqual([['rank', '>', 10], 'and', [['backlinks', '>=', 5], 'or', ['referring_pages', '<>', 1]]]);
+    expect(native('rank > 10 and (backlinks >= 5 or referring_pages <> 1)')).toEqual([
+      ['rank', '>', 10],
+      'and',
+      [['backlinks', '>=', 5], 'or', ['referring_pages', '<>', 1]],
+    ]);
   });
 
   it('writes in, not in, like, substring and regex with their negations', () => {
@@ -24,8 +28,16 @@ describe('compileDataForSeoFilters', () => {
   });
 
   it('writes subdomain as = or like, and its negation as <> and not_like', () => {
-    expect(native('subdomain(domain, "gov.uk")')).toEqual([['domain', '=', 'gov.uk'], 'or', ['domain', 'like', '%.gov.uk']]);
-    expect(native('not subdomain(domain, "gov.uk")')).toEqual([['domain', '<>', 'gov.uk'], 'and', ['domain', 'not_like', '%.gov.uk']]);
+    expect(native('subdomain(domain, "gov.uk")')).toEqual([
+      ['domain', '=', 'gov.uk'],
+      'or',
+      ['domain', 'like', '%.gov.uk'],
+    ]);
+    expect(native('not subdomain(domain, "gov.uk")')).toEqual([
+      ['domain', '<>', 'gov.uk'],
+      'and',
+      ['domain', 'not_like', '%.gov.uk'],
+    ]);
   });
 
   it('takes 8 conditions and refuses a ninth without local (004: 8 filters maximum)', () => {
@@ -43,17 +55,20 @@ describe('compileDataForSeoFilters', () => {
 
   it('keeps word() and wildcard-bearing substrings local, or refuses them', () => {
     expect(() => native('word(domain, "blog")')).toThrow(/DataForSEO filters cannot express word\(\)/);
-    const result = compileDataForSeoFilters(parseFilter('substring(domain, "50%") and rank > 1'), referringDomainsLive, { allowLocal: true });
+    const result = compileDataForSeoFilters(
+      parseFilter('substring(domain, "50%") and rank > 1'),
+      referringDomainsLive,
+      { allowLocal: true },
+    );
     expect(result.native).toEqual(['rank', '>', 1]);
     expect(result.local && formatFilter(result.local)).toBe('substring(domain, "50%")');
   });
 
   it('passes booleans and dates as they are written', () => {
-    expect(compileDataForSeoFilters(parseFilter('dofollow = true and first_seen >= "2021-01-01"'), backlinksLive, strict).native).toEqual([
-      ['dofollow', '=', true],
-      'and',
-      ['first_seen', '>=', '2021-01-01'],
-    ]);
+    expect(
+      compileDataForSeoFilters(parseFilter('dofollow = true and first_seen >= "2021-01-01"'), backlinksLive, strict)
+        .native,
+    ).toEqual([['dofollow', '=', true], 'and', ['first_seen', '>=', '2021-01-01']]);
   });
 });
 

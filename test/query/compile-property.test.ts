@@ -5,7 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allBacklinks, backlinksOnePerDomain, refdomainsByType, referringDomainsLive, type Catalog } from '../../src/catalog/index.ts';
+import {
+  allBacklinks,
+  backlinksOnePerDomain,
+  refdomainsByType,
+  referringDomainsLive,
+  type Catalog,
+} from '../../src/catalog/index.ts';
 import { evaluateAhrefsV2Filter, evaluateAhrefsV3Where, evaluateDataForSeoFilters } from '../../src/emulator/index.ts';
 import {
   checkFilter,
@@ -49,19 +55,38 @@ const isoDay = day.map((d) => `2020-01-0${d}`);
 const isoDateTime = fc.tuple(day, fc.constantFrom('00:00:00', '12:30:00')).map(([d, t]) => `2020-01-0${d}T${t}Z`);
 const dfsDateTime = fc.tuple(day, fc.constantFrom('00:00:00', '12:30:00')).map(([d, t]) => `2020-01-0${d} ${t} +00:00`);
 const smallInt = fc.integer({ min: 0, max: 6 });
-const nullable = <T,>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
-const likePattern = fc.array(fc.constantFrom('a', 'b', '%', '_', '.', 'seo'), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
+const likePattern = fc
+  .array(fc.constantFrom('a', 'b', '%', '_', '.', 'seo'), { minLength: 1, maxLength: 4 })
+  .map((p) => p.join(''));
 
 function leaf(columns: readonly ColumnSpec[]): fc.Arbitrary<FilterExpr> {
   const arbitraries = columns.flatMap((c) => {
     const ops: CompareOp[] = c.ordered === false ? ['=', '<>'] : ['=', '<>', '<', '<=', '>', '>='];
     const list: Array<fc.Arbitrary<FilterExpr>> = [
-      fc.tuple(fc.constantFrom(...ops), c.literal).map(([op, value]): FilterExpr => ({ type: 'compare', column: c.name, op, value: lit(value), pos: at })),
-      fc.tuple(fc.boolean(), fc.array(c.literal, { minLength: 1, maxLength: 3 })).map(([negated, values]): FilterExpr => ({ type: 'in', column: c.name, negated, values: values.map(lit), pos: at })),
+      fc
+        .tuple(fc.constantFrom(...ops), c.literal)
+        .map(([op, value]): FilterExpr => ({ type: 'compare', column: c.name, op, value: lit(value), pos: at })),
+      fc
+        .tuple(fc.boolean(), fc.array(c.literal, { minLength: 1, maxLength: 3 }))
+        .map(([negated, values]): FilterExpr => ({
+          type: 'in',
+          column: c.name,
+          negated,
+          values: values.map(lit),
+          pos: at,
+        })),
     ];
     for (const fn of c.functions ?? []) {
-      const value = fn === 'like' ? likePattern : fn === 'regex' ? fc.constantFrom('^a', 'o$', 'a|b', '\\.com') : (c.fnLiteral ?? (c.literal as fc.Arbitrary<string>));
-      list.push(value.map((v): FilterExpr => ({ type: 'call', fn, column: c.name, columnPos: at, value: lit(v), pos: at })));
+      const value =
+        fn === 'like'
+          ? likePattern
+          : fn === 'regex'
+            ? fc.constantFrom('^a', 'o$', 'a|b', '\\.com')
+            : (c.fnLiteral ?? (c.literal as fc.Arbitrary<string>));
+      list.push(
+        value.map((v): FilterExpr => ({ type: 'call', fn, column: c.name, columnPos: at, value: lit(v), pos: at })),
+      );
     }
     return list;
   });
@@ -73,8 +98,12 @@ function expression(columns: readonly ColumnSpec[]): fc.Arbitrary<FilterExpr> {
     tree: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       leaf(columns),
-      fc.array(tie('tree'), { minLength: 2, maxLength: 3 }).map((items): FilterExpr => ({ type: 'and', items, pos: at })),
-      fc.array(tie('tree'), { minLength: 2, maxLength: 3 }).map((items): FilterExpr => ({ type: 'or', items, pos: at })),
+      fc
+        .array(tie('tree'), { minLength: 2, maxLength: 3 })
+        .map((items): FilterExpr => ({ type: 'and', items, pos: at })),
+      fc
+        .array(tie('tree'), { minLength: 2, maxLength: 3 })
+        .map((items): FilterExpr => ({ type: 'or', items, pos: at })),
       tie('tree').map((expr): FilterExpr => ({ type: 'not', expr, pos: at })),
     ),
   }));
@@ -82,7 +111,9 @@ function expression(columns: readonly ColumnSpec[]): fc.Arbitrary<FilterExpr> {
 }
 
 function rows(columns: readonly ColumnSpec[]): fc.Arbitrary<Row[]> {
-  const record = fc.record(Object.fromEntries(columns.map((c) => [c.name, c.rowValue])) as Record<string, fc.Arbitrary<unknown>>);
+  const record = fc.record(
+    Object.fromEntries(columns.map((c) => [c.name, c.rowValue])) as Record<string, fc.Arbitrary<unknown>>,
+  );
   return fc.array(record, { minLength: 1, maxLength: 8 });
 }
 
@@ -106,7 +137,12 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
     // here are lower case so the property holds either way (reported to the lead).
     const words = ['a.com', 'blog.a.com', 'b.org', 'seo', ...TRICKY];
     const columns: ColumnSpec[] = [
-      { name: 'refdomain', rowValue: text(words), literal: text(words), functions: ['substring', 'word', 'subdomain', 'like', 'regex'] },
+      {
+        name: 'refdomain',
+        rowValue: text(words),
+        literal: text(words),
+        functions: ['substring', 'word', 'subdomain', 'like', 'regex'],
+      },
       { name: 'backlinks', rowValue: smallInt, literal: smallInt },
       { name: 'domain_rating', rowValue: smallInt, literal: smallInt },
       { name: 'first_seen', rowValue: isoDateTime, literal: isoDay },
@@ -115,7 +151,12 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
       fc.property(expression(columns), rows(columns), (generated, data) => {
         const expr = reparse(generated, refdomainsByType, 'having');
         const { native, local } = compileAhrefsV2(expr, refdomainsByType, 'having', { allowLocal: true });
-        const viaApi = keptRows(data, (row) => (native === null || evaluateAhrefsV2Filter(native, 'having', refdomainsByType, row)) && (local === null || evaluateFilter(local, row)));
+        const viaApi = keptRows(
+          data,
+          (row) =>
+            (native === null || evaluateAhrefsV2Filter(native, 'having', refdomainsByType, row)) &&
+            (local === null || evaluateFilter(local, row)),
+        );
         expect(viaApi).toEqual(keptRows(data, (row) => evaluateFilter(expr, row)));
       }),
       RUNS,
@@ -126,8 +167,20 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
     const urls = ['http://a.com/x', 'https://blog.a.com/', 'http://b.org/seo'];
     const anchors = ['seo tools', 'seo', 'click here', ...TRICKY];
     const columns: ColumnSpec[] = [
-      { name: 'url_from', rowValue: text(urls), literal: text(urls), functions: ['subdomain'], fnLiteral: text(['a.com', 'b.org', 'blog.a.com']) },
-      { name: 'anchor', rowValue: text(anchors), literal: text(anchors), functions: ['substring', 'word', 'like'], fnLiteral: text(['seo', 'tools', 'here', ...TRICKY]) },
+      {
+        name: 'url_from',
+        rowValue: text(urls),
+        literal: text(urls),
+        functions: ['subdomain'],
+        fnLiteral: text(['a.com', 'b.org', 'blog.a.com']),
+      },
+      {
+        name: 'anchor',
+        rowValue: text(anchors),
+        literal: text(anchors),
+        functions: ['substring', 'word', 'like'],
+        fnLiteral: text(['seo', 'tools', 'here', ...TRICKY]),
+      },
       { name: 'nofollow', rowValue: fc.boolean(), literal: fc.boolean(), ordered: false },
       { name: 'ahrefs_rank', rowValue: smallInt, literal: smallInt },
     ];
@@ -135,7 +188,12 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
       fc.property(expression(columns), rows(columns), (generated, data) => {
         const expr = reparse(generated, backlinksOnePerDomain, 'where');
         const { native, local } = compileAhrefsV2(expr, backlinksOnePerDomain, 'where', { allowLocal: true });
-        const viaApi = keptRows(data, (row) => (native === null || evaluateAhrefsV2Filter(native, 'where', backlinksOnePerDomain, row)) && (local === null || evaluateFilter(local, row)));
+        const viaApi = keptRows(
+          data,
+          (row) =>
+            (native === null || evaluateAhrefsV2Filter(native, 'where', backlinksOnePerDomain, row)) &&
+            (local === null || evaluateFilter(local, row)),
+        );
         expect(viaApi).toEqual(keptRows(data, (row) => evaluateFilter(expr, row)));
       }),
       RUNS,
@@ -146,7 +204,13 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
     const anchors = ['Seo tools', 'seo', 'a.com', ...TRICKY];
     const domains = ['a.com', 'blog.a.com', 'b.org'];
     const columns: ColumnSpec[] = [
-      { name: 'anchor', rowValue: text(anchors), literal: text(anchors), functions: ['substring', 'word', 'like', 'regex'], fnLiteral: text(['seo', 'Seo', 'tools', ...TRICKY]) },
+      {
+        name: 'anchor',
+        rowValue: text(anchors),
+        literal: text(anchors),
+        functions: ['substring', 'word', 'like', 'regex'],
+        fnLiteral: text(['seo', 'Seo', 'tools', ...TRICKY]),
+      },
       { name: 'name_source', rowValue: text(domains), literal: text(domains), functions: ['subdomain', 'like'] },
       { name: 'alt', rowValue: nullable(text(anchors)), literal: text(anchors), functions: ['substring'] },
       { name: 'is_dofollow', rowValue: fc.boolean(), literal: fc.boolean(), ordered: false },
@@ -160,7 +224,11 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
         const { native, local } = compileAhrefsV3Where(expr, allBacklinks, { allowLocal: true });
         // the wire form: JSON text, as the provider sends it
         const wire = native === null ? null : JSON.stringify(native);
-        const viaApi = keptRows(data, (row) => (wire === null || evaluateAhrefsV3Where(wire, row)) && (local === null || evaluateFilter(local, row)));
+        const viaApi = keptRows(
+          data,
+          (row) =>
+            (wire === null || evaluateAhrefsV3Where(wire, row)) && (local === null || evaluateFilter(local, row)),
+        );
         expect(viaApi).toEqual(keptRows(data, (row) => evaluateFilter(expr, row)));
       }),
       RUNS,
@@ -170,7 +238,13 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
   it('DataForSEO filters on referring_domains/live, through the emulator DataForSEO evaluator', () => {
     const domains = ['a.com', 'blog.a.com', 'b.org', 'seo-tools.net', ...TRICKY];
     const columns: ColumnSpec[] = [
-      { name: 'domain', rowValue: text(domains), literal: text(domains), functions: ['substring', 'word', 'subdomain', 'like', 'regex'], fnLiteral: text(['a.com', 'seo', 'b', ...TRICKY]) },
+      {
+        name: 'domain',
+        rowValue: text(domains),
+        literal: text(domains),
+        functions: ['substring', 'word', 'subdomain', 'like', 'regex'],
+        fnLiteral: text(['a.com', 'seo', 'b', ...TRICKY]),
+      },
       { name: 'rank', rowValue: smallInt, literal: smallInt },
       { name: 'backlinks', rowValue: smallInt, literal: smallInt },
       { name: 'first_seen', rowValue: dfsDateTime, literal: isoDay },
@@ -181,7 +255,11 @@ describe('compiled filters keep exactly the rows the local evaluator keeps', () 
         const expr = reparse(generated, referringDomainsLive, 'filters');
         const { native, local } = compileDataForSeoFilters(expr, referringDomainsLive, { allowLocal: true });
         const wire = native === null ? null : JSON.parse(JSON.stringify(native));
-        const viaApi = keptRows(data, (row) => (wire === null || evaluateDataForSeoFilters(wire, row)) && (local === null || evaluateFilter(local, row)));
+        const viaApi = keptRows(
+          data,
+          (row) =>
+            (wire === null || evaluateDataForSeoFilters(wire, row)) && (local === null || evaluateFilter(local, row)),
+        );
         expect(viaApi).toEqual(keptRows(data, (row) => evaluateFilter(expr, row)));
       }),
       RUNS,

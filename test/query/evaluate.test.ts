@@ -5,12 +5,18 @@ const keeps = (text: string, row: Record<string, unknown>) => evaluateFilter(par
 
 describe('evaluateFilter', () => {
   it('compares numbers, strings and booleans by their type', () => {
-    expect(keeps('backlinks >= 2 and refdomain = "a.com" and dofollow = true', { backlinks: 2, refdomain: 'a.com', dofollow: true })).toBe(true);
+    expect(
+      keeps('backlinks >= 2 and refdomain = "a.com" and dofollow = true', {
+        backlinks: 2,
+        refdomain: 'a.com',
+        dofollow: true,
+      }),
+    ).toBe(true);
     expect(keeps('refdomain = "A.com"', { refdomain: 'a.com' })).toBe(false);
     expect(keeps('backlinks = 2', { backlinks: '2' })).toBe(false);
   });
 
-  it('compares dates as points in time across the APIs\' formats', () => {
+  it("compares dates as points in time across the APIs' formats", () => {
     expect(keeps('first_seen >= "2013-05-03"', { first_seen: '2013-05-03T17:34:57Z' })).toBe(true);
     expect(keeps('first_seen < "2021-10-17"', { first_seen: '2021-10-16 16:46:16 +00:00' })).toBe(true);
     expect(keeps('first_seen > "2021-10-16T17:00:00Z"', { first_seen: '2021-10-16 16:46:16 +00:00' })).toBe(false);

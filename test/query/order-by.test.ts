@@ -12,7 +12,7 @@ describe('parseOrderBy', () => {
     expect(parseOrderBy('rank:DESC', referringDomainsLive)).toEqual([{ column: 'rank', direction: 'desc' }]);
   });
 
-  it('writes rules in each API\'s form', () => {
+  it("writes rules in each API's form", () => {
     const rules = parseOrderBy('domain_rating desc, backlinks', refdomainsByType);
     expect(formatOrderBy('ahrefs-v2', rules)).toBe('domain_rating:desc,backlinks:asc');
     expect(formatOrderBy('dataforseo', rules)).toEqual(['domain_rating,desc', 'backlinks,asc']);
@@ -35,7 +35,9 @@ describe('parseOrderBy', () => {
   });
 
   it('refuses more than 3 DataForSEO rules (004)', () => {
-    expect(() => parseOrderBy('rank, backlinks, referring_pages, broken_pages', referringDomainsLive)).toThrow(/at most 3 sorting rules/);
+    expect(() => parseOrderBy('rank, backlinks, referring_pages, broken_pages', referringDomainsLive)).toThrow(
+      /at most 3 sorting rules/,
+    );
   });
 
   it('reports several problems together', () => {

@@ -38,7 +38,9 @@ describe('parseFilter', () => {
   });
 
   it('reads not in, function calls and case-insensitive keywords', () => {
-    expect(formatFilter(parseFilter('a NOT IN (1, 2) AND Substring(url_from, "blog")'))).toBe('a not in (1, 2) and substring(url_from, "blog")');
+    expect(formatFilter(parseFilter('a NOT IN (1, 2) AND Substring(url_from, "blog")'))).toBe(
+      'a not in (1, 2) and substring(url_from, "blog")',
+    );
   });
 
   it('records the offset, line and column of every node', () => {
@@ -62,7 +64,9 @@ describe('parseFilter', () => {
 
   it('reports an opening parenthesis that is never closed', () => {
     const error = parseError('a = 1 and (b = 2 or c = 3');
-    expect(error.message).toContain("unbalanced parentheses: '(' at column 11 of the filter expression is never closed");
+    expect(error.message).toContain(
+      "unbalanced parentheses: '(' at column 11 of the filter expression is never closed",
+    );
   });
 
   it('reports a closing parenthesis with no opening one', () => {
@@ -88,9 +92,14 @@ describe('parseFilter', () => {
   });
 
   it('shifts the offending character to file:line:col when told where the expression starts', () => {
-    const error = parseError('dofollow = true and anchor = "x', { base: { file: 'reports/a.yaml', line: 12, col: 12 }, label: 'where' });
+    const error = parseError('dofollow = true and anchor = "x', {
+      base: { file: 'reports/a.yaml', line: 12, col: 12 },
+      label: 'where',
+    });
     expect(error.where).toEqual({ file: 'reports/a.yaml', line: 12, col: 41 });
-    expect(error.toLine()).toMatch(/^reports\/a\.yaml:12:41: unterminated string starting at column 30 of the where expression/);
+    expect(error.toLine()).toMatch(
+      /^reports\/a\.yaml:12:41: unterminated string starting at column 30 of the where expression/,
+    );
   });
 
   it('places errors on continuation lines at the block indentation', () => {

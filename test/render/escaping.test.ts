@@ -64,7 +64,10 @@ describe('hostile backlink data', () => {
     expect(report.html).toContain('<a href="https://site-2.example.com/page-2"');
     expect(formatCell('javascript:alert(1)', 'url').href).toBeUndefined();
     expect(formatCell('data:text/html,<b>', 'url').href).toBeUndefined();
-    expect(formatCell('https://a.example/x', 'url')).toMatchObject({ href: 'https://a.example/x', text: 'a.example/x' });
+    expect(formatCell('https://a.example/x', 'url')).toMatchObject({
+      href: 'https://a.example/x',
+      text: 'a.example/x',
+    });
   });
 
   it('escapes markup in aggregate notes and category labels', () => {
@@ -84,7 +87,8 @@ describe('hostile backlink data', () => {
 describe('inlined chart SVG', () => {
   it('accepts what the chart renderer draws, including escaped hostile labels', () => {
     expect(assertSafeSvg(sampleChartSvg(), 'tld')).toContain('&lt;script&gt;');
-    const aria = '<svg xmlns="http://www.w3.org/2000/svg"><g aria-label="x &lt;img src=x onerror=alert(1)&gt; url(http://x)"><text>onload=1</text></g></svg>';
+    const aria =
+      '<svg xmlns="http://www.w3.org/2000/svg"><g aria-label="x &lt;img src=x onerror=alert(1)&gt; url(http://x)"><text>onload=1</text></g></svg>';
     expect(assertSafeSvg(aria, 'tld')).toBe(aria);
   });
 
@@ -96,7 +100,9 @@ describe('inlined chart SVG', () => {
     ['a foreignObject', '<svg><foreignObject><div>x</div></foreignObject></svg>'],
     ['a link', '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'],
   ])('refuses %s with a render error naming the chart', (_, svg) => {
-    expect(() => assertSafeSvg(svg, 'tld-chart')).toThrow(expect.objectContaining({ code: 'render', where: 'tld-chart' }));
+    expect(() => assertSafeSvg(svg, 'tld-chart')).toThrow(
+      expect.objectContaining({ code: 'render', where: 'tld-chart' }),
+    );
   });
 
   it('stops the whole report when a chart is unsafe rather than inlining it', () => {
@@ -121,8 +127,11 @@ describe('the templates themselves', () => {
   });
 
   it('contain no script and no remote font or stylesheet', () => {
-    for (const file of templateFiles(DEFAULT_TEMPLATES_DIR)) expect(readFileSync(file, 'utf8')).not.toMatch(/<script|@import|https?:\/\//i);
-    const css = ['_shared/base.css', 'audit/style.css', 'weekly/style.css', 'gap/style.css'].map((f) => readFileSync(join(DEFAULT_TEMPLATES_DIR, f), 'utf8')).join('\n');
+    for (const file of templateFiles(DEFAULT_TEMPLATES_DIR))
+      expect(readFileSync(file, 'utf8')).not.toMatch(/<script|@import|https?:\/\//i);
+    const css = ['_shared/base.css', 'audit/style.css', 'weekly/style.css', 'gap/style.css']
+      .map((f) => readFileSync(join(DEFAULT_TEMPLATES_DIR, f), 'utf8'))
+      .join('\n');
     expect(css).not.toMatch(/url\(|@import|@font-face/i);
   });
 });

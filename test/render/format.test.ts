@@ -1,6 +1,14 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { createTemplateEnvironment, formatDate, formatDelta, formatNumber, formatPercent, pluralize, RUNTIME_OPTIONS } from '../../src/render/index.ts';
+import {
+  createTemplateEnvironment,
+  formatDate,
+  formatDelta,
+  formatNumber,
+  formatPercent,
+  pluralize,
+  RUNTIME_OPTIONS,
+} from '../../src/render/index.ts';
 
 function renderWithHelpers(source: string, context: object = {}): string {
   const env = createTemplateEnvironment('audit');
@@ -66,7 +74,9 @@ describe('deltas', () => {
 
   it('renders the delta helper as a coloured span with escaped text', () => {
     expect(renderWithHelpers('{{delta d}}', { d: -3 })).toBe('<span class="delta delta-down delta-bad">▼ 3</span>');
-    expect(renderWithHelpers('{{delta d invert=true}}', { d: 2 })).toBe('<span class="delta delta-up delta-bad">▲ 2</span>');
+    expect(renderWithHelpers('{{delta d invert=true}}', { d: 2 })).toBe(
+      '<span class="delta delta-up delta-bad">▲ 2</span>',
+    );
   });
 });
 
@@ -89,9 +99,14 @@ describe('dates and words', () => {
   });
 
   it('formats table cells by column type with the cell helper', () => {
-    expect(renderWithHelpers('{{cell a "number"}}|{{cell b "bool"}}|{{cell c "date"}}|{{cell d "percent"}}', { a: 4120, b: false, c: '2024-01-02', d: 0.25 })).toBe(
-      '4,120|No|2 Jan 2024|25.0%',
-    );
+    expect(
+      renderWithHelpers('{{cell a "number"}}|{{cell b "bool"}}|{{cell c "date"}}|{{cell d "percent"}}', {
+        a: 4120,
+        b: false,
+        c: '2024-01-02',
+        d: 0.25,
+      }),
+    ).toBe('4,120|No|2 Jan 2024|25.0%');
   });
 
   it('uses an isolated Handlebars instance per environment', () => {

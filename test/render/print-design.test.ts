@@ -30,6 +30,8 @@ describe('print wording and wrapping', () => {
     expect(out).not.toContain('Link gap');
     expect(out).toContain('<h3>Glossary</h3>');
     // nothing used: no heading either
-    expect(glossaryOfUsedTerms(html.replace('<p>Referring domains by TLD</p>', '<p>nothing</p>'))).not.toContain('Glossary');
+    expect(glossaryOfUsedTerms(html.replace('<p>Referring domains by TLD</p>', '<p>nothing</p>'))).not.toContain(
+      'Glossary',
+    );
   });
 });

@@ -62,7 +62,12 @@ export function backlinkRows(count: number, beacon?: string): Backlink[] {
   return Array.from({ length: count }, (_, i) => {
     const text = hostile[i % hostile.length]!;
     return {
-      url_from: i === 0 ? 'javascript:alert(document.cookie)' : i === 1 ? `https://blog-${i}.example.org/post?a=1&b=<i>` : `https://site-${i}.example.com/page-${i}`,
+      url_from:
+        i === 0
+          ? 'javascript:alert(document.cookie)'
+          : i === 1
+            ? `https://blog-${i}.example.org/post?a=1&b=<i>`
+            : `https://site-${i}.example.com/page-${i}`,
       url_to: 'https://acme-shop.com/',
       domain_from: `site-${i}.example.com`,
       tld: 'com',
@@ -84,7 +89,12 @@ export function backlinkRows(count: number, beacon?: string): Backlink[] {
   });
 }
 
-function dataset(name: string, kind: 'refdomains' | 'backlinks', rows: Array<RefDomain | Backlink>, endpoint: string): DatasetResult {
+function dataset(
+  name: string,
+  kind: 'refdomains' | 'backlinks',
+  rows: Array<RefDomain | Backlink>,
+  endpoint: string,
+): DatasetResult {
   return {
     name,
     provider: 'ahrefs-v2',
@@ -159,7 +169,10 @@ export function gapAggregate(beacon?: string): AggregateResult {
     ],
     rows,
     total: 412,
-    notes: ['412 domains link to at least one of the competitors but not to the target.', 'The 25 with the highest Ahrefs DR are shown.'],
+    notes: [
+      '412 domains link to at least one of the competitors but not to the target.',
+      'The 25 with the highest Ahrefs DR are shown.',
+    ],
   };
 }
 
@@ -181,55 +194,120 @@ export function sampleInput(options: SampleOptions = {}): { input: RenderInput; 
   const template = options.template ?? 'audit';
   const hostile = hostileStrings(options.beacon);
   const gap = template === 'gap';
-  const definition = reportSchema.parse(gap ? {
-    name: 'acme-gap',
-    title: 'Link gap: acme-shop.com vs two competitors',
-    target: 'acme-shop.com',
-    template,
-    client: { name: 'Acme & Co <Ltd>', accent: '#0f7b6c' },
-    data: {
-      refdomains: { provider: 'ahrefs-v2', from: 'refdomains_by_type', limit: 1000 },
-      competitor_a: { provider: 'ahrefs-v2', from: 'refdomains_by_type', target: 'competitor-a.com', limit: 1000 },
-      competitor_b: { provider: 'ahrefs-v2', from: 'refdomains_by_type', target: 'competitor-b.com', limit: 1000 },
-    },
-    sections: [
-      { title: 'Link gap', intro: 'Domains linking to a competitor but not to acme-shop.com, strongest first.', aggregate: { kind: 'gap', of: 'refdomains', against: ['competitor_a', 'competitor_b'], top: 25 }, chart: 'hbar' },
-      { text: 'Start outreach with the {{ fmt refdomains.count }} domains that link to both competitors <b>first</b>.' },
-      ...(options.extraSections ?? []),
-    ],
-    ...options.overrides,
-  } : {
-    name: 'acme-backlinks',
-    title: 'Backlink audit for acme-shop.com',
-    target: 'acme-shop.com',
-    template,
-    client: { name: 'Acme & Co <Ltd>', accent: '#7a3cff' },
-    data: {
-      refdomains: { provider: 'ahrefs-v2', from: 'refdomains_by_type', where: 'dofollow = true', limit: 1000 },
-      backlinks: { provider: 'ahrefs-v2', from: 'backlinks', limit: 500 },
-    },
-    sections: template === 'weekly' ? [
-      { title: 'Referring domains by TLD', aggregate: { kind: 'tld', of: 'refdomains', top: 10 }, chart: 'donut' },
-      { title: 'Dofollow and nofollow', aggregate: { kind: 'follow', of: 'backlinks' }, chart: 'bar' },
-      { title: 'Strongest referring domains', table: { of: 'refdomains', columns: ['domain', 'authority', 'backlinks', 'first_seen'], sort: 'authority desc', limit: 40 } },
-      { text: `{{ target }} gained {{ refdomains.new }} referring domains. ${hostile[0]}` },
-      ...(options.extraSections ?? []),
-    ] : [
-      { title: 'Referring domains by TLD', intro: 'Where the linking sites are registered.', aggregate: { kind: 'tld', of: 'refdomains', top: 10 }, chart: 'donut' },
-      { title: 'Dofollow and nofollow', aggregate: { kind: 'follow', of: 'backlinks' }, chart: 'bar' },
-      { title: 'Strongest referring domains', table: { of: 'refdomains', columns: ['domain', 'authority', 'backlinks', 'first_seen'], sort: 'authority desc', limit: 40 } },
-      { title: 'Recent backlinks', table: { of: 'backlinks', columns: ['url_from', 'title', 'anchor', 'dofollow', 'authority'], limit: 30 } },
-      { text: `{{ target }} has {{ fmt refdomains.count }} referring domains. ${hostile[0]}\n\n- first point\n- second point` },
-      ...(options.extraSections ?? []),
-    ],
-    ...options.overrides,
-  });
+  const definition = reportSchema.parse(
+    gap
+      ? {
+          name: 'acme-gap',
+          title: 'Link gap: acme-shop.com vs two competitors',
+          target: 'acme-shop.com',
+          template,
+          client: { name: 'Acme & Co <Ltd>', accent: '#0f7b6c' },
+          data: {
+            refdomains: { provider: 'ahrefs-v2', from: 'refdomains_by_type', limit: 1000 },
+            competitor_a: {
+              provider: 'ahrefs-v2',
+              from: 'refdomains_by_type',
+              target: 'competitor-a.com',
+              limit: 1000,
+            },
+            competitor_b: {
+              provider: 'ahrefs-v2',
+              from: 'refdomains_by_type',
+              target: 'competitor-b.com',
+              limit: 1000,
+            },
+          },
+          sections: [
+            {
+              title: 'Link gap',
+              intro: 'Domains linking to a competitor but not to acme-shop.com, strongest first.',
+              aggregate: { kind: 'gap', of: 'refdomains', against: ['competitor_a', 'competitor_b'], top: 25 },
+              chart: 'hbar',
+            },
+            {
+              text: 'Start outreach with the {{ fmt refdomains.count }} domains that link to both competitors <b>first</b>.',
+            },
+            ...(options.extraSections ?? []),
+          ],
+          ...options.overrides,
+        }
+      : {
+          name: 'acme-backlinks',
+          title: 'Backlink audit for acme-shop.com',
+          target: 'acme-shop.com',
+          template,
+          client: { name: 'Acme & Co <Ltd>', accent: '#7a3cff' },
+          data: {
+            refdomains: { provider: 'ahrefs-v2', from: 'refdomains_by_type', where: 'dofollow = true', limit: 1000 },
+            backlinks: { provider: 'ahrefs-v2', from: 'backlinks', limit: 500 },
+          },
+          sections:
+            template === 'weekly'
+              ? [
+                  {
+                    title: 'Referring domains by TLD',
+                    aggregate: { kind: 'tld', of: 'refdomains', top: 10 },
+                    chart: 'donut',
+                  },
+                  { title: 'Dofollow and nofollow', aggregate: { kind: 'follow', of: 'backlinks' }, chart: 'bar' },
+                  {
+                    title: 'Strongest referring domains',
+                    table: {
+                      of: 'refdomains',
+                      columns: ['domain', 'authority', 'backlinks', 'first_seen'],
+                      sort: 'authority desc',
+                      limit: 40,
+                    },
+                  },
+                  { text: `{{ target }} gained {{ refdomains.new }} referring domains. ${hostile[0]}` },
+                  ...(options.extraSections ?? []),
+                ]
+              : [
+                  {
+                    title: 'Referring domains by TLD',
+                    intro: 'Where the linking sites are registered.',
+                    aggregate: { kind: 'tld', of: 'refdomains', top: 10 },
+                    chart: 'donut',
+                  },
+                  { title: 'Dofollow and nofollow', aggregate: { kind: 'follow', of: 'backlinks' }, chart: 'bar' },
+                  {
+                    title: 'Strongest referring domains',
+                    table: {
+                      of: 'refdomains',
+                      columns: ['domain', 'authority', 'backlinks', 'first_seen'],
+                      sort: 'authority desc',
+                      limit: 40,
+                    },
+                  },
+                  {
+                    title: 'Recent backlinks',
+                    table: {
+                      of: 'backlinks',
+                      columns: ['url_from', 'title', 'anchor', 'dofollow', 'authority'],
+                      limit: 30,
+                    },
+                  },
+                  {
+                    text: `{{ target }} has {{ fmt refdomains.count }} referring domains. ${hostile[0]}\n\n- first point\n- second point`,
+                  },
+                  ...(options.extraSections ?? []),
+                ],
+          ...options.overrides,
+        },
+  );
   const refdomains = dataset('refdomains', 'refdomains', refDomainRows(300, options.beacon), 'refdomains_by_type');
   const backlinks = dataset('backlinks', 'backlinks', backlinkRows(200, options.beacon), 'backlinks');
   const previous = refDomainRows(300, options.beacon);
   const comparison: Comparison = {
     previousAsOf: '2024-05-27',
-    datasets: { refdomains: { currentCount: 300, previousCount: 296, new: refdomains.rows.slice(0, 12), lost: previous.slice(100, 108) } },
+    datasets: {
+      refdomains: {
+        currentCount: 300,
+        previousCount: 296,
+        new: refdomains.rows.slice(0, 12),
+        lost: previous.slice(100, 108),
+      },
+    },
     metrics: {
       'refdomains.count': { current: 300, previous: 296, delta: 4 },
       'refdomains.new': { current: 12, previous: 9, delta: 3 },
@@ -238,7 +316,11 @@ export function sampleInput(options: SampleOptions = {}): { input: RenderInput; 
     },
   };
   const datasets: Record<string, DatasetResult> = gap
-    ? { refdomains, competitor_a: { ...refdomains, name: 'competitor_a', rows: refDomainRows(420, options.beacon) }, competitor_b: { ...refdomains, name: 'competitor_b', rows: refDomainRows(180, options.beacon) } }
+    ? {
+        refdomains,
+        competitor_a: { ...refdomains, name: 'competitor_a', rows: refDomainRows(420, options.beacon) },
+        competitor_b: { ...refdomains, name: 'competitor_b', rows: refDomainRows(180, options.beacon) },
+      }
     : { refdomains, backlinks };
   const input: RenderInput = {
     definition,
@@ -252,9 +334,15 @@ export function sampleInput(options: SampleOptions = {}): { input: RenderInput; 
     baseDir: process.cwd(),
   };
   const sections: SectionResult[] = definition.sections.map((section) => {
-    if (section.aggregate?.kind === 'gap') return { aggregate: gapAggregate(options.beacon), chart: { spec: { mark: 'bar' }, svg: sampleChartSvg('gap-0.example.org') } };
-    if (section.aggregate?.kind === 'tld') return { aggregate: TLD_AGGREGATE, chart: { spec: { mark: 'arc' }, svg: sampleChartSvg() } };
-    if (section.aggregate?.kind === 'follow') return { aggregate: FOLLOW_AGGREGATE, chart: { spec: { mark: 'bar' }, svg: sampleChartSvg('dofollow') } };
+    if (section.aggregate?.kind === 'gap')
+      return {
+        aggregate: gapAggregate(options.beacon),
+        chart: { spec: { mark: 'bar' }, svg: sampleChartSvg('gap-0.example.org') },
+      };
+    if (section.aggregate?.kind === 'tld')
+      return { aggregate: TLD_AGGREGATE, chart: { spec: { mark: 'arc' }, svg: sampleChartSvg() } };
+    if (section.aggregate?.kind === 'follow')
+      return { aggregate: FOLLOW_AGGREGATE, chart: { spec: { mark: 'bar' }, svg: sampleChartSvg('dofollow') } };
     return {};
   });
   return { input, sections };

@@ -11,19 +11,26 @@ function text(source: string, context: object = {}): string {
 
 describe('user text sections', () => {
   it('print values and call the registered helpers', () => {
-    expect(text('{{ target }} has {{ fmt refdomains.count }} referring domains.', { target: 'acme.com', refdomains: { count: 6502 } })).toBe(
-      '<p>acme.com has 6,502 referring domains.</p>',
-    );
+    expect(
+      text('{{ target }} has {{ fmt refdomains.count }} referring domains.', {
+        target: 'acme.com',
+        refdomains: { count: 6502 },
+      }),
+    ).toBe('<p>acme.com has 6,502 referring domains.</p>');
   });
 
   it('cannot call a helper that is not registered', () => {
-    expect(() => text('{{ lowercase target }}')).toThrow(expect.objectContaining({ code: 'invalid', where: 'sections[4]' }));
+    expect(() => text('{{ lowercase target }}')).toThrow(
+      expect.objectContaining({ code: 'invalid', where: 'sections[4]' }),
+    );
     expect(() => text('{{ lowercase target }}')).toThrow(/unknown helper lowercase/);
   });
 
   it('cannot reach constructors through helpers or paths', () => {
     expect(() => text('{{#with (constructor.constructor "return 1")}}{{/with}}')).toThrow(/unknown helper/);
-    expect(text('[{{ constructor.constructor }}][{{ target.constructor }}][{{ __proto__ }}]', { target: 'x' })).toBe('<p>[][][]</p>');
+    expect(text('[{{ constructor.constructor }}][{{ target.constructor }}][{{ __proto__ }}]', { target: 'x' })).toBe(
+      '<p>[][][]</p>',
+    );
   });
 
   it('print nothing for a missing value (strict off)', () => {
@@ -41,20 +48,30 @@ describe('user text sections', () => {
   });
 
   it('turn blank lines into paragraphs and dash lines into a list', () => {
-    expect(text('One.\nTwo.\n\n- a\n- {{ fmt n }}', { n: 1000 })).toBe('<p>One.<br>Two.</p>\n<ul><li>a</li><li>1,000</li></ul>');
+    expect(text('One.\nTwo.\n\n- a\n- {{ fmt n }}', { n: 1000 })).toBe(
+      '<p>One.<br>Two.</p>\n<ul><li>a</li><li>1,000</li></ul>',
+    );
   });
 
   it('see the report context: params, target, dataset counts and comparison metrics', () => {
     const { input, sections } = sampleInput({
       template: 'weekly',
-      extraSections: [{ text: 'T={{ target }} N={{ fmt refdomains.count }} NEW={{ refdomains.new }} D={{ delta metrics.refdomains.count.delta }}' }],
+      extraSections: [
+        {
+          text: 'T={{ target }} N={{ fmt refdomains.count }} NEW={{ refdomains.new }} D={{ delta metrics.refdomains.count.delta }}',
+        },
+      ],
     });
     const report = composeReport(input, { sections });
-    expect(report.data.sections.at(-1)?.text).toBe('<p>T=acme-shop.com N=300 NEW=12 D=<span class="delta delta-up delta-good">▲ 4</span></p>');
+    expect(report.data.sections.at(-1)?.text).toBe(
+      '<p>T=acme-shop.com N=300 NEW=12 D=<span class="delta delta-up delta-good">▲ 4</span></p>',
+    );
   });
 
   it('report a bad text section with its place in the definition', () => {
     const { input, sections } = sampleInput({ extraSections: [{ text: '{{ shout target }}' }] });
-    expect(() => composeReport(input, { sections })).toThrow(expect.objectContaining({ code: 'invalid', where: 'sections[5]' }));
+    expect(() => composeReport(input, { sections })).toThrow(
+      expect.objectContaining({ code: 'invalid', where: 'sections[5]' }),
+    );
   });
 });

@@ -8,7 +8,11 @@ function capture(tty: boolean) {
   if (tty) Object.assign(stream, { isTTY: true, columns: 100 });
   let text = '';
   stream.on('data', (c: Buffer) => (text += c.toString()));
-  const logger: Logger = { info: (m) => stream.write(`${m}\n`), warn: (m) => stream.write(`warning: ${m}\n`), debug: () => {} };
+  const logger: Logger = {
+    info: (m) => stream.write(`${m}\n`),
+    warn: (m) => stream.write(`warning: ${m}\n`),
+    debug: () => {},
+  };
   return { stream, logger, text: () => text };
 }
 

@@ -11,7 +11,10 @@ import { templateFolders } from '../helpers/templates.ts';
 const FIXTURES = fileURLToPath(new URL('../fixtures/render/', import.meta.url));
 
 describe('the audit template', () => {
-  const { input, sections } = sampleInput({ template: 'audit', overrides: { client: { name: 'Acme', logo: 'acme-logo.svg', accent: '#7a3cff' } } });
+  const { input, sections } = sampleInput({
+    template: 'audit',
+    overrides: { client: { name: 'Acme', logo: 'acme-logo.svg', accent: '#7a3cff' } },
+  });
   const report = composeReport({ ...input, baseDir: FIXTURES }, { sections });
 
   it('has a cover with the client, the logo as a data: URI, the target and the date', () => {
@@ -40,9 +43,27 @@ describe('the audit template', () => {
 
   it('describes everything it shows in data.json', () => {
     const data = report.data;
-    expect(data).toMatchObject({ title: 'Backlink audit for acme-shop.com', target: 'acme-shop.com', asOf: '2024-06-03', sample: true, template: 'audit' });
-    expect(data.datasets.refdomains).toMatchObject({ provider: 'ahrefs-v2', rows: 300, apiTotal: 900, requests: 2, cacheHits: 1 });
-    expect(data.sections.map((s) => s.name)).toEqual(['referring-domains-by-tld', 'dofollow-and-nofollow', 'strongest-referring-domains', 'recent-backlinks', 'section-5']);
+    expect(data).toMatchObject({
+      title: 'Backlink audit for acme-shop.com',
+      target: 'acme-shop.com',
+      asOf: '2024-06-03',
+      sample: true,
+      template: 'audit',
+    });
+    expect(data.datasets.refdomains).toMatchObject({
+      provider: 'ahrefs-v2',
+      rows: 300,
+      apiTotal: 900,
+      requests: 2,
+      cacheHits: 1,
+    });
+    expect(data.sections.map((s) => s.name)).toEqual([
+      'referring-domains-by-tld',
+      'dofollow-and-nofollow',
+      'strongest-referring-domains',
+      'recent-backlinks',
+      'section-5',
+    ]);
     expect(data.sections[0]?.aggregate?.rows).toHaveLength(4);
     expect(data.sections[2]?.table).toMatchObject({ of: 'refdomains', matched: 300 });
     expect(data.sections[2]?.table?.rows).toHaveLength(40);
@@ -72,7 +93,9 @@ describe('the weekly template', () => {
     expect(report.html).toContain('<span class="delta delta-up delta-good">▲ 4</span>');
     expect(report.html).toContain('<span class="delta delta-down delta-bad">▼ 10</span>');
     // more lost domains is bad news
-    expect(report.html).toMatch(/Lost referring domains<\/div>\s*<div class="kpi-value">8<\/div>\s*<div class="kpi-delta"><span class="delta delta-up delta-bad">/);
+    expect(report.html).toMatch(
+      /Lost referring domains<\/div>\s*<div class="kpi-value">8<\/div>\s*<div class="kpi-delta"><span class="delta delta-up delta-bad">/,
+    );
   });
 
   it('lists new and lost referring domains since the previous snapshot', () => {
@@ -106,7 +129,9 @@ describe('definition problems', () => {
     const { input, sections } = sampleInput({ overrides: { template: 'fancy' } });
     const templates = templateFolders();
     expect(templates.length).toBeGreaterThan(0);
-    expect(() => composeReport(input, { sections })).toThrow(expect.objectContaining({ code: 'invalid', hint: `use one of: ${templates.join(', ')}` }));
+    expect(() => composeReport(input, { sections })).toThrow(
+      expect.objectContaining({ code: 'invalid', hint: `use one of: ${templates.join(', ')}` }),
+    );
   });
 
   it('refuses a template name that walks out of the templates folder', () => {
@@ -115,8 +140,12 @@ describe('definition problems', () => {
   });
 
   it('names a table dataset that does not exist', () => {
-    const { input, sections } = sampleInput({ extraSections: [{ title: 'X', table: { of: 'nope', columns: ['domain'] } }] });
-    expect(() => composeReport(input, { sections })).toThrow(expect.objectContaining({ code: 'invalid', where: 'sections[5] (X)' }));
+    const { input, sections } = sampleInput({
+      extraSections: [{ title: 'X', table: { of: 'nope', columns: ['domain'] } }],
+    });
+    expect(() => composeReport(input, { sections })).toThrow(
+      expect.objectContaining({ code: 'invalid', where: 'sections[5] (X)' }),
+    );
   });
 
   it('prints Letter pages when the definition asks for them', () => {
@@ -141,7 +170,9 @@ describe('client logos', () => {
 
   it('refuses formats other than SVG and PNG', () => {
     writeFileSync(join(dir, 'logo.jpg'), 'jpeg');
-    expect(() => readLogoDataUri('logo.jpg', dir)).toThrow(expect.objectContaining({ code: 'invalid', where: 'client.logo' }));
+    expect(() => readLogoDataUri('logo.jpg', dir)).toThrow(
+      expect.objectContaining({ code: 'invalid', where: 'client.logo' }),
+    );
   });
 
   it('refuses a file whose content is not what its name says', () => {
@@ -150,7 +181,9 @@ describe('client logos', () => {
   });
 
   it('says where it looked when the logo is missing', () => {
-    expect(() => readLogoDataUri('missing.svg', dir)).toThrow(expect.objectContaining({ hint: expect.stringContaining(dir) }));
+    expect(() => readLogoDataUri('missing.svg', dir)).toThrow(
+      expect.objectContaining({ hint: expect.stringContaining(dir) }),
+    );
   });
 });
 
@@ -158,11 +191,17 @@ describe('CSV tables', () => {
   it('quotes separators and defuses spreadsheet formulas', () => {
     const csv = tableToCsv({
       name: 't',
-      columns: [{ name: 'a', label: 'A', align: 'text' }, { name: 'b', label: 'B', align: 'num' }],
+      columns: [
+        { name: 'a', label: 'A', align: 'text' },
+        { name: 'b', label: 'B', align: 'num' },
+      ],
       rows: [],
       matched: 2,
       shown: 2,
-      values: [{ a: '=HYPERLINK("http://x")', b: -3 }, { a: 'x,"y"', b: null }],
+      values: [
+        { a: '=HYPERLINK("http://x")', b: -3 },
+        { a: 'x,"y"', b: null },
+      ],
     });
     expect(csv).toBe('A,B\r\n"\'=HYPERLINK(""http://x"")",-3\r\n"x,""y""",\r\n');
   });
@@ -173,7 +212,9 @@ describe('KPI tiles from comparison metrics', () => {
     const { input, sections } = sampleInput({ template: 'weekly' });
     input.comparison!.metrics = { 'refdomains.dofollow_share': { current: 0.776, previous: 0.755, delta: 0.021 } };
     const html = composeReport(input, { sections }).html;
-    expect(html).toMatch(/<div class="kpi-value">77\.6%<\/div>\s*<div class="kpi-delta"><span class="delta delta-up delta-good">▲ 2\.1<\/span> pts/);
+    expect(html).toMatch(
+      /<div class="kpi-value">77\.6%<\/div>\s*<div class="kpi-delta"><span class="delta delta-up delta-good">▲ 2\.1<\/span> pts/,
+    );
     expect(html).toContain('was 75.5%');
   });
 });

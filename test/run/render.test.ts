@@ -10,7 +10,15 @@ describe('renderReport with the real aggregates and charts', () => {
     sections: [
       { title: 'Referring domains by TLD', aggregate: { kind: 'tld', of: 'refdomains', top: 8 }, chart: 'donut' },
       { title: 'Anchor texts', aggregate: { kind: 'anchors', of: 'backlinks', top: 10 }, chart: 'hbar' },
-      { title: 'Strong dofollow links', table: { of: 'backlinks', columns: ['url_from', 'anchor', 'authority'], where: 'dofollow = true and authority >= 60', sort: 'authority desc' } },
+      {
+        title: 'Strong dofollow links',
+        table: {
+          of: 'backlinks',
+          columns: ['url_from', 'anchor', 'authority'],
+          where: 'dofollow = true and authority >= 60',
+          sort: 'authority desc',
+        },
+      },
     ],
   });
   const rendered = renderReport({ ...input, definition });
@@ -35,7 +43,9 @@ describe('renderReport with the real aggregates and charts', () => {
   it('filters a table with the shared filter language over canonical columns', async () => {
     const report = await rendered;
     const rows = report.data.sections[2]!.table!.rows;
-    const expected = input.datasets.backlinks!.rows.filter((r) => 'dofollow' in r && r.dofollow && (r.authority ?? 0) >= 60).length;
+    const expected = input.datasets.backlinks!.rows.filter(
+      (r) => 'dofollow' in r && r.dofollow && (r.authority ?? 0) >= 60,
+    ).length;
     expect(rows).toHaveLength(expected);
     expect(rows.every((r) => (r.authority as number) >= 60)).toBe(true);
   });
@@ -48,6 +58,9 @@ describe('renderReport with the real aggregates and charts', () => {
 
   it('refuses a chart without an aggregate, naming the section', async () => {
     const bad = reportSchema.parse({ ...input.definition, sections: [{ title: 'Lonely', chart: 'bar' }] });
-    await expect(renderReport({ ...input, definition: bad })).rejects.toMatchObject({ code: 'invalid', where: 'sections[0] (Lonely)' });
+    await expect(renderReport({ ...input, definition: bad })).rejects.toMatchObject({
+      code: 'invalid',
+      where: 'sections[0] (Lonely)',
+    });
   });
 });

@@ -70,7 +70,11 @@ timezone: Europe/Paris
     const first = logger();
     await runUntil('2024-05-09T00:00:00Z', first);
     // 07:00 in Paris is 05:00 UTC in May: slots on the 6th, 7th and 8th
-    expect(server.received.map((m) => /^Subject: (.*)$/m.exec(m.raw)?.[1]?.trim())).toEqual(['Daily example.com 2024-05-06', 'Daily example.com 2024-05-07', 'Daily example.com 2024-05-08']);
+    expect(server.received.map((m) => /^Subject: (.*)$/m.exec(m.raw)?.[1]?.trim())).toEqual([
+      'Daily example.com 2024-05-06',
+      'Daily example.com 2024-05-07',
+      'Daily example.com 2024-05-08',
+    ]);
     expect(first.lines.filter((l) => l.startsWith('[fired]'))).toHaveLength(3);
     expect(first.lines.filter((l) => l.startsWith('[done]'))).toHaveLength(3);
     expect(existsSync(path.join(dir, 'out', 'daily-mail', 'example.com', '2024-05-08', 'report.html'))).toBe(true);

@@ -11,7 +11,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 import type { Logger } from '../../src/model.ts';
-import { createScheduler, cronSchedule, scheduleKey, type Firing, type ScheduleEntry } from '../../src/schedule/index.ts';
+import {
+  createScheduler,
+  cronSchedule,
+  scheduleKey,
+  type Firing,
+  type ScheduleEntry,
+} from '../../src/schedule/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 const SLOT = '2024-05-06T07:00:00.000Z';
@@ -23,7 +29,13 @@ afterEach(() => {
 
 function entry(): ScheduleEntry {
   const schedule = cronSchedule('0 7 * * MON', 'UTC');
-  return { file: 'reports/weekly.yaml', report: 'weekly-backlinks', target: 'example.com', schedule, key: scheduleKey('weekly-backlinks', 'example.com', schedule) };
+  return {
+    file: 'reports/weekly.yaml',
+    report: 'weekly-backlinks',
+    target: 'example.com',
+    schedule,
+    key: scheduleKey('weekly-backlinks', 'example.com', schedule),
+  };
 }
 
 /** A scheduler process that claims SLOT and dies (exit 137, as if killed) before its run finishes; returns its pid. */
@@ -34,7 +46,10 @@ function crashAfterClaim(dbFile: string, key: string): number {
     if (!store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)})) process.exit(3);
     console.log(process.pid);
     process.exit(137);`;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: PACKAGE_ROOT,
+    encoding: 'utf8',
+  });
   expect(child.status, child.stderr).toBe(137);
   return Number(child.stdout.trim());
 }
@@ -70,7 +85,9 @@ describe('a slot claimed by a run that crashed', () => {
     expect(first.store.ledger.unfinishedSlots(key)).toEqual([{ slot: SLOT, pid }]);
     await first.scheduler.tick();
     expect(fired.map((f) => [f.slot.toISOString(), f.asOf, f.retry])).toEqual([[SLOT, '2024-05-06', true]]);
-    expect(lines.join('\n')).toContain(`slot ${SLOT} was claimed by a run that never finished (process ${pid} is gone); running it again`);
+    expect(lines.join('\n')).toContain(
+      `slot ${SLOT} was claimed by a run that never finished (process ${pid} is gone); running it again`,
+    );
     expect(first.store.ledger.unfinishedSlots(key)).toEqual([]);
     // finished now: neither this scheduler nor a later one runs it again
     await first.scheduler.tick();
@@ -88,9 +105,14 @@ describe('a slot claimed by a run that crashed', () => {
       store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)});
       console.log(process.pid);
       setInterval(() => {}, 1000);`;
-    const running = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const running = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
-      const pid = await new Promise<number>((resolve) => running.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      const pid = await new Promise<number>((resolve) =>
+        running.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+      );
       const fired: Firing[] = [];
       const other = scheduler(dbFile, '2024-05-06T09:00:00Z', fired, []);
       await other.scheduler.tick();

@@ -2,14 +2,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScheduler, cronSchedule, scanScheduledReports, scheduleKey, type EntryScan, type Firing, type ScheduleEntry } from '../../src/schedule/index.ts';
+import {
+  createScheduler,
+  cronSchedule,
+  scanScheduledReports,
+  scheduleKey,
+  type EntryScan,
+  type Firing,
+  type ScheduleEntry,
+} from '../../src/schedule/index.ts';
 import type { Logger } from '../../src/model.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
 /** A clock the test moves by hand. */
 function manualClock(start: string) {
   let now = new Date(start).getTime();
-  return { now: () => new Date(now), set: (iso: string) => (now = new Date(iso).getTime()), advance: (ms: number) => (now += ms) };
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => (now = new Date(iso).getTime()),
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -31,10 +43,20 @@ function storeAt(file: string, clock: { now(): Date }): Store {
 
 function entry(cron: string, timezone = 'UTC', report = 'weekly-backlinks'): ScheduleEntry {
   const schedule = cronSchedule(cron, timezone);
-  return { file: `reports/${report}.yaml`, report, target: 'example.com', schedule, key: scheduleKey(report, 'example.com', schedule) };
+  return {
+    file: `reports/${report}.yaml`,
+    report,
+    target: 'example.com',
+    schedule,
+    key: scheduleKey(report, 'example.com', schedule),
+  };
 }
 
-function setup(entries: ScheduleEntry[], start: string, dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'linkbook-schedule-')), 'store.db')) {
+function setup(
+  entries: ScheduleEntry[],
+  start: string,
+  dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'linkbook-schedule-')), 'store.db'),
+) {
   const clock = manualClock(start);
   const store = storeAt(dbFile, clock);
   const fired: Firing[] = [];
@@ -62,7 +84,9 @@ describe('the scheduler', () => {
     await scheduler.tick();
     clock.set('2024-05-06T07:00:30Z');
     await scheduler.tick();
-    expect(fired.map((f) => [f.slot.toISOString(), f.asOf, f.catchUp])).toEqual([['2024-05-06T07:00:00.000Z', '2024-05-06', false]]);
+    expect(fired.map((f) => [f.slot.toISOString(), f.asOf, f.catchUp])).toEqual([
+      ['2024-05-06T07:00:00.000Z', '2024-05-06', false],
+    ]);
   });
 
   it('reads the cron in the report timezone', async () => {
@@ -96,7 +120,9 @@ describe('the scheduler', () => {
     await second.scheduler.tick();
     second.clock.set('2024-05-09T10:00:00Z');
     await second.scheduler.tick();
-    expect(second.fired.map((f) => [f.slot.toISOString(), f.asOf, f.catchUp, f.missed])).toEqual([['2024-05-09T07:00:00.000Z', '2024-05-09', true, 3]]);
+    expect(second.fired.map((f) => [f.slot.toISOString(), f.asOf, f.catchUp, f.missed])).toEqual([
+      ['2024-05-09T07:00:00.000Z', '2024-05-09', true, 3],
+    ]);
     expect(second.logger.lines.some((l) => l.startsWith('[catch-up]') && l.includes('3 slots'))).toBe(true);
   });
 
@@ -126,7 +152,10 @@ describe('the scheduler', () => {
     const logger = recordingLogger();
     const calls: string[] = [];
     const scheduler = createScheduler({
-      entries: () => ({ entries: [entry('0 7 * * *', 'UTC', 'broken'), entry('0 7 * * *', 'UTC', 'fine')], problems: [] }),
+      entries: () => ({
+        entries: [entry('0 7 * * *', 'UTC', 'broken'), entry('0 7 * * *', 'UTC', 'fine')],
+        problems: [],
+      }),
       ledger: store.ledger,
       clock,
       logger,
@@ -167,7 +196,15 @@ describe('the scheduler', () => {
       },
     });
     await running.run(controller.signal);
-    expect(fired.map((f) => f.asOf)).toEqual(['2024-05-06', '2024-05-07', '2024-05-08', '2024-05-09', '2024-05-10', '2024-05-11', '2024-05-12']);
+    expect(fired.map((f) => f.asOf)).toEqual([
+      '2024-05-06',
+      '2024-05-07',
+      '2024-05-08',
+      '2024-05-09',
+      '2024-05-10',
+      '2024-05-11',
+      '2024-05-12',
+    ]);
     expect(fired.every((f) => f.slot.toISOString().endsWith('T10:30:00.000Z') && !f.catchUp)).toBe(true);
     // it sleeps until the next slot (at most an hour at a time here), not in tiny steps
     expect(sleeps).toBeLessThan(7 * 24 + 20);
@@ -177,13 +214,19 @@ describe('the scheduler', () => {
 describe('scheduled reports in a folder', () => {
   it('lists reports with a schedule, skips those without, and reports invalid ones', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'linkbook-reports-'));
-    const body = 'target: example.com\ndata:\n  refdomains: { provider: ahrefs-v2, from: refdomains_by_type, select: [refdomain] }\n';
-    writeFileSync(path.join(dir, 'weekly.yaml'), `name: weekly\n${body}schedule: "0 7 * * MON"\ntimezone: Europe/Paris\n`);
+    const body =
+      'target: example.com\ndata:\n  refdomains: { provider: ahrefs-v2, from: refdomains_by_type, select: [refdomain] }\n';
+    writeFileSync(
+      path.join(dir, 'weekly.yaml'),
+      `name: weekly\n${body}schedule: "0 7 * * MON"\ntimezone: Europe/Paris\n`,
+    );
     writeFileSync(path.join(dir, 'adhoc.yaml'), `name: adhoc\n${body}`);
     writeFileSync(path.join(dir, 'broken.yaml'), `name: broken\n${body}schedule: "every monday"\n`);
     writeFileSync(path.join(dir, 'notes.txt'), 'not a report');
     const scan = await scanScheduledReports(dir);
-    expect(scan.entries.map((e) => [e.report, e.schedule.cron, e.schedule.timezone])).toEqual([['weekly', '0 7 * * MON', 'Europe/Paris']]);
+    expect(scan.entries.map((e) => [e.report, e.schedule.cron, e.schedule.timezone])).toEqual([
+      ['weekly', '0 7 * * MON', 'Europe/Paris'],
+    ]);
     expect(scan.problems).toHaveLength(1);
     expect(scan.problems[0]!.file).toBe(path.join(dir, 'broken.yaml'));
     expect(scan.problems[0]!.message).toMatch(/broken\.yaml:\d+:\d+: schedule/);

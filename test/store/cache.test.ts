@@ -22,13 +22,20 @@ afterEach(() => {
   cleanup();
 });
 
-const response = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"refdomains":[{"refdomain":"a.com"}]}' };
+const response = {
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: '{"refdomains":[{"refdomain":"a.com"}]}',
+};
 const v2 = { provider: 'ahrefs-v2' as const, cost: { ahrefs_v2_rows: 250 } };
 
 describe('the response cache', () => {
   it('returns a stored response with the time it was stored', () => {
     store.cache.put('ahrefs-v2 GET /?from=refdomains_by_type&target=a.com', response, 3600, v2);
-    expect(store.cache.get('ahrefs-v2 GET /?from=refdomains_by_type&target=a.com')).toEqual({ ...response, storedAt: '2024-05-06T07:00:00.000Z' });
+    expect(store.cache.get('ahrefs-v2 GET /?from=refdomains_by_type&target=a.com')).toEqual({
+      ...response,
+      storedAt: '2024-05-06T07:00:00.000Z',
+    });
   });
 
   it('returns nothing for a key never stored', () => {
@@ -70,7 +77,10 @@ describe('the response cache', () => {
   it('lists entries with provider, size, dates, hits and the cost the hits saved', () => {
     store.cache.put('v2', response, 3600, v2);
     clock.advance(10);
-    store.cache.put('dfs', { ...response, body: 'é'.repeat(10) }, 60, { provider: 'dataforseo', cost: { dataforseo_usd: 0.0201 } });
+    store.cache.put('dfs', { ...response, body: 'é'.repeat(10) }, 60, {
+      provider: 'dataforseo',
+      cost: { dataforseo_usd: 0.0201 },
+    });
     store.cache.get('v2');
     store.cache.get('v2');
     store.cache.get('dfs');
@@ -88,7 +98,13 @@ describe('the response cache', () => {
       cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0.0201 },
       costSaved: { ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0.0603 },
     });
-    expect(first).toMatchObject({ key: 'v2', provider: 'ahrefs-v2', size: Buffer.byteLength(response.body), hits: 2, costSaved: { ahrefs_v2_rows: 500 } });
+    expect(first).toMatchObject({
+      key: 'v2',
+      provider: 'ahrefs-v2',
+      size: Buffer.byteLength(response.body),
+      hits: 2,
+      costSaved: { ahrefs_v2_rows: 500 },
+    });
   });
 
   it('does not count a miss on an expired entry as a hit', () => {
@@ -123,7 +139,9 @@ describe('the response cache', () => {
   });
 
   it('refuses a key containing the URL-encoded form of a secret', () => {
-    expect(() => store.cache.put(`GET /?token=${encodeURIComponent(TOKEN)}`, response, 3600, v2)).toThrow(LinkbookError);
+    expect(() => store.cache.put(`GET /?token=${encodeURIComponent(TOKEN)}`, response, 3600, v2)).toThrow(
+      LinkbookError,
+    );
   });
 
   it('refuses a body or headers containing a secret', () => {
@@ -133,10 +151,15 @@ describe('the response cache', () => {
   });
 
   it('keeps bodies compressed on disk', () => {
-    const body = JSON.stringify({ rows: Array.from({ length: 2000 }, (_, i) => ({ refdomain: `d${i % 10}.com`, backlinks: 1 })) });
+    const body = JSON.stringify({
+      rows: Array.from({ length: 2000 }, (_, i) => ({ refdomain: `d${i % 10}.com`, backlinks: 1 })),
+    });
     store.cache.put('big', { ...response, body }, 3600, v2);
     const db = new Database(file, { readonly: true });
-    const row = db.prepare('SELECT length(body_gz) AS stored, size FROM response_cache').get() as { stored: number; size: number };
+    const row = db.prepare('SELECT length(body_gz) AS stored, size FROM response_cache').get() as {
+      stored: number;
+      size: number;
+    };
     db.close();
     expect(row.size).toBe(body.length);
     expect(row.stored).toBeLessThan(body.length / 10);

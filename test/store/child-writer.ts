@@ -49,7 +49,13 @@ function runParallel(path: string, id: number, iterations: number): void {
       rows: Array.from({ length: 50 }, (_, n) => refDomain(`w${id}-i${i}-n${n}.com`)),
     });
     store.ledger.recordDelivery(runId, { channel: 'file', to: `out/${id}/${i}.html`, status: 'sent' });
-    store.ledger.finish(runId, { status: 'ok', requests: 1, cacheHits: 1, cost: { ahrefs_v2_rows: 10, ahrefs_v3_units: 0, dataforseo_usd: 0 }, outputs: [] });
+    store.ledger.finish(runId, {
+      status: 'ok',
+      requests: 1,
+      cacheHits: 1,
+      cost: { ahrefs_v2_rows: 10, ahrefs_v3_units: 0, dataforseo_usd: 0 },
+      outputs: [],
+    });
     if (store.ledger.markSlotFired('every-minute', new Date(Date.UTC(2024, 4, 6, 7, i)).toISOString())) slotsWon++;
     store.snapshots.latestBefore({ report: 'parallel', target: `t${id}`, asOf: '2024-06-01' });
     // no writer goes on before all have the store open and one round written: the rest of the
@@ -63,13 +69,36 @@ function runParallel(path: string, id: number, iterations: number): void {
 function runUntilKilled(path: string): void {
   const store = openStore(path);
   for (let generation = 1; ; generation++) {
-    const runId = store.ledger.start({ report: 'crash', target: 'example.com', params: { generation }, asOf: '2024-05-06' });
+    const runId = store.ledger.start({
+      report: 'crash',
+      target: 'example.com',
+      params: { generation },
+      asOf: '2024-05-06',
+    });
     // 1,000 rows per chunk: 2 to 4 chunks, all tagged with this generation
     const size = 1500 + (generation % 5) * 500;
     const rows = Array.from({ length: size }, (_, n) => refDomain(`g${generation}-n${n}.com`, { raw: { generation } }));
-    store.snapshots.put({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains', kind: 'refdomains', rows });
-    store.cache.put(`generation-${generation}`, { status: 200, headers: {}, body: JSON.stringify({ generation, size }) }, 3600, { provider: 'ahrefs-v3', cost: { ahrefs_v3_units: size } });
-    store.ledger.finish(runId, { status: 'ok', requests: 1, cacheHits: 0, cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: size, dataforseo_usd: 0 }, outputs: [] });
+    store.snapshots.put({
+      report: 'crash',
+      target: 'example.com',
+      asOf: '2024-05-06',
+      dataset: 'refdomains',
+      kind: 'refdomains',
+      rows,
+    });
+    store.cache.put(
+      `generation-${generation}`,
+      { status: 200, headers: {}, body: JSON.stringify({ generation, size }) },
+      3600,
+      { provider: 'ahrefs-v3', cost: { ahrefs_v3_units: size } },
+    );
+    store.ledger.finish(runId, {
+      status: 'ok',
+      requests: 1,
+      cacheHits: 0,
+      cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: size, dataforseo_usd: 0 },
+      outputs: [],
+    });
     process.stdout.write(`${generation}\n`);
   }
 }

@@ -28,7 +28,10 @@ interface Writer {
 }
 
 function startWriter(args: string[]): Writer {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ stage: string; resolve: () => void }> = [];
@@ -72,7 +75,9 @@ describe('many processes on one store', () => {
     // the file does not exist yet: the writers race to create and migrate it too. Two barriers
     // make the race certain on any machine: all start together, and all have the store open and
     // a first round written before any goes on
-    const writers = Array.from({ length: WRITERS }, (_, id) => startWriter(['parallel', temp.file, String(id), String(ITERATIONS)]));
+    const writers = Array.from({ length: WRITERS }, (_, id) =>
+      startWriter(['parallel', temp.file, String(id), String(ITERATIONS)]),
+    );
     await release(writers, 'ready');
     await release(writers, 'open');
     const results = await Promise.all(writers.map((w) => w.done));
@@ -82,7 +87,10 @@ describe('many processes on one store', () => {
       expect(result.code, result.stderr).toBe(0);
     }
     // every slot was won by exactly one writer
-    const won = results.reduce((sum, result) => sum + (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { slotsWon: number }).slotsWon, 0);
+    const won = results.reduce(
+      (sum, result) => sum + (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { slotsWon: number }).slotsWon,
+      0,
+    );
     expect(won).toBe(ITERATIONS);
 
     const store = openStore(temp.file);

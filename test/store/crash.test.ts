@@ -16,7 +16,9 @@ afterEach(() => cleanup?.());
 
 /** Starts the crash writer, waits until it has committed `generations`, then SIGKILLs it a random moment later. */
 async function killMidWrite(file: string, generations: number): Promise<number> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', CHILD, 'crash', file], { cwd: ROOT });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', CHILD, 'crash', file], {
+    cwd: ROOT,
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -46,10 +48,14 @@ describe('a process killed while writing', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
 
     // the snapshot is one generation whole: header, every chunk, every row of that generation
-    const snapshots = db.prepare("SELECT id, row_count, chunk_count FROM snapshots WHERE report = 'crash'").all() as Array<{ id: number; row_count: number; chunk_count: number }>;
+    const snapshots = db
+      .prepare("SELECT id, row_count, chunk_count FROM snapshots WHERE report = 'crash'")
+      .all() as Array<{ id: number; row_count: number; chunk_count: number }>;
     expect(snapshots).toHaveLength(1);
     const [snapshot] = snapshots;
-    const chunks = db.prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq').all(snapshot?.id) as Array<{ rows_gz: Buffer }>;
+    const chunks = db
+      .prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
+      .all(snapshot?.id) as Array<{ rows_gz: Buffer }>;
     expect(chunks).toHaveLength(snapshot?.chunk_count ?? -1);
     const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk.rows_gz).toString()) as RefDomain[]);
     expect(rows).toHaveLength(snapshot?.row_count ?? -1);
@@ -62,21 +68,33 @@ describe('a process killed while writing', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM snapshot_chunks').get()).toEqual({ n: snapshot?.chunk_count });
 
     // every cache entry is whole and says what it cost
-    const entries = db.prepare('SELECT body_gz, cost FROM response_cache').all() as Array<{ body_gz: Buffer; cost: string }>;
+    const entries = db.prepare('SELECT body_gz, cost FROM response_cache').all() as Array<{
+      body_gz: Buffer;
+      cost: string;
+    }>;
     for (const entry of entries) {
       const body = JSON.parse(gunzipSync(entry.body_gz).toString()) as { size: number };
       expect(JSON.parse(entry.cost)).toMatchObject({ ahrefs_v3_units: body.size });
     }
     // every finished run has its whole outcome
-    const finished = db.prepare("SELECT requests, cost FROM runs WHERE status = 'ok'").all() as Array<{ requests: number; cost: string }>;
-    expect(finished.every((run) => run.requests === 1 && (JSON.parse(run.cost) as { ahrefs_v3_units: number }).ahrefs_v3_units >= 1500)).toBe(true);
+    const finished = db.prepare("SELECT requests, cost FROM runs WHERE status = 'ok'").all() as Array<{
+      requests: number;
+      cost: string;
+    }>;
+    expect(
+      finished.every(
+        (run) => run.requests === 1 && (JSON.parse(run.cost) as { ahrefs_v3_units: number }).ahrefs_v3_units >= 1500,
+      ),
+    ).toBe(true);
     db.close();
 
     // the store opens and no killed run is left looking as if it still ran
     const store = openStore(temp.file);
     const statuses = new Set(store.ledger.list({ report: 'crash' }).map((run) => run.status));
     expect([...statuses].every((status) => status === 'ok' || status === 'interrupted')).toBe(true);
-    expect(store.snapshots.get({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains' })?.rows).toHaveLength(rows.length);
+    expect(
+      store.snapshots.get({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains' })?.rows,
+    ).toHaveLength(rows.length);
     store.close();
   });
 
@@ -85,7 +103,9 @@ describe('a process killed while writing', () => {
     cleanup = temp.cleanup;
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'hang', temp.file], { cwd: ROOT });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    const runId = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const runId = await new Promise<number>((resolve) =>
+      child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+    );
     const store = openStore(temp.file);
     expect(store.ledger.get(runId)?.status).toBe('running');
     child.kill('SIGKILL');

@@ -7,7 +7,11 @@ import type { Backlink, Clock, RefDomain } from '../../src/model.ts';
 /** A fresh temp folder and a store path inside it; `cleanup` removes the folder. */
 export function tempStorePath(): { dir: string; file: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'linkbook-store-'));
-  return { dir, file: join(dir, 'nested', 'linkbook.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file: join(dir, 'nested', 'linkbook.db'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface ManualClock extends Clock {

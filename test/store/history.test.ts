@@ -26,7 +26,18 @@ function run(overrides: Partial<RunRecord>): RunRecord {
 describe('formatHistory', () => {
   it('prints an aligned table with cost per provider in its unit, and the errors below', () => {
     const text = formatHistory([
-      run({ id: 2, target: 'client-with-long-name.example', asOf: '2024-05-13', startedAt: '2024-05-13T07:00:00.000Z', status: 'failed', requests: 12, cacheHits: 0, cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: 340, dataforseo_usd: 0.0123 }, outputs: [], error: 'ahrefs-v3: 401 invalid key' }),
+      run({
+        id: 2,
+        target: 'client-with-long-name.example',
+        asOf: '2024-05-13',
+        startedAt: '2024-05-13T07:00:00.000Z',
+        status: 'failed',
+        requests: 12,
+        cacheHits: 0,
+        cost: { ahrefs_v2_rows: 0, ahrefs_v3_units: 340, dataforseo_usd: 0.0123 },
+        outputs: [],
+        error: 'ahrefs-v3: 401 invalid key',
+      }),
       run({}),
     ]);
     expect(text).toBe(
@@ -53,8 +64,12 @@ describe('formatHistory', () => {
 
 describe('formatCost', () => {
   it('names each provider with its own unit and says 0 when nothing was spent', () => {
-    expect(formatCost({ ahrefs_v2_rows: 1000, ahrefs_v3_units: 25, dataforseo_usd: 0.5 })).toBe('ahrefs-v2 1,000 rows, ahrefs-v3 25 units, dataforseo $0.50');
-    expect(formatCost({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0.000021 })).toBe('dataforseo $0.000021');
+    expect(formatCost({ ahrefs_v2_rows: 1000, ahrefs_v3_units: 25, dataforseo_usd: 0.5 })).toBe(
+      'ahrefs-v2 1,000 rows, ahrefs-v3 25 units, dataforseo $0.50',
+    );
+    expect(formatCost({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0.000021 })).toBe(
+      'dataforseo $0.000021',
+    );
     expect(formatCost({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0 })).toBe('0');
   });
 });

@@ -22,15 +22,31 @@ afterEach(() => {
   cleanup();
 });
 
-const weekly = { report: 'weekly', target: 'example.com', params: { target: 'example.com', top: 10 }, asOf: '2024-05-06' };
+const weekly = {
+  report: 'weekly',
+  target: 'example.com',
+  params: { target: 'example.com', top: 10 },
+  asOf: '2024-05-06',
+};
 const spent = { ahrefs_v2_rows: 1200, ahrefs_v3_units: 0, dataforseo_usd: 0.0123 };
 
 describe('the run ledger', () => {
   it('records a run from start to finish', () => {
     const id = store.ledger.start(weekly);
-    expect(store.ledger.get(id)).toMatchObject({ status: 'running', finishedAt: null, pid: process.pid, params: weekly.params });
+    expect(store.ledger.get(id)).toMatchObject({
+      status: 'running',
+      finishedAt: null,
+      pid: process.pid,
+      params: weekly.params,
+    });
     clock.advance(42);
-    store.ledger.finish(id, { status: 'ok', requests: 3, cacheHits: 1, cost: spent, outputs: ['out/report.html', 'out/report.pdf'] });
+    store.ledger.finish(id, {
+      status: 'ok',
+      requests: 3,
+      cacheHits: 1,
+      cost: spent,
+      outputs: ['out/report.html', 'out/report.pdf'],
+    });
     expect(store.ledger.get(id)).toMatchObject({
       id,
       report: 'weekly',
@@ -50,7 +66,12 @@ describe('the run ledger', () => {
 
   it('lists runs newest first, filtered by report and target, up to a limit', () => {
     const ids: number[] = [];
-    for (const [report, target] of [['weekly', 'a.com'], ['weekly', 'b.com'], ['audit', 'a.com'], ['weekly', 'a.com']] as const) {
+    for (const [report, target] of [
+      ['weekly', 'a.com'],
+      ['weekly', 'b.com'],
+      ['audit', 'a.com'],
+      ['weekly', 'a.com'],
+    ] as const) {
       ids.push(store.ledger.start({ report, target, params: {}, asOf: '2024-05-06' }));
       clock.advance(60);
     }
@@ -62,21 +83,52 @@ describe('the run ledger', () => {
 
   it('keeps the error of a failed run with secrets redacted', () => {
     const id = store.ledger.start(weekly);
-    store.ledger.finish(id, { status: 'failed', requests: 1, cacheHits: 0, cost: spent, outputs: [], error: `login failed for user:${PASSWORD}` });
+    store.ledger.finish(id, {
+      status: 'failed',
+      requests: 1,
+      cacheHits: 0,
+      cost: spent,
+      outputs: [],
+      error: `login failed for user:${PASSWORD}`,
+    });
     expect(store.ledger.get(id)?.error).toBe('login failed for user:***');
   });
 
   it('records deliveries so a rerun of the same date knows what was sent', () => {
     const first = store.ledger.start(weekly);
-    store.ledger.recordDelivery(first, { channel: 'email', to: 'seo@acme.example', status: 'sent', messageId: '<1@linkbook>' });
-    store.ledger.recordDelivery(first, { channel: 'email', to: 'boss@acme.example', status: 'failed', error: '550 mailbox unavailable' });
+    store.ledger.recordDelivery(first, {
+      channel: 'email',
+      to: 'seo@acme.example',
+      status: 'sent',
+      messageId: '<1@linkbook>',
+    });
+    store.ledger.recordDelivery(first, {
+      channel: 'email',
+      to: 'boss@acme.example',
+      status: 'failed',
+      error: '550 mailbox unavailable',
+    });
     store.ledger.finish(first, { status: 'failed', requests: 2, cacheHits: 0, cost: spent, outputs: [] });
     const rerun = store.ledger.start(weekly);
     store.ledger.start({ ...weekly, asOf: '2024-05-13' });
     const sent = store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-06' });
     expect(sent).toEqual([
-      { runId: first, channel: 'email', to: 'seo@acme.example', status: 'sent', messageId: '<1@linkbook>', at: '2024-05-06T07:00:00.000Z' },
-      { runId: first, channel: 'email', to: 'boss@acme.example', status: 'failed', error: '550 mailbox unavailable', at: '2024-05-06T07:00:00.000Z' },
+      {
+        runId: first,
+        channel: 'email',
+        to: 'seo@acme.example',
+        status: 'sent',
+        messageId: '<1@linkbook>',
+        at: '2024-05-06T07:00:00.000Z',
+      },
+      {
+        runId: first,
+        channel: 'email',
+        to: 'boss@acme.example',
+        status: 'failed',
+        error: '550 mailbox unavailable',
+        at: '2024-05-06T07:00:00.000Z',
+      },
     ]);
     expect(store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-13' })).toEqual([]);
     expect(store.ledger.get(first)?.deliveries).toHaveLength(2);
@@ -84,8 +136,12 @@ describe('the run ledger', () => {
   });
 
   it('refuses to finish or deliver for a run it does not know', () => {
-    expect(() => store.ledger.finish(999, { status: 'ok', requests: 0, cacheHits: 0, cost: spent, outputs: [] })).toThrow(LinkbookError);
-    expect(() => store.ledger.recordDelivery(999, { channel: 'file', to: 'out/report.pdf', status: 'sent' })).toThrow(LinkbookError);
+    expect(() =>
+      store.ledger.finish(999, { status: 'ok', requests: 0, cacheHits: 0, cost: spent, outputs: [] }),
+    ).toThrow(LinkbookError);
+    expect(() => store.ledger.recordDelivery(999, { channel: 'file', to: 'out/report.pdf', status: 'sent' })).toThrow(
+      LinkbookError,
+    );
   });
 
   it('shows a run whose process is gone as interrupted', () => {

@@ -25,8 +25,19 @@ describe('openStore', () => {
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     expect(LATEST_VERSION).toBe(MIGRATIONS.length);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['response_cache', 'snapshots', 'snapshot_chunks', 'runs', 'deliveries', 'schedule_slots']));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>
+    ).map((t) => t.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'response_cache',
+        'snapshots',
+        'snapshot_chunks',
+        'runs',
+        'deliveries',
+        'schedule_slots',
+      ]),
+    );
     db.close();
   });
 

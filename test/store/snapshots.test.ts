@@ -28,15 +28,26 @@ describe('snapshots', () => {
   it('stores and returns a dataset under report, target and as-of date', () => {
     store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
     const got = store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' });
-    expect(got).toEqual({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1, storedAt: '2024-05-06T07:00:00.000Z' });
+    expect(got).toEqual({
+      ...place,
+      asOf: '2024-04-29',
+      dataset: 'refdomains',
+      kind: 'refdomains',
+      rows: week1,
+      storedAt: '2024-05-06T07:00:00.000Z',
+    });
     expect(store.snapshots.get({ ...place, asOf: '2024-04-30', dataset: 'refdomains' })).toBeUndefined();
-    expect(store.snapshots.get({ ...place, target: 'other.com', asOf: '2024-04-29', dataset: 'refdomains' })).toBeUndefined();
+    expect(
+      store.snapshots.get({ ...place, target: 'other.com', asOf: '2024-04-29', dataset: 'refdomains' }),
+    ).toBeUndefined();
   });
 
   it('replaces the snapshot when the same date is run again', () => {
     store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
     store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
-    expect(domains(store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' })?.rows ?? [])).toEqual(domains(week2));
+    expect(domains(store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' })?.rows ?? [])).toEqual(
+      domains(week2),
+    );
     expect(store.snapshots.dates(place)).toEqual(['2024-04-29']);
   });
 
@@ -82,15 +93,29 @@ describe('compare', () => {
   });
 
   it('keys backlinks by url_from and url_to together', () => {
-    const before = [backlink('https://a.com/1', 'https://example.com/'), backlink('https://a.com/1', 'https://example.com/pricing')];
-    const now = [backlink('https://a.com/1', 'https://example.com/'), backlink('https://a.com/2', 'https://example.com/pricing')];
+    const before = [
+      backlink('https://a.com/1', 'https://example.com/'),
+      backlink('https://a.com/1', 'https://example.com/pricing'),
+    ];
+    const now = [
+      backlink('https://a.com/1', 'https://example.com/'),
+      backlink('https://a.com/2', 'https://example.com/pricing'),
+    ];
     const result = compareRows(now, before, 'backlinks');
-    expect(result.new.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([['https://a.com/2', 'https://example.com/pricing']]);
-    expect(result.lost.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([['https://a.com/1', 'https://example.com/pricing']]);
+    expect(result.new.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([
+      ['https://a.com/2', 'https://example.com/pricing'],
+    ]);
+    expect(result.lost.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([
+      ['https://a.com/1', 'https://example.com/pricing'],
+    ]);
   });
 
   it('counts a row the API marks lost as lost, returning the current row', () => {
-    const result = compareRows([refDomain('a.com', { lost: true, last_seen: '2024-05-04T00:00:00Z' }), refDomain('b.org')], [refDomain('a.com'), refDomain('b.org')], 'refdomains');
+    const result = compareRows(
+      [refDomain('a.com', { lost: true, last_seen: '2024-05-04T00:00:00Z' }), refDomain('b.org')],
+      [refDomain('a.com'), refDomain('b.org')],
+      'refdomains',
+    );
     expect(result.lost).toHaveLength(1);
     expect(result.lost[0]).toMatchObject({ domain: 'a.com', lost: true, last_seen: '2024-05-04T00:00:00Z' });
     expect(result.currentCount).toBe(1);
@@ -128,7 +153,13 @@ describe('comparison', () => {
   });
 
   it('gives null previous values and no datasets on a first run', () => {
-    const result = store.snapshots.comparison({ ...place, asOf: '2024-05-06', against: 'previous', current: { refdomains: { kind: 'refdomains', rows: week2 } }, metrics });
+    const result = store.snapshots.comparison({
+      ...place,
+      asOf: '2024-05-06',
+      against: 'previous',
+      current: { refdomains: { kind: 'refdomains', rows: week2 } },
+      metrics,
+    });
     expect(result).toEqual({
       previousAsOf: null,
       datasets: {},
@@ -145,7 +176,10 @@ describe('comparison', () => {
       ...place,
       asOf: '2024-05-06',
       against: 'previous',
-      current: { refdomains: { kind: 'refdomains', rows: week2 }, links: { kind: 'backlinks', rows: [backlink('https://a.com/', 'https://example.com/')] } },
+      current: {
+        refdomains: { kind: 'refdomains', rows: week2 },
+        links: { kind: 'backlinks', rows: [backlink('https://a.com/', 'https://example.com/')] },
+      },
       metrics: (rows) => ({ count: rows.length }),
     });
     expect(Object.keys(result.datasets)).toEqual(['refdomains']);
@@ -155,7 +189,13 @@ describe('comparison', () => {
   it('compares against an explicit date, skipping later snapshots', () => {
     store.snapshots.put({ ...place, asOf: '2024-04-22', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
     store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    const result = store.snapshots.comparison({ ...place, asOf: '2024-05-06', against: '2024-04-22', current: { refdomains: { kind: 'refdomains', rows: week2 } }, metrics });
+    const result = store.snapshots.comparison({
+      ...place,
+      asOf: '2024-05-06',
+      against: '2024-04-22',
+      current: { refdomains: { kind: 'refdomains', rows: week2 } },
+      metrics,
+    });
     expect(result.previousAsOf).toBe('2024-04-22');
     expect(result.datasets['refdomains']?.new).toEqual([]);
     expect(result.metrics['refdomains.count']?.delta).toBe(0);

@@ -62,7 +62,13 @@ function readStore(env: NodeJS.ProcessEnv): { runs: RunRecord[]; cache: CacheEnt
 }
 
 /** Runs a report in a fresh store with the given emulator faults, then reads that store's ledger and cache. */
-async function runCase(name: string, file: string, faults: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<CaseRun> {
+async function runCase(
+  name: string,
+  file: string,
+  faults: string,
+  extraEnv: Record<string, string> = {},
+  args: string[] = [],
+): Promise<CaseRun> {
   const env = cleanEnv({ LINKBOOK_EMULATOR_FAULTS: faults, ...extraEnv });
   const out = path.join(work, `out-${name}`);
   // a real API (credentials set) answers for its own date: --as-of is the sandbox's alone
@@ -90,8 +96,15 @@ const perApi = (fault: string) => (['v2', 'v3', 'dfs'] as const).map((p) => `${f
 
 const TRANSIENT = {
   // DataForSEO rate-limits with 40202 inside an HTTP 200, never with a 429 (DESIGN.md, "API facts")
-  '429 with Retry-After (DataForSEO: 40202)': { faults: '429;retry-after=1;first=2;api=ahrefs-v2,429;retry-after=1;first=2;api=ahrefs-v3,40202;first=2;api=dataforseo', retry: /HTTP 429|40202/ },
-  'a burst of 5xx': { faults: `503;first=3;api=ahrefs-v2,502;first=2;api=ahrefs-v3,500;first=2;api=dataforseo`, retry: /HTTP 50\d/ },
+  '429 with Retry-After (DataForSEO: 40202)': {
+    faults:
+      '429;retry-after=1;first=2;api=ahrefs-v2,429;retry-after=1;first=2;api=ahrefs-v3,40202;first=2;api=dataforseo',
+    retry: /HTTP 429|40202/,
+  },
+  'a burst of 5xx': {
+    faults: `503;first=3;api=ahrefs-v2,502;first=2;api=ahrefs-v3,500;first=2;api=dataforseo`,
+    retry: /HTTP 50\d/,
+  },
   // the first request to each API is never answered (a latch in front of the emulator holds it), so
   // it times out whatever the machine's load; the timeout leaves a good answer seconds to arrive
   'a timeout': { faults: '', retry: /timed out/, env: { LINKBOOK_HTTP_TIMEOUT_MS: '5000' }, heldFirst: true },
@@ -99,13 +112,41 @@ const TRANSIENT = {
 } as const;
 
 const LASTING = {
-  'v2 5xx every time': { file: SINGLE.v2, faults: '5xx;api=ahrefs-v2', message: /ahrefs-v2 request failed after 4 attempts: HTTP 500/ },
-  'v3 timeout every time': { file: SINGLE.v3, faults: 'latency=2500;api=ahrefs-v3', env: { LINKBOOK_HTTP_TIMEOUT_MS: '300' }, message: /ahrefs-v3 request failed after 4 attempts: request timed out/ },
+  'v2 5xx every time': {
+    file: SINGLE.v2,
+    faults: '5xx;api=ahrefs-v2',
+    message: /ahrefs-v2 request failed after 4 attempts: HTTP 500/,
+  },
+  'v3 timeout every time': {
+    file: SINGLE.v3,
+    faults: 'latency=2500;api=ahrefs-v3',
+    env: { LINKBOOK_HTTP_TIMEOUT_MS: '300' },
+    message: /ahrefs-v3 request failed after 4 attempts: request timed out/,
+  },
   'v2 no credit': { file: MIXED, faults: 'no-credit;api=ahrefs-v2', message: /Ahrefs v2: no credit/, attempts: 1 },
-  'v3 out of units': { file: SINGLE.v3, faults: 'no-credit;api=ahrefs-v3', message: /units|credit|limit/i, attempts: 1 },
-  'DataForSEO out of money (40200)': { file: SINGLE.dfs, faults: 'no-credit;api=dataforseo', message: /40200/, attempts: 1 },
-  'DataForSEO task error 40501': { file: SINGLE.dfs, faults: 'task-error;code=40501;api=dataforseo', message: /DataForSEO task failed: 40501/, attempts: 1 },
-  'DataForSEO 40202 every time': { file: SINGLE.dfs, faults: '40202;api=dataforseo', message: /failed after 4 attempts: .*40202/ },
+  'v3 out of units': {
+    file: SINGLE.v3,
+    faults: 'no-credit;api=ahrefs-v3',
+    message: /units|credit|limit/i,
+    attempts: 1,
+  },
+  'DataForSEO out of money (40200)': {
+    file: SINGLE.dfs,
+    faults: 'no-credit;api=dataforseo',
+    message: /40200/,
+    attempts: 1,
+  },
+  'DataForSEO task error 40501': {
+    file: SINGLE.dfs,
+    faults: 'task-error;code=40501;api=dataforseo',
+    message: /DataForSEO task failed: 40501/,
+    attempts: 1,
+  },
+  'DataForSEO 40202 every time': {
+    file: SINGLE.dfs,
+    faults: '40202;api=dataforseo',
+    message: /failed after 4 attempts: .*40202/,
+  },
 } as const;
 
 /**
@@ -122,7 +163,15 @@ async function startHeldFirstApis(): Promise<{ env: Record<string, string>; clos
     return true;
   });
   return {
-    env: { AHREFS_V2_TOKEN: 'held-v2', AHREFS_API_KEY: 'held-v3', DATAFORSEO_LOGIN: 'held', DATAFORSEO_PASSWORD: 'held-dfs', AHREFS_V2_URL: latch.origin, AHREFS_V3_URL: latch.origin, DATAFORSEO_URL: latch.origin },
+    env: {
+      AHREFS_V2_TOKEN: 'held-v2',
+      AHREFS_API_KEY: 'held-v3',
+      DATAFORSEO_LOGIN: 'held',
+      DATAFORSEO_PASSWORD: 'held-dfs',
+      AHREFS_V2_URL: latch.origin,
+      AHREFS_V3_URL: latch.origin,
+      DATAFORSEO_URL: latch.origin,
+    },
     close: async () => {
       await latch.close();
       await emulator.close();
@@ -138,7 +187,8 @@ beforeAll(async () => {
   const jobs: Array<() => Promise<void>> = [
     async () => void (baseline = await runCase('baseline', ALL, '')),
     ...Object.entries(TRANSIENT).map(([name, c]) => async () => {
-      const run = (extra: Record<string, string>) => runCase(`t-${name.replace(/\W+/g, '-')}`, ALL, c.faults, { ...('env' in c ? c.env : {}), ...extra });
+      const run = (extra: Record<string, string>) =>
+        runCase(`t-${name.replace(/\W+/g, '-')}`, ALL, c.faults, { ...('env' in c ? c.env : {}), ...extra });
       if (!('heldFirst' in c)) return void (transient[name] = await run({}));
       const held = await startHeldFirstApis();
       try {
@@ -147,12 +197,22 @@ beforeAll(async () => {
         await held.close();
       }
     }),
-    ...Object.entries(LASTING).map(([name, c]) => async () => void (lasting[name] = await runCase(`l-${name.replace(/\W+/g, '-')}`, c.file, c.faults, 'env' in c ? c.env : {}))),
+    ...Object.entries(LASTING).map(
+      ([name, c]) =>
+        async () =>
+          void (lasting[name] = await runCase(
+            `l-${name.replace(/\W+/g, '-')}`,
+            c.file,
+            c.faults,
+            'env' in c ? c.env : {},
+          )),
+    ),
   ];
   await pool(jobs, 4);
 }, 300_000);
 
-const attemptsIn = (stderr: string, provider: string) => stderr.split('\n').filter((l) => l.includes('[retry]') && l.includes(provider)).length;
+const attemptsIn = (stderr: string, provider: string) =>
+  stderr.split('\n').filter((l) => l.includes('[retry]') && l.includes(provider)).length;
 
 describe('transient faults are retried and the run succeeds at the normal cost', () => {
   it('the baseline run without faults succeeds', () => {
@@ -169,8 +229,11 @@ describe('transient faults are retried and the run succeeds at the normal cost',
     });
 
     it('retried each provider, saying why', () => {
-      const retries = c().result.stderr.split('\n').filter((l) => l.includes('[retry]'));
-      for (const provider of Object.values(API)) expect(attemptsIn(c().result.stderr, provider), provider).toBeGreaterThan(0);
+      const retries = c()
+        .result.stderr.split('\n')
+        .filter((l) => l.includes('[retry]'));
+      for (const provider of Object.values(API))
+        expect(attemptsIn(c().result.stderr, provider), provider).toBeGreaterThan(0);
       for (const line of retries) expect(line).toMatch(TRANSIENT[name as keyof typeof TRANSIENT].retry);
     });
 
@@ -181,7 +244,11 @@ describe('transient faults are retried and the run succeeds at the normal cost',
     });
 
     it('caches the good responses, one per provider', () => {
-      expect(c().cache.map((e) => e.provider).sort()).toEqual(['ahrefs-v2', 'ahrefs-v3', 'dataforseo']);
+      expect(
+        c()
+          .cache.map((e) => e.provider)
+          .sort(),
+      ).toEqual(['ahrefs-v2', 'ahrefs-v3', 'dataforseo']);
     });
   });
 
@@ -200,7 +267,9 @@ describe('lasting faults fail cleanly', () => {
 
     it('exits 1 with one clear message naming the provider request and a hint', () => {
       expect(c().result.code, c().result.stderr).toBe(1);
-      const line = c().result.stderr.split('\n').find((l) => l.startsWith('error: '));
+      const line = c()
+        .result.stderr.split('\n')
+        .find((l) => l.startsWith('error: '));
       expect(line, c().result.stderr).toMatch(spec.message);
       expect(line).toContain(failing);
       expect(line).toMatch(/\(.+\)$/);
@@ -226,7 +295,8 @@ describe('lasting faults fail cleanly', () => {
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(spec.message);
       expect(run.outputs).toEqual([]);
-      const key = failing === 'ahrefs-v2' ? 'ahrefs_v2_rows' : failing === 'ahrefs-v3' ? 'ahrefs_v3_units' : 'dataforseo_usd';
+      const key =
+        failing === 'ahrefs-v2' ? 'ahrefs_v2_rows' : failing === 'ahrefs-v3' ? 'ahrefs_v3_units' : 'dataforseo_usd';
       expect(run.cost[key]).toBe(0);
     });
   });
@@ -239,8 +309,15 @@ describe('lasting faults fail cleanly', () => {
 });
 
 /** Starts the CLI and returns the child, so a test can act on its processes while it runs. */
-function startCli(args: string[], env: NodeJS.ProcessEnv): { pid: number; onStdout(fn: (text: string) => void): void; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), ...args], { cwd: PACKAGE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { pid: number; onStdout(fn: (text: string) => void): void; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), ...args], {
+    cwd: PACKAGE_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const listeners: Array<(text: string) => void> = [];
@@ -323,8 +400,13 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
       writeFileSync(targets, 'target\nalpha.example\nbravo.example\ncharlie.example\n');
       const out = path.join(work, 'out-batch');
       const env = cleanEnv({ AHREFS_V2_TOKEN: 'batch-token', AHREFS_V2_URL: latch.origin });
-      const cli = startCli(['run', SINGLE.v2, '--targets', targets, '--out', out, '--format', 'html,pdf', '--verbose'], env);
-      const firstPrinted = new Promise<void>((resolve) => cli.onStdout((text) => text.includes('report.pdf') && resolve()));
+      const cli = startCli(
+        ['run', SINGLE.v2, '--targets', targets, '--out', out, '--format', 'html,pdf', '--verbose'],
+        env,
+      );
+      const firstPrinted = new Promise<void>((resolve) =>
+        cli.onStdout((text) => text.includes('report.pdf') && resolve()),
+      );
       await Promise.race([firstPrinted, cli.done]);
       expect(latch.held.length, 'bravo is waiting for its data').toBeGreaterThan(0);
       // the browser the batch shares, killed while idle; the latch opens once it is really gone
@@ -342,7 +424,10 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
         expect(existsSync(pdf), t).toBe(true);
         const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
         expect(text, t).toContain(t);
-        expect(Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]), t).toBeGreaterThan(0);
+        expect(
+          Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]),
+          t,
+        ).toBeGreaterThan(0);
       }
       expect(readStore(env).runs.map((run) => run.status)).toEqual(['ok', 'ok', 'ok']);
     } finally {
@@ -356,7 +441,10 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
     const env = cleanEnv();
     const blocker = path.join(work, 'a-regular-file');
     writeFileSync(blocker, 'not a folder');
-    const r = await runCli(['run', SINGLE.v2, '--out', path.join(blocker, 'report'), '--as-of', AS_OF, '--format', 'html'], { env });
+    const r = await runCli(
+      ['run', SINGLE.v2, '--out', path.join(blocker, 'report'), '--as-of', AS_OF, '--format', 'html'],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(blocker);
     expect(r.stderr).not.toMatch(/internal error/i);
@@ -374,14 +462,20 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
   }, 90_000);
 
   it('SMTP down: exit 1 after the mail retries, report files written, and the rerun sends without fetching again', async () => {
-    const file = report('fault-email', ['v2'], 'email: { to: [seo@acme.example], subject: "Backlinks for {{ target }}" }\n');
+    const file = report(
+      'fault-email',
+      ['v2'],
+      'email: { to: [seo@acme.example], subject: "Backlinks for {{ target }}" }\n',
+    );
     const env = cleanEnv({ SMTP_URL: 'smtp://127.0.0.1:1' });
     const out = path.join(work, 'out-smtp');
     const r = await runCli(['run', file, '--out', out, '--as-of', AS_OF, '--format', 'html'], { env });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/sending the email to seo@acme\.example failed after \d attempts/);
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
-    const again = await runCli(['run', file, '--out', out, '--as-of', AS_OF, '--format', 'html'], { env: { ...env, SMTP_URL: smtp.url() } });
+    const again = await runCli(['run', file, '--out', out, '--as-of', AS_OF, '--format', 'html'], {
+      env: { ...env, SMTP_URL: smtp.url() },
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(smtp.received).toHaveLength(1);
     const history = readStore(env).runs;

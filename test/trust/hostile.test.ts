@@ -18,16 +18,60 @@ let beacon: Awaited<ReturnType<typeof startBeacon>>;
 /** A CSV export with real invalid UTF-8 bytes next to hostile markup. */
 function writeHostileCsv(file: string, b: string): void {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const line = (fields: Array<string | Buffer>) => Buffer.concat([...fields.flatMap((f, i) => [Buffer.from(i === 0 ? '' : ','), typeof f === 'string' ? Buffer.from(quote(f)) : Buffer.concat([Buffer.from('"'), f, Buffer.from('"')])]), Buffer.from('\n')]);
+  const line = (fields: Array<string | Buffer>) =>
+    Buffer.concat([
+      ...fields.flatMap((f, i) => [
+        Buffer.from(i === 0 ? '' : ','),
+        typeof f === 'string' ? Buffer.from(quote(f)) : Buffer.concat([Buffer.from('"'), f, Buffer.from('"')]),
+      ]),
+      Buffer.from('\n'),
+    ]);
   writeFileSync(
     file,
     Buffer.concat([
       line(['url_from', 'url_to', 'title', 'anchor', 'authority']),
-      line([`javascript:fetch('${b}/file-js')`, 'https://acme.hostile.test/', `<script>fetch('${b}/file-script')</script>file-script`, `<img src=${b}/file-img onerror=alert(1)>file-img`, '99']),
-      line([`https://evil.example/x"><link rel=stylesheet href=${b}/file-link>`, 'https://acme.hostile.test/', `</style><style>*{background:url(${b}/file-css)}</style>file-style`, `<iframe src=${b}/file-iframe></iframe>file-iframe`, '98']),
+      line([
+        `javascript:fetch('${b}/file-js')`,
+        'https://acme.hostile.test/',
+        `<script>fetch('${b}/file-script')</script>file-script`,
+        `<img src=${b}/file-img onerror=alert(1)>file-img`,
+        '99',
+      ]),
+      line([
+        `https://evil.example/x"><link rel=stylesheet href=${b}/file-link>`,
+        'https://acme.hostile.test/',
+        `</style><style>*{background:url(${b}/file-css)}</style>file-style`,
+        `<iframe src=${b}/file-iframe></iframe>file-iframe`,
+        '98',
+      ]),
       // Latin-1 é, bytes that are never UTF-8, a truncated sequence, and an encoded surrogate
-      line(['https://bytes.example/', 'https://acme.hostile.test/', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe, 0x20, 0xc3, 0x28, 0x20, ...Buffer.from('file-invalid-utf8')]), Buffer.from([0xed, 0xa0, 0x80, ...Buffer.from(' file-surrogate-bytes')]), '97']),
-      line(['https://proto.example/', 'https://acme.hostile.test/', `{{constructor.constructor('return process')()}}file-proto`, '{{> layout}}file-partial', '96']),
+      line([
+        'https://bytes.example/',
+        'https://acme.hostile.test/',
+        Buffer.from([
+          0x63,
+          0x61,
+          0x66,
+          0xe9,
+          0x20,
+          0xff,
+          0xfe,
+          0x20,
+          0xc3,
+          0x28,
+          0x20,
+          ...Buffer.from('file-invalid-utf8'),
+        ]),
+        Buffer.from([0xed, 0xa0, 0x80, ...Buffer.from(' file-surrogate-bytes')]),
+        '97',
+      ]),
+      line([
+        'https://proto.example/',
+        'https://acme.hostile.test/',
+        `{{constructor.constructor('return process')()}}file-proto`,
+        '{{> layout}}file-partial',
+        '96',
+      ]),
     ]),
   );
 }
@@ -35,8 +79,20 @@ function writeHostileCsv(file: string, b: string): void {
 /** A JSONL export: control bytes, a 100 KB title, RTL marks, data: and vbscript: URLs. */
 function writeHostileJsonl(file: string, b: string): void {
   const rows = [
-    { url_from: `data:text/html,<script>fetch('${b}/jsonl-data')</script>`, url_to: 'https://acme.hostile.test/', title: `jsonl-control \u0000\u0001\u001b[2J\u007f end`, anchor: '\u202Ejsonl-rtl\u202C', authority: 95 },
-    { url_from: 'vbscript:msgbox(1)', url_to: 'https://acme.hostile.test/', title: `jsonl-long ${'<b>x</b>'.repeat(12_500)}`, anchor: '🔗 jsonl-emoji', authority: 94 },
+    {
+      url_from: `data:text/html,<script>fetch('${b}/jsonl-data')</script>`,
+      url_to: 'https://acme.hostile.test/',
+      title: `jsonl-control \u0000\u0001\u001b[2J\u007f end`,
+      anchor: '\u202Ejsonl-rtl\u202C',
+      authority: 95,
+    },
+    {
+      url_from: 'vbscript:msgbox(1)',
+      url_to: 'https://acme.hostile.test/',
+      title: `jsonl-long ${'<b>x</b>'.repeat(12_500)}`,
+      anchor: '🔗 jsonl-emoji',
+      authority: 94,
+    },
   ];
   writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
 }
@@ -98,7 +154,14 @@ beforeAll(async () => {
           return '';
         }
       };
-      runs[template] = { result, out, html: read('report.html', (p) => readFileSync(p, 'utf8').replaceAll('<wbr>', '')) /* print wrap points in table cells are not content */, pdf: read('report.pdf', pdfText) };
+      runs[template] = {
+        result,
+        out,
+        html: read('report.html', (p) =>
+          readFileSync(p, 'utf8').replaceAll('<wbr>', ''),
+        ) /* print wrap points in table cells are not content */,
+        pdf: read('report.pdf', pdfText),
+      };
     }),
   );
 }, 180_000);
@@ -110,106 +173,128 @@ function tagsOf(html: string): string[] {
   return [...html.matchAll(/<[A-Za-z][^>]*>/g)].map((m) => m[0]);
 }
 
-describe.each(['weekly', 'audit'] as const)('the %s template over hostile backlinks from every provider and from files', (template) => {
-  const run = () => runs[template];
+describe.each(['weekly', 'audit'] as const)(
+  'the %s template over hostile backlinks from every provider and from files',
+  (template) => {
+    const run = () => runs[template];
 
-  it('runs to the end and writes the HTML and the PDF', () => {
-    expect(run().result.code, run().result.stderr).toBe(0);
-    expect(run().html.length).toBeGreaterThan(1000);
-    expect(run().pdf.length).toBeGreaterThan(100);
-  });
+    it('runs to the end and writes the HTML and the PDF', () => {
+      expect(run().result.code, run().result.stderr).toBe(0);
+      expect(run().html.length).toBeGreaterThan(1000);
+      expect(run().pdf.length).toBeGreaterThan(100);
+    });
 
-  it('writes no script, iframe, object, img, link or meta-refresh element, and no event handler on any tag', () => {
-    const tags = tagsOf(run().html);
-    expect(tags.length).toBeGreaterThan(50);
-    for (const tag of tags) {
-      // attribute values are quoted with their quotes escaped inside, so this leaves names only
-      const names = tag.replace(/"[^"]*"|'[^']*'/g, '""');
-      expect(names, tag.slice(0, 80)).not.toMatch(/^<(script|iframe|object|embed|img|link|base|form|foreignObject)\b/i);
-      expect(names, tag.slice(0, 80)).not.toMatch(/\son[a-z]+\s*=/i);
-      if (/http-equiv/i.test(names)) expect(tag).toMatch(/^<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
-    }
-    expect(run().html).not.toMatch(/<script/i);
-    expect(run().html).not.toMatch(/<iframe/i);
-  });
+    it('writes no script, iframe, object, img, link or meta-refresh element, and no event handler on any tag', () => {
+      const tags = tagsOf(run().html);
+      expect(tags.length).toBeGreaterThan(50);
+      for (const tag of tags) {
+        // attribute values are quoted with their quotes escaped inside, so this leaves names only
+        const names = tag.replace(/"[^"]*"|'[^']*'/g, '""');
+        expect(names, tag.slice(0, 80)).not.toMatch(
+          /^<(script|iframe|object|embed|img|link|base|form|foreignObject)\b/i,
+        );
+        expect(names, tag.slice(0, 80)).not.toMatch(/\son[a-z]+\s*=/i);
+        if (/http-equiv/i.test(names))
+          expect(tag).toMatch(/^<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+      }
+      expect(run().html).not.toMatch(/<script/i);
+      expect(run().html).not.toMatch(/<iframe/i);
+    });
 
-  it('keeps the template its only style element: a hostile </style> is text', () => {
-    const html = run().html;
-    expect(html.match(/<style\b/gi)).toHaveLength(1);
-    expect(html.match(/<\/style>/gi)).toHaveLength(1);
-    expect(html).toContain('&lt;/style&gt;&lt;style&gt;');
-    // the template's stylesheet ends before the body, so no url() of data can be inside it
-    const css = /<style\b[^>]*>([\s\S]*?)<\/style>/i.exec(html)?.[1] ?? '';
-    expect(css).not.toContain(beacon.origin);
-  });
+    it('keeps the template its only style element: a hostile </style> is text', () => {
+      const html = run().html;
+      expect(html.match(/<style\b/gi)).toHaveLength(1);
+      expect(html.match(/<\/style>/gi)).toHaveLength(1);
+      expect(html).toContain('&lt;/style&gt;&lt;style&gt;');
+      // the template's stylesheet ends before the body, so no url() of data can be inside it
+      const css = /<style\b[^>]*>([\s\S]*?)<\/style>/i.exec(html)?.[1] ?? '';
+      expect(css).not.toContain(beacon.origin);
+    });
 
-  it('shows the hostile strings escaped, from the APIs and from both files', () => {
-    const html = run().html;
-    expect(html).toContain(`&lt;script&gt;fetch(`);
-    const markers = new Set([...html.matchAll(/hostile-(script|img|style|iframe|css|proto|partial|link|attr|rtl|emoji|control|utf|meta)/g)].map((m) => m[1]));
-    expect(markers.size, [...markers].join(' ')).toBeGreaterThanOrEqual(8);
-    for (const marker of ['file-script', 'file-img', 'file-iframe', 'file-proto', 'file-partial', 'jsonl-control', 'jsonl-long', 'jsonl-rtl', 'jsonl-emoji']) expect(html, marker).toContain(marker);
-  });
+    it('shows the hostile strings escaped, from the APIs and from both files', () => {
+      const html = run().html;
+      expect(html).toContain(`&lt;script&gt;fetch(`);
+      const markers = new Set(
+        [
+          ...html.matchAll(/hostile-(script|img|style|iframe|css|proto|partial|link|attr|rtl|emoji|control|utf|meta)/g),
+        ].map((m) => m[1]),
+      );
+      expect(markers.size, [...markers].join(' ')).toBeGreaterThanOrEqual(8);
+      for (const marker of [
+        'file-script',
+        'file-img',
+        'file-iframe',
+        'file-proto',
+        'file-partial',
+        'jsonl-control',
+        'jsonl-long',
+        'jsonl-rtl',
+        'jsonl-emoji',
+      ])
+        expect(html, marker).toContain(marker);
+    });
 
-  it('links only http(s) URLs: no javascript:, data: or vbscript: href, and those URLs show as text', () => {
-    const html = run().html;
-    const hrefs = [...html.matchAll(/\s(?:xlink:)?href\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1] ?? '');
-    expect(hrefs.length).toBeGreaterThan(5);
-    for (const href of hrefs) expect(href, href).toMatch(/^(https?:\/\/|#)/i);
-    expect(html).toContain('javascript:fetch(');
-    expect(html).toContain('vbscript:msgbox(1)');
-    expect(html).toMatch(/data:text\/html,&lt;script&gt;/);
-  });
+    it('links only http(s) URLs: no javascript:, data: or vbscript: href, and those URLs show as text', () => {
+      const html = run().html;
+      const hrefs = [...html.matchAll(/\s(?:xlink:)?href\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1] ?? '');
+      expect(hrefs.length).toBeGreaterThan(5);
+      for (const href of hrefs) expect(href, href).toMatch(/^(https?:\/\/|#)/i);
+      expect(html).toContain('javascript:fetch(');
+      expect(html).toContain('vbscript:msgbox(1)');
+      expect(html).toMatch(/data:text\/html,&lt;script&gt;/);
+    });
 
-  it('prints {{constructor...}} and partial syntax as text without evaluating them', () => {
-    const html = run().html;
-    expect(html).toContain('{{constructor.constructor(');
-    expect(html).toContain('{{&gt; layout}}file-partial');
-    expect(html).not.toMatch(/\[object process\]|function Function|\[native code\]/);
-  });
+    it('prints {{constructor...}} and partial syntax as text without evaluating them', () => {
+      const html = run().html;
+      expect(html).toContain('{{constructor.constructor(');
+      expect(html).toContain('{{&gt; layout}}file-partial');
+      expect(html).not.toMatch(/\[object process\]|function Function|\[native code\]/);
+    });
 
-  it('replaces control bytes and broken UTF-8 with U+FFFD, and keeps emoji and RTL marks', () => {
-    const html = run().html;
-    expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/);
-    expect(html).toContain('caf\uFFFD \uFFFD\uFFFD \uFFFD( file-invalid-utf8');
-    expect(html).toContain('\u202Ejsonl-rtl\u202C');
-    expect(html).toContain('🔗 jsonl-emoji');
-    expect(Buffer.from(html, 'utf8').toString('utf8')).toBe(html);
-  });
+    it('replaces control bytes and broken UTF-8 with U+FFFD, and keeps emoji and RTL marks', () => {
+      const html = run().html;
+      expect(html).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/);
+      expect(html).toContain('caf\uFFFD \uFFFD\uFFFD \uFFFD( file-invalid-utf8');
+      expect(html).toContain('\u202Ejsonl-rtl\u202C');
+      expect(html).toContain('🔗 jsonl-emoji');
+      expect(Buffer.from(html, 'utf8').toString('utf8')).toBe(html);
+    });
 
-  it('draws hostile anchors as chart labels without cutting the chart markup', () => {
-    const svg = readFileSync(path.join(run().out, 'charts', 'anchor-texts.svg'), 'utf8');
-    expect(svg.match(/<text\b/g)?.length).toBe(svg.match(/<\/text>/g)?.length);
-    for (const label of svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)) expect(label[1], label[1]).not.toMatch(/=".*>|transform=/);
-    expect(svg).toContain('&lt;script&gt;');
-    expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
-  });
+    it('draws hostile anchors as chart labels without cutting the chart markup', () => {
+      const svg = readFileSync(path.join(run().out, 'charts', 'anchor-texts.svg'), 'utf8');
+      expect(svg.match(/<text\b/g)?.length).toBe(svg.match(/<\/text>/g)?.length);
+      for (const label of svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g))
+        expect(label[1], label[1]).not.toMatch(/=".*>|transform=/);
+      expect(svg).toContain('&lt;script&gt;');
+      expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    });
 
-  it('shortens the 100 KB title in its table cell and keeps the page bounded', () => {
-    const html = run().html;
-    expect(html.length).toBeLessThan(3_000_000);
-    // the cell shows at most 120 characters; the full text is only in its (escaped) title attribute
-    expect(html).toMatch(/>jsonl-long [^<]{0,800}…<\/td>/);
-  });
+    it('shortens the 100 KB title in its table cell and keeps the page bounded', () => {
+      const html = run().html;
+      expect(html.length).toBeLessThan(3_000_000);
+      // the cell shows at most 120 characters; the full text is only in its (escaped) title attribute
+      expect(html).toMatch(/>jsonl-long [^<]{0,800}…<\/td>/);
+    });
 
-  it('puts the hostile strings in the PDF as text', () => {
-    const text = run().pdf;
-    expect(text).toContain("<script>fetch('");
-    expect(text).toContain('file-script');
-    expect(text).toContain('{{constructor.constructor(');
-    expect(text).toContain('caf\uFFFD');
-  });
+    it('puts the hostile strings in the PDF as text', () => {
+      const text = run().pdf;
+      expect(text).toContain("<script>fetch('");
+      expect(text).toContain('file-script');
+      expect(text).toContain('{{constructor.constructor(');
+      expect(text).toContain('caf\uFFFD');
+    });
 
-  it('keeps data.json valid JSON with the strings intact', () => {
-    const data = readFileSync(path.join(run().out, 'data.json'), 'utf8');
-    const parsed = JSON.parse(data) as unknown;
-    expect(JSON.stringify(parsed)).toContain('file-script');
-  });
+    it('keeps data.json valid JSON with the strings intact', () => {
+      const data = readFileSync(path.join(run().out, 'data.json'), 'utf8');
+      const parsed = JSON.parse(data) as unknown;
+      expect(JSON.stringify(parsed)).toContain('file-script');
+    });
 
-  it('never writes a terminal escape from the data to stdout or stderr', () => {
-    expect(run().result.stdout + run().result.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
-  });
-});
+    it('never writes a terminal escape from the data to stdout or stderr', () => {
+      expect(run().result.stdout + run().result.stderr).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
+    });
+  },
+);
 
 describe('PNG charts (email and --format png) over hostile labels', () => {
   it('converts every chart to PNG although labels carry control bytes and lone surrogates', () => {

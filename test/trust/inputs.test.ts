@@ -27,7 +27,9 @@ describe('report files', () => {
     const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 9; i++) {
       const prev = String.fromCharCode(96 + i);
-      levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`,
+      );
     }
     const file = writeReport(work, 'bomb.yaml', `${HEAD}${levels.join('\n')}\n`);
     const r = await runMeasured(['validate', file], cleanEnv(), 'YAML alias bomb (9 levels of 9)');
@@ -63,7 +65,11 @@ sections:
     table: { of: rd, columns: [domain], limit: 5 }
 `,
     );
-    const r = await runMeasured(['run', file, '--as-of', AS_OF, '--out', path.join(work, 'big-out')], cleanEnv(), '200 MB export file');
+    const r = await runMeasured(
+      ['run', file, '--as-of', AS_OF, '--out', path.join(work, 'big-out')],
+      cleanEnv(),
+      '200 MB export file',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/big\.csv is 200 MB, larger than the 100 MB an export may have.*LINKBOOK_MAX_EXPORT_MB/);
     expect(r.peakRssMb).toBeLessThan(300);
@@ -74,7 +80,19 @@ describe('CSV formula escaping', () => {
   it('prefixes full-width ＝ ＋ － ＠ as well as = + - @ in tables/*.csv', async () => {
     const exportFile = path.join(work, 'formulas.jsonl');
     const anchors = ['＝HYPERLINK("http://x")', '＋1+1', '－2', '＠SUM(A1)', '=1+1', 'plain'];
-    writeFileSync(exportFile, anchors.map((a, i) => JSON.stringify({ 'Source URL': `https://s${i}.example/p`, 'Target URL': 'https://acme.example/', Anchor: a, Rating: 50 - i })).join('\n'));
+    writeFileSync(
+      exportFile,
+      anchors
+        .map((a, i) =>
+          JSON.stringify({
+            'Source URL': `https://s${i}.example/p`,
+            'Target URL': 'https://acme.example/',
+            Anchor: a,
+            Rating: 50 - i,
+          }),
+        )
+        .join('\n'),
+    );
     const file = writeReport(
       work,
       'formulas.yaml',
@@ -89,7 +107,11 @@ sections:
     const r = await runCli(['run', file, '--as-of', AS_OF, '--out', out, '--format', 'html,csv'], { env: cleanEnv() });
     expect(r.code, r.stderr).toBe(0);
     const csv = readFileSync(path.join(out, 'tables', readdirSync(path.join(out, 'tables'))[0]!), 'utf8');
-    const cells = csv.trim().split('\r\n').slice(1).map((line) => line.slice(line.indexOf(',') + 1));
+    const cells = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.slice(line.indexOf(',') + 1));
     expect(cells).toEqual([`"'＝HYPERLINK(""http://x"")"`, "'＋1+1", "'－2", "'＠SUM(A1)", "'=1+1", 'plain']);
   });
 });
@@ -105,7 +127,10 @@ describe('emulator request bodies', () => {
   function post(auth: string | undefined, total: number): Promise<{ status: number; sent: number; body: string }> {
     return new Promise((resolve, reject) => {
       const url = new URL('/v3/backlinks/backlinks/live', emulator.origin);
-      const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) } });
+      const req = http.request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      });
       let sent = 0;
       let answered = false;
       const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -130,7 +155,9 @@ describe('emulator request bodies', () => {
   it('answers 401 without reading a 300 MB body that has no credentials', async () => {
     const rss = process.memoryUsage().rss;
     const r = await post(undefined, 300 * 1024 * 1024);
-    console.log(`[measure] 300 MB body, no credentials: HTTP ${r.status} after ${(r.sent / 1024 / 1024).toFixed(1)} MB sent; RSS grew ${((process.memoryUsage().rss - rss) / 1024 / 1024).toFixed(0)} MB`);
+    console.log(
+      `[measure] 300 MB body, no credentials: HTTP ${r.status} after ${(r.sent / 1024 / 1024).toFixed(1)} MB sent; RSS grew ${((process.memoryUsage().rss - rss) / 1024 / 1024).toFixed(0)} MB`,
+    );
     expect(r.status).toBe(401);
     expect(r.sent).toBeLessThan(64 * 1024 * 1024);
   });
@@ -138,7 +165,9 @@ describe('emulator request bodies', () => {
   it('answers 413 after 1 MB of a 300 MB body with good credentials', async () => {
     const rss = process.memoryUsage().rss;
     const r = await post(`Basic ${Buffer.from('login:password').toString('base64')}`, 300 * 1024 * 1024);
-    console.log(`[measure] 300 MB body, good credentials: HTTP ${r.status} after ${(r.sent / 1024 / 1024).toFixed(1)} MB sent; RSS grew ${((process.memoryUsage().rss - rss) / 1024 / 1024).toFixed(0)} MB`);
+    console.log(
+      `[measure] 300 MB body, good credentials: HTTP ${r.status} after ${(r.sent / 1024 / 1024).toFixed(1)} MB sent; RSS grew ${((process.memoryUsage().rss - rss) / 1024 / 1024).toFixed(0)} MB`,
+    );
     expect(r.status).toBe(413);
     expect(r.body).toMatch(/request body larger than 1048576 bytes/);
     expect(r.sent).toBeLessThan(64 * 1024 * 1024);

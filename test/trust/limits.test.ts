@@ -62,7 +62,11 @@ describe('chart size limits', () => {
     const file = chartReport('huge', `width: 12000\nheight: 12000\n${BAR}`);
     const out = path.join(work, 'huge-out');
     const env = cleanEnv();
-    const r = await runMeasured(['run', file, '--as-of', AS_OF, '--format', 'html,png', '--out', out], env, 'chart 12000 x 12000, --format html,png');
+    const r = await runMeasured(
+      ['run', file, '--as-of', AS_OF, '--format', 'html,png', '--out', out],
+      env,
+      'chart 12000 x 12000, --format html,png',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}:17:`);
     expect(r.stderr).toMatch(/width is 12000 px; a chart may be at most 4000 px/);
@@ -73,9 +77,17 @@ describe('chart size limits', () => {
   });
 
   it('refuses a size that comes from a param (--param side=60000)', async () => {
-    const file = chartReport('param-size', `width: "{{ side }}"\nheight: 200\n${BAR}`, 'params:\n  side: { type: number, default: 300 }');
+    const file = chartReport(
+      'param-size',
+      `width: "{{ side }}"\nheight: 200\n${BAR}`,
+      'params:\n  side: { type: number, default: 300 }',
+    );
     const env = cleanEnv();
-    const r = await runMeasured(['run', file, '--param', 'side=60000', '--as-of', AS_OF, '--out', path.join(work, 'param-out')], env, 'chart width from --param side=60000');
+    const r = await runMeasured(
+      ['run', file, '--param', 'side=60000', '--as-of', AS_OF, '--out', path.join(work, 'param-out')],
+      env,
+      'chart width from --param side=60000',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/width is 60000 px/);
     const ok = await runMeasured(['validate', file], env, 'the same report at its default size');
@@ -87,7 +99,10 @@ describe('chart size limits', () => {
     const r = await runMeasured(['validate', file], cleanEnv(), 'chart 4000 x 4001');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/4001 px/);
-    const file2 = chartReport('megapixels2', `width: 4000\nheight: 3999\nconfig: { view: { continuousWidth: 4000 } }\n${BAR}`);
+    const file2 = chartReport(
+      'megapixels2',
+      `width: 4000\nheight: 3999\nconfig: { view: { continuousWidth: 4000 } }\n${BAR}`,
+    );
     const r2 = await runMeasured(['validate', file2], cleanEnv(), 'chart 4000 x 3999');
     expect(r2.code).toBe(0);
   });
@@ -97,7 +112,11 @@ describe('user chart worker limits', () => {
   it('stops a vega sequence() of 5e7 in an expression at the heap limit, exit 2', async () => {
     const file = chartReport('sequence', `transform:\n  - { calculate: "length(sequence(0, 5e7))", as: n }\n${BAR}`);
     const out = path.join(work, 'sequence-out');
-    const r = await runMeasured(['run', file, '--as-of', AS_OF, '--out', out], cleanEnv(), 'vega sequence(0, 5e7), default limits');
+    const r = await runMeasured(
+      ['run', file, '--as-of', AS_OF, '--out', out],
+      cleanEnv(),
+      'vega sequence(0, 5e7), default limits',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/needed more than 256 MB of memory to draw, so it was stopped/);
     expect(r.stderr).toContain('LINKBOOK_CHART_HEAP_MB');
@@ -108,7 +127,11 @@ describe('user chart worker limits', () => {
 
   it('stops a chart that takes longer than LINKBOOK_CHART_TIMEOUT_MS, exit 2', async () => {
     const file = chartReport('slow', `transform:\n  - { calculate: "length(sequence(0, 2e6))", as: n }\n${BAR}`);
-    const r = await runMeasured(['run', file, '--as-of', AS_OF, '--out', path.join(work, 'slow-out')], cleanEnv({ LINKBOOK_CHART_TIMEOUT_MS: '1' }), 'vega chart with a 1 ms time limit');
+    const r = await runMeasured(
+      ['run', file, '--as-of', AS_OF, '--out', path.join(work, 'slow-out')],
+      cleanEnv({ LINKBOOK_CHART_TIMEOUT_MS: '1' }),
+      'vega chart with a 1 ms time limit',
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/took longer than 0.001 s to draw, so it was stopped/);
     expect(r.stderr).toContain('LINKBOOK_CHART_TIMEOUT_MS');

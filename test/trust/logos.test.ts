@@ -38,7 +38,12 @@ function onePixelPng(rgb: [number, number, number]): Buffer {
   ihdr.writeUInt32BE(1, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, ...rgb]))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from([0, ...rgb]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const PRIVATE = path.join(work, 'private.png');
@@ -67,29 +72,60 @@ sections:
   return { report, logo };
 }
 
-const open = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="40">\n';
+const open =
+  '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="40">\n';
 const HOSTILE: Array<[string, string, RegExp]> = [
-  ['image-abs', `${open}<rect width="40" height="40" fill="#08f"/>\n  <image href="${PRIVATE}" width="40" height="40"/>\n</svg>`, /href="[^"]*private\.png"/],
-  ['xlink-http', `${open}\n  <image xlink:href="http://127.0.0.1:9/x.png" width="40" height="40"/>\n</svg>`, /xlink:href="http:\/\/127\.0\.0\.1:9\/x\.png"/],
+  [
+    'image-abs',
+    `${open}<rect width="40" height="40" fill="#08f"/>\n  <image href="${PRIVATE}" width="40" height="40"/>\n</svg>`,
+    /href="[^"]*private\.png"/,
+  ],
+  [
+    'xlink-http',
+    `${open}\n  <image xlink:href="http://127.0.0.1:9/x.png" width="40" height="40"/>\n</svg>`,
+    /xlink:href="http:\/\/127\.0\.0\.1:9\/x\.png"/,
+  ],
   ['relative-use', `${open}\n  <use href="other.svg#shape"/>\n</svg>`, /href="other\.svg#shape"/],
-  ['entity-encoded', `${open}\n  <image href="&#47;etc&#47;private.png" width="4" height="4"/>\n</svg>`, /href="&#47;etc/],
-  ['nested-svg-data', `${open}\n  <image href="data:image/svg+xml;base64,PHN2Zy8+" width="4" height="4"/>\n</svg>`, /href="data:image\/svg\+xml/],
+  [
+    'entity-encoded',
+    `${open}\n  <image href="&#47;etc&#47;private.png" width="4" height="4"/>\n</svg>`,
+    /href="&#47;etc/,
+  ],
+  [
+    'nested-svg-data',
+    `${open}\n  <image href="data:image/svg+xml;base64,PHN2Zy8+" width="4" height="4"/>\n</svg>`,
+    /href="data:image\/svg\+xml/,
+  ],
   ['css-url', `${open}<style>\n rect { fill: url(/abs/pattern.svg#p) }</style></svg>`, /url\(\/abs\/pattern\.svg#p\)/],
-  ['doctype', `<?xml version="1.0"?>\n<!DOCTYPE svg [ <!ENTITY leak SYSTEM "file:///etc/hostname"> ]>\n${open}<text>&leak;</text></svg>`, /<!DOCTYPE/],
+  [
+    'doctype',
+    `<?xml version="1.0"?>\n<!DOCTYPE svg [ <!ENTITY leak SYSTEM "file:///etc/hostname"> ]>\n${open}<text>&leak;</text></svg>`,
+    /<!DOCTYPE/,
+  ],
 ];
 
 describe('SVG logos', () => {
-  it.each(HOSTILE)('refuses %s at load with the logo file, line and attribute (exit 2, nothing fetched)', async (name, svg, attribute) => {
-    const { report, logo } = logoReport(name, svg);
-    const env = cleanEnv();
-    const outbox = path.join(work, `${name}-mail`);
-    const r = await runCli(['run', report, '--as-of', AS_OF, '--out', path.join(work, `${name}-out`), '--email-to-dir', outbox], { env });
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${logo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: the SVG logo .* refers to something outside itself`));
-    expect(r.stderr).toMatch(attribute);
-    expect(r.stdout).not.toMatch(/\[fetched\]/);
-    expect(existsSync(outbox) ? readdirSync(outbox) : []).toEqual([]);
-  });
+  it.each(HOSTILE)(
+    'refuses %s at load with the logo file, line and attribute (exit 2, nothing fetched)',
+    async (name, svg, attribute) => {
+      const { report, logo } = logoReport(name, svg);
+      const env = cleanEnv();
+      const outbox = path.join(work, `${name}-mail`);
+      const r = await runCli(
+        ['run', report, '--as-of', AS_OF, '--out', path.join(work, `${name}-out`), '--email-to-dir', outbox],
+        { env },
+      );
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `${logo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: the SVG logo .* refers to something outside itself`,
+        ),
+      );
+      expect(r.stderr).toMatch(attribute);
+      expect(r.stdout).not.toMatch(/\[fetched\]/);
+      expect(existsSync(outbox) ? readdirSync(outbox) : []).toEqual([]);
+    },
+  );
 
   it('places the error at the line of the offending attribute', async () => {
     const { report, logo } = logoReport('placed', HOSTILE[0]![1]);
@@ -105,7 +141,10 @@ describe('SVG logos', () => {
       `${open}<defs><linearGradient id="g"><stop offset="0" stop-color="#08f"/></linearGradient></defs>\n<rect width="40" height="40" fill="url(#g)"/><use href="#g"/>\n<image href="data:image/png;base64,${png}" x="50" width="40" height="40"/></svg>`,
     );
     const outbox = path.join(work, 'clean-mail');
-    const r = await runCli(['run', report, '--as-of', AS_OF, '--out', path.join(work, 'clean-out'), '--email-to-dir', outbox], { env: cleanEnv() });
+    const r = await runCli(
+      ['run', report, '--as-of', AS_OF, '--out', path.join(work, 'clean-out'), '--email-to-dir', outbox],
+      { env: cleanEnv() },
+    );
     expect(r.code, r.stderr).toBe(0);
     const eml = readFileSync(path.join(outbox, readdirSync(outbox)[0]!), 'utf8');
     expect(eml).toMatch(/filename=("?)logo\.png\1/);

@@ -24,11 +24,15 @@ export function runMeasured(args: string[], env: NodeJS.ProcessEnv, label: strin
   const rssFile = path.join(dir, `rss-${++n}`);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PRELOAD, path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), ...args], {
-      cwd: PACKAGE_ROOT,
-      env: { ...env, LB_PEAK_RSS_FILE: rssFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', PRELOAD, path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), ...args],
+      {
+        cwd: PACKAGE_ROOT,
+        env: { ...env, LB_PEAK_RSS_FILE: rssFile },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

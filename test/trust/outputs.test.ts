@@ -55,20 +55,28 @@ describe('output folders', () => {
     mkdirSync(parent, { recursive: true });
     const csv = path.join(work, 'clients.csv');
     writeFileSync(csv, 'target,name\n..,Dots\nacme.example,Acme\n');
-    const r = await runCli(['run', report('batch', 1, FROM_FILE), '--targets', csv, '--out', out, '--as-of', AS_OF], { env: cleanEnv() });
+    const r = await runCli(['run', report('batch', 1, FROM_FILE), '--targets', csv, '--out', out, '--as-of', AS_OF], {
+      env: cleanEnv(),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(parent)).toEqual(['out']);
     expect(existsSync(path.join(out, '_', 'report.html'))).toBe(true);
     expect(existsSync(path.join(out, 'acme.example', 'report.html'))).toBe(true);
     // the batch folder is linkbook's now: the same batch again is accepted
-    const again = await runCli(['run', report('batch', 1, FROM_FILE), '--targets', csv, '--out', out, '--as-of', AS_OF], { env: cleanEnv() });
+    const again = await runCli(
+      ['run', report('batch', 1, FROM_FILE), '--targets', csv, '--out', out, '--as-of', AS_OF],
+      { env: cleanEnv() },
+    );
     expect(again.code, again.stderr).toBe(0);
   });
 
   it('writes target ".." without --out into out/<name>/_/<date>/', async () => {
     const cwd = path.join(work, 'cwd');
     mkdirSync(cwd, { recursive: true });
-    const r = await runCli(['run', report('dots', 1, FROM_FILE), '--param', 'target=..', '--as-of', AS_OF], { env: cleanEnv(), cwd });
+    const r = await runCli(['run', report('dots', 1, FROM_FILE), '--param', 'target=..', '--as-of', AS_OF], {
+      env: cleanEnv(),
+      cwd,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(path.join(cwd, 'out'))).toEqual(['dots']);
     expect(readdirSync(path.join(cwd, 'out', 'dots'))).toEqual(['_']);
@@ -80,7 +88,9 @@ describe('output folders', () => {
     mkdirSync(home, { recursive: true });
     writeFileSync(path.join(home, '.bashrc'), '# mine\n');
     for (const out of ['/', home]) {
-      const r = await runCli(['run', report('roots', 1), '--out', out, '--as-of', AS_OF, '--force'], { env: cleanEnv({ HOME: home }) });
+      const r = await runCli(['run', report('roots', 1), '--out', out, '--as-of', AS_OF, '--force'], {
+        env: cleanEnv({ HOME: home }),
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(out === '/' ? /is the root folder/ : /is your home folder/);
       expect(r.stdout).not.toMatch(/\[fetched\]/);
@@ -96,7 +106,9 @@ describe('output folders', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/already holds files that linkbook did not write \(notes\.txt\).*--force/);
     expect(tree(out)).toEqual(['notes.txt']);
-    const forced = await runCli(['run', report('foreign', 1), '--out', out, '--as-of', AS_OF, '--force'], { env: cleanEnv() });
+    const forced = await runCli(['run', report('foreign', 1), '--out', out, '--as-of', AS_OF, '--force'], {
+      env: cleanEnv(),
+    });
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('my notes\n');
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
@@ -108,7 +120,9 @@ describe('output folders', () => {
     mkdirSync(out, { recursive: true });
     mkdirSync(elsewhere, { recursive: true });
     symlinkSync(elsewhere, path.join(out, 'charts'));
-    const r = await runCli(['run', report('linked', 1), '--out', out, '--as-of', AS_OF, '--force'], { env: cleanEnv() });
+    const r = await runCli(['run', report('linked', 1), '--out', out, '--as-of', AS_OF, '--force'], {
+      env: cleanEnv(),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds charts, a symbolic link to a folder/);
     expect(readdirSync(elsewhere)).toEqual([]);
@@ -116,13 +130,21 @@ describe('output folders', () => {
 
   it('replaces the previous run as a whole: a rerun with fewer sections leaves no stale chart or table', async () => {
     const out = path.join(work, 'rerun');
-    const first = await runCli(['run', report('rerun', 3), '--out', out, '--as-of', AS_OF, '--format', 'html,csv'], { env: cleanEnv() });
+    const first = await runCli(['run', report('rerun', 3), '--out', out, '--as-of', AS_OF, '--format', 'html,csv'], {
+      env: cleanEnv(),
+    });
     expect(first.code, first.stderr).toBe(0);
     const before = tree(out);
     expect(before.filter((f) => f.startsWith('charts/'))).toHaveLength(2);
     expect(before.filter((f) => f.startsWith('tables/')).length).toBeGreaterThan(0);
-    writeReport(work, 'rerun.yaml', readFileSync(report('rerun-fewer', 1), 'utf8').replace('name: rerun-fewer', 'name: rerun'));
-    const second = await runCli(['run', path.join(work, 'rerun.yaml'), '--out', out, '--as-of', AS_OF], { env: cleanEnv() });
+    writeReport(
+      work,
+      'rerun.yaml',
+      readFileSync(report('rerun-fewer', 1), 'utf8').replace('name: rerun-fewer', 'name: rerun'),
+    );
+    const second = await runCli(['run', path.join(work, 'rerun.yaml'), '--out', out, '--as-of', AS_OF], {
+      env: cleanEnv(),
+    });
     expect(second.code, second.stderr).toBe(0);
     const after = tree(out);
     expect(after.filter((f) => f.startsWith('charts/'))).toEqual([before.filter((f) => f.startsWith('charts/'))[0]]);

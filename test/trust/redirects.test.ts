@@ -49,13 +49,15 @@ const CASES = [
 ] as const;
 
 describe('redirects from an API', () => {
-  it.each(CASES)('$provider HTTP $status: not followed, not retried, names the host and $variable; the other host receives nothing', async ({ api, provider, variable, status }) => {
-    origin.status = status;
-    origin.hits.length = 0;
-    const file = writeReport(
-      work,
-      `${api}-${status}.yaml`,
-      `name: redirect-${api}
+  it.each(CASES)(
+    '$provider HTTP $status: not followed, not retried, names the host and $variable; the other host receives nothing',
+    async ({ api, provider, variable, status }) => {
+      origin.status = status;
+      origin.hits.length = 0;
+      const file = writeReport(
+        work,
+        `${api}-${status}.yaml`,
+        `name: redirect-${api}
 target: acme.example
 template: weekly
 outputs: [html]
@@ -63,26 +65,29 @@ budget: { ahrefs_v2_rows: 5000, ahrefs_v3_units: 5000, dataforseo_usd: 1 }
 data:${apiBacklinkDatasets(10, [api])}
 sections:${strangerTable(api, 5)}
 `,
-    );
-    const env = cleanEnv({
-      AHREFS_V2_TOKEN: TOKEN,
-      AHREFS_API_KEY: KEY,
-      DATAFORSEO_LOGIN: LOGIN,
-      DATAFORSEO_PASSWORD: PASSWORD,
-      AHREFS_V2_URL: origin.url,
-      AHREFS_V3_URL: origin.url,
-      DATAFORSEO_URL: origin.url,
-    });
-    // no --as-of: a past date against a real API is refused at planning, before any request
-    const r = await runCli(['run', file, '--out', `${work}/${api}-${status}-out`, '--verbose'], { env });
-    expect(r.code).toBe(1);
-    const beaconHost = new URL(beacon.origin).host;
-    expect(r.stderr).toContain(`${provider} answered HTTP ${status}, a redirect to ${beaconHost}; redirects are not followed`);
-    expect(r.stderr).toContain(`point ${variable} at the API's own origin`);
-    expect(origin.hits).toHaveLength(1);
-    expect(beacon.hits).toEqual([]);
-    for (const secret of [TOKEN, KEY, LOGIN, PASSWORD]) expect(r.stdout + r.stderr).not.toContain(secret);
-  });
+      );
+      const env = cleanEnv({
+        AHREFS_V2_TOKEN: TOKEN,
+        AHREFS_API_KEY: KEY,
+        DATAFORSEO_LOGIN: LOGIN,
+        DATAFORSEO_PASSWORD: PASSWORD,
+        AHREFS_V2_URL: origin.url,
+        AHREFS_V3_URL: origin.url,
+        DATAFORSEO_URL: origin.url,
+      });
+      // no --as-of: a past date against a real API is refused at planning, before any request
+      const r = await runCli(['run', file, '--out', `${work}/${api}-${status}-out`, '--verbose'], { env });
+      expect(r.code).toBe(1);
+      const beaconHost = new URL(beacon.origin).host;
+      expect(r.stderr).toContain(
+        `${provider} answered HTTP ${status}, a redirect to ${beaconHost}; redirects are not followed`,
+      );
+      expect(r.stderr).toContain(`point ${variable} at the API's own origin`);
+      expect(origin.hits).toHaveLength(1);
+      expect(beacon.hits).toEqual([]);
+      for (const secret of [TOKEN, KEY, LOGIN, PASSWORD]) expect(r.stdout + r.stderr).not.toContain(secret);
+    },
+  );
 });
 
 describe('the response body cap', () => {
@@ -107,8 +112,18 @@ describe('the response body cap', () => {
     try {
       const layer = createHttpLayer({ maxResponseBytes: 1024 * 1024, backoff: { scale: 0 } });
       const rssBefore = process.memoryUsage().rss;
-      await expect(layer.request({ provider: 'ahrefs-v3', method: 'GET', url, secrets: [], interpret: () => ({ value: 1, cost: {} }) })).rejects.toThrow(/larger than 1 MB, so it was not read/);
-      console.log(`[measure] 64 MB body against a 1 MB cap: server wrote ${(sent / 1024 / 1024).toFixed(1)} MB before the client stopped; RSS grew ${((process.memoryUsage().rss - rssBefore) / 1024 / 1024).toFixed(0)} MB`);
+      await expect(
+        layer.request({
+          provider: 'ahrefs-v3',
+          method: 'GET',
+          url,
+          secrets: [],
+          interpret: () => ({ value: 1, cost: {} }),
+        }),
+      ).rejects.toThrow(/larger than 1 MB, so it was not read/);
+      console.log(
+        `[measure] 64 MB body against a 1 MB cap: server wrote ${(sent / 1024 / 1024).toFixed(1)} MB before the client stopped; RSS grew ${((process.memoryUsage().rss - rssBefore) / 1024 / 1024).toFixed(0)} MB`,
+      );
       expect(requests).toBe(1);
       // stopped long before the whole body: the socket buffers hold a few MB at most
       expect(sent).toBeLessThan(32 * 1024 * 1024);

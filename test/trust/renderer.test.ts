@@ -57,7 +57,11 @@ describe('the PDF printer', () => {
   it('runs no script and makes no request for a page full of them, yet prints the page', async () => {
     // several times: the meta refresh races the print, and must never swap the page for an error page
     for (let i = 0; i < 5; i++) {
-      const pdf = await printer.print(hostilePage(beacon.origin), { format: 'A4', title: 'hostile <script>', sample: false });
+      const pdf = await printer.print(hostilePage(beacon.origin), {
+        format: 'A4',
+        title: 'hostile <script>',
+        sample: false,
+      });
       const text = textOfPdf(pdf);
       expect(text).toContain('STATIC TEXT STAYS');
       expect(text).not.toMatch(/SCRIPT RAN|ONLOAD RAN|ONERROR RAN/);
@@ -68,7 +72,11 @@ describe('the PDF printer', () => {
   });
 
   it('prints the footer title as text, not markup', async () => {
-    const pdf = await printer.print('<p>body</p>', { format: 'A4', title: `<img src=${beacon.origin}/footer onerror=alert(1)>footer-title`, sample: true });
+    const pdf = await printer.print('<p>body</p>', {
+      format: 'A4',
+      title: `<img src=${beacon.origin}/footer onerror=alert(1)>footer-title`,
+      sample: true,
+    });
     expect(textOfPdf(pdf)).toContain('<img src=');
     expect(beacon.hits).toEqual([]);
   });
@@ -78,16 +86,27 @@ describe('the PDF printer', () => {
     // the error below can then only be the per-report timeout, not a browser that failed to launch
     const slow = createPdfPrinter({ timeoutMs: 8_000 });
     try {
-      expect((await slow.print('<p>warm</p>', { format: 'A4', title: 'warm', sample: false })).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(
+        (await slow.print('<p>warm</p>', { format: 'A4', title: 'warm', sample: false })).subarray(0, 5).toString(),
+      ).toBe('%PDF-');
       const pages = '<div style="page-break-after: always">page</div>'.repeat(40_000);
       const started = Date.now();
-      const error = await slow.print(`<html><body>${pages}</body></html>`, { format: 'A4', title: 'huge', sample: false }).catch((e: unknown) => e);
+      const error = await slow
+        .print(`<html><body>${pages}</body></html>`, { format: 'A4', title: 'huge', sample: false })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LinkbookError);
-      expect(error).toMatchObject({ code: 'render', where: 'pdf', message: 'printing "huge" to PDF took longer than 8 s', hint: expect.stringContaining('raise the printer timeout') });
+      expect(error).toMatchObject({
+        code: 'render',
+        where: 'pdf',
+        message: 'printing "huge" to PDF took longer than 8 s',
+        hint: expect.stringContaining('raise the printer timeout'),
+      });
       // it gave up at the timeout rather than waiting for the print (a bound, not a measurement)
       expect(Date.now() - started).toBeLessThan(60_000);
       // and the printer still prints the next report
-      expect((await slow.print('<p>after</p>', { format: 'A4', title: 'after', sample: false })).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(
+        (await slow.print('<p>after</p>', { format: 'A4', title: 'after', sample: false })).subarray(0, 5).toString(),
+      ).toBe('%PDF-');
     } finally {
       await slow.close();
     }
@@ -96,7 +115,8 @@ describe('the PDF printer', () => {
 
 describe('the report templates', () => {
   it('are Handlebars 4.7.10 or later and vega 6.2.0 / vega-expression 6.1.0 or later (GHSA-7f2v-3qq3-vvjf)', () => {
-    const version = (pkg: string) => JSON.parse(readFileSync(path.join('node_modules', pkg, 'package.json'), 'utf8')).version as string;
+    const version = (pkg: string) =>
+      JSON.parse(readFileSync(path.join('node_modules', pkg, 'package.json'), 'utf8')).version as string;
     const atLeast = (v: string, min: string) => {
       const a = v.split('.').map(Number);
       const b = min.split('.').map(Number);
@@ -130,14 +150,25 @@ describe('the report templates', () => {
 
   it('let a text section call only registered helpers, no partials, no unescaped output', () => {
     const env = createTemplateEnvironment('weekly');
-    for (const source of ['{{evil "x"}}', '{{> head}}', '{{{ target }}}', '{{& target }}', '{{log "x"}}', '{{#evil "x"}}y{{/evil}}']) {
+    for (const source of [
+      '{{evil "x"}}',
+      '{{> head}}',
+      '{{{ target }}}',
+      '{{& target }}',
+      '{{log "x"}}',
+      '{{#evil "x"}}y{{/evil}}',
+    ]) {
       expect(() => compileUserText(env.handlebars, source, 'report.yaml:9:5'), source).toThrow(LinkbookError);
     }
   });
 
   it('resolve nothing through the prototype: {{constructor.constructor}} and lookup print nothing', () => {
     const env = createTemplateEnvironment('weekly');
-    const text = compileUserText(env.handlebars, 'a[{{constructor.constructor}}]b[{{lookup this "constructor"}}]c[{{target.constructor.name}}]d[{{__proto__}}]', 'x');
+    const text = compileUserText(
+      env.handlebars,
+      'a[{{constructor.constructor}}]b[{{lookup this "constructor"}}]c[{{target.constructor.name}}]d[{{__proto__}}]',
+      'x',
+    );
     expect(String(text({ target: 'acme.example' }))).toBe('<p>a[]b[]c[]d[]</p>');
   });
 

@@ -59,11 +59,13 @@ export function pdfText(file: string): string {
 
 /** Every file's bytes under the given paths that exist, as one latin1 string (for byte searches). */
 export function bytesOf(files: readonly string[]): string {
-  return files.map((f) => {
-    try {
-      return readFileSync(f).toString('latin1');
-    } catch {
-      return '';
-    }
-  }).join('\n');
+  return files
+    .map((f) => {
+      try {
+        return readFileSync(f).toString('latin1');
+      } catch {
+        return '';
+      }
+    })
+    .join('\n');
 }

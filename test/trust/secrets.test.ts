@@ -65,7 +65,9 @@ async function startEchoServer(): Promise<typeof echo> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const echoed = `invalid credentials for ${req.method} ${req.url} authorization=${req.headers.authorization ?? ''} body=${body}`;
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: echoed, status_code: 40100, status_message: echoed }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: echoed, status_code: 40100, status_message: echoed }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -148,11 +150,41 @@ beforeAll(async () => {
     ['validate', runCli(['validate', fullReport, '--verbose'], { env: ok })],
     ['cache-ls', runCli(['cache', 'ls', '--verbose'], { env: ok })],
     ['cache-ls-json', runCli(['cache', 'ls', '--json', '--verbose'], { env: ok })],
-    ['email-to-dir', runCli(['run', fullReport, '--out', out('eml-run'), '--email-to-dir', out('eml'), '--verbose'], { env: ok })],
-    ...singles.map(([p, file]) => [`down-${p}`, runCli(['run', file, '--out', out(`down-${p}`), '--no-cache', '--verbose'], { env: envFor(closedOrigin) })] as [string, Promise<CliResult>]),
-    ...singles.map(([p, file]) => [`401-${p}`, runCli(['run', file, '--out', out(`401-${p}`), '--no-cache', '--verbose'], { env: envFor(echo.origin) })] as [string, Promise<CliResult>]),
-    ...singles.map(([p, file]) => [`timeout-${p}`, runCli(['run', file, '--out', out(`timeout-${p}`), '--no-cache', '--verbose'], { env: envFor(slowEmulator.origin, { LINKBOOK_HTTP_TIMEOUT_MS: '200' }) })] as [string, Promise<CliResult>]),
-    ['smtp-down', runCli(['run', fullReport, '--out', out('smtp-down'), '--resend', '--verbose'], { env: envFor(emulator.origin, { SMTP_URL: `smtp://mailer:${encodeURIComponent(MARKERS.SMTP_PASSWORD)}@${closedOrigin.replace('http://', '')}` }) })],
+    [
+      'email-to-dir',
+      runCli(['run', fullReport, '--out', out('eml-run'), '--email-to-dir', out('eml'), '--verbose'], { env: ok }),
+    ],
+    ...singles.map(
+      ([p, file]) =>
+        [
+          `down-${p}`,
+          runCli(['run', file, '--out', out(`down-${p}`), '--no-cache', '--verbose'], { env: envFor(closedOrigin) }),
+        ] as [string, Promise<CliResult>],
+    ),
+    ...singles.map(
+      ([p, file]) =>
+        [
+          `401-${p}`,
+          runCli(['run', file, '--out', out(`401-${p}`), '--no-cache', '--verbose'], { env: envFor(echo.origin) }),
+        ] as [string, Promise<CliResult>],
+    ),
+    ...singles.map(
+      ([p, file]) =>
+        [
+          `timeout-${p}`,
+          runCli(['run', file, '--out', out(`timeout-${p}`), '--no-cache', '--verbose'], {
+            env: envFor(slowEmulator.origin, { LINKBOOK_HTTP_TIMEOUT_MS: '200' }),
+          }),
+        ] as [string, Promise<CliResult>],
+    ),
+    [
+      'smtp-down',
+      runCli(['run', fullReport, '--out', out('smtp-down'), '--resend', '--verbose'], {
+        env: envFor(emulator.origin, {
+          SMTP_URL: `smtp://mailer:${encodeURIComponent(MARKERS.SMTP_PASSWORD)}@${closedOrigin.replace('http://', '')}`,
+        }),
+      }),
+    ],
   ];
   for (const [name, promise] of runs) results[name] = await promise;
   results.history = await runCli(['history', '--verbose'], { env: ok });
@@ -174,7 +206,17 @@ describe('marker credentials on the happy path', () => {
     expect(smtp.logins.some((l) => l.password === MARKERS.SMTP_PASSWORD)).toBe(true);
   });
 
-  it.each(['run', 'estimate', 'estimate-json', 'validate', 'cache-ls', 'cache-ls-json', 'history', 'history-json', 'email-to-dir'])('%s --verbose prints no marker on stdout or stderr', (name) => {
+  it.each([
+    'run',
+    'estimate',
+    'estimate-json',
+    'validate',
+    'cache-ls',
+    'cache-ls-json',
+    'history',
+    'history-json',
+    'email-to-dir',
+  ])('%s --verbose prints no marker on stdout or stderr', (name) => {
     const r = results[name]!;
     expectNoMarker(r.stdout, `${name} stdout`);
     expectNoMarker(r.stderr, `${name} stderr`);
@@ -192,7 +234,9 @@ describe('marker credentials on the happy path', () => {
 
   it('keeps markers out of report.html, data.json, charts and the PDF text', () => {
     const files = filesUnder(path.join(work, 'out-run'));
-    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['report.html', 'report.pdf', 'data.json']));
+    expect(files.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(['report.html', 'report.pdf', 'data.json']),
+    );
     expectNoMarker(bytesOf(files), 'output files');
     expectNoMarker(pdfText(path.join(work, 'out-run', 'report.pdf')), 'PDF text');
   });

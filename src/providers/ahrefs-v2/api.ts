@@ -23,8 +23,30 @@ export const AHREFS_V2_CATALOGS: readonly Catalog[] = [refdomainsByType, backlin
 
 /** Columns the normaliser reads, per table (000, 001). */
 const CANONICAL_COLUMNS: Record<string, readonly string[]> = {
-  refdomains_by_type: ['refdomain', 'backlinks', 'backlinks_dofollow', 'refpages', 'first_seen', 'last_visited', 'domain_rating'],
-  backlinks_one_per_domain: ['url_from', 'url_to', 'anchor', 'alt', 'title', 'nofollow', 'link_type', 'domain_rating', 'ahrefs_rank', 'first_seen', 'last_visited', 'language', 'http_code'],
+  refdomains_by_type: [
+    'refdomain',
+    'backlinks',
+    'backlinks_dofollow',
+    'refpages',
+    'first_seen',
+    'last_visited',
+    'domain_rating',
+  ],
+  backlinks_one_per_domain: [
+    'url_from',
+    'url_to',
+    'anchor',
+    'alt',
+    'title',
+    'nofollow',
+    'link_type',
+    'domain_rating',
+    'ahrefs_rank',
+    'first_seen',
+    'last_visited',
+    'language',
+    'http_code',
+  ],
 };
 
 /** 003: the default and the only sensible cap without an offset parameter. */
@@ -38,7 +60,10 @@ export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanCont
   const catalog = catalogFor(AHREFS_V2_CATALOGS, 'ahrefs-v2', def.from, name);
   const kind = catalog.kind === 'summary' ? 'refdomains' : catalog.kind;
   const filters = compileForAhrefsV2(name, def, catalog);
-  const { columns, added } = selectColumns(catalog, def.select, [...(CANONICAL_COLUMNS[catalog.endpoint] ?? []), ...localColumns(filters.local)]);
+  const { columns, added } = selectColumns(catalog, def.select, [
+    ...(CANONICAL_COLUMNS[catalog.endpoint] ?? []),
+    ...localColumns(filters.local),
+  ]);
   const limit = def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT;
   const target = def.target ?? ctx.target;
   const mode = def.mode ?? ctx.mode;
@@ -58,10 +83,25 @@ export function planAhrefsV2(name: string, def: DatasetDefinition, ctx: PlanCont
   ];
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
 
-  const estimate: Partial<Cost> = { ahrefs_v2_rows: v2Cost(catalog, limit, filters.where !== undefined, filters.having !== undefined) };
+  const estimate: Partial<Cost> = {
+    ahrefs_v2_rows: v2Cost(catalog, limit, filters.where !== undefined, filters.having !== undefined),
+  };
   const notes = added.length ? [`select widened with ${added.join(', ')} for the canonical model`] : [];
   return assemblePlan(
-    { name, provider: 'ahrefs-v2', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: true, localFilters: filters.local, notes },
+    {
+      name,
+      provider: 'ahrefs-v2',
+      endpoint: catalog.endpoint,
+      kind,
+      target,
+      mode,
+      definition: def,
+      limit,
+      requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }],
+      exact: true,
+      localFilters: filters.local,
+      notes,
+    },
     ctx,
   );
 }
@@ -84,7 +124,9 @@ export function databaseForm(target: string): string {
 /** 000/001: rows billed for one request returning `rows` results. */
 export function v2Cost(catalog: Catalog, rows: number, usesWhere: boolean, usesHaving: boolean): number {
   const c = catalog.costs;
-  return (c.perRequest ?? 0) + (c.perRow ?? 0) * rows + (usesWhere ? c.where ?? 0 : 0) + (usesHaving ? c.having ?? 0 : 0);
+  return (
+    (c.perRequest ?? 0) + (c.perRow ?? 0) * rows + (usesWhere ? (c.where ?? 0) : 0) + (usesHaving ? (c.having ?? 0) : 0)
+  );
 }
 
 export interface AhrefsV2Page {
@@ -96,12 +138,20 @@ export interface AhrefsV2Page {
  * Reads one v2 response: the rows under the table's key, `stats` and `tlds` as totals, the cost
  * from the catalog; an `{"error": ...}` body becomes a LinkbookError from the 003 table.
  */
-export function interpretAhrefsV2(catalog: Catalog, usesWhere: boolean, usesHaving: boolean): (response: HttpResponse) => Interpreted<AhrefsV2Page> {
+export function interpretAhrefsV2(
+  catalog: Catalog,
+  usesWhere: boolean,
+  usesHaving: boolean,
+): (response: HttpResponse) => Interpreted<AhrefsV2Page> {
   return (response) => {
     const body = parseJsonBody(response.body);
-    if (!isJsonObject(body)) throw new LinkbookError('api', 'Ahrefs v2 answered with something other than a JSON object', { retryable: true });
+    if (!isJsonObject(body))
+      throw new LinkbookError('api', 'Ahrefs v2 answered with something other than a JSON object', { retryable: true });
     if (typeof body.error === 'string') throw ahrefsV2Error(body.error);
-    if (response.status >= 400) throw new LinkbookError('api', `Ahrefs v2 answered HTTP ${response.status}`, { hint: 'check AHREFS_V2_URL and AHREFS_V2_TOKEN' });
+    if (response.status >= 400)
+      throw new LinkbookError('api', `Ahrefs v2 answered HTTP ${response.status}`, {
+        hint: 'check AHREFS_V2_URL and AHREFS_V2_TOKEN',
+      });
     const list = body[catalog.rowsKey];
     if (!Array.isArray(list)) {
       // a JSON object without the table is a response cut short or garbled: try again
@@ -111,9 +161,12 @@ export function interpretAhrefsV2(catalog: Catalog, usesWhere: boolean, usesHavi
     const totals: ApiTotals = {};
     if (isJsonObject(body.stats)) totals.stats = numericFields(body.stats);
     if (Array.isArray(body.tlds)) {
-      totals.tlds = body.tlds.filter(isJsonObject).map((t) => ({ tld: String(t.tld ?? ''), count: Number(t.count ?? 0) }));
+      totals.tlds = body.tlds
+        .filter(isJsonObject)
+        .map((t) => ({ tld: String(t.tld ?? ''), count: Number(t.count ?? 0) }));
     }
-    if (totals.stats?.refdomains !== undefined && catalog.kind === 'refdomains') totals.total_count = totals.stats.refdomains;
+    if (totals.stats?.refdomains !== undefined && catalog.kind === 'refdomains')
+      totals.total_count = totals.stats.refdomains;
     return { value: { rows, totals }, cost: { ahrefs_v2_rows: v2Cost(catalog, rows.length, usesWhere, usesHaving) } };
   };
 }
@@ -152,7 +205,6 @@ export function ahrefsV2Error(message: string): LinkbookError {
 export function normaliseAhrefsV2(catalog: Catalog, rows: ReadonlyArray<Record<string, RawValue>>): CanonicalRow[] {
   return catalog.kind === 'backlinks' ? rows.map(backlinkFromAhrefsV2) : rows.map(refDomainFromAhrefsV2);
 }
-
 
 function numericFields(object: Record<string, RawValue>): Record<string, number> {
   const out: Record<string, number> = {};

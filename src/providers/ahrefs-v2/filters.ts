@@ -22,7 +22,10 @@ export function compileForAhrefsV2(name: string, def: DatasetDefinition, catalog
   for (const clause of ['where', 'having'] as const) {
     const text = def[clause];
     if (text === undefined) continue;
-    const compiled = compileAhrefsV2(parseFilter(text, source(name, clause)), catalog, clause, { ...options, ...source(name, clause) });
+    const compiled = compileAhrefsV2(parseFilter(text, source(name, clause)), catalog, clause, {
+      ...options,
+      ...source(name, clause),
+    });
     if (compiled.native !== null) out[clause] = compiled.native;
     if (compiled.local !== null) out.local.push({ clause, expr: compiled.local });
   }

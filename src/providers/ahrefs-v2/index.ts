@@ -13,7 +13,8 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   units: [{ key: 'ahrefs_v2_rows', measure: { kind: 'count', noun: 'rows' }, defaultBudget: 50_000 }],
   options: ['having'],
   // Ahrefs' v2 documentation pages: API v2 was discontinued in November 2025 (DESIGN.md, "API facts beyond the seeds")
-  discontinued: 'Ahrefs discontinued API v2 in November 2025; `linkbook migrate <report.yaml>` rewrites its v2 datasets for Ahrefs v3 (AHREFS_API_KEY)',
+  discontinued:
+    'Ahrefs discontinued API v2 in November 2025; `linkbook migrate <report.yaml>` rewrites its v2 datasets for Ahrefs v3 (AHREFS_API_KEY)',
   // The seeds give no figure for Ahrefs: an assumption, kept modest since one report makes a handful of requests.
   limits: { concurrency: 4, perMinute: 600, burst: 30 },
   credentials: {
@@ -24,7 +25,8 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   },
   catalogs: AHREFS_V2_CATALOGS,
   plan: planAhrefsV2,
-  compileFilter: (expr, catalog, field, options) => void compileAhrefsV2(expr, catalog, field === 'having' ? 'having' : 'where', options),
+  compileFilter: (expr, catalog, field, options) =>
+    void compileAhrefsV2(expr, catalog, field === 'having' ? 'having' : 'where', options),
   /** 003: the token goes in the `token` parameter. */
   authorise(request, credentials) {
     const url = new URL(request.url);

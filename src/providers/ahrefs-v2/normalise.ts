@@ -4,7 +4,16 @@
  */
 import type { Backlink, LinkType, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textIfPresent, textOrNull } from '../values.ts';
+import {
+  asLinkType,
+  booleanOrNull,
+  isoDateOrNull,
+  numberOrNull,
+  rawRow,
+  text,
+  textIfPresent,
+  textOrNull,
+} from '../values.ts';
 
 type Row = Record<string, RawValue>;
 
@@ -48,7 +57,9 @@ export function backlinkFromAhrefsV2(row: Row): Backlink {
     title: textIfPresent(row, 'title'),
     // not selected, follow is not known: never guessed as dofollow
     dofollow: nofollow === null ? null : !nofollow,
-    link_type: Object.hasOwn(row, 'link_type') ? linkTypeFromV2(text(row.link_type), text(row.alt), text(row.anchor)) : null,
+    link_type: Object.hasOwn(row, 'link_type')
+      ? linkTypeFromV2(text(row.link_type), text(row.alt), text(row.anchor))
+      : null,
     authority: numberOrNull(row.domain_rating),
     authority_metric: 'Ahrefs DR',
     url_rating: numberOrNull(row.ahrefs_rank),

@@ -26,11 +26,28 @@ export async function ahrefsV3Allowance(effects: AllowanceEffects): Promise<Allo
       if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
       const body = parseJsonBody(response.body);
       const usage = isJsonObject(body) ? body.limits_and_usage : undefined;
-      if (!isJsonObject(usage)) throw new LinkbookError('api', 'Ahrefs v3 limits-and-usage has no limits_and_usage object', { retryable: true });
+      if (!isJsonObject(usage))
+        throw new LinkbookError('api', 'Ahrefs v3 limits-and-usage has no limits_and_usage object', {
+          retryable: true,
+        });
       const reset = typeof usage.usage_reset_date === 'string' ? ` (reset ${usage.usage_reset_date.slice(0, 10)})` : '';
       const allowance = (limit: unknown, used: unknown, whose: string): Allowance[] =>
-        typeof limit === 'number' ? [{ unit: 'ahrefs_v3_units', remaining: Math.max(0, limit - (typeof used === 'number' ? used : 0)), label: `${whose}'s remaining units${reset}` }] : [];
-      return { value: [...allowance(usage.units_limit_api_key, usage.units_usage_api_key, 'the API key'), ...allowance(usage.units_limit_workspace, usage.units_usage_workspace, 'the workspace')], cost: {} };
+        typeof limit === 'number'
+          ? [
+              {
+                unit: 'ahrefs_v3_units',
+                remaining: Math.max(0, limit - (typeof used === 'number' ? used : 0)),
+                label: `${whose}'s remaining units${reset}`,
+              },
+            ]
+          : [];
+      return {
+        value: [
+          ...allowance(usage.units_limit_api_key, usage.units_usage_api_key, 'the API key'),
+          ...allowance(usage.units_limit_workspace, usage.units_usage_workspace, 'the workspace'),
+        ],
+        cost: {},
+      };
     },
   });
   return outcome.value;

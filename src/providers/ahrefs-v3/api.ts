@@ -53,13 +53,38 @@ export function planAhrefsV3(name: string, def: DatasetDefinition, ctx: PlanCont
   for (const [key, value] of params) if (value !== undefined && value !== '') url.searchParams.set(key, value);
   for (const [key, value] of Object.entries(def.options ?? {})) url.searchParams.set(key, String(value));
 
-  const cost = ahrefsV3RequestCost({ catalog, select: columns, where: filters.where, orderBy: filters.orderBy, rows: limit });
+  const cost = ahrefsV3RequestCost({
+    catalog,
+    select: columns,
+    where: filters.where,
+    orderBy: filters.orderBy,
+    rows: limit,
+  });
   const estimate: Partial<Cost> = { ahrefs_v3_units: cost.total };
-  const fields = cost.fields.map((f) => ({ field: f.field, units: f.units, readBy: [...new Set([...(fetch.readers.get(f.field) ?? []), ...f.in.filter((p) => p !== 'select')])] }));
+  const fields = cost.fields.map((f) => ({
+    field: f.field,
+    units: f.units,
+    readBy: [...new Set([...(fetch.readers.get(f.field) ?? []), ...f.in.filter((p) => p !== 'select')])],
+  }));
   const notes = fetch.added.length ? [`select widened with ${fetch.added.join(', ')}: the report reads them`] : [];
   return assemblePlan(
     // the billing rule is Ahrefs' documented one, but rows are only known once returned: exact: false
-    { name, provider: 'ahrefs-v3', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }], exact: false, localFilters: filters.local, notes, columns: fetch.carried, fields },
+    {
+      name,
+      provider: 'ahrefs-v3',
+      endpoint: catalog.endpoint,
+      kind,
+      target,
+      mode,
+      definition: def,
+      limit,
+      requests: [{ method: 'GET', url: url.toString(), rows: limit, estimate }],
+      exact: false,
+      localFilters: filters.local,
+      notes,
+      columns: fetch.carried,
+      fields,
+    },
     ctx,
   );
 }
@@ -79,7 +104,12 @@ interface V3Fetch {
  * (`reads`; without it, every column the normaliser fills) and of the local filter parts. Every
  * field costs units on every row, so nothing else is asked for.
  */
-function v3Fetch(catalog: Catalog, def: DatasetDefinition, filters: AhrefsV3Filters, reads: ReadonlyMap<string, readonly string[]> | undefined): V3Fetch {
+function v3Fetch(
+  catalog: Catalog,
+  def: DatasetDefinition,
+  filters: AhrefsV3Filters,
+  reads: ReadonlyMap<string, readonly string[]> | undefined,
+): V3Fetch {
   // field -> reader -> the canonical columns it reads through that field
   const byField = new Map<string, Map<string, string[]>>();
   const note = (field: string, reader: string, column?: string) => {
@@ -92,9 +122,15 @@ function v3Fetch(catalog: Catalog, def: DatasetDefinition, filters: AhrefsV3Filt
   const userSelect = (def.select ?? []).filter((c) => c !== '*');
   for (const field of userSelect) note(field, 'select');
   const canonical = reads ?? new Map(v3CanonicalColumns(catalog).map((c) => [c, ['the canonical model']]));
-  for (const [column, who] of canonical) for (const field of v3FieldsFor(catalog, column, def)) for (const reader of who) note(field, reader, column);
+  for (const [column, who] of canonical)
+    for (const field of v3FieldsFor(catalog, column, def)) for (const reader of who) note(field, reader, column);
   for (const field of localColumns(filters.local)) note(field, 'local filter');
-  const readers = new Map([...byField].map(([field, who]) => [field, [...who].map(([reader, columns]) => (columns.length ? `${reader}: ${columns.join(', ')}` : reader))]));
+  const readers = new Map(
+    [...byField].map(([field, who]) => [
+      field,
+      [...who].map(([reader, columns]) => (columns.length ? `${reader}: ${columns.join(', ')}` : reader)),
+    ]),
+  );
   const needed = [...readers.keys()].filter((f) => !userSelect.includes(f));
   const picked = selectColumns(catalog, userSelect, needed, 'needed');
   // 002: select is required; a report that reads nothing of a row still names it
@@ -107,7 +143,13 @@ function v3Fetch(catalog: Catalog, def: DatasetDefinition, filters: AhrefsV3Filt
 }
 
 /** Units for `rows` rows under Ahrefs' documented rule (src/catalog/ahrefs-v3-billing.ts): max(50, unique select/where/order_by fields' units x rows). */
-export function v3UnitsEstimate(catalog: Catalog, columns: readonly string[], rows: number, where?: unknown, orderBy?: string): number {
+export function v3UnitsEstimate(
+  catalog: Catalog,
+  columns: readonly string[],
+  rows: number,
+  where?: unknown,
+  orderBy?: string,
+): number {
   return ahrefsV3RequestCost({ catalog, select: columns, where, orderBy, rows }).total;
 }
 
@@ -126,7 +168,11 @@ export interface AhrefsV3Billing {
 /** The billing parameters of a planned v3 request. */
 export function billingOf(url: string): AhrefsV3Billing {
   const params = new URL(url).searchParams;
-  return { select: (params.get('select') ?? '').split(',').filter((f) => f !== ''), where: params.get('where') ?? undefined, orderBy: params.get('order_by') ?? undefined };
+  return {
+    select: (params.get('select') ?? '').split(',').filter((f) => f !== ''),
+    where: params.get('where') ?? undefined,
+    orderBy: params.get('order_by') ?? undefined,
+  };
 }
 
 /**
@@ -134,14 +180,19 @@ export function billingOf(url: string): AhrefsV3Billing {
  * (`x-api-units-cost-total-actual`, 0 on a cache hit), or, when the header is missing, the
  * documented rule over the rows actually received; a non-2xx answer becomes a LinkbookError.
  */
-export function interpretAhrefsV3(catalog: Catalog, billing: AhrefsV3Billing): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
+export function interpretAhrefsV3(
+  catalog: Catalog,
+  billing: AhrefsV3Billing,
+): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
   return (response) => {
     if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
     const body = parseJsonBody(response.body);
     const list = isJsonObject(body) ? body[catalog.rowsKey] : undefined;
-    if (!Array.isArray(list)) throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
+    if (!Array.isArray(list))
+      throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
     const rows = list.filter(isJsonObject);
-    const units = ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows: rows.length }).total;
+    const units =
+      ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows: rows.length }).total;
     return { value: { rows, totals: {} }, cost: { ahrefs_v3_units: units } };
   };
 }
@@ -151,7 +202,8 @@ export function ahrefsV3Error(response: HttpResponse): LinkbookError {
   let apiText = '';
   try {
     const body = JSON.parse(response.body) as unknown;
-    if (isJsonObject(body) && body.error !== undefined) apiText = typeof body.error === 'string' ? body.error : JSON.stringify(body.error);
+    if (isJsonObject(body) && body.error !== undefined)
+      apiText = typeof body.error === 'string' ? body.error : JSON.stringify(body.error);
   } catch {
     apiText = response.body.slice(0, 200);
   }

@@ -19,7 +19,10 @@ export function compileForAhrefsV3(name: string, def: DatasetDefinition, catalog
   refuseClause(name, def, 'backlinks_filters', 'Ahrefs v3', 'use where:');
   const out: AhrefsV3Filters = { local: [] };
   if (def.where !== undefined) {
-    const compiled = compileAhrefsV3Where(parseFilter(def.where, source(name, 'where')), catalog, { allowLocal: def.local === true, ...source(name, 'where') });
+    const compiled = compileAhrefsV3Where(parseFilter(def.where, source(name, 'where')), catalog, {
+      allowLocal: def.local === true,
+      ...source(name, 'where'),
+    });
     if (compiled.native !== null) out.where = compiled.native;
     if (compiled.local !== null) out.local.push({ clause: 'where', expr: compiled.local });
   }

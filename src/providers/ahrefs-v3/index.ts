@@ -27,7 +27,10 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   compileFilter: (expr, catalog, _field, options) => void compileAhrefsV3Where(expr, catalog, options),
   /** DESIGN.md, "API facts beyond the seeds": `Authorization: Bearer <key>`. */
   authorise(request, credentials) {
-    return { url: request.url, headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` } };
+    return {
+      url: request.url,
+      headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` },
+    };
   },
   interpreter: (catalog, request) => interpretAhrefsV3(catalog, billingOf(request.url)),
   normalise: (catalog, rows) => normaliseAhrefsV3(catalog, rows),

@@ -4,7 +4,16 @@
  */
 import type { Backlink, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textIfPresent, textOrNull } from '../values.ts';
+import {
+  asLinkType,
+  booleanOrNull,
+  isoDateOrNull,
+  numberOrNull,
+  rawRow,
+  text,
+  textIfPresent,
+  textOrNull,
+} from '../values.ts';
 
 type Row = Record<string, RawValue>;
 

@@ -50,7 +50,7 @@ export function dataForSeoEndpoint(from: string): string {
 export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
   const catalog = catalogFor(DATAFORSEO_CATALOGS, 'dataforseo', dataForSeoEndpoint(def.from), name);
   const filters = compileForDataForSeo(name, def, catalog);
-  const limit = catalog.kind === 'summary' ? 1 : def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT;
+  const limit = catalog.kind === 'summary' ? 1 : (def.limit ?? catalog.defaultLimit ?? DEFAULT_LIMIT);
   const target = def.target ?? ctx.target;
   const mode = def.mode ?? ctx.mode;
   const pageMax = Math.min(catalog.maxLimit ?? PAGE_MAX, PAGE_MAX);
@@ -74,7 +74,23 @@ export function planDataForSeo(name: string, def: DatasetDefinition, ctx: PlanCo
 
   const notes = def.select?.length ? ['DataForSEO returns whole items: select is not sent'] : [];
   const kind = catalog.kind === 'backlinks' ? 'backlinks' : 'refdomains';
-  return assemblePlan({ name, provider: 'dataforseo', endpoint: catalog.endpoint, kind, target, mode, definition: def, limit, requests, exact: false, localFilters: filters.local, notes }, ctx);
+  return assemblePlan(
+    {
+      name,
+      provider: 'dataforseo',
+      endpoint: catalog.endpoint,
+      kind,
+      target,
+      mode,
+      definition: def,
+      limit,
+      requests,
+      exact: false,
+      localFilters: filters.local,
+      notes,
+    },
+    ctx,
+  );
 }
 
 /**
@@ -107,7 +123,9 @@ export interface DataForSeoPage {
 export function interpretDataForSeo(catalog: Catalog): (response: HttpResponse) => Interpreted<DataForSeoPage> {
   return (response) => {
     if (response.status === 401 || response.status === 403) {
-      throw new LinkbookError('api', `DataForSEO: HTTP ${response.status}${statusText(response.body)}`, { hint: 'check DATAFORSEO_LOGIN and DATAFORSEO_PASSWORD' });
+      throw new LinkbookError('api', `DataForSEO: HTTP ${response.status}${statusText(response.body)}`, {
+        hint: 'check DATAFORSEO_LOGIN and DATAFORSEO_PASSWORD',
+      });
     }
     const body = parseJsonBody(response.body);
     if (!isJsonObject(body) || typeof body.status_code !== 'number') {
@@ -129,7 +147,12 @@ export function interpretDataForSeo(catalog: Catalog): (response: HttpResponse) 
         for (const [key, value] of Object.entries(result)) if (typeof value === 'number') totals[key] = value;
       } else if (Array.isArray(result.items)) rows = result.items.filter(isJsonObject);
     }
-    const cost = typeof body.cost === 'number' ? body.cost : typeof task.cost === 'number' ? task.cost : dfsCost(catalog, rows.length);
+    const cost =
+      typeof body.cost === 'number'
+        ? body.cost
+        : typeof task.cost === 'number'
+          ? task.cost
+          : dfsCost(catalog, rows.length);
     return { value: { rows, totals, rankScale }, cost: { dataforseo_usd: cost } };
   };
 }
@@ -140,12 +163,16 @@ function checkStatus(object: Record<string, RawValue>, level: 'request' | 'task'
   if (code === DATAFORSEO_OK) return;
   const message = typeof object.status_message === 'string' ? object.status_message : 'no message';
   const retryable = RATE_LIMIT_CODES.includes(code) || (typeof code === 'number' && code >= 50000);
-  throw new LinkbookError('api', `DataForSEO ${level} failed: ${String(code)} ${message}`, { hint: dataForSeoHint(Number(code)), retryable });
+  throw new LinkbookError('api', `DataForSEO ${level} failed: ${String(code)} ${message}`, {
+    hint: dataForSeoHint(Number(code)),
+    retryable,
+  });
 }
 
 function dataForSeoHint(code: number): string {
   if (code === DATAFORSEO_RATE_LIMITED) return 'too many requests a minute; lower the concurrency or try again later';
-  if (code === DATAFORSEO_TOO_MANY_SIMULTANEOUS) return 'more than 30 simultaneous requests on this login (other programs share it?); try again later';
+  if (code === DATAFORSEO_TOO_MANY_SIMULTANEOUS)
+    return 'more than 30 simultaneous requests on this login (other programs share it?); try again later';
   if (code === 40100 || code === 40101 || code === 40104) return 'check DATAFORSEO_LOGIN and DATAFORSEO_PASSWORD';
   if (code === 40200 || code === 40210) return 'the DataForSEO account has no funds left; top it up or lower the limit';
   if (code >= 50000) return 'DataForSEO had an internal error; try again later';
@@ -163,7 +190,11 @@ function statusText(body: string): string {
 }
 
 /** DataForSEO items to canonical rows, by the endpoint's kind; the summary has no rows. */
-export function normaliseDataForSeo(catalog: Catalog, rows: ReadonlyArray<Record<string, RawValue>>, scale: RankScale): CanonicalRow[] {
+export function normaliseDataForSeo(
+  catalog: Catalog,
+  rows: ReadonlyArray<Record<string, RawValue>>,
+  scale: RankScale,
+): CanonicalRow[] {
   if (catalog.kind === 'backlinks') return rows.map((r) => backlinkFromDataForSeo(r, scale));
   if (catalog.kind === 'refdomains') return rows.map((r) => refDomainFromDataForSeo(r, scale));
   return [];

@@ -23,22 +23,32 @@ export interface DataForSeoFilters {
 export function compileForDataForSeo(name: string, def: DatasetDefinition, catalog: Catalog): DataForSeoFilters {
   refuseClause(name, def, 'having', 'DataForSEO', 'move the conditions to filters:');
   if (def.filters !== undefined && def.where !== undefined) {
-    throw new LinkbookError('invalid', `dataset ${name}: both where: and filters: are set`, { where: `data.${name}.where`, hint: 'DataForSEO takes one filter: keep filters:' });
+    throw new LinkbookError('invalid', `dataset ${name}: both where: and filters: are set`, {
+      where: `data.${name}.where`,
+      hint: 'DataForSEO takes one filter: keep filters:',
+    });
   }
   const out: DataForSeoFilters = { local: [] };
   const clause = def.filters !== undefined ? 'filters' : 'where';
   const text = def.filters ?? def.where;
   if (text !== undefined) {
-    const compiled = compileDataForSeoFilters(parseFilter(text, source(name, clause)), catalog, { allowLocal: def.local === true, ...source(name, clause) });
+    const compiled = compileDataForSeoFilters(parseFilter(text, source(name, clause)), catalog, {
+      allowLocal: def.local === true,
+      ...source(name, clause),
+    });
     if (compiled.native !== null) out.filters = compiled.native as RawValue;
     if (compiled.local !== null) out.local.push({ clause: 'filters', expr: compiled.local });
   }
   if (def.backlinks_filters !== undefined) {
     const backlinks = backlinksLive;
-    const compiled = compileDataForSeoFilters(parseFilter(def.backlinks_filters, source(name, 'backlinks_filters')), backlinks, {
-      allowLocal: false,
-      ...source(name, 'backlinks_filters'),
-    });
+    const compiled = compileDataForSeoFilters(
+      parseFilter(def.backlinks_filters, source(name, 'backlinks_filters')),
+      backlinks,
+      {
+        allowLocal: false,
+        ...source(name, 'backlinks_filters'),
+      },
+    );
     if (compiled.native !== null) out.backlinksFilters = compiled.native as RawValue;
   }
   const order = orderRules(name, def.order_by, catalog);

@@ -5,7 +5,14 @@
 import { compileDataForSeoFilters } from '../../query/index.ts';
 import type { Credentials } from '../credentials.ts';
 import type { ApiProvider } from '../provider.ts';
-import { DATAFORSEO_CATALOGS, dataForSeoEndpoint, interpretDataForSeo, normaliseDataForSeo, planDataForSeo, type DataForSeoPage } from './api.ts';
+import {
+  DATAFORSEO_CATALOGS,
+  dataForSeoEndpoint,
+  interpretDataForSeo,
+  normaliseDataForSeo,
+  planDataForSeo,
+  type DataForSeoPage,
+} from './api.ts';
 
 export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
   transport: 'http',
@@ -20,7 +27,8 @@ export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
     fields: { dataforseoLogin: 'DATAFORSEO_LOGIN', dataforseoPassword: 'DATAFORSEO_PASSWORD' },
     origin: { field: 'dataforseoUrl', env: 'DATAFORSEO_URL', real: 'https://api.dataforseo.com' },
     sample: { dataforseoLogin: 'sample', dataforseoPassword: 'sample' },
-    derivedSecrets: (credentials) => (credentials.dataforseoLogin && credentials.dataforseoPassword ? [basicToken(credentials)] : []),
+    derivedSecrets: (credentials) =>
+      credentials.dataforseoLogin && credentials.dataforseoPassword ? [basicToken(credentials)] : [],
   },
   catalogs: DATAFORSEO_CATALOGS,
   endpointName: dataForSeoEndpoint,
@@ -29,7 +37,10 @@ export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
   /** "backlinks/referring_domains/live" rather than "/v3/backlinks/referring_domains/live". */
   endpointLabel: (endpoint) => endpoint.replace(/^\/?v3\//, ''),
   authorise(request, credentials) {
-    return { url: request.url, headers: { 'content-type': 'application/json', authorization: `Basic ${basicToken(credentials)}` } };
+    return {
+      url: request.url,
+      headers: { 'content-type': 'application/json', authorization: `Basic ${basicToken(credentials)}` },
+    };
   },
   interpreter: (catalog) => interpretDataForSeo(catalog),
   normalise: (catalog, rows, first) => normaliseDataForSeo(catalog, rows, first.rankScale),

@@ -40,7 +40,11 @@ function checkExportSizeOf(name: string, file: string): void {
   try {
     checkExportSize(file);
   } catch (error) {
-    if (error instanceof LinkbookError) throw new LinkbookError(error.code, `dataset ${name}: ${error.message}`, { where: `data.${name}.from`, hint: error.hint });
+    if (error instanceof LinkbookError)
+      throw new LinkbookError(error.code, `dataset ${name}: ${error.message}`, {
+        where: `data.${name}.from`,
+        hint: error.hint,
+      });
     throw error;
   }
 }
@@ -55,19 +59,32 @@ export function planFile(name: string, def: DatasetDefinition, ctx: PlanContext)
 
 function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): ProviderPlan {
   if (!def.kind) {
-    throw new LinkbookError('invalid', `dataset ${name}: provider file needs kind: backlinks or refdomains`, { where: `data.${name}.kind`, hint: 'add kind: backlinks or kind: refdomains' });
+    throw new LinkbookError('invalid', `dataset ${name}: provider file needs kind: backlinks or refdomains`, {
+      where: `data.${name}.kind`,
+      hint: 'add kind: backlinks or kind: refdomains',
+    });
   }
   const extension = extname(def.from).toLowerCase();
   if (!['.csv', '.tsv', '.txt', '.zip', '.json', '.jsonl', '.ndjson'].includes(extension)) {
-    throw new LinkbookError('invalid', `dataset ${name}: cannot read '${def.from}'`, { where: `data.${name}.from`, hint: 'use a .csv, .json or .jsonl file' });
+    throw new LinkbookError('invalid', `dataset ${name}: cannot read '${def.from}'`, {
+      where: `data.${name}.from`,
+      hint: 'use a .csv, .json or .jsonl file',
+    });
   }
-  for (const [option, keys] of [['columns', Object.keys(def.columns ?? {})], ['values', Object.keys(def.values ?? {})]] as const) {
+  for (const [option, keys] of [
+    ['columns', Object.keys(def.columns ?? {})],
+    ['values', Object.keys(def.values ?? {})],
+  ] as const) {
     for (const canonical of keys) {
       if (!(canonical in FIELDS[def.kind]) && !extraKeys(def.kind).includes(canonical)) {
-        throw new LinkbookError('invalid', `dataset ${name}: ${option} names '${canonical}', which is not a canonical ${def.kind} field`, {
-          where: `data.${name}.${option}`,
-          hint: `use one of: ${[...Object.keys(FIELDS[def.kind]), ...extraKeys(def.kind)].join(', ')}`,
-        });
+        throw new LinkbookError(
+          'invalid',
+          `dataset ${name}: ${option} names '${canonical}', which is not a canonical ${def.kind} field`,
+          {
+            where: `data.${name}.${option}`,
+            hint: `use one of: ${[...Object.keys(FIELDS[def.kind]), ...extraKeys(def.kind)].join(', ')}`,
+          },
+        );
       }
     }
   }
@@ -106,7 +123,10 @@ function planFileOf(name: string, def: DatasetDefinition, ctx: PlanContext): Pro
  * name), typed; `raw` keeps the record under the file's headers, with mapped values typed so
  * local filters compare numbers as numbers.
  */
-export function normaliseFileRecords(plan: DatasetPlan, records: readonly SourceRecord[]): { rows: CanonicalRow[]; raws: Array<Record<string, RawValue>> } {
+export function normaliseFileRecords(
+  plan: DatasetPlan,
+  records: readonly SourceRecord[],
+): { rows: CanonicalRow[]; raws: Array<Record<string, RawValue>> } {
   const kind = plan.kind;
   const map = plan.definition.columns ?? {};
   const file = plan.origin;
@@ -116,16 +136,21 @@ export function normaliseFileRecords(plan: DatasetPlan, records: readonly Source
   for (const [canonical, header] of Object.entries(map)) {
     if (canonical === 'authority_metric') continue;
     if (records.length > 0 && !headers.has(header)) {
-      throw new LinkbookError('invalid', `${file}: columns maps ${canonical} to '${header}', which is not a column of the file`, {
-        where: `data.${plan.name}.columns.${canonical}`,
-        hint: `the file's columns are: ${[...headers].join(', ')}`,
-      });
+      throw new LinkbookError(
+        'invalid',
+        `${file}: columns maps ${canonical} to '${header}', which is not a column of the file`,
+        {
+          where: `data.${plan.name}.columns.${canonical}`,
+          hint: `the file's columns are: ${[...headers].join(', ')}`,
+        },
+      );
     }
   }
   const spellings = plan.definition.values ?? {};
   // `nofollow: Header` fills dofollow from a nofollow flag, inverted
   const nofollowHeader = kind === 'backlinks' ? map[FILE_NOFOLLOW_ALIAS] : undefined;
-  const headerOf = (canonical: string): string => (canonical === 'dofollow' && nofollowHeader !== undefined ? nofollowHeader : (map[canonical] ?? canonical));
+  const headerOf = (canonical: string): string =>
+    canonical === 'dofollow' && nofollowHeader !== undefined ? nofollowHeader : (map[canonical] ?? canonical);
   const present = new Set(Object.keys(fields).filter((canonical) => headers.has(headerOf(canonical))));
   const rows: CanonicalRow[] = [];
   const raws: Array<Record<string, RawValue>> = [];
@@ -137,39 +162,71 @@ export function normaliseFileRecords(plan: DatasetPlan, records: readonly Source
       const inverted = canonical === 'dofollow' && nofollowHeader !== undefined;
       const spelled = respelled(record.values[header], spellings[inverted ? FILE_NOFOLLOW_ALIAS : canonical]);
       const place: SourcePlace = { file, line: record.line, col: Math.max(1, record.columnOf(header)) };
-      const read = readField(spelled, spec.type, canonical, header, place, spellings[inverted ? FILE_NOFOLLOW_ALIAS : canonical]);
+      const read = readField(
+        spelled,
+        spec.type,
+        canonical,
+        header,
+        place,
+        spellings[inverted ? FILE_NOFOLLOW_ALIAS : canonical],
+      );
       const parsed = inverted && typeof read === 'boolean' ? !read : read;
       const value = record.values[header];
       if (parsed === null && spec.required) {
-        throw new LinkbookError('invalid', `${formatWhere(place)}: ${header} is empty, and ${kind} rows need ${canonical}`, {
-          where: place,
-          hint: map[canonical] ? undefined : `map ${canonical} to the file's header under columns:`,
-        });
+        throw new LinkbookError(
+          'invalid',
+          `${formatWhere(place)}: ${header} is empty, and ${kind} rows need ${canonical}`,
+          {
+            where: place,
+            hint: map[canonical] ? undefined : `map ${canonical} to the file's header under columns:`,
+          },
+        );
       }
       typed[canonical] = parsed;
       if (value !== undefined) raw[header] = read;
     }
-    rows.push(kind === 'refdomains' ? refDomainFromFile(typed, metric, raw) : backlinkFromFile(typed, metric, raw, present));
+    rows.push(
+      kind === 'refdomains' ? refDomainFromFile(typed, metric, raw) : backlinkFromFile(typed, metric, raw, present),
+    );
     raws.push(raw);
   }
   return { rows, raws };
 }
 
 /** The value as the `values:` map spells it for this column (matched on the trimmed text), else as it came. */
-function respelled(value: RawValue | undefined, spelling: Record<string, string | number | boolean> | undefined): RawValue | undefined {
+function respelled(
+  value: RawValue | undefined,
+  spelling: Record<string, string | number | boolean> | undefined,
+): RawValue | undefined {
   if (!spelling || value === undefined || value === null || typeof value === 'object') return value;
   const key = String(value).trim();
   return Object.hasOwn(spelling, key) ? spelling[key] : value;
 }
 
-function readField(value: RawValue | undefined, type: FieldType, canonical: string, header: string, place: SourcePlace, spelling?: Record<string, unknown>): RawValue {
+function readField(
+  value: RawValue | undefined,
+  type: FieldType,
+  canonical: string,
+  header: string,
+  place: SourcePlace,
+  spelling?: Record<string, unknown>,
+): RawValue {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
-  const declared = spelling && Object.keys(spelling).length > 0 ? `, or a spelling under values: (${Object.keys(spelling).map((k) => `"${k}"`).join(', ')})` : '';
+  const declared =
+    spelling && Object.keys(spelling).length > 0
+      ? `, or a spelling under values: (${Object.keys(spelling)
+          .map((k) => `"${k}"`)
+          .join(', ')})`
+      : '';
   const fail = (expected: string): never => {
-    throw new LinkbookError('invalid', `${formatWhere(place)}: ${header} (${canonical}) must be ${expected}, got '${text(value)}'`, {
-      where: place,
-      hint: `accepted: ${expected}${declared}; declare other spellings under values: { ${canonical}: { "${text(value)}": ... } }`,
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${formatWhere(place)}: ${header} (${canonical}) must be ${expected}, got '${text(value)}'`,
+      {
+        where: place,
+        hint: `accepted: ${expected}${declared}; declare other spellings under values: { ${canonical}: { "${text(value)}": ... } }`,
+      },
+    );
   };
   switch (type) {
     case 'string':
@@ -183,7 +240,11 @@ function readField(value: RawValue | undefined, type: FieldType, canonical: stri
   }
 }
 
-function refDomainFromFile(f: Record<string, RawValue>, metric: AuthorityMetric, raw: Record<string, RawValue>): RefDomain {
+function refDomainFromFile(
+  f: Record<string, RawValue>,
+  metric: AuthorityMetric,
+  raw: Record<string, RawValue>,
+): RefDomain {
   const domain = hostOf(text(f.domain));
   return {
     domain,
@@ -204,7 +265,12 @@ function refDomainFromFile(f: Record<string, RawValue>, metric: AuthorityMetric,
 }
 
 /** `present`: the canonical fields the file has a column for; text the file lacks is null, not ''. */
-function backlinkFromFile(f: Record<string, RawValue>, metric: AuthorityMetric, raw: Record<string, RawValue>, present: ReadonlySet<string>): Backlink {
+function backlinkFromFile(
+  f: Record<string, RawValue>,
+  metric: AuthorityMetric,
+  raw: Record<string, RawValue>,
+  present: ReadonlySet<string>,
+): Backlink {
   const urlFrom = text(f.url_from);
   const domainFrom = hostOf(text(f.domain_from) || urlFrom);
   const textOf = (field: string): string | null => (present.has(field) ? text(f[field]) : null);

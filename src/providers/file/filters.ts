@@ -10,6 +10,7 @@ export function compileForFile(name: string, def: DatasetDefinition): LocalFilte
   refuseClause(name, def, 'backlinks_filters', 'provider: file', 'use where:');
   const parts: LocalFilterPart[] = [];
   if (def.where !== undefined) parts.push({ clause: 'where', expr: parseFilter(def.where, source(name, 'where')) });
-  if (def.filters !== undefined) parts.push({ clause: 'filters', expr: parseFilter(def.filters, source(name, 'filters')) });
+  if (def.filters !== undefined)
+    parts.push({ clause: 'filters', expr: parseFilter(def.filters, source(name, 'filters')) });
   return parts;
 }

@@ -25,10 +25,14 @@ export async function readFileRecords(plan: DatasetPlan): Promise<SourceRecord[]
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    throw new LinkbookError('invalid', `dataset ${plan.name}: cannot read ${plan.endpoint}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      where: path,
-      hint: 'paths under from: are relative to the report file',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `dataset ${plan.name}: cannot read ${plan.endpoint}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        where: path,
+        hint: 'paths under from: are relative to the report file',
+      },
+    );
   }
   const extension = extname(path).toLowerCase();
   if (extension === '.csv') return csvRecords(content, path);
@@ -49,7 +53,9 @@ function csvRecords(content: string, file: string): SourceRecord[] {
     }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    throw new LinkbookError('invalid', `${file}: not valid CSV: ${(error as Error).message}`, { where: line ? { file, line, col: 1 } : file });
+    throw new LinkbookError('invalid', `${file}: not valid CSV: ${(error as Error).message}`, {
+      where: line ? { file, line, col: 1 } : file,
+    });
   }
   const columnOf = (header: string): number => headers.indexOf(header) + 1;
   return parsed.map(({ record, info }) => ({ values: record, line: info.lines, columnOf }));
@@ -63,11 +69,16 @@ function jsonRecords(content: string, file: string): SourceRecord[] {
     throw new LinkbookError('invalid', `${file}: not valid JSON: ${(error as Error).message}`, { where: file });
   }
   const list = Array.isArray(data) ? data : isJsonObject(data) ? Object.values(data).find(Array.isArray) : undefined;
-  if (!list) throw new LinkbookError('invalid', `${file}: expected an array of rows`, { where: file, hint: 'write the rows as a JSON array of objects' });
+  if (!list)
+    throw new LinkbookError('invalid', `${file}: expected an array of rows`, {
+      where: file,
+      hint: 'write the rows as a JSON array of objects',
+    });
   const lines = content.split('\n');
   let searchFrom = 0;
   return list.map((item, index) => {
-    if (!isJsonObject(item)) throw new LinkbookError('invalid', `${file}: row ${index + 1} is not an object`, { where: file });
+    if (!isJsonObject(item))
+      throw new LinkbookError('invalid', `${file}: row ${index + 1} is not an object`, { where: file });
     // the line of each row: the next line at or after the previous row that opens an object
     let line = searchFrom;
     while (line < lines.length && !(lines[line] ?? '').includes('{')) line += 1;
@@ -84,9 +95,14 @@ function jsonlRecords(content: string, file: string): SourceRecord[] {
     try {
       item = JSON.parse(raw);
     } catch (error) {
-      throw new LinkbookError('invalid', `${file}:${index + 1}: not valid JSON: ${(error as Error).message}`, { where: { file, line: index + 1, col: 1 } });
+      throw new LinkbookError('invalid', `${file}:${index + 1}: not valid JSON: ${(error as Error).message}`, {
+        where: { file, line: index + 1, col: 1 },
+      });
     }
-    if (!isJsonObject(item)) throw new LinkbookError('invalid', `${file}:${index + 1}: a row must be a JSON object`, { where: { file, line: index + 1, col: 1 } });
+    if (!isJsonObject(item))
+      throw new LinkbookError('invalid', `${file}:${index + 1}: a row must be a JSON object`, {
+        where: { file, line: index + 1, col: 1 },
+      });
     out.push({ values: item, line: index + 1, columnOf: () => 1 });
   });
   return out;

@@ -93,7 +93,12 @@ export interface MapOptions {
 export type RowMapper = (record: ExportRecord) => ExportRow;
 
 /** Compiles a preset against a header row into a function from record to canonical row. */
-export function compileRowMapper(file: string, preset: ExportPreset, headers: readonly string[], options: MapOptions = {}): RowMapper {
+export function compileRowMapper(
+  file: string,
+  preset: ExportPreset,
+  headers: readonly string[],
+  options: MapOptions = {},
+): RowMapper {
   const indexOf = new Map<string, number>();
   headers.forEach((h, i) => {
     const key = headerKey(h);
@@ -106,11 +111,17 @@ export function compileRowMapper(file: string, preset: ExportPreset, headers: re
     }
     return -1;
   };
-  const direct = Object.entries(preset.columns).map(([field, alternatives]) => ({ field: field as DirectField, index: find(alternatives), type: FIELD_TYPES[field as DirectField] }));
+  const direct = Object.entries(preset.columns).map(([field, alternatives]) => ({
+    field: field as DirectField,
+    index: find(alternatives),
+    type: FIELD_TYPES[field as DirectField],
+  }));
   const present = new Set(direct.filter((d) => d.index >= 0).map((d) => d.field));
   const nofollow = find(preset.nofollowFlag);
   const followWords = preset.followWords ? { index: find(preset.followWords.headers), ...preset.followWords } : null;
-  const typeFlags = preset.linkTypeFlags ? preset.linkTypeFlags.flags.map((f) => ({ index: find(f.headers), type: f.type })).filter((f) => f.index >= 0) : [];
+  const typeFlags = preset.linkTypeFlags
+    ? preset.linkTypeFlags.flags.map((f) => ({ index: find(f.headers), type: f.type })).filter((f) => f.index >= 0)
+    : [];
   const typeWords = find(preset.linkTypeWords);
   const lostDate = find(preset.lostDate);
   const lostFlag = find(preset.lostFlag);
@@ -119,15 +130,21 @@ export function compileRowMapper(file: string, preset: ExportPreset, headers: re
   const place = (record: ExportRecord, index: number): SourcePlace => ({ file, line: record.line, col: index + 1 });
   const bad = (record: ExportRecord, index: number, field: string, expected: string, accepted: string): never => {
     const where = place(record, index);
-    throw new LinkbookError('invalid', `${where.file}:${where.line}:${where.col}: ${headers[index]} (${field}) must be ${expected}, got '${record.cells[index]}'`, {
-      where,
-      hint: `accepted: ${accepted}`,
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${where.file}:${where.line}:${where.col}: ${headers[index]} (${field}) must be ${expected}, got '${record.cells[index]}'`,
+      {
+        where,
+        hint: `accepted: ${accepted}`,
+      },
+    );
   };
   const flagAt = (record: ExportRecord, index: number, field: string): boolean | null => {
     if (index < 0) return null;
     const value = readFlag(record.cells[index] ?? '');
-    return value === undefined ? bad(record, index, field, 'a flag', [...FLAG_SPELLINGS.true, ...FLAG_SPELLINGS.false].join(', ')) : value;
+    return value === undefined
+      ? bad(record, index, field, 'a flag', [...FLAG_SPELLINGS.true, ...FLAG_SPELLINGS.false].join(', '))
+      : value;
   };
   const dateAt = (record: ExportRecord, index: number, field: string): string | null => {
     const value = readDate(record.cells[index] ?? '');
@@ -193,7 +210,10 @@ export function compileRowMapper(file: string, preset: ExportPreset, headers: re
     }
     let linkType: LinkType | null = null;
     if (typeFlags.length > 0) {
-      linkType = typeFlags.find((f) => flagAt(record, f.index, 'link_type') === true)?.type ?? preset.linkTypeFlags?.otherwise ?? null;
+      linkType =
+        typeFlags.find((f) => flagAt(record, f.index, 'link_type') === true)?.type ??
+        preset.linkTypeFlags?.otherwise ??
+        null;
     } else if (typeWords >= 0) {
       const word = (record.cells[typeWords] ?? '').trim().toLowerCase();
       linkType = (LINK_TYPES as readonly string[]).includes(word) ? (word as LinkType) : null;
@@ -224,10 +244,17 @@ export function compileRowMapper(file: string, preset: ExportPreset, headers: re
       if (typeof value === 'string' && value !== '') return value;
       const index = direct.find((d) => d.field === field)?.index ?? -1;
       const where = place(record, Math.max(0, index));
-      throw new LinkbookError('invalid', `${where.file}:${where.line}:${where.col}: ${index >= 0 ? headers[index] : field} is empty, and a ${preset.label} row needs ${field}`, {
-        where,
-        hint: index >= 0 ? 'remove the row or export the report again' : `the file has no ${(preset.columns[field] ?? [field]).join(' / ')} column`,
-      });
+      throw new LinkbookError(
+        'invalid',
+        `${where.file}:${where.line}:${where.col}: ${index >= 0 ? headers[index] : field} is empty, and a ${preset.label} row needs ${field}`,
+        {
+          where,
+          hint:
+            index >= 0
+              ? 'remove the row or export the report again'
+              : `the file has no ${(preset.columns[field] ?? [field]).join(' / ')} column`,
+        },
+      );
     }
   };
 }

@@ -58,7 +58,11 @@ export async function decodeExportFile(file: string, options: DecodeOptions = {}
 }
 
 /** Decodes bytes already in memory (a CSV inside a ZIP); `label` names it in errors. */
-export async function decodeExportBytes(label: string, bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedText> {
+export async function decodeExportBytes(
+  label: string,
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): Promise<DecodedText> {
   const size = options.highWaterMark ?? 64 * 1024;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const slices = (async function* () {
@@ -92,7 +96,13 @@ async function decodeFrom(file: string, reader: AsyncIterator<Buffer>, options: 
   return { encoding, chunks: decodeChunks(file, encoding, first, done ? null : reader, maxBytes) };
 }
 
-async function* decodeChunks(file: string, encoding: ExportEncoding, first: Buffer, rest: AsyncIterator<Buffer> | null, maxBytes: number): AsyncGenerator<string> {
+async function* decodeChunks(
+  file: string,
+  encoding: ExportEncoding,
+  first: Buffer,
+  rest: AsyncIterator<Buffer> | null,
+  maxBytes: number,
+): AsyncGenerator<string> {
   const label = encoding === 'utf-8-bom' ? 'utf-8' : encoding;
   // fatal: an undecodable byte is an error with a place, not a silent U+FFFD in a report
   const decoder = new TextDecoder(label, { fatal: true });
@@ -101,10 +111,14 @@ async function* decodeChunks(file: string, encoding: ExportEncoding, first: Buff
   const decode = (chunk: Buffer, stream: boolean): string => {
     bytes += chunk.length;
     if (bytes > maxBytes) {
-      throw new LinkbookError('invalid', `${file}: the file is larger than the ${formatBytes(maxBytes)} cap for an export`, {
-        where: file,
-        hint: 'check that from: names the export, or split the export into smaller files',
-      });
+      throw new LinkbookError(
+        'invalid',
+        `${file}: the file is larger than the ${formatBytes(maxBytes)} cap for an export`,
+        {
+          where: file,
+          hint: 'check that from: names the export, or split the export into smaller files',
+        },
+      );
     }
     try {
       const text = decoder.decode(chunk, { stream });
@@ -160,12 +174,16 @@ function undecodable(file: string, encoding: ExportEncoding, chunk: Buffer, plac
   at.advance(lenient.slice(0, Math.max(0, bad)));
   const where = { file, line: at.line, col: at.col };
   const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
-  return new LinkbookError('invalid', `${file}:${where.line}:${where.col}: the file does not decode as ${utf16 ? encoding.toUpperCase() : 'UTF-8'}`, {
-    where,
-    hint: utf16
-      ? 'the file starts like UTF-16 but breaks off; export it again (Ahrefs: Export > "UTF-8" or "Excel" option)'
-      : 'it is probably in a legacy encoding such as Windows-1252 (saved by Excel as "CSV"); export it again as UTF-8, or save it from Excel as "CSV UTF-8"',
-  });
+  return new LinkbookError(
+    'invalid',
+    `${file}:${where.line}:${where.col}: the file does not decode as ${utf16 ? encoding.toUpperCase() : 'UTF-8'}`,
+    {
+      where,
+      hint: utf16
+        ? 'the file starts like UTF-16 but breaks off; export it again (Ahrefs: Export > "UTF-8" or "Excel" option)'
+        : 'it is probably in a legacy encoding such as Windows-1252 (saved by Excel as "CSV"); export it again as UTF-8, or save it from Excel as "CSV UTF-8"',
+    },
+  );
 }
 
 /** Files that are not text at all get a message naming what they are. */
@@ -177,13 +195,19 @@ function refuseBinary(file: string, head: Buffer): void {
     });
   }
   if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
-    throw new LinkbookError('invalid', `${file}: this is an old Excel (.xls) workbook, not a CSV`, { where: file, hint: 'export as CSV from the tool, or save the sheet from Excel as "CSV UTF-8"' });
+    throw new LinkbookError('invalid', `${file}: this is an old Excel (.xls) workbook, not a CSV`, {
+      where: file,
+      hint: 'export as CSV from the tool, or save the sheet from Excel as "CSV UTF-8"',
+    });
   }
 }
 
 function unreadable(file: string, error: unknown): LinkbookError {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new LinkbookError('invalid', `${file}: cannot read the file: ${code}`, { where: file, hint: 'paths under from: are relative to the report file' });
+  return new LinkbookError('invalid', `${file}: cannot read the file: ${code}`, {
+    where: file,
+    hint: 'paths under from: are relative to the report file',
+  });
 }
 
 function formatBytes(n: number): string {

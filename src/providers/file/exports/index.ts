@@ -53,11 +53,22 @@ export async function openExport(file: string, options: ReadExportOptions = {}):
   const rows = (async function* () {
     for await (const record of table.records) yield mapRow(record);
   })();
-  return { file, preset, kind: preset.kind, encoding: table.encoding, delimiter: table.delimiter, headers: table.headers, rows };
+  return {
+    file,
+    preset,
+    kind: preset.kind,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    headers: table.headers,
+    rows,
+  };
 }
 
 /** All rows of a known export in memory (small files and tests; the provider streams). */
-export async function readExport(file: string, options: ReadExportOptions = {}): Promise<Omit<OpenedExport, 'rows'> & { rows: ExportRow[] }> {
+export async function readExport(
+  file: string,
+  options: ReadExportOptions = {},
+): Promise<Omit<OpenedExport, 'rows'> & { rows: ExportRow[] }> {
   const opened = await openExport(file, options);
   const rows: ExportRow[] = [];
   for await (const row of opened.rows) rows.push(row);
@@ -65,7 +76,11 @@ export async function readExport(file: string, options: ReadExportOptions = {}):
 }
 
 /** The link CSVs of a ZIP (Search Console) as one stream of rows; backlinks once per linking page. */
-async function openZipExport(file: string, format: ExportFormat | undefined, options: ReadExportOptions): Promise<OpenedExport> {
+async function openZipExport(
+  file: string,
+  format: ExportFormat | undefined,
+  options: ReadExportOptions,
+): Promise<OpenedExport> {
   const { kind, layouts } = chooseZipEntries(file, { format, kind: options.kind });
   const tables = await Promise.all(layouts.map((l) => openExportTable(l.label, { ...options, bytes: l.entry.bytes })));
   const first = layouts[0]!;
@@ -83,5 +98,13 @@ async function openZipExport(file: string, format: ExportFormat | undefined, opt
       }
     }
   })();
-  return { file, preset: first.preset, kind, encoding: tables[0]!.encoding, delimiter: tables[0]!.delimiter, headers: tables[0]!.headers, rows };
+  return {
+    file,
+    preset: first.preset,
+    kind,
+    encoding: tables[0]!.encoding,
+    delimiter: tables[0]!.delimiter,
+    headers: tables[0]!.headers,
+    rows,
+  };
 }

@@ -40,20 +40,30 @@ export function exportLayoutOf(def: FileDatasetShape, file: string): ExportPrese
   const format = def.format ?? 'auto';
   checkExportSize(file);
   if (format === 'generic') {
-    if (isZipFile(file)) throw new LinkbookError('invalid', `${file}: format: generic reads one CSV or JSON file, not a ZIP`, { where: file, hint: 'leave format: out (auto) to read a Search Console ZIP, or unzip it' });
+    if (isZipFile(file))
+      throw new LinkbookError('invalid', `${file}: format: generic reads one CSV or JSON file, not a ZIP`, {
+        where: file,
+        hint: 'leave format: out (auto) to read a Search Console ZIP, or unzip it',
+      });
     return null;
   }
-  if (isZipFile(file) && existsSync(file)) return chooseZipEntries(file, { format: format === 'auto' ? undefined : format, kind: def.kind }).layouts[0]!.preset;
+  if (isZipFile(file) && existsSync(file))
+    return chooseZipEntries(file, { format: format === 'auto' ? undefined : format, kind: def.kind }).layouts[0]!
+      .preset;
   if (!TEXT_TABLES.includes(extname(file).toLowerCase())) {
     if (format === 'auto') return null;
-    throw new LinkbookError('invalid', `${file}: format: ${format} reads CSV or TSV exports`, { where: file, hint: 'name the .csv file of the export under from:, or use format: generic for JSON' });
+    throw new LinkbookError('invalid', `${file}: format: ${format} reads CSV or TSV exports`, {
+      where: file,
+      hint: 'name the .csv file of the export under from:, or use format: generic for JSON',
+    });
   }
   if (format === 'auto' && def.columns && Object.keys(def.columns).length > 0) return null;
   // a file that cannot be opened is left to the generic reader, which reports it at fetch time
   if (!existsSync(file)) return null;
   const header = peekExportHeader(file);
   const only = { format: format === 'auto' ? undefined : format, kind: def.kind };
-  if (format === 'auto' && !recogniseExport(header.headers, only) && hasCanonicalHeaders(header.headers, def.kind)) return null;
+  if (format === 'auto' && !recogniseExport(header.headers, only) && hasCanonicalHeaders(header.headers, def.kind))
+    return null;
   return presetForFile(file, header.headers, only, header.headerLine);
 }
 

@@ -31,10 +31,14 @@ export function peekExportHeader(file: string): ExportHeader {
       closeSync(fd);
     }
   } catch (error) {
-    throw new LinkbookError('invalid', `${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      where: file,
-      hint: 'paths under from: are relative to the report file',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      {
+        where: file,
+        hint: 'paths under from: are relative to the report file',
+      },
+    );
   }
   return peekExportHeaderOfBytes(file, buffer.subarray(0, length));
 }
@@ -55,12 +59,17 @@ export function peekExportHeaderOfBytes(file: string, head: Uint8Array): ExportH
   }
   const firstLine = text.split(/\r?\n|\r/, 1)[0] ?? '';
   if (firstLine.trim() === '') {
-    throw new LinkbookError('invalid', `${file}: the file is empty or starts with a blank line`, { where: { file, line: headerLine, col: 1 }, hint: 'an export starts with its header row; export it again' });
+    throw new LinkbookError('invalid', `${file}: the file is empty or starts with a blank line`, {
+      where: { file, line: headerLine, col: 1 },
+      hint: 'an export starts with its header row; export it again',
+    });
   }
   const delimiter = declared ?? sniffDelimiter(firstLine);
   let headers: string[];
   try {
-    headers = ((parseSync(firstLine, { delimiter, relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim());
+    headers = ((parseSync(firstLine, { delimiter, relax_column_count: true }) as string[][])[0] ?? []).map((h) =>
+      h.trim(),
+    );
   } catch {
     headers = firstLine.split(delimiter).map((h) => h.trim());
   }

@@ -14,8 +14,28 @@ export type ExportFormat = 'ahrefs' | 'semrush' | 'gsc' | 'majestic' | 'moz';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ahrefs', 'semrush', 'gsc', 'majestic', 'moz'];
 
 /** Canonical fields read straight from one header (DESIGN.md, "The canonical model"). */
-export type RefDomainField = 'domain' | 'authority' | 'backlinks' | 'backlinks_dofollow' | 'refpages' | 'first_seen' | 'last_seen' | 'ip' | 'country';
-export type BacklinkField = 'url_from' | 'url_to' | 'domain_from' | 'anchor' | 'title' | 'authority' | 'url_rating' | 'first_seen' | 'last_seen' | 'language' | 'http_code';
+export type RefDomainField =
+  | 'domain'
+  | 'authority'
+  | 'backlinks'
+  | 'backlinks_dofollow'
+  | 'refpages'
+  | 'first_seen'
+  | 'last_seen'
+  | 'ip'
+  | 'country';
+export type BacklinkField =
+  | 'url_from'
+  | 'url_to'
+  | 'domain_from'
+  | 'anchor'
+  | 'title'
+  | 'authority'
+  | 'url_rating'
+  | 'first_seen'
+  | 'last_seen'
+  | 'language'
+  | 'http_code';
 export type DirectField = RefDomainField | BacklinkField;
 
 /** Header alternatives, most current spelling first. */
@@ -83,7 +103,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     nofollowFlag: ['Nofollow'],
     linkTypeWords: ['Type'],
     lostDate: ['Lost'],
-    source: 'Ahrefs Site Explorer Backlinks export headers as read by public importers (GitHub code search: "Referring page URL", "Lost status", "Nofollow")',
+    source:
+      'Ahrefs Site Explorer Backlinks export headers as read by public importers (GitHub code search: "Referring page URL", "Lost status", "Nofollow")',
     assumed: ['Type (its value spellings: text, image, redirect... assumed)'],
   },
   {
@@ -106,7 +127,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     },
     authorityMetric: 'Ahrefs DR',
     lostDate: ['Lost'],
-    source: 'Ahrefs Site Explorer Referring domains export headers as read by public importers (GitHub code search: "Dofollow linked domains", "Links to target")',
+    source:
+      'Ahrefs Site Explorer Referring domains export headers as read by public importers (GitHub code search: "Dofollow linked domains", "Links to target")',
     assumed: ['Last seen (not seen in the sources; read when present)'],
   },
   {
@@ -140,8 +162,12 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
       otherwise: null,
     },
     lostFlag: ['Lost link'],
-    source: 'Semrush Backlinks export column list quoted in public code (GitHub code search: "Page ascore", "Lost link")',
-    assumed: ['the date format of First seen / Last seen (several spellings accepted)', 'the lost date of a Lost link row (its Last seen)'],
+    source:
+      'Semrush Backlinks export column list quoted in public code (GitHub code search: "Page ascore", "Lost link")',
+    assumed: [
+      'the date format of First seen / Last seen (several spellings accepted)',
+      'the lost date of a Lost link row (its Last seen)',
+    ],
   },
   {
     // Semrush Backlink Analytics > Referring Domains > Export. "Domain ascore", "Domain",
@@ -176,7 +202,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     signature: ['Site', 'Linking pages'],
     columns: { domain: ['Site'], refpages: ['Linking pages'] },
     authorityMetric: null,
-    source: 'Search Console Links export ZIP as read by public parsers (GitHub code search: "Top linking sites.csv", "Latest links.csv")',
+    source:
+      'Search Console Links export ZIP as read by public parsers (GitHub code search: "Top linking sites.csv", "Latest links.csv")',
   },
   {
     // Search Console "Latest links.csv" and "More sample links.csv": "Linking page, Last crawled".
@@ -188,7 +215,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     signature: ['Linking page', 'Last crawled'],
     columns: { url_from: ['Linking page'], last_seen: ['Last crawled'] },
     authorityMetric: null,
-    source: 'Search Console Links export ZIP as read by public parsers (GitHub code search: "Latest links.csv", "Linking page,Last crawled")',
+    source:
+      'Search Console Links export ZIP as read by public parsers (GitHub code search: "Latest links.csv", "Linking page,Last crawled")',
     assumed: ['More sample links.csv has the same two columns as Latest links.csv'],
   },
   {
@@ -201,7 +229,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     signature: ['Target page', 'Incoming links'],
     columns: {},
     authorityMetric: null,
-    refuse: 'lists the pages of the site with their link counts, not the links; use "Top linking sites.csv" (refdomains) or "Latest links.csv" (backlinks) from the same ZIP',
+    refuse:
+      'lists the pages of the site with their link counts, not the links; use "Top linking sites.csv" (refdomains) or "Latest links.csv" (backlinks) from the same ZIP',
     source: 'Search Console Links export ZIP as read by public parsers',
   },
   {
@@ -236,7 +265,8 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     },
     lostDate: ['DateLost'],
     lostFlag: ['FlagDeleted'],
-    source: 'Majestic GetBackLinkData columns as used by public clients (GitHub code search: "SourceTrustFlow", "FlagNoFollow", "DateLost")',
+    source:
+      'Majestic GetBackLinkData columns as used by public clients (GitHub code search: "SourceTrustFlow", "FlagNoFollow", "DateLost")',
     assumed: ['that the web export keeps the API column names (spaced variants are matched too)'],
   },
   {
@@ -248,9 +278,16 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
     kind: 'refdomains',
     label: 'Majestic Site Explorer · Referring domains',
     signature: ['Domain', 'TrustFlow', 'CitationFlow'],
-    columns: { domain: ['Domain'], authority: ['TrustFlow'], backlinks: ['MatchedLinks'], ip: ['IP'], country: ['CountryCode'] },
+    columns: {
+      domain: ['Domain'],
+      authority: ['TrustFlow'],
+      backlinks: ['MatchedLinks'],
+      ip: ['IP'],
+      country: ['CountryCode'],
+    },
     authorityMetric: 'Majestic Trust Flow',
-    source: 'Majestic GetRefDomains columns as used by public clients (GitHub code search: "TrustFlow", "ExtBackLinks")',
+    source:
+      'Majestic GetRefDomains columns as used by public clients (GitHub code search: "TrustFlow", "ExtBackLinks")',
     assumed: ['Domain', 'TrustFlow', 'CitationFlow', 'ExtBackLinks', 'MatchedLinks', 'IP', 'CountryCode'],
   },
   {
@@ -272,10 +309,25 @@ export const EXPORT_PRESETS: readonly ExportPreset[] = [
       last_seen: ['Date Last Seen', 'Last Seen'],
     },
     authorityMetric: 'Moz DA',
-    followWords: { headers: ['Link Type'], dofollow: ['follow', 'followed', 'dofollow'], nofollow: ['nofollow', 'nofollowed'] },
+    followWords: {
+      headers: ['Link Type'],
+      dofollow: ['follow', 'followed', 'dofollow'],
+      nofollow: ['nofollow', 'nofollowed'],
+    },
     lostDate: ['Date Lost'],
     source: 'Moz Link Explorer help (moz.com/help, Inbound Links); no public export file found',
-    assumed: ['URL', 'Title', 'Anchor Text', 'Target URL', 'Domain Authority', 'Page Authority', 'Link Type', 'Date First Seen', 'Date Last Seen', 'Date Lost'],
+    assumed: [
+      'URL',
+      'Title',
+      'Anchor Text',
+      'Target URL',
+      'Domain Authority',
+      'Page Authority',
+      'Link Type',
+      'Date First Seen',
+      'Date Last Seen',
+      'Date Lost',
+    ],
   },
   {
     // Moz Link Explorer > Linking Domains > Export CSV. Assumed like the inbound links above.

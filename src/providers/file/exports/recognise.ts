@@ -16,7 +16,10 @@ export interface Resemblance {
 }
 
 /** The preset of a header row (optionally limited to one format and kind), or null. */
-export function recogniseExport(headers: readonly string[], only?: { format?: ExportFormat; kind?: DatasetKind }): ExportPreset | null {
+export function recogniseExport(
+  headers: readonly string[],
+  only?: { format?: ExportFormat; kind?: DatasetKind },
+): ExportPreset | null {
   const keys = new Set(headers.map(headerKey));
   let best: ExportPreset | null = null;
   for (const preset of candidates(only)) {
@@ -28,7 +31,10 @@ export function recogniseExport(headers: readonly string[], only?: { format?: Ex
 }
 
 /** The known layouts that share at least one signature header with the row, closest first. */
-export function resemblances(headers: readonly string[], only?: { format?: ExportFormat; kind?: DatasetKind }): Resemblance[] {
+export function resemblances(
+  headers: readonly string[],
+  only?: { format?: ExportFormat; kind?: DatasetKind },
+): Resemblance[] {
   const keys = new Set(headers.map(headerKey));
   return candidates(only)
     .map((preset) => {
@@ -43,10 +49,17 @@ export function resemblances(headers: readonly string[], only?: { format?: Expor
  * The preset for a file, or an error that shows the header row read, the layouts it resembles
  * and the columns they miss (issue 14, "Bad input"), exit 2.
  */
-export function presetForHeaders(file: string, headers: readonly string[], only: { format?: ExportFormat; kind?: DatasetKind } = {}, headerLine = 1): ExportPreset {
+export function presetForHeaders(
+  file: string,
+  headers: readonly string[],
+  only: { format?: ExportFormat; kind?: DatasetKind } = {},
+  headerLine = 1,
+): ExportPreset {
   const preset = recogniseExport(headers, only);
   if (preset?.refuse) {
-    throw new LinkbookError('invalid', `${file}: this ${preset.label} file ${preset.refuse}`, { where: { file, line: headerLine, col: 1 } });
+    throw new LinkbookError('invalid', `${file}: this ${preset.label} file ${preset.refuse}`, {
+      where: { file, line: headerLine, col: 1 },
+    });
   }
   if (preset) return preset;
   const close = resemblances(headers, only).slice(0, 3);
@@ -54,14 +67,20 @@ export function presetForHeaders(file: string, headers: readonly string[], only:
   const resembles = close.length
     ? `; it resembles ${close.map((r) => `${r.preset.label} (missing ${r.missing.map((m) => `'${m}'`).join(', ')})`).join('; ')}`
     : '';
-  throw new LinkbookError('invalid', `${file}: the header row is not ${scope}${resembles}. Header row read: ${quoteHeaders(headers)}`, {
-    where: { file, line: headerLine, col: 1 },
-    hint: 'export the report again without removing columns, or set format: generic and map the canonical columns under columns:',
-  });
+  throw new LinkbookError(
+    'invalid',
+    `${file}: the header row is not ${scope}${resembles}. Header row read: ${quoteHeaders(headers)}`,
+    {
+      where: { file, line: headerLine, col: 1 },
+      hint: 'export the report again without removing columns, or set format: generic and map the canonical columns under columns:',
+    },
+  );
 }
 
 function candidates(only?: { format?: ExportFormat; kind?: DatasetKind }): ExportPreset[] {
-  return EXPORT_PRESETS.filter((p) => (!only?.format || p.format === only.format) && (!only?.kind || p.kind === only.kind));
+  return EXPORT_PRESETS.filter(
+    (p) => (!only?.format || p.format === only.format) && (!only?.kind || p.kind === only.kind),
+  );
 }
 
 /**
@@ -69,17 +88,26 @@ function candidates(only?: { format?: ExportFormat; kind?: DatasetKind }): Expor
  * is ("this is a Semrush ... Referring domains export (refdomains), but the dataset says kind:
  * backlinks") rather than "not a known export".
  */
-export function presetForFile(file: string, headers: readonly string[], only: { format?: ExportFormat; kind?: DatasetKind } = {}, headerLine = 1): ExportPreset {
+export function presetForFile(
+  file: string,
+  headers: readonly string[],
+  only: { format?: ExportFormat; kind?: DatasetKind } = {},
+  headerLine = 1,
+): ExportPreset {
   try {
     return presetForHeaders(file, headers, only, headerLine);
   } catch (error) {
     if (only.kind && error instanceof LinkbookError) {
       const other = recogniseExport(headers, { format: only.format });
       if (other && other.kind !== only.kind && !other.refuse) {
-        throw new LinkbookError('invalid', `${file}: this is a ${other.label} export (${other.kind}), but the dataset says kind: ${only.kind}`, {
-          where: { file, line: headerLine, col: 1 },
-          hint: `set kind: ${other.kind}, or leave kind: out and let the file tell it`,
-        });
+        throw new LinkbookError(
+          'invalid',
+          `${file}: this is a ${other.label} export (${other.kind}), but the dataset says kind: ${only.kind}`,
+          {
+            where: { file, line: headerLine, col: 1 },
+            hint: `set kind: ${other.kind}, or leave kind: out and let the file tell it`,
+          },
+        );
       }
     }
     throw error;

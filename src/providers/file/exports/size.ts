@@ -21,9 +21,13 @@ export function checkExportSize(file: string, env: NodeJS.ProcessEnv = process.e
   }
   const cap = maxExportBytes(env);
   if (size > cap) {
-    throw new LinkbookError('invalid', `${file} is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${cap / 1024 / 1024} MB an export may have`, {
-      where: file,
-      hint: 'export fewer rows, or raise the limit with LINKBOOK_MAX_EXPORT_MB',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${file} is ${(size / 1024 / 1024).toFixed(0)} MB, larger than the ${cap / 1024 / 1024} MB an export may have`,
+      {
+        where: file,
+        hint: 'export fewer rows, or raise the limit with LINKBOOK_MAX_EXPORT_MB',
+      },
+    );
   }
 }

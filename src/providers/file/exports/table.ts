@@ -39,8 +39,13 @@ const HEADER_SEARCH_CHARS = 1024 * 1024;
  * Opens an export and reads its header row; the records are streamed when `records` is iterated
  * (memory bounded by one chunk and one record, whatever the file's size).
  */
-export async function openExportTable(file: string, options: DecodeOptions & { bytes?: Uint8Array } = {}): Promise<ExportTable> {
-  const decoded = options.bytes ? await decodeExportBytes(file, options.bytes, options) : await decodeExportFile(file, options);
+export async function openExportTable(
+  file: string,
+  options: DecodeOptions & { bytes?: Uint8Array } = {},
+): Promise<ExportTable> {
+  const decoded = options.bytes
+    ? await decodeExportBytes(file, options.bytes, options)
+    : await decodeExportFile(file, options);
   const iterator = decoded.chunks[Symbol.asyncIterator]();
   let buffered = '';
   let exhausted = false;
@@ -83,10 +88,18 @@ export async function openExportTable(file: string, options: DecodeOptions & { b
       yield next.value;
     }
   })();
-  const parser = Readable.from(text).pipe(parse({ delimiter, raw: true, info: true, relax_column_count: true, bom: false }));
+  const parser = Readable.from(text).pipe(
+    parse({ delimiter, raw: true, info: true, relax_column_count: true, bom: false }),
+  );
   // the header as the error messages name it, even when the parser fails on the first chunk
   const provisional = parseLine(firstLine, delimiter);
-  const reader = new RecordReader(parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>, file, delimiter, decoded.encoding, 1 + lineOffset);
+  const reader = new RecordReader(
+    parser[Symbol.asyncIterator]() as AsyncIterator<ParsedRecord>,
+    file,
+    delimiter,
+    decoded.encoding,
+    1 + lineOffset,
+  );
   const headerRecord = await reader.next(provisional);
   if (!headerRecord) throw new LinkbookError('invalid', `${file}: the file has no header row`, { where: file });
   const headers = headerRecord.cells.map((h) => h.trim());
@@ -100,10 +113,14 @@ export async function openExportTable(file: string, options: DecodeOptions & { b
         const extra = cells.slice(width).findIndex((c) => c.trim() !== '');
         if (extra >= 0) {
           const where: SourcePlace = { file, line: record.line, col: width + extra + 1 };
-          throw new LinkbookError('invalid', `${formatPlace(where)}: the row has ${cells.length} fields but the header has ${width}`, {
-            where,
-            hint: `a field holding '${delimiterName(delimiter)}' must be in double quotes`,
-          });
+          throw new LinkbookError(
+            'invalid',
+            `${formatPlace(where)}: the row has ${cells.length} fields but the header has ${width}`,
+            {
+              where,
+              hint: `a field holding '${delimiterName(delimiter)}' must be in double quotes`,
+            },
+          );
         }
         cells.length = width;
       }
@@ -218,7 +235,14 @@ interface CsvParseError {
 }
 
 /** csv-parse's error as a user-facing one: where, which header, and what to do. */
-function csvError(error: unknown, file: string, headers: readonly string[], delimiter: Delimiter, encoding: ExportEncoding, line: number): LinkbookError {
+function csvError(
+  error: unknown,
+  file: string,
+  headers: readonly string[],
+  delimiter: Delimiter,
+  encoding: ExportEncoding,
+  line: number,
+): LinkbookError {
   const e = error as CsvParseError;
   const index = typeof e.column === 'number' ? e.column : 0;
   const where: SourcePlace = { file, line, col: index + 1 };
@@ -228,12 +252,16 @@ function csvError(error: unknown, file: string, headers: readonly string[], deli
   const garbled = /[\u0000\uFFFD]/.test(value);
   switch (e.code) {
     case 'INVALID_OPENING_QUOTE':
-      return new LinkbookError('invalid', `${formatPlace(where)}: ${field} has a double quote in the middle of an unquoted value '${shorten(value)}'`, {
-        where,
-        hint: garbled
-          ? `this looks like a UTF-16 file read as ${encoding.toUpperCase()}; export it again as UTF-8, or save it from Excel as "CSV UTF-8"`
-          : 'a value with a double quote must be quoted as a whole, with the quote doubled ("a ""b"" c")',
-      });
+      return new LinkbookError(
+        'invalid',
+        `${formatPlace(where)}: ${field} has a double quote in the middle of an unquoted value '${shorten(value)}'`,
+        {
+          where,
+          hint: garbled
+            ? `this looks like a UTF-16 file read as ${encoding.toUpperCase()}; export it again as UTF-8, or save it from Excel as "CSV UTF-8"`
+            : 'a value with a double quote must be quoted as a whole, with the quote doubled ("a ""b"" c")',
+        },
+      );
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return new LinkbookError('invalid', `${formatPlace(where)}: ${field} has text after its closing double quote`, {
@@ -241,12 +269,20 @@ function csvError(error: unknown, file: string, headers: readonly string[], deli
         hint: `inside a quoted value a double quote is written twice (""); after the closing quote comes '${delimiterName(delimiter)}' or the end of the line`,
       });
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new LinkbookError('invalid', `${file}: a quoted value is never closed before the end of the file (line ${line})`, {
-        where,
-        hint: 'the file may be cut short; export it again',
-      });
+      return new LinkbookError(
+        'invalid',
+        `${file}: a quoted value is never closed before the end of the file (line ${line})`,
+        {
+          where,
+          hint: 'the file may be cut short; export it again',
+        },
+      );
     default:
-      return new LinkbookError('invalid', `${formatPlace(where)}: not a valid ${delimiterName(delimiter)}-separated file: ${e.message}`, { where });
+      return new LinkbookError(
+        'invalid',
+        `${formatPlace(where)}: not a valid ${delimiterName(delimiter)}-separated file: ${e.message}`,
+        { where },
+      );
   }
 }
 

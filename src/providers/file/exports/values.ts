@@ -10,7 +10,10 @@ export const FLAG_SPELLINGS = { true: ['true', 'yes', 'y', '1'], false: ['false'
 const TRUE_WORDS = new Set<string>(FLAG_SPELLINGS.true);
 const FALSE_WORDS = new Set<string>(FLAG_SPELLINGS.false);
 
-export function readFlag(cell: string, extra?: { true?: readonly string[]; false?: readonly string[] }): boolean | null | undefined {
+export function readFlag(
+  cell: string,
+  extra?: { true?: readonly string[]; false?: readonly string[] },
+): boolean | null | undefined {
   const word = cell.trim().toLowerCase();
   if (word === '') return null;
   if (extra?.true?.some((w) => w.toLowerCase() === word)) return true;
@@ -34,9 +37,30 @@ export function readNumber(cell: string): number | null | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 };
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+};
 
-export const DATE_SPELLINGS = ['2024-05-06', '2024-05-06 10:00:00', '2024-05-06T10:00:00Z', '2024-05-06 10:00:00 UTC', 'May 6, 2024', '6 May 2024'];
+export const DATE_SPELLINGS = [
+  '2024-05-06',
+  '2024-05-06 10:00:00',
+  '2024-05-06T10:00:00Z',
+  '2024-05-06 10:00:00 UTC',
+  'May 6, 2024',
+  '6 May 2024',
+];
 
 /**
  * An ISO 8601 UTC timestamp (`2024-05-06T10:00:00Z`) from the date spellings of the exports. A
@@ -58,7 +82,8 @@ const recentDates = new Map<string, string | null | undefined>();
 function parseDate(cell: string): string | null | undefined {
   const t = cell.trim();
   if (t === '' || t === '-' || t === '—') return null;
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(t);
   if (iso) {
     const [, y, mo, d, h = '00', mi = '00', s = '00', zone] = iso;
     let offsetMinutes = 0;
@@ -71,7 +96,8 @@ function parseDate(cell: string): string | null | undefined {
   }
   const monthFirst = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$/.exec(t);
   if (monthFirst) {
-    const month = MONTHS[monthFirst[1]!.toLowerCase().slice(0, monthFirst[1]!.toLowerCase().startsWith('sept') ? 4 : 3)];
+    const month =
+      MONTHS[monthFirst[1]!.toLowerCase().slice(0, monthFirst[1]!.toLowerCase().startsWith('sept') ? 4 : 3)];
     return month ? utc(Number(monthFirst[3]), month, Number(monthFirst[2]), 0, 0, 0, 0) : undefined;
   }
   const dayFirst = /^(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})$/.exec(t);
@@ -82,7 +108,15 @@ function parseDate(cell: string): string | null | undefined {
   return undefined;
 }
 
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMinutes: number): string | undefined {
+function utc(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  offsetMinutes: number,
+): string | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
   const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
   const date = new Date(ms);

@@ -22,7 +22,10 @@ export interface ZipLayout {
 }
 
 /** The CSVs of a ZIP that carry links of the wanted kind (or of the only kind it holds). */
-export function chooseZipEntries(file: string, only: { format?: ExportFormat; kind?: DatasetKind } = {}): { kind: DatasetKind; layouts: ZipLayout[] } {
+export function chooseZipEntries(
+  file: string,
+  only: { format?: ExportFormat; kind?: DatasetKind } = {},
+): { kind: DatasetKind; layouts: ZipLayout[] } {
   const known: ZipLayout[] = [];
   const skipped: string[] = [];
   for (const entry of readZipEntries(file)) {
@@ -36,18 +39,28 @@ export function chooseZipEntries(file: string, only: { format?: ExportFormat; ki
   const kinds = [...new Set(known.map((k) => k.preset.kind))];
   const holds = known.map((k) => `${k.entry.name} (${k.preset.kind})`).join(', ');
   if (known.length === 0) {
-    throw new LinkbookError('invalid', `${file}: none of the CSVs in the ZIP is a known export of links${skipped.length ? ` (it holds ${skipped.join(', ')})` : ''}`, {
-      where: file,
-      hint: 'Search Console: Links > Top linking sites (or Latest links) > Export > Download CSV',
-    });
+    throw new LinkbookError(
+      'invalid',
+      `${file}: none of the CSVs in the ZIP is a known export of links${skipped.length ? ` (it holds ${skipped.join(', ')})` : ''}`,
+      {
+        where: file,
+        hint: 'Search Console: Links > Top linking sites (or Latest links) > Export > Download CSV',
+      },
+    );
   }
   const kind = only.kind ?? (kinds.length === 1 ? kinds[0]! : undefined);
   if (!kind) {
-    throw new LinkbookError('invalid', `${file}: the ZIP holds both referring domains and backlinks: ${holds}`, { where: file, hint: 'set kind: refdomains or kind: backlinks' });
+    throw new LinkbookError('invalid', `${file}: the ZIP holds both referring domains and backlinks: ${holds}`, {
+      where: file,
+      hint: 'set kind: refdomains or kind: backlinks',
+    });
   }
   const layouts = known.filter((k) => k.preset.kind === kind);
   if (layouts.length === 0) {
-    throw new LinkbookError('invalid', `${file}: the ZIP has no ${kind} CSV; it holds ${holds}`, { where: file, hint: `set kind: ${kinds[0]}, or export the other report` });
+    throw new LinkbookError('invalid', `${file}: the ZIP has no ${kind} CSV; it holds ${holds}`, {
+      where: file,
+      hint: `set kind: ${kinds[0]}, or export the other report`,
+    });
   }
   return { kind, layouts };
 }

@@ -27,12 +27,24 @@ export function readZipEntries(file: string, maxBytes = DEFAULT_ZIP_CAP): ZipEnt
   try {
     size = statSync(file).size;
   } catch (error) {
-    throw new LinkbookError('invalid', `${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { where: file, hint: 'paths under from: are relative to the report file' });
+    throw new LinkbookError(
+      'invalid',
+      `${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { where: file, hint: 'paths under from: are relative to the report file' },
+    );
   }
-  if (size > maxBytes) throw new LinkbookError('invalid', `${file}: the ZIP is larger than the ${Math.round(maxBytes / 1048576)} MiB cap`, { where: file });
+  if (size > maxBytes)
+    throw new LinkbookError(
+      'invalid',
+      `${file}: the ZIP is larger than the ${Math.round(maxBytes / 1048576)} MiB cap`,
+      { where: file },
+    );
   const zip = readFileSync(file);
   const broken = (why: string): LinkbookError =>
-    new LinkbookError('invalid', `${file}: not a readable ZIP archive (${why})`, { where: file, hint: 'download the export again, or unzip it and name one of its CSV files under from:' });
+    new LinkbookError('invalid', `${file}: not a readable ZIP archive (${why})`, {
+      where: file,
+      hint: 'download the export again, or unzip it and name one of its CSV files under from:',
+    });
   // the end of central directory record: 22 bytes plus a comment of up to 65,535 bytes, at the end
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
@@ -48,7 +60,8 @@ export function readZipEntries(file: string, maxBytes = DEFAULT_ZIP_CAP): ZipEnt
   const entries: ZipEntry[] = [];
   let total = 0;
   for (let n = 0; n < count; n++) {
-    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== 0x02014b50) throw broken('a bad central directory entry');
+    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== 0x02014b50)
+      throw broken('a bad central directory entry');
     const flags = zip.readUInt16LE(offset + 8);
     const method = zip.readUInt16LE(offset + 10);
     const compressed = zip.readUInt32LE(offset + 20);
@@ -61,7 +74,8 @@ export function readZipEntries(file: string, maxBytes = DEFAULT_ZIP_CAP): ZipEnt
     offset += 46 + nameLength + extraLength + commentLength;
     if (name.endsWith('/')) continue;
     if (flags & 0x1) throw broken(`${name} is encrypted`);
-    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) throw broken(`a bad local header for ${name}`);
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50)
+      throw broken(`a bad local header for ${name}`);
     const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const data = zip.subarray(start, start + compressed);
     let bytes: Buffer;
@@ -71,7 +85,12 @@ export function readZipEntries(file: string, maxBytes = DEFAULT_ZIP_CAP): ZipEnt
       else throw broken(`${name} uses compression method ${method}`);
     } catch (error) {
       if (error instanceof LinkbookError) throw error;
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new LinkbookError('invalid', `${file}: ${name} inflates beyond the ${Math.round(maxBytes / 1048576)} MiB cap`, { where: file });
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new LinkbookError(
+          'invalid',
+          `${file}: ${name} inflates beyond the ${Math.round(maxBytes / 1048576)} MiB cap`,
+          { where: file },
+        );
       throw broken(`${name} does not inflate`);
     }
     total += bytes.length;
