@@ -11,6 +11,7 @@ import { checkAggregate } from '../aggregate/index.ts';
 import { CANONICAL_COLUMNS, FILE_NOFOLLOW_ALIAS } from '../columns.ts';
 import type { DatasetKind, ProviderId } from '../model.ts';
 import { catalogOf, endpointsOf, PROVIDER_IDS, providerFor } from '../providers/index.ts';
+import { targetProblem } from '../providers/target.ts';
 import { exportLayoutOf } from '../providers/file/exports/layout.ts';
 import { checkDatasetQuery } from './query-checks.ts';
 import { closest } from './did-you-mean.ts';
@@ -34,6 +35,7 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
     errors.push(new LinkbookError('invalid', message, { where: source.placeOf(p, { key }), hint }));
 
   const kinds: Record<string, DatasetKind> = {};
+  const targetsRefused = new Set<string>();
   for (const [name, ds] of Object.entries(def.data)) {
     const at = ['data', name];
     for (const [option, providers] of Object.entries(PROVIDER_ONLY)) {
@@ -45,6 +47,18 @@ export function checkReportMeaning(def: ReportDefinition, source: YamlSource, ct
           true,
         );
       }
+    }
+    // a target an API cannot be asked about is refused here, before any request (issue 14)
+    const provider = providerFor(ds.provider);
+    const targetProblemText = provider.transport === 'http' ? targetProblem(ds.target ?? def.target) : null;
+    const targetAt = ds.target !== undefined ? `data.${name}.target` : 'target';
+    if (targetProblemText && !targetsRefused.has(targetAt)) {
+      targetsRefused.add(targetAt);
+      err(
+        ds.target !== undefined ? [...at, 'target'] : ['target'],
+        `${ds.target !== undefined ? `data.${name}.target` : 'target'}: ${targetProblemText}`,
+        'give a host (example.com), a domain or an http(s) URL',
+      );
     }
     if (ds.provider === 'file') {
       const filePath = path.resolve(ctx.baseDir, ds.from);
