@@ -63,6 +63,7 @@ function headerFor(fault: SoakFault, timeoutLatencyMs: number): string {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
   const attempts = new Map<string, number>();
+  const produced = new Set<SoakFault>();
   const target = new URL(options.upstream);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -84,10 +85,19 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const attempt = (attempts.get(`${asOf} ${key}`) ?? 0) + 1;
       attempts.set(`${asOf} ${key}`, attempt);
       const id = `${options.seed}|${asOf}|${key}|${attempt}`;
+      // every kind is produced at least once, whatever the seed and the requests a run makes:
+      // the first attempt of a request takes a kind not produced yet (DataForSEO's 40202 first),
+      // then the seeded draw decides
+      const unproduced = kinds
+        .filter((k) => !produced.has(k))
+        .sort((a, b) => Number(b === '40202') - Number(a === '40202'));
       const fault =
-        kinds.length > 0 && draw(`${id}|fault?`) < options.rate
-          ? kinds[Math.floor(draw(`${id}|kind`) * kinds.length)]
-          : undefined;
+        attempt === 1 && unproduced.length > 0
+          ? unproduced[0]
+          : kinds.length > 0 && draw(`${id}|fault?`) < options.rate
+            ? kinds[Math.floor(draw(`${id}|kind`) * kinds.length)]
+            : undefined;
+      if (fault) produced.add(fault);
       requests.push({ key, api, asOf, ...(fault ? { fault } : {}) });
       const headers = {
         ...req.headers,
