@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as vega from 'vega';
 import { LinkbookError } from '../errors.ts';
+import { eachFormat4Glyph } from '../fonts/cmap.ts';
 import { TEXT_FONT_FAMILY, textFontFiles } from '../fonts/index.ts';
 
 export const CHART_FONT_FAMILY = TEXT_FONT_FAMILY;
@@ -60,28 +61,9 @@ export function readFontMetrics(file: string): FontMetrics {
   const widths = new Float32Array(0x10000);
   const fallback = advanceOfGlyph(0) / unitsPerEm;
   widths.fill(fallback);
+  // a code point mapped to .notdef keeps the fallback width it was filled with
   if (subtable >= 0 && data.readUInt16BE(subtable) === 4) {
-    const segments = data.readUInt16BE(subtable + 6) / 2;
-    const ends = subtable + 14;
-    const starts = ends + segments * 2 + 2;
-    const deltas = starts + segments * 2;
-    const offsets = deltas + segments * 2;
-    for (let s = 0; s < segments; s++) {
-      const end = data.readUInt16BE(ends + s * 2);
-      const start = data.readUInt16BE(starts + s * 2);
-      const delta = data.readInt16BE(deltas + s * 2);
-      const rangeOffset = data.readUInt16BE(offsets + s * 2);
-      for (let code = start; code <= end && code < 0xffff; code++) {
-        let glyph: number;
-        if (rangeOffset === 0) glyph = (code + delta) & 0xffff;
-        else {
-          const at = offsets + s * 2 + rangeOffset + (code - start) * 2;
-          glyph = data.readUInt16BE(at);
-          if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
-        }
-        widths[code] = advanceOfGlyph(glyph) / unitsPerEm;
-      }
-    }
+    eachFormat4Glyph(data, subtable, (code, glyph) => (widths[code] = advanceOfGlyph(glyph) / unitsPerEm));
   }
   return {
     widthEm(text) {

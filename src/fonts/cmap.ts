@@ -26,8 +26,11 @@ function merge(ranges: Array<[number, number]>): Coverage {
   return out;
 }
 
-function format4(data: Buffer, at: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
+/**
+ * Calls `each(code, glyph)` for every BMP code point a format 4 subtable (at `at`) maps to a glyph
+ * other than .notdef. Coverage (here) and the chart text metrics (charts/font.ts) both read it.
+ */
+export function eachFormat4Glyph(data: Buffer, at: number, each: (code: number, glyph: number) => void): void {
   const segments = data.readUInt16BE(at + 6) / 2;
   const ends = at + 14;
   const starts = ends + segments * 2 + 2;
@@ -45,9 +48,14 @@ function format4(data: Buffer, at: number): Array<[number, number]> {
         glyph = data.readUInt16BE(offsets + s * 2 + rangeOffset + (code - start) * 2);
         if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
       }
-      if (glyph !== 0) addRange(ranges, code, code);
+      if (glyph !== 0) each(code, glyph);
     }
   }
+}
+
+function format4(data: Buffer, at: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  eachFormat4Glyph(data, at, (code) => addRange(ranges, code, code));
   return ranges;
 }
 
