@@ -13,7 +13,7 @@ describe('the scheduler left running for 12 weekly slots', () => {
   let result: SoakResult;
 
   it('keeps every promise of the unattended path under faults and an SMTP outage', async () => {
-    // 10% at this size, and seed 8: its ~50 requests then meet every kind of fault (429, 5xx, timeout, 40202)
+    // 10% at this size, seed 8; the proxy also gives every fault kind (429, 5xx, timeout, 40202) at least once
     result = await runSoak({
       slots: SLOTS,
       clients: CLIENTS,
@@ -38,5 +38,7 @@ describe('the scheduler left running for 12 weekly slots', () => {
     // the /proc check can see Chromium (the PDF client's), and none of it outlived its run
     expect(result.chromium.seenDuringRuns).toBeGreaterThan(0);
     expect(result.chromium.leftRunning).toEqual([]);
-  }, 180_000);
+    // ~25 s alone on 2 cores; beside a second full suite on the same 2 cores it was measured at ~830 s,
+    // so the bound only stops a hang, it does not time the soak
+  }, 1_200_000);
 });
