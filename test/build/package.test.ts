@@ -40,7 +40,7 @@ async function run(
     const { stdout, stderr } = await promisify(execFile)(file, args, {
       ...options,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 540_000,
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -106,7 +106,7 @@ beforeAll(async () => {
     }),
   );
   writeFileSync(path.join(project, 'example.ts'), apiExample());
-}, 300_000);
+}, 600_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -134,7 +134,7 @@ describe('the packed package', () => {
     expect(checked.output).toBe('');
     expect(checked.code).toBe(0);
     expect(existsSync(path.join(project, 'build', 'example.js'))).toBe(true);
-  }, 150_000);
+  }, 600_000);
 
   it('a type error against the declarations is caught (the check above can fail)', async () => {
     writeFileSync(
@@ -161,7 +161,7 @@ describe('the packed package', () => {
     );
     expect(checked.code).not.toBe(0);
     expect(checked.output).toMatch(/wrong\.ts\(2,\d+\): error TS2322/);
-  }, 150_000);
+  }, 600_000);
 
   it('runs the program with plain Node: a report from the sandbox, HTML and data.json written', async () => {
     const outDir = path.join(work, 'out');
@@ -182,5 +182,5 @@ describe('the packed package', () => {
     const data = JSON.parse(readFileSync(path.join(outDir, 'data.json'), 'utf8')) as { target?: string };
     expect(JSON.stringify(data)).toContain('example.com');
     expect(readFileSync(path.join(outDir, 'report.html'), 'utf8')).toMatch(/Sample data/);
-  }, 150_000);
+  }, 600_000);
 });
