@@ -6,7 +6,7 @@
  */
 import { LinkbookError } from '../../../errors.ts';
 import type { SourcePlace } from '../../../errors.ts';
-import type { AuthorityMetric, LinkType, TldClass } from '../../../model.ts';
+import type { Backlink, LinkType, RefDomain } from '../../../model.ts';
 import { LINK_TYPES } from '../../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../../tld.ts';
 import { headerKey } from './presets.ts';
@@ -14,51 +14,20 @@ import type { DirectField, ExportPreset } from './presets.ts';
 import type { ExportRecord } from './table.ts';
 import { DATE_SPELLINGS, FLAG_SPELLINGS, readDate, readFlag, readNumber } from './values.ts';
 
-export interface ExportBacklink {
-  url_from: string;
-  /** Null when the export does not say (Search Console's link lists). */
-  url_to: string | null;
-  domain_from: string;
-  tld: string;
-  tld_class: TldClass;
-  /** Null when the export has no anchor column; '' for an empty anchor. */
-  anchor: string | null;
-  title: string | null;
-  /** Null when the export has no follow information. */
-  dofollow: boolean | null;
-  link_type: LinkType | null;
-  authority: number | null;
-  authority_metric: AuthorityMetric | null;
-  url_rating: number | null;
-  first_seen: string | null;
-  last_seen: string | null;
-  lost: boolean;
+/**
+ * What an export adds to a canonical row: the date the source says it was lost, and its cells as
+ * the text they were in the file. Everything else is the model's own field (src/model.ts), null
+ * where the export does not carry it.
+ */
+interface ExportExtras {
   /** When the source says the link was lost (a Lost date, or the last seen date of a lost flag). */
   lost_at: string | null;
-  language: string | null;
-  http_code: number | null;
   /** The export's own cells under its headers. */
   raw: Record<string, string>;
 }
 
-export interface ExportRefDomain {
-  domain: string;
-  tld: string;
-  tld_class: TldClass;
-  authority: number | null;
-  authority_metric: AuthorityMetric | null;
-  /** Null when the export does not count links (Search Console counts linking pages only). */
-  backlinks: number | null;
-  backlinks_dofollow: number | null;
-  refpages: number | null;
-  first_seen: string | null;
-  last_seen: string | null;
-  lost: boolean;
-  lost_at: string | null;
-  ip: string | null;
-  country: string | null;
-  raw: Record<string, string>;
-}
+export type ExportBacklink = Omit<Backlink, 'raw'> & ExportExtras;
+export type ExportRefDomain = Omit<RefDomain, 'raw'> & ExportExtras;
 
 export type ExportRow = ExportBacklink | ExportRefDomain;
 
