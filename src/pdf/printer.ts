@@ -190,8 +190,8 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     if (slot === old) slot = null;
     if (old.active > 0) return;
     const spare = await takeSpare(old);
-    await spare?.page.close().catch(() => undefined);
     const browser = await old.browser.catch(() => null);
+    if (spare && browser) await closePage(spare.page, browser);
     if (browser?.connected) await browser.close().catch(() => undefined);
   }
 
@@ -237,7 +237,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
         // the next report's page is prepared once this one has printed, not competing with it
         if (prepareNextPage) prepareSpare(used, browser);
         // closing the page also stops a print that timed out; the PDF need not wait for it
-        const closing = fresh.page.close().catch(() => undefined);
+        const closing = closePage(fresh.page, browser);
         pageClosings.add(closing);
         void closing.then(() => pageClosings.delete(closing));
       }
@@ -321,6 +321,29 @@ async function withTimeout<T>(work: Promise<T>, ms: number, title: string): Prom
   }
 }
 
+/** How long closing a page may take before it is left to the browser's own end. */
+const PAGE_CLOSE_MS = 10_000;
+
+/**
+ * Closes a page, settling when it has closed, when the browser has gone, or after PAGE_CLOSE_MS.
+ * puppeteer's page.close() waits for Chromium to report the target destroyed; a browser killed
+ * between its answer to Target.closeTarget and that report leaves the promise pending for ever
+ * (puppeteer-core 24.9, cdp/Page.js close), and the printer's close() would wait on it.
+ */
+export function closePage(page: Page, browser: Browser, ms = PAGE_CLOSE_MS): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      browser.off('disconnected', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (!browser.connected) return done();
+    browser.once('disconnected', done);
+    page.close().then(done, done);
+  });
+}
+
 /** A new page, JavaScript off, every request but `data:` stopped. */
 async function openFreshPage(browser: Browser, timeoutMs: number): Promise<FreshPage> {
   const page = await browser.newPage();
@@ -338,7 +361,7 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
     });
     return { page };
   } catch (error) {
-    await page.close().catch(() => undefined);
+    await closePage(page, browser);
     throw error;
   }
 }

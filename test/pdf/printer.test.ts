@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
 import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
+import { CHROMIUM_ARGS, closePage } from '../../src/pdf/printer.ts';
 import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from '../render/sample-input.ts';
 
@@ -187,4 +189,46 @@ describe('the browser lifecycle', () => {
     await printer.close();
     await expect(printer.print('<p>x</p>', { format: 'A4', title: 't', sample: false })).rejects.toThrow(/closed/);
   });
+
+  it('a page close that Chromium never finishes settles when the browser goes, or after its bound', async () => {
+    // puppeteer's page.close() waits for Chromium to report the target destroyed; a browser killed
+    // between answering Target.closeTarget and that report leaves it pending for ever. The page
+    // here is one whose close never settles, so only closePage's own bounds can end the wait.
+    const { default: puppeteer } = await import('puppeteer-core');
+    const browser = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      pipe: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    const stuck = { close: () => new Promise<void>(() => undefined) } as unknown as Page;
+    try {
+      let settled = false;
+      const bounded = closePage(stuck, browser, 600_000).then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled, 'still waiting while the browser runs').toBe(false);
+      browser.process()!.kill('SIGKILL');
+      await bounded;
+      expect(browser.connected).toBe(false);
+      // and with the browser gone, a later close settles at once
+      await closePage(stuck, browser, 600_000);
+    } finally {
+      await browser.close().catch(() => undefined);
+    }
+    // a live browser that never answers: the time bound ends it
+    const live = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      pipe: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    try {
+      const started = Date.now();
+      await closePage(stuck, live, 300);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      expect(live.connected).toBe(true);
+    } finally {
+      await live.close();
+    }
+  }, 60_000);
 });

@@ -327,7 +327,8 @@ function startCli(
   });
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<CliResult>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    // well inside the test's own timeout, so a hang fails with the CLI's stderr rather than without it
+    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
