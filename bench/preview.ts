@@ -26,7 +26,7 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
   cpSync(path.join(PACKAGE_ROOT, 'reports'), path.join(dir, 'reports'), { recursive: true });
   const file = path.join(dir, 'reports', 'weekly.yaml');
   const original = readFileSync(file, 'utf8');
-  const store = openStore(path.join(dir, 'store.db'), { env: {} });
+  const store = await openStore(path.join(dir, 'store.db'), { env: {} });
   const preview = await startPreview({ file, asOf: '2026-11-30', env: {}, logger: silentLogger, store, port: 0 });
   const browser = await puppeteer.launch({
     executablePath: resolveChromium(),
@@ -79,7 +79,7 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
   } finally {
     await browser.close();
     await preview.close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
   return [

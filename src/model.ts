@@ -171,14 +171,14 @@ export interface CachedResponse {
 
 /** The response cache as providers see it (implemented by `store/`). */
 export interface ResponseCache {
-  get(key: string): CachedResponse | undefined;
+  get(key: string): Promise<CachedResponse | undefined>;
   /** Only complete, successful responses are ever put. */
   put(
     key: string,
     response: Omit<CachedResponse, 'storedAt'>,
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
-  ): void;
+  ): Promise<void>;
 }
 
 /**

@@ -223,10 +223,10 @@ const history: Command = {
   options: { target: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
   async run(ctx) {
     const { openStore, formatHistory } = await storeModule();
-    const store = openStore(undefined, { env: ctx.env });
+    const store = await openStore(undefined, { env: ctx.env });
     try {
       const report = ctx.args[0] ? path.basename(ctx.args[0]).replace(/\.ya?ml$/, '') : undefined;
-      const runs = store.ledger.list({
+      const runs = await store.ledger.list({
         report,
         target: str(ctx.options.target),
         limit: Number(str(ctx.options.limit) ?? 50),
@@ -234,7 +234,7 @@ const history: Command = {
       ctx.stdout.write(ctx.options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${formatHistory(runs)}\n`);
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };
@@ -246,20 +246,20 @@ const cache: Command = {
     const action = ctx.args[0];
     if (action !== 'ls' && action !== 'clear') throw usageError('cache takes ls or clear', this.usage);
     const { openStore } = await storeModule();
-    const store = openStore(undefined, { env: ctx.env });
+    const store = await openStore(undefined, { env: ctx.env });
     try {
       if (action === 'clear') {
         const provider = str(ctx.options.provider);
         if (provider !== undefined && !PROVIDER_IDS.includes(provider as ProviderId))
           throw usageError(`--provider "${provider}" is not one of ${PROVIDER_IDS.join(', ')}`, this.usage);
-        const removed = store.cache.clear({
+        const removed = await store.cache.clear({
           provider: provider as ProviderId | undefined,
           expiredOnly: ctx.options.expired === true,
         });
         ctx.stdout.write(`removed ${removed} cached response${removed === 1 ? '' : 's'}\n`);
         return 0;
       }
-      const entries = store.cache.list();
+      const entries = await store.cache.list();
       if (ctx.options.json) ctx.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       else if (entries.length === 0) ctx.stdout.write('the cache is empty\n');
       else
@@ -269,7 +269,7 @@ const cache: Command = {
           );
       return 0;
     } finally {
-      store.close();
+      await store.close();
     }
   },
 };

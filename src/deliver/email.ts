@@ -142,9 +142,9 @@ export async function deliverEmail(
   const { logger, ledger } = effects;
 
   if (plan.destination.kind === 'smtp' && !plan.resend) {
-    const earlier = ledger
-      .deliveries({ report: input.report, target: input.target, asOf: input.asOf })
-      .filter((d) => d.channel === 'email' && d.status === 'sent');
+    const earlier = (await ledger.deliveries({ report: input.report, target: input.target, asOf: input.asOf })).filter(
+      (d) => d.channel === 'email' && d.status === 'sent',
+    );
     if (earlier.length > 0) {
       logger.info(
         `  [skipped] already sent to ${[...new Set(earlier.map((d) => d.to))].join(', ')} at ${earlier[0]!.at}; --resend sends it again`,
@@ -165,7 +165,12 @@ export async function deliverEmail(
       throw new LinkbookError('internal', 'nodemailer returned a stream where a buffer was asked for');
     const name = `${input.report}-${input.target.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_')}-${input.asOf}.eml`;
     const [file] = await writeOutputs(plan.destination.dir, [{ name, content: built.message }]);
-    ledger.recordDelivery(input.runId, { channel: 'file', to: file!, status: 'sent', messageId: built.messageId });
+    await ledger.recordDelivery(input.runId, {
+      channel: 'file',
+      to: file!,
+      status: 'sent',
+      messageId: built.messageId,
+    });
     logger.info(`  [written] email to ${recipients.join(', ')} as ${file}`);
     return { status: 'written', to: recipients, attempts: 1, messageId: built.messageId, file };
   }
@@ -202,7 +207,7 @@ async function sendWithRetries(
       const info = await transport.sendMail(mail);
       const rejected = new Set(info.rejected.map(addressOf));
       for (const to of recipients) {
-        ledger.recordDelivery(
+        await ledger.recordDelivery(
           input.runId,
           rejected.has(to)
             ? {
@@ -232,7 +237,7 @@ async function sendWithRetries(
       }
       const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
       for (const to of recipients)
-        ledger.recordDelivery(input.runId, {
+        await ledger.recordDelivery(input.runId, {
           channel: 'email',
           to,
           status: 'failed',

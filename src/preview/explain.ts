@@ -22,7 +22,7 @@ export interface ExplainOptions {
 
 /** The KPI's lineage; throws when the report is invalid, a dataset is not in the store, or no KPI has that key. */
 export async function explainKpi(options: ExplainOptions): Promise<KpiLineage> {
-  const store = openStore(undefined, { env: options.env });
+  const store = await openStore(undefined, { env: options.env });
   let emulator: Promise<Emulator> | undefined;
   try {
     const session = new PreviewSession(
@@ -63,7 +63,7 @@ export async function explainKpi(options: ExplainOptions): Promise<KpiLineage> {
     return found;
   } finally {
     if (emulator) await (await emulator).close();
-    store.close();
+    await store.close();
   }
 }
 

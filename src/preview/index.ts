@@ -40,7 +40,7 @@ export interface StartPreviewOptions extends PreviewOptions {
 
 /** Loads and renders the report once, then serves it and watches its files until `close()`. */
 export async function startPreview(options: StartPreviewOptions): Promise<Preview> {
-  const store = options.store ?? openStore(undefined, { env: options.env, clock: options.clock });
+  const store = options.store ?? (await openStore(undefined, { env: options.env, clock: options.clock }));
   let emulator: Promise<Emulator> | undefined;
   const session = new PreviewSession(options, {
     store,
@@ -64,7 +64,7 @@ export async function startPreview(options: StartPreviewOptions): Promise<Previe
       watcher.close();
       await server.close();
       if (emulator) await (await emulator).close();
-      if (!options.store) store.close();
+      if (!options.store) await store.close();
     },
   };
 }

@@ -177,7 +177,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
     const shown = describeCall(call);
     const ttl = call.cacheTtlSeconds ?? 0;
     if (call.cache && ttl > 0) {
-      const hit = readCache(call.cache, key, logger, shown);
+      const hit = await readCache(call.cache, key, logger, shown);
       if (hit) {
         try {
           const interpreted = call.interpret({ status: hit.status, headers: hit.headers, body: hit.body });
@@ -211,7 +211,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         total = addCost(total, cost);
         logger.debug(`[fetched] ${shown} HTTP ${response.status} in ${Math.round(performance.now() - started)}ms`);
         if (call.cache && ttl > 0 && response.status >= 200 && response.status < 300) {
-          storeInCache(call.cache, key, response, ttl, call, interpreted.cost, logger, shown);
+          await storeInCache(call.cache, key, response, ttl, call, interpreted.cost, logger, shown);
         }
         return { value: interpreted.value, cost, fromCache: false, shared: false, attempts: attempt };
       } catch (error) {
@@ -358,9 +358,14 @@ function tooLarge(cap: number): LinkbookError {
 }
 
 /** A cache that cannot be read is a miss, not a failed request. */
-function readCache(cache: ResponseCache, key: string, logger: Logger, shown: string): CachedResponse | undefined {
+async function readCache(
+  cache: ResponseCache,
+  key: string,
+  logger: Logger,
+  shown: string,
+): Promise<CachedResponse | undefined> {
   try {
-    return cache.get(key);
+    return await cache.get(key);
   } catch (error) {
     logger.warn(`cache read failed for ${shown}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
@@ -368,7 +373,7 @@ function readCache(cache: ResponseCache, key: string, logger: Logger, shown: str
 }
 
 /** A response that could not be cached is still a good response: warn and go on. */
-function storeInCache(
+async function storeInCache(
   cache: ResponseCache,
   key: string,
   response: HttpResponse,
@@ -377,9 +382,9 @@ function storeInCache(
   cost: Partial<Cost>,
   logger: Logger,
   shown: string,
-): void {
+): Promise<void> {
   try {
-    cache.put(key, response, ttl, { provider: call.provider, cost });
+    await cache.put(key, response, ttl, { provider: call.provider, cost });
   } catch (error) {
     logger.warn(
       `not cached: ${shown}: ${redactText(error instanceof Error ? error.message : String(error), call.secrets)}`,

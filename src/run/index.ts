@@ -128,7 +128,7 @@ export async function runReports(
     if (options.targetsFile) markBatchRoot(options.outDir);
   }
 
-  const store = io.store ?? openStore(undefined, { env, clock });
+  const store = io.store ?? (await openStore(undefined, { env, clock }));
   const credentials = credentialsFromEnv(env);
   for (const warning of discontinuedApiWarnings(
     jobs.map((job) => job.loaded.definition),
@@ -229,7 +229,7 @@ export async function runReports(
     progress?.finish();
     await printer?.close();
     await emulator?.close();
-    if (!io.store) store.close();
+    if (!io.store) await store.close();
   }
   compact(results);
   compact(failures);

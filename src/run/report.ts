@@ -105,7 +105,12 @@ export async function runReport(
     env: options.env,
   });
 
-  const runId = store.ledger.start({ report: def.name, target: def.target, params: loaded.params, asOf: options.asOf });
+  const runId = await store.ledger.start({
+    report: def.name,
+    target: def.target,
+    params: loaded.params,
+    asOf: options.asOf,
+  });
   let spent: Cost = { ...ZERO_COST };
   let requests = 0;
   let cacheHits = 0;
@@ -148,7 +153,7 @@ export async function runReport(
     }
 
     for (const [name, ds] of Object.entries(datasets)) {
-      store.snapshots.put({
+      await store.snapshots.put({
         report: def.name,
         target: def.target,
         asOf: options.asOf,
@@ -194,7 +199,7 @@ export async function runReport(
         { ledger: store.ledger, logger, svgToPng, retryDelaysMs: effects.emailRetryDelaysMs },
       );
     }
-    store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
+    await store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
     return {
       runId,
       report: def.name,
@@ -212,7 +217,7 @@ export async function runReport(
     };
   } catch (error) {
     const message = error instanceof LinkbookError ? error.toLine() : (error as Error).message;
-    store.ledger.finish(runId, {
+    await store.ledger.finish(runId, {
       status: error instanceof LinkbookError && error.code === 'budget' ? 'refused' : 'failed',
       requests,
       cacheHits,

@@ -57,12 +57,12 @@ export async function fetchPlannedDataset(
 ): Promise<DatasetFetch | undefined> {
   let storedAt: string | null = null;
   const cache: ResponseCache | undefined = ctx.cache && {
-    get(key: string): CachedResponse | undefined {
-      const hit = ctx.cache?.get(key);
+    async get(key: string): Promise<CachedResponse | undefined> {
+      const hit = await ctx.cache?.get(key);
       if (hit && (storedAt === null || hit.storedAt < storedAt)) storedAt = hit.storedAt;
       return hit;
     },
-    put: (key, response, ttl, meta) => ctx.cache?.put(key, response, ttl, meta),
+    put: async (key, response, ttl, meta) => ctx.cache?.put(key, response, ttl, meta),
   };
   try {
     const result = await fetchDataset(planned.plan, {
@@ -105,7 +105,7 @@ export async function renderDatasets(
   const def = loaded.definition;
   let comparison: Comparison | undefined;
   if (def.compare && def.compare !== 'none') {
-    comparison = options.store.snapshots.comparison({
+    comparison = await options.store.snapshots.comparison({
       report: def.name,
       target: def.target,
       asOf: options.asOf,

@@ -34,7 +34,7 @@ export interface ScheduleCommandOptions {
 export async function runScheduleCommand(options: ScheduleCommandOptions): Promise<number> {
   const clock = options.clock ?? systemClock;
   await scanScheduledReports(options.dir); // an unreadable folder is a usage error, before we start
-  const store = options.store ?? openStore(undefined, { clock });
+  const store = options.store ?? (await openStore(undefined, { clock }));
   const fire =
     options.fire ??
     (async (firing: Firing, shared: Store) => {
@@ -69,7 +69,7 @@ export async function runScheduleCommand(options: ScheduleCommandOptions): Promi
   try {
     await scheduler.run(options.signal);
   } finally {
-    if (!options.store) store.close();
+    if (!options.store) await store.close();
   }
   options.logger.info('linkbook schedule: stopped');
   return 0;

@@ -82,13 +82,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   /** The due slot of one entry, or undefined; a schedule seen for the first time starts watching now. */
-  function dueSlot(entry: ScheduleEntry, now: Date): Omit<Firing, 'entry' | 'asOf'> | undefined {
-    const lastFired = ledger.lastSlotFired(entry.key);
-    let since = lastFired ?? ledger.lastSlotFired(watchKey(entry));
+  async function dueSlot(entry: ScheduleEntry, now: Date): Promise<Omit<Firing, 'entry' | 'asOf'> | undefined> {
+    const lastFired = await ledger.lastSlotFired(entry.key);
+    let since = lastFired ?? (await ledger.lastSlotFired(watchKey(entry)));
     if (since === null) {
       // Never watched before: nothing was missed. Remember from when it is watched, so that
       // downtime before its first slot is still caught up after a restart.
-      ledger.markSlotFired(watchKey(entry), now.toISOString());
+      await ledger.markSlotFired(watchKey(entry), now.toISOString());
       since = now.toISOString();
     }
     const latest = entry.schedule.latestBetween(new Date(since), now);
@@ -105,14 +105,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
    * Slots of `entry` claimed by a process that died before the run finished (a crash, a kill),
    * each taken over once by this scheduler. Before, such a slot was lost: it counted as fired.
    */
-  function crashedSlots(entry: ScheduleEntry): Date[] {
+  async function crashedSlots(entry: ScheduleEntry): Promise<Date[]> {
     if (!ledger.unfinishedSlots || !ledger.reclaimSlot) return [];
     const out: Date[] = [];
-    for (const claim of ledger.unfinishedSlots(entry.key)) {
+    for (const claim of await ledger.unfinishedSlots(entry.key)) {
       const id = `${entry.key}@${claim.slot}`;
       if (retried.has(id) || claim.pid === process.pid || isAlive(claim.pid)) continue;
       retried.add(id);
-      if (ledger.reclaimSlot(entry.key, claim.slot, claim.pid)) {
+      if (await ledger.reclaimSlot(entry.key, claim.slot, claim.pid)) {
         logger.info(
           `[retry]   ${label(entry)}: slot ${claim.slot} was claimed by a run that never finished (process ${claim.pid} is gone); running it again`,
         );
@@ -132,7 +132,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       logger.warn(`${label(entry)}: ${(error as Error).message}`);
       exitCode = 1;
     }
-    ledger.markSlotFinished?.(entry.key, firing.slot.toISOString(), exitCode);
+    await ledger.markSlotFinished?.(entry.key, firing.slot.toISOString(), exitCode);
     logger.info(
       `${exitCode === 0 ? '[done]   ' : '[failed] '} ${label(entry)}: slot ${firing.slot.toISOString()}${exitCode === 0 ? '' : `, exit ${exitCode}`}, ${Date.now() - started} ms`,
     );
@@ -143,15 +143,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const entries = await refresh();
     const outcomes: FiringOutcome[] = [];
     for (const entry of entries) {
-      for (const slot of crashedSlots(entry)) {
+      for (const slot of await crashedSlots(entry)) {
         await fireOne(
           { entry, slot, asOf: dateInTimezone(slot, entry.schedule.timezone), catchUp: true, missed: 1, retry: true },
           outcomes,
         );
       }
-      const due = dueSlot(entry, clock.now());
+      const due = await dueSlot(entry, clock.now());
       if (!due) continue;
-      if (!ledger.markSlotFired(entry.key, due.slot.toISOString())) {
+      if (!(await ledger.markSlotFired(entry.key, due.slot.toISOString()))) {
         logger.info(`[skipped] ${label(entry)}: slot ${due.slot.toISOString()} already fired (another scheduler?)`);
         continue;
       }

@@ -46,7 +46,16 @@ interface CacheRow {
   hits: number;
 }
 
-export class CacheStore implements ResponseCache {
+/** The response cache with what `linkbook cache ls|clear` needs; one implementation per backend. */
+export interface CacheStore extends ResponseCache {
+  /** Returns every entry, newest first, with its hits and the cost they saved. */
+  list(): Promise<CacheEntry[]>;
+  /** Deletes entries (all, one provider's, or only expired ones) and returns how many went. */
+  clear(options?: CacheClearOptions): Promise<number>;
+}
+
+/** The cache in the SQLite file; its work is synchronous (better-sqlite3) inside async methods. */
+export class SqliteCacheStore implements CacheStore {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: Clock,
@@ -57,7 +66,7 @@ export class CacheStore implements ResponseCache {
    * Returns the stored response while its TTL lasts, or undefined (missing or expired), and counts
    * the hit so `list()` can show what the cache saved.
    */
-  get(key: string): CachedResponse | undefined {
+  async get(key: string): Promise<CachedResponse | undefined> {
     const now = this.clock.now().getTime();
     // a plain read, so lookups never queue behind other processes' writes; the hit count is a
     // separate one-statement update (best effort: it only feeds `list()`)
@@ -79,12 +88,12 @@ export class CacheStore implements ResponseCache {
    * less stores nothing; an infinite TTL never expires. Throws when the key, headers or body
    * contain a secret the store was opened with.
    */
-  put(
+  async put(
     key: string,
     response: Omit<CachedResponse, 'storedAt'>,
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
-  ): void {
+  ): Promise<void> {
     const headers = JSON.stringify(response.headers);
     this.guard.refuse(key, `a cache key for ${meta.provider}`);
     this.guard.refuse(headers, `cached response headers for ${meta.provider}`);
@@ -105,7 +114,7 @@ export class CacheStore implements ResponseCache {
   }
 
   /** Returns every entry, newest first, with its hits and the cost they saved. */
-  list(): CacheEntry[] {
+  async list(): Promise<CacheEntry[]> {
     const now = this.clock.now().getTime();
     const rows = this.db
       .prepare(
@@ -129,7 +138,7 @@ export class CacheStore implements ResponseCache {
   }
 
   /** Deletes entries (all, one provider's, or only expired ones) and returns how many went. */
-  clear(options: CacheClearOptions = {}): number {
+  async clear(options: CacheClearOptions = {}): Promise<number> {
     const now = this.clock.now().getTime();
     const conditions: string[] = [];
     const values: Array<string | number> = [];
@@ -149,11 +158,11 @@ export class CacheStore implements ResponseCache {
   }
 }
 
-function isExpired(row: { expires_at: number | null }, now: number): boolean {
+export function isExpired(row: { expires_at: number | null }, now: number): boolean {
   return row.expires_at !== null && row.expires_at <= now;
 }
 
-function multiplyCost(cost: Cost, times: number): Cost {
+export function multiplyCost(cost: Cost, times: number): Cost {
   // addCost rounds the USD sum to 1e-6, as everywhere else costs are added
   const multiplied = Object.fromEntries(
     Object.entries(cost).map(([unit, amount]) => [unit, amount * times]),

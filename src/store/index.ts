@@ -1,13 +1,15 @@
 /** The store's public surface: open it, then use its cache, snapshots and ledger. */
 export { openStore, defaultStorePath } from './store.ts';
-export type { Store, StoreOptions } from './store.ts';
-export { CacheStore } from './cache.ts';
-export type { CacheEntry, CacheClearOptions } from './cache.ts';
-export { SnapshotStore } from './snapshots.ts';
+export type { Store, StoreKind, StoreOptions } from './store.ts';
+export { SqliteCacheStore } from './cache.ts';
+export type { CacheStore, CacheEntry, CacheClearOptions } from './cache.ts';
+export { SnapshotStoreBase, SqliteSnapshotStore } from './snapshots.ts';
+export type { SnapshotStore } from './snapshots.ts';
 export type { Snapshot, SnapshotInput, SnapshotPlace, ComparisonRequest } from './snapshots.ts';
 export { compareRows, rowIdentity } from './compare.ts';
-export { RunLedger } from './ledger.ts';
+export { SqliteRunLedger } from './ledger.ts';
 export type {
+  RunLedger,
   RunStatus,
   FinishedRunStatus,
   RunStart,

@@ -68,7 +68,7 @@ export interface RunRecord {
   deliveries: DeliveryRecord[];
 }
 
-interface RunRow {
+export interface RunRow {
   id: number;
   report: string;
   target: string;
@@ -87,7 +87,7 @@ interface RunRow {
   error: string | null;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   run_id: number;
   channel: string;
   recipient: string;
@@ -97,7 +97,43 @@ interface DeliveryRow {
   at: number;
 }
 
-export class RunLedger {
+/**
+ * The run ledger as the run, delivery and scheduler see it; one implementation per backend.
+ * Every method returns a promise.
+ */
+export interface RunLedger {
+  /** Records that a run began in this process and returns its id. */
+  start(run: RunStart): Promise<number>;
+  /** Records how a run ended: its status, requests, cache hits, cost per provider and outputs. */
+  finish(runId: number, outcome: RunFinish): Promise<void>;
+  /** Records one delivery (one recipient or one file) of a run. */
+  recordDelivery(runId: number, delivery: DeliveryInput): Promise<void>;
+  /** Returns every delivery of every run of this report, target and as-of date, oldest first. */
+  deliveries(place: { report: string; target: string; asOf: string }): Promise<DeliveryRecord[]>;
+  /** Returns one run, or undefined. */
+  get(runId: number): Promise<RunRecord | undefined>;
+  /** Returns runs newest first, optionally of one report and/or target, at most `limit`. */
+  list(filter?: { report?: string; target?: string; limit?: number }): Promise<RunRecord[]>;
+  /** Returns the latest slot (ISO time) recorded for a schedule, or null when none fired yet. */
+  lastSlotFired(scheduleKey: string): Promise<string | null>;
+  /**
+   * Records that a schedule's slot fired and returns true, or returns false when it was already
+   * recorded (by this or another scheduler): only the caller that gets true runs the report.
+   */
+  markSlotFired(scheduleKey: string, slotIso: string): Promise<boolean>;
+  /** Records that the run of a claimed slot finished (whatever its exit code): it is never fired again. */
+  markSlotFinished(scheduleKey: string, slotIso: string, exitCode: number): Promise<void>;
+  /** Slots of a schedule claimed but never finished, with the process id that claimed each. */
+  unfinishedSlots(scheduleKey: string): Promise<Array<{ slot: string; pid: number }>>;
+  /**
+   * Takes over an unfinished slot claimed by process `fromPid` (one that died) and returns true;
+   * false when another scheduler took it first or it has finished since.
+   */
+  reclaimSlot(scheduleKey: string, slotIso: string, fromPid: number): Promise<boolean>;
+}
+
+/** The ledger in the SQLite file; synchronous better-sqlite3 work inside async methods. */
+export class SqliteRunLedger implements RunLedger {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: Clock,
@@ -105,7 +141,7 @@ export class RunLedger {
   ) {}
 
   /** Records that a run began in this process and returns its id. */
-  start(run: RunStart): number {
+  async start(run: RunStart): Promise<number> {
     const me = currentProcessIdentity();
     const now = this.clock.now().getTime();
     return writeTransaction(this.db, () => {
@@ -130,7 +166,7 @@ export class RunLedger {
   }
 
   /** Records how a run ended: its status, requests, cache hits, cost per provider and outputs. */
-  finish(runId: number, outcome: RunFinish): void {
+  async finish(runId: number, outcome: RunFinish): Promise<void> {
     const now = this.clock.now().getTime();
     const cost = addCost(ZERO_COST, outcome.cost);
     writeTransaction(this.db, () => {
@@ -153,7 +189,7 @@ export class RunLedger {
   }
 
   /** Records one delivery (one recipient or one file) of a run. */
-  recordDelivery(runId: number, delivery: DeliveryInput): void {
+  async recordDelivery(runId: number, delivery: DeliveryInput): Promise<void> {
     const now = this.clock.now().getTime();
     writeTransaction(this.db, () => {
       if (this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(runId) === undefined) throw unknownRun(runId);
@@ -174,7 +210,7 @@ export class RunLedger {
   }
 
   /** Returns every delivery of every run of this report, target and as-of date, oldest first. */
-  deliveries(place: { report: string; target: string; asOf: string }): DeliveryRecord[] {
+  async deliveries(place: { report: string; target: string; asOf: string }): Promise<DeliveryRecord[]> {
     const rows = this.db
       .prepare(
         `SELECT d.* FROM deliveries d JOIN runs r ON r.id = d.run_id
@@ -185,13 +221,13 @@ export class RunLedger {
   }
 
   /** Returns one run, or undefined. */
-  get(runId: number): RunRecord | undefined {
+  async get(runId: number): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     return row === undefined ? undefined : this.toRecord(row, this.deliveriesOf([row.id]));
   }
 
   /** Returns runs newest first, optionally of one report and/or target, at most `limit`. */
-  list(filter: { report?: string; target?: string; limit?: number } = {}): RunRecord[] {
+  async list(filter: { report?: string; target?: string; limit?: number } = {}): Promise<RunRecord[]> {
     const conditions: string[] = [];
     const values: Array<string | number> = [];
     if (filter.report !== undefined) {
@@ -212,7 +248,7 @@ export class RunLedger {
   }
 
   /** Returns the latest slot (ISO time) recorded for a schedule, or null when none fired yet. */
-  lastSlotFired(scheduleKey: string): string | null {
+  async lastSlotFired(scheduleKey: string): Promise<string | null> {
     const row = this.db
       .prepare('SELECT MAX(slot) AS slot FROM schedule_slots WHERE schedule_key = ?')
       .get(scheduleKey) as { slot: string | null };
@@ -223,7 +259,7 @@ export class RunLedger {
    * Records that a schedule's slot fired and returns true, or returns false when it was already
    * recorded (by this or another scheduler): only the caller that gets true runs the report.
    */
-  markSlotFired(scheduleKey: string, slotIso: string): boolean {
+  async markSlotFired(scheduleKey: string, slotIso: string): Promise<boolean> {
     const slot = normaliseSlot(slotIso);
     const now = this.clock.now().getTime();
     return writeTransaction(this.db, () => {
@@ -235,7 +271,7 @@ export class RunLedger {
   }
 
   /** Records that the run of a claimed slot finished (whatever its exit code): it is never fired again. */
-  markSlotFinished(scheduleKey: string, slotIso: string, exitCode: number): void {
+  async markSlotFinished(scheduleKey: string, slotIso: string, exitCode: number): Promise<void> {
     const slot = normaliseSlot(slotIso);
     writeTransaction(this.db, () => {
       this.db
@@ -245,7 +281,7 @@ export class RunLedger {
   }
 
   /** Slots of a schedule claimed but never finished, with the process id that claimed each. */
-  unfinishedSlots(scheduleKey: string): Array<{ slot: string; pid: number }> {
+  async unfinishedSlots(scheduleKey: string): Promise<Array<{ slot: string; pid: number }>> {
     return this.db
       .prepare('SELECT slot, pid FROM schedule_slots WHERE schedule_key = ? AND finished_at IS NULL ORDER BY slot')
       .all(scheduleKey) as Array<{ slot: string; pid: number }>;
@@ -255,7 +291,7 @@ export class RunLedger {
    * Takes over an unfinished slot claimed by process `fromPid` (one that died) and returns true;
    * false when another scheduler took it first or it has finished since.
    */
-  reclaimSlot(scheduleKey: string, slotIso: string, fromPid: number): boolean {
+  async reclaimSlot(scheduleKey: string, slotIso: string, fromPid: number): Promise<boolean> {
     const slot = normaliseSlot(slotIso);
     return writeTransaction(this.db, () => {
       const { changes } = this.db
@@ -282,31 +318,40 @@ export class RunLedger {
   }
 
   private toRecord(row: RunRow, deliveries: Map<number, DeliveryRecord[]>): RunRecord {
-    const interrupted =
-      row.status === 'running' && processHasEnded({ pid: row.pid, host: row.host, start: row.proc_start });
-    return {
-      id: row.id,
-      report: row.report,
-      target: row.target,
-      asOf: row.as_of,
-      params: JSON.parse(row.params) as Record<string, RawValue>,
-      status: interrupted ? 'interrupted' : (row.status as RunStatus),
-      startedAt: new Date(row.started_at).toISOString(),
-      finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
-      requests: row.requests,
-      cacheHits: row.cache_hits,
-      // every unit, including one a provider added since the row was written
-      cost: addCost({ ...ZERO_COST }, JSON.parse(row.cost) as Partial<Cost>),
-      outputs: JSON.parse(row.outputs) as string[],
-      error: row.error,
-      pid: row.pid,
-      host: row.host,
-      deliveries: deliveries.get(row.id) ?? [],
-    };
+    return runRecordFromRow(row, deliveries);
   }
 }
 
-function toDelivery(row: DeliveryRow): DeliveryRecord {
+/**
+ * Turns a stored run into its record. A run still `running` whose process has certainly ended
+ * shows as `interrupted`; one started on another host cannot be checked from here and stays
+ * `running` (see processHasEnded).
+ */
+export function runRecordFromRow(row: RunRow, deliveries: Map<number, DeliveryRecord[]>): RunRecord {
+  const interrupted =
+    row.status === 'running' && processHasEnded({ pid: row.pid, host: row.host, start: row.proc_start });
+  return {
+    id: row.id,
+    report: row.report,
+    target: row.target,
+    asOf: row.as_of,
+    params: JSON.parse(row.params) as Record<string, RawValue>,
+    status: interrupted ? 'interrupted' : (row.status as RunStatus),
+    startedAt: new Date(row.started_at).toISOString(),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+    requests: row.requests,
+    cacheHits: row.cache_hits,
+    // every unit, including one a provider added since the row was written
+    cost: addCost({ ...ZERO_COST }, JSON.parse(row.cost) as Partial<Cost>),
+    outputs: JSON.parse(row.outputs) as string[],
+    error: row.error,
+    pid: row.pid,
+    host: row.host,
+    deliveries: deliveries.get(row.id) ?? [],
+  };
+}
+
+export function toDelivery(row: DeliveryRow): DeliveryRecord {
   const delivery: DeliveryRecord = {
     runId: row.run_id,
     channel: row.channel as DeliveryRecord['channel'],
@@ -319,12 +364,12 @@ function toDelivery(row: DeliveryRow): DeliveryRecord {
   return delivery;
 }
 
-function unknownRun(runId: number): LinkbookError {
+export function unknownRun(runId: number): LinkbookError {
   return new LinkbookError('internal', `no run ${runId} in the ledger`, { where: 'store' });
 }
 
 /** Slots are compared as strings, so they are kept in one form: `2024-05-06T07:00:00.000Z`. */
-function normaliseSlot(slotIso: string): string {
+export function normaliseSlot(slotIso: string): string {
   const time = Date.parse(slotIso);
   if (Number.isNaN(time))
     throw new LinkbookError('internal', `"${slotIso}" is not a schedule slot time`, { where: 'store' });

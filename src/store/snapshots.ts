@@ -52,89 +52,32 @@ interface SnapshotRow {
 
 const AS_OF = /^\d{4}-\d{2}-\d{2}$/;
 
-export class SnapshotStore {
-  constructor(
-    private readonly db: SqliteDatabase,
-    private readonly clock: Clock,
-  ) {}
-
+/** Snapshots as the run and `compare:` see them; one implementation per backend. */
+export interface SnapshotStore {
   /** Stores a dataset's rows under report+target+as-of, replacing what a rerun of that date stored. */
-  put(input: SnapshotInput): void {
-    checkAsOf(input.asOf);
-    const chunks: Buffer[] = [];
-    for (let start = 0; start < input.rows.length; start += CHUNK_ROWS) {
-      chunks.push(gzipSync(JSON.stringify(input.rows.slice(start, start + CHUNK_ROWS))));
-    }
-    const now = this.clock.now().getTime();
-    writeTransaction(this.db, () => {
-      this.db
-        .prepare('DELETE FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?')
-        .run(input.report, input.target, input.asOf, input.dataset);
-      const { lastInsertRowid } = this.db
-        .prepare(
-          'INSERT INTO snapshots (report, target, as_of, dataset, kind, row_count, chunk_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, chunks.length, now);
-      const insertChunk = this.db.prepare('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES (?, ?, ?)');
-      chunks.forEach((chunk, seq) => insertChunk.run(lastInsertRowid, seq, chunk));
-    });
-  }
-
+  put(input: SnapshotInput): Promise<void>;
   /** Returns the stored snapshot of one dataset, or undefined when that date has none. */
-  get(place: SnapshotPlace & { dataset: string }): Snapshot | undefined {
-    checkAsOf(place.asOf);
-    // one read transaction, so the header and its chunks come from the same commit
-    return this.db.transaction((): Snapshot | undefined => {
-      const row = this.db
-        .prepare(
-          'SELECT id, kind, row_count, chunk_count, stored_at FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?',
-        )
-        .get(place.report, place.target, place.asOf, place.dataset) as SnapshotRow | undefined;
-      if (row === undefined) return undefined;
-      const chunks = this.db
-        .prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
-        .all(row.id) as Array<{ rows_gz: Buffer }>;
-      const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk.rows_gz).toString('utf8')) as CanonicalRow[]);
-      if (chunks.length !== row.chunk_count || rows.length !== row.row_count) {
-        throw new LinkbookError(
-          'internal',
-          `snapshot ${place.dataset} of ${place.asOf} is incomplete (${rows.length} of ${row.row_count} rows)`,
-          {
-            where: this.db.name,
-          },
-        );
-      }
-      const { report, target, asOf, dataset } = place;
-      return {
-        report,
-        target,
-        asOf,
-        dataset,
-        kind: row.kind as DatasetKind,
-        rows,
-        storedAt: new Date(row.stored_at).toISOString(),
-      };
-    })();
-  }
-
+  get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined>;
   /** Returns the latest as-of date before `asOf` with a snapshot for this report and target, or null. */
-  latestBefore(place: SnapshotPlace): string | null {
-    checkAsOf(place.asOf);
-    const row = this.db
-      .prepare('SELECT MAX(as_of) AS as_of FROM snapshots WHERE report = ? AND target = ? AND as_of < ?')
-      .get(place.report, place.target, place.asOf) as { as_of: string | null };
-    return row.as_of;
-  }
-
+  latestBefore(place: SnapshotPlace): Promise<string | null>;
   /** Returns the as-of dates stored for this report and target, oldest first. */
-  dates(place: { report: string; target: string }): string[] {
-    const rows = this.db
-      .prepare('SELECT DISTINCT as_of FROM snapshots WHERE report = ? AND target = ? ORDER BY as_of')
-      .all(place.report, place.target) as Array<{ as_of: string }>;
-    return rows.map((row) => row.as_of);
-  }
-
+  dates(place: { report: string; target: string }): Promise<string[]>;
   /** Returns new and lost rows of `current` against `previous` (see compareRows). */
+  compare(current: readonly CanonicalRow[], previous: readonly CanonicalRow[], kind: DatasetKind): DatasetComparison;
+  /** Returns what `compare:` hands the templates (see SnapshotStoreBase.comparison). */
+  comparison(request: ComparisonRequest): Promise<Comparison>;
+}
+
+/**
+ * What both backends share: chunking rows, checking a read snapshot is whole, and building the
+ * comparison from `get`, `latestBefore` and `dates`. A backend supplies only the SQL.
+ */
+export abstract class SnapshotStoreBase implements SnapshotStore {
+  abstract put(input: SnapshotInput): Promise<void>;
+  abstract get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined>;
+  abstract latestBefore(place: SnapshotPlace): Promise<string | null>;
+  abstract dates(place: { report: string; target: string }): Promise<string[]>;
+
   compare(current: readonly CanonicalRow[], previous: readonly CanonicalRow[], kind: DatasetKind): DatasetComparison {
     return compareRows(current, previous, kind);
   }
@@ -146,16 +89,16 @@ export class SnapshotStore {
    * left out of `datasets`, its metrics without a previous value. An explicit date with no
    * snapshot is an error, because the user asked for it.
    */
-  comparison(request: ComparisonRequest): Comparison {
+  async comparison(request: ComparisonRequest): Promise<Comparison> {
     checkAsOf(request.asOf);
-    const previousAsOf = this.resolveAgainst(request);
+    const previousAsOf = await this.resolveAgainst(request);
     const datasets: Record<string, DatasetComparison> = {};
     const metrics: Comparison['metrics'] = {};
     for (const [name, current] of Object.entries(request.current)) {
       const previous =
         previousAsOf === null
           ? undefined
-          : this.get({ report: request.report, target: request.target, asOf: previousAsOf, dataset: name });
+          : await this.get({ report: request.report, target: request.target, asOf: previousAsOf, dataset: name });
       if (previous !== undefined) datasets[name] = compareRows(current.rows, previous.rows, current.kind);
       const now = request.metrics(current.rows, name, current.kind);
       const before = previous === undefined ? undefined : request.metrics(previous.rows, name, current.kind);
@@ -171,10 +114,10 @@ export class SnapshotStore {
     return { previousAsOf, datasets, metrics };
   }
 
-  private resolveAgainst(request: ComparisonRequest): string | null {
+  private async resolveAgainst(request: ComparisonRequest): Promise<string | null> {
     if (request.against === 'previous') return this.latestBefore(request);
     checkAsOf(request.against);
-    const stored = this.dates(request);
+    const stored = await this.dates(request);
     if (!stored.includes(request.against)) {
       const known = stored.filter((date) => date !== request.asOf);
       throw new LinkbookError(
@@ -193,7 +136,108 @@ export class SnapshotStore {
   }
 }
 
-function checkAsOf(asOf: string): void {
+/** Splits rows into gzipped JSON chunks of CHUNK_ROWS. */
+export function snapshotChunks(rows: readonly CanonicalRow[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    chunks.push(gzipSync(JSON.stringify(rows.slice(start, start + CHUNK_ROWS))));
+  }
+  return chunks;
+}
+
+/** Joins stored chunks back into rows, refusing a snapshot whose chunks or rows do not add up. */
+export function snapshotFromChunks(
+  place: SnapshotPlace & { dataset: string },
+  header: { kind: string; row_count: number; chunk_count: number; stored_at: number },
+  chunks: readonly Buffer[],
+  where: string,
+): Snapshot {
+  const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk).toString('utf8')) as CanonicalRow[]);
+  if (chunks.length !== header.chunk_count || rows.length !== header.row_count) {
+    throw new LinkbookError(
+      'internal',
+      `snapshot ${place.dataset} of ${place.asOf} is incomplete (${rows.length} of ${header.row_count} rows)`,
+      { where },
+    );
+  }
+  const { report, target, asOf, dataset } = place;
+  return {
+    report,
+    target,
+    asOf,
+    dataset,
+    kind: header.kind as DatasetKind,
+    rows,
+    storedAt: new Date(header.stored_at).toISOString(),
+  };
+}
+
+/** Snapshots in the SQLite file; synchronous better-sqlite3 work inside async methods. */
+export class SqliteSnapshotStore extends SnapshotStoreBase {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  async put(input: SnapshotInput): Promise<void> {
+    checkAsOf(input.asOf);
+    const chunks = snapshotChunks(input.rows);
+    const now = this.clock.now().getTime();
+    writeTransaction(this.db, () => {
+      this.db
+        .prepare('DELETE FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?')
+        .run(input.report, input.target, input.asOf, input.dataset);
+      const { lastInsertRowid } = this.db
+        .prepare(
+          'INSERT INTO snapshots (report, target, as_of, dataset, kind, row_count, chunk_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, chunks.length, now);
+      const insertChunk = this.db.prepare('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES (?, ?, ?)');
+      chunks.forEach((chunk, seq) => insertChunk.run(lastInsertRowid, seq, chunk));
+    });
+  }
+
+  async get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined> {
+    checkAsOf(place.asOf);
+    // one read transaction, so the header and its chunks come from the same commit
+    return this.db.transaction((): Snapshot | undefined => {
+      const row = this.db
+        .prepare(
+          'SELECT id, kind, row_count, chunk_count, stored_at FROM snapshots WHERE report = ? AND target = ? AND as_of = ? AND dataset = ?',
+        )
+        .get(place.report, place.target, place.asOf, place.dataset) as SnapshotRow | undefined;
+      if (row === undefined) return undefined;
+      const chunks = this.db
+        .prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
+        .all(row.id) as Array<{ rows_gz: Buffer }>;
+      return snapshotFromChunks(
+        place,
+        row,
+        chunks.map((chunk) => chunk.rows_gz),
+        this.db.name,
+      );
+    })();
+  }
+
+  async latestBefore(place: SnapshotPlace): Promise<string | null> {
+    checkAsOf(place.asOf);
+    const row = this.db
+      .prepare('SELECT MAX(as_of) AS as_of FROM snapshots WHERE report = ? AND target = ? AND as_of < ?')
+      .get(place.report, place.target, place.asOf) as { as_of: string | null };
+    return row.as_of;
+  }
+
+  async dates(place: { report: string; target: string }): Promise<string[]> {
+    const rows = this.db
+      .prepare('SELECT DISTINCT as_of FROM snapshots WHERE report = ? AND target = ? ORDER BY as_of')
+      .all(place.report, place.target) as Array<{ as_of: string }>;
+    return rows.map((row) => row.as_of);
+  }
+}
+
+export function checkAsOf(asOf: string): void {
   if (!AS_OF.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
     throw new LinkbookError('invalid', `"${asOf}" is not an as-of date`, {
       hint: 'use YYYY-MM-DD, such as 2024-05-06',

@@ -1,15 +1,16 @@
 /**
- * The embedded store: one SQLite file holding the response cache, dataset snapshots and the run
- * ledger. Many linkbook processes may share it at once.
+ * The store behind one interface: the response cache, dataset snapshots and the run ledger, in an
+ * embedded SQLite file (the default; many linkbook processes on one machine may share it) or, when
+ * the location is a `postgres://` URL, in PostgreSQL (many machines).
  */
 import { join, resolve } from 'node:path';
 import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
-import { CacheStore } from './cache.ts';
+import { type CacheStore, SqliteCacheStore } from './cache.ts';
 import { type SqliteDatabase, asStoreError, openDatabase } from './database.ts';
-import { RunLedger } from './ledger.ts';
+import { type RunLedger, SqliteRunLedger } from './ledger.ts';
 import { secretGuard } from './secrets.ts';
-import { SnapshotStore } from './snapshots.ts';
+import { type SnapshotStore, SqliteSnapshotStore } from './snapshots.ts';
 
 export interface StoreOptions {
   /** Times for TTLs and records (default: the system clock). */
@@ -20,14 +21,20 @@ export interface StoreOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
+export type StoreKind = 'sqlite' | 'postgres';
+
 export interface Store {
-  /** Absolute path of the database file. */
-  readonly path: string;
+  readonly kind: StoreKind;
+  /** The absolute path of the SQLite file, or the PostgreSQL URL with its password redacted. */
+  readonly location: string;
   readonly cache: CacheStore;
   readonly snapshots: SnapshotStore;
   readonly ledger: RunLedger;
-  /** Closes the database; the store must not be used afterwards. */
-  close(): void;
+  // FLEET PRIMITIVES: `claims` (request claims, src/store/claims.ts) and `budget` (fleet budget
+  // reservations, src/store/budget.ts) are attached here, one implementation per kind, by the
+  // claims work; openStore below marks where they are built.
+  /** Closes the database (or the connection pool); the store must not be used afterwards. */
+  close(): Promise<void>;
 }
 
 /** Returns where the store lives: `path` if given, else `$LINKBOOK_STORE`, else `.linkbook/linkbook.db` here. */
@@ -42,21 +49,23 @@ export function defaultStorePath(
 }
 
 /**
- * Opens the store (creating its folder and file and applying migrations as needed) and returns it.
- * Throws a LinkbookError naming the file when it is not a linkbook database or is newer than this
- * version knows.
+ * Opens the store (creating its folder and file if needed and applying migrations) and returns
+ * it. Throws a LinkbookError naming the file when it is not a linkbook database or is newer than
+ * this version knows.
  */
-export function openStore(path?: string, options: StoreOptions = {}): Store {
+export async function openStore(path?: string, options: StoreOptions = {}): Promise<Store> {
   const file = defaultStorePath(path, options.env);
   const clock = options.clock ?? systemClock;
   const guard = secretGuard(options.secrets);
   const db: SqliteDatabase = openDatabase(file);
+  // FLEET PRIMITIVES (sqlite): build the SQLite claims and budget over `db` here.
   return {
-    path: file,
-    cache: new CacheStore(db, clock, guard),
-    snapshots: new SnapshotStore(db, clock),
-    ledger: new RunLedger(db, clock, guard),
-    close() {
+    kind: 'sqlite',
+    location: file,
+    cache: new SqliteCacheStore(db, clock, guard),
+    snapshots: new SqliteSnapshotStore(db, clock),
+    ledger: new SqliteRunLedger(db, clock, guard),
+    async close() {
       try {
         if (db.open) db.close();
       } catch (error) {

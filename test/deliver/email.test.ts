@@ -21,7 +21,7 @@ let servers: TestSmtpServer[] = [];
 let stores: Store[] = [];
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  for (const s of stores) s.close();
+  for (const s of stores) await s.close();
   servers = [];
   stores = [];
 });
@@ -40,13 +40,18 @@ async function setup(options: { refuse?: (n: number) => number | undefined; user
   const server = await startSmtpServer({ refuse: options.refuse });
   servers.push(server);
   const dir = tempDir();
-  const store = openStore(path.join(dir, 'store.db'));
+  const store = await openStore(path.join(dir, 'store.db'));
   stores.push(store);
   const loaded = loadedReport(EMAIL, dir);
   const plan = planEmail(loaded, { env: { SMTP_URL: server.url(options.user, options.password) } })!;
   const logger = recordingLogger();
-  const send = (p: EmailPlan = plan) => {
-    const runId = store.ledger.start({ report: 'weekly-test', target: 'example.com', params: {}, asOf: '2024-05-06' });
+  const send = async (p: EmailPlan = plan) => {
+    const runId = await store.ledger.start({
+      report: 'weekly-test',
+      target: 'example.com',
+      params: {},
+      asOf: '2024-05-06',
+    });
     return deliverEmail(
       p,
       {
@@ -137,7 +142,11 @@ describe('email over SMTP', () => {
     expect(outcome).toMatchObject({ status: 'sent', attempts: 2 });
     expect(server.refusals).toBe(1);
     expect(server.received).toHaveLength(1);
-    const deliveries = store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' });
+    const deliveries = await store.ledger.deliveries({
+      report: 'weekly-test',
+      target: 'example.com',
+      asOf: '2024-05-06',
+    });
     expect(deliveries.map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
@@ -149,7 +158,11 @@ describe('email over SMTP', () => {
     expect((error as LinkbookError).exitCode).toBe(1);
     expect((error as LinkbookError).message).toMatch(/failed after 3 attempts/);
     expect(server.refusals).toBe(3);
-    const deliveries = store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' });
+    const deliveries = await store.ledger.deliveries({
+      report: 'weekly-test',
+      target: 'example.com',
+      asOf: '2024-05-06',
+    });
     expect(deliveries).toHaveLength(3);
     expect(
       deliveries.every((d) => d.status === 'failed' && d.channel === 'email' && /after 3 attempts/.test(d.error ?? '')),
@@ -169,7 +182,7 @@ describe('email over SMTP', () => {
     const error = (await send().catch((e: unknown) => e)) as LinkbookError;
     expect(error.code).toBe('deliver');
     expect(error.toLine()).toContain('smtp://mailer@127.0.0.1');
-    const everything = [error.toLine(), ...logger.lines, JSON.stringify(store.ledger.list())].join('\n');
+    const everything = [error.toLine(), ...logger.lines, JSON.stringify(await store.ledger.list())].join('\n');
     expect(everything).not.toContain('s3cret-Pass');
   });
 
@@ -183,12 +196,17 @@ describe('email over SMTP', () => {
 describe('email to a folder', () => {
   it('writes an .eml file with the attachments instead of sending, and records it', async () => {
     const dir = tempDir();
-    const store = openStore(path.join(dir, 'store.db'));
+    const store = await openStore(path.join(dir, 'store.db'));
     stores.push(store);
     const loaded = loadedReport(EMAIL, dir);
     const outDir = path.join(dir, 'mail');
     const plan = planEmail(loaded, { env: {}, emailToDir: outDir })!;
-    const runId = store.ledger.start({ report: 'weekly-test', target: 'example.com', params: {}, asOf: '2024-05-06' });
+    const runId = await store.ledger.start({
+      report: 'weekly-test',
+      target: 'example.com',
+      params: {},
+      asOf: '2024-05-06',
+    });
     const outcome = await deliverEmail(
       plan,
       {
@@ -206,9 +224,9 @@ describe('email to a folder', () => {
     expect(eml).toMatch(/^Subject: Backlinks for example\.com/m);
     expect(eml).toMatch(/^To: seo@acme\.example, boss@acme\.example$/m);
     expect(mimeParts(eml).some((p) => /application\/pdf/.test(p.headers))).toBe(true);
-    expect(store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' })).toMatchObject(
-      [{ channel: 'file', to: outcome.file, status: 'sent' }],
-    );
+    expect(
+      await store.ledger.deliveries({ report: 'weekly-test', target: 'example.com', asOf: '2024-05-06' }),
+    ).toMatchObject([{ channel: 'file', to: outcome.file, status: 'sent' }]);
   });
 });
 

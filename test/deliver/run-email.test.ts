@@ -57,10 +57,10 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'clients.csv'), `target,name,email\n${rows.join('\n')}\n`);
   writeFileSync(path.join(dir, 'two-clients.csv'), `target,name,email\n${rows.slice(0, 2).join('\n')}\n`);
   server = await startSmtpServer();
-  store = openStore(path.join(dir, 'store.db'));
+  store = await openStore(path.join(dir, 'store.db'));
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await server?.close();
 });
 
@@ -132,7 +132,7 @@ describe('a run whose email fails', () => {
       expect(refusing.refusals).toBe(6);
       expect(logger.lines.some((l) => l.includes('[retry]'))).toBe(true);
       expect(logger.lines.at(-1)).toBe('2 of 2 runs failed: weekly-mail for acme.com, weekly-mail for globex.com');
-      const run = store.ledger.list({ report: 'weekly-mail', target: 'acme.com', limit: 1 })[0]!;
+      const run = (await store.ledger.list({ report: 'weekly-mail', target: 'acme.com', limit: 1 }))[0]!;
       expect(run.status).toBe('failed');
       expect(run.outputs.some((o) => o.endsWith('report.pdf'))).toBe(true);
       expect(run.deliveries.map((d) => [d.to, d.status])).toEqual([
@@ -145,7 +145,7 @@ describe('a run whose email fails', () => {
   }, 120_000);
 
   it('is refused before anything is fetched when SMTP_URL is missing', async () => {
-    const before = store.ledger.list().length;
+    const before = (await store.ledger.list()).length;
     const error = await runReports(
       { files: [path.join(dir, 'weekly.yaml')], asOf: '2024-05-20', env: {} },
       { logger: quietLogger(), store },
@@ -153,6 +153,6 @@ describe('a run whose email fails', () => {
     expect(error).toBeInstanceOf(LinkbookErrors);
     expect((error as LinkbookError).exitCode).toBe(2);
     expect((error as LinkbookError).toLine()).toMatch(/SMTP_URL is not set/);
-    expect(store.ledger.list().length).toBe(before);
+    expect((await store.ledger.list()).length).toBe(before);
   });
 });

@@ -56,12 +56,12 @@ describe('preview on sample data (no credentials)', () => {
   let preview: Preview;
   beforeAll(async () => {
     file = copyReports();
-    store = openStore(path.join(path.dirname(file), 'store.db'), { env: {} });
+    store = await openStore(path.join(path.dirname(file), 'store.db'), { env: {} });
     preview = await startPreview({ file, asOf: AS_OF, env: {}, logger: silentLogger, store, port: 0 });
   });
   afterAll(async () => {
     await preview?.close();
-    store?.close();
+    await store?.close();
   });
 
   it('shows a new title after the file changes, without reloading the page', async () => {
@@ -237,7 +237,7 @@ describe('preview with credentials: credits only with consent', () => {
     const file = copyReports();
     // real-looking credentials pointed at a loopback emulator whose request counter is the proof
     const env = { AHREFS_V2_TOKEN: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', AHREFS_V2_URL: emulator.origin };
-    store = openStore(path.join(path.dirname(file), 'store.db'), {
+    store = await openStore(path.join(path.dirname(file), 'store.db'), {
       env,
       secrets: ['a1b2c3d4e5f60718293a4b5c6d7e8f90'],
     });
@@ -245,7 +245,7 @@ describe('preview with credentials: credits only with consent', () => {
   });
   afterAll(async () => {
     await preview?.close();
-    store?.close();
+    await store?.close();
     await emulator?.close();
   });
 

@@ -187,8 +187,8 @@ describe('the HTTP layer', () => {
     server = await startScriptServer([json(200, { rows: 6 })]);
     const logger = recordingLogger();
     const refusing = {
-      get: () => undefined,
-      put: () => {
+      get: async () => undefined,
+      put: async () => {
         throw new Error(`refused: contains ${TOKEN}`);
       },
     };

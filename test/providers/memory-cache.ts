@@ -12,8 +12,8 @@ export function createMemoryCache(): MemoryCache {
   return {
     entries,
     puts,
-    get: (key) => entries.get(key),
-    put(key, response, _ttl, meta) {
+    get: async (key) => entries.get(key),
+    async put(key, response, _ttl, meta) {
       puts.push({ key, status: response.status, body: response.body, provider: meta.provider, cost: meta.cost });
       entries.set(key, { ...response, storedAt: new Date().toISOString() });
     },

@@ -16,12 +16,12 @@ beforeAll(async () => {
   emulator = await startEmulator({ asOf: AS_OF });
   dir = mkdtempSync(join(tmpdir(), 'linkbook-providers-'));
   // the store refuses any put that contains one of these secrets
-  store = openStore(join(dir, 'linkbook.db'), {
+  store = await openStore(join(dir, 'linkbook.db'), {
     secrets: [CREDENTIALS.ahrefsV2Token!, CREDENTIALS.ahrefsV3Key!, CREDENTIALS.dataforseoPassword!],
   });
 });
 afterAll(async () => {
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
   await emulator.close();
 });
@@ -41,7 +41,7 @@ describe('the response cache in the real SQLite store', () => {
       expect(second.cacheHits).toBe(1);
       expect(second.rows).toEqual(first.rows);
     }
-    const keys = store.cache.list().map((entry) => entry.key);
+    const keys = (await store.cache.list()).map((entry) => entry.key);
     expect(keys).toHaveLength(3);
     for (const key of keys) {
       expect(key).toContain(`as-of=${AS_OF}`);

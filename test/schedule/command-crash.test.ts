@@ -79,7 +79,7 @@ timezone: UTC
     const schedule = async (at: string) => {
       const { openStore } = await import('../../src/store/index.ts');
       const clock = { now: () => new Date(at) };
-      const store = openStore(dbFile, { clock });
+      const store = await openStore(dbFile, { clock });
       const controller = new AbortController();
       try {
         await runScheduleCommand({
@@ -93,7 +93,7 @@ timezone: UTC
           sleep: async () => controller.abort(),
         });
       } finally {
-        store.close();
+        await store.close();
       }
     };
 
@@ -103,7 +103,7 @@ timezone: UTC
       const { runScheduleCommand } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'src/schedule/index.ts'))});
       const { openStore } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'src/store/index.ts'))});
       const clock = { now: () => new Date('2024-05-06T07:00:30Z') };
-      const store = openStore(${JSON.stringify(dbFile)}, { clock });
+      const store = await openStore(${JSON.stringify(dbFile)}, { clock });
       const log = (m) => console.log(m);
       await runScheduleCommand({ dir: ${JSON.stringify(reports)}, env: ${JSON.stringify(env)}, logger: { info: log, warn: log, debug: () => {} }, signal: new AbortController().signal, clock, store, outRoot: ${JSON.stringify(path.join(dir, 'out'))} });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {

@@ -46,7 +46,7 @@ timezone: Europe/Paris
     cleanup.push(() => server.close());
     let now = new Date('2024-05-06T04:00:00Z').getTime();
     const clock = { now: () => new Date(now) };
-    const store: Store = openStore(path.join(dir, 'store.db'), { clock });
+    const store: Store = await openStore(path.join(dir, 'store.db'), { clock });
     cleanup.push(() => store.close());
 
     const runUntil = async (until: string, log: Logger) => {

@@ -22,8 +22,8 @@ import { openStore, type Store } from '../../src/store/index.ts';
 
 const SLOT = '2024-05-06T07:00:00.000Z';
 let stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores) s.close();
+afterEach(async () => {
+  for (const s of stores) await s.close();
   stores = [];
 });
 
@@ -42,8 +42,8 @@ function entry(): ScheduleEntry {
 function crashAfterClaim(dbFile: string, key: string): number {
   const code = `
     const { openStore } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'src/store/index.ts'))});
-    const store = openStore(${JSON.stringify(dbFile)});
-    if (!store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)})) process.exit(3);
+    const store = await openStore(${JSON.stringify(dbFile)});
+    if (!await store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)})) process.exit(3);
     console.log(process.pid);
     process.exit(137);`;
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
@@ -54,9 +54,9 @@ function crashAfterClaim(dbFile: string, key: string): number {
   return Number(child.stdout.trim());
 }
 
-function scheduler(dbFile: string, now: string, fired: Firing[], lines: string[]) {
+async function scheduler(dbFile: string, now: string, fired: Firing[], lines: string[]) {
   const clock = { now: () => new Date(now) };
-  const store = openStore(dbFile, { clock });
+  const store = await openStore(dbFile, { clock });
   stores.push(store);
   const logger: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`), debug: () => {} };
   return {
@@ -81,17 +81,17 @@ describe('a slot claimed by a run that crashed', () => {
     const pid = crashAfterClaim(dbFile, key);
     const fired: Firing[] = [];
     const lines: string[] = [];
-    const first = scheduler(dbFile, '2024-05-06T09:00:00Z', fired, lines);
-    expect(first.store.ledger.unfinishedSlots(key)).toEqual([{ slot: SLOT, pid }]);
+    const first = await scheduler(dbFile, '2024-05-06T09:00:00Z', fired, lines);
+    expect(await first.store.ledger.unfinishedSlots(key)).toEqual([{ slot: SLOT, pid }]);
     await first.scheduler.tick();
     expect(fired.map((f) => [f.slot.toISOString(), f.asOf, f.retry])).toEqual([[SLOT, '2024-05-06', true]]);
     expect(lines.join('\n')).toContain(
       `slot ${SLOT} was claimed by a run that never finished (process ${pid} is gone); running it again`,
     );
-    expect(first.store.ledger.unfinishedSlots(key)).toEqual([]);
+    expect(await first.store.ledger.unfinishedSlots(key)).toEqual([]);
     // finished now: neither this scheduler nor a later one runs it again
     await first.scheduler.tick();
-    const second = scheduler(dbFile, '2024-05-06T10:00:00Z', fired, lines);
+    const second = await scheduler(dbFile, '2024-05-06T10:00:00Z', fired, lines);
     await second.scheduler.tick();
     expect(fired).toHaveLength(1);
   });
@@ -101,8 +101,8 @@ describe('a slot claimed by a run that crashed', () => {
     const key = entry().key;
     const code = `
       const { openStore } = await import(${JSON.stringify(path.join(PACKAGE_ROOT, 'src/store/index.ts'))});
-      const store = openStore(${JSON.stringify(dbFile)});
-      store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)});
+      const store = await openStore(${JSON.stringify(dbFile)});
+      await store.ledger.markSlotFired(${JSON.stringify(key)}, ${JSON.stringify(SLOT)});
       console.log(process.pid);
       setInterval(() => {}, 1000);`;
     const running = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
@@ -114,13 +114,13 @@ describe('a slot claimed by a run that crashed', () => {
         running.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
       );
       const fired: Firing[] = [];
-      const other = scheduler(dbFile, '2024-05-06T09:00:00Z', fired, []);
+      const other = await scheduler(dbFile, '2024-05-06T09:00:00Z', fired, []);
       await other.scheduler.tick();
       expect(fired).toEqual([]);
-      expect(other.store.ledger.unfinishedSlots(key)).toEqual([{ slot: SLOT, pid }]);
+      expect(await other.store.ledger.unfinishedSlots(key)).toEqual([{ slot: SLOT, pid }]);
       running.kill('SIGKILL');
       await once(running, 'exit');
-      const next = scheduler(dbFile, '2024-05-06T09:30:00Z', fired, []);
+      const next = await scheduler(dbFile, '2024-05-06T09:30:00Z', fired, []);
       await next.scheduler.tick();
       expect(fired.map((f) => f.slot.toISOString())).toEqual([SLOT]);
     } finally {

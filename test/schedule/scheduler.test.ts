@@ -30,13 +30,13 @@ function recordingLogger(): Logger & { lines: string[] } {
 }
 
 let stores: Store[] = [];
-afterEach(() => {
-  for (const s of stores) s.close();
+afterEach(async () => {
+  for (const s of stores) await s.close();
   stores = [];
 });
 
-function storeAt(file: string, clock: { now(): Date }): Store {
-  const store = openStore(file, { clock });
+async function storeAt(file: string, clock: { now(): Date }): Promise<Store> {
+  const store = await openStore(file, { clock });
   stores.push(store);
   return store;
 }
@@ -52,13 +52,13 @@ function entry(cron: string, timezone = 'UTC', report = 'weekly-backlinks'): Sch
   };
 }
 
-function setup(
+async function setup(
   entries: ScheduleEntry[],
   start: string,
   dbFile = path.join(mkdtempSync(path.join(tmpdir(), 'linkbook-schedule-')), 'store.db'),
 ) {
   const clock = manualClock(start);
-  const store = storeAt(dbFile, clock);
+  const store = await storeAt(dbFile, clock);
   const fired: Firing[] = [];
   const logger = recordingLogger();
   const scan: EntryScan = { entries, problems: [] };
@@ -77,7 +77,7 @@ function setup(
 
 describe('the scheduler', () => {
   it('fires a slot when its time comes, and only once', async () => {
-    const { clock, fired, scheduler } = setup([entry('0 7 * * MON')], '2024-05-05T12:00:00Z');
+    const { clock, fired, scheduler } = await setup([entry('0 7 * * MON')], '2024-05-05T12:00:00Z');
     await scheduler.tick();
     expect(fired).toHaveLength(0);
     clock.set('2024-05-06T07:00:00Z');
@@ -90,7 +90,7 @@ describe('the scheduler', () => {
   });
 
   it('reads the cron in the report timezone', async () => {
-    const { clock, fired, scheduler } = setup([entry('0 7 * * MON', 'Europe/Paris')], '2024-05-05T12:00:00Z');
+    const { clock, fired, scheduler } = await setup([entry('0 7 * * MON', 'Europe/Paris')], '2024-05-05T12:00:00Z');
     await scheduler.tick();
     clock.set('2024-05-06T04:59:59Z');
     await scheduler.tick();
@@ -101,22 +101,22 @@ describe('the scheduler', () => {
   });
 
   it('does not fire slots from before it ever watched the schedule', async () => {
-    const { fired, scheduler } = setup([entry('0 7 * * *')], '2024-05-06T12:00:00Z');
+    const { fired, scheduler } = await setup([entry('0 7 * * *')], '2024-05-06T12:00:00Z');
     await scheduler.tick();
     expect(fired).toHaveLength(0);
   });
 
   it('catches up once after a gap: the latest missed slot runs, the others do not', async () => {
-    const first = setup([entry('0 7 * * *')], '2024-05-06T06:00:00Z');
+    const first = await setup([entry('0 7 * * *')], '2024-05-06T06:00:00Z');
     await first.scheduler.tick();
     first.clock.set('2024-05-06T07:00:00Z');
     await first.scheduler.tick();
     expect(first.fired).toHaveLength(1);
-    first.store.close();
+    await first.store.close();
     stores = [];
 
     // down for three days; a new process on the same store
-    const second = setup([entry('0 7 * * *')], '2024-05-09T09:30:00Z', first.dbFile);
+    const second = await setup([entry('0 7 * * *')], '2024-05-09T09:30:00Z', first.dbFile);
     await second.scheduler.tick();
     second.clock.set('2024-05-09T10:00:00Z');
     await second.scheduler.tick();
@@ -127,18 +127,18 @@ describe('the scheduler', () => {
   });
 
   it('catches up a slot missed before the first firing, once the schedule was being watched', async () => {
-    const first = setup([entry('0 7 * * MON')], '2024-05-06T06:00:00Z');
+    const first = await setup([entry('0 7 * * MON')], '2024-05-06T06:00:00Z');
     await first.scheduler.tick();
-    first.store.close();
+    await first.store.close();
     stores = [];
-    const second = setup([entry('0 7 * * MON')], '2024-05-06T08:00:00Z', first.dbFile);
+    const second = await setup([entry('0 7 * * MON')], '2024-05-06T08:00:00Z', first.dbFile);
     await second.scheduler.tick();
     expect(second.fired.map((f) => [f.slot.toISOString(), f.catchUp])).toEqual([['2024-05-06T07:00:00.000Z', true]]);
   });
 
   it('fires each slot once when two schedulers share one store', async () => {
-    const a = setup([entry('*/5 * * * *')], '2024-05-06T06:58:00Z');
-    const b = setup([entry('*/5 * * * *')], '2024-05-06T06:58:00Z', a.dbFile);
+    const a = await setup([entry('*/5 * * * *')], '2024-05-06T06:58:00Z');
+    const b = await setup([entry('*/5 * * * *')], '2024-05-06T06:58:00Z', a.dbFile);
     await a.scheduler.tick();
     await b.scheduler.tick();
     for (const s of [a, b]) s.clock.set('2024-05-06T07:00:01Z');
@@ -148,7 +148,7 @@ describe('the scheduler', () => {
 
   it('keeps running when a firing fails, and logs the outcome', async () => {
     const clock = manualClock('2024-05-06T06:00:00Z');
-    const store = storeAt(path.join(mkdtempSync(path.join(tmpdir(), 'linkbook-schedule-')), 'store.db'), clock);
+    const store = await storeAt(path.join(mkdtempSync(path.join(tmpdir(), 'linkbook-schedule-')), 'store.db'), clock);
     const logger = recordingLogger();
     const calls: string[] = [];
     const scheduler = createScheduler({
@@ -176,7 +176,7 @@ describe('the scheduler', () => {
   });
 
   it('left running over a simulated week, fires a daily report exactly once per slot', async () => {
-    const { clock, fired, store } = setup([], '2024-05-06T00:00:00Z');
+    const { clock, fired, store } = await setup([], '2024-05-06T00:00:00Z');
     const controller = new AbortController();
     let sleeps = 0;
     const running = createScheduler({

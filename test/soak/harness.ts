@@ -145,7 +145,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
   let now = Date.parse(START);
   const clock = { now: () => new Date(now) };
   const dbFile = path.join(dir, 'store.db');
-  const store = openStore(dbFile, { clock });
+  const store = await openStore(dbFile, { clock });
   const lines: string[] = [];
   const warnings: string[] = [];
   const logger: Logger = {
@@ -213,7 +213,7 @@ export async function runSoak(input: SoakOptions): Promise<SoakResult> {
       },
     });
   } finally {
-    store.close();
+    await store.close();
     await smtp?.close();
     await proxy.close();
     await emulator.close();

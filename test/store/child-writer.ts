@@ -24,23 +24,23 @@ function barrier(stage: string): void {
 }
 if (file === undefined) throw new Error('usage: child-writer.ts parallel|crash <file> [id] [iterations]');
 
-if (mode === 'parallel') runParallel(file, Number(idArg), Number(iterationsArg));
-else if (mode === 'crash') runUntilKilled(file);
-else if (mode === 'hang') startRunAndHang(file);
+if (mode === 'parallel') await runParallel(file, Number(idArg), Number(iterationsArg));
+else if (mode === 'crash') await runUntilKilled(file);
+else if (mode === 'hang') await startRunAndHang(file);
 else throw new Error(`unknown mode ${mode}`);
 
-function runParallel(path: string, id: number, iterations: number): void {
+async function runParallel(path: string, id: number, iterations: number): Promise<void> {
   // all writers are started and let go together, so they race on creating and migrating the store
   barrier('ready');
-  const store = openStore(path);
+  const store = await openStore(path);
   let slotsWon = 0;
   const response = { status: 200, headers: {}, body: JSON.stringify({ writer: id }) };
   for (let i = 0; i < iterations; i++) {
-    store.cache.put(`writer-${id}-${i}`, response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
-    store.cache.put('shared', response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
-    store.cache.get('shared');
-    const runId = store.ledger.start({ report: 'parallel', target: `t${id}`, params: { i }, asOf: '2024-05-06' });
-    store.snapshots.put({
+    await store.cache.put(`writer-${id}-${i}`, response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
+    await store.cache.put('shared', response, 3600, { provider: 'ahrefs-v2', cost: { ahrefs_v2_rows: 10 } });
+    await store.cache.get('shared');
+    const runId = await store.ledger.start({ report: 'parallel', target: `t${id}`, params: { i }, asOf: '2024-05-06' });
+    await store.snapshots.put({
       report: 'parallel',
       target: `t${id}`,
       asOf: `2024-05-${String((i % 28) + 1).padStart(2, '0')}`,
@@ -48,28 +48,29 @@ function runParallel(path: string, id: number, iterations: number): void {
       kind: 'refdomains',
       rows: Array.from({ length: 50 }, (_, n) => refDomain(`w${id}-i${i}-n${n}.com`)),
     });
-    store.ledger.recordDelivery(runId, { channel: 'file', to: `out/${id}/${i}.html`, status: 'sent' });
-    store.ledger.finish(runId, {
+    await store.ledger.recordDelivery(runId, { channel: 'file', to: `out/${id}/${i}.html`, status: 'sent' });
+    await store.ledger.finish(runId, {
       status: 'ok',
       requests: 1,
       cacheHits: 1,
       cost: { ahrefs_v2_rows: 10, ahrefs_v3_units: 0, dataforseo_usd: 0 },
       outputs: [],
     });
-    if (store.ledger.markSlotFired('every-minute', new Date(Date.UTC(2024, 4, 6, 7, i)).toISOString())) slotsWon++;
-    store.snapshots.latestBefore({ report: 'parallel', target: `t${id}`, asOf: '2024-06-01' });
+    if (await store.ledger.markSlotFired('every-minute', new Date(Date.UTC(2024, 4, 6, 7, i)).toISOString()))
+      slotsWon++;
+    await store.snapshots.latestBefore({ report: 'parallel', target: `t${id}`, asOf: '2024-06-01' });
     // no writer goes on before all have the store open and one round written: the rest of the
     // rounds run with all sixteen connections live at once, however the processes are scheduled
     if (i === 0) barrier('open');
   }
-  store.close();
+  await store.close();
   process.stdout.write(`${JSON.stringify({ slotsWon })}\n`);
 }
 
-function runUntilKilled(path: string): void {
-  const store = openStore(path);
+async function runUntilKilled(path: string): Promise<void> {
+  const store = await openStore(path);
   for (let generation = 1; ; generation++) {
-    const runId = store.ledger.start({
+    const runId = await store.ledger.start({
       report: 'crash',
       target: 'example.com',
       params: { generation },
@@ -78,7 +79,7 @@ function runUntilKilled(path: string): void {
     // 1,000 rows per chunk: 2 to 4 chunks, all tagged with this generation
     const size = 1500 + (generation % 5) * 500;
     const rows = Array.from({ length: size }, (_, n) => refDomain(`g${generation}-n${n}.com`, { raw: { generation } }));
-    store.snapshots.put({
+    await store.snapshots.put({
       report: 'crash',
       target: 'example.com',
       asOf: '2024-05-06',
@@ -86,13 +87,13 @@ function runUntilKilled(path: string): void {
       kind: 'refdomains',
       rows,
     });
-    store.cache.put(
+    await store.cache.put(
       `generation-${generation}`,
       { status: 200, headers: {}, body: JSON.stringify({ generation, size }) },
       3600,
       { provider: 'ahrefs-v3', cost: { ahrefs_v3_units: size } },
     );
-    store.ledger.finish(runId, {
+    await store.ledger.finish(runId, {
       status: 'ok',
       requests: 1,
       cacheHits: 0,
@@ -103,9 +104,9 @@ function runUntilKilled(path: string): void {
   }
 }
 
-function startRunAndHang(path: string): void {
-  const store = openStore(path);
-  const runId = store.ledger.start({ report: 'hang', target: 'example.com', params: {}, asOf: '2024-05-06' });
+async function startRunAndHang(path: string): Promise<void> {
+  const store = await openStore(path);
+  const runId = await store.ledger.start({ report: 'hang', target: 'example.com', params: {}, asOf: '2024-05-06' });
   process.stdout.write(`${runId}\n`);
   setInterval(() => {}, 1000);
 }

@@ -93,14 +93,14 @@ describe('many processes on one store', () => {
     );
     expect(won).toBe(ITERATIONS);
 
-    const store = openStore(temp.file);
-    const runs = store.ledger.list({ report: 'parallel' });
+    const store = await openStore(temp.file);
+    const runs = await store.ledger.list({ report: 'parallel' });
     expect(runs).toHaveLength(WRITERS * ITERATIONS);
     expect(runs.every((run) => run.status === 'ok' && run.deliveries.length === 1)).toBe(true);
-    const entries = store.cache.list();
+    const entries = await store.cache.list();
     expect(entries).toHaveLength(WRITERS * ITERATIONS + 1);
-    expect(store.snapshots.dates({ report: 'parallel', target: 't7' })).toHaveLength(ITERATIONS);
-    store.close();
+    expect(await store.snapshots.dates({ report: 'parallel', target: 't7' })).toHaveLength(ITERATIONS);
+    await store.close();
 
     const db = new Database(temp.file, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

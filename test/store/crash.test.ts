@@ -89,13 +89,14 @@ describe('a process killed while writing', () => {
     db.close();
 
     // the store opens and no killed run is left looking as if it still ran
-    const store = openStore(temp.file);
-    const statuses = new Set(store.ledger.list({ report: 'crash' }).map((run) => run.status));
+    const store = await openStore(temp.file);
+    const statuses = new Set((await store.ledger.list({ report: 'crash' })).map((run) => run.status));
     expect([...statuses].every((status) => status === 'ok' || status === 'interrupted')).toBe(true);
     expect(
-      store.snapshots.get({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains' })?.rows,
+      (await store.snapshots.get({ report: 'crash', target: 'example.com', asOf: '2024-05-06', dataset: 'refdomains' }))
+        ?.rows,
     ).toHaveLength(rows.length);
-    store.close();
+    await store.close();
   });
 
   it('shows the run of a killed process as interrupted, and a live one as running', async () => {
@@ -106,12 +107,12 @@ describe('a process killed while writing', () => {
     const runId = await new Promise<number>((resolve) =>
       child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
     );
-    const store = openStore(temp.file);
-    expect(store.ledger.get(runId)?.status).toBe('running');
+    const store = await openStore(temp.file);
+    expect((await store.ledger.get(runId))?.status).toBe('running');
     child.kill('SIGKILL');
     await exited;
-    expect(store.ledger.get(runId)?.status).toBe('interrupted');
-    expect(store.ledger.list({ report: 'hang' }).map((run) => run.status)).toEqual(['interrupted']);
-    store.close();
+    expect((await store.ledger.get(runId))?.status).toBe('interrupted');
+    expect((await store.ledger.list({ report: 'hang' })).map((run) => run.status)).toEqual(['interrupted']);
+    await store.close();
   });
 });

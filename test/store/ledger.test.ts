@@ -10,15 +10,15 @@ let store: Store;
 let clock: ManualClock;
 let file: string;
 let cleanup: () => void;
-beforeEach(() => {
+beforeEach(async () => {
   const temp = tempStorePath();
   file = temp.file;
   cleanup = temp.cleanup;
   clock = manualClock('2024-05-06T07:00:00Z');
-  store = openStore(file, { clock, secrets: [PASSWORD] });
+  store = await openStore(file, { clock, secrets: [PASSWORD] });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   cleanup();
 });
 
@@ -31,23 +31,23 @@ const weekly = {
 const spent = { ahrefs_v2_rows: 1200, ahrefs_v3_units: 0, dataforseo_usd: 0.0123 };
 
 describe('the run ledger', () => {
-  it('records a run from start to finish', () => {
-    const id = store.ledger.start(weekly);
-    expect(store.ledger.get(id)).toMatchObject({
+  it('records a run from start to finish', async () => {
+    const id = await store.ledger.start(weekly);
+    expect(await store.ledger.get(id)).toMatchObject({
       status: 'running',
       finishedAt: null,
       pid: process.pid,
       params: weekly.params,
     });
     clock.advance(42);
-    store.ledger.finish(id, {
+    await store.ledger.finish(id, {
       status: 'ok',
       requests: 3,
       cacheHits: 1,
       cost: spent,
       outputs: ['out/report.html', 'out/report.pdf'],
     });
-    expect(store.ledger.get(id)).toMatchObject({
+    expect(await store.ledger.get(id)).toMatchObject({
       id,
       report: 'weekly',
       target: 'example.com',
@@ -64,7 +64,7 @@ describe('the run ledger', () => {
     });
   });
 
-  it('lists runs newest first, filtered by report and target, up to a limit', () => {
+  it('lists runs newest first, filtered by report and target, up to a limit', async () => {
     const ids: number[] = [];
     for (const [report, target] of [
       ['weekly', 'a.com'],
@@ -72,18 +72,18 @@ describe('the run ledger', () => {
       ['audit', 'a.com'],
       ['weekly', 'a.com'],
     ] as const) {
-      ids.push(store.ledger.start({ report, target, params: {}, asOf: '2024-05-06' }));
+      ids.push(await store.ledger.start({ report, target, params: {}, asOf: '2024-05-06' }));
       clock.advance(60);
     }
-    expect(store.ledger.list().map((r) => r.id)).toEqual([...ids].reverse());
-    expect(store.ledger.list({ report: 'weekly' }).map((r) => r.id)).toEqual([ids[3], ids[1], ids[0]]);
-    expect(store.ledger.list({ report: 'weekly', target: 'a.com' }).map((r) => r.id)).toEqual([ids[3], ids[0]]);
-    expect(store.ledger.list({ limit: 2 }).map((r) => r.id)).toEqual([ids[3], ids[2]]);
+    expect((await store.ledger.list()).map((r) => r.id)).toEqual([...ids].reverse());
+    expect((await store.ledger.list({ report: 'weekly' })).map((r) => r.id)).toEqual([ids[3], ids[1], ids[0]]);
+    expect((await store.ledger.list({ report: 'weekly', target: 'a.com' })).map((r) => r.id)).toEqual([ids[3], ids[0]]);
+    expect((await store.ledger.list({ limit: 2 })).map((r) => r.id)).toEqual([ids[3], ids[2]]);
   });
 
-  it('keeps the error of a failed run with secrets redacted', () => {
-    const id = store.ledger.start(weekly);
-    store.ledger.finish(id, {
+  it('keeps the error of a failed run with secrets redacted', async () => {
+    const id = await store.ledger.start(weekly);
+    await store.ledger.finish(id, {
       status: 'failed',
       requests: 1,
       cacheHits: 0,
@@ -91,27 +91,27 @@ describe('the run ledger', () => {
       outputs: [],
       error: `login failed for user:${PASSWORD}`,
     });
-    expect(store.ledger.get(id)?.error).toBe('login failed for user:***');
+    expect((await store.ledger.get(id))?.error).toBe('login failed for user:***');
   });
 
-  it('records deliveries so a rerun of the same date knows what was sent', () => {
-    const first = store.ledger.start(weekly);
-    store.ledger.recordDelivery(first, {
+  it('records deliveries so a rerun of the same date knows what was sent', async () => {
+    const first = await store.ledger.start(weekly);
+    await store.ledger.recordDelivery(first, {
       channel: 'email',
       to: 'seo@acme.example',
       status: 'sent',
       messageId: '<1@linkbook>',
     });
-    store.ledger.recordDelivery(first, {
+    await store.ledger.recordDelivery(first, {
       channel: 'email',
       to: 'boss@acme.example',
       status: 'failed',
       error: '550 mailbox unavailable',
     });
-    store.ledger.finish(first, { status: 'failed', requests: 2, cacheHits: 0, cost: spent, outputs: [] });
-    const rerun = store.ledger.start(weekly);
-    store.ledger.start({ ...weekly, asOf: '2024-05-13' });
-    const sent = store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-06' });
+    await store.ledger.finish(first, { status: 'failed', requests: 2, cacheHits: 0, cost: spent, outputs: [] });
+    const rerun = await store.ledger.start(weekly);
+    await store.ledger.start({ ...weekly, asOf: '2024-05-13' });
+    const sent = await store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-06' });
     expect(sent).toEqual([
       {
         runId: first,
@@ -130,59 +130,59 @@ describe('the run ledger', () => {
         at: '2024-05-06T07:00:00.000Z',
       },
     ]);
-    expect(store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-13' })).toEqual([]);
-    expect(store.ledger.get(first)?.deliveries).toHaveLength(2);
-    expect(store.ledger.get(rerun)?.deliveries).toEqual([]);
+    expect(await store.ledger.deliveries({ report: 'weekly', target: 'example.com', asOf: '2024-05-13' })).toEqual([]);
+    expect((await store.ledger.get(first))?.deliveries).toHaveLength(2);
+    expect((await store.ledger.get(rerun))?.deliveries).toEqual([]);
   });
 
-  it('refuses to finish or deliver for a run it does not know', () => {
-    expect(() =>
+  it('refuses to finish or deliver for a run it does not know', async () => {
+    await expect(
       store.ledger.finish(999, { status: 'ok', requests: 0, cacheHits: 0, cost: spent, outputs: [] }),
-    ).toThrow(LinkbookError);
-    expect(() => store.ledger.recordDelivery(999, { channel: 'file', to: 'out/report.pdf', status: 'sent' })).toThrow(
-      LinkbookError,
-    );
+    ).rejects.toThrow(LinkbookError);
+    await expect(
+      store.ledger.recordDelivery(999, { channel: 'file', to: 'out/report.pdf', status: 'sent' }),
+    ).rejects.toThrow(LinkbookError);
   });
 
-  it('shows a run whose process is gone as interrupted', () => {
-    const id = store.ledger.start(weekly);
+  it('shows a run whose process is gone as interrupted', async () => {
+    const id = await store.ledger.start(weekly);
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     poke('UPDATE runs SET pid = ? WHERE id = ?', gone, id);
-    expect(store.ledger.get(id)?.status).toBe('interrupted');
-    expect(store.ledger.list()[0]?.status).toBe('interrupted');
+    expect((await store.ledger.get(id))?.status).toBe('interrupted');
+    expect((await store.ledger.list())[0]?.status).toBe('interrupted');
   });
 
-  it('shows a run as interrupted when its pid now belongs to a process started later', () => {
-    const id = store.ledger.start(weekly);
+  it('shows a run as interrupted when its pid now belongs to a process started later', async () => {
+    const id = await store.ledger.start(weekly);
     poke("UPDATE runs SET proc_start = '1' WHERE id = ?", id);
-    expect(store.ledger.get(id)?.status).toBe('interrupted');
+    expect((await store.ledger.get(id))?.status).toBe('interrupted');
   });
 
-  it('keeps a finished run finished even though its process has ended', () => {
-    const id = store.ledger.start(weekly);
-    store.ledger.finish(id, { status: 'refused', requests: 0, cacheHits: 0, cost: spent, outputs: [] });
+  it('keeps a finished run finished even though its process has ended', async () => {
+    const id = await store.ledger.start(weekly);
+    await store.ledger.finish(id, { status: 'refused', requests: 0, cacheHits: 0, cost: spent, outputs: [] });
     poke('UPDATE runs SET pid = ? WHERE id = ?', spawnSync(process.execPath, ['-e', '']).pid, id);
-    expect(store.ledger.get(id)?.status).toBe('refused');
+    expect((await store.ledger.get(id))?.status).toBe('refused');
   });
 });
 
 describe('schedule slots', () => {
-  it('fires a slot once: the second mark is refused', () => {
-    expect(store.ledger.lastSlotFired('weekly.yaml#0 7 * * MON')).toBeNull();
-    expect(store.ledger.markSlotFired('weekly.yaml#0 7 * * MON', '2024-05-06T07:00:00Z')).toBe(true);
-    expect(store.ledger.markSlotFired('weekly.yaml#0 7 * * MON', '2024-05-06T07:00:00.000Z')).toBe(false);
-    expect(store.ledger.lastSlotFired('weekly.yaml#0 7 * * MON')).toBe('2024-05-06T07:00:00.000Z');
+  it('fires a slot once: the second mark is refused', async () => {
+    expect(await store.ledger.lastSlotFired('weekly.yaml#0 7 * * MON')).toBeNull();
+    expect(await store.ledger.markSlotFired('weekly.yaml#0 7 * * MON', '2024-05-06T07:00:00Z')).toBe(true);
+    expect(await store.ledger.markSlotFired('weekly.yaml#0 7 * * MON', '2024-05-06T07:00:00.000Z')).toBe(false);
+    expect(await store.ledger.lastSlotFired('weekly.yaml#0 7 * * MON')).toBe('2024-05-06T07:00:00.000Z');
   });
 
-  it('returns the latest slot of a schedule, not of another', () => {
-    store.ledger.markSlotFired('a', '2024-05-13T07:00:00Z');
-    store.ledger.markSlotFired('a', '2024-05-06T07:00:00Z');
-    store.ledger.markSlotFired('b', '2024-06-01T07:00:00Z');
-    expect(store.ledger.lastSlotFired('a')).toBe('2024-05-13T07:00:00.000Z');
+  it('returns the latest slot of a schedule, not of another', async () => {
+    await store.ledger.markSlotFired('a', '2024-05-13T07:00:00Z');
+    await store.ledger.markSlotFired('a', '2024-05-06T07:00:00Z');
+    await store.ledger.markSlotFired('b', '2024-06-01T07:00:00Z');
+    expect(await store.ledger.lastSlotFired('a')).toBe('2024-05-13T07:00:00.000Z');
   });
 
-  it('refuses a slot that is not a time', () => {
-    expect(() => store.ledger.markSlotFired('a', 'monday')).toThrow(LinkbookError);
+  it('refuses a slot that is not a time', async () => {
+    await expect(store.ledger.markSlotFired('a', 'monday')).rejects.toThrow(LinkbookError);
   });
 });
 

@@ -17,10 +17,10 @@ function temp() {
 }
 
 describe('openStore', () => {
-  it('creates the folder and file and applies every migration to an empty file', () => {
+  it('creates the folder and file and applies every migration to an empty file', async () => {
     const { file } = temp();
-    const store = openStore(file);
-    store.close();
+    const store = await openStore(file);
+    await store.close();
     expect(existsSync(file)).toBe(true);
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
@@ -41,41 +41,41 @@ describe('openStore', () => {
     db.close();
   });
 
-  it('puts the file in WAL mode', () => {
+  it('puts the file in WAL mode', async () => {
     const { file } = temp();
-    openStore(file).close();
+    await (await openStore(file)).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
   });
 
-  it('reopens an existing store keeping its data and without reapplying migrations', () => {
+  it('reopens an existing store keeping its data and without reapplying migrations', async () => {
     const { file } = temp();
-    const first = openStore(file);
-    const runId = first.ledger.start({ report: 'weekly', target: 'example.com', params: {}, asOf: '2024-05-06' });
-    first.close();
-    const second = openStore(file);
-    expect(second.ledger.get(runId)?.report).toBe('weekly');
-    second.close();
+    const first = await openStore(file);
+    const runId = await first.ledger.start({ report: 'weekly', target: 'example.com', params: {}, asOf: '2024-05-06' });
+    await first.close();
+    const second = await openStore(file);
+    expect((await second.ledger.get(runId))?.report).toBe('weekly');
+    await second.close();
   });
 
-  it('refuses a store written by a newer schema version, naming the file', () => {
+  it('refuses a store written by a newer schema version, naming the file', async () => {
     const { file } = temp();
-    openStore(file).close();
+    await (await openStore(file)).close();
     const db = new Database(file);
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
-    const error = catchError(() => openStore(file));
+    const error = await catchError(() => openStore(file));
     expect(error).toBeInstanceOf(LinkbookError);
     expect((error as LinkbookError).code).toBe('invalid');
     expect((error as LinkbookError).where).toBe(file);
   });
 
-  it('refuses a file that is not a database with a hint to move it', () => {
+  it('refuses a file that is not a database with a hint to move it', async () => {
     const { dir } = temp();
     const file = join(dir, 'not-a-db.db');
     writeFileSync(file, 'this is plainly not sqlite, but long enough to have a header '.repeat(10));
-    const error = catchError(() => openStore(file)) as LinkbookError;
+    const error = (await catchError(() => openStore(file))) as LinkbookError;
     expect(error).toBeInstanceOf(LinkbookError);
     expect(error.code).toBe('invalid');
     expect(error.hint).toMatch(/LINKBOOK_STORE/);
@@ -95,21 +95,21 @@ describe('openStore', () => {
     }
   });
 
-  it('reads LINKBOOK_STORE from the environment it is given', () => {
+  it('reads LINKBOOK_STORE from the environment it is given', async () => {
     const { dir } = temp();
-    const store = openStore(undefined, { env: { LINKBOOK_STORE: join(dir, 'given-env.db') } });
-    expect(store.path).toBe(join(dir, 'given-env.db'));
-    store.close();
+    const store = await openStore(undefined, { env: { LINKBOOK_STORE: join(dir, 'given-env.db') } });
+    expect(store.location).toBe(join(dir, 'given-env.db'));
+    await store.close();
   });
 
-  it('opens the file LINKBOOK_STORE names when no path is given', () => {
+  it('opens the file LINKBOOK_STORE names when no path is given', async () => {
     const { dir } = temp();
     const saved = process.env['LINKBOOK_STORE'];
     try {
       process.env['LINKBOOK_STORE'] = join(dir, 'env', 'store.db');
-      const store = openStore();
-      expect(store.path).toBe(join(dir, 'env', 'store.db'));
-      store.close();
+      const store = await openStore();
+      expect(store.location).toBe(join(dir, 'env', 'store.db'));
+      await store.close();
       expect(existsSync(join(dir, 'env', 'store.db'))).toBe(true);
     } finally {
       if (saved === undefined) delete process.env['LINKBOOK_STORE'];
@@ -118,9 +118,9 @@ describe('openStore', () => {
   });
 });
 
-function catchError(fn: () => unknown): unknown {
+async function catchError(fn: () => Promise<unknown>): Promise<unknown> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     return error;
   }

@@ -6,13 +6,13 @@ import { backlink, manualClock, refDomain, tempStorePath } from './helpers.ts';
 
 let store: Store;
 let cleanup: () => void;
-beforeEach(() => {
+beforeEach(async () => {
   const temp = tempStorePath();
   cleanup = temp.cleanup;
-  store = openStore(temp.file, { clock: manualClock() });
+  store = await openStore(temp.file, { clock: manualClock() });
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   cleanup();
 });
 
@@ -25,9 +25,9 @@ function domains(rows: readonly CanonicalRow[]): string[] {
 }
 
 describe('snapshots', () => {
-  it('stores and returns a dataset under report, target and as-of date', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    const got = store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' });
+  it('stores and returns a dataset under report, target and as-of date', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+    const got = await store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' });
     expect(got).toEqual({
       ...place,
       asOf: '2024-04-29',
@@ -36,44 +36,44 @@ describe('snapshots', () => {
       rows: week1,
       storedAt: '2024-05-06T07:00:00.000Z',
     });
-    expect(store.snapshots.get({ ...place, asOf: '2024-04-30', dataset: 'refdomains' })).toBeUndefined();
+    expect(await store.snapshots.get({ ...place, asOf: '2024-04-30', dataset: 'refdomains' })).toBeUndefined();
     expect(
-      store.snapshots.get({ ...place, target: 'other.com', asOf: '2024-04-29', dataset: 'refdomains' }),
+      await store.snapshots.get({ ...place, target: 'other.com', asOf: '2024-04-29', dataset: 'refdomains' }),
     ).toBeUndefined();
   });
 
-  it('replaces the snapshot when the same date is run again', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
-    expect(domains(store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' })?.rows ?? [])).toEqual(
-      domains(week2),
-    );
-    expect(store.snapshots.dates(place)).toEqual(['2024-04-29']);
+  it('replaces the snapshot when the same date is run again', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
+    expect(
+      domains((await store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' }))?.rows ?? []),
+    ).toEqual(domains(week2));
+    expect(await store.snapshots.dates(place)).toEqual(['2024-04-29']);
   });
 
-  it('round-trips a large dataset spread over several chunks, in order', () => {
+  it('round-trips a large dataset spread over several chunks, in order', async () => {
     const rows = Array.from({ length: 2503 }, (_, i) => refDomain(`site${i}.com`, { backlinks: i }));
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows });
-    expect(store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' })?.rows).toEqual(rows);
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows });
+    expect((await store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' }))?.rows).toEqual(rows);
   });
 
-  it('stores an empty dataset as empty', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: [] });
-    expect(store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' })?.rows).toEqual([]);
+  it('stores an empty dataset as empty', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: [] });
+    expect((await store.snapshots.get({ ...place, asOf: '2024-04-29', dataset: 'refdomains' }))?.rows).toEqual([]);
   });
 
-  it('finds the latest earlier as-of date, or null', () => {
+  it('finds the latest earlier as-of date, or null', async () => {
     for (const asOf of ['2024-04-22', '2024-04-29', '2024-05-06']) {
-      store.snapshots.put({ ...place, asOf, dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+      await store.snapshots.put({ ...place, asOf, dataset: 'refdomains', kind: 'refdomains', rows: week1 });
     }
-    expect(store.snapshots.latestBefore({ ...place, asOf: '2024-05-06' })).toBe('2024-04-29');
-    expect(store.snapshots.latestBefore({ ...place, asOf: '2024-05-01' })).toBe('2024-04-29');
-    expect(store.snapshots.latestBefore({ ...place, asOf: '2024-04-22' })).toBeNull();
-    expect(store.snapshots.latestBefore({ ...place, target: 'other.com', asOf: '2024-05-06' })).toBeNull();
+    expect(await store.snapshots.latestBefore({ ...place, asOf: '2024-05-06' })).toBe('2024-04-29');
+    expect(await store.snapshots.latestBefore({ ...place, asOf: '2024-05-01' })).toBe('2024-04-29');
+    expect(await store.snapshots.latestBefore({ ...place, asOf: '2024-04-22' })).toBeNull();
+    expect(await store.snapshots.latestBefore({ ...place, target: 'other.com', asOf: '2024-05-06' })).toBeNull();
   });
 
-  it('refuses an as-of date that is not YYYY-MM-DD', () => {
-    expect(() => store.snapshots.latestBefore({ ...place, asOf: '06/05/2024' })).toThrow(LinkbookError);
+  it('refuses an as-of date that is not YYYY-MM-DD', async () => {
+    await expect(store.snapshots.latestBefore({ ...place, asOf: '06/05/2024' })).rejects.toThrow(LinkbookError);
   });
 });
 
@@ -134,9 +134,9 @@ describe('comparison', () => {
     return { count: rows.length, gov_share: rows.length === 0 ? 0 : gov / rows.length };
   };
 
-  it('compares against the previous snapshot with every metric delta', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    const result = store.snapshots.comparison({
+  it('compares against the previous snapshot with every metric delta', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+    const result = await store.snapshots.comparison({
       ...place,
       asOf: '2024-05-06',
       against: 'previous',
@@ -152,8 +152,8 @@ describe('comparison', () => {
     });
   });
 
-  it('gives null previous values and no datasets on a first run', () => {
-    const result = store.snapshots.comparison({
+  it('gives null previous values and no datasets on a first run', async () => {
+    const result = await store.snapshots.comparison({
       ...place,
       asOf: '2024-05-06',
       against: 'previous',
@@ -170,9 +170,9 @@ describe('comparison', () => {
     });
   });
 
-  it('leaves out a dataset the earlier run did not have', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    const result = store.snapshots.comparison({
+  it('leaves out a dataset the earlier run did not have', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+    const result = await store.snapshots.comparison({
       ...place,
       asOf: '2024-05-06',
       against: 'previous',
@@ -186,10 +186,10 @@ describe('comparison', () => {
     expect(result.metrics['links.count']).toEqual({ current: 1, previous: null, delta: null });
   });
 
-  it('compares against an explicit date, skipping later snapshots', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-22', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
-    const result = store.snapshots.comparison({
+  it('compares against an explicit date, skipping later snapshots', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-22', dataset: 'refdomains', kind: 'refdomains', rows: week2 });
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+    const result = await store.snapshots.comparison({
       ...place,
       asOf: '2024-05-06',
       against: '2024-04-22',
@@ -201,10 +201,10 @@ describe('comparison', () => {
     expect(result.metrics['refdomains.count']?.delta).toBe(0);
   });
 
-  it('refuses an explicit date with no snapshot, listing the stored dates', () => {
-    store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
+  it('refuses an explicit date with no snapshot, listing the stored dates', async () => {
+    await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows: week1 });
     try {
-      store.snapshots.comparison({ ...place, asOf: '2024-05-06', against: '2024-04-01', current: {}, metrics });
+      await store.snapshots.comparison({ ...place, asOf: '2024-05-06', against: '2024-04-01', current: {}, metrics });
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(LinkbookError);

@@ -52,12 +52,12 @@ interface CaseRun {
 }
 
 /** The ledger and cache of a store, as `history --json` and `cache ls --json` print them. */
-function readStore(env: NodeJS.ProcessEnv): { runs: RunRecord[]; cache: CacheEntry[] } {
-  const store = openStore(env.LINKBOOK_STORE);
+async function readStore(env: NodeJS.ProcessEnv): Promise<{ runs: RunRecord[]; cache: CacheEntry[] }> {
+  const store = await openStore(env.LINKBOOK_STORE);
   try {
-    return { runs: store.ledger.list(), cache: store.cache.list() };
+    return { runs: await store.ledger.list(), cache: await store.cache.list() };
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -74,7 +74,7 @@ async function runCase(
   // a real API (credentials set) answers for its own date: --as-of is the sandbox's alone
   const asOf = 'AHREFS_V2_TOKEN' in extraEnv ? [] : ['--as-of', AS_OF];
   const result = await runCli(['run', file, '--out', out, ...asOf, '--format', 'html', '--verbose', ...args], { env });
-  return { result, out, ...readStore(env), env };
+  return { result, out, ...(await readStore(env)), env };
 }
 
 /** Runs `jobs` with at most `limit` at a time (each is a CLI subprocess). */
@@ -385,7 +385,7 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
     expect(r.stderr).toMatch(/LINKBOOK_CHROMIUM is set to \/nonexistent\/chromium, which is not an executable browser/);
     expect(existsSync(path.join(out, 'report.pdf'))).toBe(false);
     expect(existsSync(path.join(out, 'report.html'))).toBe(false);
-    const { runs, cache } = readStore(env);
+    const { runs, cache } = await readStore(env);
     expect(runs[0]!.status).toBe('failed');
     expect(cache.map((e) => e.provider)).toEqual(['ahrefs-v2']);
   }, 60_000);
@@ -430,7 +430,7 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
           t,
         ).toBeGreaterThan(0);
       }
-      expect(readStore(env).runs.map((run) => run.status)).toEqual(['ok', 'ok', 'ok']);
+      expect((await readStore(env)).runs.map((run) => run.status)).toEqual(['ok', 'ok', 'ok']);
     } finally {
       latch.release();
       await latch.close();
@@ -479,7 +479,7 @@ describe.concurrent('the renderer, the output folder and the mail server', () =>
     });
     expect(again.code, again.stderr).toBe(0);
     expect(smtp.received).toHaveLength(1);
-    const history = readStore(env).runs;
+    const history = (await readStore(env)).runs;
     // the email is part of the run: a send that failed fails the run (docs/trust.md, "SMTP down")
     expect(history[1]!.status).toBe('failed');
     expect(history[1]!.error).toMatch(/sending the email to seo@acme\.example failed after \d attempts/);

@@ -48,12 +48,12 @@ encoding:
   x: { field: tld, type: nominal }
   y: { field: count, type: quantitative }`;
 
-function ledgerRuns(env: NodeJS.ProcessEnv): number {
-  const store = openStore(env.LINKBOOK_STORE);
+async function ledgerRuns(env: NodeJS.ProcessEnv): Promise<number> {
+  const store = await openStore(env.LINKBOOK_STORE);
   try {
-    return store.ledger.list().length;
+    return (await store.ledger.list()).length;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -73,7 +73,7 @@ describe('chart size limits', () => {
     // before: 4.6 GB; now refused while loading the definition
     expect(r.peakRssMb).toBeLessThan(400);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-    expect(ledgerRuns(env)).toBe(0);
+    expect(await ledgerRuns(env)).toBe(0);
   });
 
   it('refuses a size that comes from a param (--param side=60000)', async () => {
