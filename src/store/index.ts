@@ -22,3 +22,6 @@ export { formatHistory, formatHistoryJson, formatCost } from './history.ts';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export { BUSY_TIMEOUT_MS } from './database.ts';
+export { PgDatabase, isPostgresUrl, redactPostgresUrl } from './postgres.ts';
+export type { PgQueryable } from './postgres.ts';
+export { PgCacheStore, PgSnapshotStore, PgRunLedger } from './postgres-stores.ts';

@@ -9,7 +9,9 @@ import { systemClock } from '../model.ts';
 import { type CacheStore, SqliteCacheStore } from './cache.ts';
 import { type SqliteDatabase, asStoreError, openDatabase } from './database.ts';
 import { type RunLedger, SqliteRunLedger } from './ledger.ts';
-import { secretGuard } from './secrets.ts';
+import { PgCacheStore, PgRunLedger, PgSnapshotStore } from './postgres-stores.ts';
+import { isPostgresUrl, openPostgresDatabase } from './postgres.ts';
+import { type SecretGuard, secretGuard } from './secrets.ts';
 import { type SnapshotStore, SqliteSnapshotStore } from './snapshots.ts';
 
 export interface StoreOptions {
@@ -37,26 +39,36 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Returns where the store lives: `path` if given, else `$LINKBOOK_STORE`, else `.linkbook/linkbook.db` here. */
+/**
+ * Returns where the store lives: `path` if given, else `$LINKBOOK_STORE`, else
+ * `.linkbook/linkbook.db` here. A `postgres://` or `postgresql://` URL is returned as it is
+ * (password included: pass it to openStore, never print it; `Store.location` is the redacted form).
+ */
 export function defaultStorePath(
   path?: string,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): string {
-  if (path !== undefined && path !== '') return path === ':memory:' ? path : resolve(path);
-  const fromEnv = env['LINKBOOK_STORE'];
-  if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
-  return join(process.cwd(), '.linkbook', 'linkbook.db');
+  const given = path !== undefined && path !== '' ? path : env['LINKBOOK_STORE'];
+  if (given === undefined || given === '') return join(process.cwd(), '.linkbook', 'linkbook.db');
+  if (given === ':memory:' || isPostgresUrl(given)) return given;
+  return resolve(given);
 }
 
 /**
- * Opens the store (creating its folder and file if needed and applying migrations) and returns
- * it. Throws a LinkbookError naming the file when it is not a linkbook database or is newer than
- * this version knows.
+ * Opens the store (a SQLite file, created with its folder if needed, or the PostgreSQL database a
+ * `postgres://` URL names), applies migrations, and returns it. Throws a LinkbookError naming the
+ * file (or the URL without its password) when it cannot be reached, is not a linkbook database,
+ * or is newer than this version knows.
  */
 export async function openStore(path?: string, options: StoreOptions = {}): Promise<Store> {
-  const file = defaultStorePath(path, options.env);
+  const location = defaultStorePath(path, options.env);
   const clock = options.clock ?? systemClock;
   const guard = secretGuard(options.secrets);
+  if (isPostgresUrl(location)) return openPostgresStore(location, clock, guard);
+  return openSqliteStore(location, clock, guard);
+}
+
+function openSqliteStore(file: string, clock: Clock, guard: SecretGuard): Store {
   const db: SqliteDatabase = openDatabase(file);
   // FLEET PRIMITIVES (sqlite): build the SQLite claims and budget over `db` here.
   return {
@@ -72,5 +84,18 @@ export async function openStore(path?: string, options: StoreOptions = {}): Prom
         throw asStoreError(error, file);
       }
     },
+  };
+}
+
+async function openPostgresStore(url: string, clock: Clock, guard: SecretGuard): Promise<Store> {
+  const db = await openPostgresDatabase(url);
+  // FLEET PRIMITIVES (postgres): build the PostgreSQL claims and budget over `db` (a PgDatabase) here.
+  return {
+    kind: 'postgres',
+    location: db.location,
+    cache: new PgCacheStore(db, clock, guard),
+    snapshots: new PgSnapshotStore(db, clock),
+    ledger: new PgRunLedger(db, clock, guard),
+    close: () => db.close(),
   };
 }
