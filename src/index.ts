@@ -63,8 +63,9 @@ export { initProject, formatInitResult, type InitResult } from './init/index.ts'
 export { startEmulator, type Emulator, type EmulatorOptions, type EmulatorStats } from './emulator/index.ts';
 
 /**
- * The store (SQLite): response cache, dataset snapshots and the run ledger. `openStore()` opens
- * `LINKBOOK_STORE` or `.linkbook/linkbook.db`; close it when done.
+ * The store (SQLite, or PostgreSQL for a `postgres://` URL): response cache, dataset snapshots
+ * and the run ledger. `await openStore()` opens `LINKBOOK_STORE` or `.linkbook/linkbook.db`;
+ * every method returns a promise; `await store.close()` when done.
  */
 export { openStore, defaultStorePath, type Store, type StoreOptions } from './store/index.ts';
 

@@ -22,6 +22,8 @@ export { formatHistory, formatHistoryJson, formatCost } from './history.ts';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export { BUSY_TIMEOUT_MS } from './database.ts';
-export { PgDatabase, isPostgresUrl, redactPostgresUrl } from './postgres.ts';
-export type { PgQueryable } from './postgres.ts';
-export { PgCacheStore, PgSnapshotStore, PgRunLedger } from './postgres-stores.ts';
+export { isPostgresUrl, redactPostgresUrl } from './postgres-url.ts';
+// types only: the classes load pg, which only a postgres:// store needs (import them from
+// './postgres.ts' and './postgres-stores.ts' inside src/store)
+export type { PgDatabase, PgQueryable } from './postgres.ts';
+export type { PgCacheStore, PgSnapshotStore, PgRunLedger } from './postgres-stores.ts';

@@ -8,23 +8,7 @@ import pg from 'pg';
 import { LinkbookError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
 import { LATEST_VERSION, MIGRATIONS, newerSchemaError } from './migrations.ts';
-
-/** True when the store location is a PostgreSQL connection URL rather than a SQLite path. */
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
-
-/** Returns the URL with its password (if any) replaced by `***`, for messages and `Store.location`. */
-export function redactPostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    // not parseable: show only the scheme, since anything after it may hold the password
-    return `${url.split('://')[0] ?? 'postgres'}://***`;
-  }
-}
+import { redactPostgresUrl } from './postgres-url.ts';
 
 /** What both a pool and a client inside a transaction can do. */
 export interface PgQueryable {

@@ -9,8 +9,7 @@ import { systemClock } from '../model.ts';
 import { type CacheStore, SqliteCacheStore } from './cache.ts';
 import { type SqliteDatabase, asStoreError, openDatabase } from './database.ts';
 import { type RunLedger, SqliteRunLedger } from './ledger.ts';
-import { PgCacheStore, PgRunLedger, PgSnapshotStore } from './postgres-stores.ts';
-import { isPostgresUrl, openPostgresDatabase } from './postgres.ts';
+import { isPostgresUrl } from './postgres-url.ts';
 import { type SecretGuard, secretGuard } from './secrets.ts';
 import { type SnapshotStore, SqliteSnapshotStore } from './snapshots.ts';
 
@@ -88,6 +87,9 @@ function openSqliteStore(file: string, clock: Clock, guard: SecretGuard): Store 
 }
 
 async function openPostgresStore(url: string, clock: Clock, guard: SecretGuard): Promise<Store> {
+  // loaded only for a postgres:// store, so SQLite users never load pg
+  const { openPostgresDatabase } = await import('./postgres.ts');
+  const { PgCacheStore, PgRunLedger, PgSnapshotStore } = await import('./postgres-stores.ts');
   const db = await openPostgresDatabase(url);
   // FLEET PRIMITIVES (postgres): build the PostgreSQL claims and budget over `db` (a PgDatabase) here.
   return {
