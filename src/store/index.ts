@@ -20,3 +20,10 @@ export { formatHistory, formatHistoryJson, formatCost } from './history.ts';
 export { MIGRATIONS, LATEST_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export { BUSY_TIMEOUT_MS } from './database.ts';
+export { SqliteRequestClaims, PgRequestClaims, processOwnerId, CLAIMS_POSTGRES_DDL } from './claims.ts';
+export type { RequestClaims, PgQueryable } from './claims.ts';
+export { SqliteFleetBudget, PgFleetBudget, pgPoolTransactor, periodBounds } from './budget.ts';
+export type { FleetBudget, BudgetPeriod, BudgetStanding, ReserveInput, PgTransactor } from './budget.ts';
+export { SqliteDeliveryClaims, PgDeliveryClaims, DELIVERY_CLAIM_TTL_MS } from './deliveries.ts';
+export type { DeliveryClaims, DeliveryPlace } from './deliveries.ts';
+

@@ -5,7 +5,10 @@
 import { join, resolve } from 'node:path';
 import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
+import { type FleetBudget, SqliteFleetBudget } from './budget.ts';
 import { CacheStore } from './cache.ts';
+import { type RequestClaims, SqliteRequestClaims } from './claims.ts';
+import { type DeliveryClaims, SqliteDeliveryClaims } from './deliveries.ts';
 import { type SqliteDatabase, asStoreError, openDatabase } from './database.ts';
 import { RunLedger } from './ledger.ts';
 import { secretGuard } from './secrets.ts';
@@ -26,6 +29,12 @@ export interface Store {
   readonly cache: CacheStore;
   readonly snapshots: SnapshotStore;
   readonly ledger: RunLedger;
+  /** Leases on cache keys: one process makes a request the others wait for (claims.ts). */
+  readonly requestClaims: RequestClaims;
+  /** Spend per provider account reserved before and settled after each request (budget.ts). */
+  readonly fleetBudget: FleetBudget;
+  /** One send per report, target, date, channel and recipient (deliveries.ts). */
+  readonly deliveryClaims: DeliveryClaims;
   /** Closes the database; the store must not be used afterwards. */
   close(): void;
 }
@@ -56,6 +65,9 @@ export function openStore(path?: string, options: StoreOptions = {}): Store {
     cache: new CacheStore(db, clock, guard),
     snapshots: new SnapshotStore(db, clock),
     ledger: new RunLedger(db, clock, guard),
+    requestClaims: new SqliteRequestClaims(db, clock),
+    fleetBudget: new SqliteFleetBudget(db, clock),
+    deliveryClaims: new SqliteDeliveryClaims(db, clock),
     close() {
       try {
         if (db.open) db.close();
