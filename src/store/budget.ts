@@ -95,9 +95,7 @@ export class SqliteFleetBudget implements FleetBudget {
     return writeTransaction(this.db, () => {
       if (!fits(this.standingNow(input), input.amount, input.limit)) return null;
       const row = this.db
-        .prepare(
-          `INSERT INTO spend_reservations (account, unit, reserved, status, at) VALUES (?, ?, ?, 'open', ?)`,
-        )
+        .prepare(`INSERT INTO spend_reservations (account, unit, reserved, status, at) VALUES (?, ?, ?, 'open', ?)`)
         .run(input.account, input.unit, input.amount, at);
       return { id: Number(row.lastInsertRowid) };
     });
@@ -147,9 +145,11 @@ export interface PgTransactor extends PgQueryable {
 }
 
 /** A PgTransactor over a `pg.Pool` (anything with `query` and `connect()` giving a releasable client). */
-export function pgPoolTransactor(pool: PgQueryable & {
-  connect(): Promise<PgQueryable & { release(error?: Error | boolean): void }>;
-}): PgTransactor {
+export function pgPoolTransactor(
+  pool: PgQueryable & {
+    connect(): Promise<PgQueryable & { release(error?: Error | boolean): void }>;
+  },
+): PgTransactor {
   return {
     query: (sql, params) => pool.query(sql, params),
     async transaction(fn) {
@@ -190,7 +190,7 @@ export class PgFleetBudget implements FleetBudget {
         `INSERT INTO spend_reservations (account, unit, reserved, status, at) VALUES ($1, $2, $3, 'open', $4) RETURNING id`,
         [input.account, input.unit, input.amount, input.now.getTime()],
       );
-      return { id: Number(inserted.rows[0].id) };
+      return { id: Number(inserted.rows[0]?.id) };
     });
   }
 
@@ -211,7 +211,10 @@ export class PgFleetBudget implements FleetBudget {
   async spent(query: { since: Date; account?: string }) {
     const params: unknown[] = [query.since.getTime()];
     if (query.account !== undefined) params.push(query.account);
-    const result = await this.db.query(SPENT_SQL((n) => `$${n}`, query.account !== undefined), params);
+    const result = await this.db.query(
+      SPENT_SQL((n) => `$${n}`, query.account !== undefined),
+      params,
+    );
     return result.rows.map((r) => ({ account: String(r.account), unit: String(r.unit), amount: Number(r.amount) }));
   }
 
@@ -225,7 +228,10 @@ async function pgStanding(
   query: { account: string; unit: string; period: BudgetPeriod; now: Date },
 ): Promise<BudgetStanding> {
   const { start, end } = periodBounds(query.period, query.now);
-  const result = await db.query(STANDING_SQL((n) => `$${n}`), [query.account, query.unit, start, end]);
+  const result = await db.query(
+    STANDING_SQL((n) => `$${n}`),
+    [query.account, query.unit, start, end],
+  );
   const row = result.rows[0] ?? {};
   return { spent: Number(row.spent ?? 0), reserved: Number(row.reserved ?? 0) };
 }

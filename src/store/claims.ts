@@ -23,7 +23,7 @@ export interface RequestClaims {
 
 /** The least a PostgreSQL client must offer: a `pg.Pool` or `pg.Client` fits. */
 export interface PgQueryable {
-  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>>; rowCount: number | null }>;
 }
 
 let ownerId: string | undefined;

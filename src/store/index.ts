@@ -26,4 +26,3 @@ export { SqliteFleetBudget, PgFleetBudget, pgPoolTransactor, periodBounds } from
 export type { FleetBudget, BudgetPeriod, BudgetStanding, ReserveInput, PgTransactor } from './budget.ts';
 export { SqliteDeliveryClaims, PgDeliveryClaims, DELIVERY_CLAIM_TTL_MS } from './deliveries.ts';
 export type { DeliveryClaims, DeliveryPlace } from './deliveries.ts';
-
