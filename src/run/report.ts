@@ -195,7 +195,13 @@ export async function runReport(
           asOf: options.asOf,
           content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir },
         },
-        { ledger: store.ledger, logger, svgToPng, retryDelaysMs: effects.emailRetryDelaysMs },
+        {
+          ledger: store.ledger,
+          deliveryClaims: store.deliveryClaims,
+          logger,
+          svgToPng,
+          retryDelaysMs: effects.emailRetryDelaysMs,
+        },
       );
     }
     store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });
