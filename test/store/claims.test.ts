@@ -16,7 +16,11 @@ function twoStores(clock = manualClock('2026-03-31T23:59:00Z')): { a: Store; b: 
   const temp = tempStorePath();
   const a = openStore(temp.file, { clock });
   const b = openStore(temp.file, { clock });
-  cleanup.push(temp.cleanup, () => a.close(), () => b.close());
+  cleanup.push(
+    temp.cleanup,
+    () => a.close(),
+    () => b.close(),
+  );
   return { a, b, clock };
 }
 
@@ -70,7 +74,9 @@ describe('fleet budget', () => {
     await b.fleetBudget.release(r3!.id);
     expect(await b.fleetBudget.standing({ ...base, now })).toEqual({ spent: 35, reserved: 40 });
     // other accounts and units have their own limits
-    expect(await b.fleetBudget.reserve({ ...base, account: 'ahrefs-v3:ffffffffffff', amount: 100, now })).not.toBeNull();
+    expect(
+      await b.fleetBudget.reserve({ ...base, account: 'ahrefs-v3:ffffffffffff', amount: 100, now }),
+    ).not.toBeNull();
     expect(await b.fleetBudget.reserve({ ...base, unit: 'dataforseo_usd', amount: 100, now })).not.toBeNull();
   });
 
