@@ -7,6 +7,7 @@ import { apiProviders, PROVIDER_IDS } from '../providers/index.ts';
 import { loadReport } from '../definition/index.ts';
 import { parseParamArgs } from '../definition/params.ts';
 import { checkRunValues } from '../definition/run-values.ts';
+import { fleetBudgetFromEnv } from '../plan/fleet-budget.ts';
 import { formatsNeedPrinting } from '../outputs.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
@@ -132,6 +133,7 @@ const validate: Command = {
     if (ctx.args.length === 0) throw usageError('validate needs at least one report file', this.usage);
     // the values a run would be given are checked the same way `run` checks them
     checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
+    fleetBudgetFromEnv(ctx.env);
     const params = parseParamArgs(list(ctx.options.param));
     let invalid = 0;
     for (const file of ctx.args) {

@@ -7,7 +7,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
-import type { RunLedger } from '../store/index.ts';
+import { processOwnerId, type DeliveryClaims, type DeliveryPlace, type RunLedger } from '../store/index.ts';
 import { writeOutputs } from './files.ts';
 import {
   composeEmail,
@@ -55,6 +55,11 @@ export interface EmailDeliveryInput {
 
 export interface EmailDeliveryEffects extends ComposeEffects {
   ledger: Pick<RunLedger, 'recordDelivery' | 'deliveries'>;
+  /**
+   * Claims per recipient shared with other processes (store.deliveryClaims): of several processes
+   * sending the same report, target and date, one sends to each recipient. Absent: no claims.
+   */
+  deliveryClaims?: DeliveryClaims;
   /** Waits between attempts (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
   /** Pauses before the 2nd, 3rd... attempt; its length + 1 is the number of attempts (default 1 s, 4 s). */
@@ -153,6 +158,15 @@ export async function deliverEmail(
     }
   }
 
+  let claimed: Claimed | undefined;
+  if (plan.destination.kind === 'smtp' && effects.deliveryClaims) {
+    claimed = await claimRecipients(plan, input, effects.deliveryClaims);
+    const skipped = recipients.filter((to) => !claimed!.recipients.includes(to));
+    if (skipped.length > 0) logger.info(`  [skipped] another process is sending or has sent to ${skipped.join(', ')}`);
+    if (claimed.recipients.length === 0) return { status: 'skipped', to: [], attempts: 0 };
+    plan = onlyTo(plan, claimed.recipients);
+  }
+
   const message = composeEmail(plan.templates, input.content, effects);
   const mail = mailOptions(plan, message);
 
@@ -175,7 +189,54 @@ export async function deliverEmail(
     return { status: 'written', to: recipients, attempts: 1, messageId: built.messageId, file };
   }
 
-  return sendWithRetries(plan.destination.smtp, mail, recipients, input, effects);
+  const sending = emailRecipients(plan);
+  let outcome: EmailOutcome;
+  try {
+    outcome = await sendWithRetries(plan.destination.smtp, mail, sending, input, effects);
+  } catch (error) {
+    await claimed?.release(sending);
+    throw error;
+  }
+  // a recipient the server refused is free for a retry; the others are sent for good
+  await claimed?.complete(outcome.to);
+  await claimed?.release(sending.filter((to) => !outcome.to.includes(to)));
+  return outcome;
+}
+
+interface Claimed {
+  recipients: string[];
+  complete(to: readonly string[]): Promise<void>;
+  release(to: readonly string[]): Promise<void>;
+}
+
+/** Claims each recipient for this process; the ones another process holds (or sent to) are left out. */
+async function claimRecipients(plan: EmailPlan, input: EmailDeliveryInput, claims: DeliveryClaims): Promise<Claimed> {
+  const owner = processOwnerId();
+  const place = (to: string): DeliveryPlace => ({
+    report: input.report,
+    target: input.target,
+    asOf: input.asOf,
+    channel: 'email',
+    to,
+  });
+  const recipients: string[] = [];
+  for (const to of new Set(emailRecipients(plan)))
+    if (await claims.claim(place(to), owner, { resend: plan.resend })) recipients.push(to);
+  return {
+    recipients,
+    async complete(to) {
+      for (const r of to) await claims.complete(place(r), owner);
+    },
+    async release(to) {
+      for (const r of to) await claims.release(place(r), owner);
+    },
+  };
+}
+
+/** The plan with only `recipients` left in its to, cc and bcc. */
+function onlyTo(plan: EmailPlan, recipients: readonly string[]): EmailPlan {
+  const keep = (list: string[]) => list.filter((r) => recipients.includes(r));
+  return { ...plan, to: keep(plan.to), cc: keep(plan.cc), bcc: keep(plan.bcc) };
 }
 
 async function sendWithRetries(

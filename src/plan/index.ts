@@ -20,7 +20,10 @@ import {
   type DatasetPlan,
 } from '../providers/index.ts';
 
+import { fleetBudgetFromEnv, type FleetLimits } from './fleet-budget.ts';
+
 export { DEFAULT_BUDGET, formatUnit };
+export { fleetBudgetFromEnv, FLEET_BUDGET_VARIABLE, type FleetLimit, type FleetLimits } from './fleet-budget.ts';
 
 export interface PlannedDataset {
   name: string;
@@ -38,6 +41,8 @@ export interface ReportPlan {
   /** Sum of the datasets' estimates; an upper bound where a bill depends on rows returned. */
   estimate: Cost;
   budget: Cost;
+  /** LINKBOOK_FLEET_BUDGET: limits shared by every process on the store, per provider account. */
+  fleetBudget: FleetLimits;
   sample: boolean;
 }
 
@@ -115,6 +120,7 @@ export function planReport(loaded: LoadedReport, ctx: PlanContext): ReportPlan {
     datasets,
     estimate,
     budget: effectiveBudget(def.budget, ctx.env),
+    fleetBudget: fleetBudgetFromEnv(ctx.env),
     sample: datasets.some((d) => d.sample),
   };
 }

@@ -3,6 +3,7 @@
  * never from YAML, never printed. Which variables a provider reads is its own business
  * (`credentials` in its module); this file only walks the registry.
  */
+import { createHash } from 'node:crypto';
 import type { ProviderId } from '../model.ts';
 import type { ApiProvider } from './provider.ts';
 import { apiProviders, providerFor } from './registry.ts';
@@ -76,6 +77,18 @@ export function secretValues(credentials: Credentials): string[] {
     out.push(...(provider.credentials.derivedSecrets?.(credentials) ?? []));
   }
   return out;
+}
+
+/**
+ * The account a provider's requests are billed to, as the fleet budget keys it: the provider id
+ * and the first 12 hex digits of the SHA-256 of its credential values (never the secret itself);
+ * `<provider>:sandbox` for the emulator's sample data.
+ */
+export function providerAccount(provider: ProviderId, credentials: Credentials, sample: boolean): string {
+  const module = providerFor(provider);
+  if (sample || module.transport === 'local') return `${provider}:sandbox`;
+  const values = Object.keys(module.credentials.fields).map((field) => credentials[field] ?? '');
+  return `${provider}:${createHash('sha256').update(values.join('\n')).digest('hex').slice(0, 12)}`;
 }
 
 function trimSlash(origin: string): string {

@@ -5,10 +5,10 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { DatasetDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
-import type { Clock, Cost, DatasetKind, Logger, ProviderId, ResponseCache } from '../model.ts';
+import type { Clock, Cost, DatasetKind, Logger, ProviderId } from '../model.ts';
 import type { FilterExpr } from '../query/ast.ts';
 import type { Credentials } from './credentials.ts';
-import type { HttpLayer } from './http.ts';
+import type { HttpLayer, RequestBilling, SharedResponseCache } from './http.ts';
 
 export type TargetMode = 'exact' | 'domain' | 'subdomains' | 'prefix';
 
@@ -101,13 +101,27 @@ export interface DatasetPlan {
   rebuildAsOf?: string;
 }
 
+/** Who pays for a request and what it is estimated to cost. */
+export interface BilledRequest {
+  provider: ProviderId;
+  /** `ahrefs-v3:3f2a9c01b7de` (credentials.ts providerAccount). */
+  account: string;
+  estimate: Partial<Cost>;
+}
+
 export interface FetchEffects {
   /**
    * The run's HTTP layer (`httpLayerForRun`): one per run lets datasets share rate limits and
    * identical requests in flight, and keeps each run's spend counter its own.
    */
   http: HttpLayer;
-  cache?: ResponseCache;
+  /** The response cache; with `claims`, an identical request in another process is waited for, not repeated. */
+  cache?: SharedResponseCache;
+  /**
+   * The fleet budget's gate for one planned request (src/run/fleet.ts): reserved before it goes
+   * over the network, settled with its billed cost. Undefined: no fleet budget.
+   */
+  billing?: (request: BilledRequest) => RequestBilling | undefined;
   logger: Logger;
   clock: Clock;
   credentials: Credentials;

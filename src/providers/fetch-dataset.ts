@@ -8,7 +8,7 @@ import { LinkbookError } from '../errors.ts';
 import { addCost } from '../model.ts';
 import type { CanonicalRow, Cost, DatasetResult, RawValue } from '../model.ts';
 import { ZERO_COST } from './costs.ts';
-import { missingVariables, sampleCredentials, secretValues } from './credentials.ts';
+import { missingVariables, providerAccount, sampleCredentials, secretValues } from './credentials.ts';
 import type { DatasetPlan, FetchEffects, PlannedRequest } from './dataset-plan.ts';
 import { passesLocalFilters } from './filters.ts';
 import { AS_OF_HEADER, SANDBOX_CACHE_ORIGIN } from './http.ts';
@@ -39,6 +39,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     });
   }
   const secrets = secretValues(credentials);
+  const account = providerAccount(plan.provider, credentials, plan.sample);
 
   let spent: Cost = { ...ZERO_COST };
   let requests = 0;
@@ -58,6 +59,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
       secrets,
       interpret: provider.interpreter(catalog, request),
       beforeNetwork: () => effects.budgetGuard?.(spent, addCost({ ...ZERO_COST }, request.estimate)),
+      billing: effects.billing?.({ provider: plan.provider, account, estimate: request.estimate }),
       cache: effects.cache,
       cacheTtlSeconds: plan.cacheTtlSeconds,
       // The embedded emulator listens on a new port each run; its answers are keyed under one

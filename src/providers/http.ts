@@ -53,7 +53,13 @@ export interface HttpCall<T> {
    * shared in-flight request); throwing stops it before anything is spent (the budget guard).
    */
   beforeNetwork?: () => void;
-  cache?: ResponseCache;
+  cache?: SharedResponseCache;
+  /**
+   * The fleet budget's gate: reserves this request's estimate before it goes over the network
+   * (throwing a `budget` LinkbookError when it would pass a limit), settled with the billed cost
+   * after, released when the request fails. Not asked for a cache hit or a shared request.
+   */
+  billing?: RequestBilling;
   /** How long a cached response may be reused; 0 or absent means the cache is not read nor written. */
   cacheTtlSeconds?: number;
   /** Stands for the URL's origin in the cache key (the sandbox, whose port changes per run). */
@@ -65,6 +71,33 @@ export interface HttpCall<T> {
   asOf?: string;
   logger?: Logger;
 }
+
+/** A reservation made by `RequestBilling.reserve`: settled with what was billed, or released. */
+export interface BillingTicket {
+  settle(cost: Partial<Cost>): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface RequestBilling {
+  reserve(): Promise<BillingTicket>;
+}
+
+/**
+ * A response cache other processes share: `claims` lets one of them make a request the others
+ * then read from the cache instead (src/store/claims.ts, bound to this process as owner).
+ */
+export interface SharedResponseCache extends ResponseCache {
+  claims?: {
+    acquire(key: string, ttlMs: number): Promise<boolean>;
+    release(key: string): Promise<void>;
+  };
+}
+
+/** What a claim's ttl adds to the longest wait of one attempt, so a live holder never loses it. */
+export const CLAIM_MARGIN_MS = 15_000;
+/** A waiter polls the cache from this interval, doubling to CLAIM_POLL_MAX_MS. */
+export const CLAIM_POLL_MIN_MS = 50;
+export const CLAIM_POLL_MAX_MS = 1_000;
 
 /** The origin sample-data responses are cached under, whatever port the emulator had. */
 export const SANDBOX_CACHE_ORIGIN = 'sandbox://linkbook-emulator';
@@ -176,63 +209,134 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
     const logger = call.logger ?? silentLogger;
     const shown = describeCall(call);
     const ttl = call.cacheTtlSeconds ?? 0;
-    if (call.cache && ttl > 0) {
-      const hit = await readCache(call.cache, key, logger, shown);
-      if (hit) {
-        try {
-          const interpreted = call.interpret({ status: hit.status, headers: hit.headers, body: hit.body });
-          logger.debug(`[cached] ${shown}`);
-          return { value: interpreted.value, cost: { ...ZERO_COST }, fromCache: true, shared: false, attempts: 0 };
-        } catch {
-          logger.debug(`[stale] ${shown}: cached response unreadable, fetching again`);
-        }
-      }
+    const cache = call.cache && ttl > 0 ? call.cache : undefined;
+    if (cache) {
+      const hit = await cachedOutcome(call, cache, key, logger, shown);
+      if (hit) return hit;
     }
+    // another process may be making this very request: wait for its cache entry (claims.ts)
+    const claims = cache?.claims;
+    if (cache && claims) {
+      const waited = await waitForClaim(call, cache, claims, key, logger, shown);
+      if (waited) return waited;
+    }
+    try {
+      return await performOverNetwork(call, key, cache, logger, shown);
+    } finally {
+      if (claims) await claims.release(key).catch((error: unknown) => warnClaim(logger, shown, error));
+    }
+  }
 
+  /** A claim outlives the longest single attempt (its timeout and the backoff before it) by a margin. */
+  const claimTtlMs = timeoutMs + backoff.maxMs * backoff.scale + CLAIM_MARGIN_MS;
+
+  /**
+   * Takes the claim on `key`, or polls the cache while another process holds it: returns the
+   * outcome when its entry appears, or undefined once this process holds the claim (the holder
+   * released it without an entry, or died and the claim ran out). The holder renews its claim
+   * before each attempt, so a wait lasts as long as the holder works, at most maxAttempts ttls.
+   */
+  async function waitForClaim<T>(
+    call: HttpCall<T>,
+    cache: SharedResponseCache,
+    claims: NonNullable<SharedResponseCache['claims']>,
+    key: string,
+    logger: Logger,
+    shown: string,
+  ): Promise<HttpOutcome<T> | undefined> {
+    const giveUpAt = Date.now() + maxAttempts * claimTtlMs;
+    let delay = CLAIM_POLL_MIN_MS;
+    for (let polls = 0; !(await claims.acquire(key, claimTtlMs)); polls++) {
+      if (polls === 0) logger.debug(`[waiting] ${shown}: another process is making this request`);
+      if (Date.now() > giveUpAt) {
+        logger.warn(
+          `${shown}: another process held this request for over ${Math.round((maxAttempts * claimTtlMs) / 1000)} s; making it here too`,
+        );
+        return undefined;
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, CLAIM_POLL_MAX_MS);
+      const hit = await cachedOutcome(call, cache, key, logger, shown);
+      if (hit) return hit;
+    }
+    // the holder may have put its entry between the last poll and its release
+    return cachedOutcome(call, cache, key, logger, shown);
+  }
+
+  async function performOverNetwork<T>(
+    call: HttpCall<T>,
+    key: string,
+    cache: SharedResponseCache | undefined,
+    logger: Logger,
+    shown: string,
+  ): Promise<HttpOutcome<T>> {
+    const ttl = call.cacheTtlSeconds ?? 0;
     call.beforeNetwork?.();
-    let lastError: LinkbookError | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      attemptCount += 1;
-      const started = performance.now();
-      let retryAfterMs = 0;
-      try {
-        const response = await send(call);
-        refuseRedirect(call, response);
-        if (response.status === 429 || response.status >= 500) {
-          retryAfterMs =
-            parseRetryAfter(response.headers['retry-after']) ||
-            (response.status === 429 ? (limitsOf(call.provider).rateLimitedWaitMs ?? 0) : 0);
-          throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, {
-            retryable: true,
-          });
+    const ticket = await call.billing?.reserve();
+    let settled = false;
+    try {
+      let lastError: LinkbookError | undefined;
+      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+        if (cache?.claims && attempt > 1) await cache.claims.acquire(key, claimTtlMs).catch(() => false);
+        attemptCount += 1;
+        const started = performance.now();
+        let retryAfterMs = 0;
+        let answer: { response: HttpResponse; interpreted: Interpreted<T> };
+        try {
+          const response = await send(call);
+          refuseRedirect(call, response);
+          if (response.status === 429 || response.status >= 500) {
+            retryAfterMs =
+              parseRetryAfter(response.headers['retry-after']) ||
+              (response.status === 429 ? (limitsOf(call.provider).rateLimitedWaitMs ?? 0) : 0);
+            throw new LinkbookError('api', `HTTP ${response.status}${apiSnippet(response.body, call.secrets)}`, {
+              retryable: true,
+            });
+          }
+          answer = { response, interpreted: interpretSafely(call, response) };
+        } catch (error) {
+          lastError = toApiError(error, call.secrets);
+          if (!lastError.retryable) throw placed(lastError, shown);
+          if (attempt === maxAttempts) break;
+          const planned = Math.max(retryAfterMs, backoffDelay(attempt, backoff, random));
+          logger.debug(
+            `[retry] ${shown}: ${lastError.message}; attempt ${attempt + 1}/${maxAttempts} in ${Math.round(planned)}ms`,
+          );
+          await sleep(planned * backoff.scale);
+          continue;
         }
-        const interpreted = interpretSafely(call, response);
+        // outside the attempt's try: a store failure from here on must never be retried as a request
+        const { response, interpreted } = answer;
         const cost = addCost(ZERO_COST, interpreted.cost);
         total = addCost(total, cost);
         logger.debug(`[fetched] ${shown} HTTP ${response.status} in ${Math.round(performance.now() - started)}ms`);
-        if (call.cache && ttl > 0 && response.status >= 200 && response.status < 300) {
-          await storeInCache(call.cache, key, response, ttl, call, interpreted.cost, logger, shown);
+        if (ticket) {
+          settled = true;
+          await ticket.settle(interpreted.cost);
+        }
+        if (cache && response.status >= 200 && response.status < 300) {
+          await storeInCache(cache, key, response, ttl, call, interpreted.cost, logger, shown);
         }
         return { value: interpreted.value, cost, fromCache: false, shared: false, attempts: attempt };
-      } catch (error) {
-        lastError = toApiError(error, call.secrets);
-        if (!lastError.retryable) throw placed(lastError, shown);
-        if (attempt === maxAttempts) break;
-        const planned = Math.max(retryAfterMs, backoffDelay(attempt, backoff, random));
-        logger.debug(
-          `[retry] ${shown}: ${lastError.message}; attempt ${attempt + 1}/${maxAttempts} in ${Math.round(planned)}ms`,
-        );
-        await sleep(planned * backoff.scale);
       }
+      const reason = lastError?.message ?? 'no response';
+      throw new LinkbookError('api', `${call.provider} request failed after ${maxAttempts} attempts: ${reason}`, {
+        where: shown,
+        hint:
+          lastError?.hint ??
+          'the API kept failing (rate limit, server error or broken responses); try again later or lower the request volume',
+        cause: lastError,
+      });
+    } finally {
+      if (ticket && !settled)
+        await ticket
+          .release()
+          .catch((error: unknown) =>
+            logger.warn(
+              `fleet budget reservation not released for ${shown}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
     }
-    const reason = lastError?.message ?? 'no response';
-    throw new LinkbookError('api', `${call.provider} request failed after ${maxAttempts} attempts: ${reason}`, {
-      where: shown,
-      hint:
-        lastError?.hint ??
-        'the API kept failing (rate limit, server error or broken responses); try again later or lower the request volume',
-      cause: lastError,
-    });
   }
 
   async function send<T>(call: HttpCall<T>): Promise<HttpResponse> {
@@ -357,7 +461,31 @@ function tooLarge(cap: number): LinkbookError {
   );
 }
 
-/** A cache that cannot be read is a miss, not a failed request. */
+/** The outcome of a readable cache entry (nothing spent), or undefined for a miss or an unreadable entry. */
+async function cachedOutcome<T>(
+  call: HttpCall<T>,
+  cache: ResponseCache,
+  key: string,
+  logger: Logger,
+  shown: string,
+): Promise<HttpOutcome<T> | undefined> {
+  const hit = await readCache(cache, key, logger, shown);
+  if (!hit) return undefined;
+  try {
+    const interpreted = call.interpret({ status: hit.status, headers: hit.headers, body: hit.body });
+    logger.debug(`[cached] ${shown}`);
+    return { value: interpreted.value, cost: { ...ZERO_COST }, fromCache: true, shared: false, attempts: 0 };
+  } catch {
+    logger.debug(`[stale] ${shown}: cached response unreadable, fetching again`);
+    return undefined;
+  }
+}
+
+function warnClaim(logger: Logger, shown: string, error: unknown): void {
+  logger.warn(`request claim not released for ${shown}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** A cache that cannot be read is a miss, not a failed request (awaited: the store may answer later). */
 async function readCache(
   cache: ResponseCache,
   key: string,

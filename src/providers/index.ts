@@ -15,6 +15,7 @@ import { providerFor, type ProviderId } from './registry.ts';
 
 export type {
   DatasetPlan,
+  BilledRequest,
   FetchEffects,
   LocalFilterPart,
   PlanContext,
@@ -23,10 +24,18 @@ export type {
   TargetMode,
 } from './dataset-plan.ts';
 export type { Credentials } from './credentials.ts';
-export { credentialsFromEnv, hasCredentials, originFor } from './credentials.ts';
+export { credentialsFromEnv, hasCredentials, originFor, providerAccount } from './credentials.ts';
 export type { CostStyle } from './costs.ts';
 export { costUnits, DEFAULT_BUDGET, formatCost, formatUnit, sumCosts, ZERO_COST } from './costs.ts';
-export type { BackoffSettings, FetchFunction, HttpLayer, HttpLayerOptions } from './http.ts';
+export type {
+  BackoffSettings,
+  BillingTicket,
+  FetchFunction,
+  HttpLayer,
+  HttpLayerOptions,
+  RequestBilling,
+  SharedResponseCache,
+} from './http.ts';
 export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, httpOptionsFromEnv } from './http.ts';
 export type { LimitSettings } from './limiter.ts';
 export type { Allowance, ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';

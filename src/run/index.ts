@@ -13,6 +13,7 @@ import {
   checkAllowances,
   checkBudget,
   discontinuedApiWarnings,
+  fleetBudgetFromEnv,
   realApiProviders,
   usesSandbox,
   type ReportPlan,
@@ -116,6 +117,7 @@ export async function runReports(
   const values = checkRunValues({ formats: options.formats, asOf: options.asOf });
   options = { ...options, formats: values.formats };
   const asOf = values.asOf ?? today(clock);
+  fleetBudgetFromEnv(env); // LINKBOOK_FLEET_BUDGET read strictly before any report is loaded or fetched
   const jobs = await loadJobs(options);
   checkEmailSetup(jobs, options, env);
   if (options.outDir && jobs.length > 1 && !options.targetsFile) {

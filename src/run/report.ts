@@ -19,6 +19,7 @@ import {
 import { httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
+import { fleetBilling } from './fleet.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
@@ -127,12 +128,15 @@ export async function runReport(
       plan,
       await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }),
     );
+    const billing = fleetBilling(store.fleetBudget, plan.fleetBudget, effects.clock);
     const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
       const fetched = await fetchPlannedDataset(planned, {
         http,
         cache: options.noCache ? undefined : store.cache,
+        claims: store.requestClaims,
+        billing,
         logger,
         clock: effects.clock,
         credentials: options.credentials,
@@ -196,7 +200,13 @@ export async function runReport(
           asOf: options.asOf,
           content: { rendered, params: loaded.params, pdf, client: def.client, baseDir: loaded.baseDir },
         },
-        { ledger: store.ledger, logger, svgToPng, retryDelaysMs: effects.emailRetryDelaysMs },
+        {
+          ledger: store.ledger,
+          deliveryClaims: store.deliveryClaims,
+          logger,
+          svgToPng,
+          retryDelaysMs: effects.emailRetryDelaysMs,
+        },
       );
     }
     await store.ledger.finish(runId, { status: 'ok', requests, cacheHits, cost: spent, outputs });

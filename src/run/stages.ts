@@ -17,14 +17,27 @@ import {
   type ResponseCache,
 } from '../model.ts';
 import type { PlannedDataset } from '../plan/index.ts';
-import { fetchDataset, type Credentials, type HttpLayer } from '../providers/index.ts';
+import {
+  fetchDataset,
+  type Credentials,
+  type FetchEffects,
+  type HttpLayer,
+  type SharedResponseCache,
+} from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { renderReport } from './render.ts';
-import type { Store } from '../store/index.ts';
+import { processOwnerId, type RequestClaims, type Store } from '../store/index.ts';
 
 export interface DatasetFetchContext {
   /** The response cache; undefined reads and writes no cache (`--no-cache`). */
   cache?: ResponseCache;
+  /**
+   * Claims on cache keys shared with other processes (store.requestClaims): on a miss, one process
+   * makes a request and the others wait for its cache entry. Unused without a cache (`--no-cache`).
+   */
+  claims?: RequestClaims;
+  /** The fleet budget's gate (run/fleet.ts fleetBilling); undefined when LINKBOOK_FLEET_BUDGET sets no limit. */
+  billing?: FetchEffects['billing'];
   logger: Logger;
   clock: Clock;
   credentials: Credentials;
@@ -56,13 +69,19 @@ export async function fetchPlannedDataset(
   ctx: DatasetFetchContext,
 ): Promise<DatasetFetch | undefined> {
   let storedAt: string | null = null;
-  const cache: ResponseCache | undefined = ctx.cache && {
+  const claims = ctx.claims;
+  const owner = processOwnerId();
+  const cache: SharedResponseCache | undefined = ctx.cache && {
     async get(key: string): Promise<CachedResponse | undefined> {
       const hit = await ctx.cache?.get(key);
       if (hit && (storedAt === null || hit.storedAt < storedAt)) storedAt = hit.storedAt;
       return hit;
     },
     put: async (key, response, ttl, meta) => ctx.cache?.put(key, response, ttl, meta),
+    claims: claims && {
+      acquire: (key, ttlMs) => claims.acquire(key, owner, ttlMs),
+      release: (key) => claims.release(key, owner),
+    },
   };
   try {
     const result = await fetchDataset(planned.plan, {
@@ -71,6 +90,7 @@ export async function fetchPlannedDataset(
       logger: ctx.logger,
       clock: ctx.clock,
       credentials: ctx.credentials,
+      billing: ctx.storeOnly ? undefined : ctx.billing,
       budgetGuard: (sofar, next) => {
         if (ctx.storeOnly) throw new NotInStore();
         ctx.guard?.(ctx.spentBefore ? addCost(ctx.spentBefore, sofar) : sofar, next);

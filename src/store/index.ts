@@ -27,3 +27,9 @@ export { isPostgresUrl, redactPostgresUrl } from './postgres-url.ts';
 // './postgres.ts' and './postgres-stores.ts' inside src/store)
 export type { PgDatabase, PgQueryable } from './postgres.ts';
 export type { PgCacheStore, PgSnapshotStore, PgRunLedger } from './postgres-stores.ts';
+export { SqliteRequestClaims, PgRequestClaims, processOwnerId, CLAIMS_POSTGRES_DDL } from './claims.ts';
+export type { RequestClaims } from './claims.ts';
+export { SqliteFleetBudget, PgFleetBudget, pgPoolTransactor, periodBounds } from './budget.ts';
+export type { FleetBudget, BudgetPeriod, BudgetStanding, ReserveInput, PgTransactor } from './budget.ts';
+export { SqliteDeliveryClaims, PgDeliveryClaims, DELIVERY_CLAIM_TTL_MS } from './deliveries.ts';
+export type { DeliveryClaims, DeliveryPlace } from './deliveries.ts';

@@ -188,6 +188,79 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE schedule_slots SET finished_at = fired_at;
     `,
   },
+  {
+    version: 3,
+    name: 'fleet guarantees: request claims, spend reservations, delivery claims',
+    // used by claims.ts, budget.ts and deliveries.ts. Times are epoch ms. A spend reservation is open (request under way), settled
+    // (billed: actual) or released (nothing billed); an open one counts until settled or released,
+    // also when its process died, since its request may have been billed.
+    sqlite: `
+      CREATE TABLE request_claims (
+        key         TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        claimed_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL
+      );
+
+      CREATE TABLE spend_reservations (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        account     TEXT NOT NULL,
+        unit        TEXT NOT NULL,
+        reserved    REAL NOT NULL,
+        actual      REAL,
+        status      TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        settled_at  INTEGER
+      );
+      CREATE INDEX spend_reservations_account ON spend_reservations (account, unit, at);
+
+      CREATE TABLE delivery_claims (
+        report      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        as_of       TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        claimed_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        PRIMARY KEY (report, target, as_of, channel, recipient)
+      );
+    `,
+    postgres: `
+      CREATE TABLE request_claims (
+        key         TEXT PRIMARY KEY,
+        owner       TEXT NOT NULL,
+        claimed_at  BIGINT NOT NULL,
+        expires_at  BIGINT NOT NULL
+      );
+
+      CREATE TABLE spend_reservations (
+        id          BIGSERIAL PRIMARY KEY,
+        account     TEXT NOT NULL,
+        unit        TEXT NOT NULL,
+        reserved    DOUBLE PRECISION NOT NULL,
+        actual      DOUBLE PRECISION,
+        status      TEXT NOT NULL,
+        at          BIGINT NOT NULL,
+        settled_at  BIGINT
+      );
+      CREATE INDEX spend_reservations_account ON spend_reservations (account, unit, at);
+
+      CREATE TABLE delivery_claims (
+        report      TEXT NOT NULL,
+        target      TEXT NOT NULL,
+        as_of       TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        recipient   TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        claimed_at  BIGINT NOT NULL,
+        expires_at  BIGINT NOT NULL,
+        PRIMARY KEY (report, target, as_of, channel, recipient)
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
 import { type CacheStore, SqliteCacheStore } from './cache.ts';
+import { type FleetBudget, PgFleetBudget, SqliteFleetBudget } from './budget.ts';
+import { type RequestClaims, PgRequestClaims, SqliteRequestClaims } from './claims.ts';
+import { type DeliveryClaims, PgDeliveryClaims, SqliteDeliveryClaims } from './deliveries.ts';
 import { type SqliteDatabase, asStoreError, openDatabase } from './database.ts';
 import { type RunLedger, SqliteRunLedger } from './ledger.ts';
 import { isPostgresUrl } from './postgres-url.ts';
@@ -31,9 +34,12 @@ export interface Store {
   readonly cache: CacheStore;
   readonly snapshots: SnapshotStore;
   readonly ledger: RunLedger;
-  // FLEET PRIMITIVES: `claims` (request claims, src/store/claims.ts) and `budget` (fleet budget
-  // reservations, src/store/budget.ts) are attached here, one implementation per kind, by the
-  // claims work; openStore below marks where they are built.
+  /** Leases on cache keys: one process makes a request the others wait for (claims.ts). */
+  readonly requestClaims: RequestClaims;
+  /** Spend per provider account reserved before and settled after each request (budget.ts). */
+  readonly fleetBudget: FleetBudget;
+  /** One send per report, target, date, channel and recipient (deliveries.ts). */
+  readonly deliveryClaims: DeliveryClaims;
   /** Closes the database (or the connection pool); the store must not be used afterwards. */
   close(): Promise<void>;
 }
@@ -69,13 +75,15 @@ export async function openStore(path?: string, options: StoreOptions = {}): Prom
 
 function openSqliteStore(file: string, clock: Clock, guard: SecretGuard): Store {
   const db: SqliteDatabase = openDatabase(file);
-  // FLEET PRIMITIVES (sqlite): build the SQLite claims and budget over `db` here.
   return {
     kind: 'sqlite',
     location: file,
     cache: new SqliteCacheStore(db, clock, guard),
     snapshots: new SqliteSnapshotStore(db, clock),
     ledger: new SqliteRunLedger(db, clock, guard),
+    requestClaims: new SqliteRequestClaims(db, clock),
+    fleetBudget: new SqliteFleetBudget(db, clock),
+    deliveryClaims: new SqliteDeliveryClaims(db, clock),
     async close() {
       try {
         if (db.open) db.close();
@@ -91,13 +99,15 @@ async function openPostgresStore(url: string, clock: Clock, guard: SecretGuard):
   const { openPostgresDatabase } = await import('./postgres.ts');
   const { PgCacheStore, PgRunLedger, PgSnapshotStore } = await import('./postgres-stores.ts');
   const db = await openPostgresDatabase(url);
-  // FLEET PRIMITIVES (postgres): build the PostgreSQL claims and budget over `db` (a PgDatabase) here.
   return {
     kind: 'postgres',
     location: db.location,
     cache: new PgCacheStore(db, clock, guard),
     snapshots: new PgSnapshotStore(db, clock),
     ledger: new PgRunLedger(db, clock, guard),
+    requestClaims: new PgRequestClaims(db, clock),
+    fleetBudget: new PgFleetBudget(db, clock),
+    deliveryClaims: new PgDeliveryClaims(db, clock),
     close: () => db.close(),
   };
 }

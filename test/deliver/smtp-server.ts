@@ -27,6 +27,8 @@ export async function startSmtpServer(
     refuse?: (count: number) => number | undefined;
     port?: number;
     onMessage?: (mail: ReceivedMail) => void;
+    /** Awaited before a message is answered: a latch that keeps senders waiting mid-send. */
+    hold?: () => Promise<void>;
   } = {},
 ): Promise<TestSmtpServer> {
   const state: Omit<TestSmtpServer, 'close' | 'url' | 'port'> = { received: [], refusals: 0, logins: [] };
@@ -42,7 +44,8 @@ export async function startSmtpServer(
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        await options.hold?.();
         const code = options.refuse?.(state.received.length + state.refusals);
         if (code !== undefined) {
           state.refusals++;

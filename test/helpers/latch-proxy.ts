@@ -10,6 +10,8 @@ export interface LatchProxy {
   origin: string;
   /** URLs (path and query) of the requests held so far, in arrival order. */
   held: string[];
+  /** URLs of every request that arrived, held or not, in arrival order. */
+  seen: string[];
   /** Resolves when `count` requests have been held. */
   heldCount(count: number): Promise<void>;
   /** Lets every held request (and every later one) through. */
@@ -23,6 +25,7 @@ export async function startLatchProxy(
   hold: (url: string, index: number) => boolean,
 ): Promise<LatchProxy> {
   const held: string[] = [];
+  const seen: string[] = [];
   let open = false;
   let opened: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (opened = resolve));
@@ -35,6 +38,7 @@ export async function startLatchProxy(
     req.on('end', async () => {
       const url = req.url ?? '/';
       const index = arrivals++;
+      seen.push(url);
       if (!open && hold(url, index)) {
         held.push(url);
         for (const w of watchers.filter((x) => held.length >= x.count)) w.resolve();
@@ -56,6 +60,7 @@ export async function startLatchProxy(
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     held,
+    seen,
     heldCount: (count) =>
       held.length >= count ? Promise.resolve() : new Promise((resolve) => watchers.push({ count, resolve })),
     release() {
