@@ -376,6 +376,18 @@ const worker: Command = {
   },
 };
 
+const status: Command = {
+  usage: 'linkbook status [--json]   (the queue at REDIS_URL, its failures, the workers seen, spend per provider account)',
+  options: { json: { type: 'boolean' } },
+  async run(ctx) {
+    if (ctx.args.length > 0) throw usageError('status takes no arguments', this.usage);
+    const { fleetStatus, formatFleetStatus } = await fleetModule();
+    const result = await fleetStatus(ctx.env);
+    ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatFleetStatus(result));
+    return 0;
+  },
+};
+
 const init: Command = {
   usage: 'linkbook init [DIR]   (scaffolds reports/, templates/, clients.csv, .env.example, .gitignore, README.md)',
   options: {},
@@ -399,6 +411,7 @@ export const COMMANDS: Record<string, Command> = {
   init,
   enqueue,
   worker,
+  status,
   preview: previewCommand,
   explain: explainCommand,
 };

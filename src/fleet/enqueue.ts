@@ -12,7 +12,7 @@ import { checkBudget, planReport } from '../plan/index.ts';
 import { credentialsFromEnv } from '../providers/index.ts';
 import { checkEmailSetup, loadJobs, today, type RunJob } from '../run/index.ts';
 import { checkOutRoot } from '../deliver/out-dir.ts';
-import { connectOnce, QUEUE_NAME, reportJobId, type ReportJob } from './queue.ts';
+import { connectOnce, QUEUE_NAME, redisUrlFrom, reportJobId, type ReportJob } from './queue.ts';
 
 export interface EnqueueOptions {
   files: readonly string[];
@@ -143,6 +143,7 @@ export async function addReportJobs(jobs: readonly ReportJob[], env: NodeJS.Proc
 
 /** Validates, plans and queues: what `linkbook enqueue` does. */
 export async function enqueueReports(options: EnqueueOptions): Promise<EnqueueResult> {
+  redisUrlFrom(options.env); // a missing REDIS_URL is said before the reports are read
   const jobs = await prepareReportJobs(options);
   return addReportJobs(jobs, options.env);
 }

@@ -16,3 +16,4 @@ export {
   credentialFingerprint,
   type AccountRate,
 } from './limiter.ts';
+export { fleetStatus, formatFleetStatus, type FleetStatus } from './status.ts';
