@@ -14,6 +14,7 @@ export {
   accountRatesFromEnv,
   createAccountLimiter,
   credentialFingerprint,
+  tryGrant,
   type AccountRate,
 } from './limiter.ts';
 export { fleetStatus, formatFleetStatus, type FleetStatus } from './status.ts';

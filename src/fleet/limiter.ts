@@ -30,7 +30,11 @@ export interface AccountRate {
  */
 export const DEFAULT_MARGIN_MS = 150;
 
-/** Atomically: drop grants older than the window, grant if fewer than the limit, else say how long to wait (ms). */
+/**
+ * Atomically: drop grants older than the window; grant if fewer than the limit are left, and
+ * return {1, the grant's time in ms}; else {0, how long to wait in ms}. Times are Redis's own
+ * (TIME), so the workers' clocks do not matter.
+ */
 const SLIDING_WINDOW = `
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -40,10 +44,10 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+  return {1, now}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now + 1)
+return {0, math.max(1, tonumber(oldest[2]) + window - now + 1)}
 `;
 
 /** sha256 of an account's credential values, first 12 hex digits: names the account, never shows the secret. */
@@ -97,17 +101,28 @@ export interface AccountLimiterOptions {
 }
 
 type SlidingWindowRedis = Redis & {
-  linkbookSlidingWindow(key: string, limit: number, windowMs: number, member: string): Promise<number>;
+  linkbookSlidingWindow(key: string, limit: number, windowMs: number, member: string): Promise<[number, number]>;
 };
+
+/** One try at the account's window: granted now (at Redis time `at`), or told how long to wait. */
+export async function tryGrant(
+  redis: Redis,
+  key: string,
+  rate: AccountRate,
+  marginMs: number,
+  member: string,
+): Promise<{ granted: true; at: number } | { granted: false; waitMs: number }> {
+  if (!('linkbookSlidingWindow' in redis))
+    redis.defineCommand('linkbookSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+  const [granted, ms] = await (redis as SlidingWindowRedis).linkbookSlidingWindow(key, rate.limit, rate.periodMs + marginMs, member);
+  return granted === 1 ? { granted: true, at: ms } : { granted: false, waitMs: ms };
+}
 
 /** The `accountGate` for a run's HTTP layer: a gate per provider that has an account, undefined for the sandbox. */
 export function createAccountLimiter(
   redis: Redis,
   options: AccountLimiterOptions,
 ): (provider: ProviderId) => AccountGate | undefined {
-  if (!('linkbookSlidingWindow' in redis))
-    redis.defineCommand('linkbookSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
-  const client = redis as SlidingWindowRedis;
   const margin = options.marginMs ?? DEFAULT_MARGIN_MS;
   const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   let grants = 0;
@@ -119,10 +134,10 @@ export function createAccountLimiter(
     return {
       async wait() {
         for (;;) {
-          const waitMs = await client.linkbookSlidingWindow(key, rate.limit, rate.periodMs + margin, `${owner}-${grants++}`);
-          if (waitMs === 0) return;
-          options.onWait?.(provider, waitMs);
-          await new Promise((resolve) => setTimeout(resolve, waitMs));
+          const answer = await tryGrant(redis, key, rate, margin, `${owner}-${grants++}`);
+          if (answer.granted) return;
+          options.onWait?.(provider, answer.waitMs);
+          await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
         }
       },
     };
