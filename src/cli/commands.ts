@@ -275,11 +275,19 @@ const cache: Command = {
 };
 
 const schedule: Command = {
-  usage: "linkbook schedule [dir]   (long-running: fires each report's schedule: once per slot; default dir: reports)",
-  options: {},
+  usage:
+    "linkbook schedule [dir] [--queue]   (long-running: fires each report's schedule: once per slot, or with --queue puts it on the queue at REDIS_URL; default dir: reports)",
+  options: { queue: { type: 'boolean' } },
   async run(ctx) {
     if (ctx.args.length > 1) throw usageError('schedule takes one folder', this.usage);
     const { runScheduleCommand } = await import('../schedule/index.ts');
+    let fire: ((firing: { entry: { file: string }; asOf: string }) => Promise<number>) | undefined;
+    if (ctx.options.queue === true) {
+      const { queueFiring } = await fleetModule();
+      const { redisUrlFrom } = await import('../fleet/queue.ts');
+      redisUrlFrom(ctx.env); // a usage error now, not at the first slot
+      fire = queueFiring({ env: ctx.env, logger: ctx.logger });
+    }
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
@@ -290,6 +298,7 @@ const schedule: Command = {
         env: ctx.env,
         logger: ctx.logger,
         signal: controller.signal,
+        fire,
       });
     } finally {
       process.off('SIGINT', stop);

@@ -18,7 +18,7 @@ Usage:
   linkbook emulator [--port N]
   linkbook history [report] [--target T] [--json]
   linkbook cache ls|clear
-  linkbook schedule [dir]
+  linkbook schedule [dir] [--queue]
   linkbook preview <report.yaml> [--port N] [--param k=v]... [--as-of D] [--fetch] [--open]
   linkbook init [DIR]
   linkbook explain <report.yaml> <kpi-key>

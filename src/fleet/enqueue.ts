@@ -157,3 +157,34 @@ export function formatEnqueueResult(result: EnqueueResult): string {
   ];
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * What `linkbook schedule --queue` does with a due slot: queue the report for the slot's date
+ * instead of running it (the scheduler's slot claim is unchanged, so two schedulers still queue
+ * it once; and the job id is the same for the same slot, so even two enqueues add it once).
+ * Returns the exit code the scheduler records for the slot: 0 queued, else the error's.
+ */
+export function queueFiring(options: {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  clock?: Clock;
+}): (firing: { entry: { file: string }; asOf: string }) => Promise<number> {
+  return async (firing) => {
+    try {
+      const result = await enqueueReports({
+        files: [firing.entry.file],
+        asOf: firing.asOf,
+        env: options.env,
+        logger: options.logger,
+        clock: options.clock,
+      });
+      const id = result.queued[0] ?? result.retried[0] ?? result.existing[0]?.id;
+      options.logger.info(`[queued]  ${firing.entry.file} as of ${firing.asOf}: job ${id}${result.queued.length ? '' : ' (already on the queue)'}`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof LinkbookError)) throw error;
+      options.logger.warn(error.toLine());
+      return error.exitCode;
+    }
+  };
+}

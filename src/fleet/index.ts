@@ -5,6 +5,7 @@ export {
   prepareReportJobs,
   addReportJobs,
   formatEnqueueResult,
+  queueFiring,
   type EnqueueOptions,
   type EnqueueResult,
 } from './enqueue.ts';
