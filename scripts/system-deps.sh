@@ -3,7 +3,8 @@
 # poppler-utils (the tests read PDFs back), DejaVu fonts (a last fallback for symbols; the report
 # and chart fonts themselves ship as npm packages, src/fonts), Noto fonts for the scripts the
 # shipped fonts do not cover (CJK; Arabic, Hebrew, Devanagari, Thai; colour emoji), and a
-# C++ toolchain (better-sqlite3 builds from source when no prebuilt binary can be fetched).
+# C++ toolchain (better-sqlite3 builds from source when no prebuilt binary can be fetched), and
+# redis-server (the queue of `linkbook enqueue`/`worker`; the fleet tests start their own on loopback).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -n "${LINKBOOK_CHROMIUM:-}" ] || need+=(chromium)
@@ -16,6 +17,7 @@ grep -i 'Noto Sans CJK' <<<"$fonts" >/dev/null || need+=(fonts-noto-cjk)
 grep -i 'Noto Sans Devanagari' <<<"$fonts" >/dev/null || need+=(fonts-noto-core)
 grep -i 'Noto Color Emoji' <<<"$fonts" >/dev/null || need+=(fonts-noto-color-emoji)
 command -v g++ >/dev/null 2>&1 || need+=(g++ make python3)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || [ -x /usr/sbin/redis-server ] || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
