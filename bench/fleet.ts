@@ -55,11 +55,18 @@ export async function benchFleet(options: BenchOptions & { pdf?: boolean }): Pro
     for (const n of fleets) {
       await redis.command('FLUSHALL');
       const runDir = path.join(dir, `fleet-${n}`);
-      const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, LINKBOOK_STORE: path.join(runDir, 'store.db') };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        REDIS_URL: redis.url,
+        LINKBOOK_STORE: path.join(runDir, 'store.db'),
+      };
       for (const name of ['AHREFS_V2_TOKEN', 'AHREFS_API_KEY', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL'])
         delete env[name];
       const csv = path.join(dir, `clients-${n}.csv`);
-      writeFileSync(csv, `target\n${Array.from({ length: reports }, (_, i) => `fleet-${n}-${i}.example.com`).join('\n')}\n`);
+      writeFileSync(
+        csv,
+        `target\n${Array.from({ length: reports }, (_, i) => `fleet-${n}-${i}.example.com`).join('\n')}\n`,
+      );
       const workers = await startWorkers(n, env);
       const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
       const queue = new Queue(QUEUE_NAME, { connection });
@@ -97,7 +104,13 @@ export async function benchFleet(options: BenchOptions & { pdf?: boolean }): Pro
   const cores = availableParallelism();
   const what = `${reports} sandbox weekly reports, ${options.pdf ? 'HTML + PDF' : 'HTML'}, concurrency 2 per worker, ${cores} cores`;
   return fleets.flatMap((n) => [
-    { id: `fleet.rate_${n}`, label: `fleet: reports per second, ${n} worker${n === 1 ? '' : 's'}`, value: rates.get(n)!, unit: 'reports/s', note: what },
+    {
+      id: `fleet.rate_${n}`,
+      label: `fleet: reports per second, ${n} worker${n === 1 ? '' : 's'}`,
+      value: rates.get(n)!,
+      unit: 'reports/s',
+      note: what,
+    },
     ...(n === 1
       ? []
       : [
@@ -116,5 +129,8 @@ if (isMain(import.meta.url)) {
   const args = benchArgs();
   const figures = await benchFleet({ ...args, pdf: process.argv.includes('--pdf') });
   emitFigures(figures, args.json);
-  if (!args.json) console.log(`note: ${availableParallelism()} cores; efficiency beyond that many workers is bounded by the cores, not by the queue`);
+  if (!args.json)
+    console.log(
+      `note: ${availableParallelism()} cores; efficiency beyond that many workers is bounded by the cores, not by the queue`,
+    );
 }

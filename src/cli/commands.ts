@@ -361,7 +361,10 @@ const worker: Command = {
     if (ctx.args.length > 0) throw usageError('worker takes no report files; they come from the queue', this.usage);
     const concurrency = Number(str(ctx.options.concurrency) ?? '2');
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
-      throw usageError(`--concurrency "${String(ctx.options.concurrency)}" is not a whole number from 1 to 64`, this.usage);
+      throw usageError(
+        `--concurrency "${String(ctx.options.concurrency)}" is not a whole number from 1 to 64`,
+        this.usage,
+      );
     const { runFleetWorker } = await fleetModule();
     const controller = new AbortController();
     const stop = () => controller.abort();
@@ -386,7 +389,8 @@ const worker: Command = {
 };
 
 const status: Command = {
-  usage: 'linkbook status [--json]   (the queue at REDIS_URL, its failures, the workers seen, spend per provider account)',
+  usage:
+    'linkbook status [--json]   (the queue at REDIS_URL, its failures, the workers seen, spend per provider account)',
   options: { json: { type: 'boolean' } },
   async run(ctx) {
     if (ctx.args.length > 0) throw usageError('status takes no arguments', this.usage);

@@ -58,7 +58,9 @@ export async function prepareReportJobs(options: EnqueueOptions): Promise<Report
   const deliveryHere = options.noEmail || options.emailToDir || options.env.SMTP_URL;
   checkEmailSetup(runJobs, deliveryHere ? options : { ...options, emailToDir: os.tmpdir() }, options.env);
   if (!deliveryHere && runJobs.some((job) => job.loaded.definition.email))
-    options.logger.info('note: SMTP_URL is not set here; the workers send the email, so each needs SMTP_URL or --email-to-dir');
+    options.logger.info(
+      'note: SMTP_URL is not set here; the workers send the email, so each needs SMTP_URL or --email-to-dir',
+    );
   if (options.outDir) checkOutRoot(options.outDir, { home: options.env.HOME });
   const credentials = credentialsFromEnv(options.env);
   const problems: LinkbookError[] = [];
@@ -179,7 +181,9 @@ export function queueFiring(options: {
         clock: options.clock,
       });
       const id = result.queued[0] ?? result.retried[0] ?? result.existing[0]?.id;
-      options.logger.info(`[queued]  ${firing.entry.file} as of ${firing.asOf}: job ${id}${result.queued.length ? '' : ' (already on the queue)'}`);
+      options.logger.info(
+        `[queued]  ${firing.entry.file} as of ${firing.asOf}: job ${id}${result.queued.length ? '' : ' (already on the queue)'}`,
+      );
       return 0;
     } catch (error) {
       if (!(error instanceof LinkbookError)) throw error;

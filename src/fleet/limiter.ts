@@ -78,7 +78,10 @@ export function accountRatesFromEnv(env: NodeJS.ProcessEnv): Map<ProviderId, Acc
   for (const [id, provider] of apiProviders()) rates.set(id, { limit: provider.limits.perMinute, periodMs: 60_000 });
   const text = env.LINKBOOK_FLEET_RATE?.trim();
   if (!text) return rates;
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(?:([a-z0-9-]+)=)?(\d+)\/(s|min)$/.exec(part);
     const provider = match?.[1] as ProviderId | undefined;
     if (!match || (provider !== undefined && !rates.has(provider)) || Number(match[2]) < 1)
@@ -114,7 +117,12 @@ export async function tryGrant(
 ): Promise<{ granted: true; at: number } | { granted: false; waitMs: number }> {
   if (!('linkbookSlidingWindow' in redis))
     redis.defineCommand('linkbookSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
-  const [granted, ms] = await (redis as SlidingWindowRedis).linkbookSlidingWindow(key, rate.limit, rate.periodMs + marginMs, member);
+  const [granted, ms] = await (redis as SlidingWindowRedis).linkbookSlidingWindow(
+    key,
+    rate.limit,
+    rate.periodMs + marginMs,
+    member,
+  );
   return granted === 1 ? { granted: true, at: ms } : { granted: false, waitMs: ms };
 }
 

@@ -39,7 +39,8 @@ export interface ReportJob {
  * "Job Ids"). BullMQ job ids must not contain ':' and must not be plain integers: `r-<hex>`.
  */
 export function reportJobId(job: Pick<ReportJob, 'report' | 'target' | 'asOf' | 'params'>): string {
-  const sorted = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const sorted = (record: Record<string, string>) =>
+    Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
   const identity = JSON.stringify([job.report, sorted(job.target), job.asOf, sorted(job.params)]);
   return `r-${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`;
 }
@@ -115,9 +116,13 @@ export function connectForever(env: NodeJS.ProcessEnv, onError: (message: string
 }
 
 export function unreachable(url: string, cause: unknown): LinkbookError {
-  return new LinkbookError('api', `Redis at ${shownRedisUrl(url)} does not answer: ${(cause as Error)?.message ?? String(cause)}`, {
-    where: 'REDIS_URL',
-    hint: 'start Redis (scripts/services.sh start, or redis-server) or fix REDIS_URL',
-    cause,
-  });
+  return new LinkbookError(
+    'api',
+    `Redis at ${shownRedisUrl(url)} does not answer: ${(cause as Error)?.message ?? String(cause)}`,
+    {
+      where: 'REDIS_URL',
+      hint: 'start Redis (scripts/services.sh start, or redis-server) or fix REDIS_URL',
+      cause,
+    },
+  );
 }

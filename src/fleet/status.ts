@@ -7,7 +7,14 @@ import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import type { Clock, Cost } from '../model.ts';
 import { systemClock } from '../model.ts';
-import { apiProviders, COST_UNITS, credentialsFromEnv, formatUnit, type CostUnit, type ProviderId } from '../providers/index.ts';
+import {
+  apiProviders,
+  COST_UNITS,
+  credentialsFromEnv,
+  formatUnit,
+  type CostUnit,
+  type ProviderId,
+} from '../providers/index.ts';
 import { openStore } from '../store/index.ts';
 import { credentialFingerprint } from './limiter.ts';
 import { connectOnce, QUEUE_NAME, type ReportJob } from './queue.ts';
@@ -16,7 +23,14 @@ import { WORKER_KEY_PREFIX, type WorkerRecord } from './worker.ts';
 export interface FleetStatus {
   queue: { waiting: number; delayed: number; active: number; completed: number; failed: number };
   /** The latest failed jobs (at most 20), newest first. */
-  failures: Array<{ id: string; report: string; target: string; attempts: number; error: string; failedAt: string | null }>;
+  failures: Array<{
+    id: string;
+    report: string;
+    target: string;
+    attempts: number;
+    error: string;
+    failedAt: string | null;
+  }>;
   workers: WorkerRecord[];
   /**
    * Spend per provider, in its own unit, from the ledger's run costs (runs started today / this
@@ -116,7 +130,8 @@ export function formatFleetStatus(status: FleetStatus): string {
   ];
   if (status.failures.length > 0) {
     lines.push('failed:');
-    for (const f of status.failures) lines.push(`  ${f.id}  ${f.target}  after ${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.error}`);
+    for (const f of status.failures)
+      lines.push(`  ${f.id}  ${f.target}  after ${f.attempts} attempt${f.attempts === 1 ? '' : 's'}: ${f.error}`);
   }
   lines.push(status.workers.length ? `workers (${status.workers.length}):` : 'workers: none seen in the last 20 s');
   for (const w of status.workers)

@@ -62,7 +62,9 @@ export function workerTimings(env: NodeJS.ProcessEnv): { lockMs: number; stalled
     if (!value) return fallback;
     const n = Number(value);
     if (!Number.isInteger(n) || n < 500)
-      throw new LinkbookError('invalid', `${name} must be a whole number of milliseconds, at least 500`, { where: name });
+      throw new LinkbookError('invalid', `${name} must be a whole number of milliseconds, at least 500`, {
+        where: name,
+      });
     return n;
   };
   return {
@@ -115,7 +117,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   const processJob = async (job: Job<ReportJob>) => {
     const data = job.data;
     const started = Date.now();
-    logger.info(`[job]     ${job.id} ${data.report} for ${data.targetName} (attempt ${job.attemptsMade + 1}, pid ${process.pid})`);
+    logger.info(
+      `[job]     ${job.id} ${data.report} for ${data.targetName} (attempt ${job.attemptsMade + 1}, pid ${process.pid})`,
+    );
     try {
       const { params, overrides } = targetRowOptions(data.target, data.report, 0);
       const loaded = await loadReport(data.report, { params: { ...data.params, ...params }, overrides });
@@ -142,8 +146,12 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
         },
         effects,
       );
-      options.stdout?.write(`${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`);
-      logger.info(`[done]    ${job.id} ${data.targetName}: ${result.requests} requests, ${result.cacheHits} from cache, ${Date.now() - started} ms`);
+      options.stdout?.write(
+        `${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`,
+      );
+      logger.info(
+        `[done]    ${job.id} ${data.targetName}: ${result.requests} requests, ${result.cacheHits} from cache, ${Date.now() - started} ms`,
+      );
       return { runId: result.runId, outputs: result.outputs };
     } catch (error) {
       throw jobFailure(error, job, logger);
@@ -194,7 +202,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   clearTimeout(bound);
   if (!finished) {
     // the jobs still running keep their lock until it expires; the stalled check then gives them to another worker
-    logger.warn(`linkbook worker ${record.id}: jobs still running after ${timings.graceMs} ms; leaving them to the stalled check`);
+    logger.warn(
+      `linkbook worker ${record.id}: jobs still running after ${timings.graceMs} ms; leaving them to the stalled check`,
+    );
     await worker.close(true).catch(() => undefined);
   }
   await printer?.close().catch(() => undefined);
@@ -212,13 +222,15 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
  * else (an API down, a render or delivery failure) is retried with backoff (enqueue.ts).
  */
 function jobFailure(error: unknown, job: Job<ReportJob>, logger: Logger): Error {
-  const line = error instanceof LinkbookError ? error.toLine() : (error as Error)?.message ?? String(error);
+  const line = error instanceof LinkbookError ? error.toLine() : ((error as Error)?.message ?? String(error));
   if (error instanceof LinkbookError && (error.code === 'invalid' || error.code === 'budget')) {
     logger.warn(`[failed]  ${job.id} ${job.data.targetName}: ${line} (not retried: exit ${error.exitCode})`);
     return new UnrecoverableError(`exit ${error.exitCode}: ${line}`);
   }
   const left = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
-  logger.warn(`[failed]  ${job.id} ${job.data.targetName}: ${line}${left > 0 ? ` (${left} more attempt${left === 1 ? '' : 's'})` : ''}`);
+  logger.warn(
+    `[failed]  ${job.id} ${job.data.targetName}: ${line}${left > 0 ? ` (${left} more attempt${left === 1 ? '' : 's'})` : ''}`,
+  );
   return new Error(`exit ${error instanceof LinkbookError ? error.exitCode : 1}: ${line}`);
 }
 

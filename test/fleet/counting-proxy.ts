@@ -43,7 +43,13 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       counted = false;
     };
     const out = httpRequest(
-      { hostname: target.hostname, port: target.port, path: url, method: req.method, headers: { ...req.headers, host: target.host } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: url,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -46,7 +46,10 @@ describe('linkbook enqueue', () => {
 
   it('queues nothing when one report would go over its budget (exit 3)', async () => {
     const greedy = path.join(dir, 'greedy.yaml');
-    writeFileSync(greedy, `${readFileSync(REPORT, 'utf8').replace('name: fleet-weekly', 'name: greedy')}budget: { ahrefs_v2_rows: 10 }\n`);
+    writeFileSync(
+      greedy,
+      `${readFileSync(REPORT, 'utf8').replace('name: fleet-weekly', 'name: greedy')}budget: { ahrefs_v2_rows: 10 }\n`,
+    );
     const result = await runCli(['enqueue', REPORT, greedy, '--no-email'], {
       env: { ...env(), AHREFS_V2_TOKEN: 'budget-token' },
     });

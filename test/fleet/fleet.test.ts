@@ -126,12 +126,21 @@ describe('a fleet of three workers on one queue', () => {
     for (const w of workers.filter((x) => x !== victim)) expect((await w.exited).code, w.log.join('\n')).toBe(0);
 
     // exactly 40 reports, in the batch layout <out>/<target>/report.*
-    expect(readdirSync(out).filter((e) => !e.startsWith('.')).sort()).toEqual([...TARGETS].sort());
+    expect(
+      readdirSync(out)
+        .filter((e) => !e.startsWith('.'))
+        .sort(),
+    ).toEqual([...TARGETS].sort());
     expect(reportsDone()).toBe(40);
     for (const t of TARGETS) expect(existsSync(path.join(out, t, 'report.html')), t).toBe(true);
     // every worker printed: one Chromium per worker process, shared by its jobs
     const printed = workers.flatMap((w) => w.stdout.filter((l) => l.endsWith('report.pdf')));
-    expect(printed.length, workers.map((w) => `--- ${w.pid}${w === victim ? ' (killed)' : ''}\n${w.log.join('\n')}\n${w.stdout.join('\n')}`).join('\n')).toBe(40);
+    expect(
+      printed.length,
+      workers
+        .map((w) => `--- ${w.pid}${w === victim ? ' (killed)' : ''}\n${w.log.join('\n')}\n${w.stdout.join('\n')}`)
+        .join('\n'),
+    ).toBe(40);
 
     // 40 ok runs, one per target; the killed worker's runs stay in the ledger as interrupted, not ok
     const s = await openStore(store);
@@ -157,6 +166,8 @@ describe('a fleet of three workers on one queue', () => {
     // exactly 40 emails
     const messages = readdirSync(eml).filter((f) => f.endsWith('.eml'));
     expect(messages.length).toBe(40);
-    expect(new Set(messages.map((m) => /fleet-weekly-(.+)-\d{4}-\d{2}-\d{2}\.eml$/.exec(m)?.[1]))).toEqual(new Set(TARGETS));
+    expect(new Set(messages.map((m) => /fleet-weekly-(.+)-\d{4}-\d{2}-\d{2}\.eml$/.exec(m)?.[1]))).toEqual(
+      new Set(TARGETS),
+    );
   }, 170_000);
 });

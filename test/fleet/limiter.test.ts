@@ -62,14 +62,18 @@ describe('the fleet account limiter', () => {
     expect(rates.get('ahrefs-v3')).toEqual({ limit: 60, periodMs: 60_000 });
     expect(rates.get('dataforseo')).toEqual({ limit: 30, periodMs: 1000 });
     expect(accountRatesFromEnv({ LINKBOOK_FLEET_RATE: '4/s' }).get('ahrefs-v2')).toEqual({ limit: 4, periodMs: 1000 });
-    expect(() => accountRatesFromEnv({ LINKBOOK_FLEET_RATE: 'ahrefs-v9=4/s' })).toThrow(/"ahrefs-v9=4\/s" is not a rate/);
+    expect(() => accountRatesFromEnv({ LINKBOOK_FLEET_RATE: 'ahrefs-v9=4/s' })).toThrow(
+      /"ahrefs-v9=4\/s" is not a rate/,
+    );
     let error: unknown;
     try {
       accountRatesFromEnv({ LINKBOOK_FLEET_RATE: 'fast' });
     } catch (e) {
       error = e;
     }
-    expect((error as LinkbookError).toLine()).toMatch(/^LINKBOOK_FLEET_RATE: .*"fast" is not a rate \(write N\/s or N\/min/);
+    expect((error as LinkbookError).toLine()).toMatch(
+      /^LINKBOOK_FLEET_RATE: .*"fast" is not a rate \(write N\/s or N\/min/,
+    );
     expect((error as LinkbookError).exitCode).toBe(2);
   });
 
@@ -80,7 +84,7 @@ describe('the fleet account limiter', () => {
       const times: number[] = [];
       await Promise.all(
         clients.map(async (client, c) => {
-          for (let i = 0; i < 6; ) {
+          for (let i = 0; i < 6;) {
             const answer = await tryGrant(client, 'linkbook:rate:test:window', rate, 0, `${c}-${i}`);
             if (!answer.granted) await new Promise((r) => setTimeout(r, answer.waitMs));
             else {
@@ -118,13 +122,31 @@ describe('the fleet account limiter', () => {
     };
     const workers: WorkerProcess[] = [];
     try {
-      await enqueueReports({ files: [REPORT], targetsFile: csv, formats: ['html'], noEmail: true, outDir: path.join(dir, 'out'), env, logger: silentLogger });
+      await enqueueReports({
+        files: [REPORT],
+        targetsFile: csv,
+        formats: ['html'],
+        noEmail: true,
+        outDir: path.join(dir, 'out'),
+        env,
+        logger: silentLogger,
+      });
       for (let i = 0; i < 3; i++) workers.push(startWorker(['--concurrency', '3', '--verbose'], env));
-      await until('every job done', () =>
-        workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === targets.length ? true : undefined,
-      90_000);
+      await until(
+        'every job done',
+        () =>
+          workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === targets.length
+            ? true
+            : undefined,
+        90_000,
+      );
       expect(proxy.forwarded).toHaveLength(targets.length);
-      expect(busiestWindow(proxy.forwarded.map((r) => r.at), 1000)).toBeLessThanOrEqual(N);
+      expect(
+        busiestWindow(
+          proxy.forwarded.map((r) => r.at),
+          1000,
+        ),
+      ).toBeLessThanOrEqual(N);
       // the limit did bind: some worker was told to wait for the account
       expect(workers.some((w) => w.log.some((l) => l.includes('[rate]    ahrefs-v2: the account')))).toBe(true);
       for (const w of workers) w.child.kill('SIGTERM');

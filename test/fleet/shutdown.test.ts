@@ -44,7 +44,15 @@ async function setup(targets: string[]) {
     AHREFS_V2_URL: proxy.origin,
   };
   const out = path.join(dir, 'out');
-  await enqueueReports({ files: [REPORT], targetsFile: csv, outDir: out, formats: ['html'], noEmail: true, env, logger: silentLogger });
+  await enqueueReports({
+    files: [REPORT],
+    targetsFile: csv,
+    outDir: out,
+    formats: ['html'],
+    noEmail: true,
+    env,
+    logger: silentLogger,
+  });
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   connection.on('error', () => undefined); // the outage test stops Redis under it
   const queue = new Queue(QUEUE_NAME, { connection });
@@ -90,9 +98,13 @@ describe('linkbook worker', () => {
     // SHUTDOWN SAVE: the queue comes back with Redis, as it would from a persistent Redis
     await redis.stop({ save: true });
     proxy.release();
-    await until('the worker saying Redis is away', () => (w.log.some((l) => l.startsWith('warning: [redis]')) ? true : undefined));
+    await until('the worker saying Redis is away', () =>
+      w.log.some((l) => l.startsWith('warning: [redis]')) ? true : undefined,
+    );
     // the first report is written meanwhile; only its completion waits for Redis
-    await until('the first report written', () => (existsSync(path.join(out, 'one.example', 'report.html')) ? true : undefined));
+    await until('the first report written', () =>
+      existsSync(path.join(out, 'one.example', 'report.html')) ? true : undefined,
+    );
     await redis.start();
     await until('every job done', async () => ((await counts()).completed === 3 ? true : undefined), 45_000);
     expect(w.log.some((l) => l.includes('[redis]   connected again'))).toBe(true);

@@ -45,7 +45,13 @@ describe('linkbook status', () => {
 
     const empty = await runCli(['status', '--json'], { env });
     expect(empty.code, empty.stderr).toBe(0);
-    expect((JSON.parse(empty.stdout) as FleetStatus).queue).toEqual({ waiting: 3, delayed: 0, active: 0, completed: 0, failed: 0 });
+    expect((JSON.parse(empty.stdout) as FleetStatus).queue).toEqual({
+      waiting: 3,
+      delayed: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+    });
 
     const worker = startWorker(['--concurrency', '1'], env);
     cleanup.push(() => worker.child.exitCode === null && worker.child.kill('SIGKILL'));
@@ -65,7 +71,10 @@ describe('linkbook status', () => {
     const db = new Database(env.LINKBOOK_STORE!, { readonly: true });
     const rows = db.prepare('SELECT cost FROM runs').all() as Array<{ cost: string }>;
     db.close();
-    const v2Rows = rows.reduce((sum, r) => sum + ((JSON.parse(r.cost) as Record<string, number>).ahrefs_v2_rows ?? 0), 0);
+    const v2Rows = rows.reduce(
+      (sum, r) => sum + ((JSON.parse(r.cost) as Record<string, number>).ahrefs_v2_rows ?? 0),
+      0,
+    );
     expect(v2Rows).toBeGreaterThan(0);
     const v2 = status.spend.find((s) => s.provider === 'ahrefs-v2')!;
     expect(v2).toMatchObject({ unit: 'ahrefs_v2_rows', today: v2Rows, month: v2Rows });

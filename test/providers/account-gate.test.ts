@@ -5,7 +5,11 @@ import { RequestLimiter } from '../../src/providers/limiter.ts';
 describe('an account gate in the request limiter', () => {
   it('is asked once per request, after the process’s own slot', async () => {
     let asked = 0;
-    const limiter = new RequestLimiter({ concurrency: 1, perMinute: 60_000, accountGate: { wait: async () => void asked++ } });
+    const limiter = new RequestLimiter({
+      concurrency: 1,
+      perMinute: 60_000,
+      accountGate: { wait: async () => void asked++ },
+    });
     const release = await limiter.acquire();
     expect(asked).toBe(1);
     const second = limiter.acquire();

@@ -48,7 +48,9 @@ function send(port: number, args: string[]): Promise<string> {
     const socket = connect(port, '127.0.0.1');
     let reply = '';
     socket.setTimeout(2000, () => socket.destroy(new Error('redis did not answer')));
-    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    socket.on('connect', () =>
+      socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`),
+    );
     socket.on('data', (d) => {
       reply += d.toString();
       if (reply.endsWith('\r\n')) socket.end();
@@ -65,9 +67,13 @@ export async function startTestRedis(): Promise<TestRedis> {
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout?.on('data', (d) => (log += d));
     child.stderr?.on('data', (d) => (log += d));
     const deadline = Date.now() + 10_000;
