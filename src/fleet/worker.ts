@@ -81,7 +81,12 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   const timings = workerTimings(env);
   redisUrlFrom(env); // a usage error before anything starts
   const rates = accountRatesFromEnv(env);
-  const marginMs = Number(env.LINKBOOK_FLEET_RATE_MARGIN_MS ?? DEFAULT_MARGIN_MS);
+  const marginMs = Number(env.LINKBOOK_FLEET_RATE_MARGIN_MS?.trim() || DEFAULT_MARGIN_MS);
+  if (!Number.isInteger(marginMs) || marginMs < 0)
+    throw new LinkbookError('invalid', 'LINKBOOK_FLEET_RATE_MARGIN_MS must be a whole number of milliseconds', {
+      where: 'LINKBOOK_FLEET_RATE_MARGIN_MS',
+      hint: 'for example LINKBOOK_FLEET_RATE_MARGIN_MS=150',
+    });
   if (options.outDir) {
     checkOutRoot(options.outDir, { home: env.HOME });
     markBatchRoot(options.outDir);
