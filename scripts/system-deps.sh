@@ -19,7 +19,7 @@ grep -i 'Noto Color Emoji' <<<"$fonts" >/dev/null || need+=(fonts-noto-color-emo
 command -v g++ >/dev/null 2>&1 || need+=(g++ make python3)
 # the Debian package puts initdb and pg_ctl in /usr/lib/postgresql/<version>/bin, off PATH
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need+=(postgresql)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || [ -x /usr/sbin/redis-server ] || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

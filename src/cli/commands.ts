@@ -277,11 +277,19 @@ const cache: Command = {
 };
 
 const schedule: Command = {
-  usage: "linkbook schedule [dir]   (long-running: fires each report's schedule: once per slot; default dir: reports)",
-  options: {},
+  usage:
+    "linkbook schedule [dir] [--queue]   (long-running: fires each report's schedule: once per slot, or with --queue puts it on the queue at REDIS_URL; default dir: reports)",
+  options: { queue: { type: 'boolean' } },
   async run(ctx) {
     if (ctx.args.length > 1) throw usageError('schedule takes one folder', this.usage);
     const { runScheduleCommand } = await import('../schedule/index.ts');
+    let fire: ((firing: { entry: { file: string }; asOf: string }) => Promise<number>) | undefined;
+    if (ctx.options.queue === true) {
+      const { queueFiring } = await fleetModule();
+      const { redisUrlFrom } = await import('../fleet/queue.ts');
+      redisUrlFrom(ctx.env); // a usage error now, not at the first slot
+      fire = queueFiring({ env: ctx.env, logger: ctx.logger });
+    }
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
@@ -292,11 +300,106 @@ const schedule: Command = {
         env: ctx.env,
         logger: ctx.logger,
         signal: controller.signal,
+        fire,
       });
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     }
+  },
+};
+
+const fleetModule = () => import('../fleet/index.ts');
+
+const enqueue: Command = {
+  usage:
+    'linkbook enqueue <report.yaml...> [--targets clients.csv] [--param k=v]... [--as-of YYYY-MM-DD] [--format html,pdf,...] [--out DIR] [--sandbox] [--no-cache] [--email-to-dir DIR] [--no-email] [--resend]   (REDIS_URL names the queue)',
+  options: {
+    param: { type: 'string', multiple: true, short: 'p' },
+    targets: { type: 'string' },
+    'as-of': { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    sandbox: { type: 'boolean' },
+    'no-cache': { type: 'boolean' },
+    'email-to-dir': { type: 'string' },
+    'no-email': { type: 'boolean' },
+    resend: { type: 'boolean' },
+  },
+  async run(ctx) {
+    if (ctx.args.length === 0) throw usageError('enqueue needs at least one report file', this.usage);
+    const { formats, asOf } = checkRunValues({ formats: str(ctx.options.format), asOf: str(ctx.options['as-of']) });
+    const { enqueueReports, formatEnqueueResult } = await fleetModule();
+    const result = await enqueueReports({
+      files: ctx.args,
+      targetsFile: str(ctx.options.targets),
+      params: parseParamArgs(list(ctx.options.param)),
+      asOf,
+      formats,
+      outDir: str(ctx.options.out),
+      sandbox: ctx.options.sandbox === true,
+      noCache: ctx.options['no-cache'] === true,
+      emailToDir: str(ctx.options['email-to-dir']),
+      noEmail: ctx.options['no-email'] === true,
+      resend: ctx.options.resend === true,
+      env: ctx.env,
+      logger: ctx.logger,
+    });
+    ctx.stdout.write(formatEnqueueResult(result));
+    return 0;
+  },
+};
+
+const worker: Command = {
+  usage:
+    'linkbook worker [--concurrency N] [--out DIR] [--email-to-dir DIR] [--no-email]   (long-running: runs queued jobs from REDIS_URL; SIGTERM finishes them and exits)',
+  options: {
+    concurrency: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    'email-to-dir': { type: 'string' },
+    'no-email': { type: 'boolean' },
+  },
+  async run(ctx) {
+    if (ctx.args.length > 0) throw usageError('worker takes no report files; they come from the queue', this.usage);
+    const concurrency = Number(str(ctx.options.concurrency) ?? '2');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+      throw usageError(
+        `--concurrency "${String(ctx.options.concurrency)}" is not a whole number from 1 to 64`,
+        this.usage,
+      );
+    const { runFleetWorker } = await fleetModule();
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      return await runFleetWorker({
+        concurrency,
+        outDir: str(ctx.options.out),
+        emailToDir: str(ctx.options['email-to-dir']),
+        noEmail: ctx.options['no-email'] === true,
+        env: ctx.env,
+        logger: ctx.logger,
+        stdout: ctx.stdout,
+        signal: controller.signal,
+      });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+};
+
+const status: Command = {
+  usage:
+    'linkbook status [--json]   (the queue at REDIS_URL, its failures, the workers seen, spend per provider account)',
+  options: { json: { type: 'boolean' } },
+  async run(ctx) {
+    if (ctx.args.length > 0) throw usageError('status takes no arguments', this.usage);
+    const { fleetStatus, formatFleetStatus } = await fleetModule();
+    const result = await fleetStatus(ctx.env);
+    ctx.stdout.write(ctx.options.json ? `${JSON.stringify(result, null, 2)}\n` : formatFleetStatus(result));
+    return 0;
   },
 };
 
@@ -321,6 +424,9 @@ export const COMMANDS: Record<string, Command> = {
   cache,
   schedule,
   init,
+  enqueue,
+  worker,
+  status,
   preview: previewCommand,
   explain: explainCommand,
 };

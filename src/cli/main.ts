@@ -18,10 +18,13 @@ Usage:
   linkbook emulator [--port N]
   linkbook history [report] [--target T] [--json]
   linkbook cache ls|clear
-  linkbook schedule [dir]
+  linkbook schedule [dir] [--queue]
   linkbook preview <report.yaml> [--port N] [--param k=v]... [--as-of D] [--fetch] [--open]
   linkbook init [DIR]
   linkbook explain <report.yaml> <kpi-key>
+  linkbook enqueue <report.yaml...> [--targets clients.csv] [--param k=v]... [--as-of D] [--format ...]
+  linkbook worker [--concurrency N] [--out DIR] [--email-to-dir DIR] [--no-email]
+  linkbook status [--json]
 
 Every command takes --verbose and --help.
 Exit codes: 0 done, 1 a run failed, 2 invalid definition or usage, 3 over budget.`;

@@ -11,7 +11,7 @@ import { createHttpLayer, httpOptionsFromEnv, type HttpLayer, type HttpLayerOpti
 import { originFor, secretValues, type Credentials } from './credentials.ts';
 import type { Logger } from '../model.ts';
 import type { Allowance } from './provider.ts';
-import { providerFor, type ProviderId } from './registry.ts';
+import { apiProviders, providerFor, type ProviderId } from './registry.ts';
 
 export type {
   DatasetPlan,
@@ -37,7 +37,8 @@ export type {
   SharedResponseCache,
 } from './http.ts';
 export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, httpOptionsFromEnv } from './http.ts';
-export type { LimitSettings } from './limiter.ts';
+export type { AccountGate, LimitSettings } from './limiter.ts';
+import type { AccountGate, LimitSettings } from './limiter.ts';
 export type { Allowance, ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';
 export { redactHeaders, redactText, redactUrl } from './redact.ts';
 export type { CostUnit, CostUnitRow, ProviderId } from './registry.ts';
@@ -108,8 +109,20 @@ export async function remainingAllowances(
  * long-running `schedule` counts each report's spend on its own.
  */
 export function httpLayerForRun(
-  options: HttpLayerOptions = {},
+  options: HttpLayerOptions & {
+    /** A limit shared beyond this process (a fleet's per-account rate), asked before every request. */
+    accountGate?: (provider: ProviderId) => AccountGate | undefined;
+  } = {},
   env: Record<string, string | undefined> = process.env,
 ): HttpLayer {
-  return createHttpLayer({ ...httpOptionsFromEnv(env), ...options });
+  const { accountGate, ...layer } = options;
+  if (accountGate) {
+    const limits: Partial<Record<ProviderId, LimitSettings>> = { ...layer.limits };
+    for (const [id, provider] of apiProviders()) {
+      const gate = accountGate(id);
+      if (gate) limits[id] = { ...(layer.limits?.[id] ?? provider.limits), accountGate: gate };
+    }
+    layer.limits = limits;
+  }
+  return createHttpLayer({ ...httpOptionsFromEnv(env), ...layer });
 }

@@ -3,6 +3,15 @@
  * `perMinute`, so a batch never trips the API's own rate limit (DataForSEO: about 2,000 a minute).
  */
 
+/**
+ * A limit held outside this process, such as one API account's rate shared by every worker of a
+ * fleet (src/fleet/limiter.ts): `wait` resolves when one more request may go out now, and throws
+ * when the gate cannot be asked (its Redis is gone).
+ */
+export interface AccountGate {
+  wait(): Promise<void>;
+}
+
 export interface LimitSettings {
   concurrency: number;
   perMinute: number;
@@ -13,6 +22,8 @@ export interface LimitSettings {
    * and no header); exponential backoff applies on top. Default 0.
    */
   rateLimitedWaitMs?: number;
+  /** Asked after this process's own slot and token, before every network attempt. */
+  accountGate?: AccountGate;
 }
 
 export class RequestLimiter {
@@ -36,15 +47,22 @@ export class RequestLimiter {
     // A released slot is handed straight to the next waiter, so no newcomer can slip in between.
     if (this.active >= this.settings.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
-    await this.takeToken();
     let released = false;
-    return () => {
+    const release = () => {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
       if (next) next();
       else this.active -= 1;
     };
+    try {
+      await this.takeToken();
+      await this.settings.accountGate?.wait();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
   }
 
   private async takeToken(): Promise<void> {

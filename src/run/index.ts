@@ -86,7 +86,12 @@ export interface RunSummary {
   failures: Array<{ report: string; target: string; error: LinkbookError }>;
 }
 
-interface Job {
+/** One report for one target, loaded and validated: what a run (or a queued job) is made of. */
+export interface RunJob {
+  /** The report file as given. */
+  file: string;
+  /** The `--targets` row it came from (empty without `--targets`). */
+  row: Record<string, string>;
   loaded: LoadedReport;
   label: string;
   /** The client's name from a `--targets` row, or the report's `client.name`. */
@@ -169,7 +174,7 @@ export async function runReports(
   // indexed by job, so results, failures and the summary keep the jobs' order however runs overlap
   const results: ReportRunResult[] = [];
   const failures: RunSummary['failures'] = [];
-  const runJob = async (index: number, job: Job): Promise<void> => {
+  const runJob = async (index: number, job: RunJob): Promise<void> => {
     const started = Date.now();
     if (progress) progress.start(index, job.label);
     else logger.info(`${job.label}`);
@@ -280,9 +285,13 @@ function compact<T>(list: T[]): void {
   list.push(...kept);
 }
 
-async function loadJobs(options: RunOptions): Promise<Job[]> {
+/**
+ * Every report × `--targets` row loaded and validated, problems of all of them reported at once
+ * (an `invalid` LinkbookErrors); nothing is fetched. `enqueue` validates with this too.
+ */
+export async function loadJobs(options: Pick<RunOptions, 'files' | 'params' | 'targetsFile'>): Promise<RunJob[]> {
   const rows = options.targetsFile ? await readTargets(options.targetsFile) : [{}];
-  const jobs: Job[] = [];
+  const jobs: RunJob[] = [];
   const problems: LinkbookError[] = [];
   for (const file of options.files) {
     for (const [i, row] of rows.entries()) {
@@ -291,6 +300,8 @@ async function loadJobs(options: RunOptions): Promise<Job[]> {
         const loaded = await loadReport(file, { params: { ...options.params, ...params }, overrides });
         const client = loaded.definition.client?.name;
         jobs.push({
+          file,
+          row,
           loaded,
           label: `${loaded.definition.name} for ${client ? `${client} (${loaded.definition.target})` : loaded.definition.target}`,
           client,
@@ -330,7 +341,11 @@ export async function readTargets(file: string): Promise<Array<Record<string, st
 }
 
 /** Every job's email step checked (SMTP_URL, templates) before the first run spends anything. */
-function checkEmailSetup(jobs: readonly Job[], options: RunOptions, env: NodeJS.ProcessEnv): void {
+export function checkEmailSetup(
+  jobs: readonly RunJob[],
+  options: Pick<RunOptions, 'noEmail' | 'emailToDir' | 'resend'>,
+  env: NodeJS.ProcessEnv,
+): void {
   const problems = new Map<string, LinkbookError>();
   for (const job of jobs) {
     try {
@@ -384,7 +399,7 @@ function describeEmail(result: ReportRunResult): string {
 }
 
 /** A `--targets` run's --out folder is marked as linkbook's, so that the next batch may write into it. */
-function markBatchRoot(dir: string): void {
+export function markBatchRoot(dir: string): void {
   if (readManifest(dir)) return;
   try {
     mkdirSync(dir, { recursive: true });

@@ -16,7 +16,14 @@ import {
   usesSandbox,
   type ReportPlan,
 } from '../plan/index.ts';
-import { httpLayerForRun, remainingAllowances, ZERO_COST, type Credentials } from '../providers/index.ts';
+import {
+  httpLayerForRun,
+  remainingAllowances,
+  ZERO_COST,
+  type AccountGate,
+  type Credentials,
+  type ProviderId,
+} from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
 import { fleetBilling } from './fleet.ts';
@@ -50,6 +57,8 @@ export interface ReportRunEffects {
   sandboxOrigin: () => Promise<string>;
   printer: () => Promise<PdfPrinter>;
   fetch?: typeof fetch;
+  /** Limits shared beyond this process, per provider account (a fleet worker's Redis limiter). */
+  accountGate?: (provider: ProviderId) => AccountGate | undefined;
   /** Pauses between email attempts (default 1 s, 4 s: three attempts). */
   emailRetryDelaysMs?: readonly number[];
 }
@@ -122,7 +131,7 @@ export async function runReport(
     const guard = budgetGuard(plan.budget);
     // This run's own layer: its datasets share rate limits and in-flight requests, and no other
     // report (in a batch or a long-running schedule) shares its spend counter.
-    const http = httpLayerForRun({ fetch: effects.fetch }, options.env);
+    const http = httpLayerForRun({ fetch: effects.fetch, accountGate: effects.accountGate }, options.env);
     // the free allowance endpoints (Ahrefs v3 limits-and-usage): refused before the first paid request
     checkAllowances(
       plan,

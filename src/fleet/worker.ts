@@ -1,0 +1,269 @@
+/**
+ * `linkbook worker`: takes report jobs from the queue and runs each exactly as `linkbook run`
+ * runs one target (src/run `runReport`), with one store, one PDF printer (one Chromium) and one
+ * sandbox emulator per worker process shared by its concurrent jobs.
+ *
+ * Timings (BullMQ, docs.bullmq.io "Stalled Jobs"): a job's lock lasts `lockDuration` and is
+ * renewed every half of it while the job runs; every `stalledInterval` some worker looks for
+ * active jobs whose lock has expired and moves them back to waiting. So a worker killed with
+ * SIGKILL gives its jobs to another worker within lockDuration + stalledInterval (default
+ * 30 s + 15 s). A job may stall twice (maxStalledCount 2) before it fails. A lock much shorter
+ * than the time the event loop can be busy (a big render) would make live jobs look stalled.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadReport } from '../definition/index.ts';
+import { LinkbookError } from '../errors.ts';
+import { systemClock, type Logger } from '../model.ts';
+import { credentialsFromEnv } from '../providers/index.ts';
+import { markBatchRoot, runReport, targetRowOptions, type ReportRunEffects } from '../run/index.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
+import { openStore } from '../store/index.ts';
+import { checkOutRoot, insideRoot, safeSegment } from '../deliver/out-dir.ts';
+import { accountRatesFromEnv, createAccountLimiter, DEFAULT_MARGIN_MS } from './limiter.ts';
+import { connectForever, KEY_PREFIX, QUEUE_NAME, redisUrlFrom, type ReportJob } from './queue.ts';
+
+export interface FleetWorkerOptions {
+  /** Jobs run at once in this process (default 2: one prints while the next fetches and renders). */
+  concurrency?: number;
+  /** Output root for every job (`<out>/<target>/report.*`), instead of the one the job names. */
+  outDir?: string;
+  emailToDir?: string;
+  noEmail?: boolean;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Job result lines (the report written), like `run` prints. */
+  stdout?: NodeJS.WritableStream;
+  /** Aborting stops taking jobs and shuts down (SIGTERM/SIGINT in the CLI). */
+  signal: AbortSignal;
+}
+
+/** What a worker publishes about itself for `status` (key `linkbook:worker:<id>`, refreshed while it lives). */
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+export const WORKER_KEY_PREFIX = `${KEY_PREFIX}worker:`;
+const HEARTBEAT_MS = 5_000;
+const WORKER_TTL_MS = 20_000;
+
+/** Lock, stalled check and shutdown bound, from LINKBOOK_WORKER_LOCK_MS, LINKBOOK_WORKER_STALLED_MS, LINKBOOK_WORKER_GRACE_MS. */
+export function workerTimings(env: NodeJS.ProcessEnv): { lockMs: number; stalledMs: number; graceMs: number } {
+  const read = (name: string, fallback: number) => {
+    const value = env[name]?.trim();
+    if (!value) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 500)
+      throw new LinkbookError('invalid', `${name} must be a whole number of milliseconds, at least 500`, {
+        where: name,
+      });
+    return n;
+  };
+  return {
+    lockMs: read('LINKBOOK_WORKER_LOCK_MS', 30_000),
+    stalledMs: read('LINKBOOK_WORKER_STALLED_MS', 15_000),
+    graceMs: read('LINKBOOK_WORKER_GRACE_MS', 60_000),
+  };
+}
+
+/** Runs a worker until `signal` aborts; resolves 0 after a graceful shutdown. */
+export async function runFleetWorker(options: FleetWorkerOptions): Promise<number> {
+  const { env, logger } = options;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
+  const timings = workerTimings(env);
+  redisUrlFrom(env); // a usage error before anything starts
+  const rates = accountRatesFromEnv(env);
+  const marginMs = Number(env.LINKBOOK_FLEET_RATE_MARGIN_MS?.trim() || DEFAULT_MARGIN_MS);
+  if (!Number.isInteger(marginMs) || marginMs < 0)
+    throw new LinkbookError('invalid', 'LINKBOOK_FLEET_RATE_MARGIN_MS must be a whole number of milliseconds', {
+      where: 'LINKBOOK_FLEET_RATE_MARGIN_MS',
+      hint: 'for example LINKBOOK_FLEET_RATE_MARGIN_MS=150',
+    });
+  if (options.outDir) {
+    checkOutRoot(options.outDir, { home: env.HOME });
+    markBatchRoot(options.outDir);
+  }
+
+  const redisLog = throttledLog(logger);
+  const connection = connectForever(env, redisLog.problem);
+  connection.on('ready', redisLog.recovered);
+  const store = await openStore(undefined, { env });
+  const credentials = credentialsFromEnv(env);
+  let printer: PdfPrinter | undefined;
+  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let emulatorStarting: Promise<string> | undefined;
+  const effects: ReportRunEffects = {
+    store,
+    logger,
+    clock: systemClock,
+    sandboxOrigin: () =>
+      (emulatorStarting ??= startEmulator({ port: 0 }).then((e) => {
+        emulator = e;
+        return e.origin;
+      })),
+    printer: async () => (printer ??= createPdfPrinter({ env, logger })),
+    accountGate: createAccountLimiter(connection, {
+      credentials,
+      rates,
+      marginMs,
+      onWait: (provider, ms) => logger.debug(`[rate]    ${provider}: the account's limit is reached; waiting ${ms} ms`),
+    }),
+  };
+  const markedRoots = new Set<string>();
+
+  const processJob = async (job: Job<ReportJob>) => {
+    const data = job.data;
+    const started = Date.now();
+    logger.info(
+      `[job]     ${job.id} ${data.report} for ${data.targetName} (attempt ${job.attemptsMade + 1}, pid ${process.pid})`,
+    );
+    try {
+      const { params, overrides } = targetRowOptions(data.target, data.report, 0);
+      const loaded = await loadReport(data.report, { params: { ...data.params, ...params }, overrides });
+      const root = options.outDir ?? data.outRoot;
+      if (root && !markedRoots.has(root)) {
+        markBatchRoot(root);
+        markedRoots.add(root);
+      }
+      const result = await runReport(
+        loaded,
+        {
+          asOf: data.asOf,
+          outDir: root ? insideRoot(root, safeSegment(loaded.definition.target)) : undefined,
+          formats: data.formats,
+          sandbox: data.sandbox ?? false,
+          noCache: data.noCache ?? false,
+          credentials,
+          env,
+          email: {
+            noEmail: options.noEmail || data.delivery.noEmail,
+            emailToDir: options.emailToDir ?? data.delivery.emailToDir,
+            resend: data.delivery.resend,
+          },
+        },
+        effects,
+      );
+      options.stdout?.write(
+        `${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`,
+      );
+      logger.info(
+        `[done]    ${job.id} ${data.targetName}: ${result.requests} requests, ${result.cacheHits} from cache, ${Date.now() - started} ms`,
+      );
+      return { runId: result.runId, outputs: result.outputs };
+    } catch (error) {
+      throw jobFailure(error, job, logger);
+    }
+  };
+
+  const worker = new Worker<ReportJob>(QUEUE_NAME, processJob, {
+    connection,
+    concurrency,
+    lockDuration: timings.lockMs,
+    stalledInterval: timings.stalledMs,
+    maxStalledCount: 2,
+    name: `${hostname()}:${process.pid}`,
+  });
+  worker.on('error', (error) => redisLog.problem(`worker: ${error.message}`));
+  worker.on('stalled', (id) => logger.warn(`[stalled] ${id}: its worker stopped renewing the lock; back on the queue`));
+
+  const record: WorkerRecord = {
+    id: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    host: hostname(),
+    pid: process.pid,
+    concurrency,
+    startedAt: new Date().toISOString(),
+    heartbeatAt: new Date().toISOString(),
+  };
+  const key = `${WORKER_KEY_PREFIX}${record.id}`;
+  const heartbeat = () => {
+    record.heartbeatAt = new Date().toISOString();
+    connection.set(key, JSON.stringify(record), 'PX', WORKER_TTL_MS).catch(() => undefined);
+  };
+  heartbeat();
+  const beating = setInterval(heartbeat, HEARTBEAT_MS);
+  logger.info(
+    `linkbook worker ${record.id}: ${concurrency} at a time on queue ${QUEUE_NAME} (lock ${timings.lockMs} ms, stalled check every ${timings.stalledMs} ms); stop with Ctrl-C or SIGTERM`,
+  );
+
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  logger.info(`linkbook worker ${record.id}: stopping; finishing the jobs it runs (at most ${timings.graceMs} ms)`);
+  clearInterval(beating);
+  let bound: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    worker.close().then(() => true),
+    new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), timings.graceMs))),
+  ]);
+  clearTimeout(bound);
+  if (!finished) {
+    // the jobs still running keep their lock until it expires; the stalled check then gives them to another worker
+    logger.warn(
+      `linkbook worker ${record.id}: jobs still running after ${timings.graceMs} ms; leaving them to the stalled check`,
+    );
+    await worker.close(true).catch(() => undefined);
+  }
+  await printer?.close().catch(() => undefined);
+  await emulator?.close().catch(() => undefined);
+  await store.close();
+  await connection.del(key).catch(() => undefined);
+  await quit(connection);
+  logger.info(`linkbook worker ${record.id}: stopped`);
+  return 0;
+}
+
+/**
+ * A job's failure as BullMQ should treat it: an invalid definition (exit 2) or a budget refusal
+ * (exit 3) would fail the same way again, so it is not retried (UnrecoverableError); anything
+ * else (an API down, a render or delivery failure) is retried with backoff (enqueue.ts).
+ */
+function jobFailure(error: unknown, job: Job<ReportJob>, logger: Logger): Error {
+  const line = error instanceof LinkbookError ? error.toLine() : ((error as Error)?.message ?? String(error));
+  if (error instanceof LinkbookError && (error.code === 'invalid' || error.code === 'budget')) {
+    logger.warn(`[failed]  ${job.id} ${job.data.targetName}: ${line} (not retried: exit ${error.exitCode})`);
+    return new UnrecoverableError(`exit ${error.exitCode}: ${line}`);
+  }
+  const left = (job.opts.attempts ?? 1) - job.attemptsMade - 1;
+  logger.warn(
+    `[failed]  ${job.id} ${job.data.targetName}: ${line}${left > 0 ? ` (${left} more attempt${left === 1 ? '' : 's'})` : ''}`,
+  );
+  return new Error(`exit ${error instanceof LinkbookError ? error.exitCode : 1}: ${line}`);
+}
+
+/** Logs the first Redis problem and then at most one every 10 s, and once when Redis is back. */
+function throttledLog(logger: Logger): { problem: (message: string) => void; recovered: () => void } {
+  let lastShown = 0;
+  let down = false;
+  return {
+    problem(message) {
+      down = true;
+      if (Date.now() - lastShown < 10_000) return;
+      lastShown = Date.now();
+      logger.warn(`[redis]   ${message}; jobs wait, reconnecting`);
+    },
+    recovered() {
+      if (!down) return;
+      down = false;
+      lastShown = 0;
+      logger.info('[redis]   connected again; taking jobs');
+    },
+  };
+}
+
+async function quit(connection: Redis): Promise<void> {
+  try {
+    await Promise.race([connection.quit(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  } catch {
+    // already closed
+  }
+  connection.disconnect();
+}

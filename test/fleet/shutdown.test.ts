@@ -1,0 +1,129 @@
+/**
+ * A worker's life beside its queue: SIGTERM while a job runs finishes that job and exits 0
+ * without taking the next; Redis going away mid-run leaves the jobs waiting, the worker says so,
+ * and it carries on once Redis is back.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PACKAGE_ROOT } from '../../src/definition/index.ts';
+import { startEmulator } from '../../src/emulator/index.ts';
+import { enqueueReports, QUEUE_NAME } from '../../src/fleet/index.ts';
+import { silentLogger } from '../../src/model.ts';
+import { openStore } from '../../src/store/index.ts';
+import { startTestRedis, type TestRedis } from '../support/redis.ts';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import { startWorker, until, type WorkerProcess } from './workers.ts';
+
+const REPORT = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'fleet', 'fleet.yaml');
+let cleanup: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+async function setup(targets: string[]) {
+  const redis: TestRedis = await startTestRedis();
+  cleanup.push(() => redis.close());
+  const emulator = await startEmulator();
+  cleanup.push(() => emulator.close());
+  const proxy: CountingProxy = await startCountingProxy(emulator.origin);
+  cleanup.push(() => proxy.close());
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-fleet-life-'));
+  const csv = path.join(dir, 'clients.csv');
+  writeFileSync(csv, `target\n${targets.join('\n')}\n`);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    REDIS_URL: redis.url,
+    LINKBOOK_STORE: path.join(dir, 'store.db'),
+    AHREFS_V2_TOKEN: 'life-token',
+    AHREFS_V2_URL: proxy.origin,
+  };
+  const out = path.join(dir, 'out');
+  await enqueueReports({
+    files: [REPORT],
+    targetsFile: csv,
+    outDir: out,
+    formats: ['html'],
+    noEmail: true,
+    env,
+    logger: silentLogger,
+  });
+  const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined); // the outage test stops Redis under it
+  const queue = new Queue(QUEUE_NAME, { connection });
+  cleanup.push(async () => {
+    await queue.close();
+    connection.disconnect();
+  });
+  const counts = async () => {
+    const c = await queue.getJobCounts('waiting', 'active', 'completed', 'failed');
+    return { waiting: c.waiting ?? 0, active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+  };
+  const worker = (args: string[]): WorkerProcess => {
+    const w = startWorker(args, env);
+    cleanup.push(() => w.child.exitCode === null && w.child.signalCode === null && w.child.kill('SIGKILL'));
+    return w;
+  };
+  return { redis, proxy, env, out, counts, worker, connection };
+}
+
+const targetOf = (url: string) => new URL(url, 'http://x').searchParams.get('target') ?? '';
+
+describe('linkbook worker', () => {
+  it('on SIGTERM finishes the job it runs, takes no other, and exits 0', async () => {
+    const { proxy, out, counts, worker } = await setup(['first.example', 'second.example']);
+    proxy.hold((url) => targetOf(url) === 'first.example');
+    const w = worker(['--concurrency', '1']);
+    await until('the first job waiting on its API answer', () => (proxy.held().length === 1 ? true : undefined));
+    w.child.kill('SIGTERM');
+    await until('the worker stopping', () => (w.log.some((l) => l.includes('stopping; finishing')) ? true : undefined));
+    proxy.release();
+    const exit = await w.exited;
+    expect(exit.code, w.log.join('\n')).toBe(0);
+    expect(existsSync(path.join(out, 'first.example', 'report.html'))).toBe(true);
+    expect(existsSync(path.join(out, 'second.example'))).toBe(false);
+    expect(await counts()).toEqual({ waiting: 1, active: 0, completed: 1, failed: 0 });
+  }, 60_000);
+
+  it('waits while Redis is away, says so, and finishes every job once Redis is back', async () => {
+    const { redis, proxy, out, counts, worker, env } = await setup(['one.example', 'two.example', 'three.example']);
+    proxy.hold((url) => targetOf(url) === 'one.example');
+    const w = worker(['--concurrency', '1']);
+    await until('the first job waiting on its API answer', () => (proxy.held().length === 1 ? true : undefined));
+    // SHUTDOWN SAVE: the queue comes back with Redis, as it would from a persistent Redis
+    await redis.stop({ save: true });
+    proxy.release();
+    await until('the worker saying Redis is away', () =>
+      w.log.some((l) => l.startsWith('warning: [redis]')) ? true : undefined,
+    );
+    // the first report is written meanwhile; only its completion waits for Redis
+    await until('the first report written', () =>
+      existsSync(path.join(out, 'one.example', 'report.html')) ? true : undefined,
+    );
+    await redis.start();
+    await until('every job done', async () => ((await counts()).completed === 3 ? true : undefined), 45_000);
+    expect(w.log.some((l) => l.includes('[redis]   connected again'))).toBe(true);
+    expect(await counts()).toEqual({ waiting: 0, active: 0, completed: 3, failed: 0 });
+    for (const t of ['one.example', 'two.example', 'three.example'])
+      expect(existsSync(path.join(out, t, 'report.html')), t).toBe(true);
+    // each run once: the outage did not make a job run twice
+    const store = await openStore(env.LINKBOOK_STORE);
+    try {
+      const runs = await store.ledger.list({ limit: 100 });
+      expect(runs.map((r) => `${r.target} ${r.status}`).sort()).toEqual([
+        'one.example ok',
+        'three.example ok',
+        'two.example ok',
+      ]);
+    } finally {
+      await store.close();
+    }
+    w.child.kill('SIGTERM');
+    expect((await w.exited).code).toBe(0);
+  }, 90_000);
+});
