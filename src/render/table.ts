@@ -8,22 +8,31 @@ import { LinkbookError } from '../errors.ts';
 import { columnInfo, type CellType } from './columns.ts';
 import { formatDate, formatNumber, formatPercent, formatPeriod, isHttpUrl, NOT_IN_DATA } from './format.ts';
 
+/** One cell of a `TableView` row. */
 export interface CellView {
+  /** The value as the page prints it ("1,234", "Yes", "not in this data"). */
   text: string;
   /** Set only for http(s) URLs. */
   href?: string;
   /** Full text when `text` was shortened for the page. */
   full?: string;
+  /** `num` (right-aligned) or `text`. */
   align: 'num' | 'text';
+  /** The column's type, for the `t-<type>` class and the `breakable` helper. */
   type: CellType;
 }
 
+/** A table ready to print (`{{> table aggregateTable}}`). */
 export interface TableView {
+  /** The table's name (the section's, `-aggregate` for an aggregate's), also its CSV's. */
   name: string;
+  /** Each column's canonical or native name, heading and alignment. */
   columns: Array<{ name: string; label: string; align: 'num' | 'text' }>;
+  /** The rows shown, each cell formatted already. */
   rows: Array<{ cells: CellView[] }>;
   /** Rows before `limit` (after `where`). */
   matched: number;
+  /** Rows in `rows`. */
   shown: number;
   /** Plain values per row for data.json and CSV. */
   values: Array<Record<string, string | number | boolean | null>>;
