@@ -84,8 +84,9 @@ example.com,Example Inc,seo@example.com
 example.org,Example Org,web@example.org
 `;
 
-const ENV_EXAMPLE = `# Copy to .env and fill in what you use; linkbook reads these from the environment
-# (load them with: set -a; . ./.env; set +a). A provider left empty runs on sample data.
+const ENV_EXAMPLE = `# Copy to .env and fill in what you use: linkbook reads .env from the folder you run it in
+# and from beside reports/; a variable already set in your shell wins. A provider left empty
+# runs on sample data. .gitignore keeps .env out of git.
 
 # Ahrefs API v3 key (Authorization: Bearer)
 AHREFS_API_KEY=
@@ -123,7 +124,9 @@ Made with [linkbook](https://www.npmjs.com/package/linkbook).
 - \`templates/campaign/\`: your own template; it extends linkbook's shared partials and overrides
   \`report-header\` in \`templates/campaign/partials/\`
 - \`clients.csv\`: one row per client for batch runs
-- \`.env.example\`: every credential linkbook reads; copy it to \`.env\`
+- \`.env.example\`: every credential linkbook reads; \`cp .env.example .env\` and fill in your keys.
+  linkbook reads \`.env\` by itself (from this folder, or beside \`reports/\` when run from
+  elsewhere); a variable already set in your shell wins, and values are never printed
 
 ## Next
 
