@@ -306,9 +306,10 @@ export const SHELL_SCRIPT = `'use strict';
       const heads = Array.from(tableEl.querySelectorAll('thead th')).map((th) => th.textContent.trim());
       const trs = Array.from(tableEl.querySelectorAll('tbody tr'));
       trs.forEach((tr, shownIndex) => {
-        let rowIndex = shownIndex;
-        // a shortened timeline shows its latest periods (render/table.ts)
-        if (aggregateOf && aggregateOf.aggregate.chronological) rowIndex = aggregateOf.aggregate.rows.length - trs.length + shownIndex;
+        // the row's place among all the table's rows (render/table.ts); without it, as shown
+        const marked = Number(tr.getAttribute('data-row'));
+        let rowIndex = tr.hasAttribute('data-row') && Number.isInteger(marked) ? marked : shownIndex;
+        if (!tr.hasAttribute('data-row') && aggregateOf && aggregateOf.aggregate.chronological) rowIndex = aggregateOf.aggregate.rows.length - trs.length + shownIndex;
         Array.from(tr.querySelectorAll('td')).forEach((td, col) => {
           td.style.cursor = 'pointer';
           td.title = 'How was this computed?';

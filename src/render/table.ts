@@ -28,14 +28,55 @@ export interface TableView {
   name: string;
   /** Each column's canonical or native name, heading and alignment. */
   columns: Array<{ name: string; label: string; align: 'num' | 'text' }>;
-  /** The rows shown, each cell formatted already. */
-  rows: Array<{ cells: CellView[] }>;
+  /** The rows shown, each cell formatted already; `index` is the row's place among all of the table's rows (the preview traces a row by it). */
+  rows: Array<{ index: number; cells: CellView[] }>;
   /** Rows before `limit` (after `where`). */
   matched: number;
   /** Rows in `rows`. */
   shown: number;
   /** Plain values per row for data.json and CSV. */
   values: Array<Record<string, string | number | boolean | null>>;
+  /** The columns (and aggregate rows) left out of the page because the data carries none of them, in words ("Not in this data: Anchor, Authority (DR)."); absent when none. */
+  missing?: string;
+}
+
+const isUnknown = (cell: CellView) => cell.text === NOT_IN_DATA;
+
+/**
+ * The table as a page shows it: a column every row of which is "not in this data" is left out,
+ * and so is an aggregate row whose every figure is (with `rows: true`), and `missing` names them
+ * once, instead of the phrase repeated cell by cell (a Search Console export carries no
+ * authority, anchors or follow). The first column always stays. data.json and the CSV keep
+ * every column: only the page is shortened.
+ */
+export function withoutUnknown(table: TableView, options: { rows?: boolean } = {}): TableView {
+  if (table.rows.length === 0) return table;
+  const dropColumns = new Set(
+    table.columns
+      .map((_, i) => i)
+      .filter((i) => i > 0 && table.rows.every((row) => row.cells[i] && isUnknown(row.cells[i]))),
+  );
+  let rows = table.rows;
+  const droppedRows: string[] = [];
+  if (options.rows) {
+    const kept = rows.filter((row) => {
+      const figures = row.cells.filter((_, i) => i > 0 && !dropColumns.has(i));
+      const empty = figures.length > 0 && figures.every(isUnknown);
+      if (empty) droppedRows.push(row.cells[0]?.text ?? '');
+      return !empty;
+    });
+    if (kept.length > 0) rows = kept;
+    else droppedRows.length = 0;
+  }
+  if (dropColumns.size === 0 && droppedRows.length === 0) return table;
+  const columns = table.columns.filter((_, i) => dropColumns.has(i)).map((c) => c.label);
+  const parts = [columns.join(', '), droppedRows.join(', ')].filter((p) => p !== '');
+  return {
+    ...table,
+    columns: table.columns.filter((_, i) => !dropColumns.has(i)),
+    rows: rows.map((row) => ({ ...row, cells: row.cells.filter((_, i) => !dropColumns.has(i)) })),
+    missing: `Not in this data: ${parts.join('; ')}.`,
+  };
 }
 
 /** Filters canonical rows with a `where` expression in the filter language. */
@@ -168,7 +209,8 @@ export function buildRowTable(
       label: def.labels?.[column] ?? info.label,
       align: info.type === 'number' || info.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({
+    rows: rows.map((row, index) => ({
+      index,
       cells: infos.map(({ column, info }) =>
         absent.has(column)
           ? { ...formatCell(null, info.type), text: NOT_IN_DATA }
@@ -213,7 +255,8 @@ function aggregateCell(value: unknown, field: AggregateResult['fields'][number])
 export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
   // A timeline reads forward in time, so a shortened one keeps its latest periods.
   const chronological = agg.fields[0]?.type === 'date';
-  const rows = limit === undefined ? agg.rows : chronological ? agg.rows.slice(-limit) : agg.rows.slice(0, limit);
+  const first = limit === undefined || !chronological ? 0 : Math.max(0, agg.rows.length - limit);
+  const rows = limit === undefined ? agg.rows : agg.rows.slice(first, first + limit);
   return {
     name,
     columns: agg.fields.map((field) => ({
@@ -221,7 +264,8 @@ export function buildAggregateTable(name: string, agg: AggregateResult, limit?: 
       label: field.label,
       align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({
+    rows: rows.map((row, i) => ({
+      index: first + i,
       cells: agg.fields.map(
         (field) => periodCell(row[field.name] ?? null, field) ?? aggregateCell(row[field.name] ?? null, field),
       ),

@@ -13,7 +13,7 @@ import type { TemplateEnvironment } from './environment.ts';
 import { formatDate, formatNumber } from './format.ts';
 import { readLogoDataUri } from './logo.ts';
 import { assertSafeSvg } from './svg.ts';
-import { buildAggregateTable, buildRowTable, type TableView } from './table.ts';
+import { buildAggregateTable, buildRowTable, withoutUnknown, type TableView } from './table.ts';
 import type { ComposedSection, RenderInput, ReportContent } from './types.ts';
 import type { ComparisonView, DatasetView, ReportView, SectionView } from './view-types.ts';
 
@@ -42,7 +42,7 @@ function sectionView(section: ComposedSection, manifest: TemplateManifest): Sect
   const { name, definition, aggregate: agg } = section;
   const display = agg ? aggregateDisplay(agg.kind) : null;
   const cap = manifest.rows.table ?? Infinity;
-  const full = section.table;
+  const full = section.table ? withoutUnknown(section.table) : null;
   const table = full && full.shown > cap ? { ...full, rows: full.rows.slice(0, cap), shown: cap } : full;
   return {
     name,
@@ -57,7 +57,10 @@ function sectionView(section: ComposedSection, manifest: TemplateManifest): Sect
       : null,
     aggregateTable:
       agg && display
-        ? buildAggregateTable(`${name}-aggregate`, agg, display.allRows ? undefined : manifest.rows.aggregate)
+        ? withoutUnknown(
+            buildAggregateTable(`${name}-aggregate`, agg, display.allRows ? undefined : manifest.rows.aggregate),
+            { rows: true },
+          )
         : null,
     aggregateLabel: agg?.label ?? null,
     aggregateWide: (agg?.fields.length ?? 0) > 3 || display?.stacked === true,
@@ -78,12 +81,14 @@ function comparisonView(input: RenderInput, listRows: number): ComparisonView | 
     const kind = input.datasets[name]?.kind ?? 'refdomains';
     const columns = kind === 'backlinks' ? ['url_from', 'authority'] : ['domain', 'authority', 'backlinks'];
     const table = (rows: CanonicalRow[], which: string) =>
-      buildRowTable(
-        `${name}-${which}`,
-        { of: name, columns, sort: 'authority desc', limit: listRows },
-        rows,
-        undefined,
-        `comparison ${name}`,
+      withoutUnknown(
+        buildRowTable(
+          `${name}-${which}`,
+          { of: name, columns, sort: 'authority desc', limit: listRows },
+          rows,
+          undefined,
+          `comparison ${name}`,
+        ),
       );
     return {
       name,
