@@ -232,10 +232,13 @@ const AGGREGATE_TYPES: Record<AggregateResult['fields'][number]['type'], CellTyp
 
 /**
  * A timeline period named as a period ("Dec 2025", "week of 1 Dec 2025"), not as its first day.
- * The interval is read from the field's label, "First seen (month)" (src/aggregate/timeline.ts).
+ * The interval is read from the field's label, "First seen (month)" (src/aggregate/timeline.ts) or
+ * "Month" (src/aggregate/new-lost.ts).
  */
 function periodCell(value: unknown, field: AggregateResult['fields'][number]): CellView | null {
-  const interval = field.type === 'date' ? /\((month|week)\)$/.exec(field.label)?.[1] : undefined;
+  // "First seen (month)" (timeline.ts), or "Month" / "Week" alone (new-lost.ts)
+  const match = field.type === 'date' ? /\((month|week)\)$|^(Month|Week)$/.exec(field.label) : null;
+  const interval = (match?.[1] ?? match?.[2])?.toLowerCase();
   if (interval !== 'month' && interval !== 'week') return null;
   return { ...formatCell(value, 'date'), text: formatPeriod(value, interval) };
 }
