@@ -13,7 +13,7 @@ import type { TemplateEnvironment } from './environment.ts';
 import { formatDate, formatNumber } from './format.ts';
 import { readLogoDataUri } from './logo.ts';
 import { assertSafeSvg } from './svg.ts';
-import { buildAggregateTable, buildRowTable, withoutUnknown, type TableView } from './table.ts';
+import { buildAggregateTable, buildRowTable, withoutUnknown } from './table.ts';
 import type { ComposedSection, RenderInput, ReportContent } from './types.ts';
 import type { ComparisonView, DatasetView, ReportView, SectionView } from './view-types.ts';
 
