@@ -1,11 +1,13 @@
 /**
  * SVG to PNG for email (clients that do not show inline SVG), drawn by resvg with the same
- * font files vega measured with (src/fonts), and no system fonts, so the output is the same on every
- * machine.
+ * font files vega measured with (src/fonts). System fonts are loaded only for characters those
+ * lack (Japanese, Arabic...), from the PDF's fallback stack (fallback-fonts.ts), so a Latin chart
+ * is the same on every machine and a Japanese one is legible wherever Noto is installed.
  */
 import { createRequire } from 'node:module';
 import type { Resvg as ResvgClass } from '@resvg/resvg-js';
 import { LinkbookError } from '../errors.ts';
+import { fallbackFontFiles } from './fallback-fonts.ts';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './font.ts';
 import { MAX_CHART_PIXELS } from './limits.ts';
 import { svgExternalReference } from './svg.ts';
@@ -22,8 +24,9 @@ function Resvg(): typeof ResvgClass {
  * smaller scale (never below 1) when that would pass 16 megapixels. Checked on the parsed SVG
  * before any pixel is allocated: an SVG over 16 megapixels at scale 1 is an `invalid` error, and
  * so is one that refers to anything outside itself (resvg would read local files).
+ * `systemFonts: false` draws with the shipped fonts alone (for comparison in tests).
  */
-export function svgToPng(svg: string, scale = 2): Buffer {
+export function svgToPng(svg: string, scale = 2, options: { systemFonts?: boolean } = {}): Buffer {
   const reference = svgExternalReference(svg);
   if (reference) {
     throw new LinkbookError(
@@ -32,12 +35,13 @@ export function svgToPng(svg: string, scale = 2): Buffer {
       { hint: 'only #fragment references and data: images are allowed' },
     );
   }
-  const options = (zoom: number) => ({
+  const fallback = options.systemFonts === false ? [] : fallbackFontFiles(svg);
+  const resvgOptions = (zoom: number) => ({
     fitTo: { mode: 'zoom' as const, value: zoom },
     background: '#ffffff',
     // resvg-js 2.6.2 exposes no resources folder option (index.d.ts); svgExternalReference above is the guard
     font: {
-      fontFiles: [CHART_FONT_FILES.regular, CHART_FONT_FILES.bold],
+      fontFiles: [CHART_FONT_FILES.regular, CHART_FONT_FILES.bold, ...fallback],
       loadSystemFonts: false,
       defaultFontFamily: CHART_FONT_FAMILY,
     },
@@ -45,7 +49,7 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   let resvg: InstanceType<typeof ResvgClass>;
   try {
     // parsing builds the tree only; pixels are allocated by render()
-    resvg = new (Resvg())(svg, options(scale));
+    resvg = new (Resvg())(svg, resvgOptions(scale));
   } catch (cause) {
     throw new LinkbookError('render', 'a chart could not be converted to PNG', {
       cause,
@@ -65,7 +69,7 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   // rounded down to 1/1000 so that resvg rounding the sides up cannot pass the limit
   const fit = Math.max(1, Math.min(scale, Math.floor(Math.sqrt(MAX_CHART_PIXELS / pixels) * 1000 - 1) / 1000));
   try {
-    if (fit < scale) resvg = new (Resvg())(svg, options(fit));
+    if (fit < scale) resvg = new (Resvg())(svg, resvgOptions(fit));
     return resvg.render().asPng();
   } catch (cause) {
     throw new LinkbookError('render', 'a chart could not be converted to PNG', {

@@ -128,22 +128,47 @@ function donut(
         encoding: {
           theta,
           order,
-          text: { condition: { test: 'datum.__share >= 0.06', field: '__pct' }, value: '' },
+          text: { condition: { test: 'datum.__share >= 0.08', field: '__pct' }, value: '' },
         },
       },
     ],
   };
 }
 
-function categoryAxis(fields: ChartFields, count: number, vertical: boolean): Record<string, unknown> {
-  if (!vertical) return { title: fields.category.label, labelLimit: 180, labelPadding: 6 };
-  const slanted = count > 8;
-  return {
-    title: fields.category.label,
-    labelAngle: slanted ? -35 : 0,
-    labelAlign: slanted ? 'right' : 'center',
-    labelLimit: slanted ? 110 : 90,
-  };
+/** The axis label size of the chart theme (theme.ts `axis.labelFontSize`). */
+const AXIS_LABEL_SIZE = 11;
+
+/**
+ * Category labels fitted to `limit` pixels with the chart font's real metrics, as an axis
+ * `labelExpr` that maps each long label to its shortened form (null when all fit). vega's own
+ * `labelLimit` cannot do it: the SVG is drawn by vega-view's copy of vega-scenegraph, which
+ * still estimates every glyph at 0.8 em (font.ts installs the metrics into vega's copy), so it
+ * cut "canonical" in a band twice its width.
+ */
+function fittedLabels(rows: ChartRow[], limit: number): string | null {
+  const shortened: Record<string, string> = {};
+  for (const row of rows) {
+    const label = String(row['__category']);
+    const fitted = fitText(label, limit, AXIS_LABEL_SIZE);
+    if (fitted !== label) shortened[label] = fitted;
+  }
+  return Object.keys(shortened).length === 0 ? null : `${JSON.stringify(shortened)}[datum.label] || datum.label`;
+}
+
+function categoryAxis(
+  fields: ChartFields,
+  rows: ChartRow[],
+  vertical: boolean,
+  width: number,
+): Record<string, unknown> {
+  const title = fields.category.label;
+  // Labels stay horizontal (slanted text reads badly in print): on a vertical bar chart each gets
+  // its bar's band less a gap, and a longer one is cut with an ellipsis (fittedLabels).
+  const limit = vertical ? Math.max(24, Math.floor(width / Math.max(1, rows.length) - 6)) : 180;
+  const labelExpr = fittedLabels(rows, limit);
+  const fitted = { labelLimit: 0, ...(labelExpr ? { labelExpr } : {}) };
+  if (!vertical) return { title, labelPadding: 6, ...fitted };
+  return { title, labelAngle: 0, labelAlign: 'center', ...fitted };
 }
 
 function bar(
@@ -158,7 +183,7 @@ function bar(
     field: '__category',
     type: 'nominal',
     sort: null,
-    axis: categoryAxis(fields, rows.length, true),
+    axis: categoryAxis(fields, rows, true, theme.width ?? DEFAULT_WIDTH),
     scale: { paddingInner: histogram ? 0.06 : 0.25 },
   };
   const y = {
@@ -187,7 +212,7 @@ function hbar(agg: AggregateResult, theme: ChartTheme, fields: ChartFields, rows
     field: '__category',
     type: 'nominal',
     sort: null,
-    axis: categoryAxis(fields, rows.length, false),
+    axis: categoryAxis(fields, rows, false, theme.width ?? DEFAULT_WIDTH),
     scale: { paddingInner: 0.22 },
   };
   const x = {
@@ -268,7 +293,7 @@ function newLostBars(agg: AggregateResult, theme: ChartTheme, fields: ChartField
         field: '__category',
         type: 'nominal',
         sort: categories,
-        axis: categoryAxis(fields, rows.length, true),
+        axis: categoryAxis(fields, rows, true, theme.width ?? DEFAULT_WIDTH),
         scale: { paddingInner: 0.2 },
       },
       y: {
@@ -377,7 +402,12 @@ function line(
           tickCount: 8,
         },
       }
-    : { field: '__category', type: 'nominal', sort: null, axis: categoryAxis(fields, rows.length, true) };
+    : {
+        field: '__category',
+        type: 'nominal',
+        sort: null,
+        axis: categoryAxis(fields, rows, true, theme.width ?? DEFAULT_WIDTH),
+      };
   const series = aggregateDisplay(agg.kind).series ? seriesFields(agg, fields) : [fields.value];
   const points = rows.length <= 36;
   if (series.length > 1) {

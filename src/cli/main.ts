@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { LinkbookError, LinkbookErrors, isLinkbookError } from '../errors.ts';
 import { createCliLogger } from './logger.ts';
+import { dotEnvFiles, withDotEnv } from './dotenv.ts';
 import { COMMANDS, type CommandContext } from './commands.ts';
 
 const USAGE = `linkbook — SEO backlink reports from YAML definitions
@@ -35,7 +36,7 @@ export async function main(
 ): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const env = io.env ?? process.env;
+  const callerEnv = io.env ?? process.env;
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const logger = createCliLogger(stderr, verbose);
   const [name, ...rest] = argv;
@@ -67,6 +68,9 @@ export async function main(
     return 2;
   }
 
+  // credentials from .env files, under whatever the environment already sets
+  const env = withDotEnv(callerEnv, dotEnvFiles(process.cwd(), parsed.positionals, callerEnv), logger);
+  if (!io.env) for (const [key, value] of Object.entries(env)) process.env[key] ??= value;
   const ctx: CommandContext = {
     args: parsed.positionals,
     options: parsed.values as CommandContext['options'],

@@ -51,9 +51,16 @@ function fontFilesUnder(folder: string, out: string[], depth = 0): void {
   }
 }
 
-function systemCoverage(): Coverage[] {
+/** One of the machine's font faces: its file, first family name (empty when unknown) and coverage. */
+export interface SystemFont {
+  file: string;
+  family: string;
+  coverage: Coverage;
+}
+
+function listSystemFonts(): SystemFont[] {
   try {
-    const listed = execFileSync('fc-list', ['--format', '%{charset}\\n'], {
+    const listed = execFileSync('fc-list', ['--format', '%{file}\\t%{family[0]}\\t%{charset}\\n'], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -61,19 +68,33 @@ function systemCoverage(): Coverage[] {
     return listed
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map(parseCharset);
+      .map((line) => {
+        const [file = '', family = '', charset = ''] = line.split('\t');
+        return { file, family, coverage: parseCharset(charset) };
+      });
   } catch {
     const files: string[] = [];
     for (const folder of FONT_FOLDERS) fontFilesUnder(folder, files);
-    return files.map(coverageOfFile);
+    return files.map((file) => ({ file, family: '', coverage: coverageOfFile(file) }));
   }
+}
+
+let system: SystemFont[] | null = null;
+
+/** The machine's font faces as fontconfig lists them (or as found in the font folders), read once per process. */
+export function systemFonts(): SystemFont[] {
+  system ??= listSystemFonts();
+  return system;
 }
 
 let available: Coverage[] | null = null;
 
 /** The shipped faces' coverage, then the machine's fonts' (read once per process). */
 export function availableCoverage(): Coverage[] {
-  available ??= [...reportFontFaces().map((face) => coverageOfFile(face.file)), ...systemCoverage()];
+  available ??= [
+    ...reportFontFaces().map((face) => coverageOfFile(face.file)),
+    ...systemFonts().map((f) => f.coverage),
+  ];
   return available;
 }
 

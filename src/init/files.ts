@@ -45,7 +45,7 @@ const CAMPAIGN_LAYOUT = `<!doctype html>
 {{> sample-banner}}
 <section class="page campaign">
   {{!-- partials/report-header.hbs in this folder overrides the shared one; the rest are shared --}}
-  {{> report-header kindLabel="Link-building campaign" periodLabel=asOfLabel}}
+  {{> report-header kindLabel=label periodLabel=asOfLabel}}
   {{> kpis}}
   {{#each sections}}
   <div class="campaign-section {{breakClass}}" id="{{name}}">{{> section}}</div>
@@ -68,6 +68,13 @@ const CAMPAIGN_HEADER = `<header class="report-header campaign-header">
 </header>
 `;
 
+// the header label: a report's own \`label:\` wins over it (docs/templates.md, "The manifest")
+const CAMPAIGN_MANIFEST = `{
+  "$schema": "../../node_modules/linkbook/schema/template-manifest.schema.json",
+  "label": "Link-building campaign"
+}
+`;
+
 const CAMPAIGN_CSS = `/* campaign: your own template. The shared base.css (fonts, tokens such as --accent, --ink-soft,
    --rule-strong, tables, print rules) comes first; this file follows it. */
 .campaign-header { display: flex; justify-content: space-between; align-items: flex-start; gap: 16pt; padding-bottom: 10pt; margin-bottom: 12pt; border-bottom: 3pt solid var(--accent); }
@@ -84,8 +91,9 @@ example.com,Example Inc,seo@example.com
 example.org,Example Org,web@example.org
 `;
 
-const ENV_EXAMPLE = `# Copy to .env and fill in what you use; linkbook reads these from the environment
-# (load them with: set -a; . ./.env; set +a). A provider left empty runs on sample data.
+const ENV_EXAMPLE = `# Copy to .env and fill in what you use: linkbook reads .env from the folder you run it in
+# and from beside reports/; a variable already set in your shell wins. A provider left empty
+# runs on sample data. .gitignore keeps .env out of git.
 
 # Ahrefs API v3 key (Authorization: Bearer)
 AHREFS_API_KEY=
@@ -121,9 +129,12 @@ Made with [linkbook](https://www.npmjs.com/package/linkbook).
 
 - \`reports/starter.yaml\`: a report definition (sample data until you set a key in \`.env\`)
 - \`templates/campaign/\`: your own template; it extends linkbook's shared partials and overrides
-  \`report-header\` in \`templates/campaign/partials/\`
+  \`report-header\` in \`templates/campaign/partials/\`; its \`manifest.json\` sets the header label
+  (a report's own \`label:\` wins)
 - \`clients.csv\`: one row per client for batch runs
-- \`.env.example\`: every credential linkbook reads; copy it to \`.env\`
+- \`.env.example\`: every credential linkbook reads; \`cp .env.example .env\` and fill in your keys.
+  linkbook reads \`.env\` by itself (from this folder, or beside \`reports/\` when run from
+  elsewhere); a variable already set in your shell wins, and values are never printed
 
 ## Next
 
@@ -141,6 +152,7 @@ export const SCAFFOLD_FILES: Readonly<Record<string, string>> = {
   'templates/campaign/layout.hbs': CAMPAIGN_LAYOUT,
   'templates/campaign/partials/report-header.hbs': CAMPAIGN_HEADER,
   'templates/campaign/style.css': CAMPAIGN_CSS,
+  'templates/campaign/manifest.json': CAMPAIGN_MANIFEST,
   'clients.csv': CLIENTS_CSV,
   '.env.example': ENV_EXAMPLE,
   '.gitignore': GITIGNORE,

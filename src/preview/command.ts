@@ -43,7 +43,7 @@ export const previewCommand: Command = {
       ctx.stdout.write(
         `  ${d.name}: not in the store; press its fetch button to spend ${d.exact ? '' : 'at most '}${d.estimate}\n`,
       );
-    if (ctx.options.open) openBrowser(`${preview.origin}/`);
+    if (ctx.options.open) openBrowser(`${preview.origin}/`, ctx.env);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -53,16 +53,22 @@ export const previewCommand: Command = {
   },
 };
 
-/** The desktop's browser (xdg-open, open, start); a failure leaves the printed address to click. */
-function openBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '', url]]
-        : ['xdg-open', [url]];
+/**
+ * The command `--open` runs with the address as its last argument: `LINKBOOK_OPENER`, else
+ * `BROWSER` (the variable Python's webbrowser module and many CLIs honour), else the desktop's
+ * own opener. A value is a program and its arguments split at spaces; no shell runs it.
+ */
+export function openerCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string[] {
+  const chosen = (env.LINKBOOK_OPENER ?? env.BROWSER ?? '').trim();
+  if (chosen) return chosen.split(/\s+/);
+  return platform === 'darwin' ? ['open'] : platform === 'win32' ? ['cmd', '/c', 'start', ''] : ['xdg-open'];
+}
+
+/** The preview's address opened with `openerCommand`; a failure leaves the printed address to click. */
+function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
+  const [cmd, ...args] = openerCommand(env);
   try {
-    spawn(cmd, args, { stdio: 'ignore', detached: true })
+    spawn(cmd!, [...args, url], { stdio: 'ignore', detached: true, env })
       .on('error', () => undefined)
       .unref();
   } catch {

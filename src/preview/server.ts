@@ -104,11 +104,19 @@ export async function startPreviewServer(
     const rows = /^\/rows\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname);
     if (rows) {
       const limit = Math.min(200, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
-      const answer = session.rows(rows[1]!, {
-        filter: url.searchParams.get('filter') ?? undefined,
-        metric: url.searchParams.get('metric') ?? undefined,
-        limit,
-      });
+      let answer: ReturnType<typeof session.rows>;
+      try {
+        answer = session.rows(rows[1]!, {
+          filter: url.searchParams.get('filter') ?? undefined,
+          metric: url.searchParams.get('metric') ?? undefined,
+          where: url.searchParams.get('where') ?? undefined,
+          limit,
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        send(res, 400, 'application/json', JSON.stringify({ error: message }), common);
+        return;
+      }
       if (!answer) send(res, 404, 'application/json', JSON.stringify({ error: 'that dataset is not in hand' }), common);
       else send(res, 200, 'application/json', JSON.stringify(answer), common);
       return;

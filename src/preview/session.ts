@@ -12,7 +12,19 @@ import { LinkbookError, LinkbookErrors, formatPlace, type SourcePlace } from '..
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
 import { budgetGuard, planReport, usesSandbox, type PlannedDataset, type ReportPlan } from '../plan/index.ts';
 import { credentialsFromEnv, httpLayerForRun, redactUrl, ZERO_COST, type Credentials } from '../providers/index.ts';
-import { fetchPlannedDataset, renderDatasets, describeCost, metricPredicate, type KpiLineage } from '../run/index.ts';
+import {
+  fetchPlannedDataset,
+  renderDatasets,
+  describeCost,
+  metricPredicate,
+  sectionFilter,
+  type KpiLineage,
+} from '../run/index.ts';
+import type { ReportData } from '../render/index.ts';
+import { evaluateFilter, parseFilter } from '../query/index.ts';
+import { filterNamesLost } from '../aggregate/index.ts';
+import type { ReportDefinition } from '../definition/index.ts';
+import { conjoinWhere, groupWhere, rowWhere } from './figures.ts';
 import type { Store } from '../store/index.ts';
 
 export interface PreviewOptions {
@@ -70,24 +82,46 @@ export interface PreviewState {
   title: string | null;
   problems: ProblemView[];
   datasets: DatasetView[];
-  sections: Array<{
-    name: string;
-    title: string | null;
-    aggregate: {
-      kind: string;
-      of: string;
-      label: string;
-      /** Rows of the dataset that went in. */
-      total: number;
-      /** The dataset's API filter and the section's own `where:`, as written. */
-      filter: string | null;
-      fields: string[];
-      rows: Array<Record<string, unknown>>;
-    } | null;
-  }>;
+  sections: SectionState[];
   kpis: KpiLineage[];
   plan: { estimate: string; budget: string; spent: string; sample: boolean } | null;
   renderMs: number | null;
+}
+
+/** One section as the data panel and the figure lineage read it. */
+export interface SectionState {
+  name: string;
+  title: string | null;
+  aggregate: {
+    kind: string;
+    of: string;
+    label: string;
+    /** Rows of the dataset that went in. */
+    total: number;
+    /** The dataset's API filter and the section's own `where:`, as written. */
+    filter: string | null;
+    fields: string[];
+    rows: Array<Record<string, unknown>>;
+    /** The `data-table` name of its table in the report. */
+    tableName: string;
+    /** A timeline: a table of fewer rows than here shows the latest ones. */
+    chronological: boolean;
+    /** Per row, the rows it counted in the filter language (with the section's `where:`); null when its group is no column's value. */
+    rowsWhere: Array<string | null>;
+  } | null;
+  table: {
+    /** The `data-table` name of its table in the report. */
+    tableName: string;
+    of: string;
+    columns: string[];
+    /** The dataset's API filter and the section's own `where:`, as written. */
+    filter: string | null;
+    /** Rows its `where:` matched, before its `limit:`. */
+    matched: number;
+    rows: Array<Record<string, string | number | boolean | null>>;
+    /** Per row, the one dataset row it shows in the filter language. */
+    rowsWhere: Array<string | null>;
+  } | null;
 }
 
 interface Held {
@@ -219,7 +253,7 @@ export class PreviewSession {
   /** The first `limit` rows of a dataset matching `text` (any column) and the metric's predicate. */
   rows(
     name: string,
-    options: { filter?: string; metric?: string; limit?: number },
+    options: { filter?: string; metric?: string; where?: string; limit?: number },
   ):
     | { columns: string[]; native: string[]; total: number; matched: number; rows: Array<Record<string, unknown>> }
     | undefined {
@@ -227,7 +261,7 @@ export class PreviewSession {
     if (!held) return undefined;
     const needle = options.filter?.trim().toLowerCase() ?? '';
     const predicate = options.metric ? metricPredicate(options.metric) : () => true;
-    const flat = held.result.rows.filter(predicate).map((row) => {
+    const flat = rowsWhere(held.result.rows.filter(predicate), options.where).map((row) => {
       const { raw, ...canonical } = row as typeof row & { raw: Record<string, unknown> };
       return {
         ...canonical,
@@ -341,23 +375,7 @@ export class PreviewSession {
       title: rendered?.data.title ?? def.title ?? def.name,
       problems: [],
       datasets: this.datasetViews(),
-      sections: rendered
-        ? rendered.data.sections.map((s) => ({
-            name: s.name,
-            title: s.title,
-            aggregate: s.aggregate
-              ? {
-                  kind: s.aggregate.kind,
-                  of: s.aggregate.of,
-                  label: s.aggregate.label,
-                  total: s.aggregate.total,
-                  filter: s.lineage?.filter ?? null,
-                  fields: s.aggregate.fields.map((f) => f.name),
-                  rows: s.aggregate.rows as Array<Record<string, unknown>>,
-                }
-              : null,
-          }))
-        : [],
+      sections: rendered ? sectionStates(rendered.data, def, datasets) : [],
       // the lineage the run wrote into data.json: the figures and how they were counted come from one place
       kpis: rendered
         ? rendered.data.kpis.map((k) => ({ key: k.key, label: k.label, value: k.value, ...k.lineage }))
@@ -521,4 +539,65 @@ export const REPORT_CSP =
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * The rows a figure counted: `where` in the filter language, over live rows unless it names
+ * `lost` (as the run's aggregates and tables count them); every row without one. A bad
+ * expression is a LinkbookError (invalid), which the server answers with 400.
+ */
+function rowsWhere(rows: DatasetResult['rows'], where: string | undefined): DatasetResult['rows'] {
+  if (!where) return rows;
+  const expr = parseFilter(where, { label: 'rows where' });
+  const live = filterNamesLost(expr) ? rows : rows.filter((row) => !row.lost);
+  return live.filter((row) => evaluateFilter(expr, row as unknown as Record<string, unknown>));
+}
+
+/** Each section's aggregate and row table with the rows each of their table rows counted. */
+function sectionStates(
+  data: ReportData,
+  def: ReportDefinition,
+  datasets: Record<string, DatasetResult>,
+): SectionState[] {
+  return data.sections.map((s, index) => {
+    const section = def.sections[index];
+    const aggWhere = section?.aggregate?.where;
+    const tableWhere = section?.table?.where;
+    const a = s.aggregate;
+    return {
+      name: s.name,
+      title: s.title,
+      aggregate: a
+        ? {
+            kind: a.kind,
+            of: a.of,
+            label: a.label,
+            total: a.total,
+            filter: s.lineage?.filter ?? null,
+            fields: a.fields.map((f) => f.name),
+            rows: a.rows as Array<Record<string, unknown>>,
+            tableName: `${s.name}-aggregate`,
+            chronological: a.fields[0]?.type === 'date',
+            rowsWhere: a.rows.map((row) => {
+              const group = groupWhere(a, row as Record<string, unknown>, datasets[a.of]?.kind);
+              return group === null ? null : conjoinWhere(aggWhere, group);
+            }),
+          }
+        : null,
+      table: s.table
+        ? {
+            tableName: s.name,
+            of: s.table.of,
+            columns: s.table.columns,
+            filter: sectionFilter(def, s.table.of, tableWhere),
+            matched: s.table.matched,
+            rows: s.table.rows,
+            rowsWhere: s.table.rows.map((row) => {
+              const one = rowWhere(s.table!.columns, row);
+              return one === null ? null : conjoinWhere(tableWhere, one);
+            }),
+          }
+        : null,
+    };
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The preview shell: the only page with script. It frames the rendered report in a sandbox that
  * runs no script (`sandbox="allow-same-origin"`: the shell may read the frame's document to make
- * its KPIs clickable; the report itself can run nothing, and its own CSP forbids script too), and
+ * its KPIs and table figures clickable; the report itself can run nothing, and its own CSP forbids script too), and
  * draws the error overlay and the data panel from `/state.json` whenever `/events` says so. Every
  * value from the report or its data is written with textContent, never as markup.
  */
@@ -191,10 +191,10 @@ export const SHELL_SCRIPT = `'use strict';
     return t;
   }
 
-  async function openRows(name, metric) {
-    rowsView = { name, metric };
+  async function openRows(name, metric, where) {
+    rowsView = { name, metric, where: where || null };
     $('rows').hidden = false;
-    $('rows-title').textContent = 'Rows of ' + name + (metric ? ' counted by ' + metric : '');
+    $('rows-title').textContent = 'Rows of ' + name + (metric ? ' counted by ' + metric : '') + (where ? ' where ' + where : '');
     await drawRows();
     $('rows').scrollIntoView({ block: 'start' });
   }
@@ -203,6 +203,7 @@ export const SHELL_SCRIPT = `'use strict';
     if (!rowsView) return;
     const q = new URLSearchParams({ filter: $('rows-filter').value });
     if (rowsView.metric) q.set('metric', rowsView.metric);
+    if (rowsView.where) q.set('where', rowsView.where);
     const response = await fetch('/rows/' + encodeURIComponent(rowsView.name) + '?' + q, { cache: 'no-store' });
     const t = $('rows-table');
     if (!response.ok) { t.replaceChildren(); $('rows-note').textContent = 'not in hand'; return; }
@@ -244,6 +245,88 @@ export const SHELL_SCRIPT = `'use strict';
     $('lineage').hidden = false;
   }
 
+  function showLineageRows(rows, dataset, where) {
+    const dl = $('lineage-body');
+    dl.replaceChildren();
+    for (const [k, v] of rows) dl.append(el('dt', k), el('dd', v, k.replace(/ /g, '-')));
+    const link = el('button', 'Show the rows counted');
+    link.id = 'lineage-rows';
+    link.addEventListener('click', () => openRows(dataset, null, where));
+    const cell = el('dd');
+    cell.append(link);
+    dl.append(el('dt', ''), cell);
+    $('lineage').hidden = false;
+    $('lineage').scrollIntoView({ block: 'start' });
+  }
+
+  function plain(v) {
+    return v === null || v === undefined ? 'not in this data' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+
+  // one cell of an aggregate's table: the group it is the figure of, and the rows that group counted
+  function showAggregateCell(s, rowIndex, column, text) {
+    const a = s.aggregate;
+    const row = a.rows[rowIndex];
+    if (!row) return;
+    const key = a.fields[0];
+    const where = a.rowsWhere[rowIndex];
+    const counted = typeof row.count === 'number' ? row.count + ' rows in this group (' + a.total + ' rows went in)' : a.total + ' rows went in';
+    showLineageRows([
+      ['figure', column + ' ' + text + ' for ' + key + ' ' + plain(row[key])],
+      ['section', s.title || s.name],
+      ['dataset', a.of],
+      ['filter', a.filter || 'none'],
+      ['aggregate', a.kind + ' over ' + a.of + ', one row per ' + (key || 'group')],
+      ['rows counted', counted],
+      ['rows where', where || 'this group is no single column value: every row that went in is listed'],
+    ], a.of, where);
+  }
+
+  // one cell of a row table: the dataset row it shows
+  function showTableCell(s, rowIndex, column, text) {
+    const t = s.table;
+    const where = t.rowsWhere[rowIndex];
+    showLineageRows([
+      ['figure', column + ' ' + text],
+      ['section', s.title || s.name],
+      ['dataset', t.of],
+      ['filter', t.filter || 'none'],
+      ['aggregate', 'row ' + (rowIndex + 1) + ' of the ' + t.matched + ' rows of ' + t.of + ' the table matched'],
+      ['rows counted', '1 row of ' + t.of],
+      ['rows where', where || 'every row of the dataset is listed'],
+    ], t.of, where);
+  }
+
+  function wireTables(doc) {
+    doc.querySelectorAll('table.data[data-table]').forEach((tableEl) => {
+      const name = tableEl.getAttribute('data-table');
+      const aggregateOf = state.sections.find((s) => s.aggregate && s.aggregate.tableName === name);
+      const rowsOf = state.sections.find((s) => s.table && s.table.tableName === name);
+      if (!aggregateOf && !rowsOf) return;
+      const heads = Array.from(tableEl.querySelectorAll('thead th')).map((th) => th.textContent.trim());
+      const trs = Array.from(tableEl.querySelectorAll('tbody tr'));
+      trs.forEach((tr, shownIndex) => {
+        // the row's place among all the table's rows (render/table.ts); without it, as shown
+        const marked = Number(tr.getAttribute('data-row'));
+        let rowIndex = tr.hasAttribute('data-row') && Number.isInteger(marked) ? marked : shownIndex;
+        if (!tr.hasAttribute('data-row') && aggregateOf && aggregateOf.aggregate.chronological) rowIndex = aggregateOf.aggregate.rows.length - trs.length + shownIndex;
+        Array.from(tr.querySelectorAll('td')).forEach((td, col) => {
+          td.style.cursor = 'pointer';
+          td.title = 'How was this computed?';
+          td.classList.add('lb-figure');
+          td.addEventListener('click', (event) => {
+            event.stopPropagation();
+            event.preventDefault();
+            const column = heads[col] || '';
+            const text = td.textContent.trim();
+            if (aggregateOf) showAggregateCell(aggregateOf, rowIndex, column, text);
+            else showTableCell(rowsOf, rowIndex, column, text);
+          });
+        });
+      });
+    });
+  }
+
   frame.addEventListener('load', () => {
     let doc = null;
     try { doc = frame.contentDocument; } catch (_) { doc = null; }
@@ -258,6 +341,7 @@ export const SHELL_SCRIPT = `'use strict';
         block.addEventListener('click', () => showSectionLineage(s));
       }
     }
+    wireTables(doc);
     doc.querySelectorAll('.kpi').forEach((tile, index) => {
       tile.style.cursor = 'pointer';
       tile.title = 'How was this computed?';

@@ -4,6 +4,7 @@
  */
 export { finishReportHtml, glossaryOfUsedTerms } from './report.ts';
 export { buildReportView, viewToHtml, DEFAULT_ACCENT, SAMPLE_NOTICE } from './view.ts';
+export type { ReportView, SectionView, DatasetView, ComparisonView, ComparisonListView } from './view-types.ts';
 export {
   createTemplateEnvironment,
   listTemplates,

@@ -6,17 +6,23 @@ import type { Backlink, Comparison, DatasetResult, RefDomain } from '../model.ts
 import { humanize } from './columns.ts';
 import { formatNumber, formatPercent, NOT_IN_DATA } from './format.ts';
 
+/** One KPI tile (`{{#each kpis}}`; the `kpis` partial draws them). */
 export interface Kpi {
+  /** The KPI's key in the report (`refdomains.count`, `backlinks.dofollow_share`). */
   key: string;
+  /** Its name for people ("Referring domains"). */
   label: string;
+  /** The figure; null when the data does not carry it (the tile then says "not in this data"). */
   value: number | null;
   /** Formatted for the tile. */
   display: string;
+  /** The change since the previous snapshot; null without one. */
   delta: number | null;
   /** True when a rise is bad news (lost links). */
   invert: boolean;
   /** The change as shown: percentage points for shares, otherwise `delta`. */
   deltaShown: number | null;
+  /** Decimals to print `deltaShown` with. */
   deltaDecimals: number;
   /** "pts" for shares (percentage points), otherwise empty. */
   deltaUnit: string;

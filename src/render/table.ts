@@ -8,25 +8,75 @@ import { LinkbookError } from '../errors.ts';
 import { columnInfo, type CellType } from './columns.ts';
 import { formatDate, formatNumber, formatPercent, formatPeriod, isHttpUrl, NOT_IN_DATA } from './format.ts';
 
+/** One cell of a `TableView` row. */
 export interface CellView {
+  /** The value as the page prints it ("1,234", "Yes", "not in this data"). */
   text: string;
   /** Set only for http(s) URLs. */
   href?: string;
   /** Full text when `text` was shortened for the page. */
   full?: string;
+  /** `num` (right-aligned) or `text`. */
   align: 'num' | 'text';
+  /** The column's type, for the `t-<type>` class and the `breakable` helper. */
   type: CellType;
 }
 
+/** A table ready to print (`{{> table aggregateTable}}`). */
 export interface TableView {
+  /** The table's name (the section's, `-aggregate` for an aggregate's), also its CSV's. */
   name: string;
+  /** Each column's canonical or native name, heading and alignment. */
   columns: Array<{ name: string; label: string; align: 'num' | 'text' }>;
-  rows: Array<{ cells: CellView[] }>;
+  /** The rows shown, each cell formatted already; `index` is the row's place among all of the table's rows (the preview traces a row by it). */
+  rows: Array<{ index: number; cells: CellView[] }>;
   /** Rows before `limit` (after `where`). */
   matched: number;
+  /** Rows in `rows`. */
   shown: number;
   /** Plain values per row for data.json and CSV. */
   values: Array<Record<string, string | number | boolean | null>>;
+  /** The columns (and aggregate rows) left out of the page because the data carries none of them, in words ("Not in this data: Anchor, Authority (DR)."); absent when none. */
+  missing?: string;
+}
+
+const isUnknown = (cell: CellView) => cell.text === NOT_IN_DATA;
+
+/**
+ * The table as a page shows it: a column every row of which is "not in this data" is left out,
+ * and so is an aggregate row whose every figure is (with `rows: true`), and `missing` names them
+ * once, instead of the phrase repeated cell by cell (a Search Console export carries no
+ * authority, anchors or follow). The first column always stays. data.json and the CSV keep
+ * every column: only the page is shortened.
+ */
+export function withoutUnknown(table: TableView, options: { rows?: boolean } = {}): TableView {
+  if (table.rows.length === 0) return table;
+  const dropColumns = new Set(
+    table.columns
+      .map((_, i) => i)
+      .filter((i) => i > 0 && table.rows.every((row) => row.cells[i] && isUnknown(row.cells[i]))),
+  );
+  let rows = table.rows;
+  const droppedRows: string[] = [];
+  if (options.rows) {
+    const kept = rows.filter((row) => {
+      const figures = row.cells.filter((_, i) => i > 0 && !dropColumns.has(i));
+      const empty = figures.length > 0 && figures.every(isUnknown);
+      if (empty) droppedRows.push(row.cells[0]?.text ?? '');
+      return !empty;
+    });
+    if (kept.length > 0) rows = kept;
+    else droppedRows.length = 0;
+  }
+  if (dropColumns.size === 0 && droppedRows.length === 0) return table;
+  const columns = table.columns.filter((_, i) => dropColumns.has(i)).map((c) => c.label);
+  const parts = [columns.join(', '), droppedRows.join(', ')].filter((p) => p !== '');
+  return {
+    ...table,
+    columns: table.columns.filter((_, i) => !dropColumns.has(i)),
+    rows: rows.map((row) => ({ ...row, cells: row.cells.filter((_, i) => !dropColumns.has(i)) })),
+    missing: `Not in this data: ${parts.join('; ')}.`,
+  };
 }
 
 /** Filters canonical rows with a `where` expression in the filter language. */
@@ -159,7 +209,8 @@ export function buildRowTable(
       label: def.labels?.[column] ?? info.label,
       align: info.type === 'number' || info.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({
+    rows: rows.map((row, index) => ({
+      index,
       cells: infos.map(({ column, info }) =>
         absent.has(column)
           ? { ...formatCell(null, info.type), text: NOT_IN_DATA }
@@ -181,10 +232,13 @@ const AGGREGATE_TYPES: Record<AggregateResult['fields'][number]['type'], CellTyp
 
 /**
  * A timeline period named as a period ("Dec 2025", "week of 1 Dec 2025"), not as its first day.
- * The interval is read from the field's label, "First seen (month)" (src/aggregate/timeline.ts).
+ * The interval is read from the field's label, "First seen (month)" (src/aggregate/timeline.ts) or
+ * "Month" (src/aggregate/new-lost.ts).
  */
 function periodCell(value: unknown, field: AggregateResult['fields'][number]): CellView | null {
-  const interval = field.type === 'date' ? /\((month|week)\)$/.exec(field.label)?.[1] : undefined;
+  // "First seen (month)" (timeline.ts), or "Month" / "Week" alone (new-lost.ts)
+  const match = field.type === 'date' ? /\((month|week)\)$|^(Month|Week)$/.exec(field.label) : null;
+  const interval = (match?.[1] ?? match?.[2])?.toLowerCase();
   if (interval !== 'month' && interval !== 'week') return null;
   return { ...formatCell(value, 'date'), text: formatPeriod(value, interval) };
 }
@@ -204,7 +258,8 @@ function aggregateCell(value: unknown, field: AggregateResult['fields'][number])
 export function buildAggregateTable(name: string, agg: AggregateResult, limit?: number): TableView {
   // A timeline reads forward in time, so a shortened one keeps its latest periods.
   const chronological = agg.fields[0]?.type === 'date';
-  const rows = limit === undefined ? agg.rows : chronological ? agg.rows.slice(-limit) : agg.rows.slice(0, limit);
+  const first = limit === undefined || !chronological ? 0 : Math.max(0, agg.rows.length - limit);
+  const rows = limit === undefined ? agg.rows : agg.rows.slice(first, first + limit);
   return {
     name,
     columns: agg.fields.map((field) => ({
@@ -212,7 +267,8 @@ export function buildAggregateTable(name: string, agg: AggregateResult, limit?: 
       label: field.label,
       align: field.type === 'number' || field.type === 'percent' ? 'num' : 'text',
     })),
-    rows: rows.map((row) => ({
+    rows: rows.map((row, i) => ({
+      index: first + i,
       cells: agg.fields.map(
         (field) => periodCell(row[field.name] ?? null, field) ?? aggregateCell(row[field.name] ?? null, field),
       ),

@@ -50,8 +50,11 @@ export interface ReportContent {
 
 /** Where a figure comes from (DESIGN.md, "Unknown, lost, and traceable"). */
 export interface Lineage {
+  /** The dataset's key under `data:`. */
   dataset: string;
+  /** Its provider (`ahrefs-v3`, `file`...); null when the dataset is not in hand. */
   provider: string | null;
+  /** Its endpoint, table or file; null when the dataset is not in hand. */
   endpoint: string | null;
   /** `where:` / `having:` / `filters:` as written in the report (and a section's own `where:`); null when none. */
   filter: string | null;
@@ -63,6 +66,7 @@ export interface Lineage {
   rowsInDataset: number | null;
   /** The metric name of a KPI over a dataset (`dofollow_share`), which the preview lists its rows by; null otherwise. */
   metric: string | null;
+  /** What else a reader should know (the API's total stood in, lost rows left out); null when nothing. */
   note: string | null;
 }
 

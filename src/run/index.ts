@@ -55,7 +55,7 @@ export {
 export { renderReport } from './render.ts';
 export { composeReport, composeContent, type ComposeOptions } from './compose.ts';
 export { computeSections, filterCanonicalRows, type SectionResult } from './sections.ts';
-export { metricPredicate, type KpiLineage } from './lineage.ts';
+export { metricPredicate, sectionFilter, type KpiLineage } from './lineage.ts';
 
 export interface RunOptions {
   files: readonly string[];

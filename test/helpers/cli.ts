@@ -17,6 +17,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   const env: NodeJS.ProcessEnv = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'LINKBOOK_CHROMIUM'])
     if (process.env[key]) env[key] = process.env[key];
+  // a developer's own .env (real keys) must never reach a test run (src/cli/dotenv.ts)
+  env.LINKBOOK_DOTENV = 'off';
   env.LINKBOOK_STORE = path.join(mkdtempSync(path.join(os.tmpdir(), 'lb-store-')), 'linkbook.db');
   return { ...env, ...extra };
 }
