@@ -18,7 +18,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-table-lineage-'));
   cpSync(path.join(PACKAGE_ROOT, 'reports'), path.join(dir, 'reports'), { recursive: true });
   const file = path.join(dir, 'reports', 'weekly.yaml');
-  store = openStore(path.join(dir, 'store.db'), { env: {} });
+  store = await openStore(path.join(dir, 'store.db'), { env: {} });
   preview = await startPreview({ file, asOf: AS_OF, env: {}, logger: silentLogger, store, port: 0 });
   browser = await launchBrowser();
 });
