@@ -9,6 +9,7 @@ import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { processHasEnded } from './process-identity.ts';
 
 export interface RequestClaims {
   /**
@@ -35,6 +36,19 @@ export function processOwnerId(): string {
   return (ownerId ??= `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`);
 }
 
+/**
+ * True when `owner` (a processOwnerId) is a process of this host that has ended: its claim can be
+ * taken over at once instead of after its ttl, so a rerun after a kill does not wait. A holder on
+ * another host, or a pid now reused by a live process, counts as alive (its claim then expires).
+ */
+export function claimHolderHasEnded(owner: string): boolean {
+  const parts = owner.split(':');
+  parts.pop(); // the random part
+  const pid = Number(parts.pop());
+  const host = parts.join(':');
+  return Number.isInteger(pid) && pid > 0 && processHasEnded({ host, pid, start: null });
+}
+
 /** Claims in the SQLite store: each acquire is one IMMEDIATE transaction, so two processes never both win. */
 export class SqliteRequestClaims implements RequestClaims {
   constructor(
@@ -53,7 +67,15 @@ export class SqliteRequestClaims implements RequestClaims {
            WHERE request_claims.expires_at <= ? OR request_claims.owner = excluded.owner`,
         )
         .run(key, owner, now, now + ttlMs, now);
-      return taken.changes === 1;
+      if (taken.changes === 1) return true;
+      const holder = this.db.prepare('SELECT owner FROM request_claims WHERE key = ?').pluck().get(key) as
+        string | undefined;
+      if (holder === undefined || !claimHolderHasEnded(holder)) return false;
+      return (
+        this.db
+          .prepare('UPDATE request_claims SET owner = ?, claimed_at = ?, expires_at = ? WHERE key = ? AND owner = ?')
+          .run(owner, now, now + ttlMs, key, holder).changes === 1
+      );
     });
   }
 
@@ -84,7 +106,16 @@ export class PgRequestClaims implements RequestClaims {
        RETURNING owner`,
       [key, owner, now, now + ttlMs],
     );
-    return result.rows.length === 1;
+    if (result.rows.length === 1) return true;
+    const held = await this.db.query('SELECT owner FROM request_claims WHERE key = $1', [key]);
+    const holder = held.rows[0]?.owner;
+    if (typeof holder !== 'string' || !claimHolderHasEnded(holder)) return false;
+    // conditional on the dead holder: of two processes taking over, one updates the row
+    const taken = await this.db.query(
+      'UPDATE request_claims SET owner = $1, claimed_at = $2, expires_at = $3 WHERE key = $4 AND owner = $5 RETURNING owner',
+      [owner, now, now + ttlMs, key, holder],
+    );
+    return taken.rows.length === 1;
   }
 
   async release(key: string, owner: string): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
-import type { PgQueryable } from './claims.ts';
+import { claimHolderHasEnded, type PgQueryable } from './claims.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 
 export interface DeliveryPlace {
@@ -49,6 +49,15 @@ const CLAIM_SQL = (p: (n: number) => string) => `
 const PLACE_WHERE = (p: (n: number) => string) =>
   `report = ${p(1)} AND target = ${p(2)} AND as_of = ${p(3)} AND channel = ${p(4)} AND recipient = ${p(5)} AND owner = ${p(6)}`;
 
+const HOLDER_SQL = (p: (n: number) => string) =>
+  `SELECT owner FROM delivery_claims WHERE report = ${p(1)} AND target = ${p(2)} AND as_of = ${p(3)} AND channel = ${p(4)} AND recipient = ${p(5)} AND status = 'claimed'`;
+
+/** Takes a claim over from a holder of this host that has ended (claims.ts claimHolderHasEnded). */
+const TAKEOVER_SQL = (p: (n: number) => string) =>
+  `UPDATE delivery_claims SET owner = ${p(1)}, claimed_at = ${p(2)}, expires_at = ${p(3)}
+   WHERE report = ${p(4)} AND target = ${p(5)} AND as_of = ${p(6)} AND channel = ${p(7)} AND recipient = ${p(8)}
+     AND owner = ${p(9)} AND status = 'claimed'`;
+
 function placeParams(place: DeliveryPlace, owner: string): unknown[] {
   return [place.report, place.target, place.asOf, place.channel, place.to, owner];
 }
@@ -64,7 +73,14 @@ export class SqliteDeliveryClaims implements DeliveryClaims {
     const ttl = options.ttlMs ?? DELIVERY_CLAIM_TTL_MS;
     return writeTransaction(this.db, () => {
       const params = [...placeParams(place, owner), now, now + ttl, options.resend ? 1 : 0];
-      return this.db.prepare(CLAIM_SQL(() => '?')).run(...params).changes === 1;
+      if (this.db.prepare(CLAIM_SQL(() => '?')).run(...params).changes === 1) return true;
+      const where = placeParams(place, owner).slice(0, 5);
+      const holder = this.db
+        .prepare(HOLDER_SQL(() => '?'))
+        .pluck()
+        .get(...where) as string | undefined;
+      if (holder === undefined || !claimHolderHasEnded(holder)) return false;
+      return this.db.prepare(TAKEOVER_SQL(() => '?')).run(owner, now, now + ttl, ...where, holder).changes === 1;
     });
   }
 
@@ -97,7 +113,23 @@ export class PgDeliveryClaims implements DeliveryClaims {
     const ttl = options.ttlMs ?? DELIVERY_CLAIM_TTL_MS;
     const params = [...placeParams(place, owner), now, now + ttl, options.resend ? 1 : 0];
     const result = await this.db.query(`${CLAIM_SQL((n) => `$${n}`)} RETURNING owner`, params);
-    return result.rows.length === 1;
+    if (result.rows.length === 1) return true;
+    const where = placeParams(place, owner).slice(0, 5);
+    const holder = (
+      await this.db.query(
+        HOLDER_SQL((n) => `$${n}`),
+        where,
+      )
+    ).rows[0]?.owner;
+    if (typeof holder !== 'string' || !claimHolderHasEnded(holder)) return false;
+    const taken = await this.db.query(`${TAKEOVER_SQL((n) => `$${n}`)} RETURNING owner`, [
+      owner,
+      now,
+      now + ttl,
+      ...where,
+      holder,
+    ]);
+    return taken.rows.length === 1;
   }
 
   async complete(place: DeliveryPlace, owner: string): Promise<void> {

@@ -3,6 +3,8 @@
  * folder (test/support/pg-claims.ts) and stops: the same behaviour as SQLite's, and the atomicity
  * of each decision under many concurrent connections of one pool.
  */
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLAIMS_POSTGRES_DDL,
@@ -38,6 +40,10 @@ describe('PgRequestClaims', () => {
     expect(await claims.acquire('GET /same', 'other', 10_000)).toBe(true);
     clock.advance(10);
     expect(await claims.acquire('GET /same', 'late', 10_000)).toBe(true);
+    // a holder of this host that has ended is taken over before its ttl
+    const { pid } = spawnSync(process.execPath, ['-e', '']);
+    expect(await claims.acquire('GET /dead', `${hostname()}:${pid}:0badc0de`, 600_000)).toBe(true);
+    expect(await claims.acquire('GET /dead', 'next', 600_000)).toBe(true);
   });
 });
 
@@ -88,6 +94,10 @@ describe('PgDeliveryClaims', () => {
     await claims.release(place, holder);
     expect(await claims.claim(place, 'retry', { ttlMs: 60_000 })).toBe(true);
     clock.advance(60); // the retry died holding it
+    expect(await claims.claim(place, 'third', { ttlMs: 60_000 })).toBe(true);
+    const { pid } = spawnSync(process.execPath, ['-e', '']);
+    await claims.release(place, 'third');
+    expect(await claims.claim(place, `${hostname()}:${pid}:0badc0de`, { ttlMs: 600_000 })).toBe(true);
     expect(await claims.claim(place, 'third', { ttlMs: 60_000 })).toBe(true);
     await claims.complete(place, 'third');
     clock.advance(3600);

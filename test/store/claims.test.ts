@@ -2,6 +2,8 @@
  * The fleet primitives on a real SQLite file: request claims, the fleet budget and delivery
  * claims, each seen through two connections (two stores on one file), as two processes see it.
  */
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, periodBounds, type Store } from '../../src/store/index.ts';
 import { manualClock, tempStorePath } from './helpers.ts';
@@ -51,6 +53,30 @@ describe('request claims', () => {
     // the first holder's late release leaves the new holder's claim alone
     await a.requestClaims.release('k', 'p1');
     expect(await a.requestClaims.acquire('k', 'p1', 10_000)).toBe(false);
+  });
+});
+
+/** The owner id a process of this host had, for a process that has ended (it ran `node -e ''`). */
+function deadLocalOwner(): string {
+  const { pid } = spawnSync(process.execPath, ['-e', '']);
+  return `${hostname()}:${pid}:0badc0de`;
+}
+
+describe('a claim whose holder on this host has ended', () => {
+  it('is taken over at once, a request claim and a delivery claim alike; a live holder keeps its claim', async () => {
+    const { a } = await twoStores();
+    const dead = deadLocalOwner();
+    const alive = `${hostname()}:${process.pid}:feedface`;
+    expect(await a.requestClaims.acquire('k-dead', dead, 600_000)).toBe(true);
+    expect(await a.requestClaims.acquire('k-dead', 'me', 600_000)).toBe(true);
+    expect(await a.requestClaims.acquire('k-alive', alive, 600_000)).toBe(true);
+    expect(await a.requestClaims.acquire('k-alive', 'me', 600_000)).toBe(false);
+    const place = { report: 'r', target: 't', asOf: '2026-11-16', channel: 'email', to: 'a@x.example' };
+    expect(await a.deliveryClaims.claim(place, dead)).toBe(true);
+    expect(await a.deliveryClaims.claim(place, 'me')).toBe(true);
+    // a sent delivery stays sent, whoever sent it
+    await a.deliveryClaims.complete(place, 'me');
+    expect(await a.deliveryClaims.claim(place, deadLocalOwner())).toBe(false);
   });
 });
 
