@@ -232,6 +232,9 @@ function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: Ahref
         return errorAnswer(api, 404, `Not found: ${path}`);
       return answerAhrefsV3(request, v3State);
     case 'dataforseo':
+      // DataForSEO's appendix/errors (docs.dataforseo.com/v3/appendix/errors): its servers "always
+      // return the 200 HTTP response code, except for" 401, 402, 404 "Not Found: Requested endpoint
+      // not found" and 500; so a path it does not serve is an HTTP 404, still in its envelope (40400)
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
       return answerDataForSeo(request);
     default:
