@@ -35,8 +35,9 @@ export const TARGET_POOL = { median: 40, sigma: 1.5, min: 3, max: 12_000 } as co
  * ahrefs.com is sized so its live referring domains land near seed 000's 6,502 (its seed 001
  * example is ahrefs.com, and 000's stats are read as the same site's); backlinko.com is seed
  * 004's example target; example.com is the sandbox's default target, and acme.io and
- * acme.example the demo clients of the README, the bundled reports and the tests (a demo client
- * with three referring domains would show empty sections).
+ * acme.example the demo clients of the README, the bundled reports and the tests, rival-one and
+ * rival-two.example the gap report's default competitors (a demo client with three referring
+ * domains would show empty sections).
  */
 export const KNOWN_SITE_POOLS: Readonly<Record<string, number>> = {
   'ahrefs.com': 12_000,
@@ -44,6 +45,8 @@ export const KNOWN_SITE_POOLS: Readonly<Record<string, number>> = {
   'example.com': 3_000,
   'acme.io': 2_400,
   'acme.example': 1_600,
+  'rival-one.example': 1_400,
+  'rival-two.example': 900,
 };
 
 /**
