@@ -50,6 +50,12 @@ export const KNOWN_SITE_POOLS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * The smallest pool of a `*.hostile.test` target (hostile.ts): large enough that every hostile
+ * string, picked by domain and link index, reaches the top rows of a report's tables.
+ */
+export const HOSTILE_MIN_POOL = 600;
+
+/**
  * Domain Rating of a referring domain: exponential (DR is logarithmic in a site's own referring
  * domains, and those are power-law distributed, so DR falls off exponentially), mean `scale`,
  * capped at 100. gov/edu domains start at `govEduFloor`. ASSUMPTION: no seed gives a DR

@@ -22,6 +22,7 @@ import { hashSeed, mixSeed, Random } from './random.ts';
 import {
   DATAFORSEO_RANK,
   DOMAIN_RATING,
+  HOSTILE_MIN_POOL,
   HOSTING,
   HTTP_SHARE,
   HTTP_TARGET_SHARE,
@@ -197,7 +198,9 @@ export function poolSizeOf(host: string): number {
   // Box-Muller: a standard normal from two uniforms
   const z = Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
   const size = Math.round(TARGET_POOL.median * Math.exp(TARGET_POOL.sigma * z));
-  return Math.max(TARGET_POOL.min, Math.min(TARGET_POOL.max, size));
+  // a hostile target must be large enough for every hostile string to reach a report's tables
+  const min = isHostileHost(host) ? HOSTILE_MIN_POOL : TARGET_POOL.min;
+  return Math.max(min, Math.min(TARGET_POOL.max, size));
 }
 
 /** A referring domain's DR: exponential with DOMAIN_RATING.scale, gov/edu from a floor. */
