@@ -73,9 +73,11 @@ export const DATAFORSEO_RANK = { perDr: 3.2, noise: 12 } as const;
  * Hosting clusters: each new referring domain (in generation order) joins the /24 of an earlier
  * domain picked uniformly (a preferential attachment: big clusters grow faster) with probability
  * `joinSubnet`, and then shares that domain's very IP with probability `shareIp`; otherwise it gets
- * a fresh /24. Calibrated so the live referring domains of a large target show seed 000's ratios.
+ * a fresh /24. A hosted platform's user sites (names.ts HOSTED_PLATFORMS) sit on six addresses of
+ * the platform's /24 instead. Calibrated, with those, so the live referring domains of the target
+ * sized like seed 000 (ahrefs.com) show seed 000's ratios.
  */
-export const HOSTING = { joinSubnet: 0.45, shareIp: 0.3 } as const;
+export const HOSTING = { joinSubnet: 0.42, shareIp: 0.18 } as const;
 
 /**
  * Share of referring domains served over plain http, by the year the domain first links: older

@@ -12,6 +12,7 @@ import type { LinkType, TldClass } from '../model.ts';
 import {
   anchorText,
   domainName,
+  HOSTED_PLATFORMS,
   pagePath,
   pageTitle,
   targetVocabulary,
@@ -224,7 +225,12 @@ function httpShareIn(year: number): number {
  * A referring domain's IP (distributions.ts HOSTING): it joins the /24 of an earlier domain picked
  * uniformly (so big hosting clusters grow faster) and may share that domain's IP, or opens a new /24.
  */
-function ipOf(d: Random, earlier: readonly GraphDomain[]): string {
+function ipOf(d: Random, earlier: readonly GraphDomain[], top: string): string {
+  // a hosted platform's user sites sit on a handful of the platform's own addresses in one /24
+  if (HOSTED_PLATFORMS.includes(top)) {
+    const p = new Random(hashSeed(top, 24));
+    return `${p.int(5, 223)}.${p.int(0, 255)}.${p.int(0, 255)}.${d.int(1, 6)}`;
+  }
   if (earlier.length > 0 && d.chance(HOSTING.joinSubnet)) {
     const neighbour = earlier[Math.floor(d.next() * earlier.length)]!;
     if (d.chance(HOSTING.shareIp)) return neighbour.ip;
@@ -257,7 +263,7 @@ function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGr
     // about a third of domains drop their links at some point, typically within two years
     const lostMs = d.chance(0.33) ? firstSeenMs + Math.floor(-Math.log(1 - d.next()) * 500 * DAY_MS) + DAY_MS : null;
     const dofollowShare = d.chance(0.78) ? 0.8 + d.next() * 0.2 : d.next() * 0.2;
-    const ip = ipOf(d, domains);
+    const ip = ipOf(d, domains, name.top);
     const scheme = d.chance(httpShareIn(new Date(firstSeenMs).getUTCFullYear())) ? 'http' : 'https';
     domains.push({
       index: domains.length,

@@ -195,6 +195,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return route(api, request, v3State);
   }
 
+  // an idle keep-alive socket outlives the client's own idle timeout (undici: 4 s), so the client
+  // always drops it first: with Node's 5 s default, a test process whose event loop was busy for
+  // seconds (the emulator runs in-process) could reuse a socket the server closed in the same tick
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
