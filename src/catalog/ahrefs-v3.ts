@@ -3,6 +3,15 @@
  * seeds (see its comment). For v3 a column's `where` means "recognised by the where parameter"
  * (002 lists those identifiers, which "differs from the identifiers recognized by the select
  * parameter"), and `having` means "in the response schema", i.e. selectable and sortable.
+ *
+ * A where value is typed as the column is: Ahrefs' official SDK documents the `<value>` of a
+ * condition as "A JSON value. It should match the type of the field" (ahrefs/ahrefs-python
+ * docs/filter-syntax.md, e.g. `{"field": "foo", "is": ["eq", 3]}`) and types `is_dofollow` and the
+ * other `is_*` flags `(boolean)`, `domain_rating_source` `(float)`, `first_seen` `(datetime)` in its
+ * all-backlinks reference (docs/api-reference.md). So a `bool` column takes JSON true/false (not 1/0,
+ * as some third-party scripts send), `int`/`float` JSON numbers and `date` a string; the filter
+ * checker (src/query/check.ts) refuses any other literal before a request is built, and
+ * test/emulator/v3-where-types.test.ts checks the where JSON that goes over the wire.
  */
 import type { Catalog, Column, ColumnType } from './types.ts';
 

@@ -21,11 +21,13 @@ export interface TargetFacts {
 
 export function targetFacts(snapshot: Snapshot): TargetFacts {
   const r = new Random(hashSeed(snapshot.scope.host, 11));
+  const refdomains = snapshot.domains.filter((d) => !d.lost).length;
   return {
     host: snapshot.scope.host,
-    domainRating: r.int(20, 90),
+    // DR grows with the log of a site's referring domains (ASSUMPTION: 16 a decade, e.g. 1,000 -> ~48)
+    domainRating: Math.max(0, Math.min(100, Math.round(16 * Math.log10(refdomains + 1)) + r.int(-4, 4))),
     ahrefsRank: 1_000 + (hashSeed(snapshot.scope.host, 7) % 5_000_000),
-    refdomains: snapshot.domains.filter((d) => !d.lost).length,
+    refdomains,
     linkedDomains: r.int(20, 3_000),
   };
 }

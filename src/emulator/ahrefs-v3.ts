@@ -150,8 +150,10 @@ function answerOrThrow(request: EmulatorRequest, state: AhrefsV3State): Emulator
   if (endpoint === 'refdomains') {
     rows = snapshot.domains.filter((s) => shown(s.lostMs)).map((s) => v3RefdomainRow(s, snapshot.asOfMs));
   } else {
-    // all graph URLs are https: protocol=http finds nothing, both/https everything
-    rows = protocol === 'http' ? [] : backlinkRows(snapshot, aggregation, shown);
+    // 002 protocol, "the protocol of your target": the scheme of the link's url_to (a few links
+    // still point at the target's http:// address)
+    rows = backlinkRows(snapshot, aggregation, shown);
+    if (protocol !== 'both') rows = rows.filter((row) => String(row.url_to).startsWith(`${protocol}://`));
   }
   const matched = where ? rows.filter((row) => matchesV3Where(where, row)) : rows;
   const defaultOrder: SortKey[] = [

@@ -3,6 +3,7 @@
  * by grouping backlink items per domain, so `backlinks_filters` narrow the links each domain item
  * counts, as 004 describes) and the summary/live result.
  */
+import { DATAFORSEO_RANK } from './distributions.ts';
 import type { LinkType, RawValue } from '../model.ts';
 import { dataForSeoDate, type GraphBacklink } from './graph.ts';
 
@@ -56,8 +57,9 @@ export function dfsBacklinkItem(b: GraphBacklink, asOfMs: number, scale: RankSca
       is_new: !lost && asOfMs - b.firstSeenMs < 7 * DAY_MS,
       is_lost: lost,
       is_broken: b.httpCode >= 400,
-      rank: scaled(Math.round(b.urlRating * 8 + d.rank * 0.2), scale),
-      page_from_rank: scaled(Math.round(b.urlRating * 10), scale),
+      // on the domain rank's scale (seed 004: about 3.2 x DR at the top), from the page's UR
+      rank: scaled(Math.round(b.urlRating * DATAFORSEO_RANK.perDr * 0.8 + d.rank * 0.2), scale),
+      page_from_rank: scaled(Math.round(b.urlRating * DATAFORSEO_RANK.perDr), scale),
       domain_from_rank: scaled(d.rank, scale),
       domain_from_country: d.country,
       domain_from_ip: d.ip,

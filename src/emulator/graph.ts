@@ -12,6 +12,7 @@ import type { LinkType, TldClass } from '../model.ts';
 import {
   anchorText,
   domainName,
+  HOSTED_PLATFORMS,
   pagePath,
   pageTitle,
   targetVocabulary,
@@ -19,6 +20,16 @@ import {
   type TargetVocabulary,
 } from './names.ts';
 import { hashSeed, mixSeed, Random } from './random.ts';
+import {
+  DATAFORSEO_RANK,
+  DOMAIN_RATING,
+  HOSTILE_MIN_POOL,
+  HOSTING,
+  HTTP_SHARE,
+  HTTP_TARGET_SHARE,
+  KNOWN_SITE_POOLS,
+  TARGET_POOL,
+} from './distributions.ts';
 import { hostileBeacon, hostileLink, hostileStrings, isHostileHost, type HostileStrings } from './hostile.ts';
 
 const DAY_MS = 86_400_000;
@@ -38,8 +49,10 @@ export interface GraphDomain {
   country: string;
   language: string;
   ip: string;
+  /** The scheme its pages are served on (some sites never moved to https). */
+  scheme: 'http' | 'https';
   domainRating: number;
-  /** DataForSEO-style rank on its 0-1000 scale, correlated with DR. */
+  /** DataForSEO-style rank on its 0-1000 scale, correlated with DR (seed 004's scale). */
   rank: number;
   spamScore: number;
   platform: string;
@@ -175,12 +188,64 @@ export function linkGraphOf(host: string): LinkGraph {
   return graph;
 }
 
+/**
+ * How many referring domains a host's pool holds: a known site's size, else a draw from the
+ * log-normal popularity curve (distributions.ts TARGET_POOL), fixed by the host's hash.
+ */
+export function poolSizeOf(host: string): number {
+  const known = KNOWN_SITE_POOLS[host];
+  if (known !== undefined) return known;
+  const r = new Random(hashSeed(host, 9_001));
+  // Box-Muller: a standard normal from two uniforms
+  const z = Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
+  const size = Math.round(TARGET_POOL.median * Math.exp(TARGET_POOL.sigma * z));
+  // a hostile target must be large enough for every hostile string to reach a report's tables
+  const min = isHostileHost(host) ? HOSTILE_MIN_POOL : TARGET_POOL.min;
+  return Math.max(min, Math.min(TARGET_POOL.max, size));
+}
+
+/** A referring domain's DR: exponential with DOMAIN_RATING.scale, gov/edu from a floor. */
+function domainRatingOf(d: Random, tldClass: TldClass): number {
+  const drawn = -Math.log(1 - d.next()) * DOMAIN_RATING.scale;
+  const dr = tldClass === 'normal' ? drawn : DOMAIN_RATING.govEduFloor + drawn * 0.8;
+  return Math.min(100, Math.round(dr));
+}
+
+/** DataForSEO rank (0-1000) on seed 004's scale: about 3.2 x DR, with some noise. */
+function dataForSeoRankOf(d: Random, domainRating: number): number {
+  const noise = (d.next() * 2 - 1) * DATAFORSEO_RANK.noise;
+  return Math.max(0, Math.min(1000, Math.round(domainRating * DATAFORSEO_RANK.perDr + noise)));
+}
+
+function httpShareIn(year: number): number {
+  return Math.max(HTTP_SHARE.last, HTTP_SHARE.first - HTTP_SHARE.perYear * (year - 2018));
+}
+
+/**
+ * A referring domain's IP (distributions.ts HOSTING): it joins the /24 of an earlier domain picked
+ * uniformly (so big hosting clusters grow faster) and may share that domain's IP, or opens a new /24.
+ */
+function ipOf(d: Random, earlier: readonly GraphDomain[], top: string): string {
+  // a hosted platform's user sites sit on a handful of the platform's own addresses in one /24
+  if (HOSTED_PLATFORMS.includes(top)) {
+    const p = new Random(hashSeed(top, 24));
+    return `${p.int(5, 223)}.${p.int(0, 255)}.${p.int(0, 255)}.${d.int(1, 6)}`;
+  }
+  if (earlier.length > 0 && d.chance(HOSTING.joinSubnet)) {
+    const neighbour = earlier[Math.floor(d.next() * earlier.length)]!;
+    if (d.chance(HOSTING.shareIp)) return neighbour.ip;
+    const subnet = neighbour.ip.slice(0, neighbour.ip.lastIndexOf('.'));
+    return `${subnet}.${d.int(1, 254)}`;
+  }
+  return `${d.int(5, 223)}.${d.int(0, 255)}.${d.int(0, 255)}.${d.int(1, 254)}`;
+}
+
 function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGraph {
   const seed = hashSeed(host);
   const rng = new Random(seed);
   const vocab = targetVocabulary(host, rng);
-  // a few hundred to ~2,000 referring domains visible around 2025; the pool spans 2018-2029
-  const poolSize = 600 + (seed % 2800);
+  // the pool spans 2018-2029; its size comes from the popularity curve (most sites are small)
+  const poolSize = poolSizeOf(host);
   const domains: GraphDomain[] = [];
   const taken = new Set<string>([host]);
   for (let index = 0; domains.length < poolSize; index++) {
@@ -189,10 +254,8 @@ function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGr
     const name = domainName(d);
     if (taken.has(name.name)) continue;
     taken.add(name.name);
-    // DR is skewed low, gov/edu sit higher
-    const drBase = Math.pow(d.next(), 2.2) * 100;
-    const domainRating = Math.min(100, Math.round(name.tldClass === 'normal' ? drBase : 35 + drBase * 0.6));
-    const rank = Math.max(0, Math.min(1000, Math.round(domainRating * 9 + d.int(-40, 60))));
+    const domainRating = domainRatingOf(d, name.tldClass);
+    const rank = dataForSeoRankOf(d, domainRating);
     // power law: most domains give one or two links, a few give thousands
     const backlinkTotal = Math.min(5000, Math.floor(Math.pow(1 - d.next(), -1 / 1.15)));
     const pageTotal = Math.max(1, Math.round(backlinkTotal * (0.45 + d.next() * 0.55)));
@@ -200,11 +263,14 @@ function generateGraph(host: string, hostileBeaconOrigin: string | null): LinkGr
     // about a third of domains drop their links at some point, typically within two years
     const lostMs = d.chance(0.33) ? firstSeenMs + Math.floor(-Math.log(1 - d.next()) * 500 * DAY_MS) + DAY_MS : null;
     const dofollowShare = d.chance(0.78) ? 0.8 + d.next() * 0.2 : d.next() * 0.2;
+    const ip = ipOf(d, domains, name.top);
+    const scheme = d.chance(httpShareIn(new Date(firstSeenMs).getUTCFullYear())) ? 'http' : 'https';
     domains.push({
       index: domains.length,
       seed: domainSeed,
       ...name,
-      ip: `${d.int(5, 223)}.${d.int(0, 255)}.${d.int(0, 255)}.${d.int(1, 254)}`,
+      ip,
+      scheme,
       domainRating,
       rank,
       spamScore: d.chance(0.8) ? d.int(0, 10) : d.int(11, 80),
@@ -241,11 +307,14 @@ export function internalDomainsOf(graph: LinkGraph): GraphDomain[] {
   const host = graph.host;
   const tld = host.slice(host.lastIndexOf('.') + 1);
   const suffix = host.includes('.') ? host.slice(host.indexOf('.') + 1) : tld;
+  // the target's own hosts sit on one IP (its hosting), so they count as one IP and one /24
+  const h = new Random(hashSeed(host, 4_243));
+  const ownIp = `${h.int(5, 223)}.${h.int(0, 255)}.${h.int(0, 255)}.${h.int(1, 254)}`;
   const domains = TARGET_SUBDOMAINS.map((sub, i): GraphDomain => {
     const seed = mixSeed(hashSeed(host, 4_242), i);
     const r = new Random(seed);
     const backlinkTotal = r.int(3, 40);
-    const domainRating = r.int(10, 60);
+    const domainRating = r.int(5, 40);
     return {
       index: -1 - i,
       seed,
@@ -256,9 +325,10 @@ export function internalDomainsOf(graph: LinkGraph): GraphDomain[] {
       tldClass: 'normal',
       country: 'US',
       language: 'en',
-      ip: `${r.int(5, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`,
+      ip: ownIp,
+      scheme: 'https',
       domainRating,
-      rank: domainRating * 9,
+      rank: Math.round(domainRating * DATAFORSEO_RANK.perDr),
       spamScore: 0,
       platform: 'cms',
       firstSeenMs: Date.UTC(2019, 0, 1) + r.int(0, 700) * DAY_MS,
@@ -332,7 +402,9 @@ export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: numbe
       pageRandoms.set(page, pageInfo);
     }
     const targetHost = r.chance(0.18) ? `${r.pick(TARGET_SUBDOMAINS)}.${graph.host}` : graph.host;
-    const urlTo = `https://${targetHost}${r.pick(TARGET_PATHS)}`;
+    const targetPath = r.pick(TARGET_PATHS);
+    // a few links still point at the target's old http:// address
+    const urlTo = `${r.chance(HTTP_TARGET_SHARE) ? 'http' : 'https'}://${targetHost}${targetPath}`;
     const linkType = r.weighted(LINK_TYPE_WEIGHTS);
     const anchor = linkType === 'image' ? { kind: 'empty' as const, text: '' } : anchorText(r, graph.vocab, urlTo);
     const dofollow = r.next() < domain.dofollowShare;
@@ -340,7 +412,7 @@ export function backlinksOf(graph: LinkGraph, domain: GraphDomain, asOfMs: numbe
     const visitLag = r.int(3_600, 21 * 86_400) * 1000;
     const lastVisitedMs = lostMs ?? Math.max(firstSeenMs, asOfMs - visitLag);
     // hostile text draws no random numbers, so a hostile graph has the same shape as a normal one
-    const plainUrlFrom = `https://${domain.name}${pageInfo.path}`;
+    const plainUrlFrom = `${domain.scheme}://${domain.name}${pageInfo.path}`;
     const text = graph.hostile
       ? hostileLink(graph.hostile, domain.index, i, domain.name, plainUrlFrom)
       : { title: pageInfo.title, anchor: anchor.text, urlFrom: plainUrlFrom };

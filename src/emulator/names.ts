@@ -83,6 +83,14 @@ const WORDS = [
 ];
 const SUBDOMAINS = ['blog', 'news', 'forum', 'm', 'en', 'shop', 'community', 'docs'];
 
+/**
+ * Hosted blog and site platforms: each user site is a subdomain of the platform, so many
+ * referring domains share one main domain (DataForSEO groups them, 004) and one hosting network.
+ */
+export const HOSTED_PLATFORMS = ['blogspot.com', 'wordpress.com', 'tumblr.com', 'wixsite.com', 'weebly.com'];
+/** Share of ordinary referring domains that are user sites on a hosted platform (ASSUMPTION). */
+const HOSTED_SHARE = 0.04;
+
 /** Public suffixes with their weight in the mix, the class of domain and its usual country. */
 const SUFFIXES: ReadonlyArray<readonly [string, number, TldClass, string]> = [
   ['com', 42, 'normal', ''],
@@ -188,6 +196,12 @@ export function domainName(rng: Random): DomainName {
   else if (tldClass === 'edu')
     base = rng.pick(['uni', 'college', 'tech', 'state', 'poly']) + rng.pick(SYLLABLES) + rng.pick(SYLLABLES);
   else base = word(rng);
+  if (tldClass === 'normal' && rng.chance(HOSTED_SHARE)) {
+    const platform = rng.pick(HOSTED_PLATFORMS);
+    const country = rng.weighted(GENERIC_COUNTRIES);
+    const language = LANGUAGE_OF_COUNTRY[country] ?? 'en';
+    return { name: `${base}.${platform}`, top: platform, suffix: 'com', tld: 'com', tldClass, country, language };
+  }
   const top = `${base}.${suffix}`;
   const name = tldClass === 'normal' && rng.chance(0.08) ? `${rng.pick(SUBDOMAINS)}.${top}` : top;
   const country = suffixCountry || rng.weighted(GENERIC_COUNTRIES);

@@ -195,6 +195,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return route(api, request, v3State);
   }
 
+  // an idle keep-alive socket outlives the client's own idle timeout (undici: 4 s), so the client
+  // always drops it first: with Node's 5 s default, a test process whose event loop was busy for
+  // seconds (the emulator runs in-process) could reuse a socket the server closed in the same tick
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -232,6 +236,9 @@ function route(api: EmulatedApi | null, request: EmulatorRequest, v3State: Ahref
         return errorAnswer(api, 404, `Not found: ${path}`);
       return answerAhrefsV3(request, v3State);
     case 'dataforseo':
+      // DataForSEO's appendix/errors (docs.dataforseo.com/v3/appendix/errors): its servers "always
+      // return the 200 HTTP response code, except for" 401, 402, 404 "Not Found: Requested endpoint
+      // not found" and 500; so a path it does not serve is an HTTP 404, still in its envelope (40400)
       if (request.method !== 'POST' || !DATAFORSEO_PATHS.includes(path)) return errorAnswer(api, 404, 'Not Found.');
       return answerDataForSeo(request);
     default:

@@ -60,8 +60,9 @@ describe('Ahrefs v2 refdomains_by_type (000)', () => {
   });
 
   it('defaults limit to 1000', async () => {
-    const { json } = await v2(e.origin, { ...base, target: 'mega.com', mode: 'subdomains' });
-    const all = await v2(e.origin, { ...base, target: 'mega.com', mode: 'subdomains', limit: '5000' });
+    // ahrefs.com: a site large enough to have more than 1000 referring domains
+    const { json } = await v2(e.origin, { ...base, target: 'ahrefs.com', mode: 'subdomains' });
+    const all = await v2(e.origin, { ...base, target: 'ahrefs.com', mode: 'subdomains', limit: '5000' });
     expect(all.json.refdomains.length).toBeGreaterThan(1000);
     expect(json.refdomains).toHaveLength(1000);
   });

@@ -130,11 +130,35 @@ describe('Ahrefs v3 all-backlinks (002)', () => {
     expect(small.json.backlinks).toHaveLength(3);
     expect(small.headers.get('x-api-units-cost-row')).toBe('2');
     expect(small.headers.get('x-api-units-cost-total-actual')).toBe('50');
-    const none = await v3(e.origin, 'all-backlinks', { target: 'ahrefs.com', select: 'url_from', protocol: 'http' });
+    // a page nobody links to
+    const none = await v3(e.origin, 'all-backlinks', {
+      target: 'ahrefs.com/no-such-page',
+      mode: 'exact',
+      select: 'url_from',
+    });
     expect(none.json.backlinks).toHaveLength(0);
     expect(none.headers.get('x-api-rows')).toBe('0');
     expect(none.headers.get('x-api-units-cost-total-actual')).toBe('50');
     expect(e.stats().billed.ahrefs_v3_units - before).toBe(100);
+  });
+
+  it('narrows by the protocol of the target URL (002 protocol), http and https adding up to both', async () => {
+    const urls = async (protocol: string) =>
+      (
+        await v3(e.origin, 'all-backlinks', {
+          target: 'example.com',
+          select: 'url_to',
+          protocol,
+          aggregation: 'all',
+          limit: '100000',
+        })
+      ).json.backlinks.map((b: { url_to: string }) => b.url_to);
+    const [both, http, https] = [await urls('both'), await urls('http'), await urls('https')];
+    expect(http.length).toBeGreaterThan(0);
+    expect(https.length).toBeGreaterThan(0);
+    for (const url of http) expect(url).toMatch(/^http:\/\//);
+    for (const url of https) expect(url).toMatch(/^https:\/\//);
+    expect(http.length + https.length).toBe(both.length);
   });
 
   it('refuses bad requests with a non-2xx status and {"error": ...}', async () => {

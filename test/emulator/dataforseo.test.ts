@@ -78,12 +78,16 @@ describe('DataForSEO referring_domains/live (004)', () => {
   });
 
   it('puts rank on 0-100 with rank_scale one_hundred', async () => {
-    const items = (
-      await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1000, rank_scale: 'one_hundred' }])
-    ).json.tasks[0].result[0].items;
+    const task = { target: 'acme.io', limit: 1000, order_by: ['domain,asc'] };
+    const onThousand = (await dfs(e.origin, 'referring_domains', [task])).json.tasks[0].result[0].items;
+    const items = (await dfs(e.origin, 'referring_domains', [{ ...task, rank_scale: 'one_hundred' }])).json.tasks[0]
+      .result[0].items;
     const ranks = items.map((i: any) => i.rank);
     expect(Math.max(...ranks)).toBeLessThanOrEqual(100);
-    expect(Math.max(...ranks)).toBeGreaterThan(50);
+    // the same domains, each rank a tenth of its 0-1000 rank
+    expect(items.map((i: any) => i.domain)).toEqual(onThousand.map((i: any) => i.domain));
+    expect(ranks).toEqual(onThousand.map((i: any) => Math.round(i.rank / 10)));
+    expect(ranks.some((r: number, k: number) => r !== onThousand[k].rank)).toBe(true);
   });
 
   it('fails a task inside a 20000 envelope for a bad field', async () => {
@@ -164,7 +168,9 @@ describe('DataForSEO backlinks/live and summary/live', () => {
     const domains = (await dfs(e.origin, 'referring_domains', [{ target: 'acme.io', limit: 1 }])).json.tasks[0]
       .result[0];
     expect(summary.target).toBe('acme.io');
-    expect(summary.referring_domains).toBe(domains.total_count);
+    // total_count counts main domains (004), the summary's referring_domains every host
+    expect(summary.referring_main_domains).toBe(domains.total_count);
+    expect(summary.referring_domains).toBeGreaterThanOrEqual(domains.total_count);
     expect(summary.backlinks).toBeGreaterThan(summary.referring_domains);
     expect(json.cost).toBe(0.02);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backlinksOfSnapshot, parseTarget, snapshotOf } from '../../src/emulator/graph.ts';
+import { KNOWN_SITE_POOLS, TARGET_POOL } from '../../src/emulator/distributions.ts';
+import { backlinksOfSnapshot, parseTarget, poolSizeOf, snapshotOf } from '../../src/emulator/graph.ts';
 import { LINK_TYPES } from '../../src/model.ts';
 
 const scope = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix' = 'subdomains') =>
@@ -30,12 +31,22 @@ describe('the synthetic link graph', () => {
     expect(b.filter((n) => a.has(n)).length).toBeLessThan(b.length / 10);
   });
 
-  it('has a few hundred to a couple of thousand referring domains', () => {
-    for (const target of ['example.com', 'ahrefs.com', 'acme.io', 'shop.de']) {
+  it('sizes targets by popularity: a known site as its pool says, an unknown one from the curve', () => {
+    // a known site's pool is fixed; about half of it is live in mid-2025 (first seen 2018-2029, a third lost)
+    for (const [target, pool] of Object.entries(KNOWN_SITE_POOLS)) {
+      expect(poolSizeOf(target)).toBe(pool);
       const count = names(target, '2025-06-02').length;
-      expect(count).toBeGreaterThan(200);
-      expect(count).toBeLessThan(2500);
+      expect(count).toBeGreaterThan(pool * 0.3);
+      expect(count).toBeLessThan(pool * 0.7);
     }
+    // unknown sites: within the curve's bounds, and most far smaller than the known ones
+    const sizes = Array.from({ length: 200 }, (_, i) => poolSizeOf(`shop-${i}.de`));
+    for (const size of sizes) {
+      expect(size).toBeGreaterThanOrEqual(TARGET_POOL.min);
+      expect(size).toBeLessThanOrEqual(TARGET_POOL.max);
+    }
+    expect(sizes.filter((s) => s < 200).length).toBeGreaterThan(sizes.length / 2);
+    expect(new Set(sizes).size).toBeGreaterThan(50);
   });
 
   it('gains and loses a handful of referring domains from one week to the next', () => {
@@ -108,9 +119,9 @@ describe('the synthetic link graph', () => {
     expect(prefix.size).toBeGreaterThan(exact.size);
     expect(exact.size).toBeGreaterThan(0);
     // and what each mode keeps is what its name says
-    for (const key of domain) expect(key).toMatch(/ -> https:\/\/example\.com\//);
-    for (const key of prefix) expect(key).toMatch(/ -> https:\/\/example\.com\/blog\//);
-    for (const key of exact) expect(key).toMatch(/ -> https:\/\/example\.com\/blog\/$/);
+    for (const key of domain) expect(key).toMatch(/ -> https?:\/\/example\.com\//);
+    for (const key of prefix) expect(key).toMatch(/ -> https?:\/\/example\.com\/blog\//);
+    for (const key of exact) expect(key).toMatch(/ -> https?:\/\/example\.com\/blog\/$/);
   });
 
   it('refuses targets that are not domains or URLs', () => {

@@ -84,7 +84,7 @@ describe('the hostile graph of a *.hostile.test target', () => {
     expect(rows.length).toBeGreaterThan(100);
     for (const row of rows) {
       expect(row.title + row.anchor).not.toMatch(/[<>{}\u0000-\u001f]/);
-      expect(row.url_from).toMatch(/^https:\/\//);
+      expect(row.url_from).toMatch(/^https?:\/\//);
     }
   });
 });

@@ -19,7 +19,8 @@ afterAll(() => emulator.close());
 describe('the spend guard', () => {
   it('stops a paginated DataForSEO fetch before the page that would pass the budget, keeping the pages paid for', async () => {
     const def = { provider: 'dataforseo' as const, from: 'referring_domains/live', limit: 3000 };
-    const plan = planDataset('rd', def, context(emulator.origin, { target: 'northwind.example' }));
+    // ahrefs.com: a site with well over 1000 referring domains, so the fetch needs several pages
+    const plan = planDataset('rd', def, context(emulator.origin, { target: 'ahrefs.com' }));
     expect(plan.requests.length).toBe(3);
     // one page of 1000 items costs $0.02 + 1000 × $0.00003 = $0.05; the budget allows one page and a bit
     const guard = budgetGuard({ ahrefs_v2_rows: 0, ahrefs_v3_units: 0, dataforseo_usd: 0.07 });

@@ -72,11 +72,22 @@ describe('DataForSEO against the emulator', () => {
   });
 
   it('stops paging when the results run out before the limit', async () => {
-    const plan = planDataset(
-      'bl',
-      { provider: 'dataforseo', from: 'backlinks/live', limit: 5000 },
-      context(emulator.origin),
-    );
+    // a target with more than one page but fewer than 5000 backlinks, as the API itself counts them
+    const dataset = { provider: 'dataforseo' as const, from: 'backlinks/live', limit: 5000 };
+    let target: string | undefined;
+    for (const candidate of ['example.com', 'acme.example', 'rival-one.example', 'rival-two.example', 'acme.io']) {
+      const probe = await fetchDataset(
+        planDataset('probe', { ...dataset, limit: 1 }, context(emulator.origin, { target: candidate })),
+        effects(),
+      );
+      const count = probe.totals.total_count!;
+      if (count > 1000 && count < 5000) {
+        target = candidate;
+        break;
+      }
+    }
+    expect(target, 'a target with 1000 to 5000 backlinks').toBeDefined();
+    const plan = planDataset('bl', dataset, context(emulator.origin, { target }));
     expect(plan.requests).toHaveLength(5);
     const result = await fetchDataset(plan, effects());
     const total = result.totals.total_count!;
