@@ -4,8 +4,8 @@
  * SIGKILL while it holds a job after some reports are done; the queue drains to exactly 40
  * reports, 40 ok ledger rows, 40 emails, and every distinct request reached the emulator once.
  *
- * The store is LINKBOOK_FLEET_TEST_STORE when set (a postgres:// URL once the store has one),
- * else a fresh SQLite file.
+ * The store is a PostgreSQL database on a private server this test starts on loopback (the fleet
+ * topology of docs/scale-out.md), as Redis is.
  */
 import { mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { startEmulator } from '../../src/emulator/index.ts';
 import { QUEUE_NAME } from '../../src/fleet/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 import { startWorker, until, type WorkerProcess } from './workers.ts';
@@ -27,12 +28,14 @@ const TARGETS = Array.from({ length: 40 }, (_, i) => `site-${String(i + 1).padSt
 const VICTIM_TARGET = 'site-20.example';
 
 let redis: TestRedis;
+let postgres: TestPostgres;
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let proxy: CountingProxy;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   redis = await startTestRedis();
+  postgres = await startPostgres();
   emulator = await startEmulator();
   proxy = await startCountingProxy(emulator.origin);
 });
@@ -42,6 +45,7 @@ afterAll(async () => {
   await proxy?.close();
   await emulator?.close();
   await redis?.close();
+  await postgres?.stop();
 });
 
 const targetOf = (url: string) => new URL(url, 'http://x').searchParams.get('target') ?? '';
@@ -51,7 +55,7 @@ describe('a fleet of three workers on one queue', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-fleet-'));
     const out = path.join(dir, 'out');
     const eml = path.join(dir, 'eml');
-    const store = process.env.LINKBOOK_FLEET_TEST_STORE ?? path.join(dir, 'store.db');
+    const store = await postgres.createDatabase();
     const csv = path.join(dir, 'clients.csv');
     writeFileSync(csv, `target,email\n${TARGETS.map((t) => `${t},seo@${t}`).join('\n')}\n`);
     const env: NodeJS.ProcessEnv = {

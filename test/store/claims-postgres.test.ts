@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL classes of the fleet primitives against a real server this test starts in a temp
- * folder (test/support/pg-claims.ts) and stops: the same behaviour as SQLite's, and the atomicity
+ * folder (test/support/postgres.ts) and stops: the same behaviour as SQLite's, and the atomicity
  * of each decision under many concurrent connections of one pool.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,16 +13,20 @@ import {
   PgRequestClaims,
   pgPoolTransactor,
 } from '../../src/store/index.ts';
-import { startTestPostgres, type TestPostgres } from '../support/pg-claims.ts';
+import pg from 'pg';
+import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { manualClock } from './helpers.ts';
 
-let server: TestPostgres;
+let postgres: TestPostgres | undefined;
+let server: { pool: pg.Pool };
 beforeAll(async () => {
-  server = await startTestPostgres();
+  postgres = await startPostgres();
+  server = { pool: new pg.Pool({ connectionString: await postgres.createDatabase(), max: 40 }) };
   await server.pool.query(CLAIMS_POSTGRES_DDL);
 }, 60_000);
 afterAll(async () => {
-  await server?.stop();
+  await server?.pool.end();
+  await postgres?.stop();
 });
 
 describe('PgRequestClaims', () => {
