@@ -5,7 +5,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.linkbook/', 'schema/', 'bench/peers/vendor/'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      'node_modules/',
+      '.linkbook/',
+      'schema/',
+      'bench/peers/vendor/',
+      'test/fixtures/seed-examples/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await preview?.close();
-  store?.close();
+  await store?.close();
 });
 
 async function openPreview(): Promise<Page> {
