@@ -117,6 +117,15 @@ async function pool<T>(
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 
+/** Pages of a PDF Chromium printed (its page objects are not compressed), for a like-for-like check. */
+function pageCount(pdf: Uint8Array): number {
+  return (
+    Buffer.from(pdf)
+      .toString('latin1')
+      .match(/\/Type\s*\/Page(?![s\w])/g)?.length ?? 0
+  );
+}
+
 /** The document's <title> as text (what linkbook's footer prints), or undefined. */
 function titleOf(html: string): string | undefined {
   const match = /<title>([^<]*)<\/title>/.exec(html);
@@ -125,7 +134,7 @@ function titleOf(html: string): string | undefined {
 
 interface ReportSide {
   /** linkbook's whole pipeline for the 12 reports, ms. */
-  linkbook(): Promise<{ ms: number; htmls: string[]; titles: string[] }>;
+  linkbook(): Promise<{ ms: number; htmls: string[]; titles: string[]; pages: number[] }>;
 }
 
 export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
@@ -173,12 +182,14 @@ export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
             ms,
             htmls: summary.results.map((r) => r.rendered.html),
             titles: summary.results.map((r) => titleOf(r.rendered.html) ?? r.report),
+            pages: summary.results.map((r) => (r.pdf ? pageCount(r.pdf) : 0)),
           };
         },
       };
       // warm-up: fills the cache and the template environments, starts both browsers
       const first = await side.linkbook();
       const htmls = first.htmls;
+      const jsreportPages: number[] = [];
       const print = async (): Promise<number> => {
         const started = performance.now();
         await pool(htmls, CONCURRENCY, async (html, index) => {
@@ -203,10 +214,13 @@ export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
             },
           });
           if (result.content.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error('jsreport printed no PDF');
+          jsreportPages[index] = pageCount(result.content);
         });
         return performance.now() - started;
       };
       await print();
+      const samePages = jsreportPages.every((n, i) => n === first.pages[i]);
+      const pagesNote = `${first.pages[0]} pages a report; jsreport's PDFs ${samePages ? 'have the same page counts' : `have ${jsreportPages.join(', ')} pages against linkbook's ${first.pages.join(', ')}`}`;
       const linkbookMs: number[] = [];
       const jsreportMs: number[] = [];
       for (let round = 0; round < rounds; round++) {
@@ -239,7 +253,7 @@ export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
           value: ours / theirs,
           unit: 'x',
           target: { op: '<=', value: 1 },
-          note: 'ratio of the two medians above',
+          note: `ratio of the two medians above; ${pagesNote}`,
         },
       );
     }
