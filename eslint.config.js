@@ -5,7 +5,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.linkbook/', 'schema/', 'bench/peers/vendor/', 'bench/peers/.jsreport/'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      'node_modules/',
+      '.linkbook/',
+      'schema/',
+      'bench/peers/vendor/',
+      'bench/peers/.jsreport/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
