@@ -97,12 +97,13 @@ const CONTEXT: AggregateContext = {
   target: 'bench-site-0.com',
 };
 
+const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
+
 /** The canonical rows of one v3 page's JSON text, as a run reads a cached response. */
 function pageRows(body: string): CanonicalRow[] {
   const page = interpret({ status: 200, headers: {}, body }).value;
   return normaliseAhrefsV3(allBacklinks, page.rows);
 }
-const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
 
 /** CPU seconds (user + system, every thread of the process) since `start`. */
 function cpuSeconds(start: NodeJS.CpuUsage): number {
