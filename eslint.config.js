@@ -14,6 +14,7 @@ export default tseslint.config(
       'schema/',
       'bench/peers/vendor/',
       'test/fixtures/seed-examples/',
+      'bench/peers/.jsreport/',
     ],
   },
   js.configs.recommended,

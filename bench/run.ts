@@ -3,8 +3,10 @@
  * process (its own memory high-water mark, its own warm-up), and prints each figure next to its
  * target with PASS or MISS, plus the machine and its load while measuring.
  *
- *   npm run bench [-- --quick] [-- --only batch,cold] [-- --no-build] [-- --markdown]
+ *   npm run bench [-- --quick] [-- --only batch,cold] [-- --no-build] [-- --markdown] [-- --peers]
  *
+ * --peers adds bench/peers/jsreport.ts (linkbook against jsreport 4 on the same reports), which
+ * installs jsreport into bench/peers/.jsreport on first use, so it only runs when asked for.
  * --quick runs smaller samples (about 1 minute instead of about 4); --markdown also prints the
  * figures as a table for bench/RESULTS.md.
  */
@@ -16,6 +18,8 @@ import { PACKAGE_ROOT } from './sample-report.ts';
 
 /** The benchmarks in the order they run: the heavy ones on Chromium first, while the machine is fresh. */
 const BENCHES = ['batch', 'floor', 'cold', 'render', 'preview', 'aggregate'] as const;
+/** Optional benchmarks, run only with their flag: `--peers` installs packages. */
+const OPTIONAL_BENCHES = { peers: 'peers/jsreport' } as const;
 
 interface BenchOutcome {
   name: string;
@@ -94,7 +98,8 @@ const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg
   ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : (argv[argv.indexOf(onlyArg) + 1] ?? '')).split(',')
   : null;
-const selected = BENCHES.filter((name) => !only || only.includes(name));
+const selected: string[] = BENCHES.filter((name) => !only || only.includes(name));
+if (argv.includes('--peers')) selected.push(OPTIONAL_BENCHES.peers);
 
 console.log(`linkbook benchmarks${quick ? ' (quick)' : ''}, ${new Date().toISOString()}`);
 console.log(`machine: ${machine()}`);

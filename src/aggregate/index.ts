@@ -28,3 +28,4 @@ export type {
   AggregateKind,
   AggregateProblem,
 } from './types.ts';
+export { aggregatePages, DatasetAggregation } from './stream.ts';

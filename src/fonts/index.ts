@@ -6,7 +6,7 @@
  * Arial and Liberation Sans, so pages keep the layout they had with Liberation Sans installed.
  *
  * The HTML embeds them as `@font-face` data URIs, subset to the characters the document uses
- * (hb-subset through subset-font) and compressed to WOFF2; the charts measure and draw with the
+ * (hb-subset through subset-font) and compressed to WOFF; the charts measure and draw with the
  * same TrueType files (src/charts/font.ts, src/charts/png.ts).
  */
 import { readFileSync } from 'node:fs';
@@ -114,7 +114,12 @@ export function charactersOf(text: string): string {
 const subsetCache = new Map<string, Promise<string>>();
 
 /**
- * `@font-face` rules with the faces subset to `text`'s characters, as WOFF2 data URIs. `swap`,
+ * `@font-face` rules with the faces subset to `text`'s characters, as WOFF (zlib) data URIs:
+ * WOFF2's Brotli took ~0.2 s of CPU a document warm and ~0.5 s in a cold process (its wasm
+ * starting), a quarter of a cold run's Node time; WOFF takes ~30 ms warm, ~110 ms more on a
+ * process's first call, for ~8 KB more (the weekly report's four faces: 25.7 KB as WOFF2, 33.5 KB
+ * as WOFF, 46.2 KB as TrueType, which printed slower: the margins embed the faces too;
+ * bench/RESULTS.md). `swap`,
  * not `block`: Chromium prints its header and footer without waiting for their fonts, and there
  * text in a still-blocked font is left out (checked with Chromium 156); a data URI has loaded by
  * the time the page paints, and the printer waits for `document.fonts.ready` besides.
@@ -125,8 +130,8 @@ export function fontFaceCss(text: string): Promise<string> {
   if (!css) {
     css = Promise.all(
       reportFontFaces().map(async (face) => {
-        const woff2 = await subsetFont(fontData(face.file), characters, { targetFormat: 'woff2' });
-        return `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; font-display: swap; src: url(data:font/woff2;base64,${woff2.toString('base64')}) format('woff2'); }`;
+        const woff = await subsetFont(fontData(face.file), characters, { targetFormat: 'woff' });
+        return `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; font-display: swap; src: url(data:font/woff;base64,${woff.toString('base64')}) format('woff'); }`;
       }),
     ).then((rules) => rules.join('\n'));
     // a handful of distinct documents per process (a batch's reports, their headers and footers)
