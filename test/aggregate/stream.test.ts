@@ -44,7 +44,7 @@ const DEFS: AggregateDefinition[] = [
 
 const CTX: AggregateContext = {
   dataset: { name: 'backlinks', provider: 'ahrefs-v3', endpoint: 'all-backlinks', kind: 'backlinks', totals: {} },
-  target: 'stream-site.com',
+  target: 'example.com',
 };
 
 let emulator: Emulator;
@@ -54,7 +54,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
   const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
   for (const [key, value] of Object.entries({
-    target: 'stream-site.com',
+    target: 'example.com',
     mode: 'domain',
     select: COLUMNS.join(','),
     limit: '1000',
@@ -88,7 +88,7 @@ function pagesOf<T>(all: readonly T[], sizes: readonly number[]): T[][] {
 
 describe('aggregatePages: every aggregate of a dataset in one pass, page by page', () => {
   it('gives the results of runAggregate over all the rows at once, whatever the page sizes', () => {
-    // the data has what the aggregates tell apart: lost rows, several TLDs, nofollow links
+    // example.com: a known site of the emulator, big enough to page (docs/emulator.md); the data has what the aggregates tell apart: lost rows, several TLDs, nofollow links
     expect(rows.length).toBeGreaterThan(100);
     expect(rows.some((r) => r.lost)).toBe(true);
     expect(new Set(rows.map((r) => r.tld)).size).toBeGreaterThan(5);
