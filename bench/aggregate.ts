@@ -66,6 +66,23 @@ const COLUMNS = [
   'tld_class_source',
 ];
 const DISTINCT_PAGES = 40;
+const BENCH_SITES = [
+  'ahrefs.com',
+  'backlinko.com',
+  'example.com',
+  'acme.io',
+  'acme.example',
+  'rival-one.example',
+  'rival-two.example',
+];
+const BENCH_ORDERS = [
+  'domain_rating_source:desc',
+  'url_rating_source:desc',
+  'first_seen_link:desc',
+  'last_visited:desc',
+  'domain_rating_source:asc',
+  'first_seen_link:asc',
+];
 const ROWS_PER_PAGE = 1000;
 
 /** The JSON text of `count` v3 all-backlinks pages of 1,000 rows, one per target, from the emulator. */
@@ -73,18 +90,27 @@ export async function fetchPages(count: number): Promise<string[]> {
   const emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
   try {
     const pages: string[] = [];
+    // distinct full pages from the emulator's known sites (docs/emulator.md: an unknown site of the
+    // realistic web has tens of referring domains, too few for a page of 1,000), each site read in
+    // several orders, so the pages differ as real pages of different targets would
+    const combos = BENCH_SITES.flatMap((target) => BENCH_ORDERS.map((order) => ({ target, order })));
     for (let i = 0; i < count; i++) {
+      const { target, order } = combos[i % combos.length]!;
       const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
       for (const [key, value] of Object.entries({
-        target: `bench-site-${i}.com`,
+        target,
         mode: 'domain',
         select: COLUMNS.join(','),
+        order_by: order,
         limit: String(ROWS_PER_PAGE),
         output: 'json',
       }))
         url.searchParams.set(key, value);
       const response = await fetch(url, { headers: { authorization: 'Bearer bench' } });
-      pages.push(await response.text());
+      const text = await response.text();
+      const rows = (JSON.parse(text) as { backlinks?: unknown[] }).backlinks?.length ?? 0;
+      if (rows !== ROWS_PER_PAGE) throw new Error(`bench page ${target} ${order}: ${rows} rows, not ${ROWS_PER_PAGE}`);
+      pages.push(text);
     }
     return pages;
   } finally {
@@ -94,7 +120,7 @@ export async function fetchPages(count: number): Promise<string[]> {
 
 const CONTEXT: AggregateContext = {
   dataset: { name: 'backlinks', provider: 'ahrefs-v3', endpoint: 'all-backlinks', kind: 'backlinks', totals: {} },
-  target: 'bench-site-0.com',
+  target: 'ahrefs.com',
 };
 
 const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
