@@ -257,9 +257,11 @@ const STORE_PROBE_MS = 1_000;
  *   outage costs each job at most the attempt that was running when it began, instead of every
  *   queued job burning its attempts against a store that is down.
  * - A run whose `ledger.finish` failed (the row would stay `running` while this worker lives) is
- *   recorded as failed, with the error it ended with, once the store answers: before the next
- *   job and at shutdown. Only a worker that ends before the store comes back leaves such a row,
- *   which readers on its host then show as `interrupted` (docs/store.md).
+ *   recorded as failed, with the error it ended with, once the store answers (when the probe
+ *   succeeds, before each job and at shutdown); a request claim whose release failed is released
+ *   then too. Only a worker that ends before the store comes back leaves such a row, which
+ *   readers on its host then show as `interrupted` (docs/store.md), and such a claim, which
+ *   expires after its ttl (docs/fleet-guarantees.md).
  */
 function storeOutage(store: Store, logger: Logger) {
   const unfinished = new Map<number, RunFinish>();
