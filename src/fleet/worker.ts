@@ -21,7 +21,7 @@ import { credentialsFromEnv } from '../providers/index.ts';
 import { markBatchRoot, runReport, targetRowOptions, type ReportRunEffects } from '../run/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, type RequestClaims, type RunFinish, type Store } from '../store/index.ts';
 import { checkOutRoot, insideRoot, safeSegment } from '../deliver/out-dir.ts';
 import { accountRatesFromEnv, createAccountLimiter, DEFAULT_MARGIN_MS } from './limiter.ts';
 import { connectForever, KEY_PREFIX, QUEUE_NAME, redisUrlFrom, type ReportJob } from './queue.ts';
@@ -96,12 +96,13 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   const connection = connectForever(env, redisLog.problem);
   connection.on('ready', redisLog.recovered);
   const store = await openStore(undefined, { env });
+  const outage = storeOutage(store, logger);
   const credentials = credentialsFromEnv(env);
   let printer: PdfPrinter | undefined;
   let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
   let emulatorStarting: Promise<string> | undefined;
   const effects: ReportRunEffects = {
-    store,
+    store: outage.store,
     logger,
     clock: systemClock,
     sandboxOrigin: () =>
@@ -126,6 +127,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
       `[job]     ${job.id} ${data.report} for ${data.targetName} (attempt ${job.attemptsMade + 1}, pid ${process.pid})`,
     );
     try {
+      await outage.recordLeftovers();
       const { params, overrides } = targetRowOptions(data.target, data.report, 0);
       const loaded = await loadReport(data.report, { params: { ...data.params, ...params }, overrides });
       const root = options.outDir ?? data.outRoot;
@@ -159,7 +161,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
       );
       return { runId: result.runId, outputs: result.outputs };
     } catch (error) {
-      throw jobFailure(error, job, logger);
+      const failure = jobFailure(error, job, logger);
+      if (outage.isStoreDown(error)) outage.wait(worker, error as LinkbookError);
+      throw failure;
     }
   };
 
@@ -212,6 +216,8 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
     );
     await worker.close(true).catch(() => undefined);
   }
+  outage.stop();
+  await outage.recordLeftovers();
   await printer?.close().catch(() => undefined);
   await emulator?.close().catch(() => undefined);
   await store.close();
@@ -237,6 +243,111 @@ function jobFailure(error: unknown, job: Job<ReportJob>, logger: Logger): Error 
     `[failed]  ${job.id} ${job.data.targetName}: ${line}${left > 0 ? ` (${left} more attempt${left === 1 ? '' : 's'})` : ''}`,
   );
   return new Error(`exit ${error instanceof LinkbookError ? error.exitCode : 1}: ${line}`);
+}
+
+/** How often a worker whose store went away asks it again (ms). */
+const STORE_PROBE_MS = 1_000;
+
+/**
+ * What a worker does when its store goes away mid-run (a PostgreSQL server stopped or
+ * unreachable: a retryable LinkbookError naming the store's redacted URL).
+ *
+ * - The job whose store call failed fails (its attempt counts; BullMQ retries it with backoff).
+ * - The worker takes no other job until the store answers again (a probe every second), so an
+ *   outage costs each job at most the attempt that was running when it began, instead of every
+ *   queued job burning its attempts against a store that is down.
+ * - A run whose `ledger.finish` failed (the row would stay `running` while this worker lives) is
+ *   recorded as failed, with the error it ended with, once the store answers (when the probe
+ *   succeeds, before each job and at shutdown); a request claim whose release failed is released
+ *   then too. Only a worker that ends before the store comes back leaves such a row, which
+ *   readers on its host then show as `interrupted` (docs/store.md), and such a claim, which
+ *   expires after its ttl (docs/fleet-guarantees.md).
+ */
+function storeOutage(store: Store, logger: Logger) {
+  const unfinished = new Map<number, RunFinish>();
+  const ledger = new Proxy(store.ledger, {
+    get(target, property) {
+      if (property === 'finish')
+        return async (runId: number, outcome: RunFinish) => {
+          try {
+            await target.finish(runId, outcome);
+            unfinished.delete(runId);
+          } catch (error) {
+            unfinished.set(runId, outcome);
+            throw error;
+          }
+        };
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  // A request claim whose release failed would make another worker wait for it until its ttl
+  // (105 s by default, docs/fleet-guarantees.md): released once the store answers, like the ledger rows.
+  const unreleased = new Map<string, { key: string; owner: string }>();
+  const requestClaims: RequestClaims = {
+    acquire: (key, owner, ttlMs) => store.requestClaims.acquire(key, owner, ttlMs),
+    async release(key, owner) {
+      try {
+        await store.requestClaims.release(key, owner);
+        unreleased.delete(`${owner} ${key}`);
+      } catch (error) {
+        unreleased.set(`${owner} ${key}`, { key, owner });
+        throw error;
+      }
+    },
+  };
+  let probing: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const recordLeftovers = async () => {
+    for (const [id, { key, owner }] of [...unreleased]) {
+      try {
+        await store.requestClaims.release(key, owner);
+        unreleased.delete(id);
+      } catch {
+        return;
+      }
+    }
+    for (const [runId, outcome] of [...unfinished]) {
+      try {
+        await store.ledger.finish(runId, outcome);
+        unfinished.delete(runId);
+        logger.info(`[store]   run ${runId} recorded as ${outcome.status} now that the store answers`);
+      } catch (error) {
+        logger.warn(`[store]   run ${runId} still not recorded: ${(error as Error).message}`);
+        return;
+      }
+    }
+  };
+  return {
+    store: { ...store, ledger, requestClaims } satisfies Store,
+    recordLeftovers,
+    isStoreDown(error: unknown): boolean {
+      return error instanceof LinkbookError && error.retryable && error.where === store.location;
+    },
+    wait(worker: Worker<ReportJob>, error: LinkbookError) {
+      if (probing || stopped) return;
+      logger.warn(`[store]   ${error.toLine()}; this worker takes no job until the store answers again`);
+      void worker.pause(true).catch(() => undefined);
+      const probe = async () => {
+        try {
+          await store.ledger.list({ limit: 1 });
+        } catch {
+          if (!stopped) probing = setTimeout(() => void probe(), STORE_PROBE_MS);
+          return;
+        }
+        if (stopped) return;
+        await recordLeftovers();
+        probing = undefined;
+        logger.info('[store]   answering again; taking jobs');
+        await Promise.resolve(worker.resume()).catch(() => undefined);
+      };
+      probing = setTimeout(() => void probe(), STORE_PROBE_MS);
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(probing);
+    },
+  };
 }
 
 /** Logs the first Redis problem and then at most one every 10 s, and once when Redis is back. */

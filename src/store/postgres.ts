@@ -100,6 +100,12 @@ export class PgDatabase implements PgQueryable {
     } catch (error) {
       throw this.wrap(error);
     }
+    // pg-pool removes its own 'error' listener from a client it hands out (pg-pool/index.js
+    // `_acquireClient`), and a client whose server goes away between two queries emits 'error':
+    // without a listener that event would end the process. The next query fails instead (and
+    // the client is released as broken).
+    const lost = () => {};
+    client.on('error', lost);
     const tx: PgQueryable = {
       query: async <R extends pg.QueryResultRow>(sql: string, params: readonly unknown[] = []) => {
         try {
@@ -121,6 +127,7 @@ export class PgDatabase implements PgQueryable {
       });
       throw error instanceof LinkbookError ? error : this.wrap(error);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }

@@ -17,6 +17,13 @@ export interface TestPostgres {
   readonly port: number;
   /** Creates a fresh database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /**
+   * Stops the server as an outage would, keeping its data folder: `pg_ctl stop -m fast` ends every
+   * session (their clients see SQLSTATE 57P01) and refuses new connections until `resume()`.
+   */
+  pause(): Promise<void>;
+  /** Starts the paused server again on the same port with the same data; resolves once it accepts connections. */
+  resume(): Promise<void>;
   /** Stops the server (immediately: nothing in it is kept) and removes its folder. */
   stop(): Promise<void>;
 }
@@ -60,21 +67,23 @@ export async function startPostgres(): Promise<TestPostgres> {
   // -N: no fsync while initialising; -F below: no fsync while running (a test server keeps nothing)
   run(initdb, ['-D', data, '-U', 'linkbook', '--auth=trust', '-E', 'UTF8', '-N']);
   let port = 0;
+  const start = () =>
+    run(pgCtl, [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -h 127.0.0.1 -F -c max_connections=200`,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     try {
-      run(pgCtl, [
-        '-D',
-        data,
-        '-o',
-        `-p ${port} -k ${dir} -h 127.0.0.1 -F -c max_connections=200`,
-        '-l',
-        path.join(dir, 'server.log'),
-        '-w',
-        '-t',
-        '60',
-        'start',
-      ]);
+      start();
       break;
     } catch (error) {
       // the free port may have been taken in between; try another a few times
@@ -86,6 +95,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   }
   const origin = `postgres://linkbook@127.0.0.1:${port}`;
   let stopped = false;
+  let paused = false;
   return {
     origin,
     port,
@@ -99,11 +109,19 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       return `${origin}/${name}`;
     },
+    async pause() {
+      run(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+      paused = true;
+    },
+    async resume() {
+      start();
+      paused = false;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (!paused) run(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
