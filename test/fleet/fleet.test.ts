@@ -155,7 +155,12 @@ describe('a fleet of three workers on one queue', () => {
       expect(new Set(ok.map((r) => r.target)).size).toBe(40);
       const notOk = runs.filter((r) => r.status !== 'ok');
       expect(notOk.map((r) => r.status)).toEqual(notOk.map(() => 'interrupted'));
-      expect(notOk.map((r) => r.target).sort()).toEqual([...interruptedTargets].sort());
+      // the victim's held request means its run had started its ledger row; another job the victim
+      // had only just taken may not have reached ledger.start before the kill (seen under load)
+      const interrupted = notOk.map((r) => r.target);
+      expect(interrupted).toContain(VICTIM_TARGET);
+      for (const t of interrupted) expect(interruptedTargets).toContain(t);
+      expect(new Set(interrupted).size).toBe(interrupted.length);
     } finally {
       await s.close();
     }
