@@ -75,12 +75,7 @@ export class SqliteCacheStore implements CacheStore {
     writeTransaction(this.db, () =>
       this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key),
     );
-    return {
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: gunzipSync(row.body_gz).toString('utf8'),
-      storedAt: new Date(row.stored_at).toISOString(),
-    };
+    return cachedResponseOf(row);
   }
 
   /**
@@ -94,22 +89,15 @@ export class SqliteCacheStore implements CacheStore {
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
   ): Promise<void> {
-    const headers = JSON.stringify(response.headers);
-    this.guard.refuse(key, `a cache key for ${meta.provider}`);
-    this.guard.refuse(headers, `cached response headers for ${meta.provider}`);
-    this.guard.refuse(response.body, `a cached response body for ${meta.provider}`);
-    if (!(ttlSeconds > 0)) return;
-    const now = this.clock.now().getTime();
-    const expiresAt = Number.isFinite(ttlSeconds) ? now + Math.round(ttlSeconds * 1000) : null;
-    const body = Buffer.from(response.body, 'utf8');
-    const cost = JSON.stringify(addCost(ZERO_COST, meta.cost));
+    const values = cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
+    if (!values) return;
     writeTransaction(this.db, () => {
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO response_cache (key, provider, status, headers, body_gz, size, cost, stored_at, expires_at, hits)
+          `INSERT OR REPLACE INTO response_cache (${CACHE_PUT_COLUMNS}, hits)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
         )
-        .run(key, meta.provider, response.status, headers, gzipSync(body), body.length, cost, now, expiresAt);
+        .run(...values);
     });
   }
 
@@ -120,21 +108,8 @@ export class SqliteCacheStore implements CacheStore {
       .prepare(
         'SELECT key, provider, size, cost, stored_at, expires_at, hits FROM response_cache ORDER BY stored_at DESC, key',
       )
-      .all() as Array<Omit<CacheRow, 'status' | 'headers' | 'body_gz'>>;
-    return rows.map((row) => {
-      const cost = JSON.parse(row.cost) as Cost;
-      return {
-        key: row.key,
-        provider: row.provider as ProviderId,
-        size: row.size,
-        storedAt: new Date(row.stored_at).toISOString(),
-        expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-        expired: isExpired(row, now),
-        hits: row.hits,
-        cost,
-        costSaved: multiplyCost(cost, row.hits),
-      };
-    });
+      .all() as CacheListRow[];
+    return rows.map((row) => cacheEntryOf(row, now));
   }
 
   /** Deletes entries (all, one provider's, or only expired ones) and returns how many went. */
@@ -156,6 +131,62 @@ export class SqliteCacheStore implements CacheStore {
       () => this.db.prepare(`DELETE FROM response_cache${where}`).run(...values).changes,
     );
   }
+}
+
+/** The columns a put writes, in the order of `cacheRowValues` (both backends). */
+export const CACHE_PUT_COLUMNS = 'key, provider, status, headers, body_gz, size, cost, stored_at, expires_at';
+
+/**
+ * The values of a cache row for `put`, in CACHE_PUT_COLUMNS order, or null when the TTL stores
+ * nothing. Throws when the key, headers or body hold a secret the store was opened with.
+ */
+export function cacheRowValues(
+  guard: SecretGuard,
+  clock: Clock,
+  key: string,
+  response: Omit<CachedResponse, 'storedAt'>,
+  ttlSeconds: number,
+  meta: { provider: ProviderId; cost: Partial<Cost> },
+): [string, ProviderId, number, string, Buffer, number, string, number, number | null] | null {
+  const headers = JSON.stringify(response.headers);
+  guard.refuse(key, `a cache key for ${meta.provider}`);
+  guard.refuse(headers, `cached response headers for ${meta.provider}`);
+  guard.refuse(response.body, `a cached response body for ${meta.provider}`);
+  if (!(ttlSeconds > 0)) return null;
+  const now = clock.now().getTime();
+  const expiresAt = Number.isFinite(ttlSeconds) ? now + Math.round(ttlSeconds * 1000) : null;
+  const body = Buffer.from(response.body, 'utf8');
+  const cost = JSON.stringify(addCost(ZERO_COST, meta.cost));
+  return [key, meta.provider, response.status, headers, gzipSync(body), body.length, cost, now, expiresAt];
+}
+
+/** The response a stored row holds. */
+export function cachedResponseOf(row: Pick<CacheRow, 'status' | 'headers' | 'body_gz' | 'stored_at'>): CachedResponse {
+  return {
+    status: row.status,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body: gunzipSync(row.body_gz).toString('utf8'),
+    storedAt: new Date(row.stored_at).toISOString(),
+  };
+}
+
+/** What `list()` reads of a row. */
+export type CacheListRow = Omit<CacheRow, 'status' | 'headers' | 'body_gz'>;
+
+/** A row as `linkbook cache ls` shows it. */
+export function cacheEntryOf(row: CacheListRow, now: number): CacheEntry {
+  const cost = JSON.parse(row.cost) as Cost;
+  return {
+    key: row.key,
+    provider: row.provider as ProviderId,
+    size: row.size,
+    storedAt: new Date(row.stored_at).toISOString(),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+    expired: isExpired(row, now),
+    hits: row.hits,
+    cost,
+    costSaved: multiplyCost(cost, row.hits),
+  };
 }
 
 export function isExpired(row: { expires_at: number | null }, now: number): boolean {

@@ -4,11 +4,19 @@
  * SQLite's single writer: upserts on the unique keys, and one-statement reads where SQLite used
  * a read transaction.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CachedResponse, Clock, Cost, ProviderId } from '../model.ts';
 import { addCost } from '../model.ts';
 import { ZERO_COST } from '../providers/index.ts';
-import { type CacheClearOptions, type CacheEntry, type CacheStore, isExpired, multiplyCost } from './cache.ts';
+import {
+  CACHE_PUT_COLUMNS,
+  type CacheClearOptions,
+  type CacheEntry,
+  type CacheStore,
+  cacheEntryOf,
+  cacheRowValues,
+  cachedResponseOf,
+  isExpired,
+} from './cache.ts';
 import {
   type DeliveryInput,
   type DeliveryRecord,
@@ -57,12 +65,7 @@ export class PgCacheStore implements CacheStore {
     if (row === undefined || isExpired(row, now)) return undefined;
     // best effort, as in SQLite: the hit count only feeds `list()`
     await this.db.query('UPDATE response_cache SET hits = hits + 1 WHERE key = $1', [key]);
-    return {
-      status: row.status,
-      headers: JSON.parse(row.headers) as Record<string, string>,
-      body: gunzipSync(row.body_gz).toString('utf8'),
-      storedAt: new Date(row.stored_at).toISOString(),
-    };
+    return cachedResponseOf(row);
   }
 
   async put(
@@ -71,23 +74,16 @@ export class PgCacheStore implements CacheStore {
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
   ): Promise<void> {
-    const headers = JSON.stringify(response.headers);
-    this.guard.refuse(key, `a cache key for ${meta.provider}`);
-    this.guard.refuse(headers, `cached response headers for ${meta.provider}`);
-    this.guard.refuse(response.body, `a cached response body for ${meta.provider}`);
-    if (!(ttlSeconds > 0)) return;
-    const now = this.clock.now().getTime();
-    const expiresAt = Number.isFinite(ttlSeconds) ? now + Math.round(ttlSeconds * 1000) : null;
-    const body = Buffer.from(response.body, 'utf8');
-    const cost = JSON.stringify(addCost(ZERO_COST, meta.cost));
+    const values = cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
+    if (!values) return;
     // replaces an older entry as SQLite's INSERT OR REPLACE does, hits starting again at 0
     await this.db.query(
-      `INSERT INTO response_cache (key, provider, status, headers, body_gz, size, cost, stored_at, expires_at, hits)
+      `INSERT INTO response_cache (${CACHE_PUT_COLUMNS}, hits)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0)
        ON CONFLICT (key) DO UPDATE SET provider = EXCLUDED.provider, status = EXCLUDED.status,
          headers = EXCLUDED.headers, body_gz = EXCLUDED.body_gz, size = EXCLUDED.size, cost = EXCLUDED.cost,
          stored_at = EXCLUDED.stored_at, expires_at = EXCLUDED.expires_at, hits = 0`,
-      [key, meta.provider, response.status, headers, gzipSync(body), body.length, cost, now, expiresAt],
+      values,
     );
   }
 
@@ -105,20 +101,7 @@ export class PgCacheStore implements CacheStore {
     }>(
       'SELECT key, provider, size, cost, stored_at, expires_at, hits FROM response_cache ORDER BY stored_at DESC, key COLLATE "C"',
     );
-    return rows.map((row) => {
-      const cost = JSON.parse(row.cost) as Cost;
-      return {
-        key: row.key,
-        provider: row.provider as ProviderId,
-        size: row.size,
-        storedAt: new Date(row.stored_at).toISOString(),
-        expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-        expired: isExpired(row, now),
-        hits: row.hits,
-        cost,
-        costSaved: multiplyCost(cost, row.hits),
-      };
-    });
+    return rows.map((row) => cacheEntryOf(row, now));
   }
 
   async clear(options: CacheClearOptions = {}): Promise<number> {
