@@ -17,41 +17,33 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
-import { startEmulator } from '../../src/emulator/index.ts';
 import { QUEUE_NAME } from '../../src/fleet/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
-import { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
+import type { TestPostgres } from '../support/postgres.ts';
+import type { TestRedis } from '../support/redis.ts';
+import type { CountingProxy } from './counting-proxy.ts';
+import { startFleetServices, targetOf, type FleetServices } from './services.ts';
 import { startWorker, until, type WorkerProcess } from './workers.ts';
 
 const REPORT = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'fleet', 'fleet.yaml');
 const TARGETS = Array.from({ length: 6 }, (_, i) => `outage-${i + 1}.example`);
 const PASSWORD = 'pg-outage-s3cret';
 
+let fleet: FleetServices;
 let redis: TestRedis;
 let postgres: TestPostgres;
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
 let proxy: CountingProxy;
-const workers: WorkerProcess[] = [];
+let workers: WorkerProcess[];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  postgres = await startPostgres();
-  emulator = await startEmulator();
-  proxy = await startCountingProxy(emulator.origin);
+  fleet = await startFleetServices();
+  ({ redis, postgres, proxy, workers } = fleet);
 });
 
 afterAll(async () => {
-  for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-  await proxy?.close();
-  await emulator?.close();
-  await redis?.close();
-  await postgres?.stop();
+  await fleet?.close();
 });
-
-const targetOf = (url: string) => new URL(url, 'http://x').searchParams.get('target') ?? '';
 
 describe('the PostgreSQL store going away mid-run', () => {
   it('fails the runs it interrupts clearly, waits for the store, then ends with one ok run, one report and one email per target', async () => {
