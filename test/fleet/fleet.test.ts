@@ -96,9 +96,11 @@ describe('a fleet of three workers on one queue', () => {
         }
       });
     }
-    const interruptedTargets = victim.activeTargets();
     victim.child.kill('SIGKILL');
     expect((await victim.exited).signal).toBe('SIGKILL');
+    // read after the kill, from every line it wrote: it may take another job between a look at its
+    // log and the kill (seen at load 15-19), and a job's [job] line precedes its ledger row
+    const interruptedTargets = victim.activeTargets();
     proxy.release();
 
     const queue = new Queue(QUEUE_NAME, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });

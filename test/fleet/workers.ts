@@ -33,8 +33,9 @@ export function startWorker(args: string[], env: NodeJS.ProcessEnv): WorkerProce
   };
   child.stderr!.on('data', lines(log));
   child.stdout!.on('data', lines(stdout));
+  // 'close', not 'exit': the log then holds every line the process wrote before it ended
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,

@@ -34,10 +34,15 @@ export function faultFetch(spec: string): FetchFunction {
     });
 }
 
-/** Effects with a fresh, fast HTTP layer (backoff scaled down) so tests do not share state. */
+/**
+ * Effects with a fresh, fast HTTP layer (backoff scaled down) so tests do not share state. The
+ * timeout only stops a hang: at 5 s, the emulator's first answer for a large known site (it builds
+ * the site's link graph) timed out on a loaded machine and was retried, so a test counting
+ * requests saw two (test/plan/budget.test.ts, two suites side by side at load 15-19).
+ */
 export function effects(overrides: Partial<FetchEffects> & { fetch?: FetchFunction } = {}): FetchEffects {
   const http =
     overrides.http ??
-    createHttpLayer({ fetch: overrides.fetch, backoff: { baseMs: 20, scale: 0.02 }, timeoutMs: 5000 });
+    createHttpLayer({ fetch: overrides.fetch, backoff: { baseMs: 20, scale: 0.02 }, timeoutMs: 60_000 });
   return { logger: recordingLogger(), clock: systemClock, credentials: CREDENTIALS, ...overrides, http };
 }
