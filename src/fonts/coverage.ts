@@ -87,14 +87,19 @@ export function systemFonts(): SystemFont[] {
   return system;
 }
 
+let shipped: Coverage[] | null = null;
+
+/** The shipped faces' coverage (their cmaps, read once per process). */
+export function shippedCoverage(): Coverage[] {
+  shipped ??= reportFontFaces().map((face) => coverageOfFile(face.file));
+  return shipped;
+}
+
 let available: Coverage[] | null = null;
 
 /** The shipped faces' coverage, then the machine's fonts' (read once per process). */
 export function availableCoverage(): Coverage[] {
-  available ??= [
-    ...reportFontFaces().map((face) => coverageOfFile(face.file)),
-    ...systemFonts().map((f) => f.coverage),
-  ];
+  available ??= [...shippedCoverage(), ...systemFonts().map((f) => f.coverage)];
   return available;
 }
 
@@ -103,17 +108,24 @@ const NEEDS_NO_GLYPH = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point
 
 /**
  * The distinct characters of `text` that no available font covers, in order of first appearance.
- * `coverage` defaults to `availableCoverage()`.
+ * `coverage` defaults to `availableCoverage()`; then the machine's fonts are only listed when a
+ * character is missing from the shipped faces, so a report in the scripts they cover (Latin,
+ * Greek, Cyrillic) never waits for fc-list and the parsing of its ~0.5 MB answer (~0.1 s).
  */
-export function uncoveredCharacters(text: string, coverage: readonly Coverage[] = availableCoverage()): string[] {
+export function uncoveredCharacters(text: string, coverage?: readonly Coverage[]): string[] {
   const seen = new Set<string>();
   const missing: string[] = [];
+  const covered = (code: number): boolean =>
+    coverage
+      ? coverage.some((ranges) => covers(ranges, code))
+      : shippedCoverage().some((ranges) => covers(ranges, code)) ||
+        availableCoverage().some((ranges) => covers(ranges, code));
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code < 0x80 || seen.has(ch)) continue;
     seen.add(ch);
     if (NEEDS_NO_GLYPH.test(ch)) continue;
-    if (!coverage.some((ranges) => covers(ranges, code))) missing.push(ch);
+    if (!covered(code)) missing.push(ch);
   }
   return missing;
 }
