@@ -11,7 +11,6 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import subsetFont from 'subset-font';
 import { LinkbookError } from '../errors.ts';
 import { readCached, writeCached } from '../user-cache.ts';
 
@@ -164,6 +163,8 @@ async function storedFontFaceCss(characters: string): Promise<string> {
   }
   const stored = key === undefined ? null : readCached('font-subsets', key);
   if (stored !== null) return stored;
+  // loaded only here: hb-subset's wasm, pako and the WOFF writers are ~20 ms of a cold start
+  const { default: subsetFont } = await import('subset-font');
   const rules = await Promise.all(
     reportFontFaces().map(async (face) => {
       const woff = await subsetFont(fontData(face.file), characters, { targetFormat: 'woff' });
