@@ -35,6 +35,12 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The file an entry of `kind` with `keyMaterial` lives in (null when the cache is off). */
+export function cacheEntryPath(kind: string, keyMaterial: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const dir = userCacheDir(env);
+  return dir ? entryFile(dir, kind, keyMaterial).file : null;
+}
+
 /** The file an entry of `kind` with `keyMaterial` lives in, and the key digest it must record. */
 function entryFile(dir: string, kind: string, keyMaterial: string): { file: string; key: string } {
   const key = sha256(`${kind}\0${keyMaterial}`);

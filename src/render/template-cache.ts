@@ -13,13 +13,14 @@
  * passed the caller's checks.
  */
 import { createRequire } from 'node:module';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { readCached, writeCached } from '../user-cache.ts';
 
 export type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
 type TemplateSpec = Parameters<typeof Handlebars.template>[0];
 
-const CACHE_KIND = 'handlebars';
+/** The user cache's folder for template specs. */
+export const TEMPLATE_CACHE_KIND = 'handlebars';
 
 let version: string | undefined;
 /** The installed Handlebars' version, from its package.json. */
@@ -63,10 +64,11 @@ export function precompiledSpec(
   options: CompileOptions,
 ): string {
   const key = templateCacheKey(template.source, options, template.checks);
-  const cached = readCached(CACHE_KIND, key);
+  const cached = readCached(TEMPLATE_CACHE_KIND, key);
   if (cached !== null) return cached;
-  const spec = hbs.precompile(template.input(), options) as string;
-  writeCached(CACHE_KIND, key, spec);
+  // a copy: precompile sets defaults (`data`) on the options it is given, which would change the next key
+  const spec = hbs.precompile(template.input(), { ...options }) as string;
+  writeCached(TEMPLATE_CACHE_KIND, key, spec);
   return spec;
 }
 
