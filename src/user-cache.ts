@@ -60,8 +60,9 @@ export function readCached(kind: string, keyMaterial: string, env: NodeJS.Proces
     const fd = openSync(file, 'r');
     try {
       const stat = fstatSync(fd);
+      // POSIX owners and modes; Windows reports neither (every file looks writable by all there)
       const uid = process.getuid?.();
-      if ((uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return null;
+      if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return null;
       text = readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
