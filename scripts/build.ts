@@ -37,8 +37,13 @@ export interface BuildResult {
 /**
  * Packages compiled into the bundle rather than loaded from node_modules at run time: vega and
  * vega-lite are ~60 small ESM packages, and resolving, reading and compiling them one by one cost
- * more than their code (bench/RESULTS.md). The rest stay external: native modules, packages that
- * read their own files at run time, and puppeteer.
+ * more than their code (bench/RESULTS.md). So are puppeteer-core and what it loads on start (its
+ * ~120 files, @puppeteer/browsers, semver's ~50, ws, debug): loading them went before Chromium's
+ * launch on the critical path, and bundled they cost ~80 ms less CPU (bench/RESULTS.md, issue
+ * 20). puppeteer's own dynamic imports (BiDi, the WebSocket transports) stay lazy chunks;
+ * chromium-bidi and proxy-agent (loaded only for BiDi and for downloading browsers) stay
+ * external. The rest stay external: native modules and packages that read their own files at
+ * run time.
  */
 export const BUNDLED_PACKAGES: readonly RegExp[] = [
   /^vega/,
@@ -52,6 +57,14 @@ export const BUNDLED_PACKAGES: readonly RegExp[] = [
   /^delaunator$/,
   /^robust-predicates$/,
   /^internmap$/,
+  /^puppeteer-core$/,
+  /^@puppeteer\/browsers$/,
+  /^semver$/,
+  /^ws$/,
+  /^debug$/,
+  /^ms$/,
+  /^supports-color$/,
+  /^has-flag$/,
 ];
 
 /** Bare imports stay external unless their package is in BUNDLED_PACKAGES. */

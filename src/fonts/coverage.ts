@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readCached, writeCached } from '../user-cache.ts';
 import { coverageOfFile, covers, type Coverage } from './cmap.ts';
 import { reportFontFaces } from './index.ts';
 
@@ -87,14 +88,49 @@ export function systemFonts(): SystemFont[] {
   return system;
 }
 
+let shipped: Coverage[] | null = null;
+
+/**
+ * The shipped faces' coverage: their cmaps, read once per machine (the user cache,
+ * src/user-cache.ts, keyed by each file's path, size and modification time; reading four cmaps
+ * was ~15-40 ms of every cold run) and once per process.
+ */
+export function shippedCoverage(): Coverage[] {
+  if (shipped) return shipped;
+  const faces = reportFontFaces();
+  let key: string | undefined;
+  try {
+    key = JSON.stringify({
+      format: 'cmap-coverage/1',
+      files: faces.map((face) => {
+        const stat = statSync(face.file);
+        return [face.file, stat.size, stat.mtimeMs];
+      }),
+    });
+  } catch {
+    // an unreadable font file: coverageOfFile below says so
+  }
+  const stored = key === undefined ? null : readCached('font-coverage', key);
+  if (stored !== null) {
+    try {
+      const parsed = JSON.parse(stored) as Coverage[];
+      if (Array.isArray(parsed) && parsed.length === faces.length) shipped = parsed;
+    } catch {
+      // a body that is not JSON is recomputed
+    }
+  }
+  if (!shipped) {
+    shipped = faces.map((face) => coverageOfFile(face.file));
+    if (key !== undefined) writeCached('font-coverage', key, JSON.stringify(shipped));
+  }
+  return shipped;
+}
+
 let available: Coverage[] | null = null;
 
 /** The shipped faces' coverage, then the machine's fonts' (read once per process). */
 export function availableCoverage(): Coverage[] {
-  available ??= [
-    ...reportFontFaces().map((face) => coverageOfFile(face.file)),
-    ...systemFonts().map((f) => f.coverage),
-  ];
+  available ??= [...shippedCoverage(), ...systemFonts().map((f) => f.coverage)];
   return available;
 }
 
@@ -103,17 +139,24 @@ const NEEDS_NO_GLYPH = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point
 
 /**
  * The distinct characters of `text` that no available font covers, in order of first appearance.
- * `coverage` defaults to `availableCoverage()`.
+ * `coverage` defaults to `availableCoverage()`; then the machine's fonts are only listed when a
+ * character is missing from the shipped faces, so a report in the scripts they cover (Latin,
+ * Greek, Cyrillic) never waits for fc-list and the parsing of its ~0.5 MB answer (~0.1 s).
  */
-export function uncoveredCharacters(text: string, coverage: readonly Coverage[] = availableCoverage()): string[] {
+export function uncoveredCharacters(text: string, coverage?: readonly Coverage[]): string[] {
   const seen = new Set<string>();
   const missing: string[] = [];
+  const covered = (code: number): boolean =>
+    coverage
+      ? coverage.some((ranges) => covers(ranges, code))
+      : shippedCoverage().some((ranges) => covers(ranges, code)) ||
+        availableCoverage().some((ranges) => covers(ranges, code));
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code < 0x80 || seen.has(ch)) continue;
     seen.add(ch);
     if (NEEDS_NO_GLYPH.test(ch)) continue;
-    if (!coverage.some((ranges) => covers(ranges, code))) missing.push(ch);
+    if (!covered(code)) missing.push(ch);
   }
   return missing;
 }

@@ -9,10 +9,10 @@
  * (hb-subset through subset-font) and compressed to WOFF; the charts measure and draw with the
  * same TrueType files (src/charts/font.ts, src/charts/png.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import subsetFont from 'subset-font';
 import { LinkbookError } from '../errors.ts';
+import { readCached, writeCached } from '../user-cache.ts';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -128,16 +128,51 @@ export function fontFaceCss(text: string): Promise<string> {
   const characters = charactersOf(text);
   let css = subsetCache.get(characters);
   if (!css) {
-    css = Promise.all(
-      reportFontFaces().map(async (face) => {
-        const woff = await subsetFont(fontData(face.file), characters, { targetFormat: 'woff' });
-        return `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; font-display: swap; src: url(data:font/woff;base64,${woff.toString('base64')}) format('woff'); }`;
-      }),
-    ).then((rules) => rules.join('\n'));
+    css = storedFontFaceCss(characters);
     // a handful of distinct documents per process (a batch's reports, their headers and footers)
     if (subsetCache.size > 64) subsetCache.clear();
     subsetCache.set(characters, css);
   }
+  return css;
+}
+
+/**
+ * What a subset depends on: the format, subset-font's version (it bundles hb-subset) and each
+ * face's file, size and modification time (a reinstalled font package is a new key).
+ */
+function subsetCacheKey(characters: string): string {
+  const faces = reportFontFaces().map((face) => {
+    const stat = statSync(face.file);
+    return [face.family, face.weight, face.style, face.file, stat.size, stat.mtimeMs];
+  });
+  const subsetter = (requireHere('subset-font/package.json') as { version: string }).version;
+  return JSON.stringify({ format: 'woff-css/1', subsetter, faces, characters });
+}
+
+/**
+ * The `@font-face` rules for `characters`, from the user cache (src/user-cache.ts) when an earlier
+ * process made them: subsetting and compressing four faces was ~0.1 s of CPU in every cold run,
+ * while the same report's characters are the same from week to week.
+ */
+async function storedFontFaceCss(characters: string): Promise<string> {
+  let key: string | undefined;
+  try {
+    key = subsetCacheKey(characters);
+  } catch {
+    // an unreadable font file: subsetFont below reports it
+  }
+  const stored = key === undefined ? null : readCached('font-subsets', key);
+  if (stored !== null) return stored;
+  // loaded only here: hb-subset's wasm, pako and the WOFF writers are ~20 ms of a cold start
+  const { default: subsetFont } = await import('subset-font');
+  const rules = await Promise.all(
+    reportFontFaces().map(async (face) => {
+      const woff = await subsetFont(fontData(face.file), characters, { targetFormat: 'woff' });
+      return `@font-face { font-family: '${face.family}'; font-style: ${face.style}; font-weight: ${face.weight}; font-display: swap; src: url(data:font/woff;base64,${woff.toString('base64')}) format('woff'); }`;
+    }),
+  );
+  const css = rules.join('\n');
+  if (key !== undefined) writeCached('font-subsets', key, css);
   return css;
 }
 

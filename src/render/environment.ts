@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { LinkbookError } from '../errors.ts';
 import { HELPERS, HELPER_NAMES } from './helpers.ts';
+import { cachedTemplate } from './template-cache.ts';
 
 /** Prototype access stays off: a value like `{{constructor.constructor}}` resolves to nothing. */
 export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
@@ -50,6 +51,9 @@ export function* walkAst(node: unknown): Generator<AstNode> {
     if (key !== 'loc' && value !== null && typeof value === 'object') yield* walkAst(value);
   }
 }
+
+/** Names the check `assertEscapedOnly` applies, for the template cache's key (change it when the check changes). */
+const LAYOUT_CHECKS = 'escaped-only/1';
 
 /** Throws when a template prints anything unescaped; our templates never need `{{{ }}}`. */
 function assertEscapedOnly(source: string, file: string): void {
@@ -172,14 +176,36 @@ function buildTemplateEnvironment(name: string, templatesDir: string): TemplateE
 
   const shared = sharedDirs(templatesDir).flatMap((dir) => [...readPartials(join(dir, 'partials'))]);
   const own = readPartials(join(folder, 'partials'));
-  for (const [partialName, partial] of new Map([...shared, ...own])) {
-    assertEscapedOnly(partial.source, partial.file);
-    hbs.registerPartial(partialName, hbs.compile(partial.source, LAYOUT_COMPILE_OPTIONS));
-  }
+  // checked and precompiled once per machine (the user cache), revived when first printed
+  const compile = (source: string, file: string) => {
+    let checked = false;
+    try {
+      return cachedTemplate(
+        hbs,
+        {
+          source,
+          checks: LAYOUT_CHECKS,
+          input: () => {
+            assertEscapedOnly(source, file);
+            checked = true;
+            return source;
+          },
+        },
+        LAYOUT_COMPILE_OPTIONS,
+      );
+    } catch (error) {
+      // what Handlebars' compiler refuses in a template that parsed (compile() said it on first render)
+      if (!checked || error instanceof LinkbookError) throw error;
+      throw new LinkbookError('render', `template "${name}" failed: ${(error as Error).message}`, {
+        where: file,
+        cause: error,
+      });
+    }
+  };
+  for (const [partialName, partial] of new Map([...shared, ...own]))
+    hbs.registerPartial(partialName, compile(partial.source, partial.file));
   const layoutFile = join(folder, 'layout.hbs');
-  const layoutSource = readFileSync(layoutFile, 'utf8');
-  assertEscapedOnly(layoutSource, layoutFile);
-  const layout = hbs.compile(layoutSource, LAYOUT_COMPILE_OPTIONS);
+  const layout = compile(readFileSync(layoutFile, 'utf8'), layoutFile);
   const baseCss = sharedDirs(templatesDir)
     .map((dir) => readOptional(join(dir, 'base.css')))
     .join('\n');

@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import { LinkbookError } from '../errors.ts';
 import { RUNTIME_OPTIONS, walkAst } from './environment.ts';
 import { HELPER_NAMES } from './helpers.ts';
+import { cachedTemplate, type CompileOptions } from './template-cache.ts';
 
 const KNOWN_HELPERS: Record<string, boolean> = {
   ...Object.fromEntries(HELPER_NAMES.map((name) => [name, true])),
@@ -36,30 +37,13 @@ export type CompiledText = (context: object) => Handlebars.SafeString;
 export function compileUserText(hbs: typeof Handlebars, source: string, place: string): CompiledText {
   let template: Handlebars.TemplateDelegate;
   try {
-    const ast = Handlebars.parse(source);
-    for (const node of walkAst(ast)) {
-      const refused = node.type ? REFUSED[node.type] : undefined;
-      const unescaped = node.type === 'MustacheStatement' && node.escaped === false;
-      if (refused || unescaped) {
-        throw new LinkbookError(
-          'invalid',
-          `text sections cannot use ${refused ?? 'unescaped output ({{{ }}} or {{& }})'}`,
-          {
-            where: place,
-            hint: 'print values with {{ name }} and the helpers fmt, percent, date, delta, pluralize, cell',
-          },
-        );
-      }
-      // the literal text is escaped like values, so markup written in YAML shows as text
-      if (node.type === 'ContentStatement' && typeof node.value === 'string') node.value = escapeText(node.value);
-    }
-    template = hbs.compile(ast, {
-      knownHelpersOnly: true,
-      knownHelpers: KNOWN_HELPERS,
-      strict: false,
-      noEscape: false,
-    });
-    // compile is lazy: run it once on nothing so unknown helpers are reported here, with the place
+    // checked and precompiled once per machine (the user cache, src/render/template-cache.ts)
+    template = cachedTemplate(
+      hbs,
+      { source, checks: TEXT_CHECKS, input: () => checkedText(source, place) },
+      TEXT_OPTIONS,
+    );
+    // run it once on nothing so what only shows when it runs is reported here, with the place
     template({}, RUNTIME_OPTIONS);
   } catch (error) {
     if (error instanceof LinkbookError) throw error;
@@ -79,6 +63,42 @@ export function compileUserText(hbs: typeof Handlebars, source: string, place: s
       });
     }
   };
+}
+
+/** Compiled with only the known helpers: an unknown one is refused when compiling, not when printing. */
+const TEXT_OPTIONS: CompileOptions = {
+  knownHelpersOnly: true,
+  knownHelpers: KNOWN_HELPERS,
+  strict: false,
+  noEscape: false,
+};
+
+/** Names what `checkedText` checks and changes, for the template cache's key (change it when they change). */
+const TEXT_CHECKS = 'text-section/1';
+
+/**
+ * The parsed section, refused (an `invalid` LinkbookError at `place`) when it uses a partial, a
+ * decorator or unescaped output, with its literal text escaped like values, so markup written in
+ * YAML shows as text.
+ */
+function checkedText(source: string, place: string): hbs.AST.Program {
+  const ast = Handlebars.parse(source);
+  for (const node of walkAst(ast)) {
+    const refused = node.type ? REFUSED[node.type] : undefined;
+    const unescaped = node.type === 'MustacheStatement' && node.escaped === false;
+    if (refused || unescaped) {
+      throw new LinkbookError(
+        'invalid',
+        `text sections cannot use ${refused ?? 'unescaped output ({{{ }}} or {{& }})'}`,
+        {
+          where: place,
+          hint: 'print values with {{ name }} and the helpers fmt, percent, date, delta, pluralize, cell',
+        },
+      );
+    }
+    if (node.type === 'ContentStatement' && typeof node.value === 'string') node.value = escapeText(node.value);
+  }
+  return ast;
 }
 
 /** Escapes literal text for element content (Handlebars' escaper would also turn = and ` into entities). */
