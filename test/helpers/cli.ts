@@ -15,7 +15,7 @@ export interface CliResult {
 /** An environment with no credentials and nothing of the caller's API settings. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'LINKBOOK_CHROMIUM'])
+  for (const key of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'LINKBOOK_CHROMIUM', 'LINKBOOK_CACHE_DIR'])
     if (process.env[key]) env[key] = process.env[key];
   // a developer's own .env (real keys) must never reach a test run (src/cli/dotenv.ts)
   env.LINKBOOK_DOTENV = 'off';
