@@ -7,6 +7,7 @@
  * the same on every machine. resvg then picks, per character, a loaded font that has it
  * (usvg's font fallback), so loading only the files chosen here is enough.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { covers, coverageOfFile, type Coverage } from '../fonts/cmap.ts';
 import { systemFonts, type SystemFont } from '../fonts/coverage.ts';
 import { CHART_FONT_FILES } from './font.ts';
@@ -52,6 +53,46 @@ function candidates(): SystemFont[] {
   return ordered;
 }
 
+/** `length` bytes of a file from byte `at` (fewer at its end). */
+function head(file: string, at: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, at));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const outlines = new Map<string, boolean>();
+/**
+ * Whether resvg can draw the font's glyphs: it has outlines (a `glyf`, `CFF ` or `CFF2` table,
+ * OpenType spec "Font tables"), not only colour bitmaps. resvg-js 2.6.2 draws outlines only, so
+ * Noto Color Emoji (CBDT/CBLC bitmaps, no outlines) covers emoji in its cmap but draws nothing
+ * (checked: a PNG of three emoji with it loaded has no ink). Read from the table directory of the
+ * file (the first font of a collection); a file that cannot be read counts as drawable.
+ */
+function hasOutlines(file: string): boolean {
+  let known = outlines.get(file);
+  if (known === undefined) {
+    try {
+      let start = head(file, 0, 16);
+      const offset = start.toString('latin1', 0, 4) === 'ttcf' ? start.readUInt32BE(12) : 0;
+      if (offset > 0) start = head(file, offset, 12);
+      const tables = start.readUInt16BE(4);
+      const directory = head(file, offset + 12, tables * 16);
+      const tags = Array.from({ length: Math.floor(directory.length / 16) }, (_, i) =>
+        directory.toString('latin1', i * 16, i * 16 + 4),
+      );
+      known = tags.some((tag) => tag === 'glyf' || tag === 'CFF ' || tag === 'CFF2');
+    } catch {
+      known = true;
+    }
+    outlines.set(file, known);
+  }
+  return known;
+}
+
 /** The text of an SVG's elements, numeric character references decoded. */
 function svgText(svg: string): string {
   return svg
@@ -60,23 +101,40 @@ function svgText(svg: string): string {
     .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number.parseInt(dec, 10)));
 }
 
+/** The fonts a chart PNG of one SVG is drawn with, and the characters none of them draws. */
+export interface ChartFonts {
+  /** System font files to load beside the shipped ones; [] when the shipped font covers all. */
+  files: string[];
+  /** The distinct characters of the SVG's text no shipped or system font draws (emoji), in order. */
+  undrawn: string[];
+}
+
 /**
- * The system font files to load beside the shipped ones for this SVG: for each character the
- * shipped font lacks, the first candidate that covers it; [] when the shipped font covers all.
- * A character no font covers is left out here: the run summary and the methodology page already
- * name it (render/report.ts), from the same list of fonts.
+ * For each character of the SVG's text the shipped font lacks, the first candidate that covers it
+ * and that resvg can draw (outlines, not colour bitmaps); a character with none is `undrawn`.
  */
-export function fallbackFontFiles(svg: string): string[] {
+export function chartFonts(svg: string): ChartFonts {
   const own = shippedCoverage();
   const files = new Set<string>();
+  const undrawn: string[] = [];
   const seen = new Set<number>();
   for (const ch of svgText(svg)) {
     const code = ch.codePointAt(0)!;
     if (code < 0x80 || seen.has(code)) continue;
     seen.add(code);
     if (NEEDS_NO_GLYPH.test(ch) || own.some((c) => covers(c, code))) continue;
-    const font = candidates().find((f) => covers(f.coverage, code));
+    const font = candidates().find((f) => covers(f.coverage, code) && hasOutlines(f.file));
     if (font) files.add(font.file);
+    else undrawn.push(ch);
   }
-  return [...files];
+  return { files: [...files], undrawn };
+}
+
+/**
+ * The system font files to load beside the shipped ones for this SVG (`chartFonts(svg).files`).
+ * A character no font draws is left out here: svgToPng (png.ts) draws U+FFFD in its place and
+ * says so, and the PDF's methodology page names the characters no font covers (render/report.ts).
+ */
+export function fallbackFontFiles(svg: string): string[] {
+  return chartFonts(svg).files;
 }

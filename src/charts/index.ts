@@ -3,7 +3,7 @@
  * rendered server-side to SVG for HTML/PDF and to PNG for email. No browser, no network.
  */
 export { renderChart, type RenderedChart } from './render.ts';
-export { svgToPng } from './png.ts';
+export { chartPngs, svgToPng, UNDRAWN_REPLACEMENT } from './png.ts';
 export { presetSpec, CHART_PRESETS, type ChartPreset, type VegaLiteSpec } from './presets.ts';
 export { userSpec } from './user-spec.ts';
 export { paletteFrom, chartConfig, type ChartTheme } from './theme.ts';

@@ -29,8 +29,8 @@ export function glossaryOfUsedTerms(html: string): string {
       return used ? entry.replace(/ data-glossary-uses="[^"]*"/, '') : '';
     });
   if (kept === 0)
-    return `${html.slice(0, start).replace(/<h3 data-glossary-heading>Glossary<\/h3>\s*$/, '')}${html.slice(end + '</dl>'.length)}`;
-  return `${html.slice(0, start).replace('<h3 data-glossary-heading>', '<h3>')}${glossary}${html.slice(end)}`;
+    return `${html.slice(0, start).replace(/<h3 data-glossary-heading[^>]*>Glossary<\/h3>\s*$/, '')}${html.slice(end + '</dl>'.length)}`;
+  return `${html.slice(0, start).replace(/<h3 data-glossary-heading( [^>]*)?>/, '<h3$1>')}${glossary}${html.slice(end)}`;
 }
 
 /** Where the methodology partial says which characters no font draws (templates/_shared/partials/methodology.hbs). */

@@ -31,7 +31,7 @@ import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
 import { deliverEmail, emailNeedsPdf, planEmail, type EmailOutcome } from '../deliver/email.ts';
-import { svgToPng } from '../charts/index.ts';
+import { chartPngs } from '../charts/index.ts';
 import { formatsNeedPrinting, outputFiles } from '../outputs.ts';
 
 import type { OutputFormat } from '../definition/schema.ts';
@@ -192,6 +192,8 @@ export async function runReport(
         sample: plan.sample,
       });
     }
+    // chart PNGs (png format, email): a label character no font draws is warned about once per chart
+    const svgToPng = chartPngs(rendered.charts, logger);
     // what each format writes is one row of the output table (src/outputs.ts)
     const files: OutputFile[] = outputFiles(formats, { rendered, pdf, svgToPng });
 
