@@ -36,6 +36,12 @@ export function liveAccumulator(inner: Accumulator, scope: AggregateScope): Accu
       if (row.lost) tally.seen++;
       else inner.add(row);
     },
+    state: () => ({ lost: tally.seen, inner: inner.state() }),
+    merge(state) {
+      const later = state as { lost: number; inner: unknown };
+      tally.seen += later.lost;
+      inner.merge(later.inner);
+    },
     result() {
       const result = inner.result();
       const lost = tally.seen;

@@ -7,9 +7,15 @@
  */
 import type { AggregateDefinition } from '../definition/schema.ts';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
-import { HeadlineAccumulator } from './headline.ts';
+import { HeadlineAccumulator, type HeadlineState } from './headline.ts';
 import { createAccumulator } from './run.ts';
-import type { Accumulator, AggregateContext } from './types.ts';
+import type { Accumulator, AccumulatorState, AggregateContext } from './types.ts';
+
+export interface DatasetAggregationState {
+  rows: number;
+  accumulators: AccumulatorState[];
+  headline: HeadlineState;
+}
 
 export class DatasetAggregation {
   private readonly accumulators: Accumulator[];
@@ -31,6 +37,27 @@ export class DatasetAggregation {
       headline.add(row);
     }
     this.rows += rows.length;
+  }
+
+  /** Every accumulator's state and the rows seen, as structured-clone-able data (see Accumulator.state). */
+  state(): DatasetAggregationState {
+    return {
+      rows: this.rows,
+      accumulators: this.accumulators.map((accumulator) => accumulator.state()),
+      headline: this.headlineAccumulator.state(),
+    };
+  }
+
+  /**
+   * Folds in the state of an aggregation of the same definitions and context over the pages
+   * right after this one's: afterwards the results are those of one aggregation over both.
+   */
+  merge(later: DatasetAggregationState): void {
+    if (later.accumulators.length !== this.accumulators.length)
+      throw new Error(`cannot merge ${later.accumulators.length} aggregates into ${this.accumulators.length}`);
+    this.accumulators.forEach((accumulator, i) => accumulator.merge(later.accumulators[i]));
+    this.headlineAccumulator.merge(later.headline);
+    this.rows += later.rows;
   }
 
   /** One result per definition, in order. */
