@@ -108,7 +108,15 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
       nofollowLinks += nofollows;
     },
     state: () => ({
-      counts: [total, dofollowDomains, nofollowOnlyDomains, unknownDomains, withNofollowLink, dofollowLinks, nofollowLinks],
+      counts: [
+        total,
+        dofollowDomains,
+        nofollowOnlyDomains,
+        unknownDomains,
+        withNofollowLink,
+        dofollowLinks,
+        nofollowLinks,
+      ],
       linksUnknown,
     }),
     merge(state) {

@@ -33,7 +33,10 @@ const DEFINITIONS: Record<AggregateKindName, { of: 'backlinks' | 'refdomains'; d
   tld_class: { of: 'backlinks', defs: [{ kind: 'tld_class', of: 'backlinks' }] },
   follow: {
     of: 'backlinks',
-    defs: [{ kind: 'follow', of: 'backlinks' }, { kind: 'follow', of: 'backlinks', where: 'lost = true' }],
+    defs: [
+      { kind: 'follow', of: 'backlinks' },
+      { kind: 'follow', of: 'backlinks', where: 'lost = true' },
+    ],
   },
   link_type: { of: 'backlinks', defs: [{ kind: 'link_type', of: 'backlinks' }] },
   authority: {
@@ -95,7 +98,10 @@ function generatedBacklinks(): Backlink[] {
       // ties: many rows share an authority; fractions: 0.1, 0.2, 0.3 do not add associatively
       authority: i % 10 === 0 ? null : (i % 7) * 10 + (i % 3) / 10,
       url_rating: i % 8 === 0 ? null : ((i * 37) % 100) / 10 + 0.1,
-      first_seen: i % 17 === 0 ? null : `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}T10:00:00Z`,
+      first_seen:
+        i % 17 === 0
+          ? null
+          : `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}T10:00:00Z`,
       last_seen: i % 5 === 0 ? `2025-0${(i % 9) + 1}-03` : null,
       lost: i % 5 === 0,
       language: i % 6 === 0 ? null : ['en', 'de', 'fr'][i % 3]!,
