@@ -38,8 +38,11 @@ export class ExactSum {
       if (lo !== 0) partials[i++] = lo;
       x = hi;
     }
-    partials.length = i;
-    partials.push(x);
+    // partials[i:] = [x], without resizing the array in the usual case of one partial in, one out
+    if (i < partials.length) {
+      partials[i] = x;
+      if (partials.length > i + 1) partials.length = i + 1;
+    } else partials.push(x);
   }
 
   /** Adds everything `other` holds (exactly, so merging in any order gives the same value). */

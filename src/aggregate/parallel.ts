@@ -7,18 +7,24 @@
  * worker costs a few hundred milliseconds to start (it loads the TypeScript sources), more than
  * it saves on a small dataset.
  *
- * Workers run the TypeScript sources through tsx, as the chart process does
- * (src/charts/user-chart.ts): code that registers tsx's ESM API, then imports the worker module,
- * so the same entry works from `node --import tsx` and from the esbuild bundle (whose
- * `import.meta.url` points at the sources, scripts/build.ts keepSourceUrls). Each worker has a
+ * A worker runs the bundle's prebuilt body (`dist/aggregate-worker.mjs`, an entry of
+ * scripts/build.ts) when the bundle is fresh by the rule the `linkbook` command uses
+ * (bin/bundle.js), else the TypeScript sources through tsx, as the chart process does
+ * (src/charts/user-chart.ts): code that registers tsx's ESM API, then imports the worker module.
+ * Both work from `node --import tsx` and from the bundle (whose `import.meta.url` points at the
+ * sources, scripts/build.ts keepSourceUrls). The prebuilt body starts in ~25 ms of CPU; through
+ * tsx a worker costs ~350 ms of CPU to start, most of it on tsx's loader thread (bench/RESULTS.md,
+ * issue 20). Each worker has a
  * heap limit (`resourceLimits.maxOldGenerationSizeMb`) and the whole aggregation a time limit;
  * an error in a worker rejects with the worker's message; workers are always terminated.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { freshBundle } from '../../bin/bundle.js';
 import type { AggregateDefinition } from '../definition/schema.ts';
 import { LinkbookError, type ErrorCode } from '../errors.ts';
 import type { AggregateResult } from '../model.ts';
@@ -39,6 +45,8 @@ export interface ParallelAggregationOptions {
   timeoutMs?: number;
   /** Pages per message to a worker (default 4); two messages are in flight per worker. */
   batchPages?: number;
+  /** The worker's module: a built `aggregate-worker.mjs`; default: as aggregationWorkerModule chooses. */
+  workerModule?: string;
 }
 
 /** What each worker did, for the benchmark's projection (CPU of its own thread, Linux only). */
@@ -140,14 +148,32 @@ function pageRanges(count: number, threads: number): Array<[number, number]> {
 }
 
 const requireHere = createRequire(import.meta.url);
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The worker entry scripts/build.ts writes beside the bundle's entry. */
+export const BUNDLED_WORKER = path.join('dist', 'aggregate-worker.mjs');
 
-/** The worker's code: registers tsx's ESM API (package.json exports "./esm/api"), then imports the body. */
-function workerCode(): string {
+/**
+ * The prebuilt worker module under `root` when the bundle there is fresh (bin/bundle.js: newer
+ * than every source; LINKBOOK_NO_BUNDLE turns it off) and has the worker entry; else null, and
+ * workers load the sources through tsx.
+ */
+export function aggregationWorkerModule(root = PACKAGE_ROOT, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (freshBundle(root, env) === null) return null;
+  const file = path.join(root, BUNDLED_WORKER);
+  return existsSync(file) ? file : null;
+}
+
+/** How a worker starts: the built module, or code that registers tsx's ESM API (package.json exports "./esm/api") and imports the sources. */
+function workerEntry(module: string | null): { entry: string | URL; eval: boolean } {
+  if (module !== null) return { entry: pathToFileURL(module), eval: false };
   const tsxApi = pathToFileURL(
     path.join(path.dirname(requireHere.resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
   ).href;
   const body = new URL('./parallel-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(body)}); });`;
+  return {
+    entry: `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(body)}); });`,
+    eval: true,
+  };
 }
 
 interface WorkerOutcome {
@@ -165,7 +191,7 @@ async function runWorkers(
   const heapMb = options.heapMb ?? DEFAULT_HEAP_MB;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const batch = Math.max(1, options.batchPages ?? DEFAULT_BATCH_PAGES);
-  const code = workerCode();
+  const { entry, eval: isCode } = workerEntry(options.workerModule ?? aggregationWorkerModule());
   const started: Worker[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -193,10 +219,10 @@ async function runWorkers(
         endpoint: source.endpoint,
         first: from === 0 ? null : source.pages[0]!,
       };
-      const worker = new Worker(code, {
-        eval: true,
+      const worker = new Worker(entry, {
+        eval: isCode,
         workerData: data,
-        // the parent's --import tsx is not passed on: the code registers tsx itself, in both ways of running
+        // the parent's --import tsx is not passed on: the sources' code registers tsx itself
         execArgv: [],
         resourceLimits: { maxOldGenerationSizeMb: heapMb },
       });

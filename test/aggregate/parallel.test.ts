@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aggregateCachedPages,
@@ -9,7 +12,11 @@ import {
 import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
+import { aggregationWorkerModule } from '../../src/aggregate/parallel.ts';
 import { normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
+import { buildBundle } from '../../scripts/build.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const DEFS: AggregateDefinition[] = [
   { kind: 'count', of: 'backlinks' },
@@ -136,4 +143,60 @@ describe('aggregateCachedPages: cached pages read and aggregated on worker threa
       aggregateCachedPages([byUrl], source(distinct), CTX, { workers: 2, minPagesPerWorker: 1, heapMb: 16 }),
     ).rejects.toThrow(/more than 16 MB of memory/);
   }, 60_000);
+});
+
+describe('the worker module', () => {
+  /** A package root with a source file, the bundle entry and (optionally) the worker entry, dated `seconds`. */
+  function fakePackage(seconds: number, withWorker: boolean): string {
+    const root = mkdtempSync(path.join(tmpdir(), 'lb-agg-worker-'));
+    mkdirSync(path.join(root, 'src'));
+    mkdirSync(path.join(root, 'dist'));
+    const files = ['src/a.ts', 'dist/linkbook.mjs', ...(withWorker ? ['dist/aggregate-worker.mjs'] : [])];
+    for (const file of files) writeFileSync(path.join(root, file), '// x\n');
+    for (const file of [...files, 'src']) utimesSync(path.join(root, file), seconds, seconds);
+    return root;
+  }
+
+  it('is the prebuilt one when the bundle is fresh, else none (the sources through tsx)', () => {
+    const fresh = fakePackage(1000, true);
+    utimesSync(path.join(fresh, 'dist/linkbook.mjs'), 2000, 2000);
+    expect(aggregationWorkerModule(fresh, {})).toBe(path.join(fresh, 'dist', 'aggregate-worker.mjs'));
+    expect(aggregationWorkerModule(fresh, { LINKBOOK_NO_BUNDLE: '1' })).toBeNull();
+    // stale: a source newer than the bundle
+    utimesSync(path.join(fresh, 'src/a.ts'), 3000, 3000);
+    expect(aggregationWorkerModule(fresh, {})).toBeNull();
+    // a bundle built before the worker entry existed
+    const older = fakePackage(1000, false);
+    utimesSync(path.join(older, 'dist/linkbook.mjs'), 2000, 2000);
+    expect(aggregationWorkerModule(older, {})).toBeNull();
+    for (const root of [fresh, older]) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('built by scripts/build.ts, gives the same results as the sources through tsx', async () => {
+    // inside the package, so the bundle's bare imports resolve from node_modules as dist/ does
+    mkdirSync(path.join(ROOT, 'tmp'), { recursive: true });
+    const outdir = mkdtempSync(path.join(ROOT, 'tmp', 'agg-worker-test-'));
+    try {
+      await buildBundle(outdir);
+      const options = { workers: 2, minPagesPerWorker: 1 };
+      const built = await aggregateCachedPages(DEFS, source(pages), CTX, {
+        ...options,
+        workerModule: path.join(outdir, 'aggregate-worker.mjs'),
+      });
+      const previous = process.env.LINKBOOK_NO_BUNDLE;
+      process.env.LINKBOOK_NO_BUNDLE = '1';
+      try {
+        const sources = await aggregateCachedPages(DEFS, source(pages), CTX, options);
+        expect(built.workers).toHaveLength(2);
+        expect(built.results).toEqual(sources.results);
+        expect(built.headline).toEqual(sources.headline);
+        expect(built.results).toEqual(onePass(pages).results);
+      } finally {
+        if (previous === undefined) delete process.env.LINKBOOK_NO_BUNDLE;
+        else process.env.LINKBOOK_NO_BUNDLE = previous;
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
