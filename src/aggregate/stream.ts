@@ -8,6 +8,7 @@
 import type { AggregateDefinition } from '../definition/schema.ts';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
 import { HeadlineAccumulator, type HeadlineState } from './headline.ts';
+import type { LiveAccumulator } from './live.ts';
 import { createAccumulator } from './run.ts';
 import type { Accumulator, AccumulatorState, AggregateContext } from './types.ts';
 
@@ -20,22 +21,42 @@ export interface DatasetAggregationState {
 export class DatasetAggregation {
   private readonly accumulators: Accumulator[];
   private readonly headlineAccumulator: HeadlineAccumulator;
+  /** The accumulators that see every row, and the inner ones of those that see live rows only. */
+  private readonly everyRow: Accumulator[] = [];
+  private readonly liveOnly: Accumulator[] = [];
+  private readonly lostTallies: Array<{ seen: number }> = [];
   rows = 0;
 
   /** Throws like createAccumulator, before any row is seen, for the first definition that cannot work. */
   constructor(defs: readonly AggregateDefinition[], ctx: AggregateContext) {
     this.accumulators = defs.map((def) => createAccumulator(def, ctx));
     this.headlineAccumulator = new HeadlineAccumulator(ctx.dataset.kind);
+    for (const accumulator of this.accumulators) {
+      const live = (accumulator as Partial<LiveAccumulator>).live;
+      if (live) {
+        this.liveOnly.push(live.inner);
+        this.lostTallies.push(live.tally);
+      } else this.everyRow.push(accumulator);
+    }
   }
 
-  /** One page of rows, in the order the dataset holds them. */
+  /**
+   * One page of rows, in the order the dataset holds them. Whether a row is lost is read once
+   * for every accumulator that takes live rows only (./live.ts), which then get the live rows
+   * straight; each accumulator still sees exactly the rows it would on its own.
+   */
   addPage(rows: readonly CanonicalRow[]): void {
-    const accumulators = this.accumulators;
+    const everyRow = this.everyRow;
+    const liveOnly = this.liveOnly;
     const headline = this.headlineAccumulator;
+    let lost = 0;
     for (const row of rows) {
-      for (const accumulator of accumulators) accumulator.add(row);
+      for (const accumulator of everyRow) accumulator.add(row);
+      if (row.lost) lost++;
+      else for (const accumulator of liveOnly) accumulator.add(row);
       headline.add(row);
     }
+    if (lost > 0) for (const tally of this.lostTallies) tally.seen += lost;
     this.rows += rows.length;
   }
 
