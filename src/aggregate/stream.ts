@@ -15,22 +15,26 @@ import type { Accumulator, AccumulatorState, AggregateContext } from './types.ts
 export interface DatasetAggregationState {
   rows: number;
   accumulators: AccumulatorState[];
-  headline: HeadlineState;
+  /** Null when the aggregation keeps no headline metrics. */
+  headline: HeadlineState | null;
 }
 
 export class DatasetAggregation {
   private readonly accumulators: Accumulator[];
-  private readonly headlineAccumulator: HeadlineAccumulator;
+  private readonly headlineAccumulator: HeadlineAccumulator | null;
   /** The accumulators that see every row, and the inner ones of those that see live rows only. */
   private readonly everyRow: Accumulator[] = [];
   private readonly liveOnly: Accumulator[] = [];
   private readonly lostTallies: Array<{ seen: number }> = [];
   rows = 0;
 
-  /** Throws like createAccumulator, before any row is seen, for the first definition that cannot work. */
-  constructor(defs: readonly AggregateDefinition[], ctx: AggregateContext) {
+  /**
+   * Throws like createAccumulator, before any row is seen, for the first definition that cannot
+   * work. `headline: false` keeps no headline metrics (a report's sections need none).
+   */
+  constructor(defs: readonly AggregateDefinition[], ctx: AggregateContext, options: { headline?: boolean } = {}) {
     this.accumulators = defs.map((def) => createAccumulator(def, ctx));
-    this.headlineAccumulator = new HeadlineAccumulator(ctx.dataset.kind);
+    this.headlineAccumulator = options.headline === false ? null : new HeadlineAccumulator(ctx.dataset.kind);
     for (const accumulator of this.accumulators) {
       const live = (accumulator as Partial<LiveAccumulator>).live;
       if (live) {
@@ -54,7 +58,7 @@ export class DatasetAggregation {
       for (const accumulator of everyRow) accumulator.add(row);
       if (row.lost) lost++;
       else for (const accumulator of liveOnly) accumulator.add(row);
-      headline.add(row);
+      headline?.add(row);
     }
     if (lost > 0) for (const tally of this.lostTallies) tally.seen += lost;
     this.rows += rows.length;
@@ -65,7 +69,7 @@ export class DatasetAggregation {
     return {
       rows: this.rows,
       accumulators: this.accumulators.map((accumulator) => accumulator.state()),
-      headline: this.headlineAccumulator.state(),
+      headline: this.headlineAccumulator?.state() ?? null,
     };
   }
 
@@ -77,7 +81,7 @@ export class DatasetAggregation {
     if (later.accumulators.length !== this.accumulators.length)
       throw new Error(`cannot merge ${later.accumulators.length} aggregates into ${this.accumulators.length}`);
     this.accumulators.forEach((accumulator, i) => accumulator.merge(later.accumulators[i]));
-    this.headlineAccumulator.merge(later.headline);
+    if (this.headlineAccumulator && later.headline) this.headlineAccumulator.merge(later.headline);
     this.rows += later.rows;
   }
 
@@ -86,8 +90,9 @@ export class DatasetAggregation {
     return this.accumulators.map((accumulator) => accumulator.result());
   }
 
-  /** The headline metrics (headlineMetrics) of every row added. */
+  /** The headline metrics (headlineMetrics) of every row added; throws when it keeps none. */
   headline(): Record<string, number | null> {
+    if (!this.headlineAccumulator) throw new Error('this aggregation was made without headline metrics');
     return this.headlineAccumulator.result();
   }
 }
