@@ -3,20 +3,20 @@
  * takes a contiguous range of the pages, parses and normalises them with the provider's own
  * code (./cached-pages.ts) and accumulates them (./parallel-worker.ts); the main thread merges
  * the workers' states in page order, which gives exactly the results of one pass over every row
- * (mergeable accumulators, Accumulator.merge). A few pages are read on the calling thread: a
- * worker costs a few hundred milliseconds to start (it loads the TypeScript sources), more than
- * it saves on a small dataset.
+ * (mergeable accumulators, Accumulator.merge). A few pages are read on the calling thread, where
+ * starting workers costs more than they save. The context is cloned into every worker (a `gap`'s
+ * competitor rows too).
  *
  * A worker runs the bundle's prebuilt body (`dist/aggregate-worker.mjs`, an entry of
  * scripts/build.ts) when the bundle is fresh by the rule the `linkbook` command uses
  * (bin/bundle.js), else the TypeScript sources through tsx, as the chart process does
  * (src/charts/user-chart.ts): code that registers tsx's ESM API, then imports the worker module.
  * Both work from `node --import tsx` and from the bundle (whose `import.meta.url` points at the
- * sources, scripts/build.ts keepSourceUrls). The prebuilt body starts in ~25 ms of CPU; through
- * tsx a worker costs ~350 ms of CPU to start, most of it on tsx's loader thread (bench/RESULTS.md,
- * issue 20). Each worker has a
- * heap limit (`resourceLimits.maxOldGenerationSizeMb`) and the whole aggregation a time limit;
- * an error in a worker rejects with the worker's message; workers are always terminated.
+ * sources, scripts/build.ts keepSourceUrls). Measured under load (bench/RESULTS.md, issue 20):
+ * the prebuilt body starts in ~30 ms of its thread's CPU; through tsx a worker takes ~100 ms of
+ * its own and ~400 ms of the process's CPU (tsx's loader thread). Each worker has a heap limit
+ * (`resourceLimits.maxOldGenerationSizeMb`) and the whole aggregation a time limit; an error in a
+ * worker rejects with the worker's message; workers are always terminated.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
