@@ -119,7 +119,12 @@ export async function buildBundle(
   const result = await build({
     absWorkingDir: ROOT,
     // the CLI, and the library entry of package.json `exports` (src/index.ts); they share chunks
-    entryPoints: { linkbook: path.join(ROOT, 'src/cli/main.ts'), index: path.join(ROOT, 'src/index.ts') },
+    entryPoints: {
+      linkbook: path.join(ROOT, 'src/cli/main.ts'),
+      index: path.join(ROOT, 'src/index.ts'),
+      // the aggregation worker thread's body, started from plain JavaScript (src/aggregate/parallel.ts)
+      'aggregate-worker': path.join(ROOT, 'src/aggregate/parallel-worker.ts'),
+    },
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -31,6 +31,12 @@ interface AnchorGroup {
   anchorClass: AnchorClass;
 }
 
+interface AnchorsState {
+  counts: Array<[string, number]>;
+  total: number;
+  withoutAnchor: number;
+}
+
 export function anchorsAccumulator(scope: AggregateScope): Accumulator {
   const byRaw = new Map<string, { n: number }>();
   let total = 0;
@@ -50,6 +56,18 @@ export function anchorsAccumulator(scope: AggregateScope): Accumulator {
       if (cell === undefined) byRaw.set(anchor, { n: 1 });
       else cell.n++;
       total++;
+    },
+    state: (): AnchorsState => ({ counts: [...byRaw].map(([raw, cell]) => [raw, cell.n]), total, withoutAnchor }),
+    merge(state) {
+      const later = state as AnchorsState;
+      // new spellings keep their first-seen order: the spelling shown for a tie is the first seen
+      for (const [raw, n] of later.counts) {
+        const cell = byRaw.get(raw);
+        if (cell === undefined) byRaw.set(raw, { n });
+        else cell.n += n;
+      }
+      total += later.total;
+      withoutAnchor += later.withoutAnchor;
     },
     result() {
       const groups = new Map<string, AnchorGroup>();

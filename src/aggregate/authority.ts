@@ -17,6 +17,16 @@ function binLabel(start: number, end: number, last: boolean, whole: boolean): st
   return `${fmt(start)}–${fmt(end)}`;
 }
 
+interface AuthorityState {
+  counts: Float64Array;
+  total: number;
+  missing: number;
+  outside: number;
+  fractional: boolean;
+  metric: AuthorityMetric | null;
+  metrics: AuthorityMetric[];
+}
+
 export function authorityAccumulator(scope: AggregateScope): Accumulator {
   const bins = scope.def.bins ?? 10;
   const width = 100 / bins;
@@ -45,6 +55,18 @@ export function authorityAccumulator(scope: AggregateScope): Accumulator {
       if (bin >= bins) bin = bins - 1;
       else if (bin < 0) bin = 0;
       counts[bin]!++;
+    },
+    state: (): AuthorityState => ({ counts, total, missing, outside, fractional, metric, metrics: [...metrics] }),
+    merge(state) {
+      const later = state as AuthorityState;
+      for (let i = 0; i < bins; i++) counts[i]! += later.counts[i]!;
+      total += later.total;
+      missing += later.missing;
+      outside += later.outside;
+      fractional ||= later.fractional;
+      // a later chunk's metrics come after ours in first-seen order, as in one pass
+      for (const name of later.metrics) metrics.add(name);
+      if (later.metric !== null) metric = later.metric;
     },
     result() {
       const kind = scope.ctx.dataset.kind;

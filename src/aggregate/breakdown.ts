@@ -24,12 +24,32 @@ export class CategoryCounter {
     this.total++;
   }
 
+  /** The counts per key in first-seen order, and the total: plain data for another thread. */
+  state(): CategoryCounterState {
+    return { counts: [...this.counts], total: this.total };
+  }
+
+  /** Adds the counts of a counter that saw later rows; keys new here keep their first-seen order. */
+  merge(later: CategoryCounterState): void {
+    for (const [key, n] of later.counts) {
+      const cell = this.cells.get(key);
+      if (cell === undefined) this.cells.set(key, { n });
+      else cell.n += n;
+    }
+    this.total += later.total;
+  }
+
   /** The counts per key, in first-seen order. */
   get counts(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const [key, cell] of this.cells) counts.set(key, cell.n);
     return counts;
   }
+}
+
+export interface CategoryCounterState {
+  counts: Array<[string, number]>;
+  total: number;
 }
 
 export interface BreakdownOptions {

@@ -4,13 +4,22 @@
  */
 import type { LinkType } from '../model.ts';
 import { LINK_TYPES } from '../model.ts';
-import { breakdownRows, CategoryCounter, UNKNOWN } from './breakdown.ts';
+import { breakdownRows, CategoryCounter, type CategoryCounterState, UNKNOWN } from './breakdown.ts';
+import { ExactSum, type ExactSumState } from './exact-sum.ts';
 import { cellNumber, columnLabel, requireColumn } from './columns.ts';
 import { rowCountNotes, statNote } from './notes.ts';
 import { breakdownFields, makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
 import { aggregatePlace, columnProblems, missingOption } from './requirements.ts';
 import type { Accumulator, AggregateKind, AggregateScope } from './types.ts';
+
+/** An accumulator's state and merge when its whole state is one category counter. */
+function counterState(counter: CategoryCounter): Pick<Accumulator, 'state' | 'merge'> {
+  return {
+    state: () => counter.state(),
+    merge: (later) => counter.merge(later as CategoryCounterState),
+  };
+}
 
 /**
  * `count`: the number of rows; with `by`, the rows per value of that column (top N plus
@@ -24,6 +33,10 @@ export function countAccumulator(scope: AggregateScope): Accumulator {
     return {
       add() {
         total++;
+      },
+      state: () => total,
+      merge(later) {
+        total += later as number;
       },
       result: () =>
         makeResult(scope, {
@@ -46,6 +59,7 @@ export function countAccumulator(scope: AggregateScope): Accumulator {
       const value = read(row);
       counter.add(value === null || value === '' ? UNKNOWN : String(value));
     },
+    ...counterState(counter),
     result: () =>
       makeResult(scope, {
         title: `${unit} by ${columnLabel(by).toLowerCase()}`,
@@ -57,12 +71,18 @@ export function countAccumulator(scope: AggregateScope): Accumulator {
   };
 }
 
+interface SumState {
+  sum: ExactSumState;
+  rows: number;
+  missing: number;
+}
+
 /** `sum`: the total of the numeric column `by` (rows without a number are counted in a note). */
 export function sumAccumulator(scope: AggregateScope): Accumulator {
   const kind = scope.ctx.dataset.kind;
   const by = scope.def.by!; // sumKind.check refuses a sum without `by`
   const read = requireColumn(kind, by, aggregatePlace(scope));
-  let sum = 0;
+  const exact = new ExactSum();
   let rows = 0;
   let missing = 0;
   return {
@@ -70,9 +90,17 @@ export function sumAccumulator(scope: AggregateScope): Accumulator {
       rows++;
       const n = cellNumber(read(row));
       if (n === null) missing++;
-      else sum += n;
+      else exact.add(n);
+    },
+    state: (): SumState => ({ sum: exact.state(), rows, missing }),
+    merge(state) {
+      const later = state as SumState;
+      exact.addSum(later.sum);
+      rows += later.rows;
+      missing += later.missing;
     },
     result() {
+      const sum = exact.value();
       const notes = rowCountNotes(scope, rows);
       if (missing > 0)
         notes.push(
@@ -112,6 +140,7 @@ export function tldAccumulator(scope: AggregateScope): Accumulator {
     add(row) {
       counter.add(row.tld === '' ? UNKNOWN : row.tld);
     },
+    ...counterState(counter),
     result() {
       const notes = rowCountNotes(scope, counter.total);
       const counts = counter.counts;
@@ -151,6 +180,7 @@ export function tldClassAccumulator(scope: AggregateScope): Accumulator {
     add(row) {
       counter.add(row.tld_class);
     },
+    ...counterState(counter),
     result() {
       const notes: Array<string | undefined> = rowCountNotes(scope, counter.total);
       const counts = counter.counts;
@@ -176,6 +206,7 @@ export function linkTypeAccumulator(scope: AggregateScope): Accumulator {
     add(row) {
       counter.add((row as { link_type: LinkType | null }).link_type ?? UNKNOWN);
     },
+    ...counterState(counter),
     result() {
       const counts = counter.counts;
       const total = counter.total;
@@ -211,6 +242,7 @@ function columnBreakdown(
       const value = (row as unknown as Record<string, string | null>)[column];
       counter.add(value === null || value === undefined || value === '' ? UNKNOWN : value);
     },
+    ...counterState(counter),
     result() {
       const notes: string[] = rowCountNotes(scope, counter.total);
       const counts = counter.counts;

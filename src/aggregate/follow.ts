@@ -32,6 +32,13 @@ function backlinkFollow(scope: AggregateScope): Accumulator {
       if (follow === true) dofollow++;
       else if (follow === false) nofollow++;
     },
+    state: () => [dofollow, nofollow, total],
+    merge(state) {
+      const [d, n, t] = state as [number, number, number];
+      dofollow += d;
+      nofollow += n;
+      total += t;
+    },
     result() {
       const unknown = total - dofollow - nofollow;
       const counts = new Map([
@@ -99,6 +106,30 @@ function refDomainFollow(scope: AggregateScope): Accumulator {
       const nofollows = Math.max(0, domain.backlinks - follows);
       if (nofollows > 0) withNofollowLink++;
       nofollowLinks += nofollows;
+    },
+    state: () => ({
+      counts: [
+        total,
+        dofollowDomains,
+        nofollowOnlyDomains,
+        unknownDomains,
+        withNofollowLink,
+        dofollowLinks,
+        nofollowLinks,
+      ],
+      linksUnknown,
+    }),
+    merge(state) {
+      const later = state as { counts: number[]; linksUnknown: boolean };
+      const [t, d, n, u, w, dl, nl] = later.counts as [number, number, number, number, number, number, number];
+      total += t;
+      dofollowDomains += d;
+      nofollowOnlyDomains += n;
+      unknownDomains += u;
+      withNofollowLink += w;
+      dofollowLinks += dl;
+      nofollowLinks += nl;
+      linksUnknown ||= later.linksUnknown;
     },
     result() {
       const counts = new Map([

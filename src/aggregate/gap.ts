@@ -54,6 +54,12 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
       total++;
       ours.add(linkingDomain(row));
     },
+    state: () => ({ ours: [...ours], total }),
+    merge(state) {
+      const later = state as { ours: string[]; total: number };
+      for (const domain of later.ours) ours.add(domain);
+      total += later.total;
+    },
     result() {
       const gap = new Map<string, GapEntry>();
       competitors.forEach((dataset, index) => {

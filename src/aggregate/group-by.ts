@@ -5,6 +5,7 @@
  */
 import { LinkbookError } from '../errors.ts';
 import { OTHER, UNKNOWN } from './breakdown.ts';
+import { ExactSum, type ExactSumState } from './exact-sum.ts';
 import { cellNumber, columnLabel, requireColumn, type ColumnReader } from './columns.ts';
 import { rowCountNotes } from './notes.ts';
 import { aggregatePlace, columnProblems, missingOption, problemsOf } from './requirements.ts';
@@ -23,13 +24,25 @@ interface Metric {
   read: ColumnReader | null;
 }
 
-/** Per-group state: row count, and per metric the sum, count of numbers, min and max. */
+/**
+ * Per-group state: row count, and per metric the sum (exact, so a merged sum is the one-pass
+ * float: ./exact-sum.ts), count of numbers, min and max.
+ */
 interface GroupState {
   rows: number;
-  sums: Float64Array;
+  sums: ExactSum[];
   counts: Float64Array;
   mins: Float64Array;
   maxs: Float64Array;
+}
+
+type GroupKey = string | number | boolean;
+
+interface GroupByState {
+  groups: Array<
+    [GroupKey, { rows: number; sums: ExactSumState[]; counts: Float64Array; mins: Float64Array; maxs: Float64Array }]
+  >;
+  total: number;
 }
 
 const OP_LABELS: Record<Exclude<MetricOp, 'count'>, string> = {
@@ -66,7 +79,7 @@ function parseMetrics(def: AggregateDefinition, kind: DatasetKind): Metric[] {
 function newGroup(size: number): GroupState {
   return {
     rows: 0,
-    sums: new Float64Array(size),
+    sums: Array.from({ length: size }, () => new ExactSum()),
     counts: new Float64Array(size),
     mins: new Float64Array(size).fill(Number.POSITIVE_INFINITY),
     maxs: new Float64Array(size).fill(Number.NEGATIVE_INFINITY),
@@ -76,7 +89,7 @@ function newGroup(size: number): GroupState {
 function mergeInto(target: GroupState, source: GroupState): void {
   target.rows += source.rows;
   for (let i = 0; i < target.sums.length; i++) {
-    target.sums[i]! += source.sums[i]!;
+    target.sums[i]!.addSum(source.sums[i]!.state());
     target.counts[i]! += source.counts[i]!;
     target.mins[i] = Math.min(target.mins[i]!, source.mins[i]!);
     target.maxs[i] = Math.max(target.maxs[i]!, source.maxs[i]!);
@@ -88,9 +101,9 @@ function metricValue(metric: Metric, i: number, group: GroupState): number | nul
     case 'count':
       return group.rows;
     case 'sum':
-      return group.sums[i]!;
+      return group.sums[i]!.value();
     case 'avg':
-      return group.counts[i]! > 0 ? group.sums[i]! / group.counts[i]! : null;
+      return group.counts[i]! > 0 ? group.sums[i]!.value() / group.counts[i]! : null;
     case 'min':
       return group.counts[i]! > 0 ? group.mins[i]! : null;
     case 'max':
@@ -104,7 +117,7 @@ export function groupByAccumulator(scope: AggregateScope): Accumulator {
   const kind = scope.ctx.dataset.kind;
   const readKey = requireColumn(kind, by, place);
   const metrics = parseMetrics(scope.def, kind);
-  const groups = new Map<string | number | boolean, GroupState>();
+  const groups = new Map<GroupKey, GroupState>();
   let total = 0;
   return {
     add(row) {
@@ -121,11 +134,36 @@ export function groupByAccumulator(scope: AggregateScope): Accumulator {
         if (read === null) continue;
         const n = cellNumber(read(row));
         if (n === null) continue;
-        group.sums[i]! += n;
+        group.sums[i]!.add(n);
         group.counts[i]!++;
         if (n < group.mins[i]!) group.mins[i] = n;
         if (n > group.maxs[i]!) group.maxs[i] = n;
       }
+    },
+    state: (): GroupByState => ({
+      groups: [...groups].map(([key, g]) => [
+        key,
+        { rows: g.rows, sums: g.sums.map((sum) => sum.state()), counts: g.counts, mins: g.mins, maxs: g.maxs },
+      ]),
+      total,
+    }),
+    merge(state) {
+      const later = state as GroupByState;
+      for (const [key, theirs] of later.groups) {
+        let group = groups.get(key);
+        if (!group) {
+          group = newGroup(metrics.length);
+          groups.set(key, group);
+        }
+        group.rows += theirs.rows;
+        for (let i = 0; i < metrics.length; i++) {
+          group.sums[i]!.addSum(theirs.sums[i]!);
+          group.counts[i]! += theirs.counts[i]!;
+          group.mins[i] = Math.min(group.mins[i]!, theirs.mins[i]!);
+          group.maxs[i] = Math.max(group.maxs[i]!, theirs.maxs[i]!);
+        }
+      }
+      total += later.total;
     },
     result() {
       const first = metrics[0]!;

@@ -14,9 +14,17 @@
  * Search Console export, link counts of its domains) is null, never 0.
  */
 import type { Backlink, CanonicalRow, DatasetKind, RefDomain } from '../model.ts';
+import { ExactSum, type ExactSumState } from './exact-sum.ts';
 
 /** Authority is recorded to 0.01 in a 0..100 histogram: exact for the integer scores APIs give. */
 const STEPS = 10_000;
+
+export interface HeadlineState {
+  counts: [number, number, number, number, number, number, number, number, number, number];
+  authoritySum: ExactSumState;
+  authorityHistogram: Float64Array;
+  domains: string[];
+}
 
 export class HeadlineAccumulator {
   private count = 0;
@@ -30,7 +38,8 @@ export class HeadlineAccumulator {
   private edu = 0;
   private lost = 0;
   private authorityCount = 0;
-  private authoritySum = 0;
+  /** Exact, so a merged sum is the one-pass float (./exact-sum.ts). */
+  private readonly authoritySum = new ExactSum();
   private readonly authorityHistogram = new Float64Array(STEPS + 1);
   private readonly domains = new Set<string>();
 
@@ -65,12 +74,52 @@ export class HeadlineAccumulator {
     const authority = row.authority;
     if (authority !== null && !Number.isNaN(authority)) {
       this.authorityCount++;
-      this.authoritySum += authority;
+      this.authoritySum.add(authority);
       let step = Math.round(authority * 100);
       if (step < 0) step = 0;
       else if (step > STEPS) step = STEPS;
       this.authorityHistogram[step]!++;
     }
+  }
+
+  /** The state so far as structured-clone-able data (see Accumulator.state). */
+  state(): HeadlineState {
+    return {
+      counts: [
+        this.count,
+        this.backlinks,
+        this.backlinksUnknown,
+        this.dofollow,
+        this.dofollowKnown,
+        this.dofollowBacklinks,
+        this.gov,
+        this.edu,
+        this.lost,
+        this.authorityCount,
+      ],
+      authoritySum: this.authoritySum.state(),
+      authorityHistogram: this.authorityHistogram,
+      domains: [...this.domains],
+    };
+  }
+
+  /** Folds in the state of a headline accumulator that saw the rows after this one's. */
+  merge(later: HeadlineState): void {
+    const [count, backlinks, backlinksUnknown, dofollow, dofollowKnown, dofollowBacklinks, gov, edu, lost, n] =
+      later.counts;
+    this.count += count;
+    this.backlinks += backlinks;
+    this.backlinksUnknown += backlinksUnknown;
+    this.dofollow += dofollow;
+    this.dofollowKnown += dofollowKnown;
+    this.dofollowBacklinks += dofollowBacklinks;
+    this.gov += gov;
+    this.edu += edu;
+    this.lost += lost;
+    this.authorityCount += n;
+    this.authoritySum.addSum(later.authoritySum);
+    for (let step = 0; step <= STEPS; step++) this.authorityHistogram[step]! += later.authorityHistogram[step]!;
+    for (const domain of later.domains) this.domains.add(domain);
   }
 
   /** The value at 0-based rank `k` of the sorted authorities. */
@@ -98,7 +147,7 @@ export class HeadlineAccumulator {
     else metrics['domains'] = this.domains.size;
     const n = this.authorityCount;
     if (n > 0) {
-      metrics['avg_authority'] = this.authoritySum / n;
+      metrics['avg_authority'] = this.authoritySum.value() / n;
       metrics['median_authority'] =
         n % 2 === 1 ? this.authorityAt((n - 1) / 2) : (this.authorityAt(n / 2 - 1) + this.authorityAt(n / 2)) / 2;
     }

@@ -22,6 +22,7 @@ export { OTHER, UNKNOWN } from './breakdown.ts';
 export { EMPTY_ANCHOR_LABEL } from './anchors.ts';
 export type {
   Accumulator,
+  AccumulatorState,
   AggregateContext,
   AggregateDataset,
   AggregateDisplay,
@@ -29,3 +30,11 @@ export type {
   AggregateProblem,
 } from './types.ts';
 export { aggregatePages, DatasetAggregation } from './stream.ts';
+export type { DatasetAggregationState } from './stream.ts';
+export {
+  aggregateCachedPages,
+  type AggregationWorkerReport,
+  type ParallelAggregation,
+  type ParallelAggregationOptions,
+} from './parallel.ts';
+export type { CachedPage, CachedPages } from './cached-pages.ts';

@@ -28,13 +28,29 @@ export function liveRows<T extends CanonicalRow>(rows: readonly T[]): T[] {
   return rows.filter((row) => !row.lost);
 }
 
+/**
+ * An accumulator that takes live rows only, with what it wraps: a caller feeding many
+ * accumulators (./stream.ts) can test `lost` once per row, add live rows to `inner` and count the
+ * lost ones in `tally` itself, which is what `add` does.
+ */
+export interface LiveAccumulator extends Accumulator {
+  live: { inner: Accumulator; tally: { seen: number } };
+}
+
 /** Wraps an accumulator so only live rows reach it; its result says how many lost rows were left out. */
-export function liveAccumulator(inner: Accumulator, scope: AggregateScope): Accumulator {
+export function liveAccumulator(inner: Accumulator, scope: AggregateScope): LiveAccumulator {
   const tally = (scope.lost ??= { seen: 0 });
   return {
+    live: { inner, tally },
     add(row) {
       if (row.lost) tally.seen++;
       else inner.add(row);
+    },
+    state: () => ({ lost: tally.seen, inner: inner.state() }),
+    merge(state) {
+      const later = state as { lost: number; inner: unknown };
+      tally.seen += later.lost;
+      inner.merge(later.inner);
     },
     result() {
       const result = inner.result();

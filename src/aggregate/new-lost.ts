@@ -6,7 +6,7 @@
  * (default) or month, the latest `top` periods (default 12).
  */
 import { rowCountNotes } from './notes.ts';
-import { PeriodCounter, periodRange, periodStart, type Interval } from './period.ts';
+import { PeriodCounter, periodRange, periodStart, type Interval, type PeriodCounterState } from './period.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
 import type { Accumulator, AggregateKind, AggregateScope, ResultField, ResultRow } from './types.ts';
@@ -19,6 +19,13 @@ function fields(scope: AggregateScope, periodLabel: string, periodType: 'categor
     { name: 'lost', label: `Lost ${unit}`, type: 'number' },
     { name: 'net', label: 'Net change', type: 'number' },
   ];
+}
+
+interface NewLostState {
+  gained: PeriodCounterState;
+  lost: PeriodCounterState;
+  total: number;
+  lostWithoutDate: number;
 }
 
 export function newLostAccumulator(scope: AggregateScope): Accumulator {
@@ -35,6 +42,14 @@ export function newLostAccumulator(scope: AggregateScope): Accumulator {
         if (row.last_seen === null) lostWithoutDate++;
         else lost.add(row.last_seen);
       }
+    },
+    state: (): NewLostState => ({ gained: gained.state(), lost: lost.state(), total, lostWithoutDate }),
+    merge(state) {
+      const later = state as NewLostState;
+      gained.merge(later.gained);
+      lost.merge(later.lost);
+      total += later.total;
+      lostWithoutDate += later.lostWithoutDate;
     },
     result() {
       const kind = scope.ctx.dataset.kind;

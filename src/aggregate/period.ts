@@ -49,6 +49,11 @@ export function periodStart(key: number, interval: Interval): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`;
 }
 
+export interface PeriodCounterState {
+  counts: Array<[number, number]>;
+  missing: number;
+}
+
 /** Counts per period key, kept in a Map (memory: one entry per period). */
 export class PeriodCounter {
   private readonly cells = new Map<number, { n: number }>();
@@ -69,6 +74,23 @@ export class PeriodCounter {
     else cell.n++;
     if (key < this.min) this.min = key;
     if (key > this.max) this.max = key;
+  }
+
+  /** The counts per period and the rows without one: plain data for another thread. */
+  state(): PeriodCounterState {
+    return { counts: [...this.cells].map(([key, cell]) => [key, cell.n]), missing: this.missing };
+  }
+
+  /** Adds the counts of a counter that saw other rows (counts add up in any order). */
+  merge(later: PeriodCounterState): void {
+    for (const [key, n] of later.counts) {
+      const cell = this.cells.get(key);
+      if (cell === undefined) this.cells.set(key, { n });
+      else cell.n += n;
+      if (key < this.min) this.min = key;
+      if (key > this.max) this.max = key;
+    }
+    this.missing += later.missing;
   }
 
   /** Rows counted in the period `key`. */

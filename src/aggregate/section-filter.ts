@@ -50,5 +50,11 @@ export function filteredAccumulator(inner: Accumulator, expr: FilterExpr, scope:
       if (evaluateFilter(expr, row as unknown as Record<string, unknown>)) inner.add(row);
     },
     result: () => inner.result(),
+    state: () => ({ seen: tally?.seen ?? 0, inner: inner.state() }),
+    merge(state) {
+      const later = state as { seen: number; inner: unknown };
+      if (tally) tally.seen += later.seen;
+      inner.merge(later.inner);
+    },
   };
 }

@@ -7,30 +7,82 @@
  */
 import type { AggregateDefinition } from '../definition/schema.ts';
 import type { AggregateResult, CanonicalRow } from '../model.ts';
-import { HeadlineAccumulator } from './headline.ts';
+import { HeadlineAccumulator, type HeadlineState } from './headline.ts';
+import type { LiveAccumulator } from './live.ts';
 import { createAccumulator } from './run.ts';
-import type { Accumulator, AggregateContext } from './types.ts';
+import type { Accumulator, AccumulatorState, AggregateContext } from './types.ts';
+
+export interface DatasetAggregationState {
+  rows: number;
+  accumulators: AccumulatorState[];
+  /** Null when the aggregation keeps no headline metrics. */
+  headline: HeadlineState | null;
+}
 
 export class DatasetAggregation {
   private readonly accumulators: Accumulator[];
-  private readonly headlineAccumulator: HeadlineAccumulator;
+  private readonly headlineAccumulator: HeadlineAccumulator | null;
+  /** The accumulators that see every row, and the inner ones of those that see live rows only. */
+  private readonly everyRow: Accumulator[] = [];
+  private readonly liveOnly: Accumulator[] = [];
+  private readonly lostTallies: Array<{ seen: number }> = [];
   rows = 0;
 
-  /** Throws like createAccumulator, before any row is seen, for the first definition that cannot work. */
-  constructor(defs: readonly AggregateDefinition[], ctx: AggregateContext) {
+  /**
+   * Throws like createAccumulator, before any row is seen, for the first definition that cannot
+   * work. `headline: false` keeps no headline metrics (a report's sections need none).
+   */
+  constructor(defs: readonly AggregateDefinition[], ctx: AggregateContext, options: { headline?: boolean } = {}) {
     this.accumulators = defs.map((def) => createAccumulator(def, ctx));
-    this.headlineAccumulator = new HeadlineAccumulator(ctx.dataset.kind);
+    this.headlineAccumulator = options.headline === false ? null : new HeadlineAccumulator(ctx.dataset.kind);
+    for (const accumulator of this.accumulators) {
+      const live = (accumulator as Partial<LiveAccumulator>).live;
+      if (live) {
+        this.liveOnly.push(live.inner);
+        this.lostTallies.push(live.tally);
+      } else this.everyRow.push(accumulator);
+    }
   }
 
-  /** One page of rows, in the order the dataset holds them. */
+  /**
+   * One page of rows, in the order the dataset holds them. Whether a row is lost is read once
+   * for every accumulator that takes live rows only (./live.ts), which then get the live rows
+   * straight; each accumulator still sees exactly the rows it would on its own.
+   */
   addPage(rows: readonly CanonicalRow[]): void {
-    const accumulators = this.accumulators;
+    const everyRow = this.everyRow;
+    const liveOnly = this.liveOnly;
     const headline = this.headlineAccumulator;
+    let lost = 0;
     for (const row of rows) {
-      for (const accumulator of accumulators) accumulator.add(row);
-      headline.add(row);
+      for (const accumulator of everyRow) accumulator.add(row);
+      if (row.lost) lost++;
+      else for (const accumulator of liveOnly) accumulator.add(row);
+      headline?.add(row);
     }
+    if (lost > 0) for (const tally of this.lostTallies) tally.seen += lost;
     this.rows += rows.length;
+  }
+
+  /** Every accumulator's state and the rows seen, as structured-clone-able data (see Accumulator.state). */
+  state(): DatasetAggregationState {
+    return {
+      rows: this.rows,
+      accumulators: this.accumulators.map((accumulator) => accumulator.state()),
+      headline: this.headlineAccumulator?.state() ?? null,
+    };
+  }
+
+  /**
+   * Folds in the state of an aggregation of the same definitions and context over the pages
+   * right after this one's: afterwards the results are those of one aggregation over both.
+   */
+  merge(later: DatasetAggregationState): void {
+    if (later.accumulators.length !== this.accumulators.length)
+      throw new Error(`cannot merge ${later.accumulators.length} aggregates into ${this.accumulators.length}`);
+    this.accumulators.forEach((accumulator, i) => accumulator.merge(later.accumulators[i]));
+    if (this.headlineAccumulator && later.headline) this.headlineAccumulator.merge(later.headline);
+    this.rows += later.rows;
   }
 
   /** One result per definition, in order. */
@@ -38,8 +90,9 @@ export class DatasetAggregation {
     return this.accumulators.map((accumulator) => accumulator.result());
   }
 
-  /** The headline metrics (headlineMetrics) of every row added. */
+  /** The headline metrics (headlineMetrics) of every row added; throws when it keeps none. */
   headline(): Record<string, number | null> {
+    if (!this.headlineAccumulator) throw new Error('this aggregation was made without headline metrics');
     return this.headlineAccumulator.result();
   }
 }

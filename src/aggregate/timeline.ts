@@ -4,7 +4,7 @@
  * latest N periods are shown; the running total still counts everything before them.
  */
 import { rowCountNotes } from './notes.ts';
-import { PeriodCounter, periodRange, periodStart, type Interval } from './period.ts';
+import { PeriodCounter, periodRange, periodStart, type Interval, type PeriodCounterState } from './period.ts';
 import { makeResult } from './result.ts';
 import { formatCount, unitInText, unitOf } from './source.ts';
 import type { Accumulator, AggregateKind, AggregateScope, ResultRow } from './types.ts';
@@ -17,6 +17,12 @@ export function timelineAccumulator(scope: AggregateScope): Accumulator {
     add(row) {
       total++;
       counter.add(row.first_seen);
+    },
+    state: () => ({ counter: counter.state(), total }),
+    merge(state) {
+      const later = state as { counter: PeriodCounterState; total: number };
+      counter.merge(later.counter);
+      total += later.total;
     },
     result() {
       const kind = scope.ctx.dataset.kind;

@@ -42,6 +42,12 @@ interface Kept {
   order: number;
 }
 
+interface TopState {
+  kept: Kept[];
+  total: number;
+  missing: number;
+}
+
 export function topAccumulator(scope: AggregateScope): Accumulator {
   const kind = scope.ctx.dataset.kind;
   const place = aggregatePlace(scope);
@@ -71,6 +77,27 @@ export function topAccumulator(scope: AggregateScope): Accumulator {
       while (i > 0 && better(entry, kept[i - 1]!) < 0) i--;
       kept.splice(i, 0, entry);
       if (kept.length > limit) kept.pop();
+    },
+    state: (): TopState => ({ kept, total, missing }),
+    merge(state) {
+      const later = state as TopState;
+      // a later chunk's arrival order continues ours, so ties break as in one pass
+      const offset = total;
+      const merged: Kept[] = [];
+      let a = 0;
+      let b = 0;
+      while (merged.length < limit && (a < kept.length || b < later.kept.length)) {
+        const theirs = later.kept[b];
+        const next = theirs && { ...theirs, order: theirs.order + offset };
+        if (a < kept.length && (!next || better(kept[a]!, next) < 0)) merged.push(kept[a++]!);
+        else {
+          merged.push(next!);
+          b++;
+        }
+      }
+      kept.splice(0, kept.length, ...merged);
+      total += later.total;
+      missing += later.missing;
     },
     result() {
       const category = kind === 'refdomains' ? 'domain' : 'url_from';

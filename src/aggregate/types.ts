@@ -43,12 +43,27 @@ export interface AggregateContext {
 }
 
 /**
+ * An accumulator's state as plain data that survives structured cloning (numbers, strings,
+ * arrays, plain objects, typed arrays, rows): what a worker thread hands back. Only an
+ * accumulator made from the same definition and context reads it.
+ */
+export type AccumulatorState = unknown;
+
+/**
  * One aggregate being computed. `add` is called once per row, in any order; `result` may be
  * called at any point and does not consume the state. Memory grows with groups, never with rows.
+ *
+ * Mergeable: rows split into contiguous chunks, each chunk added to its own accumulator (in
+ * another thread), and each later chunk's `state()` merged in order into the first, give exactly
+ * the result one accumulator over every row gives (test/aggregate/merge.test.ts).
  */
 export interface Accumulator {
   add(row: CanonicalRow): void;
   result(): AggregateResult;
+  /** The state so far as structured-clone-able data; take it once the accumulator is done adding. */
+  state(): AccumulatorState;
+  /** Folds in the `state()` of an accumulator of the same definition that saw the rows right after this one's. */
+  merge(later: AccumulatorState): void;
 }
 
 /** `AggregateResult.rows` entries. */

@@ -245,6 +245,32 @@ export const allBacklinks: Catalog = {
   ],
 };
 
+/**
+ * The all-backlinks fields a full canonical Backlink is read from (the v3 normaliser,
+ * src/providers/ahrefs-v3/normalise.ts, with `name_source` and `tld_class_source` it prefers when
+ * selected), each a selectable 1-unit field of 002 (test/catalog/ahrefs-v3-billing.test.ts): what
+ * a select for every canonical column of a backlink names. Benchmarks and tests that fetch whole
+ * rows select these.
+ */
+export const ALL_BACKLINKS_CANONICAL_SELECT: readonly string[] = [
+  'url_from',
+  'url_to',
+  'name_source',
+  'anchor',
+  'title',
+  'is_dofollow',
+  'link_type',
+  'domain_rating_source',
+  'url_rating_source',
+  'first_seen_link',
+  'last_visited',
+  'last_seen',
+  'is_lost',
+  'languages',
+  'http_code',
+  'tld_class_source',
+];
+
 const REFDOMAINS_SOURCE =
   'not in the seeds: a public Ahrefs v3 client schema (RefdomainsResponse for /v3/site-explorer/refdomains)';
 

@@ -8,7 +8,13 @@ import { backlinksLive, referringDomainsLive, summaryLive } from './dataforseo.t
 export type { Catalog, Column, ColumnType, CostRules } from './types.ts';
 export { findColumn, isSortable } from './types.ts';
 export { backlinksOnePerDomain, refdomainsByType } from './ahrefs-v2.ts';
-export { allBacklinks, backlinksStatsV3, domainRatingV3, refdomainsV3 } from './ahrefs-v3.ts';
+export {
+  ALL_BACKLINKS_CANONICAL_SELECT,
+  allBacklinks,
+  backlinksStatsV3,
+  domainRatingV3,
+  refdomainsV3,
+} from './ahrefs-v3.ts';
 export {
   AHREFS_V3_BASE_COST,
   AHREFS_V3_DEFAULT_FIELD_COST,

@@ -3,7 +3,7 @@
  * from that aggregate at the size the template's manifest sets. This is orchestration, not
  * rendering: the renderer receives these results finished (see `compose.ts`).
  */
-import { runAggregate, type AggregateContext } from '../aggregate/index.ts';
+import { DatasetAggregation, type AggregateContext } from '../aggregate/index.ts';
 import { renderChart } from '../charts/index.ts';
 import { PAGE_TEXT_WIDTH, type ChartTheme } from '../charts/theme.ts';
 import type { TemplateManifest } from '../definition/index.ts';
@@ -66,20 +66,47 @@ export function chartThemeFor(input: RenderInput, manifest: TemplateManifest): C
   };
 }
 
+function sectionPlace(index: number, title: string | undefined): string {
+  return `sections[${index}]${title ? ` (${title})` : ''}`;
+}
+
+/**
+ * Each section's aggregate, by section index: the sections of one dataset in one pass over its
+ * rows (DatasetAggregation), not one pass per section. Throws like createAccumulator for the
+ * first definition of a dataset that cannot work, datasets taken in the order sections name them.
+ */
+function aggregateSections(input: RenderInput): Array<AggregateResult | undefined> {
+  const byDataset = new Map<string, { ctx: AggregateContext; indices: number[] }>();
+  for (const [index, section] of input.definition.sections.entries()) {
+    if (!section.aggregate) continue;
+    const of = section.aggregate.of;
+    let group = byDataset.get(of);
+    if (!group) {
+      group = { ctx: aggregateContext(input, of, sectionPlace(index, section.title)), indices: [] };
+      byDataset.set(of, group);
+    }
+    group.indices.push(index);
+  }
+  const results: Array<AggregateResult | undefined> = [];
+  for (const [of, { ctx, indices }] of byDataset) {
+    const defs = indices.map((index) => input.definition.sections[index]!.aggregate!);
+    const aggregation = new DatasetAggregation(defs, ctx, { headline: false });
+    aggregation.addPage(input.datasets[of]?.rows ?? []);
+    aggregation.results().forEach((result, k) => (results[indices[k]!] = result));
+  }
+  return results;
+}
+
 /** One result per `definition.sections` item, in order. Throws `invalid` for a chart without an aggregate. */
 export async function computeSections(input: RenderInput, manifest: TemplateManifest): Promise<SectionResult[]> {
   const chartTheme = chartThemeFor(input, manifest);
+  const aggregates = aggregateSections(input);
   const sections: SectionResult[] = [];
   for (const [index, section] of input.definition.sections.entries()) {
-    const place = `sections[${index}]${section.title ? ` (${section.title})` : ''}`;
+    const place = sectionPlace(index, section.title);
     const result: SectionResult = {};
     if (section.aggregate) {
-      const dataset = input.datasets[section.aggregate.of];
-      result.aggregate = runAggregate(
-        section.aggregate,
-        dataset?.rows ?? [],
-        aggregateContext(input, section.aggregate.of, place),
-      );
+      result.aggregate = aggregates[index]!;
       // nothing to draw (no row carries the figure): the section's notes say why, with no empty axes
       if (section.chart && result.aggregate.rows.length > 0)
         result.chart = await renderChart(section.chart, result.aggregate, chartTheme);

@@ -1,29 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregatePages, headlineMetrics, runAggregate, type AggregateContext } from '../../src/aggregate/index.ts';
-import { allBacklinks } from '../../src/catalog/index.ts';
+import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import type { Backlink } from '../../src/model.ts';
 import { interpretAhrefsV3, normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
 
-const COLUMNS = [
-  'url_from',
-  'url_to',
-  'name_source',
-  'anchor',
-  'title',
-  'is_dofollow',
-  'link_type',
-  'domain_rating_source',
-  'url_rating_source',
-  'first_seen_link',
-  'last_visited',
-  'last_seen',
-  'is_lost',
-  'languages',
-  'http_code',
-  'tld_class_source',
-];
+const COLUMNS = ALL_BACKLINKS_CANONICAL_SELECT;
 
 const DEFS: AggregateDefinition[] = [
   { kind: 'count', of: 'backlinks' },

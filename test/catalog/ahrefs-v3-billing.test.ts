@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ALL_BACKLINKS_CANONICAL_SELECT,
   ahrefsV3BilledUnits,
   ahrefsV3CostHeaders,
   ahrefsV3RequestCost,
@@ -11,7 +12,7 @@ import {
 // Expected figures are worked by hand from Ahrefs' "Limits consumption" rule
 // (units = max(50, per-row cost x rows); a field costs 1 unless seed 002 marks it 5 or 10).
 const cost = (
-  select: string[],
+  select: readonly string[],
   rows: number,
   extra: { where?: unknown; orderBy?: string; cache?: 'hit' | 'miss' } = {},
 ) => ahrefsV3RequestCost({ catalog: allBacklinks, select, rows, ...extra });
@@ -29,25 +30,14 @@ describe('ahrefsV3RequestCost (Ahrefs "Limits consumption")', () => {
   });
 
   it('charges 26 units a row when the same select is widened to the 16 canonical columns plus traffic_domain', () => {
-    // the provider's canonical all-backlinks columns: 16 fields at 1 unit, none surcharged
-    const canonical = [
-      'url_from',
-      'url_to',
-      'name_source',
-      'anchor',
-      'title',
-      'is_dofollow',
-      'link_type',
-      'domain_rating_source',
-      'url_rating_source',
-      'first_seen_link',
-      'last_visited',
-      'last_seen',
-      'is_lost',
-      'languages',
-      'http_code',
-      'tld_class_source',
-    ];
+    // the provider's canonical all-backlinks columns: 16 selectable fields at 1 unit, none surcharged
+    const canonical = ALL_BACKLINKS_CANONICAL_SELECT;
+    expect(canonical).toHaveLength(16);
+    for (const name of canonical) {
+      const column = allBacklinks.columns.find((c) => c.name === name);
+      expect(column?.having, name).toBe(true);
+      expect(column?.units ?? 1, name).toBe(1);
+    }
     expect(cost([...canonical, 'traffic_domain'], 1).perRow).toBe(16 + 10);
   });
 
