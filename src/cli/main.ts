@@ -2,7 +2,11 @@
  * The command line: argument parsing and display only. Every command calls a typed function of
  * the library; errors become one clear line each and the right exit code (DESIGN.md).
  */
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PACKAGE_ROOT } from '../definition/load.ts';
 import { LinkbookError, LinkbookErrors, isLinkbookError } from '../errors.ts';
 import { createCliLogger } from './logger.ts';
 import { dotEnvFiles, withDotEnv } from './dotenv.ts';
@@ -27,7 +31,7 @@ Usage:
   linkbook worker [--concurrency N] [--out DIR] [--email-to-dir DIR] [--no-email]
   linkbook status [--json]
 
-Every command takes --verbose and --help.
+Every command takes --verbose and --help; linkbook --version prints the version.
 Exit codes: 0 done, 1 a run failed, 2 invalid definition or usage, 3 over budget.`;
 
 export async function main(
@@ -41,6 +45,10 @@ export async function main(
   const logger = createCliLogger(stderr, verbose);
   const [name, ...rest] = argv;
 
+  if (name === '--version' || name === '-V' || name === 'version') {
+    stdout.write(`linkbook ${packageVersion()}\n`);
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     stdout.write(`${USAGE}\n`);
     return name ? 0 : 2;
@@ -100,3 +108,22 @@ export function reportError(error: unknown, stderr: NodeJS.WritableStream, verbo
   );
   return wrapped.exitCode;
 }
+
+/** The version in the package's own package.json. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
+
+/** True when this module is the program itself (`npx tsx src/cli/main.ts …`), not imported by bin/linkbook.js. */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));
