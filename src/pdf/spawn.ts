@@ -116,13 +116,14 @@ function hookProcessExit(): void {
   });
   // A signal with no other listener would end this process without 'exit': the browser would
   // follow (its pipe closes) but its profile would stay. With another listener (a worker's or the
-  // preview's graceful stop), that one decides, and the printer's close() ends the browser.
+  // preview's graceful stop), that one decides, and the printer's close() ends the browser. First
+  // in line, so a `once` listener is still counted (it removes itself when it runs).
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
   ] as const) {
-    process.on(signal, () => {
+    process.prependListener(signal, () => {
       if (process.listenerCount(signal) > 1) return;
       for (const browser of live) browser.kill();
       process.exit(code);
@@ -142,13 +143,15 @@ export function spawnChromium(
   // puppeteer's profile prefix (node/ChromeLauncher.js getProfilePath), so leftovers look familiar
   const profile = mkdtempSync(path.join(tmpdir(), 'puppeteer_dev_chrome_profile-'));
   const args = [...chromiumLaunchArgs(options.args), `--user-data-dir=${profile}`];
-  trace('chromium: spawn');
+  // before the spawn: a signal from now on finds the handler that removes the profile
+  hookProcessExit();
   const child: ChildProcess = spawn(executablePath, args, {
     // its own process group (not on Windows), so kill() reaches the renderers and the zygote too
     detached: process.platform !== 'win32',
     env: (options.env ?? process.env) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
   });
+  trace('chromium: spawn');
   let status: string | null = null;
   let profileRemoved = false;
   const removeProfileNow = (): void => {
@@ -196,7 +199,6 @@ export function spawnChromium(
     },
   };
   live.add(handle);
-  hookProcessExit();
   return handle;
 }
 

@@ -6,12 +6,14 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import puppeteer from 'puppeteer-core';
 import { CdpBrowser } from 'puppeteer-core/internal/cdp/Browser.js';
 import { createPdfPrinter, resolveChromium } from '../../src/pdf/index.ts';
 import { CHROMIUM_ARGS, PUPPETEER_DEFAULT_ARGS, chromiumLaunchArgs, spawnChromium } from '../../src/pdf/spawn.ts';
 import { cleanEnv, runCli } from '../helpers/cli.ts';
+import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 
 const chromium = resolveChromium();
 const work = mkdtempSync(path.join(tmpdir(), 'linkbook-spawn-'));
@@ -126,6 +128,55 @@ describe("the run command's early Chromium", () => {
     await waitUntil(() => processesWith(r.tmp).length === 0);
     expect(readdirSync(r.tmp).filter((entry) => entry.startsWith('puppeteer_dev_chrome_profile'))).toEqual([]);
   }, 120_000);
+
+  it('is gone with its profile after Ctrl-C (SIGINT) in the middle of a run: exit 130', async () => {
+    const tmp = mkdtempSync(path.join(work, 'sigint-'));
+    const child = spawn(
+      process.execPath,
+      [path.join(PACKAGE_ROOT, 'bin', 'linkbook.js'), 'run', 'reports/weekly.yaml', '--out', path.join(work, 'int')],
+      { cwd: PACKAGE_ROOT, env: cleanEnv({ TMPDIR: tmp, LINKBOOK_TRACE: '1' }), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('chromium: spawn')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await closed, stderr).toBe(130);
+    await waitUntil(() => processesWith(tmp).length === 0);
+    expect(readdirSync(tmp).filter((entry) => entry.startsWith('puppeteer_dev_chrome_profile'))).toEqual([]);
+  }, 120_000);
+
+  it("leaves a signal to the process's own handler when it has one (a worker's graceful stop)", async () => {
+    // the handler answers, then ends the browser itself as a printer's close() would
+    const script = [
+      `import { spawnChromium } from ${JSON.stringify(path.join(PACKAGE_ROOT, 'src/pdf/spawn.ts'))};`,
+      `const browser = spawnChromium(${JSON.stringify(chromium)});`,
+      `process.once('SIGTERM', () => { console.log('graceful', browser.exitStatus()); browser.kill(); });`,
+      `console.log('ready');`,
+    ].join('\n');
+    const file = path.join(work, 'graceful.mts');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('ready')) resolve();
+      }),
+    );
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    // the browser was still running when the process's own handler ran
+    expect(stdout).toContain('graceful null');
+  }, 60_000);
 
   it('is not started when the formats asked for print nothing', async () => {
     const out = path.join(work, 'html-only');
