@@ -11,6 +11,9 @@ import { fleetBudgetFromEnv } from '../plan/fleet-budget.ts';
 import { formatsNeedPrinting } from '../outputs.ts';
 import type { RunOptions } from '../run/index.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
+import { trace } from '../pdf/trace.ts';
+import { resolveChromium } from '../pdf/chromium.ts';
+import { CHROMIUM_ARGS, spawnChromium, type SpawnedChromium } from '../pdf/spawn.ts';
 import { explainCommand, previewCommand } from '../preview/command.ts';
 
 // Stages are imported when a command needs them: `validate` never loads Chromium or vega.
@@ -79,7 +82,11 @@ const run: Command = {
       // a batch overlaps two reports: one prints in Chromium while the next renders (bench/RESULTS.md)
       concurrency: Math.min(2, availableParallelism()),
     };
-    const printer = await startPrinterEarly(options, ctx);
+    trace('run: start');
+    // Chromium first, unless the formats asked for print nothing: its start (~1 s) is the longest
+    // step of a cold run, and it now overlaps loading the definition, puppeteer and the pipeline
+    const started = options.formats && !formatsNeedPrinting(options.formats) ? undefined : spawnEarly(ctx.env);
+    const printer = await startPrinterEarly(options, ctx, started);
     try {
       const { runReports } = await runModule();
       const summary = await runReports(options, {
@@ -101,11 +108,18 @@ const run: Command = {
  * rendering (bench/RESULTS.md). Undefined when nothing prints or anything is wrong: runReports
  * then reports the problem with its place, as without this head start.
  */
-async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Promise<PdfPrinter | undefined> {
+async function startPrinterEarly(
+  options: RunOptions,
+  ctx: CommandContext,
+  started: SpawnedChromium | undefined,
+): Promise<PdfPrinter | undefined> {
   try {
     const formats =
       options.formats ?? (await loadReport(options.files[0]!, { params: options.params })).definition.outputs;
-    if (!formatsNeedPrinting(formats)) return undefined;
+    if (!formatsNeedPrinting(formats)) {
+      started?.kill();
+      return undefined;
+    }
     // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
     // Chromium's start back until everything had loaded
     await import('puppeteer-core');
@@ -114,9 +128,24 @@ async function startPrinterEarly(options: RunOptions, ctx: CommandContext): Prom
       env: ctx.env,
       logger: ctx.logger,
       prepareNextPage: options.files.length > 1 || options.targetsFile !== undefined,
+      ...(started ? { executablePath: started.executablePath, started } : {}),
     });
     printer.warm?.();
     return printer;
+  } catch {
+    // an invalid first definition: runReports reports it with its place, and no browser is left
+    started?.kill();
+    return undefined;
+  }
+}
+
+/**
+ * Chromium spawned now, before the definition, puppeteer or the pipeline load; undefined when no
+ * browser is found or it cannot be spawned (the printer then says why, when a report prints).
+ */
+function spawnEarly(env: NodeJS.ProcessEnv): SpawnedChromium | undefined {
+  try {
+    return spawnChromium(resolveChromium(env), { args: CHROMIUM_ARGS });
   } catch {
     return undefined;
   }

@@ -14,6 +14,8 @@ import { silentLogger, type Logger } from '../model.ts';
 import { resolveChromium } from './chromium.ts';
 import { embeddedFontCss, embedReportFonts, hasReportFonts } from '../fonts/index.ts';
 import { footerTemplate, HEADER_FOOTER_TEXT, headerTemplate } from './header-footer.ts';
+import { trace } from './trace.ts';
+import { CHROMIUM_ARGS, spawnChromium, type SpawnedChromium } from './spawn.ts';
 
 export interface PdfPrinterOptions {
   /** Default: `resolveChromium(env)`. */
@@ -37,6 +39,12 @@ export interface PdfPrinterOptions {
    * the next report is. A run of one report turns it off: that page would be opened for nothing.
    */
   prepareNextPage?: boolean;
+  /**
+   * A browser already started with `spawnChromium` (the CLI starts it before anything else
+   * loads), used as the first launch instead of starting one. The printer owns it from here on:
+   * its close() ends it.
+   */
+  started?: SpawnedChromium;
 }
 
 export interface PrintOptions {
@@ -60,23 +68,7 @@ export interface PdfPrinter {
   warm?(): void;
 }
 
-/** Chromium flags: no sandbox (containers), no GPU, no background traffic, fonts unhinted for print. */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-dev-shm-usage',
-  '--font-render-hinting=none',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-sync',
-  '--disable-domain-reliability',
-  '--disable-client-side-phishing-detection',
-  '--mute-audio',
-  // no software GPU process to start: printing rasterises in the renderer (launch ~0.1 s faster, bench/RESULTS.md)
-  '--disable-software-rasterizer',
-];
+export { CHROMIUM_ARGS } from './spawn.ts';
 
 /** Page margins, matching `templates/_shared/base.css`; header and footer print inside them. */
 const MARGIN = { top: '20mm', bottom: '18mm', left: '15mm', right: '15mm' };
@@ -96,6 +88,8 @@ interface FreshPage {
 
 interface BrowserSlot {
   browser: Promise<Browser>;
+  /** The browser's process, once spawned. */
+  process: SpawnedChromium | null;
   printed: number;
   active: number;
   retired: boolean;
@@ -140,49 +134,72 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   const inFlight = new Set<Promise<unknown>>();
   const pageClosings = new Set<Promise<unknown>>();
 
+  let handedOver = options.started ?? null;
+
   function launch(): BrowserSlot {
     const fresh: BrowserSlot = {
       browser: Promise.resolve(null as unknown as Browser),
+      process: null,
       printed: 0,
       active: 0,
       retired: false,
       spare: null,
     };
-    // imported here, not at the top: a run without PDF output never loads puppeteer
-    fresh.browser = import('puppeteer-core')
-      // over a pipe, not a port: Chromium then exits with this process even when it is killed, where
-      // a browser launched early (the CLI starts it first) would otherwise be left running
-      .then(({ default: puppeteer }) =>
-        puppeteer.launch({
-          executablePath,
-          headless: true,
-          pipe: true,
-          args: [...CHROMIUM_ARGS],
-          timeout: timeoutMs,
-          ...(options.browserEnv ? { env: options.browserEnv } : {}),
-        }),
-      )
-      .then((browser) => {
-        browser.on('disconnected', () => {
-          fresh.retired = true;
-          if (slot === fresh) slot = null;
-        });
-        logger.debug(`pdf: Chromium started (${executablePath})`);
-        return browser;
-      })
-      .catch((error: unknown) => {
-        if (slot === fresh) slot = null;
-        throw new LinkbookError(
-          'render',
-          `could not start Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]}`,
-          {
-            where: 'pdf',
-            hint: 'check that the browser runs (chromium --version), or set LINKBOOK_CHROMIUM to another one',
-            cause: error,
-          },
-        );
-      });
+    const started = startBrowser(fresh);
+    fresh.browser = started.then(({ browser }) => browser);
+    // the page Chromium opens at start is the first report's: no newPage on the critical path
+    fresh.spare = started
+      .then(({ browser, firstPage }) => (firstPage ? preparePage(firstPage, browser, timeoutMs) : null))
+      .catch(() => null);
     return fresh;
+  }
+
+  /** The browser (started here, or the one handed over) connected over its pipe, and its first page. */
+  async function startBrowser(fresh: BrowserSlot): Promise<{ browser: Browser; firstPage: Page | null }> {
+    let spawned: SpawnedChromium | null = null;
+    try {
+      spawned = handedOver ?? spawnChromium(executablePath, { args: CHROMIUM_ARGS, env: options.browserEnv });
+      handedOver = null;
+      fresh.process = spawned;
+      const chromium = spawned;
+      const gone = chromium.exited.then(() =>
+        Promise.reject(new Error(`the browser ended (${chromium.exitStatus()}) before it was ready`)),
+      );
+      gone.catch(() => undefined);
+      // imported here, not at the top: a run without PDF output never loads puppeteer
+      const connecting = import('puppeteer-core').then(async ({ default: puppeteer }) => {
+        const browser = await puppeteer.connect({ transport: chromium.transport });
+        try {
+          // the about:blank tab it starts with (puppeteer.launch waits for it the same way)
+          const target = await browser.waitForTarget((t) => t.type() === 'page', { timeout: timeoutMs });
+          return { browser, firstPage: await target.page() };
+        } catch (error) {
+          await browser.close().catch(() => undefined);
+          throw error;
+        }
+      });
+      const { browser, firstPage } = await withDeadline(Promise.race([connecting, gone]), timeoutMs);
+      browser.on('disconnected', () => {
+        fresh.retired = true;
+        if (slot === fresh) slot = null;
+        void endProcess(chromium);
+      });
+      trace('chromium: ready');
+      logger.debug(`pdf: Chromium started (${executablePath})`);
+      return { browser, firstPage };
+    } catch (error: unknown) {
+      spawned?.kill();
+      if (slot === fresh) slot = null;
+      throw new LinkbookError(
+        'render',
+        `could not start Chromium at ${executablePath}: ${(error as Error).message.split('\n')[0]}`,
+        {
+          where: 'pdf',
+          hint: 'check that the browser runs (chromium --version), or set LINKBOOK_CHROMIUM to another one',
+          cause: error,
+        },
+      );
+    }
   }
 
   async function retire(old: BrowserSlot): Promise<void> {
@@ -193,6 +210,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     const browser = await old.browser.catch(() => null);
     if (spare && browser) await closePage(spare.page, browser);
     if (browser?.connected) await browser.close().catch(() => undefined);
+    if (old.process) await endProcess(old.process);
   }
 
   function acquire(): BrowserSlot {
@@ -227,10 +245,12 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   }
 
   async function printOnce(html: string, opts: PrintOptions): Promise<Buffer> {
+    trace('print: html ready');
     const used = acquire();
     try {
       const browser = await used.browser;
       const fresh = (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
+      trace('print: page in hand');
       try {
         return await withTimeout(printPage(fresh.page, html, opts, timeoutMs, logger), timeoutMs, opts.title);
       } finally {
@@ -347,6 +367,12 @@ export function closePage(page: Page, browser: Browser, ms = PAGE_CLOSE_MS): Pro
 /** A new page, JavaScript off, every request but `data:` stopped. */
 async function openFreshPage(browser: Browser, timeoutMs: number): Promise<FreshPage> {
   const page = await browser.newPage();
+  trace('page: opened');
+  return await preparePage(page, browser, timeoutMs);
+}
+
+/** A page not used yet (new, or the browser's first), made ready for one report. */
+async function preparePage(page: Page, browser: Browser, timeoutMs: number): Promise<FreshPage> {
   try {
     page.setDefaultTimeout(timeoutMs);
     await page.setJavaScriptEnabled(false);
@@ -359,10 +385,36 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
         void request.respond({ status: 204 }).catch(() => undefined);
       else void request.abort('blockedbyclient').catch(() => undefined);
     });
+    trace('page: ready');
     return { page };
   } catch (error) {
     await closePage(page, browser);
     throw error;
+  }
+}
+
+/** How long a browser may take to exit after Browser.close or a crash before it is killed. */
+const BROWSER_EXIT_MS = 5_000;
+
+/** Waits for the browser's process to end (bounded), then kills what is left and removes its profile. */
+async function endProcess(chromium: SpawnedChromium): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([chromium.exited, new Promise((resolve) => (timer = setTimeout(resolve, BROWSER_EXIT_MS)))]);
+  clearTimeout(timer);
+  chromium.kill();
+  await chromium.exited;
+}
+
+/** `work`, or an error after `ms`. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not ready after ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -403,7 +455,9 @@ async function printPage(
     waitUntil: 'load',
     timeout: timeoutMs,
   });
+  trace('print: content set');
   const failed = (await page.evaluate(LOAD_FONTS_THEN_SHOW)) as number;
+  trace('print: fonts loaded');
   if (failed > 0)
     logger.warn(`pdf: ${failed} embedded font face(s) did not load; their text falls back to system fonts`);
   const pdf = await page.pdf({
@@ -417,5 +471,6 @@ async function printPage(
     timeout: timeoutMs,
     tagged: true,
   });
+  trace('print: pdf done');
   return Buffer.from(pdf);
 }

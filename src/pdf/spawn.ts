@@ -1,0 +1,241 @@
+/**
+ * Starting Chromium without puppeteer, so a run that will print can start the browser before
+ * puppeteer and the pipeline have loaded (the CLI does it first thing: bench/RESULTS.md, issue
+ * 20); puppeteer connects to it later over the same DevTools pipe (`puppeteer.connect` with a
+ * `transport`, pptr.dev/api/puppeteer.connectoptions). This module loads nothing but Node's own.
+ *
+ * It starts the browser the way `puppeteer.launch({ headless: true, pipe: true, args })` does
+ * (puppeteer-core 24.9: node/ChromeLauncher.js computeLaunchArguments, @puppeteer/browsers
+ * launch.js): puppeteer's default flags, then ours, `--remote-debugging-pipe` (the protocol on
+ * fds 3 and 4, NUL-terminated JSON messages), a temporary profile, and a process group of its
+ * own so every Chromium process can be killed at once. test/pdf/spawn.test.ts checks that the
+ * flags are still puppeteer's own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { trace } from './trace.ts';
+
+/** Chromium flags: no sandbox (containers), no GPU, no background traffic, fonts unhinted for print. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-dev-shm-usage',
+  '--font-render-hinting=none',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-sync',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  '--mute-audio',
+  // no software GPU process to start: printing rasterises in the renderer (launch ~0.1 s faster, bench/RESULTS.md)
+  '--disable-software-rasterizer',
+];
+
+/**
+ * What `puppeteer.defaultArgs({ headless: true })` returns in puppeteer-core 24.9, less the
+ * `about:blank` it ends with (the first page; ours follow it, as in puppeteer). Copied so the browser
+ * can start before puppeteer loads; test/pdf/spawn.test.ts compares it with puppeteer's.
+ */
+export const PUPPETEER_DEFAULT_ARGS: readonly string[] = [
+  '--allow-pre-commit-input',
+  '--disable-background-networking',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-breakpad',
+  '--disable-client-side-phishing-detection',
+  '--disable-component-extensions-with-background-pages',
+  '--disable-crash-reporter',
+  '--disable-default-apps',
+  '--disable-dev-shm-usage',
+  '--disable-hang-monitor',
+  '--disable-infobars',
+  '--disable-ipc-flooding-protection',
+  '--disable-popup-blocking',
+  '--disable-prompt-on-repost',
+  '--disable-renderer-backgrounding',
+  '--disable-search-engine-choice-screen',
+  '--disable-sync',
+  '--enable-automation',
+  '--export-tagged-pdf',
+  '--force-color-profile=srgb',
+  '--generate-pdf-document-outline',
+  '--metrics-recording-only',
+  '--no-first-run',
+  '--password-store=basic',
+  '--use-mock-keychain',
+  '--disable-features=Translate,AcceptCHFrame,MediaRouter,OptimizationHints,TabstripComboButton,ProcessPerSiteUpToMainFrameThreshold,IsolateSandboxedIframes',
+  '--enable-features=PdfOopif',
+  '--headless=new',
+  '--hide-scrollbars',
+  '--mute-audio',
+  '--disable-extensions',
+];
+
+/** The arguments Chromium is started with, before the profile: the order puppeteer.launch uses. */
+export function chromiumLaunchArgs(extra: readonly string[] = CHROMIUM_ARGS): string[] {
+  return [...PUPPETEER_DEFAULT_ARGS, 'about:blank', ...extra, '--remote-debugging-pipe'];
+}
+
+/** The DevTools protocol over Chromium's pipe, in the shape puppeteer's ConnectionTransport has. */
+export interface PipeTransport {
+  send(message: string): void;
+  close(): void;
+  onmessage?: (message: string) => void;
+  onclose?: () => void;
+}
+
+/** A Chromium process started by spawnChromium. */
+export interface SpawnedChromium {
+  readonly pid: number | undefined;
+  readonly executablePath: string;
+  /** The protocol connection; hand it to puppeteer.connect once (it is one pipe). */
+  readonly transport: PipeTransport;
+  /** Settles when the browser process has exited and its profile is removed. */
+  readonly exited: Promise<void>;
+  /** The exit code or signal once exited, for error messages. */
+  exitStatus(): string | null;
+  /** Kills every process of the browser now (SIGKILL to its group) and removes its profile. */
+  kill(): void;
+}
+
+/** Live browsers started here: killed, their profiles removed, when this process exits. */
+const live = new Set<SpawnedChromium>();
+let hooked = false;
+
+function hookProcessExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', () => {
+    for (const browser of live) browser.kill();
+  });
+  // A signal with no other listener would end this process without 'exit': the browser would
+  // follow (its pipe closes) but its profile would stay. With another listener (a worker's or the
+  // preview's graceful stop), that one decides, and the printer's close() ends the browser. First
+  // in line, so a `once` listener is still counted (it removes itself when it runs).
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    process.prependListener(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      for (const browser of live) browser.kill();
+      process.exit(code);
+    });
+  }
+}
+
+/**
+ * Starts Chromium now (synchronous: the process is spawned when this returns). A browser that
+ * cannot start shows as `exited` settling early and its transport closing; the connector turns
+ * that into an error.
+ */
+export function spawnChromium(
+  executablePath: string,
+  options: { args?: readonly string[]; env?: Record<string, string | undefined> } = {},
+): SpawnedChromium {
+  // puppeteer's profile prefix (node/ChromeLauncher.js getProfilePath), so leftovers look familiar
+  const profile = mkdtempSync(path.join(tmpdir(), 'puppeteer_dev_chrome_profile-'));
+  const args = [...chromiumLaunchArgs(options.args), `--user-data-dir=${profile}`];
+  // before the spawn: a signal from now on finds the handler that removes the profile
+  hookProcessExit();
+  const child: ChildProcess = spawn(executablePath, args, {
+    // its own process group (not on Windows), so kill() reaches the renderers and the zygote too
+    detached: process.platform !== 'win32',
+    env: (options.env ?? process.env) as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  trace('chromium: spawn');
+  let status: string | null = null;
+  let profileRemoved = false;
+  const removeProfileNow = (): void => {
+    if (profileRemoved) return;
+    profileRemoved = true;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+  };
+  const exited = new Promise<void>((resolve) => {
+    const done = (description: string): void => {
+      status ??= description;
+      live.delete(handle);
+      if (profileRemoved) return resolve();
+      profileRemoved = true;
+      void rm(profile, { recursive: true, force: true, maxRetries: 5 }).then(resolve, () => resolve());
+    };
+    child.once('exit', (code, signal) => done(signal ? `killed by ${signal}` : `exit code ${code}`));
+    // a path that cannot be executed: 'error' and no 'exit'
+    child.once('error', (error) => done(error.message));
+  });
+  const handle: SpawnedChromium = {
+    pid: child.pid,
+    executablePath,
+    transport: pipeTransport(child.stdio[3] as Writable, child.stdio[4] as Readable),
+    exited,
+    exitStatus: () => status,
+    kill() {
+      live.delete(handle);
+      if (status === null && child.pid !== undefined) {
+        try {
+          if (process.platform === 'win32') child.kill('SIGKILL');
+          else process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone, or no group of its own: the process itself
+          child.kill('SIGKILL');
+        }
+      }
+      // Chromium's processes are gone or going; what they leave is removed now, since at the
+      // process's 'exit' there is no later
+      try {
+        removeProfileNow();
+      } catch {
+        // still being written by a dying process: the 'exit' handler above tries again
+        profileRemoved = false;
+      }
+    },
+  };
+  live.add(handle);
+  return handle;
+}
+
+/**
+ * Messages are NUL-terminated JSON both ways (what `--remote-debugging-pipe` speaks; puppeteer's
+ * own node/PipeTransport.js). Incoming bytes are kept as bytes until a NUL, so a multi-byte
+ * character split between two reads is decoded whole.
+ */
+function pipeTransport(write: Writable, read: Readable): PipeTransport {
+  let pending: Buffer[] = [];
+  let closed = false;
+  const transport: PipeTransport = {
+    send(message) {
+      if (closed) return;
+      write.write(message);
+      write.write('\0');
+    },
+    close() {
+      closed = true;
+      read.removeAllListeners('data');
+    },
+  };
+  read.on('data', (chunk: Buffer) => {
+    let start = 0;
+    let end = chunk.indexOf(0);
+    while (end !== -1) {
+      const message = Buffer.concat([...pending, chunk.subarray(start, end)]).toString('utf8');
+      pending = [];
+      transport.onmessage?.(message);
+      start = end + 1;
+      end = chunk.indexOf(0, start);
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  });
+  read.on('close', () => transport.onclose?.());
+  // EPIPE when the browser is gone: its 'close' reports that
+  read.on('error', () => undefined);
+  write.on('error', () => undefined);
+  return transport;
+}
