@@ -7,6 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chartLimits } from '../../src/charts/user-chart.ts';
 import { openStore } from '../../src/store/index.ts';
 import { cleanEnv } from '../helpers/cli.ts';
 import { runMeasured } from './measure.ts';
@@ -109,18 +110,28 @@ describe('chart size limits', () => {
 });
 
 describe('user chart worker limits', () => {
+  it('draws user charts with a 256 MB heap and a 20 s time limit unless LINKBOOK_CHART_HEAP_MB / _TIMEOUT_MS say otherwise', () => {
+    expect(chartLimits({})).toEqual({ heapMb: 256, timeoutMs: 20_000 });
+    expect(chartLimits({ LINKBOOK_CHART_HEAP_MB: '96', LINKBOOK_CHART_TIMEOUT_MS: '5000' })).toEqual({
+      heapMb: 96,
+      timeoutMs: 5000,
+    });
+  });
+
   it('stops a vega sequence() of 5e7 in an expression at the heap limit, exit 2', async () => {
     const file = chartReport('sequence', `transform:\n  - { calculate: "length(sequence(0, 5e7))", as: n }\n${BAR}`);
     const out = path.join(work, 'sequence-out');
     const r = await runMeasured(
       ['run', file, '--as-of', AS_OF, '--out', out],
       // the time limit set out of reach, so only the heap limit can stop it (on a loaded machine
-      // the default 20 s came first; that limit has its own test below)
-      cleanEnv({ LINKBOOK_CHART_TIMEOUT_MS: '600000' }),
-      'vega sequence(0, 5e7), default heap limit',
+      // the default 20 s came first; that limit has its own test below). The heap limit is set to
+      // 96 MB, a quarter of what the sequence's array needs (5e7 x 8 bytes): at the default 256 MB
+      // the chart process once drew it after 32 s of collecting at the limit (two suites side by side)
+      cleanEnv({ LINKBOOK_CHART_TIMEOUT_MS: '600000', LINKBOOK_CHART_HEAP_MB: '96' }),
+      'vega sequence(0, 5e7), heap limit 96 MB',
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/needed more than 256 MB of memory to draw, so it was stopped/);
+    expect(r.stderr).toMatch(/needed more than 96 MB of memory to draw, so it was stopped/);
     expect(r.stderr).toContain('LINKBOOK_CHART_HEAP_MB');
     // before: 23 s and 1.45 GB
     expect(r.peakRssMb).toBeLessThan(900);
