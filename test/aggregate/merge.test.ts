@@ -1,3 +1,4 @@
+import { fetchV3BacklinksPage, v3Rows } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AGGREGATE_KIND_NAMES,
@@ -8,11 +9,9 @@ import {
   type AggregateKindName,
 } from '../../src/aggregate/index.ts';
 import { ExactSum } from '../../src/aggregate/exact-sum.ts';
-import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import type { Backlink, CanonicalRow, DatasetResult, RefDomain } from '../../src/model.ts';
-import { interpretAhrefsV3, normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
 import { backlink, context, refDomain } from './rows.ts';
 
 /**
@@ -171,22 +170,7 @@ let realistic: Backlink[];
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
-  const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
-  for (const [key, value] of Object.entries({
-    target: 'example.com',
-    mode: 'domain',
-    select: ALL_BACKLINKS_CANONICAL_SELECT.join(','),
-    limit: '1000',
-    output: 'json',
-  }))
-    url.searchParams.set(key, value);
-  const response = await fetch(url, { headers: { authorization: 'Bearer test' } });
-  const page = interpretAhrefsV3(allBacklinks, { select: ALL_BACKLINKS_CANONICAL_SELECT })({
-    status: 200,
-    headers: {},
-    body: await response.text(),
-  });
-  realistic = normaliseAhrefsV3(allBacklinks, page.value.rows) as Backlink[];
+  realistic = v3Rows(await fetchV3BacklinksPage(emulator.origin, 'example.com', { limit: 1000 }));
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fetchV3BacklinksPage } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aggregateCachedPages,
@@ -9,7 +10,7 @@ import {
   type CachedPage,
   type CachedPages,
 } from '../../src/aggregate/index.ts';
-import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
+import { allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { aggregationWorkerModule } from '../../src/aggregate/parallel.ts';
@@ -45,20 +46,10 @@ beforeAll(async () => {
   pages = [];
   for (const target of ['example.com', 'ahrefs.com', 'backlinko.com'])
     for (const order of ['domain_rating_source:desc', 'first_seen_link:asc']) {
-      const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
-      for (const [key, value] of Object.entries({
-        target,
-        mode: 'domain',
-        select: ALL_BACKLINKS_CANONICAL_SELECT.join(','),
-        order_by: order,
-        limit: '300',
-        output: 'json',
-      }))
-        url.searchParams.set(key, value);
-      const response = await fetch(url, { headers: { authorization: 'Bearer test' } });
+      const page = await fetchV3BacklinksPage(emulator.origin, target, { limit: 300, orderBy: order });
       pages.push({
-        request: { method: 'GET', url: url.href, rows: 300, estimate: {} },
-        response: { status: response.status, headers: {}, body: await response.text() },
+        request: { method: 'GET', url: page.url, rows: 300, estimate: {} },
+        response: { status: page.status, headers: {}, body: page.body },
       });
     }
 });

@@ -1,12 +1,9 @@
+import { fetchV3BacklinksPage, v3Rows } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregatePages, headlineMetrics, runAggregate, type AggregateContext } from '../../src/aggregate/index.ts';
-import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import type { Backlink } from '../../src/model.ts';
-import { interpretAhrefsV3, normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
-
-const COLUMNS = ALL_BACKLINKS_CANONICAL_SELECT;
 
 const DEFS: AggregateDefinition[] = [
   { kind: 'count', of: 'backlinks' },
@@ -35,22 +32,7 @@ let rows: Backlink[];
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, asOf: '2026-11-16' });
-  const url = new URL('/v3/site-explorer/all-backlinks', emulator.origin);
-  for (const [key, value] of Object.entries({
-    target: 'example.com',
-    mode: 'domain',
-    select: COLUMNS.join(','),
-    limit: '1000',
-    output: 'json',
-  }))
-    url.searchParams.set(key, value);
-  const response = await fetch(url, { headers: { authorization: 'Bearer test' } });
-  const page = interpretAhrefsV3(allBacklinks, { select: COLUMNS })({
-    status: 200,
-    headers: {},
-    body: await response.text(),
-  });
-  rows = normaliseAhrefsV3(allBacklinks, page.value.rows) as Backlink[];
+  rows = v3Rows(await fetchV3BacklinksPage(emulator.origin, 'example.com', { limit: 1000 }));
 });
 
 afterAll(async () => {
