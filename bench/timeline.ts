@@ -7,43 +7,24 @@
  *
  *   node --import tsx bench/timeline.ts [runs] [-- extra env NAME=value ...]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LINKBOOK_BIN, runCli } from './cli.ts';
-import { AS_OF, PACKAGE_ROOT, WEEKLY_REPORT } from './sample-report.ts';
+import { runCli } from './cli.ts';
+import { AS_OF, WEEKLY_REPORT } from './sample-report.ts';
 
-function traced(args: readonly string[], store: string, extraEnv: Record<string, string>): Promise<string[]> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LINKBOOK_STORE: store, LINKBOOK_TRACE: '1', ...extraEnv };
-  for (const name of ['AHREFS_V2_TOKEN', 'AHREFS_API_KEY', 'DATAFORSEO_LOGIN', 'DATAFORSEO_PASSWORD', 'SMTP_URL'])
-    delete env[name];
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [LINKBOOK_BIN, ...args], {
-      cwd: PACKAGE_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const steps: string[] = [];
-    let stderr = '';
-    let written = false;
-    child.stdout.on('data', () => {
-      if (!written) steps.push(`${(performance.now() - started).toFixed(0)} (spawn clock) written`);
-      written = true;
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      for (const line of stderr.split('\n')) {
-        const match = /^linkbook-trace (\d+) (.*)$/.exec(line);
-        if (match) steps.push(`${match[1]} ${match[2]}`);
-      }
-      steps.push(`${(performance.now() - started).toFixed(0)} (spawn clock) exit ${code}`);
-      if (code !== 0) reject(new Error(stderr));
-      else resolve(steps.sort((a, b) => parseInt(a) - parseInt(b)));
-    });
-  });
+/** One traced run (bench/cli.ts runCli with LINKBOOK_TRACE=1): its steps in time order. */
+async function traced(args: readonly string[], store: string, extraEnv: Record<string, string>): Promise<string[]> {
+  const run = await runCli(args, store, { LINKBOOK_TRACE: '1', ...extraEnv });
+  const steps = [
+    `${run.firstOutputMs.toFixed(0)} (spawn clock) written`,
+    `${run.ms.toFixed(0)} (spawn clock) exit ${run.code}`,
+  ];
+  for (const line of run.stderr.split('\n')) {
+    const match = /^linkbook-trace (\d+) (.*)$/.exec(line);
+    if (match) steps.push(`${match[1]} ${match[2]}`);
+  }
+  return steps.sort((a, b) => parseInt(a) - parseInt(b));
 }
 
 const runs = Number(process.argv[2] ?? 3);
