@@ -2,9 +2,16 @@
  * Ahrefs v3 all-backlinks pages of the emulator's realistic web, fetched over real HTTP with every
  * canonical column selected, for the aggregation tests (stream, merge, parallel).
  */
+import type { AggregateContext } from '../../src/aggregate/index.ts';
 import { ALL_BACKLINKS_CANONICAL_SELECT, allBacklinks } from '../../src/catalog/index.ts';
 import type { Backlink } from '../../src/model.ts';
 import { interpretAhrefsV3, normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
+
+/** The aggregation context of a v3 all-backlinks dataset of example.com. */
+export const V3_BACKLINKS_CONTEXT: AggregateContext = {
+  dataset: { name: 'backlinks', provider: 'ahrefs-v3', endpoint: 'all-backlinks', kind: 'backlinks', totals: {} },
+  target: 'example.com',
+};
 
 export interface V3Page {
   url: string;

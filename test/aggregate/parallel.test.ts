@@ -1,15 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fetchV3BacklinksPage } from './emulator-pages.ts';
+import { fetchV3BacklinksPage, V3_BACKLINKS_CONTEXT } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aggregateCachedPages,
-  aggregatePages,
-  type AggregateContext,
-  type CachedPage,
-  type CachedPages,
-} from '../../src/aggregate/index.ts';
+import { aggregateCachedPages, aggregatePages, type CachedPage, type CachedPages } from '../../src/aggregate/index.ts';
 import { allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
@@ -32,10 +26,7 @@ const DEFS: AggregateDefinition[] = [
   { kind: 'count', of: 'backlinks', by: 'link_type', where: 'authority >= 30' },
 ];
 
-const CTX: AggregateContext = {
-  dataset: { name: 'backlinks', provider: 'ahrefs-v3', endpoint: 'all-backlinks', kind: 'backlinks', totals: {} },
-  target: 'example.com',
-};
+const CTX = V3_BACKLINKS_CONTEXT;
 
 let emulator: Emulator;
 let pages: CachedPage[];

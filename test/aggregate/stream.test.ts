@@ -1,6 +1,6 @@
-import { fetchV3BacklinksPage, v3Rows } from './emulator-pages.ts';
+import { fetchV3BacklinksPage, v3Rows, V3_BACKLINKS_CONTEXT } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregatePages, headlineMetrics, runAggregate, type AggregateContext } from '../../src/aggregate/index.ts';
+import { aggregatePages, headlineMetrics, runAggregate } from '../../src/aggregate/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import type { Backlink } from '../../src/model.ts';
@@ -22,10 +22,7 @@ const DEFS: AggregateDefinition[] = [
   { kind: 'count', of: 'backlinks', by: 'link_type', where: 'authority >= 30' },
 ];
 
-const CTX: AggregateContext = {
-  dataset: { name: 'backlinks', provider: 'ahrefs-v3', endpoint: 'all-backlinks', kind: 'backlinks', totals: {} },
-  target: 'example.com',
-};
+const CTX = V3_BACKLINKS_CONTEXT;
 
 let emulator: Emulator;
 let rows: Backlink[];
