@@ -15,6 +15,7 @@ export {
   accountRatesFromEnv,
   createAccountLimiter,
   credentialFingerprint,
+  DEFAULT_MARGIN_MS,
   tryGrant,
   type AccountRate,
 } from './limiter.ts';
