@@ -11,13 +11,39 @@
  * 0700 and its files 0600; a file another user owns, or that others may write, is ignored.
  * Assumption: whoever can write the user's own cache folder can already change the user's code,
  * so a file with matching digests is trusted as much as the package itself.
+ *
+ * Pruning: every key names the exact inputs (a template's source, a font file's digest, the
+ * package's versions), so an upgrade or an edited template leaves the old entries behind. A read
+ * marks its entry used (its mtime, at most once a day); every write sweeps the folder of its kind,
+ * removing entries unused for PRUNE_UNUSED_DAYS, the oldest ones beyond PRUNE_MAX_ENTRIES, and temp
+ * files a killed writer left. Writes happen only on a miss, so the sweep costs a process nothing
+ * when the cache answers.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync, renameSync, writeFileSync, fstatSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  futimesSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 const FORMAT = 'linkbook-cache 1';
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** An entry no process has read or written for this long is removed at the next write of its kind. */
+export const PRUNE_UNUSED_DAYS = 30;
+/** The most entries one kind keeps; beyond it the least recently used go first. */
+export const PRUNE_MAX_ENTRIES = 500;
+/** A temp file this old belongs to a writer that died. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** The cache folder for `env`, or null when it is turned off (`LINKBOOK_CACHE_DIR=off`). */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
@@ -64,6 +90,7 @@ export function readCached(kind: string, keyMaterial: string, env: NodeJS.Proces
       const uid = process.getuid?.();
       if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0)) return null;
       text = readFileSync(fd, 'utf8');
+      if (Date.now() - stat.mtimeMs > DAY_MS) markUsed(fd);
     } finally {
       closeSync(fd);
     }
@@ -95,5 +122,59 @@ export function writeCached(
     renameSync(temp, file);
   } catch {
     // a read-only or full disk only costs the next process the work
+    return;
+  }
+  pruneKind(path.dirname(file), Date.now());
+}
+
+/** Records a read in the entry's mtime (pruning's "last used"); a file that refuses it stays as it was. */
+function markUsed(fd: number): void {
+  try {
+    const now = new Date();
+    futimesSync(fd, now, now);
+  } catch {
+    // read-only folder: the entry may be pruned sooner, and then recomputed
+  }
+}
+
+/**
+ * Removes, in one kind's folder, temp files older than an hour, entries unused for
+ * PRUNE_UNUSED_DAYS, and the least recently used entries beyond PRUNE_MAX_ENTRIES. Only files this
+ * cache names (`<64 hex>.txt` and their temp files) are touched; errors leave files in place.
+ */
+export function pruneKind(folder: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  const entries: Array<{ file: string; used: number }> = [];
+  for (const name of names) {
+    const isEntry = /^[0-9a-f]{64}\.txt$/.test(name);
+    const isTemp = /^[0-9a-f]{64}\.txt\.\d+\.tmp$/.test(name);
+    if (!isEntry && !isTemp) continue;
+    const file = path.join(folder, name);
+    let used: number;
+    try {
+      used = statSync(file).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (isTemp) {
+      if (now - used > STALE_TEMP_MS) removeQuietly(file);
+    } else if (now - used > PRUNE_UNUSED_DAYS * DAY_MS) removeQuietly(file);
+    else entries.push({ file, used });
+  }
+  if (entries.length <= PRUNE_MAX_ENTRIES) return;
+  entries.sort((a, b) => b.used - a.used);
+  for (const { file } of entries.slice(PRUNE_MAX_ENTRIES)) removeQuietly(file);
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // gone already, or not ours to remove
   }
 }
