@@ -12,7 +12,7 @@
  * flags are still puppeteer's own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,6 +104,57 @@ export interface SpawnedChromium {
   kill(): void;
 }
 
+/**
+ * A browser's temporary profile is `<tmpdir>/linkbook-chromium-<pid of the Node process>-<random>`.
+ * Every exit path this process sees removes it; a SIGKILL of Node (the OOM killer, `kill -9`) is
+ * the one it cannot see: Chromium then ends with its pipe, and the folder stays. The next browser
+ * started on the machine removes such leftovers (removeDeadProfiles).
+ */
+export const PROFILE_PREFIX = 'linkbook-chromium-';
+/** A leftover is removed only once it is this old, whatever its process: a guard against PID reuse and clock skew. */
+export const DEAD_PROFILE_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes, in `dir`, profiles of this user whose Node process is gone and that nothing has written
+ * for DEAD_PROFILE_AGE_MS. Assumption: the processes that share this temp folder share this PID
+ * namespace (a container with its own PIDs but the host's /tmp would see a live one as dead;
+ * the age guard then still spares a profile in use, which Chromium writes as it runs).
+ */
+export function removeDeadProfiles(dir: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const match = new RegExp(`^${PROFILE_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    const folder = path.join(dir, name);
+    try {
+      const stat = statSync(folder);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || now - stat.mtimeMs < DEAD_PROFILE_AGE_MS)
+        continue;
+      rmSync(folder, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // removed by another process meanwhile, or not ours to remove
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Live browsers started here: killed, their profiles removed, when this process exits. */
 const live = new Set<SpawnedChromium>();
 let hooked = false;
@@ -140,8 +191,8 @@ export function spawnChromium(
   executablePath: string,
   options: { args?: readonly string[]; env?: Record<string, string | undefined> } = {},
 ): SpawnedChromium {
-  // puppeteer's profile prefix (node/ChromeLauncher.js getProfilePath), so leftovers look familiar
-  const profile = mkdtempSync(path.join(tmpdir(), 'puppeteer_dev_chrome_profile-'));
+  removeDeadProfiles(tmpdir(), Date.now());
+  const profile = mkdtempSync(path.join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const args = [...chromiumLaunchArgs(options.args), `--user-data-dir=${profile}`];
   // before the spawn: a signal from now on finds the handler that removes the profile
   hookProcessExit();

@@ -3,7 +3,16 @@
  * nothing left behind when it ends, the first report printed in the page it opens at start, and
  * the CLI's early browser gone after a run that fails validation and after one that prints.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -11,7 +20,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import puppeteer from 'puppeteer-core';
 import { CdpBrowser } from 'puppeteer-core/internal/cdp/Browser.js';
 import { createPdfPrinter, resolveChromium } from '../../src/pdf/index.ts';
-import { CHROMIUM_ARGS, PUPPETEER_DEFAULT_ARGS, chromiumLaunchArgs, spawnChromium } from '../../src/pdf/spawn.ts';
+import {
+  CHROMIUM_ARGS,
+  DEAD_PROFILE_AGE_MS,
+  PROFILE_PREFIX,
+  PUPPETEER_DEFAULT_ARGS,
+  chromiumLaunchArgs,
+  spawnChromium,
+} from '../../src/pdf/spawn.ts';
 import { cleanEnv, runCli } from '../helpers/cli.ts';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 
@@ -105,7 +121,7 @@ describe("the run command's early Chromium", () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^linkbook-trace \d+ chromium: spawn$/m);
     await waitUntil(() => processesWith(r.tmp).length === 0);
-    expect(readdirSync(r.tmp).filter((entry) => entry.startsWith('puppeteer_dev_chrome_profile'))).toEqual([]);
+    expect(readdirSync(r.tmp).filter((entry) => entry.startsWith(PROFILE_PREFIX))).toEqual([]);
   });
 
   it('is the browser that prints, and gone with its profile when the run ends', async () => {
@@ -126,7 +142,7 @@ describe("the run command's early Chromium", () => {
     );
     expect(readFileSync(path.join(out, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     await waitUntil(() => processesWith(r.tmp).length === 0);
-    expect(readdirSync(r.tmp).filter((entry) => entry.startsWith('puppeteer_dev_chrome_profile'))).toEqual([]);
+    expect(readdirSync(r.tmp).filter((entry) => entry.startsWith(PROFILE_PREFIX))).toEqual([]);
   }, 120_000);
 
   it('is gone with its profile after Ctrl-C (SIGINT) in the middle of a run: exit 130', async () => {
@@ -147,7 +163,7 @@ describe("the run command's early Chromium", () => {
     child.kill('SIGINT');
     expect(await closed, stderr).toBe(130);
     await waitUntil(() => processesWith(tmp).length === 0);
-    expect(readdirSync(tmp).filter((entry) => entry.startsWith('puppeteer_dev_chrome_profile'))).toEqual([]);
+    expect(readdirSync(tmp).filter((entry) => entry.startsWith(PROFILE_PREFIX))).toEqual([]);
   }, 120_000);
 
   it("leaves a signal to the process's own handler when it has one (a worker's graceful stop)", async () => {
@@ -177,6 +193,51 @@ describe("the run command's early Chromium", () => {
     // the browser was still running when the process's own handler ran
     expect(stdout).toContain('graceful null');
   }, 60_000);
+
+  it("removes the profile a SIGKILLed run left, an hour later, when the next run starts a browser; never a live one's", async () => {
+    const tmp = mkdtempSync(path.join(work, 'sigkill-'));
+    const script = [
+      `import { spawnChromium } from ${JSON.stringify(path.join(PACKAGE_ROOT, 'src/pdf/spawn.ts'))};`,
+      `spawnChromium(${JSON.stringify(chromium)});`,
+      `console.log('ready');`,
+      `setInterval(() => {}, 1000);`,
+    ].join('\n');
+    const file = path.join(work, 'killed.mts');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: PACKAGE_ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => chunk.includes('ready') && resolve()),
+    );
+    child.kill('SIGKILL');
+    await closed;
+    // no exit handler ran: the browser follows its closed pipe, the profile stays
+    await waitUntil(() => processesWith(tmp).length === 0);
+    const leftover = readdirSync(tmp).filter((entry) => entry.startsWith(`${PROFILE_PREFIX}${child.pid}-`));
+    expect(leftover).toHaveLength(1);
+    // a dead process's recent profile, and an old one of a live process (this one) stay
+    const recent = path.join(tmp, `${PROFILE_PREFIX}${child.pid}-recent`);
+    const living = path.join(tmp, `${PROFILE_PREFIX}${process.pid}-living`);
+    for (const folder of [recent, living]) mkdirSync(folder);
+    const hourAgo = (Date.now() - DEAD_PROFILE_AGE_MS - 60_000) / 1000;
+    for (const folder of [path.join(tmp, leftover[0]!), living]) utimesSync(folder, hourAgo, hourAgo);
+
+    const r = await runCli(['run', path.join(work, 'missing.yaml')], {
+      env: cleanEnv({ TMPDIR: tmp, LINKBOOK_TRACE: '1' }),
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/chromium: spawn/);
+    await waitUntil(() => processesWith(tmp).length === 0);
+    expect(
+      readdirSync(tmp)
+        .filter((entry) => entry.startsWith(PROFILE_PREFIX))
+        .sort(),
+    ).toEqual([path.basename(living), path.basename(recent)].sort());
+  }, 120_000);
 
   it('is not started when the formats asked for print nothing', async () => {
     const out = path.join(work, 'html-only');
