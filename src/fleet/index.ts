@@ -11,12 +11,16 @@ export {
 } from './enqueue.ts';
 export { runFleetWorker, workerTimings, type FleetWorkerOptions, type WorkerRecord } from './worker.ts';
 export {
+  accountConcurrencyFromEnv,
   accountKey,
   accountRatesFromEnv,
+  accountSlotsKey,
   createAccountLimiter,
   credentialFingerprint,
   DEFAULT_MARGIN_MS,
+  LEASE_MARGIN_MS,
   tryGrant,
+  tryTakeSlot,
   type AccountRate,
 } from './limiter.ts';
 export { fleetStatus, formatFleetStatus, type FleetStatus } from './status.ts';

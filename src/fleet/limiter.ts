@@ -12,7 +12,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LinkbookError } from '../errors.ts';
-import { apiProviders, PROVIDER_IDS, type AccountGate, type Credentials, type ProviderId } from '../providers/index.ts';
+import {
+  apiProviders,
+  PROVIDER_IDS,
+  type AccountGate,
+  type AccountRelease,
+  type Credentials,
+  type ProviderId,
+} from '../providers/index.ts';
 import { KEY_PREFIX } from './queue.ts';
 
 export interface AccountRate {
@@ -50,6 +57,32 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, math.max(1, tonumber(oldest[2]) + window - now + 1)}
 `;
 
+/**
+ * Atomically: drop leases that ran out; take a slot if fewer than the limit are held, and return
+ * {1, Redis time}; else {0, ms until the soonest lease runs out}. A lease outlives the longest
+ * attempt (the HTTP timeout) by a margin, so a slot held by a worker that died comes back then;
+ * a slot whose request ended is given back at once (RELEASE_SLOT).
+ */
+const TAKE_SLOT = `
+local limit = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now + lease, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], lease)
+  return {1, now}
+end
+local soonest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, math.max(1, tonumber(soonest[2]) - now)}
+`;
+
+/** How often a request waiting for a slot asks again: a slot is usually given back long before its lease ends. */
+const SLOT_POLL_MS = 50;
+/** Added to the HTTP timeout for a lease: the time between taking the slot and the attempt starting. */
+export const LEASE_MARGIN_MS = 5_000;
+
 /** sha256 of an account's credential values, first 12 hex digits: names the account, never shows the secret. */
 export function credentialFingerprint(provider: ProviderId, credentials: Credentials): string | undefined {
   const module = apiProviders().find(([id]) => id === provider)?.[1];
@@ -66,6 +99,40 @@ export function credentialFingerprint(provider: ProviderId, credentials: Credent
 /** The Redis key of one account's window. */
 export function accountKey(provider: ProviderId, fingerprint: string): string {
   return `${KEY_PREFIX}rate:${provider}:${fingerprint}`;
+}
+
+/** The Redis key of one account's simultaneous-request slots. */
+export function accountSlotsKey(provider: ProviderId, fingerprint: string): string {
+  return `${KEY_PREFIX}slots:${provider}:${fingerprint}`;
+}
+
+/**
+ * Simultaneous requests per provider account across the fleet: each provider module's
+ * `limits.accountConcurrency` (DataForSEO 30; Ahrefs states none), overridden by
+ * LINKBOOK_FLEET_CONCURRENCY, a comma-separated list of `N`, each optionally prefixed by
+ * `provider=` (`dataforseo=20`, or `10` for all).
+ */
+export function accountConcurrencyFromEnv(env: NodeJS.ProcessEnv): Map<ProviderId, number> {
+  const limits = new Map<ProviderId, number>();
+  for (const [id, provider] of apiProviders())
+    if (provider.limits.accountConcurrency !== undefined) limits.set(id, provider.limits.accountConcurrency);
+  const text = env.LINKBOOK_FLEET_CONCURRENCY?.trim();
+  if (!text) return limits;
+  const known = apiProviders().map(([id]) => id);
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^(?:([a-z0-9-]+)=)?(\d+)$/.exec(part);
+    const provider = match?.[1] as ProviderId | undefined;
+    if (!match || (provider !== undefined && !known.includes(provider)) || Number(match[2]) < 1)
+      throw new LinkbookError('invalid', `LINKBOOK_FLEET_CONCURRENCY: "${part}" is not a number of requests`, {
+        where: 'LINKBOOK_FLEET_CONCURRENCY',
+        hint: `write N, optionally after provider= (one of ${known.join(', ')}), such as dataforseo=30`,
+      });
+    for (const id of provider ? [provider] : known) limits.set(id, Number(match[2]));
+  }
+  return limits;
 }
 
 /**
@@ -99,13 +166,38 @@ export interface AccountLimiterOptions {
   credentials: Credentials;
   rates: Map<ProviderId, AccountRate>;
   marginMs?: number;
+  /** Simultaneous requests per account (accountConcurrencyFromEnv); none when absent. */
+  concurrency?: Map<ProviderId, number>;
+  /** How long a slot is held at most: the HTTP layer's timeout plus LEASE_MARGIN_MS. */
+  leaseMs?: number;
   /** Called with each wait, for the worker's --verbose log. */
   onWait?: (provider: ProviderId, ms: number) => void;
+  /** Called once when a request waits for one of the account's slots. */
+  onSlotWait?: (provider: ProviderId, limit: number) => void;
+  /** Called when a slot could not be given back (Redis unreachable): its lease ends it. */
+  onReleaseError?: (provider: ProviderId, error: unknown) => void;
 }
 
 type SlidingWindowRedis = Redis & {
   linkbookSlidingWindow(key: string, limit: number, windowMs: number, member: string): Promise<[number, number]>;
 };
+
+type SlotRedis = Redis & {
+  linkbookTakeSlot(key: string, limit: number, leaseMs: number, member: string): Promise<[number, number]>;
+};
+
+/** One try at the account's slots: taken now (Redis time `at`), or told when the soonest lease ends. */
+export async function tryTakeSlot(
+  redis: Redis,
+  key: string,
+  limit: number,
+  leaseMs: number,
+  member: string,
+): Promise<{ taken: true; at: number } | { taken: false; waitMs: number }> {
+  if (!('linkbookTakeSlot' in redis)) redis.defineCommand('linkbookTakeSlot', { numberOfKeys: 1, lua: TAKE_SLOT });
+  const [taken, ms] = await (redis as SlotRedis).linkbookTakeSlot(key, limit, leaseMs, member);
+  return taken === 1 ? { taken: true, at: ms } : { taken: false, waitMs: ms };
+}
 
 /** One try at the account's window: granted now (at Redis time `at`), or told how long to wait. */
 export async function tryGrant(
@@ -126,27 +218,61 @@ export async function tryGrant(
   return granted === 1 ? { granted: true, at: ms } : { granted: false, waitMs: ms };
 }
 
-/** The `accountGate` for a run's HTTP layer: a gate per provider that has an account, undefined for the sandbox. */
+/**
+ * The `accountGate` for a run's HTTP layer: a gate per provider that has an account and a rate or
+ * a simultaneous-request limit, undefined for the sandbox. A request takes one of the account's
+ * slots first (when it has a limit), then its rate grant; the slot is given back when the request
+ * has ended.
+ */
 export function createAccountLimiter(
   redis: Redis,
   options: AccountLimiterOptions,
 ): (provider: ProviderId) => AccountGate | undefined {
   const margin = options.marginMs ?? DEFAULT_MARGIN_MS;
+  const leaseMs = options.leaseMs ?? 60_000 + LEASE_MARGIN_MS;
   const owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   let grants = 0;
   return (provider) => {
     const fingerprint = credentialFingerprint(provider, options.credentials);
     const rate = options.rates.get(provider);
-    if (!fingerprint || !rate) return undefined;
+    const slots = options.concurrency?.get(provider);
+    if (!fingerprint || (!rate && slots === undefined)) return undefined;
     const key = accountKey(provider, fingerprint);
+    const slotsKey = accountSlotsKey(provider, fingerprint);
+    const takeSlot = async (): Promise<AccountRelease | undefined> => {
+      if (slots === undefined) return undefined;
+      const member = `${owner}-slot-${grants++}`;
+      let told = false;
+      for (;;) {
+        const answer = await tryTakeSlot(redis, slotsKey, slots, leaseMs, member);
+        if (answer.taken) break;
+        if (!told) options.onSlotWait?.(provider, slots);
+        told = true;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(answer.waitMs, SLOT_POLL_MS)));
+      }
+      let given = false;
+      return () => {
+        if (given) return;
+        given = true;
+        redis.zrem(slotsKey, member).catch((error: unknown) => options.onReleaseError?.(provider, error));
+      };
+    };
     return {
       async wait() {
-        for (;;) {
-          const answer = await tryGrant(redis, key, rate, margin, `${owner}-${grants++}`);
-          if (answer.granted) return;
-          options.onWait?.(provider, answer.waitMs);
-          await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
+        const release = await takeSlot();
+        try {
+          if (rate)
+            for (;;) {
+              const answer = await tryGrant(redis, key, rate, margin, `${owner}-${grants++}`);
+              if (answer.granted) break;
+              options.onWait?.(provider, answer.waitMs);
+              await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
+            }
+        } catch (error) {
+          release?.();
+          throw error;
         }
+        return release;
       },
     };
   };

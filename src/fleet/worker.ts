@@ -17,13 +17,19 @@ import type { Redis } from 'ioredis';
 import { loadReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { systemClock, type Logger } from '../model.ts';
-import { credentialsFromEnv } from '../providers/index.ts';
+import { credentialsFromEnv, DEFAULT_HTTP_TIMEOUT_MS, httpOptionsFromEnv } from '../providers/index.ts';
 import { markBatchRoot, runReport, targetRowOptions, type ReportRunEffects } from '../run/index.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type RequestClaims, type RunFinish, type Store } from '../store/index.ts';
 import { checkOutRoot, insideRoot, safeSegment } from '../deliver/out-dir.ts';
-import { accountRatesFromEnv, createAccountLimiter, DEFAULT_MARGIN_MS } from './limiter.ts';
+import {
+  accountConcurrencyFromEnv,
+  accountRatesFromEnv,
+  createAccountLimiter,
+  DEFAULT_MARGIN_MS,
+  LEASE_MARGIN_MS,
+} from './limiter.ts';
 import { connectForever, KEY_PREFIX, QUEUE_NAME, redisUrlFrom, type ReportJob } from './queue.ts';
 
 export interface FleetWorkerOptions {
@@ -81,6 +87,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   const timings = workerTimings(env);
   redisUrlFrom(env); // a usage error before anything starts
   const rates = accountRatesFromEnv(env);
+  const accountSlots = accountConcurrencyFromEnv(env);
   const marginMs = Number(env.LINKBOOK_FLEET_RATE_MARGIN_MS?.trim() || DEFAULT_MARGIN_MS);
   if (!Number.isInteger(marginMs) || marginMs < 0)
     throw new LinkbookError('invalid', 'LINKBOOK_FLEET_RATE_MARGIN_MS must be a whole number of milliseconds', {
@@ -116,6 +123,14 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
       rates,
       marginMs,
       onWait: (provider, ms) => logger.debug(`[rate]    ${provider}: the account's limit is reached; waiting ${ms} ms`),
+      concurrency: accountSlots,
+      leaseMs: (httpOptionsFromEnv(env).timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS) + LEASE_MARGIN_MS,
+      onSlotWait: (provider, limit) =>
+        logger.debug(`[slots]   ${provider}: the account's ${limit} simultaneous requests are in use; waiting`),
+      onReleaseError: (provider, error) =>
+        logger.warn(
+          `[slots]   ${provider}: a request slot was not given back (${error instanceof Error ? error.message : String(error)}); its lease ends it`,
+        ),
     }),
   };
   const markedRoots = new Set<string>();

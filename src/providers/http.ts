@@ -171,6 +171,9 @@ export function canonicalRequestKey(
   return [method.toUpperCase(), canonicalUrl, body ?? '', asOf ? `as-of=${asOf}` : ''].join('\n');
 }
 
+/** How long one attempt may take, headers and body, unless LINKBOOK_HTTP_TIMEOUT_MS says otherwise. */
+export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
+
 /**
  * Layer settings from the environment: `LINKBOOK_HTTP_TIMEOUT_MS`, the time one attempt may take
  * (default 60 s). Returns no settings when it is unset or not a positive integer.
@@ -186,7 +189,7 @@ export function httpOptionsFromEnv(env: Record<string, string | undefined> = pro
  */
 export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   const fetchFn: FetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
   const backoff: BackoffSettings = { ...DEFAULT_BACKOFF, ...options.backoff };
   const random = options.random ?? Math.random;

@@ -36,8 +36,14 @@ export type {
   RequestBilling,
   SharedResponseCache,
 } from './http.ts';
-export { AS_OF_HEADER, canonicalRequestKey, createHttpLayer, httpOptionsFromEnv } from './http.ts';
-export type { AccountGate, LimitSettings } from './limiter.ts';
+export {
+  AS_OF_HEADER,
+  canonicalRequestKey,
+  createHttpLayer,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  httpOptionsFromEnv,
+} from './http.ts';
+export type { AccountGate, AccountRelease, LimitSettings } from './limiter.ts';
 import type { AccountGate, LimitSettings } from './limiter.ts';
 export type { Allowance, ApiProvider, CostUnitSpec, LocalProvider, Provider, ProviderNames } from './provider.ts';
 export { redactHeaders, redactText, redactUrl } from './redact.ts';

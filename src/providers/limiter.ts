@@ -9,8 +9,16 @@
  * when the gate cannot be asked (its Redis is gone).
  */
 export interface AccountGate {
-  wait(): Promise<void>;
+  /**
+   * Resolves when one more request may go out now. A gate that also counts requests in flight
+   * (an account's simultaneous-request limit) resolves with the function to call once that request
+   * has ended, answered or not; the limiter calls it exactly once.
+   */
+  wait(): Promise<AccountRelease | void>;
 }
+
+/** Ends one request's hold on an account gate. */
+export type AccountRelease = () => void;
 
 export interface LimitSettings {
   concurrency: number;
@@ -22,6 +30,12 @@ export interface LimitSettings {
    * and no header); exponential backoff applies on top. Default 0.
    */
   rateLimitedWaitMs?: number;
+  /**
+   * Requests the API allows one account to have open at once, across every program that uses it
+   * (DataForSEO: 30). A single process never reaches it with `concurrency`; a fleet shares it
+   * through its account gate (src/fleet/limiter.ts). Absent: the API states none.
+   */
+  accountConcurrency?: number;
   /** Asked after this process's own slot and token, before every network attempt. */
   accountGate?: AccountGate;
 }
@@ -48,16 +62,18 @@ export class RequestLimiter {
     if (this.active >= this.settings.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
     let released = false;
+    let leaveAccount: AccountRelease | void = undefined;
     const release = () => {
       if (released) return;
       released = true;
+      leaveAccount?.();
       const next = this.waiting.shift();
       if (next) next();
       else this.active -= 1;
     };
     try {
       await this.takeToken();
-      await this.settings.accountGate?.wait();
+      leaveAccount = await this.settings.accountGate?.wait();
     } catch (error) {
       release();
       throw error;

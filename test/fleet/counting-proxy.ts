@@ -20,6 +20,8 @@ export interface CountingProxy {
   held(): string[];
   /** Requests forwarded whose answer has not fully gone back yet. */
   inFlight(): number;
+  /** The most requests that were in flight at once. */
+  maxInFlight(): number;
   /** Holds every later request for which `predicate` is true (replacing the previous one). */
   hold(predicate: (url: string) => boolean): void;
   /** Stops holding: forwards every held request whose client is still there, drops the others. */
@@ -33,10 +35,12 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   const waiting: Array<{ url: string; go: () => void; gone: () => boolean }> = [];
   let holding: ((url: string) => boolean) | undefined;
   let active = 0;
+  let most = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, url: string) => {
     forwarded.push({ url, at: Date.now() });
     active += 1;
+    most = Math.max(most, active);
     let counted = true;
     const done = () => {
       if (counted) active -= 1;
@@ -88,6 +92,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     forwarded,
     held: () => waiting.filter((w) => !w.gone()).map((w) => w.url),
     inFlight: () => active,
+    maxInFlight: () => most,
     hold(predicate) {
       holding = predicate;
     },

@@ -11,12 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
 import { startEmulator } from '../../src/emulator/index.ts';
 import {
+  accountConcurrencyFromEnv,
   accountKey,
   accountRatesFromEnv,
+  accountSlotsKey,
   credentialFingerprint,
   DEFAULT_MARGIN_MS,
   enqueueReports,
   tryGrant,
+  tryTakeSlot,
 } from '../../src/fleet/index.ts';
 import { credentialsFromEnv } from '../../src/providers/index.ts';
 import { silentLogger } from '../../src/model.ts';
@@ -26,6 +29,7 @@ import { startCountingProxy } from './counting-proxy.ts';
 import { startWorker, until, type WorkerProcess } from './workers.ts';
 
 const REPORT = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'fleet', 'fleet.yaml');
+const DATAFORSEO_REPORT = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'fleet', 'fleet-dataforseo.yaml');
 let redis: TestRedis;
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -172,6 +176,113 @@ describe('the fleet account limiter', () => {
     } finally {
       for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
       monitor.disconnect();
+      observer.disconnect();
+      await proxy.close();
+      await emulator.close();
+    }
+  }, 120_000);
+  it("reads LINKBOOK_FLEET_CONCURRENCY over each API's own simultaneous-request limit, and refuses one it cannot read", () => {
+    // DataForSEO allows 30 simultaneous requests per account (src/providers/dataforseo/index.ts); Ahrefs states none
+    expect([...accountConcurrencyFromEnv({})]).toEqual([['dataforseo', 30]]);
+    const set = accountConcurrencyFromEnv({ LINKBOOK_FLEET_CONCURRENCY: 'dataforseo=12, ahrefs-v3=4' });
+    expect(set.get('dataforseo')).toBe(12);
+    expect(set.get('ahrefs-v3')).toBe(4);
+    expect(set.has('ahrefs-v2')).toBe(false);
+    expect(accountConcurrencyFromEnv({ LINKBOOK_FLEET_CONCURRENCY: '5' }).get('ahrefs-v2')).toBe(5);
+    let error: unknown;
+    try {
+      accountConcurrencyFromEnv({ LINKBOOK_FLEET_CONCURRENCY: 'dataforseo=lots' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as LinkbookError).toLine()).toMatch(
+      /^LINKBOOK_FLEET_CONCURRENCY: .*"dataforseo=lots" is not a number of requests \(write N/,
+    );
+    expect((error as LinkbookError).exitCode).toBe(2);
+  });
+
+  it("gives out at most N slots of an account at once, gives one back on release, and takes back a dead holder's at its lease", async () => {
+    const client = new Redis(redis.url);
+    const key = 'linkbook:slots:test:lease';
+    try {
+      expect((await tryTakeSlot(client, key, 2, 60_000, 'a')).taken).toBe(true);
+      const shortLease = await tryTakeSlot(client, key, 2, 300, 'b');
+      expect(shortLease.taken).toBe(true);
+      const third = await tryTakeSlot(client, key, 2, 60_000, 'c');
+      expect(third.taken).toBe(false);
+      // told to wait until the soonest lease ends: b's, not a's
+      expect(third.taken ? 0 : third.waitMs).toBeLessThanOrEqual(300);
+      // a given-back slot is free at once
+      await client.zrem(key, 'a');
+      expect((await tryTakeSlot(client, key, 2, 60_000, 'c')).taken).toBe(true);
+      expect((await tryTakeSlot(client, key, 2, 60_000, 'd')).taken).toBe(false);
+      // b never gives its slot back (its worker died): once its lease has run out, d gets it
+      await new Promise((resolve) => setTimeout(resolve, 320));
+      expect((await tryTakeSlot(client, key, 2, 60_000, 'd')).taken).toBe(true);
+      expect(await client.zrange(key, 0, -1)).toEqual(['c', 'd']);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("keeps a DataForSEO account's simultaneous requests at the limit across three worker processes, as the API sees them", async () => {
+    const emulator = await startEmulator();
+    const proxy = await startCountingProxy(emulator.origin);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-fleet-slots-'));
+    const csv = path.join(dir, 'clients.csv');
+    const targets = Array.from({ length: 6 }, (_, i) => `slots-${i + 1}.example`);
+    writeFileSync(csv, `target\n${targets.join('\n')}\n`);
+    const SLOTS = 2;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: redis.url,
+      LINKBOOK_STORE: path.join(dir, 'store.db'),
+      DATAFORSEO_LOGIN: 'slots-login',
+      DATAFORSEO_PASSWORD: 'slots-password',
+      DATAFORSEO_URL: proxy.origin,
+      LINKBOOK_FLEET_CONCURRENCY: `dataforseo=${SLOTS}`,
+    };
+    const slotsKey = accountSlotsKey('dataforseo', credentialFingerprint('dataforseo', credentialsFromEnv(env))!);
+    const observer = new Redis(redis.url);
+    const workers: WorkerProcess[] = [];
+    const waited = () => workers.some((w) => w.log.some((l) => l.includes("[slots]   dataforseo: the account's 2")));
+    try {
+      // every request is held at the API's door until the limit has been seen to bind
+      proxy.hold(() => true);
+      await enqueueReports({
+        files: [DATAFORSEO_REPORT],
+        targetsFile: csv,
+        formats: ['html'],
+        noEmail: true,
+        outDir: path.join(dir, 'out'),
+        env,
+        logger: silentLogger,
+      });
+      for (let i = 0; i < 3; i++) workers.push(startWorker(['--concurrency', '3', '--verbose'], env));
+      // six jobs start at once on nine job slots; two requests reach the API, a third waits for a slot
+      await until('two requests held', () => (proxy.held().length === SLOTS ? true : undefined), 60_000);
+      await until('a request waiting for a slot', () => (waited() ? true : undefined), 60_000);
+      expect(proxy.held()).toHaveLength(SLOTS);
+      expect(await observer.zcard(slotsKey)).toBe(SLOTS);
+      proxy.release();
+      await until(
+        'every job done',
+        () =>
+          workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === targets.length
+            ? true
+            : undefined,
+        90_000,
+      );
+      expect(proxy.forwarded.filter((r) => r.url.includes('referring_domains'))).toHaveLength(targets.length);
+      expect(proxy.maxInFlight()).toBe(SLOTS);
+      // every slot was given back
+      await until('slots given back', async () => ((await observer.zcard(slotsKey)) === 0 ? true : undefined), 10_000);
+      for (const w of workers) w.child.kill('SIGTERM');
+      for (const w of workers) expect((await w.exited).code).toBe(0);
+    } finally {
+      proxy.release();
+      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
       observer.disconnect();
       await proxy.close();
       await emulator.close();

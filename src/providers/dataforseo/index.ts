@@ -22,7 +22,7 @@ export const dataForSeo: ApiProvider<'dataforseo_usd', DataForSeoPage> = {
   // 2,000 requests a minute per account and at most 30 simultaneous (DESIGN.md; its help center,
   // "Rate Limits and Request Limits for DataForSEO API"): a burst of 30 plus 1,970 a minute never
   // passes 2,000 in any minute, and 8 in flight stay well under 30.
-  limits: { concurrency: 8, perMinute: 1970, burst: 30 },
+  limits: { concurrency: 8, perMinute: 1970, burst: 30, accountConcurrency: 30 },
   credentials: {
     fields: { dataforseoLogin: 'DATAFORSEO_LOGIN', dataforseoPassword: 'DATAFORSEO_PASSWORD' },
     origin: { field: 'dataforseoUrl', env: 'DATAFORSEO_URL', real: 'https://api.dataforseo.com' },
