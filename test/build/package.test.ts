@@ -10,6 +10,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -57,9 +58,24 @@ function apiExample(): string {
   return block[1];
 }
 
+/** Top-level folders of the checkout that are not the package's sources (built, installed or local). */
+const NOT_SOURCES = new Set(['node_modules', '.git', 'dist', 'out', '.linkbook', 'tmp', 'coverage']);
+
 beforeAll(async () => {
+  // `npm pack` runs the package's `prepare` (the build), which empties and rewrites dist/. Other
+  // test files run the CLI from the checkout's dist/ at the same time, so the pack is made from a
+  // copy of the sources, with the checkout's node_modules linked in: the tarball is the same.
+  const source = path.join(work, 'source');
+  cpSync(ROOT, source, {
+    recursive: true,
+    filter: (file) => {
+      const relative = path.relative(ROOT, file);
+      return !NOT_SOURCES.has(relative.split(path.sep)[0]!) && !relative.split(path.sep).includes('node_modules');
+    },
+  });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'node_modules'));
   const { stdout: out } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', work], {
-    cwd: ROOT,
+    cwd: source,
     encoding: 'utf8',
     timeout: 240_000,
     maxBuffer: 64 << 20,
