@@ -107,32 +107,39 @@ export function accountSlotsKey(provider: ProviderId, fingerprint: string): stri
 }
 
 /**
- * Simultaneous requests per provider account across the fleet: each provider module's
- * `limits.accountConcurrency` (DataForSEO 30; Ahrefs states none), overridden by
- * LINKBOOK_FLEET_CONCURRENCY, a comma-separated list of `N`, each optionally prefixed by
- * `provider=` (`dataforseo=20`, or `10` for all).
+ * Reads a per-provider fleet setting: a comma-separated list of values, each optionally prefixed
+ * by `provider=` (a bare value sets every API provider), over `defaults`. `read` turns one value's
+ * text into the setting, or undefined when it cannot; the error then names the variable and
+ * `what`, with `hint`.
  */
-export function accountConcurrencyFromEnv(env: NodeJS.ProcessEnv): Map<ProviderId, number> {
-  const limits = new Map<ProviderId, number>();
-  for (const [id, provider] of apiProviders())
-    if (provider.limits.accountConcurrency !== undefined) limits.set(id, provider.limits.accountConcurrency);
-  const text = env.LINKBOOK_FLEET_CONCURRENCY?.trim();
-  if (!text) return limits;
+function providerSettingsFromEnv<T>(
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  defaults: Map<ProviderId, T>,
+  read: (text: string) => T | undefined,
+  what: string,
+  form: string,
+  example: string,
+): Map<ProviderId, T> {
+  const settings = new Map(defaults);
+  const text = env[variable]?.trim();
+  if (!text) return settings;
   const known = apiProviders().map(([id]) => id);
   for (const part of text
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const match = /^(?:([a-z0-9-]+)=)?(\d+)$/.exec(part);
+    const match = /^(?:([a-z0-9-]+)=)?(.+)$/.exec(part);
     const provider = match?.[1] as ProviderId | undefined;
-    if (!match || (provider !== undefined && !known.includes(provider)) || Number(match[2]) < 1)
-      throw new LinkbookError('invalid', `LINKBOOK_FLEET_CONCURRENCY: "${part}" is not a number of requests`, {
-        where: 'LINKBOOK_FLEET_CONCURRENCY',
-        hint: `write N, optionally after provider= (one of ${known.join(', ')}), such as dataforseo=30`,
+    const value = match ? read(match[2]!) : undefined;
+    if (value === undefined || (provider !== undefined && !known.includes(provider)))
+      throw new LinkbookError('invalid', `"${part}" is not ${what}`, {
+        where: variable,
+        hint: `write ${form}, optionally after provider= (one of ${PROVIDER_IDS.filter((p) => known.includes(p)).join(', ')}), such as ${example}`,
       });
-    for (const id of provider ? [provider] : known) limits.set(id, Number(match[2]));
+    for (const id of provider ? [provider] : known) settings.set(id, value);
   }
-  return limits;
+  return settings;
 }
 
 /**
@@ -141,25 +148,43 @@ export function accountConcurrencyFromEnv(env: NodeJS.ProcessEnv): Map<ProviderI
  * `provider=` (`ahrefs-v3=60/min,dataforseo=30/s`, or `4/s` for all).
  */
 export function accountRatesFromEnv(env: NodeJS.ProcessEnv): Map<ProviderId, AccountRate> {
-  const rates = new Map<ProviderId, AccountRate>();
-  for (const [id, provider] of apiProviders()) rates.set(id, { limit: provider.limits.perMinute, periodMs: 60_000 });
-  const text = env.LINKBOOK_FLEET_RATE?.trim();
-  if (!text) return rates;
-  for (const part of text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const match = /^(?:([a-z0-9-]+)=)?(\d+)\/(s|min)$/.exec(part);
-    const provider = match?.[1] as ProviderId | undefined;
-    if (!match || (provider !== undefined && !rates.has(provider)) || Number(match[2]) < 1)
-      throw new LinkbookError('invalid', `LINKBOOK_FLEET_RATE: "${part}" is not a rate`, {
-        where: 'LINKBOOK_FLEET_RATE',
-        hint: `write N/s or N/min, optionally after provider= (one of ${PROVIDER_IDS.filter((p) => rates.has(p)).join(', ')}), such as ahrefs-v3=60/min`,
-      });
-    const rate = { limit: Number(match[2]), periodMs: match[3] === 's' ? 1000 : 60_000 };
-    for (const id of provider ? [provider] : [...rates.keys()]) rates.set(id, rate);
-  }
-  return rates;
+  const defaults = new Map<ProviderId, AccountRate>();
+  for (const [id, provider] of apiProviders()) defaults.set(id, { limit: provider.limits.perMinute, periodMs: 60_000 });
+  return providerSettingsFromEnv(
+    env,
+    'LINKBOOK_FLEET_RATE',
+    defaults,
+    (text) => {
+      const match = /^(\d+)\/(s|min)$/.exec(text);
+      return match && Number(match[1]) >= 1
+        ? { limit: Number(match[1]), periodMs: match[2] === 's' ? 1000 : 60_000 }
+        : undefined;
+    },
+    'a rate',
+    'N/s or N/min',
+    'ahrefs-v3=60/min',
+  );
+}
+
+/**
+ * Simultaneous requests per provider account across the fleet: each provider module's
+ * `limits.accountConcurrency` (DataForSEO 30; Ahrefs states none), overridden by
+ * LINKBOOK_FLEET_CONCURRENCY, a comma-separated list of `N`, each optionally prefixed by
+ * `provider=` (`dataforseo=20`, or `10` for all).
+ */
+export function accountConcurrencyFromEnv(env: NodeJS.ProcessEnv): Map<ProviderId, number> {
+  const defaults = new Map<ProviderId, number>();
+  for (const [id, provider] of apiProviders())
+    if (provider.limits.accountConcurrency !== undefined) defaults.set(id, provider.limits.accountConcurrency);
+  return providerSettingsFromEnv(
+    env,
+    'LINKBOOK_FLEET_CONCURRENCY',
+    defaults,
+    (text) => (/^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : undefined),
+    'a number of requests',
+    'N',
+    'dataforseo=30',
+  );
 }
 
 export interface AccountLimiterOptions {

@@ -77,7 +77,7 @@ describe('the fleet account limiter', () => {
       error = e;
     }
     expect((error as LinkbookError).toLine()).toMatch(
-      /^LINKBOOK_FLEET_RATE: .*"fast" is not a rate \(write N\/s or N\/min/,
+      /^LINKBOOK_FLEET_RATE: "fast" is not a rate \(write N\/s or N\/min/,
     );
     expect((error as LinkbookError).exitCode).toBe(2);
   });
@@ -196,7 +196,7 @@ describe('the fleet account limiter', () => {
       error = e;
     }
     expect((error as LinkbookError).toLine()).toMatch(
-      /^LINKBOOK_FLEET_CONCURRENCY: .*"dataforseo=lots" is not a number of requests \(write N/,
+      /^LINKBOOK_FLEET_CONCURRENCY: "dataforseo=lots" is not a number of requests \(write N/,
     );
     expect((error as LinkbookError).exitCode).toBe(2);
   });
