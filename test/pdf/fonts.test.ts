@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderChart } from '../../src/charts/index.ts';
-import { createPdfPrinter, type PdfPrinter } from '../../src/pdf/index.ts';
+import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
 import type { RenderInput } from '../../src/render/index.ts';
 import { composeReport, type SectionResult } from '../../src/run/index.ts';
 import { sampleInput } from '../render/sample-input.ts';
+import { templateFolders } from '../helpers/templates.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-fonts-'));
 
@@ -85,9 +86,9 @@ describe('printing with no system fonts', () => {
   let bare: PdfPrinter;
 
   beforeAll(() => {
-    usual = createPdfPrinter({ executablePath: '/usr/bin/chromium', timeoutMs: 30_000 });
+    usual = createPdfPrinter({ executablePath: resolveChromium(), timeoutMs: 30_000 });
     bare = createPdfPrinter({
-      executablePath: '/usr/bin/chromium',
+      executablePath: resolveChromium(),
       timeoutMs: 30_000,
       browserEnv: { ...process.env, FONTCONFIG_FILE: emptyFontconfig() },
     });
@@ -112,7 +113,7 @@ describe('printing with no system fonts', () => {
     expect(without).not.toContain('only system fonts here');
   });
 
-  for (const template of ['weekly', 'audit', 'gap'] as const) {
+  for (const template of templateFolders() as Array<'weekly' | 'audit' | 'gap'>) {
     it(`prints the ${template} report the same page for page, in the shipped fonts`, async () => {
       const { html, input } = await reportHtml(template);
       const options = { format: 'A4' as const, title: input.definition.title ?? '', sample: true };

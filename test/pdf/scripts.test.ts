@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPdfPrinter, type PdfPrinter } from '../../src/pdf/index.ts';
+import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
 import { cleanEnv, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lb-scripts-'));
@@ -139,7 +139,7 @@ describe('glyphs, not boxes', () => {
   }
 
   beforeAll(async () => {
-    printer = createPdfPrinter({ executablePath: '/usr/bin/chromium', timeoutMs: 30_000 });
+    printer = createPdfPrinter({ executablePath: resolveChromium(), timeoutMs: 30_000 });
     for (const [name, text] of Object.entries(ANCHORS)) {
       pages.set(name, await raster(name, text));
       // as many characters no font covers: what the anchor would look like if it fell back to boxes

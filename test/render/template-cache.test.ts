@@ -22,6 +22,7 @@ import { cachedTemplate, TEMPLATE_CACHE_KIND, templateCacheKey } from '../../src
 import { composeContent } from '../../src/run/compose.ts';
 import { cacheEntryPath } from '../../src/user-cache.ts';
 import { sampleInput } from './sample-input.ts';
+import { templateFolders } from '../helpers/templates.ts';
 
 const OPTIONS = { strict: false, noEscape: false, preventIndent: true };
 
@@ -88,7 +89,7 @@ describe('the template cache', () => {
     // a copy of the templates is another folder to the process (a fresh environment), with the same sources
     const copy = path.join(dir, 'templates');
     cpSync(DEFAULT_TEMPLATES_DIR, copy, { recursive: true });
-    for (const template of ['weekly', 'audit', 'gap'] as const) {
+    for (const template of templateFolders() as Array<'weekly' | 'audit' | 'gap'>) {
       const { input, sections } = sampleInput({ template });
       const expected = (() => {
         const env = createTemplateEnvironment(template);
