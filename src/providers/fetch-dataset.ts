@@ -82,7 +82,8 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     const room = plan.limit - withinLimit;
     const within = page.rows.length <= room ? page.rows : page.rows.slice(0, Math.max(0, room));
     withinLimit += within.length;
-    const kept = plan.localFilters.length > 0 ? within.filter((raw) => passesLocalFilters(plan.localFilters, raw)) : within;
+    const kept =
+      plan.localFilters.length > 0 ? within.filter((raw) => passesLocalFilters(plan.localFilters, raw)) : within;
     dropped += within.length - kept.length;
     for (const row of provider.normalise(catalog, kept, first)) rows.push(row);
     if (!hasMorePages(page, request, fetched, plan.limit)) break;
