@@ -14,7 +14,7 @@
  *
  * The cache is filled first by one cold run (the embedded emulator builds the 1M rows in the same
  * process; that run gets a big heap and its figures are context only: ~3.1 GB RSS and about two
- * minutes at 1M, the first request timing out once and retried while the emulator builds the
+ * minutes at 1M; a first request may time out and be retried while the emulator builds the
  * answer). The emulator never answers in a warm run (the answer is in the cache), so a warm run
  * measures linkbook alone. About 10 minutes in all under load; `--only=100k` takes one.
  *
