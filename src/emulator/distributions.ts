@@ -50,6 +50,17 @@ export const KNOWN_SITE_POOLS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * Load targets for bench/run-memory.ts, outside KNOWN_SITE_POOLS (so the distributions document
+ * does not grow): pools sized so an Ahrefs v3 all-backlinks answer with `aggregation: all` and the
+ * default `history` has about 1,000,000 and 100,000 rows (measured: 12,000 pool domains give
+ * ahrefs.com 45,227 such rows, ~3.8 a domain). ASSUMPTION: no real site is modelled; only size.
+ */
+export const LOAD_SITE_POOLS: Readonly<Record<string, number>> = {
+  'load-1m.example': 288_000,
+  'load-100k.example': 27_200,
+};
+
+/**
  * The smallest pool of a `*.hostile.test` target (hostile.ts): large enough that every hostile
  * string, picked by domain and link index, reaches the top rows of a report's tables.
  */

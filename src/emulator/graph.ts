@@ -28,6 +28,7 @@ import {
   HTTP_SHARE,
   HTTP_TARGET_SHARE,
   KNOWN_SITE_POOLS,
+  LOAD_SITE_POOLS,
   TARGET_POOL,
 } from './distributions.ts';
 import { hostileBeacon, hostileLink, hostileStrings, isHostileHost, type HostileStrings } from './hostile.ts';
@@ -193,7 +194,7 @@ export function linkGraphOf(host: string): LinkGraph {
  * log-normal popularity curve (distributions.ts TARGET_POOL), fixed by the host's hash.
  */
 export function poolSizeOf(host: string): number {
-  const known = KNOWN_SITE_POOLS[host];
+  const known = KNOWN_SITE_POOLS[host] ?? LOAD_SITE_POOLS[host];
   if (known !== undefined) return known;
   const r = new Random(hashSeed(host, 9_001));
   // Box-Muller: a standard normal from two uniforms

@@ -6,7 +6,7 @@
  */
 import { LinkbookError } from '../errors.ts';
 import { addCost } from '../model.ts';
-import type { CanonicalRow, Cost, DatasetResult, RawValue } from '../model.ts';
+import type { CanonicalRow, Cost, DatasetResult } from '../model.ts';
 import { ZERO_COST } from './costs.ts';
 import { missingVariables, providerAccount, sampleCredentials, secretValues } from './credentials.ts';
 import type { DatasetPlan, FetchEffects, PlannedRequest } from './dataset-plan.ts';
@@ -44,7 +44,13 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
   let spent: Cost = { ...ZERO_COST };
   let requests = 0;
   let cacheHits = 0;
-  const rows: Array<Record<string, RawValue>> = [];
+  // Page by page: each page is cut to the limit, filtered and normalised as it arrives, so the
+  // raw rows of a page are not collected across pages (and no page is spread into a call: a
+  // one-request v3 dataset of 1M rows passes V8's argument limit).
+  const rows: CanonicalRow[] = [];
+  let fetched = 0;
+  let withinLimit = 0;
+  let dropped = 0;
   let first: ApiPage | undefined;
   for (const request of plan.requests) {
     const auth = provider.authorise(request, credentials);
@@ -71,22 +77,26 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
     else if (!outcome.shared) requests += 1;
     spent = addCost(spent, outcome.cost);
     const page = outcome.value;
-    rows.push(...page.rows);
     first ??= page;
-    if (!hasMorePages(page, request, rows.length, plan.limit)) break;
+    fetched += page.rows.length;
+    const room = plan.limit - withinLimit;
+    const within = page.rows.length <= room ? page.rows : page.rows.slice(0, Math.max(0, room));
+    withinLimit += within.length;
+    const kept =
+      plan.localFilters.length > 0 ? within.filter((raw) => passesLocalFilters(plan.localFilters, raw)) : within;
+    dropped += within.length - kept.length;
+    for (const row of provider.normalise(catalog, kept, first)) rows.push(row);
+    if (!hasMorePages(page, request, fetched, plan.limit)) break;
   }
 
-  const kept = rows.slice(0, plan.limit).filter((raw) => passesLocalFilters(plan.localFilters, raw));
-  const dropped = Math.min(rows.length, plan.limit) - kept.length;
-  if (dropped > 0)
-    effects.logger.debug(`${plan.name}: local filter dropped ${dropped} of ${Math.min(rows.length, plan.limit)} rows`);
+  if (dropped > 0) effects.logger.debug(`${plan.name}: local filter dropped ${dropped} of ${withinLimit} rows`);
   const result: DatasetResult = {
     name: plan.name,
     target: plan.target,
     provider: plan.provider,
     endpoint: plan.endpoint,
     kind: plan.kind,
-    rows: first ? rebuiltAsOf(provider.normalise(catalog, kept, first), plan.rebuildAsOf) : [],
+    rows: rebuiltAsOf(rows, plan.rebuildAsOf),
     totals: first?.totals ?? {},
     cost: spent,
     requests,

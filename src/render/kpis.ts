@@ -99,9 +99,10 @@ function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): K
 }
 
 function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
-  const live = dataset.rows.filter((r) => !r.lost);
-  const lost = dataset.rows.length - live.length;
-  const count = live.length;
+  // counted in one pass each, without copying the rows (a dataset may hold a million)
+  let count = 0;
+  for (const row of dataset.rows) if (!row.lost) count++;
+  const lost = dataset.rows.length - count;
   const apiTotal = typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null;
   // an API total larger than the rows fetched says how many there are; with every row read, the live count does
   const truncated = apiTotal !== null && apiTotal > dataset.rows.length;
@@ -112,12 +113,26 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
   const countNote = notes.length > 0 ? notes.join('; ') : null;
   const suffix = qualifier ? ` — ${qualifier}` : '';
   if (dataset.kind === 'refdomains') {
-    const rows = live as RefDomain[];
-    const rated = rows.filter((r) => typeof r.authority === 'number');
-    const avg = rated.length > 0 ? rated.reduce((s, r) => s + (r.authority ?? 0), 0) / rated.length : null;
-    const known = rows.filter((r) => r.backlinks_dofollow !== null);
-    const dofollow = known.filter((r) => (r.backlinks_dofollow ?? 0) > 0).length;
-    const govEdu = rows.filter((r) => r.tld_class !== 'normal').length;
+    let rated = 0;
+    let authoritySum = 0;
+    let metric: RefDomain['authority_metric'] | null = null;
+    let known = 0;
+    let dofollow = 0;
+    let govEdu = 0;
+    for (const row of dataset.rows as RefDomain[]) {
+      if (row.lost) continue;
+      if (typeof row.authority === 'number') {
+        if (rated === 0) metric = row.authority_metric;
+        rated++;
+        authoritySum += row.authority;
+      }
+      if (row.backlinks_dofollow !== null) {
+        known++;
+        if ((row.backlinks_dofollow ?? 0) > 0) dofollow++;
+      }
+      if (row.tld_class !== 'normal') govEdu++;
+    }
+    const avg = rated > 0 ? authoritySum / rated : null;
     return [
       kpi(`${name}.count`, `Referring domains${suffix}`, shown, formatNumber(shown), countNote),
       kpi(
@@ -125,20 +140,28 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
         `Average authority${suffix}`,
         avg,
         avg === null ? NOT_IN_DATA : formatNumber(avg, 1),
-        rated[0]?.authority_metric ?? null,
+        metric ?? null,
       ),
-      shareKpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, dofollow, known.length, count, 'domains'),
+      shareKpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, dofollow, known, count, 'domains'),
       kpi(`${name}.gov_edu`, `Gov & edu domains${suffix}`, govEdu, formatNumber(govEdu), null),
     ];
   }
-  const rows = live as Backlink[];
-  const known = rows.filter((r) => r.dofollow !== null);
-  const dofollow = known.filter((r) => r.dofollow === true).length;
-  const domains = new Set(rows.map((r) => r.domain_from)).size;
+  let known = 0;
+  let dofollow = 0;
+  const linking = new Set<string>();
+  for (const row of dataset.rows as Backlink[]) {
+    if (row.lost) continue;
+    if (row.dofollow !== null) {
+      known++;
+      if (row.dofollow === true) dofollow++;
+    }
+    linking.add(row.domain_from);
+  }
+  const domains = linking.size;
   return [
     kpi(`${name}.count`, `Backlinks${suffix}`, shown, formatNumber(shown), countNote),
     kpi(`${name}.domains`, `Linking domains${suffix}`, domains, formatNumber(domains), 'in the fetched backlinks'),
-    shareKpi(`${name}.dofollow_share`, `Dofollow backlinks${suffix}`, dofollow, known.length, count, 'links'),
+    shareKpi(`${name}.dofollow_share`, `Dofollow backlinks${suffix}`, dofollow, known, count, 'links'),
   ];
 }
 

@@ -158,8 +158,8 @@ function compareValues(a: PlainValue, b: PlainValue): number {
   return String(a).localeCompare(String(b), 'en');
 }
 
-function sortRows(rows: CanonicalRow[], keys: SortKey[]): CanonicalRow[] {
-  return [...rows].sort((x, y) => {
+function rowOrder(keys: SortKey[]): (x: CanonicalRow, y: CanonicalRow) => number {
+  return (x, y) => {
     for (const key of keys) {
       const a = readColumn(x, key.column);
       const b = readColumn(y, key.column);
@@ -170,7 +170,35 @@ function sortRows(rows: CanonicalRow[], keys: SortKey[]): CanonicalRow[] {
       if (order !== 0) return key.descending ? -order : order;
     }
     return 0;
-  });
+  };
+}
+
+/**
+ * The first `limit` rows of the rows sorted by `order` (a stable sort), without sorting them all:
+ * one pass keeping the best `limit` in order, a row placed after the kept rows it ties with, so
+ * the result is exactly `[...rows].sort(order).slice(0, limit)` (1M backlinks for a top 25).
+ */
+function firstRowsSorted(
+  rows: readonly CanonicalRow[],
+  order: (x: CanonicalRow, y: CanonicalRow) => number,
+  limit: number,
+): CanonicalRow[] {
+  const kept: CanonicalRow[] = [];
+  if (limit <= 0) return kept;
+  for (const row of rows) {
+    if (kept.length === limit && order(row, kept[limit - 1]!) >= 0) continue;
+    // after the last kept row that sorts before or with it (ties keep their input order)
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (order(row, kept[mid]!) < 0) high = mid;
+      else low = mid + 1;
+    }
+    kept.splice(low, 0, row);
+    if (kept.length > limit) kept.pop();
+  }
+  return kept;
 }
 
 function metricOf(rows: CanonicalRow[]): AuthorityMetric | null {
@@ -193,9 +221,11 @@ export function buildRowTable(
     if (!filter) throw new LinkbookError('internal', 'a table `where` needs the filter evaluator', { where: place });
     rows = filter(def.where, rows, place);
   }
-  if (def.sort) rows = sortRows(rows, parseSort(def.sort, place));
   const matched = rows.length;
-  if (def.limit !== undefined) rows = rows.slice(0, def.limit);
+  if (def.sort) {
+    const order = rowOrder(parseSort(def.sort, place));
+    rows = def.limit !== undefined ? firstRowsSorted(rows, order, def.limit) : [...rows].sort(order);
+  } else if (def.limit !== undefined) rows = rows.slice(0, def.limit);
   const metric = metricOf(allRows);
   // a column no row of the dataset fills is one the source does not carry (a Search Console export's anchors)
   const absent = new Set(

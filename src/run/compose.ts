@@ -83,7 +83,7 @@ function textContext(input: RenderInput): Record<string, unknown> {
   for (const [name, dataset] of Object.entries(input.datasets)) {
     const compared = input.comparison?.datasets[name];
     context[name] = byName[name] = {
-      count: liveRows(dataset.rows).length,
+      count: liveCount(dataset.rows),
       api_total: typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null,
       provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
@@ -94,6 +94,13 @@ function textContext(input: RenderInput): Record<string, unknown> {
     };
   }
   return context;
+}
+
+/** How many rows are live, counted without copying them. */
+function liveCount(rows: readonly CanonicalRow[]): number {
+  let count = 0;
+  for (const row of rows) if (!row.lost) count++;
+  return count;
 }
 
 /** The table's rows: live ones only, unless its `where` names `lost` (aggregate/live.ts). */

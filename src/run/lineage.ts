@@ -66,6 +66,13 @@ export function metricPredicate(metric: string): Predicate {
   return metric === 'lost' ? counts : (row) => !row.lost && counts(row);
 }
 
+/** How many rows pass `predicate`, counted without copying them (a dataset may hold a million). */
+function countRows(rows: readonly CanonicalRow[], predicate: Predicate): number {
+  let count = 0;
+  for (const row of rows) if (predicate(row)) count++;
+  return count;
+}
+
 /** The filter a dataset's API applied, as the report wrote it. */
 export function datasetFilter(definition: ReportDefinition, dataset: string): string | null {
   const def = definition.data[dataset] as Record<string, unknown> | undefined;
@@ -102,7 +109,7 @@ export function kpiLineage(
   // as the count tile (render/kpis.ts): the API's total only when it is more than was fetched
   if (metric === 'count' && apiTotal !== null && ds && apiTotal > ds.rows.length)
     note = `the figure is the API's total (${apiTotal}); ${ds.rows.length} rows were fetched`;
-  const lost = ds && metric !== 'lost' && !comparisonMetric ? ds.rows.filter((r) => r.lost).length : 0;
+  const lost = ds && metric !== 'lost' && !comparisonMetric ? countRows(ds.rows, (r) => Boolean(r.lost)) : 0;
   if (lost > 0) note = `${note ? `${note}; ` : ''}${lost} rows the source marks lost are not counted`;
   if (!rule && !comparisonMetric) note = 'a metric without a lineage rule here: every row of the dataset is listed';
   if (ds?.locallyFilteredOut)
@@ -117,7 +124,7 @@ export function kpiLineage(
       : comparisonMetric
         ? 'rows present now and absent from the previous snapshot'
         : metric,
-    rowsCounted: ds ? ds.rows.filter(metricPredicate(metric)).length : null,
+    rowsCounted: ds ? countRows(ds.rows, metricPredicate(metric)) : null,
     rowsInDataset: ds ? ds.rows.length : null,
     metric,
     note,
