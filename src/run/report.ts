@@ -27,7 +27,6 @@ import {
 import type { RenderedReport } from '../render/index.ts';
 import { fetchPlannedDataset, renderDatasets } from './stages.ts';
 import { fleetBilling } from './fleet.ts';
-import { dropUnreadRaw } from './raw-reads.ts';
 import type { PdfPrinter } from '../pdf/index.ts';
 import type { Store } from '../store/index.ts';
 import { writeOutputs, type OutputFile } from '../deliver/files.ts';
@@ -156,8 +155,6 @@ export async function runReport(
       if (!fetched)
         throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);
       const result = fetched.result;
-      // the run holds the rows' raw columns only when a section can read them (raw-reads.ts)
-      dropUnreadRaw(result.rows, def);
       spent = addCost(spent, result.cost);
       requests += result.requests;
       cacheHits += result.cacheHits;
