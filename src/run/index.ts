@@ -280,9 +280,9 @@ async function runOverlapping<T>(
 
 /** Removes the holes a sparse array has where jobs recorded nothing. */
 function compact<T>(list: T[]): void {
-  const kept = list.filter((item) => item !== undefined);
-  list.length = 0;
-  list.push(...kept);
+  let kept = 0;
+  for (const item of list) if (item !== undefined) list[kept++] = item;
+  list.length = kept;
 }
 
 /**
