@@ -41,8 +41,6 @@ export interface ParallelAggregationOptions {
   minPagesPerWorker?: number;
   /** Each worker's old-generation heap limit (default 512 MB). */
   heapMb?: number;
-  /** Each worker's young-generation limit (V8's default when absent). */
-  youngMb?: number;
   /** The most the whole aggregation may take (default 120 s). */
   timeoutMs?: number;
   /** Pages per message to a worker (default 4); two messages are in flight per worker. */
@@ -226,10 +224,7 @@ async function runWorkers(
         workerData: data,
         // the parent's --import tsx is not passed on: the sources' code registers tsx itself
         execArgv: [],
-        resourceLimits: {
-          maxOldGenerationSizeMb: heapMb,
-          ...(options.youngMb === undefined ? {} : { maxYoungGenerationSizeMb: options.youngMb }),
-        },
+        resourceLimits: { maxOldGenerationSizeMb: heapMb },
       });
       started.push(worker);
       return feedWorker(worker, source.pages, from, to, batch, heapMb, ctx);
