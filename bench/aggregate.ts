@@ -15,6 +15,10 @@
  * every time. Holding 1,000 distinct pages would itself take ~470 MB of strings, which no run
  * holds: a run reads one cached page at a time.
  *
+ * Two starting points: the pages' text (what the cache's reader returns, so the gunzip that made
+ * it is NOT counted), and the pages as the cache stores them, gzipped (gzippedAsCached), which
+ * each reader gunzips and decodes in the timed pass: the honest start for "from cached pages".
+ *
  *   node --import tsx bench/aggregate.ts [--quick] [--json]
  */
 import { spawnSync } from 'node:child_process';

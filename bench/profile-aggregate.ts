@@ -4,16 +4,19 @@
  * emulator's page generation is not in it): what a worker does per row, without the threads.
  * Writes the profile and prints its summary (bench/profile-summary.ts).
  *
- *   node --import tsx bench/profile-aggregate.ts [pages=1000] [out=tmp/aggregate.cpuprofile]
+ * With `gz`, the pages are gzipped as the cache stores them and gunzipped in the pass.
+ *
+ *   node --import tsx bench/profile-aggregate.ts [pages=1000] [out=tmp/aggregate.cpuprofile] [gz]
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { aggregatePages, fetchPages } from './aggregate.ts';
+import { aggregatePages, fetchPages, gzippedAsCached } from './aggregate.ts';
 import { printProfileSummary } from './profile-summary.ts';
 
 const count = Number(process.argv[2] ?? 1000);
 const out = process.argv[3] ?? 'tmp/aggregate.cpuprofile';
-const pages = await fetchPages(40);
+const texts = await fetchPages(40);
+const pages = process.argv[4] === 'gz' ? texts.map(gzippedAsCached) : texts;
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
