@@ -9,7 +9,7 @@
  * `cachedResponseOf` does, so a worker thread gets the page as the cache stores it (a tenth of
  * the text's bytes to copy) and the gunzip runs on the worker's core, not the caller's.
  */
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { LinkbookError } from '../errors.ts';
 import type { CachedResponse, CanonicalRow } from '../model.ts';
 import { providerFor, type ApiProvider, type PlannedRequest, type ProviderId } from '../providers/index.ts';
@@ -27,9 +27,6 @@ export interface CachedPage {
   response: Pick<CachedResponse, 'status' | 'headers' | 'body'> | GzippedResponse;
 }
 
-/** zlib's smallest output chunk (Node's zlib.constants.Z_MIN_CHUNK). */
-const MIN_CHUNK = 64;
-
 /**
  * The response with its body as text: a gzipped body gunzipped and decoded as UTF-8, as
  * `cachedResponseOf` (src/store/cache.ts) reads it. With the size known, gunzip writes into one
@@ -38,7 +35,7 @@ const MIN_CHUNK = 64;
  */
 export function responseText(response: CachedPage['response']): Pick<CachedResponse, 'status' | 'headers' | 'body'> {
   if (!('bodyGz' in response)) return response;
-  const chunkSize = response.size === undefined ? undefined : Math.max(MIN_CHUNK, response.size + 1);
+  const chunkSize = response.size === undefined ? undefined : Math.max(constants.Z_MIN_CHUNK, response.size + 1);
   const body = gunzipSync(response.bodyGz, chunkSize === undefined ? {} : { chunkSize }).toString('utf8');
   return { status: response.status, headers: response.headers, body };
 }
