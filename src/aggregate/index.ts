@@ -37,4 +37,4 @@ export {
   type ParallelAggregation,
   type ParallelAggregationOptions,
 } from './parallel.ts';
-export type { CachedPage, CachedPages } from './cached-pages.ts';
+export type { CachedPage, CachedPages, GzippedResponse } from './cached-pages.ts';

@@ -54,14 +54,29 @@ export interface PeriodCounterState {
   missing: number;
 }
 
-/** Counts per period key, kept in a Map (memory: one entry per period). */
+/** Slots of a counter's dense window: 8,192 months (682 years) or weeks (157 years), 64 KB. */
+const WINDOW = 8192;
+
+/**
+ * Counts per period key: in a dense window of consecutive periods around the first key seen (an
+ * array index instead of a Map lookup per row: the Map was the larger part of `timeline` and
+ * `new_lost`, bench/RESULTS.md), and in a Map for keys outside it. Memory: the window, plus one
+ * entry per period outside it.
+ */
 export class PeriodCounter {
+  /** Key distance between neighbouring periods: weeks are keyed by their Monday's day number. */
+  private readonly step: number;
+  /** The key of the window's first slot; NaN until the first key. */
+  private base = Number.NaN;
+  private readonly window = new Float64Array(WINDOW);
   private readonly cells = new Map<number, { n: number }>();
   min = Number.POSITIVE_INFINITY;
   max = Number.NEGATIVE_INFINITY;
   missing = 0;
 
-  constructor(readonly interval: Interval) {}
+  constructor(readonly interval: Interval) {
+    this.step = interval === 'week' ? 7 : 1;
+  }
 
   add(iso: string | null): void {
     const key = periodKey(iso, this.interval);
@@ -69,32 +84,43 @@ export class PeriodCounter {
       this.missing++;
       return;
     }
-    const cell = this.cells.get(key);
-    if (cell === undefined) this.cells.set(key, { n: 1 });
-    else cell.n++;
+    this.addCount(key, 1);
+  }
+
+  private addCount(key: number, n: number): void {
+    if (Number.isNaN(this.base)) this.base = key - (WINDOW / 2) * this.step;
+    const slot = (key - this.base) / this.step;
+    if (slot >= 0 && slot < WINDOW && Number.isInteger(slot)) this.window[slot]! += n;
+    else {
+      const cell = this.cells.get(key);
+      if (cell === undefined) this.cells.set(key, { n });
+      else cell.n += n;
+    }
     if (key < this.min) this.min = key;
     if (key > this.max) this.max = key;
   }
 
   /** The counts per period and the rows without one: plain data for another thread. */
   state(): PeriodCounterState {
-    return { counts: [...this.cells].map(([key, cell]) => [key, cell.n]), missing: this.missing };
+    const counts: Array<[number, number]> = [];
+    for (let slot = 0; slot < WINDOW; slot++) {
+      const n = this.window[slot]!;
+      if (n !== 0) counts.push([this.base + slot * this.step, n]);
+    }
+    for (const [key, cell] of this.cells) counts.push([key, cell.n]);
+    return { counts, missing: this.missing };
   }
 
   /** Adds the counts of a counter that saw other rows (counts add up in any order). */
   merge(later: PeriodCounterState): void {
-    for (const [key, n] of later.counts) {
-      const cell = this.cells.get(key);
-      if (cell === undefined) this.cells.set(key, { n });
-      else cell.n += n;
-      if (key < this.min) this.min = key;
-      if (key > this.max) this.max = key;
-    }
+    for (const [key, n] of later.counts) this.addCount(key, n);
     this.missing += later.missing;
   }
 
   /** Rows counted in the period `key`. */
   count(key: number): number {
+    const slot = (key - this.base) / this.step;
+    if (slot >= 0 && slot < WINDOW && Number.isInteger(slot)) return this.window[slot]!;
     return this.cells.get(key)?.n ?? 0;
   }
 }

@@ -17,6 +17,7 @@ export function numberOrNull(value: RawValue | undefined): number | null {
 
 /** A string, or '' for null/undefined; numbers and booleans are printed. */
 export function text(value: RawValue | undefined): string {
+  if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

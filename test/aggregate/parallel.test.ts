@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fetchV3BacklinksPage, V3_BACKLINKS_CONTEXT } from './emulator-pages.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateCachedPages, aggregatePages, type CachedPage, type CachedPages } from '../../src/aggregate/index.ts';
@@ -8,7 +9,9 @@ import { allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { aggregationWorkerModule } from '../../src/aggregate/parallel.ts';
+import { responseText } from '../../src/aggregate/cached-pages.ts';
 import { normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
+import { cachedResponseOf } from '../../src/store/cache.ts';
 import { buildBundle } from '../../scripts/build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -28,8 +31,11 @@ const DEFS: AggregateDefinition[] = [
 
 const CTX = V3_BACKLINKS_CONTEXT;
 
+/** A cached page with its body as text (what the cache's reader returns). */
+type TextPage = CachedPage & { response: { body: string } };
+
 let emulator: Emulator;
-let pages: CachedPage[];
+let pages: TextPage[];
 
 /** Cached v3 all-backlinks pages of the emulator's known sites, as the response cache holds them. */
 beforeAll(async () => {
@@ -56,7 +62,7 @@ const source = (list: readonly CachedPage[]): CachedPages => ({
 });
 
 /** The expected figures, from the bodies parsed and normalised on this thread, one pass in page order. */
-function onePass(list: readonly CachedPage[]) {
+function onePass(list: readonly TextPage[]) {
   const rows = list.map((page) =>
     normaliseAhrefsV3(allBacklinks, (JSON.parse(page.response.body) as { backlinks: [] }).backlinks),
   );
@@ -73,6 +79,35 @@ describe('aggregateCachedPages: cached pages read and aggregated on worker threa
     expect(parallel.rows).toBe(expected.rows);
     expect(parallel.results).toEqual(expected.results);
     expect(parallel.headline).toEqual(expected.headline);
+  });
+
+  it('reads pages gzipped as the cache stores them, with the one-pass results of their text', async () => {
+    // the cache's put gzips the UTF-8 body (src/store/cache.ts cacheRowValues) and records its size
+    const gzipped: CachedPage[] = pages.map((page) => {
+      const bytes = Buffer.from(page.response.body, 'utf8');
+      return { ...page, response: { status: 200, headers: {}, bodyGz: gzipSync(bytes), size: bytes.length } };
+    });
+    // with and without the size, the text is what the cache's own reader gives back
+    for (const page of gzipped) {
+      const stored = page.response as { bodyGz: Uint8Array; size: number };
+      const cacheText = cachedResponseOf({
+        status: 200,
+        headers: '{}',
+        body_gz: Buffer.from(stored.bodyGz),
+        stored_at: 0,
+      }).body;
+      expect(responseText(page.response).body).toBe(cacheText);
+      expect(responseText({ status: 200, headers: {}, bodyGz: stored.bodyGz }).body).toBe(cacheText);
+    }
+    const expected = onePass(pages);
+    const parallel = await aggregateCachedPages(DEFS, source(gzipped), CTX, { workers: 2, minPagesPerWorker: 1 });
+    expect(parallel.workers.map((w) => w.pages)).toEqual([3, 3]);
+    expect(parallel.rows).toBe(expected.rows);
+    expect(parallel.results).toEqual(expected.results);
+    expect(parallel.headline).toEqual(expected.headline);
+    const calling = await aggregateCachedPages(DEFS, source(gzipped.slice(0, 2)), CTX, { workers: 2 });
+    expect(calling.workers).toEqual([]);
+    expect(calling.results).toEqual(onePass(pages.slice(0, 2)).results);
   });
 
   it('reads a few pages on the calling thread, with the same results', async () => {

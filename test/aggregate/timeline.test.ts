@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runAggregate } from '../../src/aggregate/index.ts';
+import { PeriodCounter, periodKey, periodStart } from '../../src/aggregate/period.ts';
 import type { Comparison } from '../../src/model.ts';
 import { context, refDomain } from './rows.ts';
 
@@ -77,4 +78,50 @@ describe('new_lost', () => {
     expect(result.label).toBe('New and lost referring domains since 2024-05-01 — Ahrefs v2 refdomains_by_type');
     expect(result.notes).toContain('Referring domains went from 4 on 2024-05-01 to 5 now.');
   });
+});
+
+describe('PeriodCounter, periods far apart', () => {
+  // its window holds 8,192 consecutive periods around the first key: 1500 and 2400 are outside it
+  const dates = [
+    '2024-05-06',
+    '1500-02-10',
+    '2024-05-07',
+    '2400-12-31',
+    '1500-02-11',
+    '2024-05-20',
+    'bad',
+    '1999-12-27',
+  ];
+
+  /** The count per key, from the dates one by one with periodKey and a Map. */
+  function expected(interval: 'week' | 'month'): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const date of dates) {
+      const key = periodKey(date, interval);
+      if (!Number.isNaN(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  for (const interval of ['week', 'month'] as const)
+    it(`counts every ${interval}, inside and outside its window, alone and merged`, () => {
+      const whole = new PeriodCounter(interval);
+      for (const date of dates) whole.add(date);
+      const want = expected(interval);
+      expect(want.size).toBeGreaterThanOrEqual(4);
+      for (const [key, n] of want) expect(whole.count(key), periodStart(key, interval)).toBe(n);
+      expect(whole.missing).toBe(1);
+      expect(whole.min).toBe(Math.min(...want.keys()));
+      expect(whole.max).toBe(Math.max(...want.keys()));
+      expect(new Map(whole.state().counts)).toEqual(want);
+      // split after the 3rd date: the later half's first key is far from the earlier half's
+      const early = new PeriodCounter(interval);
+      const late = new PeriodCounter(interval);
+      dates.slice(0, 3).forEach((d) => early.add(d));
+      dates.slice(3).forEach((d) => late.add(d));
+      early.merge(late.state());
+      for (const [key, n] of want) expect(early.count(key)).toBe(n);
+      expect(new Map(early.state().counts)).toEqual(want);
+      expect([early.min, early.max, early.missing]).toEqual([whole.min, whole.max, 1]);
+    });
 });

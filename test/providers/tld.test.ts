@@ -1,11 +1,43 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostOf, tldClassOf, tldOf } from '../../src/providers/tld.ts';
+
+/** hostOf as it was before its char-by-char fast path: the bare-host test as a RegExp. */
+function hostOfByRegExp(urlOrDomain: string): string {
+  if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/.test(urlOrDomain) && !urlOrDomain.startsWith('www.')) return urlOrDomain;
+  let host = urlOrDomain.trim().toLowerCase();
+  const scheme = host.indexOf('://');
+  if (scheme >= 0) host = host.slice(scheme + 3);
+  host = host.split(/[/?#]/, 1)[0] ?? '';
+  const at = host.lastIndexOf('@');
+  if (at >= 0) host = host.slice(at + 1);
+  host = host.replace(/:\d+$/, '').replace(/\.$/, '');
+  return host.startsWith('www.') ? host.slice(4) : host;
+}
 
 describe('tld and tld_class', () => {
   it('takes the last label of a domain or URL as the tld', () => {
     expect(tldOf('anbg.gov.au')).toBe('au');
     expect(tldOf('https://www.Example.COM:8080/path?q=1')).toBe('com');
     expect(hostOf('https://www.Example.COM:8080/path?q=1')).toBe('example.com');
+  });
+
+  it('gives what the RegExp version gave, for hosts, URLs and near misses', () => {
+    // characters either side of every boundary the bare-host test draws
+    const chars = [...'az09-.w', 'A', 'Z', '_', ' ', '/', ':', '@', '?', '#', '\n', 'é', '`', '{', '/', '@'];
+    const piece = fc.oneof(
+      fc.constantFrom(...chars),
+      fc.constantFrom('www.', 'https://', 'http://www.', ':8080', '..', 'example', '.com'),
+    );
+    const input = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(input, (text) => {
+        expect(hostOf(text)).toBe(hostOfByRegExp(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['', '.', 'a.', '.a', 'a..b', 'www.a', 'www', 'wwwa.com', 'www.www.a.com', 'a-b.c-d', 'a.b\n'])
+      expect(hostOf(text), JSON.stringify(text)).toBe(hostOfByRegExp(text));
   });
 
   it('classes government domains, including country-code government zones', () => {

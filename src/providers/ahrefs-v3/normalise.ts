@@ -11,7 +11,6 @@ import {
   numberOrNull,
   rawRow,
   text,
-  textIfPresent,
   textOrNull,
 } from '../values.ts';
 
@@ -28,12 +27,13 @@ export function backlinkFromAhrefsV3(row: Row): Backlink {
   const languages = Array.isArray(row.languages) ? row.languages : [];
   return {
     url_from: urlFrom,
-    url_to: textIfPresent(row, 'url_to'),
+    // textIfPresent with each column named in place: a named property read, not a keyed one (a hot path)
+    url_to: Object.hasOwn(row, 'url_to') ? text(row.url_to) : null,
     domain_from: domainFrom,
     tld: tldOf(domainFrom),
     tld_class: tldClassFrom(row.tld_class_source, domainFrom),
-    anchor: textIfPresent(row, 'anchor'),
-    title: textIfPresent(row, 'title'),
+    anchor: Object.hasOwn(row, 'anchor') ? text(row.anchor) : null,
+    title: Object.hasOwn(row, 'title') ? text(row.title) : null,
     // neither column selected: follow is not known, never guessed as dofollow
     dofollow: booleanOrNull(row.is_dofollow) ?? invertedOrNull(booleanOrNull(row.is_nofollow)),
     link_type: Object.hasOwn(row, 'link_type') ? asLinkType(text(row.link_type)) : null,
