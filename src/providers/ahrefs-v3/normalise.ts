@@ -4,15 +4,7 @@
  */
 import type { Backlink, RawValue, RefDomain } from '../../model.ts';
 import { hostOf, tldClassOf, tldOf } from '../tld.ts';
-import {
-  asLinkType,
-  booleanOrNull,
-  isoDateOrNull,
-  numberOrNull,
-  rawRow,
-  text,
-  textOrNull,
-} from '../values.ts';
+import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
 
