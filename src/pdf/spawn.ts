@@ -183,6 +183,22 @@ function hookProcessExit(): void {
 }
 
 /**
+ * The browser's environment: the caller's, with the XDG config and cache folders inside its
+ * temporary profile. Chromium writes its crash-report database under the config folder
+ * (`~/.config/chromium/Crash Reports`) and dconf its cache under the cache folder whatever
+ * `--user-data-dir` says (seen with Debian's chromium 156), so without this every run would leave
+ * files in the user's home. A user's own fontconfig settings are not read this way either, so a
+ * report prints the same for every user (the fonts it prints with are embedded: src/fonts).
+ */
+function browserEnv(env: Record<string, string | undefined>, profile: string): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    XDG_CONFIG_HOME: path.join(profile, 'xdg-config'),
+    XDG_CACHE_HOME: path.join(profile, 'xdg-cache'),
+  } as NodeJS.ProcessEnv;
+}
+
+/**
  * Starts Chromium now (synchronous: the process is spawned when this returns). A browser that
  * cannot start shows as `exited` settling early and its transport closing; the connector turns
  * that into an error.
@@ -199,7 +215,7 @@ export function spawnChromium(
   const child: ChildProcess = spawn(executablePath, args, {
     // its own process group (not on Windows), so kill() reaches the renderers and the zygote too
     detached: process.platform !== 'win32',
-    env: (options.env ?? process.env) as NodeJS.ProcessEnv,
+    env: browserEnv(options.env ?? process.env, profile),
     stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
   });
   trace('chromium: spawn');

@@ -107,8 +107,9 @@ describe("the run command's early Chromium", () => {
   /** A run with its own TMPDIR, so its browser's profile (and command line) can be told apart. */
   async function tracedRun(name: string, args: string[]) {
     const tmp = mkdtempSync(path.join(work, `${name}-`));
-    const result = await runCli(args, { env: cleanEnv({ TMPDIR: tmp, LINKBOOK_TRACE: '1' }) });
-    return { ...result, tmp };
+    const home = mkdtempSync(path.join(work, `${name}-home-`));
+    const result = await runCli(args, { env: cleanEnv({ TMPDIR: tmp, HOME: home, LINKBOOK_TRACE: '1' }) });
+    return { ...result, tmp, home };
   }
 
   it('is started before the definition is read, and gone with its profile after a run that fails validation', async () => {
@@ -143,6 +144,8 @@ describe("the run command's early Chromium", () => {
     expect(readFileSync(path.join(out, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     await waitUntil(() => processesWith(r.tmp).length === 0);
     expect(readdirSync(r.tmp).filter((entry) => entry.startsWith(PROFILE_PREFIX))).toEqual([]);
+    // nothing in the user's home either: Chromium's crash database and dconf cache stay in the profile
+    expect(readdirSync(r.home)).toEqual([]);
   }, 120_000);
 
   it('is gone with its profile after Ctrl-C (SIGINT) in the middle of a run: exit 130', async () => {
