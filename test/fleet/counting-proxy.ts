@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ForwardedRequest {
   url: string;
+  /** The request body as text (DataForSEO's POST names its target there). */
+  body: string;
   /** Arrival time at the proxy (Date.now()). */
   at: number;
 }
@@ -38,7 +40,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
   let most = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, url: string) => {
-    forwarded.push({ url, at: Date.now() });
+    forwarded.push({ url, body: body.toString('utf8'), at: Date.now() });
     active += 1;
     most = Math.max(most, active);
     let counted = true;

@@ -156,12 +156,15 @@ describe('the fleet account limiter', () => {
             : undefined,
         90_000,
       );
-      // every request the API saw took a grant, and no window of the account held more than N
-      expect(proxy.forwarded).toHaveLength(targets.length);
-      await until('every grant observed', () => (grants.length >= targets.length ? true : undefined), 10_000);
-      expect(grants).toHaveLength(targets.length);
+      // Every target's request reached the API. Each attempt takes a grant, so a retry (a kept-alive
+      // connection the proxy closed just as a worker reused it: the request never arrives, and is
+      // sent again) makes one grant more than the API sees; never fewer.
+      expect(new Set(proxy.forwarded.map((r) => r.url)).size).toBe(targets.length);
+      await until('every grant observed', () => (grants.length >= proxy.forwarded.length ? true : undefined), 10_000);
+      expect(grants.length).toBeGreaterThanOrEqual(proxy.forwarded.length);
+      // no window of the account held more than N grants
       expect(busiestWindow(grants, window)).toBeLessThanOrEqual(N);
-      // 18 grants at 3 a window need five whole windows after the first
+      // 18 grants (or more) at 3 a window need five whole windows after the first
       expect(Math.max(...grants) - Math.min(...grants)).toBeGreaterThanOrEqual(5 * window);
       // The k-th request to arrive came after the k-th grant: a request never leaves before its
       // grant. (How late it arrives is the machine's; the margin is what absorbs that on the way:
@@ -274,7 +277,10 @@ describe('the fleet account limiter', () => {
             : undefined,
         90_000,
       );
-      expect(proxy.forwarded.filter((r) => r.url.includes('referring_domains'))).toHaveLength(targets.length);
+      // every target's request reached the API (a retry may repeat one: see the rate test above)
+      const asked = proxy.forwarded.filter((r) => r.url.includes('referring_domains'));
+      expect(new Set(asked.map((r) => targets.find((t) => r.body.includes(`"${t}"`)))).size).toBe(targets.length);
+      expect(asked.every((r) => targets.some((t) => r.body.includes(`"${t}"`)))).toBe(true);
       expect(proxy.maxInFlight()).toBe(SLOTS);
       // every slot was given back
       await until('slots given back', async () => ((await observer.zcard(slotsKey)) === 0 ? true : undefined), 10_000);
