@@ -13,7 +13,7 @@
  *   node --import tsx bench/peers/jsreport.ts [--quick] [--json]      (npm run bench -- --peers)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,40 @@ async function startJsReport(executablePath: string): Promise<JsReport> {
   return reporter;
 }
 
+/**
+ * Kills every Chromium process this process started that is still running, with its process
+ * group, and removes its profile folder. Our own printer's browser is left to printer.close().
+ */
+function endChildBrowsers(): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent !== process.pid) continue;
+      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended while we looked
+    }
+    const profile = args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+    if (!profile?.includes('puppeteer_dev_chrome_profile')) continue;
+    for (const target of [-Number(entry), Number(entry)]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // no group of its own, or gone
+      }
+    }
+    rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** puppeteer's temporary profiles (node/ChromeLauncher.js getProfilePath) in the temp folder now. */
+function puppeteerProfiles(): Set<string> {
+  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('puppeteer_dev_chrome_profile-')));
+}
+
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function pool<T>(
   items: readonly T[],
@@ -144,6 +178,7 @@ export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'linkbook-bench-peers-'));
   const store = await openStore(path.join(dir, 'store.db'), { env: {} });
   const printer = createPdfPrinter({ executablePath, concurrency: CONCURRENCY });
+  const profilesBefore = puppeteerProfiles();
   const jsreport = await startJsReport(executablePath);
   const figures: Figure[] = [];
   try {
@@ -260,6 +295,13 @@ export async function benchPeers(options: BenchOptions): Promise<Figure[]> {
     return figures;
   } finally {
     await jsreport.close();
+    // jsreport's chrome-pool launches Chromium from its worker threads; close() ends the threads,
+    // not always the browsers (seen: two left running after the process exited)
+    endChildBrowsers();
+    // and the profiles of the pool's browsers that did close: puppeteer leaves them when its launch is
+    // ended from a worker thread
+    for (const name of puppeteerProfiles())
+      if (!profilesBefore.has(name)) rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
     await printer.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
