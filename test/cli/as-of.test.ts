@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { cleanEnv, runCli } from '../helpers/cli.ts';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'lb-asof-'));
 const PAST = '2020-01-06';
@@ -38,6 +39,7 @@ async function startCounter(upstream: string) {
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -5,6 +5,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 export interface ForwardedRequest {
   url: string;
@@ -87,7 +88,7 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       forward(req, res, body, url);
     });
   });
-  server.keepAliveTimeout = 1000;
+  outlastClientKeepAlive(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -5,6 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../src/definition/index.ts';
+import { outlastClientKeepAlive } from './keep-alive.ts';
 
 export interface CliResult {
   code: number;
@@ -53,6 +54,7 @@ export async function startBeacon(): Promise<{ origin: string; hits: string[]; c
     hits.push(`${req.method} ${req.url}`);
     res.writeHead(500).end();
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return { origin: `http://127.0.0.1:${port}`, hits, close: () => new Promise((r) => server.close(() => r())) };

@@ -5,6 +5,7 @@
  */
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { outlastClientKeepAlive } from './keep-alive.ts';
 
 export interface LatchProxy {
   origin: string;
@@ -56,6 +57,7 @@ export async function startLatchProxy(
       forward.end(Buffer.concat(chunks));
     });
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 export interface Seen {
   method: string;
@@ -46,6 +47,7 @@ export async function startScriptServer(responders: Responder[]): Promise<Script
       void responder?.(entry, res);
     });
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -7,6 +7,7 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AS_OF_HEADER, FAULT_HEADER } from '../../src/emulator/index.ts';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 export type SoakFault = '429' | '5xx' | 'timeout' | '40202';
 
@@ -117,6 +118,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       forward.end(body);
     });
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

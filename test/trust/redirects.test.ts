@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpLayer } from '../../src/providers/http.ts';
 import { cleanEnv, runCli, startBeacon } from '../helpers/cli.ts';
 import { apiBacklinkDatasets, strangerTable, workDir, writeReport } from './reports.ts';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 const work = workDir('redirects');
 const TOKEN = 'tokV2REDIRECTMARKER';
@@ -27,6 +28,7 @@ async function startRedirectingOrigin(to: string): Promise<typeof origin> {
     req.resume();
     res.writeHead(state.status, { location: `${to}/steal${req.url}` }).end();
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
@@ -107,6 +109,7 @@ describe('the response body cap', () => {
       };
       pump();
     });
+    outlastClientKeepAlive(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     try {

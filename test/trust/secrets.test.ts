@@ -14,6 +14,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { cleanEnv, runCli, type CliResult } from '../helpers/cli.ts';
 import { startSmtpServer, type TestSmtpServer } from '../deliver/smtp-server.ts';
 import { apiBacklinkDatasets, AS_OF, bytesOf, pdfText, strangerTable, workDir, writeReport } from './reports.ts';
+import { outlastClientKeepAlive } from '../helpers/keep-alive.ts';
 
 const MARKERS = {
   AHREFS_V2_TOKEN: 'tokV2MARKERa1b2c3d4',
@@ -70,6 +71,7 @@ async function startEchoServer(): Promise<typeof echo> {
         .end(JSON.stringify({ error: echoed, status_code: 40100, status_message: echoed }));
     });
   });
+  outlastClientKeepAlive(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(state, { origin, close: () => new Promise<void>((r) => server.close(() => r())) });
