@@ -49,6 +49,30 @@ function busiestWindow(times: number[], ms: number): number {
   return most;
 }
 
+/** Enqueues `report` for every target of `csv` (HTML only, no email) and starts three `--verbose` workers on it. */
+async function startFleet(report: string, csv: string, dir: string, env: NodeJS.ProcessEnv): Promise<WorkerProcess[]> {
+  await enqueueReports({
+    files: [report],
+    targetsFile: csv,
+    formats: ['html'],
+    noEmail: true,
+    outDir: path.join(dir, 'out'),
+    env,
+    logger: silentLogger,
+  });
+  return [0, 1, 2].map(() => startWorker(['--concurrency', '3', '--verbose'], env));
+}
+
+/** Waits until the workers' logs hold `count` finished jobs between them. */
+async function everyJobDone(workers: WorkerProcess[], count: number): Promise<void> {
+  await until(
+    'every job done',
+    () =>
+      workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === count ? true : undefined,
+    90_000,
+  );
+}
+
 describe('the fleet account limiter', () => {
   it('names an account by a 12-digit fingerprint of its credentials, never by the secret', () => {
     const a = credentialsFromEnv({ AHREFS_V2_TOKEN: 'secret-one' });
@@ -138,24 +162,8 @@ describe('the fleet account limiter', () => {
     });
     const workers: WorkerProcess[] = [];
     try {
-      await enqueueReports({
-        files: [REPORT],
-        targetsFile: csv,
-        formats: ['html'],
-        noEmail: true,
-        outDir: path.join(dir, 'out'),
-        env,
-        logger: silentLogger,
-      });
-      for (let i = 0; i < 3; i++) workers.push(startWorker(['--concurrency', '3', '--verbose'], env));
-      await until(
-        'every job done',
-        () =>
-          workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === targets.length
-            ? true
-            : undefined,
-        90_000,
-      );
+      workers.push(...(await startFleet(REPORT, csv, dir, env)));
+      await everyJobDone(workers, targets.length);
       // Every target's request reached the API. Each attempt takes a grant, so a retry (a kept-alive
       // connection the proxy closed just as a worker reused it: the request never arrives, and is
       // sent again) makes one grant more than the API sees; never fewer.
@@ -253,30 +261,14 @@ describe('the fleet account limiter', () => {
     try {
       // every request is held at the API's door until the limit has been seen to bind
       proxy.hold(() => true);
-      await enqueueReports({
-        files: [DATAFORSEO_REPORT],
-        targetsFile: csv,
-        formats: ['html'],
-        noEmail: true,
-        outDir: path.join(dir, 'out'),
-        env,
-        logger: silentLogger,
-      });
-      for (let i = 0; i < 3; i++) workers.push(startWorker(['--concurrency', '3', '--verbose'], env));
+      workers.push(...(await startFleet(DATAFORSEO_REPORT, csv, dir, env)));
       // six jobs start at once on nine job slots; two requests reach the API, a third waits for a slot
       await until('two requests held', () => (proxy.held().length === SLOTS ? true : undefined), 60_000);
       await until('a request waiting for a slot', () => (waited() ? true : undefined), 60_000);
       expect(proxy.held()).toHaveLength(SLOTS);
       expect(await observer.zcard(slotsKey)).toBe(SLOTS);
       proxy.release();
-      await until(
-        'every job done',
-        () =>
-          workers.reduce((n, w) => n + w.log.filter((l) => l.startsWith('[done]')).length, 0) === targets.length
-            ? true
-            : undefined,
-        90_000,
-      );
+      await everyJobDone(workers, targets.length);
       // every target's request reached the API (a retry may repeat one: see the rate test above)
       const asked = proxy.forwarded.filter((r) => r.url.includes('referring_domains'));
       expect(new Set(asked.map((r) => targets.find((t) => r.body.includes(`"${t}"`)))).size).toBe(targets.length);
