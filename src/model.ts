@@ -121,6 +121,8 @@ export interface ApiTotals {
   [key: string]: RawValue | undefined;
 }
 
+import type { DatasetRows } from './rows.ts';
+
 /** What a provider hands back for one dataset. */
 export interface DatasetResult {
   name: string;
@@ -130,7 +132,8 @@ export interface DatasetResult {
   /** v2 table, v3 endpoint, DataForSEO path or file path. */
   endpoint: string;
   kind: DatasetKind;
-  rows: CanonicalRow[];
+  /** Held in an array, or spilled to disk in chunks when there are many (src/rows.ts). */
+  rows: DatasetRows;
   totals: ApiTotals;
   cost: Cost;
   requests: number;
@@ -206,8 +209,8 @@ export interface DatasetComparison {
   currentCount: number;
   previousCount: number;
   /** Rows present now and absent before (by domain for refdomains, by url_from+url_to for backlinks). */
-  new: CanonicalRow[];
-  lost: CanonicalRow[];
+  new: DatasetRows;
+  lost: DatasetRows;
 }
 
 /** What `compare:` hands the templates and `data.json`. */

@@ -4,6 +4,7 @@
  * to and its authority, ranked by authority, then by competitors. The rows streamed in are the
  * target's; competitor rows are read from the context's datasets.
  */
+import { firstRow } from '../rows.ts';
 import { LinkbookError } from '../errors.ts';
 import type { CanonicalRow, DatasetResult } from '../model.ts';
 import { rowCountNotes } from './notes.ts';
@@ -91,7 +92,8 @@ export function gapAccumulator(scope: AggregateScope): Accumulator {
         competitors: e.competitors.length,
         links_to: e.competitors.map((i) => competitors[i]!.target ?? competitors[i]!.name).join(', '),
       }));
-      const metric = competitors.find((d) => d.rows.length > 0)?.rows[0]?.authority_metric ?? 'Authority';
+      const withRows = competitors.find((d) => d.rows.length > 0);
+      const metric = (withRows && firstRow(withRows.rows)?.authority_metric) ?? 'Authority';
       const notes: string[] = rowCountNotes(scope, total);
       notes.push(
         `${formatCount(gap.size)} domains link to ${competitors.length === 1 ? 'the competitor' : 'at least one of the competitors'} but not to the target; ` +

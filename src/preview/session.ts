@@ -9,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseReport, defaultTemplateDirs, findTemplate, type LoadedReport } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors, formatPlace, type SourcePlace } from '../errors.ts';
-import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { addCost, type CanonicalRow, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { heldRows } from '../rows.ts';
 import { budgetGuard, planReport, usesSandbox, type PlannedDataset, type ReportPlan } from '../plan/index.ts';
 import { credentialsFromEnv, httpLayerForRun, redactUrl, ZERO_COST, type Credentials } from '../providers/index.ts';
 import {
@@ -261,7 +262,9 @@ export class PreviewSession {
     if (!held) return undefined;
     const needle = options.filter?.trim().toLowerCase() ?? '';
     const predicate = options.metric ? metricPredicate(options.metric) : () => true;
-    const flat = rowsWhere(held.result.rows.filter(predicate), options.where).map((row) => {
+    // the preview holds its rows (its data panel lists them): fetched with no spill threshold
+    const all = heldRows(held.result.rows);
+    const flat = rowsWhere(all.filter(predicate), options.where).map((row) => {
       const { raw, ...canonical } = row as typeof row & { raw: Record<string, unknown> };
       return {
         ...canonical,
@@ -273,8 +276,7 @@ export class PreviewSession {
           Object.values(r).some((v) => v !== null && v !== undefined && String(v).toLowerCase().includes(needle)),
         )
       : flat;
-    const first = held.result.rows[0] as
-      (DatasetResult['rows'][number] & { raw?: Record<string, unknown> }) | undefined;
+    const first = all[0] as (CanonicalRow & { raw?: Record<string, unknown> }) | undefined;
     const native = Object.keys(first?.raw ?? {}).map((k) => `raw.${k}`);
     const columns = first ? Object.keys(first).filter((k) => k !== 'raw') : [];
     return {
@@ -294,6 +296,8 @@ export class PreviewSession {
       credentials: this.credentials,
       // one HTTP layer per fetch: its spend counter counts this fetch only (the session sums them)
       http: httpLayerForRun({ fetch: this.effects.fetch }, this.options.env),
+      // the data panel lists and filters the rows: the preview holds them, never spills
+      spillAbove: Infinity,
     };
   }
 
@@ -546,7 +550,7 @@ export function escapeHtml(text: string): string {
  * `lost` (as the run's aggregates and tables count them); every row without one. A bad
  * expression is a LinkbookError (invalid), which the server answers with 400.
  */
-function rowsWhere(rows: DatasetResult['rows'], where: string | undefined): DatasetResult['rows'] {
+function rowsWhere(rows: readonly CanonicalRow[], where: string | undefined): readonly CanonicalRow[] {
   if (!where) return rows;
   const expr = parseFilter(where, { label: 'rows where' });
   const live = filterNamesLost(expr) ? rows : rows.filter((row) => !row.lost);

@@ -131,6 +131,8 @@ export interface FetchEffects {
    * LinkbookError) to stop before spending. Earlier datasets' spend is the caller's to add.
    */
   budgetGuard?: (spentSoFar: Cost, next: Cost) => void;
+  /** A dataset of more rows than this is spilled to disk as it is normalised (src/rows.ts); default DEFAULT_SPILL_ROWS. */
+  spillAbove?: number;
 }
 
 /** The catalog of one of a provider's endpoints, or an `invalid` error listing the endpoints there are. */

@@ -74,6 +74,14 @@ export interface Authorised {
 export interface ApiPage {
   rows: Array<Record<string, RawValue>>;
   totals: ApiTotals;
+  /**
+   * A large answer's rows, read batch by batch (about 1,000 rows each) from its compressed body
+   * instead of held in `rows`, which is then empty. Each call starts again from the first row,
+   * so a page can be read more than once (a request shared in flight).
+   */
+  rowBatches?: () => AsyncIterable<Array<Record<string, RawValue>>>;
+  /** How many rows `rowBatches` yields in all (set with it). */
+  rowCount?: number;
 }
 
 interface ProviderBase<Unit extends string> {
@@ -128,7 +136,8 @@ export interface ApiProvider<Unit extends string = string, Page extends ApiPage 
 /** A provider that reads local data (an export file): no credentials, no HTTP, nothing spent. */
 export interface LocalProvider<Unit extends string = string> extends ProviderBase<Unit> {
   transport: 'local';
-  fetch(plan: DatasetPlan): Promise<DatasetResult>;
+  /** `spillAbove`: rows past which the dataset is spilled to disk (src/rows.ts). */
+  fetch(plan: DatasetPlan, options?: { spillAbove?: number }): Promise<DatasetResult>;
 }
 
 export type Provider = ApiProvider | LocalProvider;

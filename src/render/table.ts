@@ -79,8 +79,8 @@ export function withoutUnknown(table: TableView, options: { rows?: boolean } = {
   };
 }
 
-/** Filters canonical rows with a `where` expression in the filter language. */
-export type RowFilter = (where: string, rows: CanonicalRow[], place: string) => CanonicalRow[];
+/** The test of a `where` expression in the filter language over one canonical row. */
+export type RowFilter = (where: string, place: string) => (row: CanonicalRow) => boolean;
 
 const MAX_CELL_CHARS = 120;
 
@@ -174,63 +174,70 @@ function rowOrder(keys: SortKey[]): (x: CanonicalRow, y: CanonicalRow) => number
 }
 
 /**
- * The first `limit` rows of the rows sorted by `order` (a stable sort), without sorting them all:
- * one pass keeping the best `limit` in order, a row placed after the kept rows it ties with, so
+ * The first `limit` rows of the rows added, sorted by `order` (a stable sort), without sorting
+ * them all: it keeps the best `limit` in order, a row placed after the kept rows it ties with, so
  * the result is exactly `[...rows].sort(order).slice(0, limit)` (1M backlinks for a top 25).
  */
-function firstRowsSorted(
-  rows: readonly CanonicalRow[],
-  order: (x: CanonicalRow, y: CanonicalRow) => number,
-  limit: number,
-): CanonicalRow[] {
+function firstRowsSorted(order: (x: CanonicalRow, y: CanonicalRow) => number, limit: number) {
   const kept: CanonicalRow[] = [];
-  if (limit <= 0) return kept;
-  for (const row of rows) {
-    if (kept.length === limit && order(row, kept[limit - 1]!) >= 0) continue;
-    // after the last kept row that sorts before or with it (ties keep their input order)
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (order(row, kept[mid]!) < 0) high = mid;
-      else low = mid + 1;
-    }
-    kept.splice(low, 0, row);
-    if (kept.length > limit) kept.pop();
-  }
-  return kept;
-}
-
-function metricOf(rows: CanonicalRow[]): AuthorityMetric | null {
-  return rows.find((row) => row.authority_metric !== null)?.authority_metric ?? null;
+  return {
+    add(row: CanonicalRow): void {
+      if (limit <= 0) return;
+      if (kept.length === limit && order(row, kept[limit - 1]!) >= 0) return;
+      // after the last kept row that sorts before or with it (ties keep their input order)
+      let low = 0;
+      let high = kept.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (order(row, kept[mid]!) < 0) high = mid;
+        else low = mid + 1;
+      }
+      kept.splice(low, 0, row);
+      if (kept.length > limit) kept.pop();
+    },
+    rows: (): CanonicalRow[] => kept,
+  };
 }
 
 /**
  * A section's `table:` over a dataset's rows: filtered by `where` (with the shared filter language),
- * sorted, limited, formatted. `labels` from the definition override the default headings.
+ * sorted, limited, formatted. `labels` from the definition override the default headings. One
+ * pass over the rows, holding only the rows shown (with a `limit`), so a spilled dataset
+ * (src/rows.ts) is read once, a chunk at a time.
  */
 export function buildRowTable(
   name: string,
   def: TableDefinition,
-  allRows: CanonicalRow[],
+  allRows: Iterable<CanonicalRow>,
   filter: RowFilter | undefined,
   place: string,
 ): TableView {
-  let rows = allRows;
+  let keep: ((row: CanonicalRow) => boolean) | undefined;
   if (def.where) {
     if (!filter) throw new LinkbookError('internal', 'a table `where` needs the filter evaluator', { where: place });
-    rows = filter(def.where, rows, place);
+    keep = filter(def.where, place);
   }
-  const matched = rows.length;
-  if (def.sort) {
-    const order = rowOrder(parseSort(def.sort, place));
-    rows = def.limit !== undefined ? firstRowsSorted(rows, order, def.limit) : [...rows].sort(order);
-  } else if (def.limit !== undefined) rows = rows.slice(0, def.limit);
-  const metric = metricOf(allRows);
+  const order = def.sort ? rowOrder(parseSort(def.sort, place)) : undefined;
+  const top = order && def.limit !== undefined ? firstRowsSorted(order, def.limit) : undefined;
+  const picked: CanonicalRow[] = [];
+  let matched = 0;
+  let seen = 0;
+  let metric: AuthorityMetric | null = null;
   // a column no row of the dataset fills is one the source does not carry (a Search Console export's anchors)
-  const absent = new Set(
-    def.columns.filter((column) => allRows.length > 0 && allRows.every((row) => readColumn(row, column) === null)),
-  );
+  const filled = new Set<string>();
+  for (const row of allRows) {
+    seen++;
+    if (metric === null && row.authority_metric !== null) metric = row.authority_metric;
+    if (filled.size < def.columns.length)
+      for (const column of def.columns) if (!filled.has(column) && readColumn(row, column) !== null) filled.add(column);
+    if (keep && !keep(row)) continue;
+    matched++;
+    if (top) top.add(row);
+    else if (order || def.limit === undefined || picked.length < def.limit) picked.push(row);
+  }
+  // without a limit every matched row is shown: sorted (a stable sort) when the table says so
+  const rows = top ? top.rows() : order ? picked.sort(order) : picked;
+  const absent = new Set(def.columns.filter((column) => seen > 0 && !filled.has(column)));
   const infos = def.columns.map((column) => ({ column, info: columnInfo(column, metric) }));
   return {
     name,

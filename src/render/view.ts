@@ -80,7 +80,7 @@ function comparisonView(input: RenderInput, listRows: number): ComparisonView | 
   const lists = Object.entries(comparison.datasets).map(([name, compared]) => {
     const kind = input.datasets[name]?.kind ?? 'refdomains';
     const columns = kind === 'backlinks' ? ['url_from', 'authority'] : ['domain', 'authority', 'backlinks'];
-    const table = (rows: CanonicalRow[], which: string) =>
+    const table = (rows: Iterable<CanonicalRow>, which: string) =>
       withoutUnknown(
         buildRowTable(
           `${name}-${which}`,

@@ -6,7 +6,8 @@
  * and testable with hand-written results.
  */
 import path from 'node:path';
-import { aggregateDisplay, filterNamesLost, liveRows } from '../aggregate/index.ts';
+import { aggregateDisplay, filterNamesLost } from '../aggregate/index.ts';
+import { heldRows, type DatasetRows } from '../rows.ts';
 import { parseFilter } from '../query/index.ts';
 import { readTemplateManifest, type TemplateManifest } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
@@ -90,21 +91,31 @@ function textContext(input: RenderInput): Record<string, unknown> {
       new: compared ? compared.new.length : null,
       lost: compared ? compared.lost.length : null,
       previous: compared ? compared.previousCount : null,
-      rows: dataset.rows,
     };
+    // read only by a text block that walks them; a spilled dataset is then read back whole (src/rows.ts)
+    let rows: readonly CanonicalRow[] | undefined;
+    Object.defineProperty(byName[name], 'rows', {
+      enumerable: true,
+      get: () => (rows ??= heldRows(dataset.rows)),
+    });
   }
   return context;
 }
 
 /** How many rows are live, counted without copying them. */
-function liveCount(rows: readonly CanonicalRow[]): number {
+function liveCount(rows: DatasetRows): number {
   let count = 0;
   for (const row of rows) if (!row.lost) count++;
   return count;
 }
 
 /** The table's rows: live ones only, unless its `where` names `lost` (aggregate/live.ts). */
-function datasetRowsFor(input: RenderInput, of: string, where: string | undefined, place: string): CanonicalRow[] {
+function datasetRowsFor(
+  input: RenderInput,
+  of: string,
+  where: string | undefined,
+  place: string,
+): Iterable<CanonicalRow> {
   const dataset = input.datasets[of];
   if (!dataset) {
     throw new LinkbookError('invalid', `the table names dataset "${of}", which is not under data:`, {
@@ -114,7 +125,12 @@ function datasetRowsFor(input: RenderInput, of: string, where: string | undefine
   }
   return where && filterNamesLost(parseFilter(where, { label: `${place} table where` }))
     ? dataset.rows
-    : liveRows(dataset.rows);
+    : liveOnly(dataset.rows);
+}
+
+/** The rows not marked lost, as they are read (a spilled dataset is not held). */
+function* liveOnly(rows: DatasetRows): Generator<CanonicalRow> {
+  for (const row of rows) if (!row.lost) yield row;
 }
 
 /** Every section finished, the KPIs with their lineage, the chart and table files. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
+import { releaseRows, spillRowsFromEnv } from '../rows.ts';
 import {
   budgetGuard,
   checkAllowances,
@@ -125,6 +126,9 @@ export async function runReport(
   let requests = 0;
   let cacheHits = 0;
   let outputs: string[] = [];
+  // a large dataset is spilled to a temporary file as it is fetched (src/rows.ts), freed at the end
+  const spillAbove = spillRowsFromEnv(options.env);
+  const datasets: Record<string, DatasetResult> = {};
   try {
     // Refused before the first request; recorded so `history` shows what was not spent.
     checkBudget(plan);
@@ -138,7 +142,6 @@ export async function runReport(
       await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }),
     );
     const billing = fleetBilling(store.fleetBudget, plan.fleetBudget, effects.clock);
-    const datasets: Record<string, DatasetResult> = {};
     for (const planned of plan.datasets) {
       const started = Date.now();
       const fetched = await fetchPlannedDataset(planned, {
@@ -151,6 +154,7 @@ export async function runReport(
         credentials: options.credentials,
         spentBefore: spent,
         guard,
+        spillAbove,
       });
       if (!fetched)
         throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);
@@ -181,6 +185,7 @@ export async function runReport(
       sample: plan.sample,
       cost: spent,
       store,
+      spillAbove,
     });
 
     let pdf: Uint8Array | undefined;
@@ -247,5 +252,7 @@ export async function runReport(
       error: message,
     });
     throw error;
+  } finally {
+    for (const dataset of Object.values(datasets)) releaseRows(dataset.rows);
   }
 }

@@ -10,6 +10,7 @@ import type { TemplateManifest } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import type { AggregateResult } from '../model.ts';
 import { evaluateFilter, parseFilter } from '../query/index.ts';
+import { rowChunks } from '../rows.ts';
 import { DEFAULT_ACCENT, type RenderInput, type RowFilter } from '../render/index.ts';
 
 /** What the pipeline computed for one section before rendering. */
@@ -19,9 +20,9 @@ export interface SectionResult {
 }
 
 /** A table's `where` with the shared filter language, over canonical columns. */
-export const filterCanonicalRows: RowFilter = (where, rows, place) => {
+export const filterCanonicalRows: RowFilter = (where, place) => {
   const expr = parseFilter(where, { label: `${place} table where` });
-  return rows.filter((row) => evaluateFilter(expr, row as unknown as Record<string, unknown>));
+  return (row) => evaluateFilter(expr, row as unknown as Record<string, unknown>);
 };
 
 function aggregateContext(input: RenderInput, of: string, place: string): AggregateContext {
@@ -91,7 +92,8 @@ function aggregateSections(input: RenderInput): Array<AggregateResult | undefine
   for (const [of, { ctx, indices }] of byDataset) {
     const defs = indices.map((index) => input.definition.sections[index]!.aggregate!);
     const aggregation = new DatasetAggregation(defs, ctx, { headline: false });
-    aggregation.addPage(input.datasets[of]?.rows ?? []);
+    // a spilled dataset (src/rows.ts) a chunk at a time, a held one in one page
+    for (const chunk of rowChunks(input.datasets[of]?.rows ?? [])) aggregation.addPage(chunk);
     aggregation.results().forEach((result, k) => (results[indices[k]!] = result));
   }
   return results;

@@ -26,6 +26,7 @@ import {
 } from '../providers/index.ts';
 import type { RenderedReport } from '../render/index.ts';
 import { renderReport } from './render.ts';
+import { releaseRows } from '../rows.ts';
 import { processOwnerId, type RequestClaims, type Store } from '../store/index.ts';
 
 export interface DatasetFetchContext {
@@ -49,6 +50,8 @@ export interface DatasetFetchContext {
   guard?: (spent: Cost, next: Partial<Cost>) => void;
   /** Answer from the cache only: a request that would go over the network is not made. */
   storeOnly?: boolean;
+  /** Rows past which a dataset is spilled to disk (src/rows.ts); default DEFAULT_SPILL_ROWS. */
+  spillAbove?: number;
 }
 
 export interface DatasetFetch {
@@ -91,6 +94,7 @@ export async function fetchPlannedDataset(
       clock: ctx.clock,
       credentials: ctx.credentials,
       billing: ctx.storeOnly ? undefined : ctx.billing,
+      spillAbove: ctx.spillAbove,
       budgetGuard: (sofar, next) => {
         if (ctx.storeOnly) throw new NotInStore();
         ctx.guard?.(ctx.spentBefore ? addCost(ctx.spentBefore, sofar) : sofar, next);
@@ -111,6 +115,8 @@ export interface RenderDatasetsOptions {
   cost: Cost;
   /** Read for `compare:` (the snapshots before `asOf`); nothing is written. */
   store: Store;
+  /** Rows past which a stored snapshot read for `compare:` is spilled to disk (src/rows.ts). */
+  spillAbove?: number;
 }
 
 /**
@@ -132,20 +138,29 @@ export async function renderDatasets(
       against: def.compare,
       current: Object.fromEntries(Object.entries(datasets).map(([n, d]) => [n, { kind: d.kind, rows: d.rows }])),
       metrics: (rows, _dataset, kind) => headlineMetrics(rows, kind),
+      spillAbove: options.spillAbove,
     });
   }
   // validation checked the template exists; undefined here leaves the renderer to say so
   const template = findTemplate(def.template, loaded.baseDir, defaultTemplateDirs(loaded.baseDir));
-  return renderReport({
-    definition: template ? { ...def, template: template.name } : def,
-    params: loaded.params,
-    datasets,
-    comparison,
-    asOf: options.asOf,
-    generatedAt: options.clock.now(),
-    sample: options.sample,
-    cost: options.cost,
-    baseDir: loaded.baseDir,
-    templatesDir: template?.templatesDir,
-  });
+  try {
+    return await renderReport({
+      definition: template ? { ...def, template: template.name } : def,
+      params: loaded.params,
+      datasets,
+      comparison,
+      asOf: options.asOf,
+      generatedAt: options.clock.now(),
+      sample: options.sample,
+      cost: options.cost,
+      baseDir: loaded.baseDir,
+      templatesDir: template?.templatesDir,
+    });
+  } finally {
+    // new and lost rows of a large comparison may be spilled to disk (src/rows.ts): rendered, they go
+    for (const compared of Object.values(comparison?.datasets ?? {})) {
+      releaseRows(compared.new);
+      releaseRows(compared.lost);
+    }
+  }
 }

@@ -42,6 +42,7 @@ import {
   checkAsOf,
   snapshotChunks,
   snapshotFromChunks,
+  type GetOptions,
 } from './snapshots.ts';
 
 /** The response cache in PostgreSQL; shared by every worker that opens the same database. */
@@ -133,7 +134,7 @@ export class PgSnapshotStore extends SnapshotStoreBase {
 
   async put(input: SnapshotInput): Promise<void> {
     checkAsOf(input.asOf);
-    const chunks = snapshotChunks(input.rows);
+    const { count, chunks } = snapshotChunks(input.rows);
     const now = this.clock.now().getTime();
     await this.db.transaction(async (tx) => {
       // the upsert locks the snapshot's row, so two writers of one date take turns; the loser's
@@ -144,17 +145,22 @@ export class PgSnapshotStore extends SnapshotStoreBase {
          ON CONFLICT (report, target, as_of, dataset) DO UPDATE SET kind = EXCLUDED.kind,
            row_count = EXCLUDED.row_count, chunk_count = EXCLUDED.chunk_count, stored_at = EXCLUDED.stored_at
          RETURNING id`,
-        [input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, chunks.length, now],
+        [input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, count, now],
       );
       const id = rows[0]!.id;
       await tx.query('DELETE FROM snapshot_chunks WHERE snapshot_id = $1', [id]);
-      for (const [seq, chunk] of chunks.entries()) {
-        await tx.query('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES ($1, $2, $3)', [id, seq, chunk]);
+      let seq = 0;
+      for (const chunk of chunks) {
+        await tx.query('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES ($1, $2, $3)', [
+          id,
+          seq++,
+          chunk,
+        ]);
       }
     });
   }
 
-  async get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined> {
+  async get(place: SnapshotPlace & { dataset: string }, options: GetOptions = {}): Promise<Snapshot | undefined> {
     checkAsOf(place.asOf);
     // one statement, so the header and its chunks come from the same commit
     const { rows } = await this.db.query<{
@@ -173,7 +179,7 @@ export class PgSnapshotStore extends SnapshotStoreBase {
     const header = rows[0];
     if (header === undefined) return undefined;
     const chunks = rows.flatMap((row) => (row.rows_gz === null ? [] : [row.rows_gz]));
-    return snapshotFromChunks(place, header, chunks, this.db.location);
+    return snapshotFromChunks(place, header, chunks, this.db.location, options.spillAbove);
   }
 
   async latestBefore(place: SnapshotPlace): Promise<string | null> {

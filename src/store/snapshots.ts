@@ -4,14 +4,20 @@
  * all its chunks are written in one transaction, so a killed run leaves the old snapshot or the
  * new one, never a mix.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { LinkbookError } from '../errors.ts';
 import type { CanonicalRow, Clock, Comparison, DatasetComparison, DatasetKind } from '../model.ts';
+import {
+  CHUNK_ROWS,
+  decodeChunk,
+  DEFAULT_SPILL_ROWS,
+  encodeChunk,
+  isSpilled,
+  releaseRows,
+  spillEncodedChunks,
+  type DatasetRows,
+} from '../rows.ts';
 import { compareRows } from './compare.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
-
-/** Rows per stored chunk: bounds the size of one JSON string for large backlink sets. */
-const CHUNK_ROWS = 1000;
 
 export interface SnapshotPlace {
   report: string;
@@ -23,13 +29,15 @@ export interface SnapshotPlace {
 export interface SnapshotInput extends SnapshotPlace {
   dataset: string;
   kind: DatasetKind;
-  rows: readonly CanonicalRow[];
+  /** Held, or spilled (src/rows.ts): a spilled dataset's chunks are stored as they are, not encoded again. */
+  rows: DatasetRows;
 }
 
 export interface Snapshot extends SnapshotPlace {
   dataset: string;
   kind: DatasetKind;
-  rows: CanonicalRow[];
+  /** Held, or spilled to a temporary file when there are more than `get`'s `spillAbove`. */
+  rows: DatasetRows;
   storedAt: string;
 }
 
@@ -37,9 +45,11 @@ export interface ComparisonRequest extends SnapshotPlace {
   /** `previous` (the latest snapshot before asOf) or an as-of date `YYYY-MM-DD`. */
   against: 'previous' | string;
   /** This run's datasets. */
-  current: Record<string, { kind: DatasetKind; rows: readonly CanonicalRow[] }>;
+  current: Record<string, { kind: DatasetKind; rows: DatasetRows }>;
   /** Headline metrics of one dataset's rows, such as `{ count: 812, dofollow_share: 0.71 }`. */
-  metrics: (rows: readonly CanonicalRow[], dataset: string, kind: DatasetKind) => Record<string, number | null>;
+  metrics: (rows: DatasetRows, dataset: string, kind: DatasetKind) => Record<string, number | null>;
+  /** A stored snapshot of more rows than this is read into a temporary file, not held (src/rows.ts). */
+  spillAbove?: number;
 }
 
 interface SnapshotRow {
@@ -52,18 +62,23 @@ interface SnapshotRow {
 
 const AS_OF = /^\d{4}-\d{2}-\d{2}$/;
 
+export interface GetOptions {
+  /** A snapshot of more rows than this is spilled to a temporary file (src/rows.ts); default: held. */
+  spillAbove?: number;
+}
+
 /** Snapshots as the run and `compare:` see them; one implementation per backend. */
 export interface SnapshotStore {
   /** Stores a dataset's rows under report+target+as-of, replacing what a rerun of that date stored. */
   put(input: SnapshotInput): Promise<void>;
   /** Returns the stored snapshot of one dataset, or undefined when that date has none. */
-  get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined>;
+  get(place: SnapshotPlace & { dataset: string }, options?: GetOptions): Promise<Snapshot | undefined>;
   /** Returns the latest as-of date before `asOf` with a snapshot for this report and target, or null. */
   latestBefore(place: SnapshotPlace): Promise<string | null>;
   /** Returns the as-of dates stored for this report and target, oldest first. */
   dates(place: { report: string; target: string }): Promise<string[]>;
   /** Returns new and lost rows of `current` against `previous` (see compareRows). */
-  compare(current: readonly CanonicalRow[], previous: readonly CanonicalRow[], kind: DatasetKind): DatasetComparison;
+  compare(current: DatasetRows, previous: DatasetRows, kind: DatasetKind): DatasetComparison;
   /** Returns what `compare:` hands the templates (see SnapshotStoreBase.comparison). */
   comparison(request: ComparisonRequest): Promise<Comparison>;
 }
@@ -74,11 +89,11 @@ export interface SnapshotStore {
  */
 export abstract class SnapshotStoreBase implements SnapshotStore {
   abstract put(input: SnapshotInput): Promise<void>;
-  abstract get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined>;
+  abstract get(place: SnapshotPlace & { dataset: string }, options?: GetOptions): Promise<Snapshot | undefined>;
   abstract latestBefore(place: SnapshotPlace): Promise<string | null>;
   abstract dates(place: { report: string; target: string }): Promise<string[]>;
 
-  compare(current: readonly CanonicalRow[], previous: readonly CanonicalRow[], kind: DatasetKind): DatasetComparison {
+  compare(current: DatasetRows, previous: DatasetRows, kind: DatasetKind): DatasetComparison {
     return compareRows(current, previous, kind);
   }
 
@@ -95,13 +110,22 @@ export abstract class SnapshotStoreBase implements SnapshotStore {
     const datasets: Record<string, DatasetComparison> = {};
     const metrics: Comparison['metrics'] = {};
     for (const [name, current] of Object.entries(request.current)) {
+      const spillAbove = request.spillAbove ?? DEFAULT_SPILL_ROWS;
       const previous =
         previousAsOf === null
           ? undefined
-          : await this.get({ report: request.report, target: request.target, asOf: previousAsOf, dataset: name });
-      if (previous !== undefined) datasets[name] = compareRows(current.rows, previous.rows, current.kind);
+          : await this.get(
+              { report: request.report, target: request.target, asOf: previousAsOf, dataset: name },
+              { spillAbove },
+            );
+      let before: Record<string, number | null> | undefined;
+      try {
+        if (previous !== undefined) datasets[name] = compareRows(current.rows, previous.rows, current.kind, spillAbove);
+        before = previous === undefined ? undefined : request.metrics(previous.rows, name, current.kind);
+      } finally {
+        if (previous !== undefined) releaseRows(previous.rows);
+      }
       const now = request.metrics(current.rows, name, current.kind);
-      const before = previous === undefined ? undefined : request.metrics(previous.rows, name, current.kind);
       for (const [metric, value] of Object.entries(now)) {
         const was = before?.[metric];
         metrics[`${name}.${metric}`] = {
@@ -136,29 +160,57 @@ export abstract class SnapshotStoreBase implements SnapshotStore {
   }
 }
 
-/** Splits rows into gzipped JSON chunks of CHUNK_ROWS. */
-export function snapshotChunks(rows: readonly CanonicalRow[]): Buffer[] {
+/**
+ * A snapshot's chunks: gzipped JSON of CHUNK_ROWS rows each. Held rows are encoded here, before
+ * the write transaction; a spilled dataset's chunks are already in that form on disk and are read
+ * as they are written.
+ */
+export function snapshotChunks(rows: DatasetRows): { count: number; chunks: Iterable<Buffer> } {
+  if (isSpilled(rows)) return { count: rows.chunkCount, chunks: rows.encodedChunks() };
   const chunks: Buffer[] = [];
-  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-    chunks.push(gzipSync(JSON.stringify(rows.slice(start, start + CHUNK_ROWS))));
-  }
-  return chunks;
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS)
+    chunks.push(encodeChunk(rows.slice(start, start + CHUNK_ROWS)));
+  return { count: chunks.length, chunks };
 }
 
-/** Joins stored chunks back into rows, refusing a snapshot whose chunks or rows do not add up. */
+/**
+ * Joins stored chunks back into rows, refusing a snapshot whose chunks or rows do not add up.
+ * More than `spillAbove` rows are copied, still encoded, to a spill file (src/rows.ts), whose
+ * reader checks the row count as it reads.
+ */
 export function snapshotFromChunks(
   place: SnapshotPlace & { dataset: string },
   header: { kind: string; row_count: number; chunk_count: number; stored_at: number },
-  chunks: readonly Buffer[],
+  chunks: readonly Buffer[] | (Iterable<Buffer> & { length?: undefined }),
   where: string,
+  spillAbove = Infinity,
 ): Snapshot {
-  const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk).toString('utf8')) as CanonicalRow[]);
-  if (chunks.length !== header.chunk_count || rows.length !== header.row_count) {
-    throw new LinkbookError(
-      'internal',
-      `snapshot ${place.dataset} of ${place.asOf} is incomplete (${rows.length} of ${header.row_count} rows)`,
-      { where },
-    );
+  let rows: DatasetRows;
+  let chunkCount = 0;
+  if (header.row_count > spillAbove) {
+    const counted = (function* () {
+      for (const chunk of chunks) {
+        chunkCount++;
+        yield chunk;
+      }
+    })();
+    rows = spillEncodedChunks(counted, header.row_count);
+  } else {
+    const held: CanonicalRow[] = [];
+    for (const chunk of chunks) {
+      chunkCount++;
+      for (const row of decodeChunk(chunk)) held.push(row);
+    }
+    rows = held;
+  }
+  if (chunkCount !== header.chunk_count || (!isSpilled(rows) && rows.length !== header.row_count)) {
+    const read = isSpilled(rows)
+      ? `${chunkCount} of ${header.chunk_count} chunks`
+      : `${rows.length} of ${header.row_count} rows`;
+    if (isSpilled(rows)) rows.release();
+    throw new LinkbookError('internal', `snapshot ${place.dataset} of ${place.asOf} is incomplete (${read})`, {
+      where,
+    });
   }
   const { report, target, asOf, dataset } = place;
   return {
@@ -183,7 +235,7 @@ export class SqliteSnapshotStore extends SnapshotStoreBase {
 
   async put(input: SnapshotInput): Promise<void> {
     checkAsOf(input.asOf);
-    const chunks = snapshotChunks(input.rows);
+    const { count, chunks } = snapshotChunks(input.rows);
     const now = this.clock.now().getTime();
     writeTransaction(this.db, () => {
       this.db
@@ -193,13 +245,14 @@ export class SqliteSnapshotStore extends SnapshotStoreBase {
         .prepare(
           'INSERT INTO snapshots (report, target, as_of, dataset, kind, row_count, chunk_count, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, chunks.length, now);
+        .run(input.report, input.target, input.asOf, input.dataset, input.kind, input.rows.length, count, now);
       const insertChunk = this.db.prepare('INSERT INTO snapshot_chunks (snapshot_id, seq, rows_gz) VALUES (?, ?, ?)');
-      chunks.forEach((chunk, seq) => insertChunk.run(lastInsertRowid, seq, chunk));
+      let seq = 0;
+      for (const chunk of chunks) insertChunk.run(lastInsertRowid, seq++, chunk);
     });
   }
 
-  async get(place: SnapshotPlace & { dataset: string }): Promise<Snapshot | undefined> {
+  async get(place: SnapshotPlace & { dataset: string }, options: GetOptions = {}): Promise<Snapshot | undefined> {
     checkAsOf(place.asOf);
     // one read transaction, so the header and its chunks come from the same commit
     return this.db.transaction((): Snapshot | undefined => {
@@ -211,13 +264,9 @@ export class SqliteSnapshotStore extends SnapshotStoreBase {
       if (row === undefined) return undefined;
       const chunks = this.db
         .prepare('SELECT rows_gz FROM snapshot_chunks WHERE snapshot_id = ? ORDER BY seq')
-        .all(row.id) as Array<{ rows_gz: Buffer }>;
-      return snapshotFromChunks(
-        place,
-        row,
-        chunks.map((chunk) => chunk.rows_gz),
-        this.db.name,
-      );
+        .pluck()
+        .iterate(row.id) as IterableIterator<Buffer>;
+      return snapshotFromChunks(place, row, chunks, this.db.name, options.spillAbove);
     })();
   }
 

@@ -13,6 +13,7 @@ import type { ReportDefinition } from '../../src/definition/schema.ts';
 import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
 import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from '../render/sample-input.ts';
+import { heldRows } from '../../src/rows.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'linkbook-orphans-'));
 /** Overrides the rules under test, and only them: rows may break before and after any row. */
@@ -45,7 +46,7 @@ async function rowsPerPage(rows: number, before: number, orphanRules: boolean): 
   ];
   const { input, sections: results } = sampleInput({ template: 'audit', overrides: { sections } });
   const refdomains = input.datasets.refdomains!;
-  refdomains.rows = refdomains.rows.map((row, i) => ({
+  refdomains.rows = heldRows(refdomains.rows).map((row, i) => ({
     ...row,
     domain: `row-${String(i).padStart(3, '0')}.example.com`,
     authority: 1000 - i,

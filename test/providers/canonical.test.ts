@@ -7,6 +7,7 @@ import type { CanonicalRow } from '../../src/model.ts';
 import { LINK_TYPES } from '../../src/model.ts';
 import { fetchDataset, planDataset } from '../../src/providers/index.ts';
 import { AS_OF, context, effects } from './emulator-helpers.ts';
+import { heldRows } from '../../src/rows.ts';
 
 const REFDOMAIN_FIELDS = [
   'domain',
@@ -77,7 +78,7 @@ const backlinkSources: Array<[string, DatasetDefinition]> = [
 async function rowsOf(def: DatasetDefinition): Promise<CanonicalRow[]> {
   const result = await fetchDataset(planDataset('d', def, context(emulator.origin, { baseDir: fixtures })), effects());
   expect(result.rows.length).toBeGreaterThan(0);
-  return result.rows;
+  return [...heldRows(result.rows)];
 }
 
 function expectCommonFields(row: CanonicalRow, host: string): void {

@@ -5,6 +5,7 @@ import { LinkbookError } from '../../src/errors.ts';
 import type { RefDomain } from '../../src/model.ts';
 import { fetchDataset, planDataset } from '../../src/providers/index.ts';
 import { AS_OF, context, CREDENTIALS, effects, faultFetch, recordingLogger } from './emulator-helpers.ts';
+import { heldRows } from '../../src/rows.ts';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -67,8 +68,16 @@ describe('DataForSEO against the emulator', () => {
     expect(emulator.stats().requests.dataforseo - before).toBe(2);
     expect(result.rows).toHaveLength(1200);
     // the second page continues the first: no item of it repeats one of the first page
-    const firstPage = new Set(result.rows.slice(0, 1000).map((r) => JSON.stringify(r.raw)));
-    expect(result.rows.slice(1000).filter((r) => firstPage.has(JSON.stringify(r.raw)))).toEqual([]);
+    const firstPage = new Set(
+      heldRows(result.rows)
+        .slice(0, 1000)
+        .map((r) => JSON.stringify(r.raw)),
+    );
+    expect(
+      heldRows(result.rows)
+        .slice(1000)
+        .filter((r) => firstPage.has(JSON.stringify(r.raw))),
+    ).toEqual([]);
   });
 
   it('stops paging when the results run out before the limit', async () => {

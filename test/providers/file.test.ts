@@ -4,6 +4,7 @@ import { LinkbookError } from '../../src/errors.ts';
 import type { Backlink, RefDomain } from '../../src/model.ts';
 import { fetchDataset, planDataset } from '../../src/providers/index.ts';
 import { context, effects } from './emulator-helpers.ts';
+import { heldRows } from '../../src/rows.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/providers/', import.meta.url));
 const ctx = context('http://unused.invalid', { baseDir: fixtures });
@@ -195,7 +196,7 @@ describe('the file provider', () => {
       columns: { ...exportColumns, authority_metric: 'Ahrefs DR' },
     };
     const result = await fetchDataset(planDataset('rd', def, ctx), effects());
-    expect(result.rows.every((r) => r.authority_metric === 'Ahrefs DR')).toBe(true);
+    expect(heldRows(result.rows).every((r) => r.authority_metric === 'Ahrefs DR')).toBe(true);
   });
 
   it('refuses a map to a header the file does not have, listing the headers it has', async () => {

@@ -6,6 +6,7 @@ import type { AggregateResult, Backlink, Comparison, DatasetResult, RefDomain } 
 import { reportSchema, type ReportDefinition } from '../../src/definition/schema.ts';
 import type { RenderInput } from '../../src/render/index.ts';
 import type { SectionResult } from '../../src/run/sections.ts';
+import { heldRows } from '../../src/rows.ts';
 
 /** Strings written by strangers, the way they arrive in backlink data. */
 export function hostileStrings(beacon = 'http://127.0.0.1:9/x'): string[] {
@@ -304,7 +305,7 @@ export function sampleInput(options: SampleOptions = {}): { input: RenderInput; 
       refdomains: {
         currentCount: 300,
         previousCount: 296,
-        new: refdomains.rows.slice(0, 12),
+        new: heldRows(refdomains.rows).slice(0, 12),
         lost: previous.slice(100, 108),
       },
     },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/definition/schema.ts';
 import { renderReport } from '../../src/run/render.ts';
 import { sampleInput } from '../render/sample-input.ts';
+import { heldRows } from '../../src/rows.ts';
 
 describe('renderReport with the real aggregates and charts', () => {
   const { input } = sampleInput({ template: 'audit' });
@@ -43,7 +44,7 @@ describe('renderReport with the real aggregates and charts', () => {
   it('filters a table with the shared filter language over canonical columns', async () => {
     const report = await rendered;
     const rows = report.data.sections[2]!.table!.rows;
-    const expected = input.datasets.backlinks!.rows.filter(
+    const expected = heldRows(input.datasets.backlinks!.rows).filter(
       (r) => 'dofollow' in r && r.dofollow && (r.authority ?? 0) >= 60,
     ).length;
     expect(rows).toHaveLength(expected);

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
-import type { CanonicalRow, RefDomain } from '../../src/model.ts';
+import type { RefDomain } from '../../src/model.ts';
 import { type Store, compareRows, openStore } from '../../src/store/index.ts';
 import { backlink, manualClock, refDomain } from './helpers.ts';
 
 let store: Store;
 import { describeEachBackend } from './backends.ts';
+import { heldRows, type DatasetRows } from '../../src/rows.ts';
 
 describeEachBackend((backend) => {
   beforeEach(async () => {
@@ -19,8 +20,10 @@ describeEachBackend((backend) => {
   const week1 = ['a.com', 'b.org', 'c.gov', 'd.edu'].map((d) => refDomain(d));
   const week2 = ['b.org', 'c.gov', 'e.net', 'f.io', 'g.com'].map((d) => refDomain(d));
 
-  function domains(rows: readonly CanonicalRow[]): string[] {
-    return rows.map((row) => (row as RefDomain).domain).sort();
+  function domains(rows: DatasetRows): string[] {
+    return heldRows(rows)
+      .map((row) => (row as RefDomain).domain)
+      .sort();
   }
 
   describe('snapshots', () => {
@@ -119,12 +122,12 @@ describeEachBackend((backend) => {
         backlink('https://a.com/2', 'https://example.com/pricing'),
       ];
       const result = compareRows(now, before, 'backlinks');
-      expect(result.new.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([
-        ['https://a.com/2', 'https://example.com/pricing'],
-      ]);
-      expect(result.lost.map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to])).toEqual([
-        ['https://a.com/1', 'https://example.com/pricing'],
-      ]);
+      expect(
+        heldRows(result.new).map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to]),
+      ).toEqual([['https://a.com/2', 'https://example.com/pricing']]);
+      expect(
+        heldRows(result.lost).map((r) => [(r as { url_from: string }).url_from, (r as { url_to: string }).url_to]),
+      ).toEqual([['https://a.com/1', 'https://example.com/pricing']]);
     });
 
     it('counts a row the API marks lost as lost, returning the current row', () => {
@@ -134,7 +137,11 @@ describeEachBackend((backend) => {
         'refdomains',
       );
       expect(result.lost).toHaveLength(1);
-      expect(result.lost[0]).toMatchObject({ domain: 'a.com', lost: true, last_seen: '2024-05-04T00:00:00Z' });
+      expect(heldRows(result.lost)[0]).toMatchObject({
+        domain: 'a.com',
+        lost: true,
+        last_seen: '2024-05-04T00:00:00Z',
+      });
       expect(result.currentCount).toBe(1);
     });
 
@@ -146,7 +153,8 @@ describeEachBackend((backend) => {
   });
 
   describe('comparison', () => {
-    const metrics = (rows: readonly CanonicalRow[]) => {
+    const metrics = (all: DatasetRows) => {
+      const rows = heldRows(all);
       const gov = rows.filter((r) => r.tld_class === 'gov').length;
       return { count: rows.length, gov_share: rows.length === 0 ? 0 : gov / rows.length };
     };

@@ -17,10 +17,10 @@ export const fileProvider: LocalProvider<never> = {
   plan: planFile,
   /** The file's name without its folder: "rows.csv". */
   endpointLabel: (endpoint) => endpoint.slice(Math.max(endpoint.lastIndexOf('/'), endpoint.lastIndexOf('\\')) + 1),
-  async fetch(plan): Promise<DatasetResult> {
+  async fetch(plan, options): Promise<DatasetResult> {
     // a known export layout (Ahrefs, Semrush, Search Console, Majestic, Moz) is read by ./exports
     const layout = exportLayoutOf(plan.definition, plan.origin);
-    if (layout) return fetchExportDataset(plan, layout);
+    if (layout) return fetchExportDataset(plan, layout, options);
     const records = await readFileRecords(plan);
     const { rows, raws } = normaliseFileRecords(plan, records);
     const passing = rows.filter((_row, i) => passesLocalFilters(plan.localFilters, raws[i] ?? {}));

@@ -3,6 +3,7 @@
  * rows. Which layout a dataset has is decided by ./layout.ts, at validation and plan time.
  */
 import type { Backlink, CanonicalRow, DatasetResult, RawValue, RefDomain } from '../../../model.ts';
+import { DEFAULT_SPILL_ROWS, RowCollector } from '../../../rows.ts';
 import type { DatasetPlan } from '../../dataset-plan.ts';
 import { passesLocalFilters } from '../../filters.ts';
 import type { ExportRow } from './canonical.ts';
@@ -14,14 +15,27 @@ export { exportLayoutOf, FILE_FORMATS } from './layout.ts';
 export type { FileDatasetShape, FileFormat } from './layout.ts';
 
 /** Reads a known export into the dataset result, local filters applied over its own columns. */
-export async function fetchExportDataset(plan: DatasetPlan, preset: ExportPreset): Promise<DatasetResult> {
+export async function fetchExportDataset(
+  plan: DatasetPlan,
+  preset: ExportPreset,
+  options: { spillAbove?: number } = {},
+): Promise<DatasetResult> {
   const opened = await openExport(plan.origin, { format: preset.format, kind: preset.kind, asOf: plan.asOf });
-  const rows: CanonicalRow[] = [];
+  // streamed from the file into a collector that spills a large export to disk (src/rows.ts)
+  const rows = new RowCollector(options.spillAbove ?? DEFAULT_SPILL_ROWS);
   let total = 0;
-  for await (const row of opened.rows) {
-    total++;
-    const model = toModelRow(row);
-    if (passesLocalFilters(plan.localFilters, model.raw)) rows.push(model);
+  let passing = 0;
+  try {
+    for await (const row of opened.rows) {
+      total++;
+      const model = toModelRow(row);
+      if (!passesLocalFilters(plan.localFilters, model.raw)) continue;
+      passing++;
+      if (rows.length < plan.limit) rows.push(model);
+    }
+  } catch (error) {
+    rows.abandon();
+    throw error;
   }
   const result: DatasetResult = {
     name: plan.name,
@@ -29,14 +43,14 @@ export async function fetchExportDataset(plan: DatasetPlan, preset: ExportPreset
     provider: 'file',
     endpoint: plan.endpoint,
     kind: preset.kind,
-    rows: rows.slice(0, plan.limit),
+    rows: rows.finish(),
     totals: { total_count: total },
     cost: { ...plan.estimate },
     requests: 0,
     cacheHits: 0,
     sample: false,
   };
-  if (plan.localFilters.length > 0) result.locallyFilteredOut = total - rows.length;
+  if (plan.localFilters.length > 0) result.locallyFilteredOut = total - passing;
   return result;
 }
 

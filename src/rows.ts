@@ -1,0 +1,246 @@
+/**
+ * A dataset's rows, held or spilled. Up to a threshold they are an array, as they always were.
+ * Past it (a one-request Ahrefs v3 dataset of a million backlinks is ~220 MB of canonical rows)
+ * they are written to a temporary file as they are normalised, in the snapshot's own chunk
+ * format (gzipped JSON, CHUNK_ROWS rows a chunk), and read back one chunk at a time by whoever
+ * walks them: the sections' accumulators, the KPI tiles, the tables' top-N, the snapshot (which
+ * copies the chunks as they are). Memory is then one chunk, not the dataset.
+ *
+ * The file is unlinked as soon as it is opened: only its descriptor reaches it, so no run, however
+ * it ends (SIGKILL included), leaves one behind; closing the descriptor (or the process ending)
+ * frees the space.
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
+import { LinkbookError } from './errors.ts';
+import type { CanonicalRow } from './model.ts';
+
+/** Rows per chunk, on disk and in a snapshot (src/store/snapshots.ts): one JSON string stays small. */
+export const CHUNK_ROWS = 1000;
+
+/**
+ * A dataset held in memory up to this many rows (~22 MB of canonical rows); past it, spilled.
+ * LINKBOOK_SPILL_ROWS overrides it.
+ */
+export const DEFAULT_SPILL_ROWS = 50_000;
+
+/** The spill threshold from the environment (LINKBOOK_SPILL_ROWS, a positive integer), else the default. */
+export function spillRowsFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const value = Number(env.LINKBOOK_SPILL_ROWS);
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_SPILL_ROWS;
+}
+
+/** One chunk as a snapshot stores it: gzipped JSON of its rows. */
+export function encodeChunk(
+  rows: readonly CanonicalRow[],
+  level: number = zlibConstants.Z_DEFAULT_COMPRESSION,
+): Buffer {
+  return gzipSync(JSON.stringify(rows), { level });
+}
+
+export function decodeChunk(chunk: Uint8Array): CanonicalRow[] {
+  return JSON.parse(gunzipSync(chunk).toString('utf8')) as CanonicalRow[];
+}
+
+/**
+ * Rows written to disk in chunks. Iterable like an array (row by row, chunk by chunk underneath),
+ * with `length`; `chunks()` gives whole chunks, `encodedChunks()` the stored bytes.
+ */
+export class SpilledRows implements Iterable<CanonicalRow> {
+  readonly spilled = true;
+  #fd: number | undefined;
+
+  constructor(
+    fd: number,
+    private readonly places: ReadonlyArray<{ offset: number; bytes: number }>,
+    readonly length: number,
+  ) {
+    this.#fd = fd;
+    closeWhenCollected.register(this, fd, this);
+  }
+
+  /** The chunks' bytes in order, as `encodeChunk` made them. */
+  *encodedChunks(): Generator<Buffer> {
+    for (const place of this.places) {
+      const fd = this.#fd;
+      if (fd === undefined) throw new Error('spilled rows read after they were released');
+      const bytes = Buffer.allocUnsafe(place.bytes);
+      let read = 0;
+      while (read < place.bytes) read += readSync(fd, bytes, read, place.bytes - read, place.offset + read);
+      yield bytes;
+    }
+  }
+
+  /** How many chunks there are (a snapshot's `chunk_count`). */
+  get chunkCount(): number {
+    return this.places.length;
+  }
+
+  /** The rows a chunk at a time; throws when the chunks do not hold `length` rows (a broken snapshot). */
+  *chunks(): Generator<CanonicalRow[]> {
+    let count = 0;
+    for (const bytes of this.encodedChunks()) {
+      const rows = decodeChunk(bytes);
+      count += rows.length;
+      yield rows;
+    }
+    if (count !== this.length)
+      throw new LinkbookError('internal', `spilled rows are incomplete: ${count} read back of ${this.length}`, {
+        hint: 'the temporary file or the stored snapshot it came from is damaged; run the report again',
+      });
+  }
+
+  *[Symbol.iterator](): Generator<CanonicalRow> {
+    for (const chunk of this.chunks()) yield* chunk;
+  }
+
+  /** Closes the file; reading afterwards throws. A second call does nothing. */
+  release(): void {
+    if (this.#fd === undefined) return;
+    closeWhenCollected.unregister(this);
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
+
+const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/**
+ * Chunks already encoded (a stored snapshot's, read back for a comparison) copied to a spill
+ * file as they are: `length` is the rows they hold, checked when they are read.
+ */
+export function spillEncodedChunks(chunks: Iterable<Uint8Array>, length: number): SpilledRows {
+  const fd = openUnlinked();
+  const places: Array<{ offset: number; bytes: number }> = [];
+  let offset = 0;
+  try {
+    for (const bytes of chunks) {
+      writeAll(fd, bytes, offset);
+      places.push({ offset, bytes: bytes.length });
+      offset += bytes.length;
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return new SpilledRows(fd, places, length);
+}
+
+function writeAll(fd: number, bytes: Uint8Array, offset: number): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, offset + written);
+}
+
+/** A dataset's rows: an array when held, SpilledRows when written to disk. */
+export type DatasetRows = readonly CanonicalRow[] | SpilledRows;
+
+export function isSpilled(rows: DatasetRows): rows is SpilledRows {
+  return (rows as Partial<SpilledRows>).spilled === true;
+}
+
+/** The rows a chunk at a time: a held array is one chunk. */
+export function rowChunks(rows: DatasetRows): Iterable<readonly CanonicalRow[]> {
+  return isSpilled(rows) ? rows.chunks() : [rows];
+}
+
+/**
+ * The rows as one array, for the few readers that need them all at once (a text block walking
+ * `<dataset>.rows`, the preview's data panel): a spilled dataset is read back whole, which costs
+ * its memory again.
+ */
+export function heldRows(rows: DatasetRows): readonly CanonicalRow[] {
+  if (!isSpilled(rows)) return rows;
+  const all: CanonicalRow[] = [];
+  for (const chunk of rows.chunks()) for (const row of chunk) all.push(row);
+  return all;
+}
+
+/** Frees a spilled dataset's file (nothing for a held one). */
+export function releaseRows(rows: DatasetRows): void {
+  if (isSpilled(rows)) rows.release();
+}
+
+/**
+ * Collects rows as they are normalised: held until there are more than `spillAbove`, then written
+ * out in chunks. `spillAbove: Infinity` never spills.
+ */
+export class RowCollector {
+  #held: CanonicalRow[] = [];
+  #fd: number | undefined;
+  #places: Array<{ offset: number; bytes: number }> = [];
+  #offset = 0;
+  #count = 0;
+
+  constructor(private readonly spillAbove: number) {}
+
+  get length(): number {
+    return this.#count;
+  }
+
+  push(row: CanonicalRow): void {
+    this.#held.push(row);
+    this.#count += 1;
+    if (this.#fd === undefined ? this.#held.length > this.spillAbove : this.#held.length >= CHUNK_ROWS)
+      this.#writeFull();
+  }
+
+  /** The rows collected, held or spilled; the collector is done. */
+  finish(): DatasetRows {
+    if (this.#fd === undefined) return this.#held;
+    if (this.#held.length > 0) this.#write(this.#held);
+    this.#held = [];
+    return new SpilledRows(this.#fd, this.#places, this.#count);
+  }
+
+  /** Gives up the rows (a failed fetch): the file is closed. */
+  abandon(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+    this.#held = [];
+  }
+
+  #writeFull(): void {
+    this.#fd ??= openUnlinked();
+    let start = 0;
+    for (; start + CHUNK_ROWS <= this.#held.length; start += CHUNK_ROWS)
+      this.#write(this.#held.slice(start, start + CHUNK_ROWS));
+    this.#held = this.#held.slice(start);
+  }
+
+  #write(rows: readonly CanonicalRow[]): void {
+    // level 1: a spilled chunk is written once per run and may be copied into the snapshot as is;
+    // gzip's default level took 5.5 s of a 1M-row run for 30 MB against 2.2 s for 37 MB (bench/RESULTS.md)
+    const bytes = encodeChunk(rows, 1);
+    writeAll(this.#fd!, bytes, this.#offset);
+    this.#places.push({ offset: this.#offset, bytes: bytes.length });
+    this.#offset += bytes.length;
+  }
+}
+
+/** A new file in the temporary folder, open for reading and writing and already unlinked. */
+function openUnlinked(): number {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'linkbook-rows-'));
+  const file = path.join(folder, 'rows');
+  try {
+    const fd = openSync(file, 'w+', 0o600);
+    unlinkSync(file);
+    return fd;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The first row, or undefined for none (a spilled dataset reads one chunk). */
+export function firstRow(rows: DatasetRows): CanonicalRow | undefined {
+  if (!isSpilled(rows)) return rows[0];
+  for (const row of rows) return row;
+  return undefined;
+}
