@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { releaseRows, spillRowsFromEnv } from '../rows.ts';
+import { isSpilled, releaseRows, spillRowsFromEnv } from '../rows.ts';
 import {
   budgetGuard,
   checkAllowances,
@@ -165,7 +165,7 @@ export async function runReport(
       datasets[planned.name] = result;
       const status = result.requests === 0 && result.cacheHits > 0 ? '[cached]' : '[fetched]';
       logger.info(
-        `  ${status.padEnd(9)} ${planned.name}: ${result.rows.length} rows from ${planned.provider}${planned.sample ? ' (sample)' : ''} in ${Date.now() - started} ms`,
+        `  ${status.padEnd(9)} ${planned.name}: ${result.rows.length} rows from ${planned.provider}${planned.sample ? ' (sample)' : ''} in ${Date.now() - started} ms${isSpilled(result.rows) ? ` (more than ${spillAbove}: kept on disk, read a chunk at a time)` : ''}`,
       );
     }
 

@@ -4,9 +4,10 @@ import type { RefDomain } from '../../src/model.ts';
 import { type Store, compareRows, openStore } from '../../src/store/index.ts';
 import { backlink, manualClock, refDomain } from './helpers.ts';
 
-let store: Store;
 import { describeEachBackend } from './backends.ts';
-import { heldRows, type DatasetRows } from '../../src/rows.ts';
+import { heldRows, isSpilled, RowCollector, type DatasetRows } from '../../src/rows.ts';
+
+let store: Store;
 
 describeEachBackend((backend) => {
   beforeEach(async () => {
@@ -48,6 +49,27 @@ describeEachBackend((backend) => {
       expect(
         await store.snapshots.get({ ...place, target: 'other.com', asOf: '2024-04-29', dataset: 'refdomains' }),
       ).toBeUndefined();
+    });
+
+    it('stores a spilled dataset from its chunks and reads it back held or spilled, the same rows', async () => {
+      const many = Array.from({ length: 2_345 }, (_, i) =>
+        refDomain(`d${i}.example.com`, { lost: i % 9 === 0, raw: { refdomain: `d${i}`, n: i } }),
+      );
+      const collector = new RowCollector(100);
+      for (const row of many) collector.push(row);
+      const rows = collector.finish();
+      expect(isSpilled(rows)).toBe(true);
+      await store.snapshots.put({ ...place, asOf: '2024-04-29', dataset: 'refdomains', kind: 'refdomains', rows });
+      const where = { ...place, asOf: '2024-04-29', dataset: 'refdomains' };
+      const held = await store.snapshots.get(where);
+      expect(held && isSpilled(held.rows)).toBe(false);
+      expect(held?.rows).toEqual(many);
+      const again = await store.snapshots.get(where, { spillAbove: 1_000 });
+      expect(again && isSpilled(again.rows)).toBe(true);
+      expect(again?.rows.length).toBe(2_345);
+      expect(heldRows(again!.rows)).toEqual(many);
+      // below the threshold a snapshot is held whatever was asked
+      expect(isSpilled((await store.snapshots.get(where, { spillAbove: 5_000 }))!.rows)).toBe(false);
     });
 
     it('replaces the snapshot when the same date is run again', async () => {
