@@ -99,9 +99,41 @@ function datasetKpis(name: string, dataset: DatasetResult, qualifier: string): K
 }
 
 function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string): Kpi[] {
-  // counted in one pass each, without copying the rows (a dataset may hold a million)
+  // one pass over the rows, without copying them: a dataset may hold a million, spilled to disk
+  // and read back a chunk at a time (src/rows.ts)
+  const refdomains = dataset.kind === 'refdomains';
   let count = 0;
-  for (const row of dataset.rows) if (!row.lost) count++;
+  let rated = 0;
+  let authoritySum = 0;
+  let metric: RefDomain['authority_metric'] | null = null;
+  let known = 0;
+  let dofollow = 0;
+  let govEdu = 0;
+  const linking = new Set<string>();
+  for (const row of dataset.rows) {
+    if (row.lost) continue;
+    count++;
+    if (refdomains) {
+      const domain = row as RefDomain;
+      if (typeof domain.authority === 'number') {
+        if (rated === 0) metric = domain.authority_metric;
+        rated++;
+        authoritySum += domain.authority;
+      }
+      if (domain.backlinks_dofollow !== null) {
+        known++;
+        if ((domain.backlinks_dofollow ?? 0) > 0) dofollow++;
+      }
+      if (domain.tld_class !== 'normal') govEdu++;
+    } else {
+      const link = row as Backlink;
+      if (link.dofollow !== null) {
+        known++;
+        if (link.dofollow === true) dofollow++;
+      }
+      linking.add(link.domain_from);
+    }
+  }
   const lost = dataset.rows.length - count;
   const apiTotal = typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null;
   // an API total larger than the rows fetched says how many there are; with every row read, the live count does
@@ -112,26 +144,7 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
   if (lost > 0) notes.push(`${formatNumber(lost)} lost not counted`);
   const countNote = notes.length > 0 ? notes.join('; ') : null;
   const suffix = qualifier ? ` — ${qualifier}` : '';
-  if (dataset.kind === 'refdomains') {
-    let rated = 0;
-    let authoritySum = 0;
-    let metric: RefDomain['authority_metric'] | null = null;
-    let known = 0;
-    let dofollow = 0;
-    let govEdu = 0;
-    for (const row of dataset.rows as RefDomain[]) {
-      if (row.lost) continue;
-      if (typeof row.authority === 'number') {
-        if (rated === 0) metric = row.authority_metric;
-        rated++;
-        authoritySum += row.authority;
-      }
-      if (row.backlinks_dofollow !== null) {
-        known++;
-        if ((row.backlinks_dofollow ?? 0) > 0) dofollow++;
-      }
-      if (row.tld_class !== 'normal') govEdu++;
-    }
+  if (refdomains) {
     const avg = rated > 0 ? authoritySum / rated : null;
     return [
       kpi(`${name}.count`, `Referring domains${suffix}`, shown, formatNumber(shown), countNote),
@@ -145,17 +158,6 @@ function allDatasetKpis(name: string, dataset: DatasetResult, qualifier: string)
       shareKpi(`${name}.dofollow_share`, `Dofollow domains${suffix}`, dofollow, known, count, 'domains'),
       kpi(`${name}.gov_edu`, `Gov & edu domains${suffix}`, govEdu, formatNumber(govEdu), null),
     ];
-  }
-  let known = 0;
-  let dofollow = 0;
-  const linking = new Set<string>();
-  for (const row of dataset.rows as Backlink[]) {
-    if (row.lost) continue;
-    if (row.dofollow !== null) {
-      known++;
-      if (row.dofollow === true) dofollow++;
-    }
-    linking.add(row.domain_from);
   }
   const domains = linking.size;
   return [

@@ -33,7 +33,7 @@ import {
   type RowFilter,
   type TemplateEnvironment,
 } from '../render/index.ts';
-import { aggregateLineage, kpiLineage, tableLineage } from './lineage.ts';
+import { aggregateLineage, kpiLineage, liveRowCount, tableLineage } from './lineage.ts';
 import { buildReportData } from './report-data.ts';
 import type { SectionResult } from './sections.ts';
 
@@ -84,7 +84,7 @@ function textContext(input: RenderInput): Record<string, unknown> {
   for (const [name, dataset] of Object.entries(input.datasets)) {
     const compared = input.comparison?.datasets[name];
     context[name] = byName[name] = {
-      count: liveCount(dataset.rows),
+      count: liveRowCount(dataset.rows),
       api_total: typeof dataset.totals.total_count === 'number' ? dataset.totals.total_count : null,
       provider: providerTitle(dataset.provider),
       endpoint: dataset.endpoint,
@@ -100,13 +100,6 @@ function textContext(input: RenderInput): Record<string, unknown> {
     });
   }
   return context;
-}
-
-/** How many rows are live, counted without copying them. */
-function liveCount(rows: DatasetRows): number {
-  let count = 0;
-  for (const row of rows) if (!row.lost) count++;
-  return count;
 }
 
 /** The table's rows: live ones only, unless its `where` names `lost` (aggregate/live.ts). */

@@ -101,6 +101,11 @@ function censusOf(rows: DatasetRows): RowCensus {
   return census;
 }
 
+/** How many rows are live (not marked lost), from the dataset's census. */
+export function liveRowCount(rows: DatasetRows): number {
+  return censusOf(rows).live;
+}
+
 /** How many rows the metric counts (as `metricPredicate` picks them), from the dataset's census. */
 function countedRows(rows: DatasetRows, metric: string): number {
   const census = censusOf(rows);
