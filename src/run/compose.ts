@@ -95,7 +95,8 @@ function textContext(input: RenderInput): Record<string, unknown> {
     // read only by a text block that walks them; a spilled dataset is then read back whole (src/rows.ts)
     let rows: readonly CanonicalRow[] | undefined;
     Object.defineProperty(byName[name], 'rows', {
-      enumerable: true,
+      // not enumerable: nothing that walks the context's keys reads the rows by accident
+      enumerable: false,
       get: () => (rows ??= heldRows(dataset.rows)),
     });
   }
