@@ -509,13 +509,13 @@ async function readBody(response: Response, limits: BodyLimits): Promise<Pick<Ht
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (gzip) {
-        if (size > limits.streamed) {
-          await reader.cancel();
-          throw tooLarge(limits.streamed, true);
-        }
-        await gzip.write(value);
-      } else if (ok && size > limits.streamAbove && size <= limits.streamed) {
+      const streams = gzip !== undefined || (ok && size > limits.streamAbove);
+      if (streams && size > limits.streamed) {
+        await reader.cancel();
+        throw tooLarge(limits.streamed, true);
+      }
+      if (gzip) await gzip.write(value);
+      else if (streams) {
         gzip = new GzipCollector();
         for (const held of chunks) await gzip.write(held);
         chunks = [];
