@@ -16,8 +16,8 @@ import { isJsonObject } from './values.ts';
 export const DEFAULT_STREAM_ABOVE_BYTES = 16 * 1024 * 1024;
 /** The most bytes (uncompressed) a streamed body may have: it is never held whole, so the cap is larger than the held one. */
 export const MAX_STREAMED_BYTES = 4 * 1024 * 1024 * 1024;
-/** Text chunks of a streamed body: big enough that per-chunk work vanishes, small beside a batch. */
-const TEXT_CHUNK_BYTES = 256 * 1024;
+/** Text chunks of a streamed body: big enough that per-chunk work vanishes, small enough to stay below V8's large-object size. */
+const TEXT_CHUNK_BYTES = 64 * 1024;
 
 /** `LINKBOOK_STREAM_BODY_BYTES` when it is a positive integer, else undefined. */
 export function streamAboveBytesFromEnv(env: Record<string, string | undefined> = process.env): number | undefined {

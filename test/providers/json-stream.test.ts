@@ -122,11 +122,12 @@ describe('the streaming JSON rows splitter', () => {
         documentOf,
         fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 1, max: 7 }),
-        (d, sizes, batchRows) => {
+        fc.integer({ min: 1, max: 400 }),
+        (d, sizes, batchRows, maxParseChars) => {
           // the body is bytes: a lone surrogate in a generated string is U+FFFD once encoded
           const text = asUtf8(documentText(d));
           const parsed = JSON.parse(text) as Record<string, unknown>;
-          const got = split(byteChunks(text, sizes), { batchRows });
+          const got = split(byteChunks(text, sizes), { batchRows, maxParseChars });
           deepStrictEqual(got.rows, parsed.backlinks);
           deepStrictEqual(got.skeleton, { ...parsed, backlinks: [] });
           // full batches but the last
@@ -165,7 +166,7 @@ describe('the streaming JSON rows splitter', () => {
           let got: ReturnType<typeof split> | undefined;
           let refusal: unknown;
           try {
-            got = split(byteChunks(body, [size]), { batchRows: 2 });
+            got = split(byteChunks(body, [size]), { batchRows: 2, maxParseChars: size * 7 });
           } catch (error) {
             refusal = error;
           }
@@ -185,14 +186,14 @@ describe('the streaming JSON rows splitter', () => {
     );
   });
 
-  it('cuts batches at the row count, and earlier at the character bound', () => {
+  it('cuts batches at the row count, whatever the size of the pieces it parses at once', () => {
     const rows = Array.from({ length: 10 }, (_, i) => ({ id: i, text: 'x'.repeat(50) }));
     const text = JSON.stringify({ backlinks: rows });
     expect(split([text], { batchRows: 4 }).batches).toEqual([4, 4, 2]);
-    // each row is ~70 characters: a 150-character bound cuts after every second or third row
-    const bounded = split([text], { batchRows: 100, maxBatchChars: 150 });
+    // each row is ~70 characters: a 150-character bound parses two or three rows at a time
+    const bounded = split([text], { batchRows: 4, maxParseChars: 150 });
     expect(bounded.rows).toEqual(rows);
-    expect(Math.max(...bounded.batches)).toBeLessThanOrEqual(3);
+    expect(bounded.batches).toEqual([4, 4, 2]);
   });
 
   it('reads a document without the rows key, or with it not an array, as its skeleton', () => {
