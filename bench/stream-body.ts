@@ -268,7 +268,7 @@ async function main(): Promise<void> {
         unit: 'rows/s',
       },
     ];
-    if (cold.rowCount !== cold.rows || warm.rows !== cold.rows) throw new Error('row counts differ between reads');
+    if ((cold.rowCount ?? cold.rows) !== cold.rows || warm.rows !== cold.rows) throw new Error('row counts differ between reads');
     emitFigures(figures, json);
   } finally {
     emulator.proc.kill();
