@@ -33,6 +33,12 @@ export interface SplitterOptions {
   maxElementChars?: number;
   /** The text parsed at once is cut at the first comma past this many characters (default 48 Ki). */
   maxParseChars?: number;
+  /**
+   * False: scan only, yielding no batches, to count the rows of a body known to be valid JSON
+   * (a cached one, checked when it was stored); `objects` then says how many are objects.
+   * Default true.
+   */
+  parseRows?: boolean;
 }
 
 export const DEFAULT_BATCH_ROWS = 1000;
@@ -87,6 +93,9 @@ export class JsonRowsSplitter {
   private readonly batchRows: number;
   private readonly maxElementChars: number;
   private readonly maxParseChars: number;
+  readonly parseRows: boolean;
+  /** Rows that are JSON objects so far: each opens with a `{` at the array's own depth. */
+  objects = 0;
 
   /** Characters pushed before the current chunk. */
   private offset = 0;
@@ -125,6 +134,7 @@ export class JsonRowsSplitter {
     this.batchRows = Math.max(1, options.batchRows ?? DEFAULT_BATCH_ROWS);
     this.maxElementChars = options.maxElementChars ?? MAX_ELEMENT_CHARS;
     this.maxParseChars = Math.max(1, options.maxParseChars ?? DEFAULT_MAX_PARSE_CHARS);
+    this.parseRows = options.parseRows ?? true;
   }
 
   /** Scans one chunk; returns the batches it completed (parsed, in order). */
@@ -223,8 +233,10 @@ export class JsonRowsSplitter {
       }
       const c = chunk.charCodeAt(i);
       if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth += 1;
-      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (depth === 0 && c === OPEN_BRACE) this.objects += 1;
+        depth += 1;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (depth === 0) {
           // the rows array's own `]`
           if (c !== CLOSE_BRACKET) throw unparseable("a '}' closes the rows array", this.offset + i);
@@ -273,7 +285,7 @@ export class JsonRowsSplitter {
     }
     this.batchCommas = 0;
     if (!last) this.cuts += 1;
-    if (expected === 0) return;
+    if (expected === 0 || !this.parseRows) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(`[${text}]`);

@@ -116,7 +116,7 @@ function errorOf(run: () => unknown): LinkbookError {
 }
 
 describe('the streaming JSON rows splitter', () => {
-  it('yields what JSON.parse reads, whatever the chunk sizes (1 byte up) and batch size', () => {
+  it('yields what JSON.parse reads, whatever the chunk sizes (1 byte up) and batch size, and counts its object rows', () => {
     fc.assert(
       fc.property(
         documentOf,
@@ -132,6 +132,13 @@ describe('the streaming JSON rows splitter', () => {
           deepStrictEqual(got.skeleton, { ...parsed, backlinks: [] });
           // full batches but the last
           for (const size of got.batches.slice(0, -1)) expect(size).toBe(batchRows);
+          // scanning only (a cached body): no batches, the object rows counted all the same
+          const counting = new JsonRowsSplitter('backlinks', { parseRows: false, batchRows });
+          for (const chunk of byteChunks(text, sizes)) expect(counting.push(chunk)).toEqual([]);
+          deepStrictEqual(counting.end().skeleton, got.skeleton);
+          expect(counting.objects).toBe(
+            got.rows.filter((r) => typeof r === 'object' && r !== null && !Array.isArray(r)).length,
+          );
         },
       ),
       { numRuns: 400 },
