@@ -168,8 +168,23 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface CachedResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body as text; empty when it is `large` instead. */
   body: string;
+  /** A large 2xx body (above the HTTP layer's `streamAboveBytes`), held gzipped, never as one string. */
+  large?: GzippedBody;
   storedAt: string;
+}
+
+/**
+ * A large response body as gzipped bytes (the cache's `body_gz` format) with its size: read as a
+ * stream of text (src/providers/large-body.ts), never gunzipped whole.
+ */
+export interface GzippedBody {
+  gz: Buffer;
+  /** Bytes of the body before compression. */
+  size: number;
+  /** Where the bytes came from: a read error of a cached entry names the cache and how to clear it. */
+  from: 'network' | 'cache';
 }
 
 /** The response cache as providers see it (implemented by `store/`). */

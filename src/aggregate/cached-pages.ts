@@ -64,7 +64,12 @@ export function cachedPageReader(
   const api: ApiProvider = provider;
   const catalog = api.catalogs.find((c) => c.endpoint === endpoint);
   if (!catalog) throw new LinkbookError('internal', `no catalog for ${providerId} ${endpoint}`);
-  const interpret = (page: CachedPage) => api.interpreter(catalog, page.request)(responseText(page.response)).value;
+  const interpret = (page: CachedPage) => {
+    const read = api.interpreter(catalog, page.request)(responseText(page.response));
+    // a held body (text) is read at once; only a large body (never given here) answers later
+    if (read instanceof Promise) throw new LinkbookError('internal', `${providerId} read a held cached page later`);
+    return read.value;
+  };
   let firstPage = first === null ? undefined : interpret(first);
   return (page) => {
     const value = interpret(page);

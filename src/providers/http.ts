@@ -6,9 +6,15 @@
  */
 import { LinkbookError } from '../errors.ts';
 import { addCost, silentLogger } from '../model.ts';
-import type { CachedResponse, Cost, Logger, ProviderId, ResponseCache } from '../model.ts';
+import type { CachedResponse, Cost, GzippedBody, Logger, ProviderId, ResponseCache } from '../model.ts';
 import { ZERO_COST } from './costs.ts';
 import { parseJsonBody } from './json-body.ts';
+import {
+  DEFAULT_STREAM_ABOVE_BYTES,
+  GzipCollector,
+  MAX_STREAMED_BYTES,
+  streamAboveBytesFromEnv,
+} from './large-body.ts';
 import { RequestLimiter } from './limiter.ts';
 import type { LimitSettings } from './limiter.ts';
 import { redactText, redactUrl, SECRET_PARAMS } from './redact.ts';
@@ -24,7 +30,13 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body as text; empty when the body is `large`. */
   body: string;
+  /**
+   * A 2xx body above the layer's `streamAboveBytes`: gzipped as it arrived, never held as one
+   * string (src/providers/large-body.ts reads it back as a stream). Error answers are always held.
+   */
+  large?: GzippedBody;
 }
 
 /** What a provider reads out of one complete response. */
@@ -45,9 +57,11 @@ export interface HttpCall<T> {
   secrets: readonly string[];
   /**
    * Reads a response: returns the value and its cost, or throws a LinkbookError whose `retryable`
-   * says whether the same request could succeed later (DataForSEO 40202, a truncated body).
+   * says whether the same request could succeed later (DataForSEO 40202, a truncated body). It may
+   * answer later (a large body is read through once, to check it, before the outcome is returned
+   * and cached).
    */
-  interpret: (response: HttpResponse) => Interpreted<T>;
+  interpret: (response: HttpResponse) => Interpreted<T> | Promise<Interpreted<T>>;
   /**
    * Called once when the request is about to go over the network (not for a cache hit or a
    * shared in-flight request); throwing stops it before anything is spent (the budget guard).
@@ -130,8 +144,16 @@ export interface HttpLayerOptions {
   limits?: Partial<Record<ProviderId, LimitSettings>>;
   /** Source of jitter, injectable for tests. */
   random?: () => number;
-  /** The most bytes a response body may have (default MAX_RESPONSE_BYTES, 256 MB). */
+  /** The most bytes a body held as text may have (default MAX_RESPONSE_BYTES, 256 MB). */
   maxResponseBytes?: number;
+  /**
+   * A 2xx body above this many bytes is gzipped as it arrives and handed on as `large` instead of
+   * text (default DEFAULT_STREAM_ABOVE_BYTES, 16 MB; LINKBOOK_STREAM_BODY_BYTES). Error answers are
+   * held, capped at the smaller of this and `maxResponseBytes`.
+   */
+  streamAboveBytes?: number;
+  /** The most bytes (uncompressed) a streamed body may have (default MAX_STREAMED_BYTES, 4 GB). */
+  maxStreamedBytes?: number;
 }
 
 /** A provider's own limits (its module's `limits`); a provider without HTTP never asks. */
@@ -176,11 +198,17 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 
 /**
  * Layer settings from the environment: `LINKBOOK_HTTP_TIMEOUT_MS`, the time one attempt may take
- * (default 60 s). Returns no settings when it is unset or not a positive integer.
+ * (default 60 s), and `LINKBOOK_STREAM_BODY_BYTES`, the size above which a 2xx body is streamed
+ * (gzipped as it arrives) instead of held (default 16 MB). Each is left out when unset or not a
+ * positive integer.
  */
 export function httpOptionsFromEnv(env: Record<string, string | undefined> = process.env): HttpLayerOptions {
+  const options: HttpLayerOptions = {};
   const timeoutMs = Number(env.LINKBOOK_HTTP_TIMEOUT_MS);
-  return Number.isInteger(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {};
+  if (Number.isInteger(timeoutMs) && timeoutMs > 0) options.timeoutMs = timeoutMs;
+  const streamAboveBytes = streamAboveBytesFromEnv(env);
+  if (streamAboveBytes !== undefined) options.streamAboveBytes = streamAboveBytes;
+  return options;
 }
 
 /**
@@ -197,6 +225,11 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   const inFlight = new Map<string, Promise<HttpOutcome<unknown>>>();
   let total: Cost = { ...ZERO_COST };
   let attemptCount = 0;
+  const bodyLimits: BodyLimits = {
+    held: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    streamAbove: options.streamAboveBytes ?? DEFAULT_STREAM_ABOVE_BYTES,
+    streamed: options.maxStreamedBytes ?? MAX_STREAMED_BYTES,
+  };
 
   const limitsOf = (provider: ProviderId): LimitSettings => options.limits?.[provider] ?? defaultLimits(provider);
   function limiterFor(provider: ProviderId): RequestLimiter {
@@ -296,7 +329,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
               retryable: true,
             });
           }
-          answer = { response, interpreted: interpretSafely(call, response) };
+          answer = { response, interpreted: await interpretSafely(call, response) };
         } catch (error) {
           lastError = toApiError(error, call.secrets);
           if (!lastError.retryable) throw placed(lastError, shown);
@@ -358,8 +391,8 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
         headers[name.toLowerCase()] = value;
       });
       // A body cut short surfaces here as a read error: retryable like any network failure.
-      const body = await readBodyCapped(response, options.maxResponseBytes ?? MAX_RESPONSE_BYTES);
-      return { status: response.status, headers, body };
+      const body = await readBody(response, bodyLimits);
+      return { status: response.status, headers, ...body };
     } catch (error) {
       if (error instanceof LinkbookError) throw error;
       throw networkError(error, call.secrets);
@@ -429,39 +462,75 @@ function refuseRedirect(call: Pick<HttpCall<unknown>, 'provider' | 'url' | 'secr
 /** The most bytes one API response body may have (256 MB); read as a stream and stopped there. */
 export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-/** The body as text, read chunk by chunk and refused (not retried) as soon as it passes `cap` bytes. */
-export async function readBodyCapped(response: Response, cap: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > cap) {
-    await response.body?.cancel();
-    throw tooLarge(cap);
-  }
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      await reader.cancel();
-      throw tooLarge(cap);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function tooLarge(cap: number): LinkbookError {
+function tooLarge(cap: number, streamed = false): LinkbookError {
   return new LinkbookError(
     'api',
     `the response body is larger than ${Math.round(cap / 1024 / 1024)} MB, so it was not read`,
     {
       retryable: false,
-      hint: "lower the dataset's limit or split it; the cap is MAX_RESPONSE_BYTES in src/providers/http.ts",
+      hint: streamed
+        ? "lower the dataset's limit or split it; the cap of a streamed body is MAX_STREAMED_BYTES in src/providers/large-body.ts"
+        : "lower the dataset's limit or split it; the cap is MAX_RESPONSE_BYTES in src/providers/http.ts",
     },
   );
+}
+
+/** How a body is read: held as text up to `held`; a 2xx body above `streamAbove` streamed, up to `streamed`. */
+interface BodyLimits {
+  held: number;
+  streamAbove: number;
+  streamed: number;
+}
+
+/**
+ * The body, read chunk by chunk: as text while it is small; a 2xx body that passes
+ * `streamAbove` is from then on gzipped as it arrives (the chunks held so far first) and returned
+ * as `large`, so memory is its compressed bytes plus a chunk. An error answer is held, capped at
+ * the smaller of the two limits. Passing a cap refuses the body (not retried).
+ */
+async function readBody(response: Response, limits: BodyLimits): Promise<Pick<HttpResponse, 'body' | 'large'>> {
+  const ok = response.status >= 200 && response.status < 300;
+  const heldCap = ok ? limits.held : Math.min(limits.held, limits.streamAbove);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared)) {
+    const streams = ok && declared > limits.streamAbove && declared <= limits.streamed;
+    if (!streams && declared > heldCap) {
+      await response.body?.cancel();
+      throw tooLarge(declared > limits.streamed && ok ? limits.streamed : heldCap, ok && declared > limits.streamAbove);
+    }
+  }
+  if (!response.body) return { body: '' };
+  let chunks: Uint8Array[] = [];
+  let size = 0;
+  let gzip: GzipCollector | undefined;
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      const streams = gzip !== undefined || (ok && size > limits.streamAbove);
+      if (streams && size > limits.streamed) {
+        await reader.cancel();
+        throw tooLarge(limits.streamed, true);
+      }
+      if (gzip) await gzip.write(value);
+      else if (streams) {
+        gzip = new GzipCollector();
+        for (const held of chunks) await gzip.write(held);
+        chunks = [];
+        await gzip.write(value);
+      } else if (size > heldCap) {
+        await reader.cancel();
+        throw tooLarge(heldCap);
+      } else chunks.push(value);
+    }
+    if (gzip) return { body: '', large: await gzip.end() };
+  } catch (error) {
+    gzip?.destroy();
+    throw error;
+  }
+  return { body: Buffer.concat(chunks, size).toString('utf8') };
 }
 
 /** The outcome of a readable cache entry (nothing spent), or undefined for a miss or an unreadable entry. */
@@ -475,7 +544,9 @@ async function cachedOutcome<T>(
   const hit = await readCache(cache, key, logger, shown);
   if (!hit) return undefined;
   try {
-    const interpreted = call.interpret({ status: hit.status, headers: hit.headers, body: hit.body });
+    const response: HttpResponse = { status: hit.status, headers: hit.headers, body: hit.body };
+    if (hit.large) response.large = hit.large;
+    const interpreted = await call.interpret(response);
     logger.debug(`[cached] ${shown}`);
     return { value: interpreted.value, cost: { ...ZERO_COST }, fromCache: true, shared: false, attempts: 0 };
   } catch {
@@ -563,9 +634,9 @@ function networkError(error: unknown, secrets: readonly string[]): LinkbookError
 }
 
 /** The provider's reading of a response; anything it throws that is not a LinkbookError is a bug, never retried. */
-function interpretSafely<T>(call: HttpCall<T>, response: HttpResponse): Interpreted<T> {
+async function interpretSafely<T>(call: HttpCall<T>, response: HttpResponse): Promise<Interpreted<T>> {
   try {
-    return call.interpret(response);
+    return await call.interpret(response);
   } catch (error) {
     if (error instanceof LinkbookError) throw error;
     const text = error instanceof Error ? error.message : String(error);

@@ -127,8 +127,15 @@ export interface ApiProvider<Unit extends string = string, Page extends ApiPage 
   compileFilter(expr: FilterExpr, catalog: Catalog, field: FilterField, options: CompileOptions): void;
   /** Puts the credentials where the API wants them; the credential fields are known to be set. */
   authorise(request: PlannedRequest, credentials: Credentials): Authorised;
-  /** Reads one response of this request: the page and what it cost, or a LinkbookError saying whether to retry. */
-  interpreter(catalog: Catalog, request: PlannedRequest): (response: HttpResponse) => Interpreted<Page>;
+  /**
+   * Reads one response of this request: the page and what it cost, or a LinkbookError saying
+   * whether to retry. A held response is read at once; a `large` one (src/providers/large-body.ts)
+   * may be read later, once it has been read through to check it (a promise).
+   */
+  interpreter(
+    catalog: Catalog,
+    request: PlannedRequest,
+  ): (response: HttpResponse) => Interpreted<Page> | Promise<Interpreted<Page>>;
   /** Native rows to canonical rows; `first` is the first page (DataForSEO's rank scale is on it). */
   normalise(catalog: Catalog, rows: ReadonlyArray<Record<string, RawValue>>, first: Page): CanonicalRow[];
 }

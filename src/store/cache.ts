@@ -6,6 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CachedResponse, Clock, Cost, ProviderId, ResponseCache } from '../model.ts';
 import { addCost } from '../model.ts';
 import { ZERO_COST } from '../providers/index.ts';
+import { bodyText, streamAboveBytes } from '../providers/large-body.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import type { SecretGuard } from './secrets.ts';
 
@@ -56,11 +57,16 @@ export interface CacheStore extends ResponseCache {
 
 /** The cache in the SQLite file; its work is synchronous (better-sqlite3) inside async methods. */
 export class SqliteCacheStore implements CacheStore {
+  private readonly streamAbove: number;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: Clock,
     private readonly guard: SecretGuard,
-  ) {}
+    options: CacheReadOptions = {},
+  ) {
+    this.streamAbove = options.streamAboveBytes ?? streamAboveBytes();
+  }
 
   /**
    * Returns the stored response while its TTL lasts, or undefined (missing or expired), and counts
@@ -75,7 +81,7 @@ export class SqliteCacheStore implements CacheStore {
     writeTransaction(this.db, () =>
       this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key),
     );
-    return cachedResponseOf(row);
+    return row.size > this.streamAbove ? largeCachedResponseOf(row) : cachedResponseOf(row);
   }
 
   /**
@@ -89,7 +95,7 @@ export class SqliteCacheStore implements CacheStore {
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
   ): Promise<void> {
-    const values = cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
+    const values = await cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
     if (!values) return;
     writeTransaction(this.db, () => {
       this.db
@@ -133,31 +139,62 @@ export class SqliteCacheStore implements CacheStore {
   }
 }
 
+/** How a store reads entries back. */
+export interface CacheReadOptions {
+  /**
+   * An entry whose body has more bytes than this is read back as `large` (still gzipped) instead
+   * of text (default: LINKBOOK_STREAM_BODY_BYTES, else 16 MB, as the HTTP layer streams).
+   */
+  streamAboveBytes?: number;
+}
+
 /** The columns a put writes, in the order of `cacheRowValues` (both backends). */
 export const CACHE_PUT_COLUMNS = 'key, provider, status, headers, body_gz, size, cost, stored_at, expires_at';
 
 /**
  * The values of a cache row for `put`, in CACHE_PUT_COLUMNS order, or null when the TTL stores
- * nothing. Throws when the key, headers or body hold a secret the store was opened with.
+ * nothing. Throws when the key, headers or body hold a secret the store was opened with. A
+ * `large` body is stored as the gzipped bytes it already is (the same format as a held body's
+ * `gzipSync`, so either reads back the same), its text scanned for secrets chunk by chunk.
  */
-export function cacheRowValues(
+export async function cacheRowValues(
   guard: SecretGuard,
   clock: Clock,
   key: string,
   response: Omit<CachedResponse, 'storedAt'>,
   ttlSeconds: number,
   meta: { provider: ProviderId; cost: Partial<Cost> },
-): [string, ProviderId, number, string, Buffer, number, string, number, number | null] | null {
+): Promise<[string, ProviderId, number, string, Buffer, number, string, number, number | null] | null> {
   const headers = JSON.stringify(response.headers);
   guard.refuse(key, `a cache key for ${meta.provider}`);
   guard.refuse(headers, `cached response headers for ${meta.provider}`);
-  guard.refuse(response.body, `a cached response body for ${meta.provider}`);
+  const what = `a cached response body for ${meta.provider}`;
+  if (response.large) await refuseInChunks(guard, bodyText(response.large), what);
+  else guard.refuse(response.body, what);
   if (!(ttlSeconds > 0)) return null;
   const now = clock.now().getTime();
   const expiresAt = Number.isFinite(ttlSeconds) ? now + Math.round(ttlSeconds * 1000) : null;
-  const body = Buffer.from(response.body, 'utf8');
   const cost = JSON.stringify(addCost(ZERO_COST, meta.cost));
+  if (response.large) {
+    const { gz, size } = response.large;
+    return [key, meta.provider, response.status, headers, gz, size, cost, now, expiresAt];
+  }
+  const body = Buffer.from(response.body, 'utf8');
   return [key, meta.provider, response.status, headers, gzipSync(body), body.length, cost, now, expiresAt];
+}
+
+/**
+ * The guard over a text read in chunks: each chunk is checked with the end of the one before it
+ * (the longest secret form less one character), so a secret cut by a chunk boundary is still found.
+ */
+export async function refuseInChunks(guard: SecretGuard, chunks: AsyncIterable<string>, what: string): Promise<void> {
+  const overlap = Math.max(0, guard.longest - 1);
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + chunk;
+    guard.refuse(text, what);
+    carry = overlap === 0 ? '' : text.slice(-overlap);
+  }
 }
 
 /** The response a stored row holds. */
@@ -166,6 +203,19 @@ export function cachedResponseOf(row: Pick<CacheRow, 'status' | 'headers' | 'bod
     status: row.status,
     headers: JSON.parse(row.headers) as Record<string, string>,
     body: gunzipSync(row.body_gz).toString('utf8'),
+    storedAt: new Date(row.stored_at).toISOString(),
+  };
+}
+
+/** The response a stored row holds, its body left gzipped as `large` (read back as a stream). */
+export function largeCachedResponseOf(
+  row: Pick<CacheRow, 'status' | 'headers' | 'body_gz' | 'size' | 'stored_at'>,
+): CachedResponse {
+  return {
+    status: row.status,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body: '',
+    large: { gz: row.body_gz, size: row.size, from: 'cache' },
     storedAt: new Date(row.stored_at).toISOString(),
   };
 }

@@ -7,6 +7,7 @@
 import type { CachedResponse, Clock, Cost, ProviderId } from '../model.ts';
 import { addCost } from '../model.ts';
 import { ZERO_COST } from '../providers/index.ts';
+import { streamAboveBytes } from '../providers/large-body.ts';
 import {
   CACHE_PUT_COLUMNS,
   type CacheClearOptions,
@@ -15,6 +16,8 @@ import {
   cacheEntryOf,
   cacheRowValues,
   cachedResponseOf,
+  largeCachedResponseOf,
+  type CacheReadOptions,
   isExpired,
 } from './cache.ts';
 import {
@@ -47,11 +50,16 @@ import {
 
 /** The response cache in PostgreSQL; shared by every worker that opens the same database. */
 export class PgCacheStore implements CacheStore {
+  private readonly streamAbove: number;
+
   constructor(
     private readonly db: PgDatabase,
     private readonly clock: Clock,
     private readonly guard: SecretGuard,
-  ) {}
+    options: CacheReadOptions = {},
+  ) {
+    this.streamAbove = options.streamAboveBytes ?? streamAboveBytes();
+  }
 
   async get(key: string): Promise<CachedResponse | undefined> {
     const now = this.clock.now().getTime();
@@ -59,14 +67,17 @@ export class PgCacheStore implements CacheStore {
       status: number;
       headers: string;
       body_gz: Buffer;
+      size: number;
       stored_at: number;
       expires_at: number | null;
-    }>('SELECT status, headers, body_gz, stored_at, expires_at FROM response_cache WHERE key = $1', [key]);
+    }>('SELECT status, headers, body_gz, size, stored_at, expires_at FROM response_cache WHERE key = $1', [key]);
     const row = rows[0];
     if (row === undefined || isExpired(row, now)) return undefined;
     // best effort, as in SQLite: the hit count only feeds `list()`
     await this.db.query('UPDATE response_cache SET hits = hits + 1 WHERE key = $1', [key]);
-    return cachedResponseOf(row);
+    return Number(row.size) > this.streamAbove
+      ? largeCachedResponseOf({ ...row, size: Number(row.size) })
+      : cachedResponseOf(row);
   }
 
   async put(
@@ -75,7 +86,7 @@ export class PgCacheStore implements CacheStore {
     ttlSeconds: number,
     meta: { provider: ProviderId; cost: Partial<Cost> },
   ): Promise<void> {
-    const values = cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
+    const values = await cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
     if (!values) return;
     // replaces an older entry as SQLite's INSERT OR REPLACE does, hits starting again at 0
     await this.db.query(

@@ -11,6 +11,8 @@ export interface SecretGuard {
   refuse(text: string, what: string): void;
   /** Returns `text` with every secret replaced by `***`. */
   redact(text: string): string;
+  /** The length of the longest form of a secret it looks for (0: none): the overlap a chunked scan needs. */
+  longest: number;
 }
 
 /** Returns a guard over the given secrets; empty strings are ignored (they would match anything). */
@@ -26,5 +28,6 @@ export function secretGuard(secrets: readonly string[] = []): SecretGuard {
       }
     },
     redact: (text) => redactSecrets(text, secrets),
+    longest: forms[0]?.length ?? 0,
   };
 }

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import type { Clock } from '../model.ts';
 import { systemClock } from '../model.ts';
-import { type CacheStore, SqliteCacheStore } from './cache.ts';
+import { type CacheReadOptions, type CacheStore, SqliteCacheStore } from './cache.ts';
 import { type FleetBudget, PgFleetBudget, SqliteFleetBudget } from './budget.ts';
 import { type RequestClaims, PgRequestClaims, SqliteRequestClaims } from './claims.ts';
 import { type DeliveryClaims, PgDeliveryClaims, SqliteDeliveryClaims } from './deliveries.ts';
@@ -23,6 +23,11 @@ export interface StoreOptions {
   secrets?: readonly string[];
   /** Where LINKBOOK_STORE is read when no path is given (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A cached body above this many bytes is read back still gzipped, as a stream (default:
+   * LINKBOOK_STREAM_BODY_BYTES, else 16 MB: the HTTP layer's threshold).
+   */
+  streamAboveBytes?: number;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -69,16 +74,17 @@ export async function openStore(path?: string, options: StoreOptions = {}): Prom
   const location = defaultStorePath(path, options.env);
   const clock = options.clock ?? systemClock;
   const guard = secretGuard(options.secrets);
-  if (isPostgresUrl(location)) return openPostgresStore(location, clock, guard);
-  return openSqliteStore(location, clock, guard);
+  const read: CacheReadOptions = { streamAboveBytes: options.streamAboveBytes };
+  if (isPostgresUrl(location)) return openPostgresStore(location, clock, guard, read);
+  return openSqliteStore(location, clock, guard, read);
 }
 
-function openSqliteStore(file: string, clock: Clock, guard: SecretGuard): Store {
+function openSqliteStore(file: string, clock: Clock, guard: SecretGuard, read: CacheReadOptions): Store {
   const db: SqliteDatabase = openDatabase(file);
   return {
     kind: 'sqlite',
     location: file,
-    cache: new SqliteCacheStore(db, clock, guard),
+    cache: new SqliteCacheStore(db, clock, guard, read),
     snapshots: new SqliteSnapshotStore(db, clock),
     ledger: new SqliteRunLedger(db, clock, guard),
     requestClaims: new SqliteRequestClaims(db, clock),
@@ -94,7 +100,12 @@ function openSqliteStore(file: string, clock: Clock, guard: SecretGuard): Store 
   };
 }
 
-async function openPostgresStore(url: string, clock: Clock, guard: SecretGuard): Promise<Store> {
+async function openPostgresStore(
+  url: string,
+  clock: Clock,
+  guard: SecretGuard,
+  read: CacheReadOptions,
+): Promise<Store> {
   // loaded only for a postgres:// store, so SQLite users never load pg
   const { openPostgresDatabase } = await import('./postgres.ts');
   const { PgCacheStore, PgRunLedger, PgSnapshotStore } = await import('./postgres-stores.ts');
@@ -102,7 +113,7 @@ async function openPostgresStore(url: string, clock: Clock, guard: SecretGuard):
   return {
     kind: 'postgres',
     location: db.location,
-    cache: new PgCacheStore(db, clock, guard),
+    cache: new PgCacheStore(db, clock, guard, read),
     snapshots: new PgSnapshotStore(db, clock),
     ledger: new PgRunLedger(db, clock, guard),
     requestClaims: new PgRequestClaims(db, clock),

@@ -15,6 +15,7 @@ import { localColumns } from '../filters.ts';
 import { compileForAhrefsV2 } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
+import { heldText, largeRowBatches, scanLargeRows } from '../large-body.ts';
 import { REDACTED } from '../redact.ts';
 import { isJsonObject } from '../values.ts';
 
@@ -132,6 +133,9 @@ export function v2Cost(catalog: Catalog, rows: number, usesWhere: boolean, usesH
 export interface AhrefsV2Page {
   rows: Array<Record<string, RawValue>>;
   totals: ApiTotals;
+  /** A large answer's rows, batch by batch (provider.ts `ApiPage`); `rows` is then empty. */
+  rowBatches?: () => AsyncIterable<Array<Record<string, RawValue>>>;
+  rowCount?: number;
 }
 
 /**
@@ -144,31 +148,70 @@ export function interpretAhrefsV2(
   usesHaving: boolean,
 ): (response: HttpResponse) => Interpreted<AhrefsV2Page> {
   return (response) => {
-    const body = parseJsonBody(response.body);
-    if (!isJsonObject(body))
-      throw new LinkbookError('api', 'Ahrefs v2 answered with something other than a JSON object', { retryable: true });
-    if (typeof body.error === 'string') throw ahrefsV2Error(body.error);
-    if (response.status >= 400)
-      throw new LinkbookError('api', `Ahrefs v2 answered HTTP ${response.status}`, {
-        hint: 'check AHREFS_V2_URL and AHREFS_V2_TOKEN',
-      });
-    const list = body[catalog.rowsKey];
-    if (!Array.isArray(list)) {
-      // a JSON object without the table is a response cut short or garbled: try again
-      throw new LinkbookError('api', `Ahrefs v2 response has no '${catalog.rowsKey}' array`, { retryable: true });
-    }
-    const rows = list.filter(isJsonObject);
-    const totals: ApiTotals = {};
-    if (isJsonObject(body.stats)) totals.stats = numericFields(body.stats);
-    if (Array.isArray(body.tlds)) {
-      totals.tlds = body.tlds
-        .filter(isJsonObject)
-        .map((t) => ({ tld: String(t.tld ?? ''), count: Number(t.count ?? 0) }));
-    }
-    if (totals.stats?.refdomains !== undefined && catalog.kind === 'refdomains')
-      totals.total_count = totals.stats.refdomains;
+    const body = checkedV2Body(catalog, response, parseJsonBody(heldText(response)));
+    const rows = (body[catalog.rowsKey] as RawValue[]).filter(isJsonObject);
+    const totals = v2Totals(catalog, body);
     return { value: { rows, totals }, cost: { ahrefs_v2_rows: v2Cost(catalog, rows.length, usesWhere, usesHaving) } };
   };
+}
+
+/**
+ * The provider's reader: a held response as `interpretAhrefsV2`; a large one read through once,
+ * every row parsed and none kept, to check it and count its rows (the cost), its other fields
+ * (error, stats, tlds) read from the rest of the document, then handed on as `rowBatches`.
+ */
+export function ahrefsV2Interpreter(
+  catalog: Catalog,
+  usesWhere: boolean,
+  usesHaving: boolean,
+): (response: HttpResponse) => Interpreted<AhrefsV2Page> | Promise<Interpreted<AhrefsV2Page>> {
+  const held = interpretAhrefsV2(catalog, usesWhere, usesHaving);
+  return (response) => {
+    const large = response.large;
+    if (!large) return held(response);
+    return (async () => {
+      const scan = await scanLargeRows(large, catalog.rowsKey);
+      const body = checkedV2Body(catalog, response, scan.skeleton);
+      if ((body[catalog.rowsKey] as RawValue[]).length > 0) return held(response);
+      const page: AhrefsV2Page = {
+        rows: [],
+        totals: v2Totals(catalog, body),
+        rowBatches: largeRowBatches(large, catalog.rowsKey),
+        rowCount: scan.rowCount,
+      };
+      return { value: page, cost: { ahrefs_v2_rows: v2Cost(catalog, scan.rowCount, usesWhere, usesHaving) } };
+    })();
+  };
+}
+
+/** The parsed body as an object with the table's rows array, or the error it stands for. */
+function checkedV2Body(catalog: Catalog, response: HttpResponse, body: unknown): Record<string, RawValue> {
+  if (!isJsonObject(body))
+    throw new LinkbookError('api', 'Ahrefs v2 answered with something other than a JSON object', { retryable: true });
+  if (typeof body.error === 'string') throw ahrefsV2Error(body.error);
+  if (response.status >= 400)
+    throw new LinkbookError('api', `Ahrefs v2 answered HTTP ${response.status}`, {
+      hint: 'check AHREFS_V2_URL and AHREFS_V2_TOKEN',
+    });
+  if (!Array.isArray(body[catalog.rowsKey])) {
+    // a JSON object without the table is a response cut short or garbled: try again
+    throw new LinkbookError('api', `Ahrefs v2 response has no '${catalog.rowsKey}' array`, { retryable: true });
+  }
+  return body;
+}
+
+/** `stats` and `tlds` as totals (and the refdomains count as the total). */
+function v2Totals(catalog: Catalog, body: Record<string, RawValue>): ApiTotals {
+  const totals: ApiTotals = {};
+  if (isJsonObject(body.stats)) totals.stats = numericFields(body.stats);
+  if (Array.isArray(body.tlds)) {
+    totals.tlds = body.tlds
+      .filter(isJsonObject)
+      .map((t) => ({ tld: String(t.tld ?? ''), count: Number(t.count ?? 0) }));
+  }
+  if (totals.stats?.refdomains !== undefined && catalog.kind === 'refdomains')
+    totals.total_count = totals.stats.refdomains;
+  return totals;
 }
 
 /** The 003 error table: what each message means for the user, and whether trying again can help. */

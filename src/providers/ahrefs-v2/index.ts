@@ -4,7 +4,7 @@
  */
 import { compileAhrefsV2 } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
-import { AHREFS_V2_CATALOGS, interpretAhrefsV2, normaliseAhrefsV2, planAhrefsV2 } from './api.ts';
+import { AHREFS_V2_CATALOGS, ahrefsV2Interpreter, normaliseAhrefsV2, planAhrefsV2 } from './api.ts';
 
 export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   transport: 'http',
@@ -35,7 +35,7 @@ export const ahrefsV2: ApiProvider<'ahrefs_v2_rows'> = {
   },
   interpreter(catalog, request) {
     const params = new URL(request.url).searchParams;
-    return interpretAhrefsV2(catalog, params.has('where'), params.has('having'));
+    return ahrefsV2Interpreter(catalog, params.has('where'), params.has('having'));
   },
   normalise: (catalog, rows) => normaliseAhrefsV2(catalog, rows),
 };

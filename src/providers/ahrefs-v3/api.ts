@@ -17,6 +17,7 @@ import { v3CanonicalColumns, v3FieldsFor } from './columns.ts';
 import { compileForAhrefsV3, type AhrefsV3Filters } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
+import { heldText, largeRowBatches, scanLargeRows } from '../large-body.ts';
 import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise.ts';
 import { isJsonObject } from '../values.ts';
 
@@ -156,6 +157,9 @@ export function v3UnitsEstimate(
 export interface AhrefsV3Page {
   rows: Array<Record<string, RawValue>>;
   totals: ApiTotals;
+  /** A large answer's rows, batch by batch (provider.ts `ApiPage`); `rows` is then empty. */
+  rowBatches?: () => AsyncIterable<Array<Record<string, RawValue>>>;
+  rowCount?: number;
 }
 
 /** What a v3 request bills by: its select, where and order_by, read back from its URL. */
@@ -186,15 +190,52 @@ export function interpretAhrefsV3(
 ): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
   return (response) => {
     if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
-    const body = parseJsonBody(response.body);
-    const list = isJsonObject(body) ? body[catalog.rowsKey] : undefined;
-    if (!Array.isArray(list))
-      throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
-    const rows = list.filter(isJsonObject);
-    const units =
-      ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows: rows.length }).total;
-    return { value: { rows, totals: {} }, cost: { ahrefs_v3_units: units } };
+    const rows = rowsOf(catalog, parseJsonBody(heldText(response)));
+    return { value: { rows, totals: {} }, cost: v3Cost(catalog, billing, response, rows.length) };
   };
+}
+
+/**
+ * The provider's reader: a held response as `interpretAhrefsV3`; a large one (above the layer's
+ * streaming threshold) read through once, every row parsed and none kept, to check it and count
+ * its rows (the fallback cost), then handed on as `rowBatches` over its compressed body.
+ */
+export function ahrefsV3Interpreter(
+  catalog: Catalog,
+  billing: AhrefsV3Billing,
+): (response: HttpResponse) => Interpreted<AhrefsV3Page> | Promise<Interpreted<AhrefsV3Page>> {
+  const held = interpretAhrefsV3(catalog, billing);
+  return (response) => {
+    const large = response.large;
+    if (!large || response.status < 200 || response.status >= 300) return held(response);
+    return (async () => {
+      const scan = await scanLargeRows(large, catalog.rowsKey);
+      // the rows key was streamed, so the skeleton's array is empty (or the key is missing: refused)
+      const rest = rowsOf(catalog, scan.skeleton);
+      if (rest.length > 0) return held(response);
+      const page: AhrefsV3Page = {
+        rows: [],
+        totals: {},
+        rowBatches: largeRowBatches(large, catalog.rowsKey),
+        rowCount: scan.rowCount,
+      };
+      return { value: page, cost: v3Cost(catalog, billing, response, scan.rowCount) };
+    })();
+  };
+}
+
+/** The rows array of a parsed v3 body, JSON objects only; a body without it is taken as cut short. */
+function rowsOf(catalog: Catalog, body: unknown): Array<Record<string, RawValue>> {
+  const list = isJsonObject(body) ? body[catalog.rowsKey] : undefined;
+  if (!Array.isArray(list))
+    throw new LinkbookError('api', `Ahrefs v3 response has no '${catalog.rowsKey}' array`, { retryable: true });
+  return list.filter(isJsonObject);
+}
+
+/** What Ahrefs billed (its header), or the documented rule over the rows received. */
+function v3Cost(catalog: Catalog, billing: AhrefsV3Billing, response: HttpResponse, rows: number): Partial<Cost> {
+  const units = ahrefsV3BilledUnits(response.headers) ?? ahrefsV3RequestCost({ catalog, ...billing, rows }).total;
+  return { ahrefs_v3_units: units };
 }
 
 /** A LinkbookError for a non-2xx v3 answer: the API's `error` text with a hint by status. */

@@ -5,7 +5,7 @@
 import { compileAhrefsV3Where } from '../../query/index.ts';
 import type { ApiProvider } from '../provider.ts';
 import { ahrefsV3Allowance } from './allowance.ts';
-import { AHREFS_V3_CATALOGS, billingOf, interpretAhrefsV3, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
+import { AHREFS_V3_CATALOGS, ahrefsV3Interpreter, billingOf, normaliseAhrefsV3, planAhrefsV3 } from './api.ts';
 
 export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
   transport: 'http',
@@ -32,6 +32,6 @@ export const ahrefsV3: ApiProvider<'ahrefs_v3_units'> = {
       headers: { accept: 'application/json', authorization: `Bearer ${credentials.ahrefsV3Key ?? ''}` },
     };
   },
-  interpreter: (catalog, request) => interpretAhrefsV3(catalog, billingOf(request.url)),
+  interpreter: (catalog, request) => ahrefsV3Interpreter(catalog, billingOf(request.url)),
   normalise: (catalog, rows) => normaliseAhrefsV3(catalog, rows),
 };

@@ -15,6 +15,7 @@ import type { PlanContext, PlannedRequest, ProviderPlan, TargetMode } from '../d
 import { compileForDataForSeo } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
 import { parseJsonBody } from '../json-body.ts';
+import { heldText } from '../large-body.ts';
 import { backlinkFromDataForSeo, refDomainFromDataForSeo } from './normalise.ts';
 import type { RankScale } from './normalise.ts';
 import { hostOf } from '../tld.ts';
@@ -127,7 +128,9 @@ export function interpretDataForSeo(catalog: Catalog): (response: HttpResponse) 
         hint: 'check DATAFORSEO_LOGIN and DATAFORSEO_PASSWORD',
       });
     }
-    const body = parseJsonBody(response.body);
+    // DataForSEO pages hold at most 1,000 items per request (004), so they are read held: a body
+    // the layer streamed (above its threshold) is gunzipped whole here
+    const body = parseJsonBody(heldText(response));
     if (!isJsonObject(body) || typeof body.status_code !== 'number') {
       throw new LinkbookError('api', 'DataForSEO response has no status_code', { retryable: true });
     }
