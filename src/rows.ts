@@ -2,7 +2,7 @@
  * A dataset's rows, held or spilled. Up to a threshold they are an array, as they always were.
  * Past it (a one-request Ahrefs v3 dataset of a million backlinks is ~220 MB of canonical rows)
  * they are written to a temporary file as they are normalised, in the snapshot's own chunk
- * format (gzipped JSON, CHUNK_ROWS rows a chunk), and read back one chunk at a time by whoever
+ * format (gzipped JSON, SPILL_CHUNK_ROWS rows a chunk), and read back one chunk at a time by whoever
  * walks them: the sections' accumulators, the KPI tiles, the tables' top-N, the snapshot (which
  * copies the chunks as they are). Memory is then one chunk, not the dataset.
  *
@@ -13,12 +13,23 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { LinkbookError } from './errors.ts';
 import type { CanonicalRow } from './model.ts';
 
-/** Rows per chunk, on disk and in a snapshot (src/store/snapshots.ts): one JSON string stays small. */
+/** Rows per chunk of a held dataset's snapshot (src/store/snapshots.ts): one JSON string stays small. */
 export const CHUNK_ROWS = 1000;
+
+/**
+ * Rows per chunk of a spilled dataset, on disk and then in its snapshot (readers take chunks of any
+ * size). Smaller than CHUNK_ROWS because every pass over a spilled dataset decodes each chunk
+ * again: a canonical row with its raw columns is ~600 bytes of JSON, so 1,000 rows made a 600 KB
+ * string per chunk, past V8's 128 KB large-object size. Such strings are freed only by a full
+ * garbage collection, and a million rows read four times piled them up (issue 20's 1M-row run:
+ * measured in bench/RESULTS.md). 128 rows make ~77 KB.
+ */
+export const SPILL_CHUNK_ROWS = 128;
 
 /**
  * A dataset held in memory up to this many rows (~22 MB of canonical rows); past it, spilled.
@@ -188,7 +199,7 @@ export class RowCollector {
   push(row: CanonicalRow): void {
     this.#held.push(row);
     this.#count += 1;
-    if (this.#fd === undefined ? this.#held.length > this.spillAbove : this.#held.length >= CHUNK_ROWS)
+    if (this.#fd === undefined ? this.#held.length > this.spillAbove : this.#held.length >= SPILL_CHUNK_ROWS)
       this.#writeFull();
   }
 
@@ -208,10 +219,13 @@ export class RowCollector {
   }
 
   #writeFull(): void {
-    this.#fd ??= openUnlinked();
+    if (this.#fd === undefined) {
+      boundHeapGrowth();
+      this.#fd = openUnlinked();
+    }
     let start = 0;
-    for (; start + CHUNK_ROWS <= this.#held.length; start += CHUNK_ROWS)
-      this.#write(this.#held.slice(start, start + CHUNK_ROWS));
+    for (; start + SPILL_CHUNK_ROWS <= this.#held.length; start += SPILL_CHUNK_ROWS)
+      this.#write(this.#held.slice(start, start + SPILL_CHUNK_ROWS));
     this.#held = this.#held.slice(start);
   }
 
@@ -223,6 +237,25 @@ export class RowCollector {
     this.#places.push({ offset: this.#offset, bytes: bytes.length });
     this.#offset += bytes.length;
   }
+}
+
+let heapGrowthBound = false;
+
+/**
+ * V8 lets the heap grow to up to 4x what survived its last full collection before it collects
+ * again. A run streaming a million rows keeps ~20 MB alive but allocates ~70 MB/s of rows that die
+ * soon after (~10% of them outlive a scavenge), so with the default growth its heap, and the RSS,
+ * swelled to ~300 MB. Growing by at most 40% kept it at ~235 MB for the same wall time (full
+ * collections of a small live set take ~3 ms; bench/RESULTS.md, issue 20). V8 reads the flag each
+ * time it sets the next limit, so setting it at run time takes effect. It is set once, process
+ * wide: by a run whose plan may fetch more rows than the spill threshold (before the first
+ * request, so the cache read and the first rows do not grow the heap first), else when a dataset
+ * first spills. A small run keeps V8's default, which starts faster.
+ */
+export function boundHeapGrowth(): void {
+  if (heapGrowthBound) return;
+  heapGrowthBound = true;
+  v8.setFlagsFromString('--heap-growing-percent=40');
 }
 
 /** A new file in the temporary folder, open for reading and writing and already unlinked. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LoadedReport } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
 import { addCost, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
-import { isSpilled, releaseRows, spillRowsFromEnv } from '../rows.ts';
+import { boundHeapGrowth, isSpilled, releaseRows, spillRowsFromEnv } from '../rows.ts';
 import {
   budgetGuard,
   checkAllowances,
@@ -142,6 +142,7 @@ export async function runReport(
       await remainingAllowances(realApiProviders(plan), { http, credentials: options.credentials, logger }),
     );
     const billing = fleetBilling(store.fleetBudget, plan.fleetBudget, effects.clock);
+    if (plan.datasets.some((d) => Number.isFinite(d.plan.limit) && d.plan.limit > spillAbove)) boundHeapGrowth();
     for (const planned of plan.datasets) {
       const started = Date.now();
       const fetched = await fetchPlannedDataset(planned, {
