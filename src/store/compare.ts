@@ -104,26 +104,32 @@ function compareOnDisk(
       )
       .all() as Array<{ at: number; marked: number | null }>;
     // both lists are in the order of the side they are read from: one more pass over each
-    const newRows = new RowCollector(spillAbove);
-    let k = 0;
-    forEachAt(current, (row, at) => {
-      if (added[k] === at) {
-        newRows.push(row);
-        k++;
-      }
-    });
     const wanted = new Set<number>();
     for (const { marked } of gone) if (marked !== null) wanted.add(marked);
     const markedRows = new Map<number, CanonicalRow>();
-    if (wanted.size > 0) forEachAt(current, (row, at) => wanted.has(at) && markedRows.set(at, row));
+    const newRows = new RowCollector(spillAbove);
     const lostRows = new RowCollector(spillAbove);
-    k = 0;
-    forEachAt(previous, (row, at) => {
-      const next = gone[k];
-      if (next?.at !== at) return;
-      lostRows.push(next.marked === null ? row : markedRows.get(next.marked)!);
-      k++;
-    });
+    try {
+      let k = 0;
+      forEachAt(current, (row, at) => {
+        if (added[k] === at) {
+          newRows.push(row);
+          k++;
+        }
+        if (wanted.has(at)) markedRows.set(at, row);
+      });
+      k = 0;
+      forEachAt(previous, (row, at) => {
+        const next = gone[k];
+        if (next?.at !== at) return;
+        lostRows.push(next.marked === null ? row : markedRows.get(next.marked)!);
+        k++;
+      });
+    } catch (error) {
+      newRows.abandon();
+      lostRows.abandon();
+      throw error;
+    }
     return {
       currentCount: count('cur'),
       previousCount: count('prev'),
