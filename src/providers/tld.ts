@@ -40,6 +40,9 @@ function isBareHost(text: string): boolean {
 export function hostOf(urlOrDomain: string): string {
   // most inputs already are a bare lower-case host (a hot path: several calls per row)
   if (isBareHost(urlOrDomain)) return urlOrDomain;
+  // then a plain URL (`https://host/path`): a v3 row without `name_source` gives only its url_from
+  const plain = plainUrlHost(urlOrDomain);
+  if (plain !== undefined) return plain;
   let host = urlOrDomain.trim().toLowerCase();
   const scheme = host.indexOf('://');
   if (scheme >= 0) host = host.slice(scheme + 3);
@@ -50,9 +53,46 @@ export function hostOf(urlOrDomain: string): string {
   return host.startsWith('www.') ? host.slice(4) : host;
 }
 
+/**
+ * The host of `http://` or `https://` followed by a bare host (isBareHost: no user, port, upper
+ * case or trailing dot) and then the end or `/`, `?`, `#`; undefined for anything else, which the
+ * general path reads. Scanned char by char: the split and the RegExps were ~15% of a 1M-row
+ * aggregation whose rows carry only `url_from` (bench/RESULTS.md).
+ */
+function plainUrlHost(url: string): string | undefined {
+  let start: number;
+  if (url.startsWith('https://')) start = 8;
+  else if (url.startsWith('http://')) start = 7;
+  else return undefined;
+  // one pass: the host's characters checked as isBareHost checks them, up to its end
+  const n = url.length;
+  let end = start;
+  let afterDot = true;
+  for (; end < n; end++) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    if (c === 46) {
+      if (afterDot) return undefined;
+      afterDot = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) afterDot = false;
+    else return undefined;
+  }
+  if (afterDot) return undefined;
+  // a leading `www.` is dropped, once, as the general path drops it
+  if (end - start >= 4 && url.startsWith('www.', start)) {
+    const rest = url.slice(start + 4, end);
+    return isBareHost(rest) ? rest : undefined;
+  }
+  return url.slice(start, end);
+}
+
 /** The last label of the host (`anbg.gov.au` -> `au`), as Ahrefs counts TLDs in its `tlds` table (000). */
 export function tldOf(urlOrDomain: string): string {
-  const host = hostOf(urlOrDomain);
+  return tldOfHost(hostOf(urlOrDomain));
+}
+
+/** tldOf of what hostOf already returned (a normaliser that has the host): no second reading of it. */
+export function tldOfHost(host: string): string {
   const dot = host.lastIndexOf('.');
   return dot >= 0 ? host.slice(dot + 1) : host;
 }
@@ -63,13 +103,20 @@ export function tldOf(urlOrDomain: string): string {
  * of Ahrefs v3 `tld_class_source` (002).
  */
 export function tldClassOf(urlOrDomain: string): TldClass {
-  const labels = hostOf(urlOrDomain).split('.');
-  const last = labels[labels.length - 1] ?? '';
+  return tldClassOfHost(hostOf(urlOrDomain));
+}
+
+/** tldClassOf of what hostOf already returned. */
+export function tldClassOfHost(host: string): TldClass {
+  const lastDot = host.lastIndexOf('.');
+  const last = host.slice(lastDot + 1);
   if (last === 'gov' || last === 'mil') return 'gov';
   if (last === 'edu') return 'edu';
-  const second = labels[labels.length - 2] ?? '';
   // gov.uk and gouv.fr are government portals themselves; a bare edu.io or ac.me is just a name
-  if (last.length === 2 && labels.length >= 2 && GOV_SECOND_LEVEL.has(second)) return 'gov';
-  if (last.length === 2 && labels.length >= 3 && EDU_SECOND_LEVEL.has(second)) return 'edu';
+  if (last.length !== 2 || lastDot < 0) return 'normal';
+  const secondDot = host.lastIndexOf('.', lastDot - 1);
+  const second = host.slice(secondDot + 1, lastDot);
+  if (GOV_SECOND_LEVEL.has(second)) return 'gov';
+  if (secondDot >= 0 && EDU_SECOND_LEVEL.has(second)) return 'edu';
   return 'normal';
 }

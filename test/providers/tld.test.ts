@@ -15,6 +15,19 @@ function hostOfByRegExp(urlOrDomain: string): string {
   return host.startsWith('www.') ? host.slice(4) : host;
 }
 
+/** tldClassOf as it was before it read the labels by index: the host split on every dot. */
+function tldClassBySplit(urlOrDomain: string): string {
+  const labels = hostOfByRegExp(urlOrDomain).split('.');
+  const last = labels[labels.length - 1] ?? '';
+  if (last === 'gov' || last === 'mil') return 'gov';
+  if (last === 'edu') return 'edu';
+  const second = labels[labels.length - 2] ?? '';
+  if (last.length === 2 && labels.length >= 2 && ['gov', 'gouv', 'gob', 'go', 'govt', 'gv', 'mil'].includes(second))
+    return 'gov';
+  if (last.length === 2 && labels.length >= 3 && ['edu', 'ac', 'sch'].includes(second)) return 'edu';
+  return 'normal';
+}
+
 describe('tld and tld_class', () => {
   it('takes the last label of a domain or URL as the tld', () => {
     expect(tldOf('anbg.gov.au')).toBe('au');
@@ -22,19 +35,25 @@ describe('tld and tld_class', () => {
     expect(hostOf('https://www.Example.COM:8080/path?q=1')).toBe('example.com');
   });
 
-  it('gives what the RegExp version gave, for hosts, URLs and near misses', () => {
+  it('gives what the RegExp and split versions gave, for hosts, URLs and near misses', () => {
     // characters either side of every boundary the bare-host test draws
     const chars = [...'az09-.w', 'A', 'Z', '_', ' ', '/', ':', '@', '?', '#', '\n', 'é', '`', '{', '/', '@'];
     const piece = fc.oneof(
       fc.constantFrom(...chars),
-      fc.constantFrom('www.', 'https://', 'http://www.', ':8080', '..', 'example', '.com'),
+      fc.constantFrom('www.', 'https://', 'http://www.', ':8080', '..', 'example', '.com', '/x', '?q', '#f'),
+      fc.constantFrom('.gov', '.edu', '.mil', '.uk', '.ac', '.gouv', '.go', '.fr', 'gov', 'ac'),
     );
-    const input = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
+    // URLs as a v3 row's url_from gives them (https://host/path) half the time: the plain-URL path
+    const scheme = fc.constantFrom('', '', 'https://', 'http://', 'https://www.', 'HTTPS://', 'https://www.www.');
+    const input = fc
+      .tuple(scheme, fc.array(piece, { maxLength: 12 }))
+      .map(([prefix, parts]) => prefix + parts.join(''));
     fc.assert(
       fc.property(input, (text) => {
         expect(hostOf(text)).toBe(hostOfByRegExp(text));
+        expect(tldClassOf(text)).toBe(tldClassBySplit(text));
       }),
-      { numRuns: 5000 },
+      { numRuns: 10000 },
     );
     for (const text of ['', '.', 'a.', '.a', 'a..b', 'www.a', 'www', 'wwwa.com', 'www.www.a.com', 'a-b.c-d', 'a.b\n'])
       expect(hostOf(text), JSON.stringify(text)).toBe(hostOfByRegExp(text));

@@ -3,7 +3,7 @@
  * `authority_metric` is 'Ahrefs DR'.
  */
 import type { Backlink, RawValue, RefDomain } from '../../model.ts';
-import { hostOf, tldClassOf, tldOf } from '../tld.ts';
+import { hostOf, tldClassOfHost, tldOfHost } from '../tld.ts';
 import { asLinkType, booleanOrNull, isoDateOrNull, numberOrNull, rawRow, text, textOrNull } from '../values.ts';
 
 type Row = Record<string, RawValue>;
@@ -22,7 +22,7 @@ export function backlinkFromAhrefsV3(row: Row): Backlink {
     // textIfPresent with each column named in place: a named property read, not a keyed one (a hot path)
     url_to: Object.hasOwn(row, 'url_to') ? text(row.url_to) : null,
     domain_from: domainFrom,
-    tld: tldOf(domainFrom),
+    tld: tldOfHost(domainFrom),
     tld_class: tldClassFrom(row.tld_class_source, domainFrom),
     anchor: Object.hasOwn(row, 'anchor') ? text(row.anchor) : null,
     title: Object.hasOwn(row, 'title') ? text(row.title) : null,
@@ -47,7 +47,7 @@ export function refDomainFromAhrefsV3(row: Row): RefDomain {
   const lostDate = isoDateOrNull(row.last_seen);
   return {
     domain,
-    tld: tldOf(domain),
+    tld: tldOfHost(domain),
     tld_class: tldClassFrom(row.tld_class_source, domain),
     authority: numberOrNull(row.domain_rating),
     authority_metric: 'Ahrefs DR',
@@ -67,6 +67,7 @@ function invertedOrNull(flag: boolean | null): boolean | null {
   return flag === null ? null : !flag;
 }
 
+/** `domain` is what hostOf returned. */
 function tldClassFrom(value: RawValue | undefined, domain: string): RefDomain['tld_class'] {
-  return value === 'gov' || value === 'edu' || value === 'normal' ? value : tldClassOf(domain);
+  return value === 'gov' || value === 'edu' || value === 'normal' ? value : tldClassOfHost(domain);
 }
