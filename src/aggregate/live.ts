@@ -23,9 +23,9 @@ export function filterNamesLost(expr: FilterExpr | null): boolean {
   }
 }
 
-/** The rows that are live (not marked lost). */
-export function liveRows<T extends CanonicalRow>(rows: readonly T[]): T[] {
-  return rows.filter((row) => !row.lost);
+/** The rows that are live (not marked lost), as they are read: a spilled dataset (src/rows.ts) is not held. */
+export function* liveRows<T extends CanonicalRow>(rows: Iterable<T>): Generator<T> {
+  for (const row of rows) if (!row.lost) yield row;
 }
 
 /**

@@ -10,30 +10,36 @@ const GOV_SECOND_LEVEL = new Set(['gov', 'gouv', 'gob', 'go', 'govt', 'gv', 'mil
 const EDU_SECOND_LEVEL = new Set(['edu', 'ac', 'sch']);
 
 /**
- * Whether hostOf returns `text` as it is: labels of lower-case letters, digits and hyphens joined
- * by single dots (what `/^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/` matches, tested char by char: the
- * RegExp was ~3% of a 1M-row aggregation, bench/RESULTS.md), not starting with `www.`.
+ * Where the labels starting at `start` end: lower-case letters, digits and hyphens joined by
+ * single dots (what `/^[a-z0-9-]+(?:\.[a-z0-9-]+)*$/` matches, tested char by char: the RegExp
+ * was ~3% of a 1M-row aggregation, bench/RESULTS.md), up to the end of the text or, with
+ * `stopAtPath`, a `/`, `?` or `#`. -1 when anything else comes first, or a dot comes first, last
+ * or after another dot.
  */
-function isBareHost(text: string): boolean {
+function bareHostEnd(text: string, start: number, stopAtPath: boolean): number {
   const n = text.length;
-  // a dot may not come first, last, or after another dot
   let afterDot = true;
-  for (let i = 0; i < n; i++) {
+  let i = start;
+  for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 46) {
-      if (afterDot) return false;
+      if (afterDot) return -1;
       afterDot = true;
     } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) afterDot = false;
-    else return false;
+    else if (stopAtPath && (c === 47 || c === 63 || c === 35)) break;
+    else return -1;
   }
-  if (afterDot) return false;
-  return !(
-    n >= 4 &&
-    text.charCodeAt(0) === 119 &&
-    text.charCodeAt(1) === 119 &&
-    text.charCodeAt(2) === 119 &&
-    text.charCodeAt(3) === 46
-  );
+  return afterDot ? -1 : i;
+}
+
+/** Whether `text` from `start` to `end` begins with `www.`. */
+function startsWww(text: string, start: number, end: number): boolean {
+  return end - start >= 4 && text.startsWith('www.', start);
+}
+
+/** Whether hostOf returns `text` as it is: bare labels (bareHostEnd), not starting with `www.`. */
+function isBareHost(text: string): boolean {
+  return bareHostEnd(text, 0, false) === text.length && !startsWww(text, 0, text.length);
 }
 
 /** The host of a URL or bare domain, lower-cased, without port, trailing dot or leading `www.`. */
@@ -64,26 +70,13 @@ function plainUrlHost(url: string): string | undefined {
   if (url.startsWith('https://')) start = 8;
   else if (url.startsWith('http://')) start = 7;
   else return undefined;
-  // one pass: the host's characters checked as isBareHost checks them, up to its end
-  const n = url.length;
-  let end = start;
-  let afterDot = true;
-  for (; end < n; end++) {
-    const c = url.charCodeAt(end);
-    if (c === 47 || c === 63 || c === 35) break; // / ? #
-    if (c === 46) {
-      if (afterDot) return undefined;
-      afterDot = true;
-    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) afterDot = false;
-    else return undefined;
-  }
-  if (afterDot) return undefined;
+  // one pass over the host, up to its end
+  const end = bareHostEnd(url, start, true);
+  if (end < 0) return undefined;
+  if (!startsWww(url, start, end)) return url.slice(start, end);
   // a leading `www.` is dropped, once, as the general path drops it
-  if (end - start >= 4 && url.startsWith('www.', start)) {
-    const rest = url.slice(start + 4, end);
-    return isBareHost(rest) ? rest : undefined;
-  }
-  return url.slice(start, end);
+  const rest = url.slice(start + 4, end);
+  return isBareHost(rest) ? rest : undefined;
 }
 
 /** The last label of the host (`anbg.gov.au` -> `au`), as Ahrefs counts TLDs in its `tlds` table (000). */

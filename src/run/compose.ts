@@ -6,8 +6,8 @@
  * and testable with hand-written results.
  */
 import path from 'node:path';
-import { aggregateDisplay, filterNamesLost } from '../aggregate/index.ts';
-import { heldRows, type DatasetRows } from '../rows.ts';
+import { aggregateDisplay, filterNamesLost, liveRows } from '../aggregate/index.ts';
+import { heldRows } from '../rows.ts';
 import { parseFilter } from '../query/index.ts';
 import { readTemplateManifest, type TemplateManifest } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';
@@ -119,12 +119,7 @@ function datasetRowsFor(
   }
   return where && filterNamesLost(parseFilter(where, { label: `${place} table where` }))
     ? dataset.rows
-    : liveOnly(dataset.rows);
-}
-
-/** The rows not marked lost, as they are read (a spilled dataset is not held). */
-function* liveOnly(rows: DatasetRows): Generator<CanonicalRow> {
-  for (const row of rows) if (!row.lost) yield row;
+    : liveRows(dataset.rows);
 }
 
 /** Every section finished, the KPIs with their lineage, the chart and table files. */
