@@ -275,7 +275,9 @@ export class JsonRowsSplitter {
     const at = this.offset;
     this.batchPieces = [];
     this.batchChars = 0;
-    const blank = !/\S/.test(text);
+    // JSON's own whitespace only: `\S` would take U+00A0, U+FEFF and the other Unicode spaces for
+    // blanks, and an empty rows array holding one would pass as empty (JSON.parse refuses it)
+    const blank = !/[^ \t\n\r]/.test(text);
     // elements in this batch: one more than the commas inside its text (a cut's own comma is
     // counted in batchCommas, not in the text), unless the array's last piece is empty
     let expected = last ? this.batchCommas + 1 : this.batchCommas;

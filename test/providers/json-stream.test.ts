@@ -193,6 +193,20 @@ describe('the streaming JSON rows splitter', () => {
     );
   });
 
+  it('refuses a rows array holding only a space JSON does not allow, as JSON.parse does', () => {
+    // found by the property above (seed -1131525329): JavaScript's \s takes these for blanks
+    for (const space of ['\u00a0', '\ufeff', '\u2028', '\u3000', '\u000b', '\u000c']) {
+      const text = `{"backlinks": [${space}], "after": {}}`;
+      expect(() => JSON.parse(text)).toThrow();
+      for (const size of [1, 3, text.length]) {
+        const error = errorOf(() => split(byteChunks(text, [size]), { batchRows: 2 }));
+        expect(error.retryable, JSON.stringify(space)).toBe(true);
+      }
+    }
+    // JSON's own four still make an empty array
+    expect(split(['{"backlinks": [ \t\r\n], "after": {}}']).rows).toEqual([]);
+  });
+
   it('cuts batches at the row count, whatever the size of the pieces it parses at once', () => {
     const rows = Array.from({ length: 10 }, (_, i) => ({ id: i, text: 'x'.repeat(50) }));
     const text = JSON.stringify({ backlinks: rows });
