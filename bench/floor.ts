@@ -14,7 +14,14 @@
  *   node --import tsx bench/floor.ts [--quick] [--json]
  */
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, createPdfPrinter, footerTemplate, headerTemplate, resolveChromium } from '../src/pdf/index.ts';
+import {
+  CHROMIUM_ARGS,
+  createPdfPrinter,
+  footerTemplate,
+  headerTemplate,
+  puppeteerHeadless,
+  resolveChromium,
+} from '../src/pdf/index.ts';
 import { RUNNING_NOTICE_SELECTOR } from '../src/pdf/printer.ts';
 import { embeddedFontCss } from '../src/fonts/index.ts';
 import { renderReport } from '../src/run/render.ts';
@@ -27,7 +34,11 @@ export async function benchFloor(options: BenchOptions): Promise<Figure[]> {
   const title = input.definition.title ?? input.definition.name;
   const executablePath = resolveChromium();
   const printer = createPdfPrinter({ executablePath, concurrency: 1 });
-  const browser = await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+  const browser = await puppeteer.launch({
+    executablePath,
+    headless: puppeteerHeadless(executablePath),
+    args: [...CHROMIUM_ARGS],
+  });
   try {
     const options_ = {
       format: 'A4' as const,

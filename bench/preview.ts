@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { silentLogger } from '../src/model.ts';
-import { resolveChromium } from '../src/pdf/chromium.ts';
+import { KNOWN_BROWSER_PATHS, puppeteerHeadless, resolveChromium } from '../src/pdf/chromium.ts';
 import { CHROMIUM_ARGS } from '../src/pdf/printer.ts';
 import { startPreview } from '../src/preview/index.ts';
 import { openStore } from '../src/store/index.ts';
@@ -28,9 +28,11 @@ export async function benchPreview(options: BenchOptions): Promise<Figure[]> {
   const original = readFileSync(file, 'utf8');
   const store = await openStore(path.join(dir, 'store.db'), { env: {} });
   const preview = await startPreview({ file, asOf: '2026-11-30', env: {}, logger: silentLogger, store, port: 0 });
+  // the full browser, as a person viewing the preview has (test/preview/browser.ts)
+  const executablePath = resolveChromium(process.env, KNOWN_BROWSER_PATHS);
   const browser = await puppeteer.launch({
-    executablePath: resolveChromium(),
-    headless: true,
+    executablePath,
+    headless: puppeteerHeadless(executablePath),
     pipe: true,
     args: [...CHROMIUM_ARGS],
   });

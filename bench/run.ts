@@ -15,6 +15,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { formatFigure, formatValue, meets, type Figure } from './figures.ts';
 import { PACKAGE_ROOT } from './sample-report.ts';
+import { resolveChromium } from '../src/pdf/chromium.ts';
 
 /** The benchmarks in the order they run: the heavy ones on Chromium first, while the machine is fresh. */
 const BENCHES = ['batch', 'floor', 'cold', 'render', 'preview', 'aggregate'] as const;
@@ -32,10 +33,11 @@ interface BenchOutcome {
 function machine(): string {
   let chromium = 'unknown';
   try {
-    chromium = execFileSync('/usr/bin/chromium', ['--version'], {
+    const executablePath = resolveChromium();
+    chromium = `${execFileSync(executablePath, ['--version'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    }).trim()} (${executablePath})`;
   } catch {
     // reported as unknown
   }

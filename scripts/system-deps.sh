@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages linkbook needs when they are missing: Chromium (PDF printing),
+# Installs the Debian packages linkbook needs when they are missing: Chromium's headless shell (PDF
+# printing) and the browser (the preview's tests),
 # poppler-utils (the tests read PDFs back), DejaVu fonts (a last fallback for symbols; the report
 # and chart fonts themselves ship as npm packages, src/fonts), Noto fonts for the scripts the
 # shipped fonts do not cover (CJK; Arabic, Hebrew, Devanagari, Thai; colour emoji), and a
@@ -7,7 +8,12 @@
 # PostgreSQL and Redis for the scale-out mode (the tests start private servers on loopback).
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || [ -n "${LINKBOOK_CHROMIUM:-}" ] || need+=(chromium)
+# Chromium twice: the headless shell prints the PDFs (the same output, started with far less CPU:
+# src/pdf/chromium.ts), the full browser drives the preview's tests as a person's browser would
+if [ -z "${LINKBOOK_CHROMIUM:-}" ]; then
+  command -v chromium-headless-shell >/dev/null 2>&1 || need+=(chromium-headless-shell)
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -i 'DejaVu Sans' >/dev/null || need+=(fonts-dejavu-core)  # no grep -q: with pipefail, fc-list's SIGPIPE would fail the test
 # Noto, by family (sizes for Debian 12, download / installed): fonts-noto-cjk 57 MB / 91 MB,

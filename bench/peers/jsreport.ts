@@ -7,8 +7,9 @@
  * alternately in each round and the ratio is of their medians.
  *
  * jsreport is not a dependency of linkbook: it is installed on demand into bench/peers/.jsreport
- * (gitignored) with the versions below, and drives /usr/bin/chromium (LINKBOOK_CHROMIUM first, as
- * linkbook resolves it) through chrome-pdf's `chrome-pool` strategy with --no-sandbox.
+ * (gitignored) with the versions below, and drives the browser linkbook prints with (resolveChromium:
+ * LINKBOOK_CHROMIUM first, then the headless shell, then /usr/bin/chromium) through chrome-pdf's
+ * `chrome-pool` strategy with --no-sandbox, in the same headless mode.
  *
  *   node --import tsx bench/peers/jsreport.ts [--quick] [--json]      (npm run bench -- --peers)
  */
@@ -20,7 +21,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { embeddedFontCss } from '../../src/fonts/index.ts';
 import { silentLogger } from '../../src/model.ts';
-import { createPdfPrinter, footerTemplate, headerTemplate, resolveChromium } from '../../src/pdf/index.ts';
+import {
+  createPdfPrinter,
+  footerTemplate,
+  headerTemplate,
+  puppeteerHeadless,
+  resolveChromium,
+} from '../../src/pdf/index.ts';
 import { runReports } from '../../src/run/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from '../figures.ts';
@@ -88,7 +95,7 @@ async function startJsReport(executablePath: string): Promise<JsReport> {
     chrome: {
       strategy: 'chrome-pool',
       numberOfWorkers: CONCURRENCY,
-      launchOptions: { executablePath, args: ['--no-sandbox'] },
+      launchOptions: { executablePath, headless: puppeteerHeadless(executablePath), args: ['--no-sandbox'] },
     },
     workers: { numberOfWorkers: CONCURRENCY },
   });

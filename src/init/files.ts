@@ -114,7 +114,7 @@ SMTP_FROM=
 # LINKBOOK_STORE=.linkbook/linkbook.db
 # REDIS_URL=redis://127.0.0.1:6379
 # Optional: the Chromium that prints PDFs
-# LINKBOOK_CHROMIUM=/usr/bin/chromium
+# LINKBOOK_CHROMIUM=/usr/bin/chromium-headless-shell
 `;
 
 const GITIGNORE = `# linkbook outputs and its store (cached API responses, snapshots, run ledger)

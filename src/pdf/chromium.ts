@@ -2,8 +2,20 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { LinkbookError } from '../errors.ts';
 
-/** Where Chromium or Chrome usually lives, tried in order after the environment variables. */
+/**
+ * Where Chromium or Chrome usually lives, tried in order after the environment variables. The
+ * headless shell comes first: the same Blink and Skia without the browser's UI layers (Debian's
+ * `chromium-headless-shell`, Chrome for Testing's `chrome-headless-shell`; what puppeteer's
+ * `headless: 'shell'` runs, pptr.dev/guides/headless-modes). It prints the same PDF (same text,
+ * fonts and pixels: test/pdf/headless-shell.test.ts) and starts with much less CPU, which on two
+ * cores is most of a cold run's wait for the browser (bench/RESULTS.md, issue 20).
+ */
 export const KNOWN_CHROMIUM_PATHS: readonly string[] = [
+  // Debian's binary before its /usr/bin wrapper, a shell script that runs it without exec: the
+  // browser is then the process linkbook started, not a grandchild behind a shell
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/chromium-headless-shell',
+  '/usr/bin/chrome-headless-shell',
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
   '/usr/bin/google-chrome',
@@ -15,7 +27,23 @@ export const KNOWN_CHROMIUM_PATHS: readonly string[] = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-const HINT = 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM';
+const HINT = 'apt-get install -y chromium-headless-shell (or chromium), or set LINKBOOK_CHROMIUM';
+
+/**
+ * Whether `executablePath` is a headless shell (by its file name, as Debian and Chrome for Testing
+ * name it): it takes `--headless`, where the full browser takes `--headless=new`.
+ */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /(?:^|[\\/])(?:chromium|chrome)[-_]headless[-_]shell(?:\.exe)?$/i.test(executablePath);
+}
+
+/** The known paths of the full browser only: for pages a person would open (the preview's tests). */
+export const KNOWN_BROWSER_PATHS: readonly string[] = KNOWN_CHROMIUM_PATHS.filter((known) => !isHeadlessShell(known));
+
+/** `puppeteer.launch`'s `headless` for `executablePath`: `'shell'` for a headless shell. */
+export function puppeteerHeadless(executablePath: string): true | 'shell' {
+  return isHeadlessShell(executablePath) ? 'shell' : true;
+}
 
 function isExecutableFile(path: string): boolean {
   try {

@@ -7,5 +7,5 @@ export {
   type PdfPrinterOptions,
   type PrintOptions,
 } from './printer.ts';
-export { resolveChromium, KNOWN_CHROMIUM_PATHS } from './chromium.ts';
+export { isHeadlessShell, puppeteerHeadless, resolveChromium, KNOWN_CHROMIUM_PATHS } from './chromium.ts';
 export { headerTemplate, footerTemplate, SAMPLE_HEADER_NOTICE } from './header-footer.ts';

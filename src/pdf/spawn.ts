@@ -2,14 +2,14 @@
  * Starting Chromium without puppeteer, so a run that will print can start the browser before
  * puppeteer and the pipeline have loaded (the CLI does it first thing: bench/RESULTS.md, issue
  * 20); puppeteer connects to it later over the same DevTools pipe (`puppeteer.connect` with a
- * `transport`, pptr.dev/api/puppeteer.connectoptions). This module loads nothing but Node's own.
+ * `transport`, pptr.dev/api/puppeteer.connectoptions). This module loads nothing but Node's own (and chromium.ts, which is as small).
  *
  * It starts the browser the way `puppeteer.launch({ headless: true, pipe: true, args })` does
  * (puppeteer-core 24.9: node/ChromeLauncher.js computeLaunchArguments, @puppeteer/browsers
  * launch.js): puppeteer's default flags, then ours, `--remote-debugging-pipe` (the protocol on
  * fds 3 and 4, NUL-terminated JSON messages), a temporary profile, and a process group of its
  * own so every Chromium process can be killed at once. test/pdf/spawn.test.ts checks that the
- * flags are still puppeteer's own.
+ * flags are still puppeteer's own, for the browser and for the headless shell.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { isHeadlessShell } from './chromium.ts';
 import { trace } from './trace.ts';
 
 /** Chromium flags: no sandbox (containers), no GPU, no background traffic, fonts unhinted for print. */
@@ -77,9 +78,16 @@ export const PUPPETEER_DEFAULT_ARGS: readonly string[] = [
   '--disable-extensions',
 ];
 
-/** The arguments Chromium is started with, before the profile: the order puppeteer.launch uses. */
-export function chromiumLaunchArgs(extra: readonly string[] = CHROMIUM_ARGS): string[] {
-  return [...PUPPETEER_DEFAULT_ARGS, 'about:blank', ...extra, '--remote-debugging-pipe'];
+/**
+ * The arguments Chromium is started with, before the profile: the order puppeteer.launch uses.
+ * A headless shell (`shell`) takes `--headless` where the browser takes `--headless=new`, as in
+ * `puppeteer.defaultArgs({ headless: 'shell' })`; the other flags are the same.
+ */
+export function chromiumLaunchArgs(extra: readonly string[] = CHROMIUM_ARGS, shell = false): string[] {
+  const defaults = shell
+    ? PUPPETEER_DEFAULT_ARGS.map((arg) => (arg === '--headless=new' ? '--headless' : arg))
+    : PUPPETEER_DEFAULT_ARGS;
+  return [...defaults, 'about:blank', ...extra, '--remote-debugging-pipe'];
 }
 
 /** The DevTools protocol over Chromium's pipe, in the shape puppeteer's ConnectionTransport has. */
@@ -209,7 +217,7 @@ export function spawnChromium(
 ): SpawnedChromium {
   removeDeadProfiles(tmpdir(), Date.now());
   const profile = mkdtempSync(path.join(tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-  const args = [...chromiumLaunchArgs(options.args), `--user-data-dir=${profile}`];
+  const args = [...chromiumLaunchArgs(options.args, isHeadlessShell(executablePath)), `--user-data-dir=${profile}`];
   // before the spawn: a signal from now on finds the handler that removes the profile
   hookProcessExit();
   const child: ChildProcess = spawn(executablePath, args, {

@@ -17,7 +17,7 @@ describe('finding Chromium', () => {
       expect.objectContaining({
         code: 'render',
         where: 'LINKBOOK_CHROMIUM',
-        hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM',
+        hint: 'apt-get install -y chromium-headless-shell (or chromium), or set LINKBOOK_CHROMIUM',
         message: expect.stringContaining('/nope/chromium'),
       }),
     );
@@ -32,7 +32,10 @@ describe('finding Chromium', () => {
   it('falls back to the known paths, and says what to install when none exists', () => {
     expect(resolveChromium({}, ['/nope/a', installed])).toBe(installed);
     expect(() => resolveChromium({}, ['/nope/a'])).toThrow(
-      expect.objectContaining({ code: 'render', hint: 'apt-get install -y chromium, or set LINKBOOK_CHROMIUM' }),
+      expect.objectContaining({
+        code: 'render',
+        hint: 'apt-get install -y chromium-headless-shell (or chromium), or set LINKBOOK_CHROMIUM',
+      }),
     );
   });
 });

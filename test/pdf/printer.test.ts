@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
-import { createPdfPrinter, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
+import { createPdfPrinter, puppeteerHeadless, resolveChromium, type PdfPrinter } from '../../src/pdf/index.ts';
 import { CHROMIUM_ARGS, closePage } from '../../src/pdf/printer.ts';
 import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from '../render/sample-input.ts';
@@ -197,7 +197,7 @@ describe('the browser lifecycle', () => {
     const { default: puppeteer } = await import('puppeteer-core');
     const browser = await puppeteer.launch({
       executablePath: chromium,
-      headless: true,
+      headless: puppeteerHeadless(chromium),
       pipe: true,
       args: [...CHROMIUM_ARGS],
     });
@@ -218,7 +218,7 @@ describe('the browser lifecycle', () => {
     // a live browser that never answers: the time bound ends it
     const live = await puppeteer.launch({
       executablePath: chromium,
-      headless: true,
+      headless: puppeteerHeadless(chromium),
       pipe: true,
       args: [...CHROMIUM_ARGS],
     });

@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import puppeteer from 'puppeteer-core';
 import { CdpBrowser } from 'puppeteer-core/internal/cdp/Browser.js';
-import { createPdfPrinter, resolveChromium } from '../../src/pdf/index.ts';
+import { createPdfPrinter, isHeadlessShell, resolveChromium } from '../../src/pdf/index.ts';
 import {
   CHROMIUM_ARGS,
   DEAD_PROFILE_AGE_MS,
@@ -61,6 +61,18 @@ describe('Chromium started without puppeteer', () => {
       puppeteer.defaultArgs({ headless: true, args: [...CHROMIUM_ARGS] }),
     );
     expect(chromiumLaunchArgs().at(-1)).toBe('--remote-debugging-pipe');
+  });
+
+  it("starts a headless shell with puppeteer's flags for headless: 'shell'", () => {
+    expect(chromiumLaunchArgs(CHROMIUM_ARGS, true).slice(0, -1)).toEqual(
+      puppeteer.defaultArgs({ headless: 'shell', args: [...CHROMIUM_ARGS] }),
+    );
+    expect(isHeadlessShell('/usr/bin/chromium-headless-shell')).toBe(true);
+    expect(isHeadlessShell('/opt/chrome-headless-shell-linux64/chrome-headless-shell')).toBe(true);
+    expect(isHeadlessShell('C:\\chrome\\chrome-headless-shell.exe')).toBe(true);
+    expect(isHeadlessShell('/usr/bin/chromium')).toBe(false);
+    expect(isHeadlessShell('/usr/bin/chromium-headless-shell.sh')).toBe(false);
+    expect(isHeadlessShell('/home/headless-shell/chromium')).toBe(false);
   });
 
   it('is driven by puppeteer over its pipe, and kill() ends all its processes and removes its profile', async () => {

@@ -1,10 +1,19 @@
-/** A real Chromium (the product's resolver) with JavaScript on, for the preview shell only. */
+/**
+ * A real Chromium with JavaScript on, for the preview shell only: the full browser, as a person
+ * opening the preview has (the product's resolver, without the headless shell it prefers for PDFs).
+ */
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
-import { resolveChromium } from '../../src/pdf/chromium.ts';
+import { KNOWN_BROWSER_PATHS, puppeteerHeadless, resolveChromium } from '../../src/pdf/chromium.ts';
 import { CHROMIUM_ARGS } from '../../src/pdf/printer.ts';
 
 export async function launchBrowser(): Promise<Browser> {
-  return puppeteer.launch({ executablePath: resolveChromium(), headless: true, pipe: true, args: [...CHROMIUM_ARGS] });
+  const executablePath = resolveChromium(process.env, KNOWN_BROWSER_PATHS);
+  return puppeteer.launch({
+    executablePath,
+    headless: puppeteerHeadless(executablePath),
+    pipe: true,
+    args: [...CHROMIUM_ARGS],
+  });
 }
 
 /** The report frame of the preview shell. */
