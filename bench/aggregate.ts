@@ -44,8 +44,9 @@ import { planReport } from '../src/plan/index.ts';
 import type { AggregateDefinition } from '../src/definition/schema.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import type { CanonicalRow } from '../src/model.ts';
-import { responseText } from '../src/aggregate/cached-pages.ts';
+import { responseBody } from '../src/aggregate/cached-pages.ts';
 import { interpretAhrefsV3, normaliseAhrefsV3 } from '../src/providers/ahrefs-v3/api.ts';
+import type { HttpResponse } from '../src/providers/http.ts';
 import { buildBundle } from '../scripts/build.ts';
 import { benchArgs, emitFigures, isMain, median, type BenchOptions, type Figure } from './figures.ts';
 
@@ -176,9 +177,9 @@ const CONTEXT: AggregateContext = {
 
 const interpret = interpretAhrefsV3(allBacklinks, { select: COLUMNS });
 
-/** The canonical rows of one v3 page's JSON text, as a run reads a cached response. */
-function pageRows(body: string): CanonicalRow[] {
-  const page = interpret({ status: 200, headers: {}, body }).value;
+/** The canonical rows of one v3 page (its JSON text, or its bytes), as a run reads a cached response. */
+function pageRows(response: HttpResponse): CanonicalRow[] {
+  const page = interpret(response).value;
   return normaliseAhrefsV3(allBacklinks, page.rows);
 }
 
@@ -215,9 +216,12 @@ export function aggregatePages(
   const started = performance.now();
   for (let p = 0; p < pageCount; p++) {
     const page = pages[p % pages.length]!;
-    // a gzipped page is read as the cache's reader reads it: gunzipped and decoded, timed too
-    const body = typeof page === 'string' ? (fresh ? structuredClone(page) : page) : responseText(page).body;
-    aggregation.addPage(pageRows(body));
+    // a gzipped page is read as the workers' reader reads it: gunzipped and parsed, timed too
+    const response =
+      typeof page === 'string'
+        ? { status: 200, headers: {}, body: fresh ? structuredClone(page) : page }
+        : responseBody(page);
+    aggregation.addPage(pageRows(response));
   }
   const figures = { results: aggregation.results(), headline: aggregation.headline() };
   return {
@@ -326,7 +330,11 @@ function memoryChild(mode: MemoryMode, folder: string, files: number, pageCount:
   const aggregation = new DatasetAggregation(STANDARD_BACKLINK_AGGREGATES, CONTEXT);
   const held: CanonicalRow[] = [];
   for (let p = 0; p < pageCount; p++) {
-    const rows = pageRows(readFileSync(path.join(folder, `${p % files}.json`), 'utf8'));
+    const rows = pageRows({
+      status: 200,
+      headers: {},
+      body: readFileSync(path.join(folder, `${p % files}.json`), 'utf8'),
+    });
     if (mode === 'stream') aggregation.addPage(rows);
     else for (const row of rows) held.push(row);
   }

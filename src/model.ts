@@ -168,8 +168,14 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface CachedResponse {
   status: number;
   headers: Record<string, string>;
-  /** The body as text; empty when it is `large` instead. */
+  /** The body as text; empty when it is `large` or `bodyBytes` instead. */
   body: string;
+  /**
+   * The body's UTF-8 bytes instead of its text, as the cache reads back a body too large to be
+   * one small string (src/store/cache.ts): providers parse it without decoding it whole
+   * (`heldJson`, src/providers/large-body.ts) and take its text with `heldText`.
+   */
+  bodyBytes?: Buffer;
   /** A large 2xx body (above the HTTP layer's `streamAboveBytes`), held gzipped, never as one string. */
   large?: GzippedBody;
   storedAt: string;

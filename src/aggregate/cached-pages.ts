@@ -5,13 +5,14 @@
  * src/providers/registry.ts), exactly as a run reads a response the cache answered. Used by the
  * worker threads of ./parallel.ts and by its one-thread path.
  *
- * A gzipped body is gunzipped and decoded as UTF-8 by the reader, as the cache's
- * `cachedResponseOf` does, so a worker thread gets the page as the cache stores it (a tenth of
- * the text's bytes to copy) and the gunzip runs on the worker's core, not the caller's.
+ * A gzipped body is gunzipped by the reader, so a worker thread gets the page as the cache stores
+ * it (a tenth of the text's bytes to copy) and the gunzip runs on the worker's core, not the
+ * caller's; the interpreter parses the bytes as the text `cachedResponseOf` would give.
  */
 import { constants, gunzipSync } from 'node:zlib';
 import { LinkbookError } from '../errors.ts';
 import type { CachedResponse, CanonicalRow } from '../model.ts';
+import type { HttpResponse } from '../providers/http.ts';
 import { providerFor, type ApiProvider, type PlannedRequest, type ProviderId } from '../providers/index.ts';
 
 /** A stored response with its body as the cache stores it: gzipped (src/store/cache.ts `body_gz`). */
@@ -28,16 +29,23 @@ export interface CachedPage {
 }
 
 /**
- * The response with its body as text: a gzipped body gunzipped and decoded as UTF-8, as
- * `cachedResponseOf` (src/store/cache.ts) reads it. With the size known, gunzip writes into one
- * buffer of that size instead of 16 KB chunks it then joins (measured ~30% less CPU on 465 KB
+ * The response with its body as the interpreter reads it: a gzipped body gunzipped to its UTF-8
+ * bytes (`bodyBytes`), which the interpreter parses without one string of a large page
+ * (src/providers/json-bytes.ts), else the text as it is. With the size known, gunzip writes into
+ * one buffer of that size instead of 16 KB chunks it then joins (measured ~30% less CPU on 465 KB
  * v3 pages, bench/RESULTS.md).
  */
-export function responseText(response: CachedPage['response']): Pick<CachedResponse, 'status' | 'headers' | 'body'> {
+export function responseBody(response: CachedPage['response']): HttpResponse {
   if (!('bodyGz' in response)) return response;
   const chunkSize = response.size === undefined ? undefined : Math.max(constants.Z_MIN_CHUNK, response.size + 1);
-  const body = gunzipSync(response.bodyGz, chunkSize === undefined ? {} : { chunkSize }).toString('utf8');
-  return { status: response.status, headers: response.headers, body };
+  const bodyBytes = gunzipSync(response.bodyGz, chunkSize === undefined ? {} : { chunkSize });
+  return { status: response.status, headers: response.headers, body: '', bodyBytes };
+}
+
+/** The response with its body as text, as `cachedResponseOf` (src/store/cache.ts) reads it. */
+export function responseText(response: CachedPage['response']): Pick<CachedResponse, 'status' | 'headers' | 'body'> {
+  const read = responseBody(response);
+  return { status: read.status, headers: read.headers, body: read.bodyBytes?.toString('utf8') ?? read.body };
 }
 
 /** A dataset's cached pages in the order the dataset holds them. */
@@ -65,7 +73,7 @@ export function cachedPageReader(
   const catalog = api.catalogs.find((c) => c.endpoint === endpoint);
   if (!catalog) throw new LinkbookError('internal', `no catalog for ${providerId} ${endpoint}`);
   const interpret = (page: CachedPage) => {
-    const read = api.interpreter(catalog, page.request)(responseText(page.response));
+    const read = api.interpreter(catalog, page.request)(responseBody(page.response));
     // a held body (text) is read at once; only a large body (never given here) answers later
     if (read instanceof Promise) throw new LinkbookError('internal', `${providerId} read a held cached page later`);
     return read.value;

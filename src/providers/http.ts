@@ -30,8 +30,14 @@ export type FetchFunction = (input: string, init: RequestInit) => Promise<Respon
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
-  /** The body as text; empty when the body is `large`. */
+  /** The body as text; empty when the body is `large` or `bodyBytes`. */
   body: string;
+  /**
+   * The body's UTF-8 bytes instead of its text, from a reader that has them (a large cached page
+   * gunzipped: src/store/cache.ts, src/aggregate/cached-pages.ts); interpreters read it with
+   * `heldJson` (and `heldText`).
+   */
+  bodyBytes?: Buffer;
   /**
    * A 2xx body above the layer's `streamAboveBytes`: gzipped as it arrived, never held as one
    * string (src/providers/large-body.ts reads it back as a stream). Error answers are always held.
@@ -545,6 +551,7 @@ async function cachedOutcome<T>(
   if (!hit) return undefined;
   try {
     const response: HttpResponse = { status: hit.status, headers: hit.headers, body: hit.body };
+    if (hit.bodyBytes) response.bodyBytes = hit.bodyBytes;
     if (hit.large) response.large = hit.large;
     const interpreted = await call.interpret(response);
     logger.debug(`[cached] ${shown}`);

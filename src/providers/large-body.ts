@@ -8,7 +8,9 @@ import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import { constants, createGunzip, createGzip, gunzipSync, type Gzip } from 'node:zlib';
 import { LinkbookError } from '../errors.ts';
-import type { CachedResponse, GzippedBody, RawValue } from '../model.ts';
+import type { GzippedBody, RawValue } from '../model.ts';
+import { parseJsonBody } from './json-body.ts';
+import { parseJsonBytes } from './json-bytes.ts';
 import { JsonRowsSplitter, splitJsonRows, type SplitterOptions } from './json-stream.ts';
 import { isJsonObject } from './values.ts';
 
@@ -105,16 +107,40 @@ export async function* bodyText(body: GzippedBody): AsyncGenerator<string> {
   if (tail !== '') yield tail;
 }
 
+/** A held response's body: its text, or its bytes (a cached page's, gunzipped), or a large body. */
+export interface HeldBody {
+  body: string;
+  /** The body's UTF-8 bytes when the reader has them instead of its text (`body` is then ''). */
+  bodyBytes?: Buffer;
+  large?: GzippedBody;
+}
+
 /**
  * The whole body as one string, for a reader that holds its answers (DataForSEO: at most 1,000
  * items a page, so its pages are never this large in practice). Gunzip writes into one buffer of
  * the known size.
  */
-export function heldText(response: Pick<CachedResponse, 'body' | 'large'>): string {
+export function heldText(response: HeldBody): string {
+  if (response.bodyBytes) return response.bodyBytes.toString('utf8');
   const large = response.large;
   if (!large) return response.body;
+  return gunzippedWhole(large).toString('utf8');
+}
+
+/**
+ * The held body's JSON value, or the retryable error of a body that is not JSON: parsed from its
+ * bytes where the reader has them (the array under the top-level `rowsKey` of a large body in
+ * pieces, never one string of it all: json-bytes.ts), else from its text.
+ */
+export function heldJson(response: HeldBody, rowsKey: string | undefined): unknown {
+  if (response.bodyBytes) return parseJsonBytes(response.bodyBytes, rowsKey);
+  if (response.large) return parseJsonBytes(gunzippedWhole(response.large), rowsKey);
+  return parseJsonBody(response.body);
+}
+
+function gunzippedWhole(large: GzippedBody): Buffer {
   try {
-    return gunzipSync(large.gz, { chunkSize: Math.max(constants.Z_MIN_CHUNK, large.size + 1) }).toString('utf8');
+    return gunzipSync(large.gz, { chunkSize: Math.max(constants.Z_MIN_CHUNK, large.size + 1) });
   } catch (error) {
     throw unreadable(large, error);
   }

@@ -7,6 +7,7 @@ import type { CachedResponse, Clock, Cost, ProviderId, ResponseCache } from '../
 import { addCost } from '../model.ts';
 import { ZERO_COST } from '../providers/index.ts';
 import { bodyText, streamAboveBytes } from '../providers/large-body.ts';
+import { PIECEWISE_ABOVE_BYTES } from '../providers/json-bytes.ts';
 import { type SqliteDatabase, writeTransaction } from './database.ts';
 import type { SecretGuard } from './secrets.ts';
 
@@ -199,10 +200,14 @@ export async function refuseInChunks(guard: SecretGuard, chunks: AsyncIterable<s
 
 /** The response a stored row holds. */
 export function cachedResponseOf(row: Pick<CacheRow, 'status' | 'headers' | 'body_gz' | 'stored_at'>): CachedResponse {
+  const bytes = gunzipSync(row.body_gz);
+  // a body past V8's small-string size stays bytes: decoding it whole costs more than parsing it
+  // in pieces (src/providers/json-bytes.ts); `heldText` gives its text to whoever needs it
+  const body = bytes.length > PIECEWISE_ABOVE_BYTES ? { body: '', bodyBytes: bytes } : { body: bytes.toString('utf8') };
   return {
     status: row.status,
     headers: JSON.parse(row.headers) as Record<string, string>,
-    body: gunzipSync(row.body_gz).toString('utf8'),
+    ...body,
     storedAt: new Date(row.stored_at).toISOString(),
   };
 }

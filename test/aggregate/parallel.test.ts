@@ -12,6 +12,7 @@ import { aggregationWorkerModule } from '../../src/aggregate/parallel.ts';
 import { responseText } from '../../src/aggregate/cached-pages.ts';
 import { normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
 import { cachedResponseOf } from '../../src/store/cache.ts';
+import { heldText } from '../../src/providers/large-body.ts';
 import { buildBundle } from '../../scripts/build.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -90,12 +91,14 @@ describe('aggregateCachedPages: cached pages read and aggregated on worker threa
     // with and without the size, the text is what the cache's own reader gives back
     for (const page of gzipped) {
       const stored = page.response as { bodyGz: Uint8Array; size: number };
-      const cacheText = cachedResponseOf({
-        status: 200,
-        headers: '{}',
-        body_gz: Buffer.from(stored.bodyGz),
-        stored_at: 0,
-      }).body;
+      const cacheText = heldText(
+        cachedResponseOf({
+          status: 200,
+          headers: '{}',
+          body_gz: Buffer.from(stored.bodyGz),
+          stored_at: 0,
+        }),
+      );
       expect(responseText(page.response).body).toBe(cacheText);
       expect(responseText({ status: 200, headers: {}, bodyGz: stored.bodyGz }).body).toBe(cacheText);
     }

@@ -14,8 +14,7 @@ import type { PlanContext, ProviderPlan } from '../dataset-plan.ts';
 import { localColumns } from '../filters.ts';
 import { compileForAhrefsV2 } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
-import { parseJsonBody } from '../json-body.ts';
-import { heldText, largeRowBatches, scanLargeRows } from '../large-body.ts';
+import { heldJson, largeRowBatches, scanLargeRows } from '../large-body.ts';
 import { REDACTED } from '../redact.ts';
 import { isJsonObject } from '../values.ts';
 
@@ -148,7 +147,7 @@ export function interpretAhrefsV2(
   usesHaving: boolean,
 ): (response: HttpResponse) => Interpreted<AhrefsV2Page> {
   return (response) => {
-    const body = checkedV2Body(catalog, response, parseJsonBody(heldText(response)));
+    const body = checkedV2Body(catalog, response, heldJson(response, catalog.rowsKey));
     const rows = (body[catalog.rowsKey] as RawValue[]).filter(isJsonObject);
     const totals = v2Totals(catalog, body);
     return { value: { rows, totals }, cost: { ahrefs_v2_rows: v2Cost(catalog, rows.length, usesWhere, usesHaving) } };

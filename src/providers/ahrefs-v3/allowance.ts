@@ -6,7 +6,7 @@
  * units_limit_api_key, units_usage_api_key, usage_reset_date, ...}}`, a limit null when unlimited.
  */
 import { LinkbookError } from '../../errors.ts';
-import { parseJsonBody } from '../json-body.ts';
+import { heldJson } from '../large-body.ts';
 import type { Allowance, AllowanceEffects } from '../provider.ts';
 import { isJsonObject } from '../values.ts';
 import { ahrefsV3Error } from './api.ts';
@@ -24,7 +24,7 @@ export async function ahrefsV3Allowance(effects: AllowanceEffects): Promise<Allo
     logger: effects.logger,
     interpret: (response) => {
       if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
-      const body = parseJsonBody(response.body);
+      const body = heldJson(response, undefined);
       const usage = isJsonObject(body) ? body.limits_and_usage : undefined;
       if (!isJsonObject(usage))
         throw new LinkbookError('api', 'Ahrefs v3 limits-and-usage has no limits_and_usage object', {

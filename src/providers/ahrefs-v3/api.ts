@@ -16,8 +16,7 @@ import { localColumns } from '../filters.ts';
 import { v3CanonicalColumns, v3FieldsFor } from './columns.ts';
 import { compileForAhrefsV3, type AhrefsV3Filters } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
-import { parseJsonBody } from '../json-body.ts';
-import { heldText, largeRowBatches, scanLargeRows } from '../large-body.ts';
+import { heldJson, largeRowBatches, scanLargeRows } from '../large-body.ts';
 import { backlinkFromAhrefsV3, refDomainFromAhrefsV3 } from './normalise.ts';
 import { isJsonObject } from '../values.ts';
 
@@ -190,7 +189,7 @@ export function interpretAhrefsV3(
 ): (response: HttpResponse) => Interpreted<AhrefsV3Page> {
   return (response) => {
     if (response.status < 200 || response.status >= 300) throw ahrefsV3Error(response);
-    const rows = rowsOf(catalog, parseJsonBody(heldText(response)));
+    const rows = rowsOf(catalog, heldJson(response, catalog.rowsKey));
     return { value: { rows, totals: {} }, cost: v3Cost(catalog, billing, response, rows.length) };
   };
 }

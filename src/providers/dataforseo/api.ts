@@ -14,8 +14,7 @@ import { assemblePlan, catalogFor } from '../dataset-plan.ts';
 import type { PlanContext, PlannedRequest, ProviderPlan, TargetMode } from '../dataset-plan.ts';
 import { compileForDataForSeo } from './filters.ts';
 import type { HttpResponse, Interpreted } from '../http.ts';
-import { parseJsonBody } from '../json-body.ts';
-import { heldText } from '../large-body.ts';
+import { heldJson } from '../large-body.ts';
 import { backlinkFromDataForSeo, refDomainFromDataForSeo } from './normalise.ts';
 import type { RankScale } from './normalise.ts';
 import { hostOf } from '../tld.ts';
@@ -130,7 +129,8 @@ export function interpretDataForSeo(catalog: Catalog): (response: HttpResponse) 
     }
     // DataForSEO pages hold at most 1,000 items per request (004), so they are read held: a body
     // the layer streamed (above its threshold) is gunzipped whole here
-    const body = parseJsonBody(heldText(response));
+    // rows nested in tasks[].result[].items: parsed whole
+    const body = heldJson(response, undefined);
     if (!isJsonObject(body) || typeof body.status_code !== 'number') {
       throw new LinkbookError('api', 'DataForSEO response has no status_code', { retryable: true });
     }
