@@ -35,19 +35,42 @@ const chromium = resolveChromium();
 const work = mkdtempSync(path.join(tmpdir(), 'linkbook-spawn-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Live processes (zombies count as gone) whose command line contains `marker`. */
+/** Process groups whose leader's command line held a marker, by marker (see processesWith). */
+const groupsOf = new Map<string, Set<number>>();
+
+/**
+ * Live processes (zombies count as gone) whose command line contains `marker`, and every process
+ * in the process group of one that did, seen now or by an earlier call: the browser is started
+ * as the leader of its own group, and the headless shell's helpers (zygote, renderer, GPU,
+ * network) carry neither its --user-data-dir nor its environment, only its group.
+ */
 function processesWith(marker: string): number[] {
-  const found: number[] = [];
+  const groups = groupsOf.get(marker) ?? new Set<number>();
+  groupsOf.set(marker, groups);
+  const live: Array<{ pid: number; group: number }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (/^State:\s+Z/m.test(readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker)) found.push(Number(entry));
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(marker) && group === Number(entry)) groups.add(group);
+      live.push({ pid: Number(entry), group });
     } catch {
       // ended while we looked
     }
   }
-  return found;
+  return live
+    .filter(({ pid, group }) => groups.has(group) || readFileSyncSafe(`/proc/${pid}/cmdline`).includes(marker))
+    .map(({ pid }) => pid);
+}
+
+function readFileSyncSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Polls until `done` holds; the test's own timeout bounds it. */
