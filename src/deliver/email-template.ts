@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { handlebarsCompiler } from '../render/handlebars.ts';
 import { LinkbookError, type SourcePlace } from '../errors.ts';
 import type { ReportData } from '../render/types.ts';
 
@@ -42,7 +43,8 @@ export function formatDelta(value: unknown): string {
 }
 
 function createEmailHandlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
+  // the full Handlebars, loaded only when a report has an email to compile (../render/handlebars.ts)
+  const hb = handlebarsCompiler().create();
   // Helpers return plain strings, so Handlebars escapes them like any other value.
   hb.registerHelper('fmt', (value: unknown) => formatNumber(value));
   hb.registerHelper('pct', (value: unknown) => formatShare(value));
@@ -50,7 +52,13 @@ function createEmailHandlebars(): typeof Handlebars {
   return hb;
 }
 
-const handlebars = createEmailHandlebars();
+let emailHandlebars: typeof Handlebars | undefined;
+
+/** The email templates' environment, made on first use. */
+function emailEnvironment(): typeof Handlebars {
+  emailHandlebars ??= createEmailHandlebars();
+  return emailHandlebars;
+}
 
 export type EmailTemplate = (context: Record<string, unknown>) => string;
 
@@ -62,6 +70,7 @@ export type EmailTemplate = (context: Record<string, unknown>) => string;
 export function compileUserTemplate(source: string, where: SourcePlace | string): EmailTemplate {
   // Escaping stays on (no noEscape anywhere); the escaped output is turned back into plain text.
   const options = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, strict: false };
+  const handlebars = emailEnvironment();
   try {
     // precompile parses and checks helpers now, so errors surface before anything is fetched
     handlebars.precompile(source, options);
@@ -150,6 +159,7 @@ export function emailLayout(dir: string = EMAIL_TEMPLATE_DIR): LayoutTemplates {
       throw new LinkbookError('render', `the email layout ${name} is missing`, { where: dir, cause });
     }
   };
+  const handlebars = emailEnvironment();
   const html = handlebars.compile(read('layout.hbs'), {
     strict: false,
     knownHelpers: KNOWN_HELPERS,

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import { Handlebars, handlebarsCompiler } from './handlebars.ts';
 import { LinkbookError } from '../errors.ts';
 import { HELPERS, HELPER_NAMES } from './helpers.ts';
 import { cachedTemplate } from './template-cache.ts';
@@ -57,7 +57,7 @@ const LAYOUT_CHECKS = 'escaped-only/1';
 
 /** Throws when a template prints anything unescaped; our templates never need `{{{ }}}`. */
 function assertEscapedOnly(source: string, file: string): void {
-  for (const node of walkAst(Handlebars.parse(source))) {
+  for (const node of walkAst(handlebarsCompiler().parse(source))) {
     if (node.type === 'MustacheStatement' && node.escaped === false) {
       const at = node.loc?.start;
       throw new LinkbookError('render', 'templates must not print unescaped values ({{{ }}} or {{& }})', {

@@ -4,7 +4,7 @@
  * call (it is compiled with `knownHelpersOnly`).
  */
 import type { HelperOptions } from 'handlebars';
-import Handlebars from 'handlebars';
+import { Handlebars } from './handlebars.ts';
 import { formatDate, formatDelta, formatNumber, formatPercent, pluralize } from './format.ts';
 import { formatCell } from './table.ts';
 import type { CellType } from './columns.ts';

@@ -15,6 +15,7 @@
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import { readCached, writeCached } from '../user-cache.ts';
+import { handlebarsCompiler } from './handlebars.ts';
 
 export type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
 type TemplateSpec = Parameters<typeof Handlebars.template>[0];
@@ -55,8 +56,8 @@ export interface CachedTemplateSource {
 
 /**
  * The precompiled spec of a template (JavaScript source), from the user cache when it holds one
- * for this source, options and checks; otherwise `input()` is checked and precompiled by `hbs`,
- * and stored. Throws what `input()` or `precompile` throws.
+ * for this source, options and checks; otherwise `input()` is checked and precompiled by the
+ * compiler (loaded then), and stored. Throws what `input()` or `precompile` throws.
  */
 export function precompiledSpec(
   hbs: typeof Handlebars,
@@ -67,7 +68,8 @@ export function precompiledSpec(
   const cached = readCached(TEMPLATE_CACHE_KIND, key);
   if (cached !== null) return cached;
   // a copy: precompile sets defaults (`data`) on the options it is given, which would change the next key
-  const spec = hbs.precompile(template.input(), { ...options }) as string;
+  // the compiler, loaded only now (./handlebars.ts); `hbs` may be a runtime, which has no precompile
+  const spec = handlebarsCompiler().precompile(template.input(), { ...options }) as string;
   writeCached(TEMPLATE_CACHE_KIND, key, spec);
   return spec;
 }

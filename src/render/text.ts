@@ -4,7 +4,7 @@
  * unescaped output. Their literal text is escaped too, so a text section can never inject markup;
  * blank lines make paragraphs and lines starting with "- " make a list.
  */
-import Handlebars from 'handlebars';
+import { Handlebars, handlebarsCompiler } from './handlebars.ts';
 import { LinkbookError } from '../errors.ts';
 import { RUNTIME_OPTIONS, walkAst } from './environment.ts';
 import { HELPER_NAMES } from './helpers.ts';
@@ -82,7 +82,7 @@ const TEXT_CHECKS = 'text-section/1';
  * YAML shows as text.
  */
 function checkedText(source: string, place: string): hbs.AST.Program {
-  const ast = Handlebars.parse(source);
+  const ast = handlebarsCompiler().parse(source);
   for (const node of walkAst(ast)) {
     const refused = node.type ? REFUSED[node.type] : undefined;
     const unescaped = node.type === 'MustacheStatement' && node.escaped === false;

@@ -3,7 +3,7 @@
  * layout makes of it. Nothing here runs an aggregate or a chart: the run (src/run/) computed them.
  * What a template shows differently (row caps, KPI tiles) comes from its manifest.
  */
-import Handlebars from 'handlebars';
+import { Handlebars } from './handlebars.ts';
 import { aggregateDisplay } from '../aggregate/index.ts';
 import type { TemplateManifest } from '../definition/index.ts';
 import { LinkbookError } from '../errors.ts';

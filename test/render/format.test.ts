@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { handlebarsCompiler } from '../../src/render/handlebars.ts';
 import { describe, expect, it } from 'vitest';
 import {
   createTemplateEnvironment,
@@ -12,7 +13,13 @@ import {
 
 function renderWithHelpers(source: string, context: object = {}): string {
   const env = createTemplateEnvironment('audit');
-  return env.handlebars.compile(source)(context, RUNTIME_OPTIONS);
+  // the environment is Handlebars' runtime (src/render/handlebars.ts): the template is precompiled
+  // by the compiler and revived in it, as the template cache does
+  const spec = handlebarsCompiler().precompile(source) as string;
+  const template = env.handlebars.template(
+    new Function(`return (${spec});`)() as Parameters<typeof Handlebars.template>[0],
+  );
+  return template(context, RUNTIME_OPTIONS);
 }
 
 describe('number formatting', () => {
