@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBody } from '../../src/providers/json-body.ts';
 import { PIECEWISE_ABOVE_BYTES, parseInPieces, parseJsonBytes } from '../../src/providers/json-bytes.ts';
+import { jsonArbitraries } from '../support/json-arbitraries.ts';
 
 /** Both parses, compared: the same value, the same key order, or the same error message. */
 function expectSameAsWhole(text: string, rowsKey: string, pieceBytes: number): void {
@@ -52,21 +53,7 @@ const NASTY = [
   '"backlinks":[',
 ];
 const nastyString = fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 10 });
-const leaf = fc.oneof(
-  nastyString,
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.boolean(),
-  fc.constant(null),
-);
-const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(nastyString, tie('value'), { maxKeys: 3 }),
-  ),
-})).value;
+const { leaf, value } = jsonArbitraries(nastyString, 3);
 /** Mostly flat rows of strings and numbers, as the APIs send; sometimes nested or not objects. */
 const row = fc.oneof(
   {

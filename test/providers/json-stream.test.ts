@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
 import { JsonRowsSplitter, type SplitterOptions } from '../../src/providers/json-stream.ts';
+import { jsonArbitraries } from '../support/json-arbitraries.ts';
 
 /** Characters that trip a scanner: structure inside strings, escapes, multi-byte and astral code points. */
 const NASTY = [
@@ -30,21 +31,7 @@ const nastyString = fc.oneof(
   fc.string({ unit: fc.constantFrom(...NASTY), maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );
-const leaf = fc.oneof(
-  nastyString,
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.boolean(),
-  fc.constant(null),
-);
-const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(nastyString, tie('value'), { maxKeys: 4 }),
-  ),
-})).value;
+const { value } = jsonArbitraries(nastyString);
 /** Rows: mostly objects (API rows), sometimes anything else (what `isJsonObject` filters later). */
 const row = fc.oneof(
   { weight: 4, arbitrary: fc.dictionary(nastyString, value, { maxKeys: 5 }) },
