@@ -42,12 +42,6 @@ export function responseBody(response: CachedPage['response']): HttpResponse {
   return { status: response.status, headers: response.headers, body: '', bodyBytes };
 }
 
-/** The response with its body as text, as `cachedResponseOf` (src/store/cache.ts) reads it. */
-export function responseText(response: CachedPage['response']): Pick<CachedResponse, 'status' | 'headers' | 'body'> {
-  const read = responseBody(response);
-  return { status: read.status, headers: read.headers, body: read.bodyBytes?.toString('utf8') ?? read.body };
-}
-
 /** A dataset's cached pages in the order the dataset holds them. */
 export interface CachedPages {
   provider: ProviderId;

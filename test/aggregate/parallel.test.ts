@@ -9,7 +9,7 @@ import { allBacklinks } from '../../src/catalog/index.ts';
 import type { AggregateDefinition } from '../../src/definition/schema.ts';
 import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { aggregationWorkerModule } from '../../src/aggregate/parallel.ts';
-import { responseText } from '../../src/aggregate/cached-pages.ts';
+import { responseBody } from '../../src/aggregate/cached-pages.ts';
 import { normaliseAhrefsV3 } from '../../src/providers/ahrefs-v3/api.ts';
 import { cachedResponseOf } from '../../src/store/cache.ts';
 import { heldText } from '../../src/providers/large-body.ts';
@@ -99,8 +99,8 @@ describe('aggregateCachedPages: cached pages read and aggregated on worker threa
           stored_at: 0,
         }),
       );
-      expect(responseText(page.response).body).toBe(cacheText);
-      expect(responseText({ status: 200, headers: {}, bodyGz: stored.bodyGz }).body).toBe(cacheText);
+      expect(heldText(responseBody(page.response))).toBe(cacheText);
+      expect(heldText(responseBody({ status: 200, headers: {}, bodyGz: stored.bodyGz }))).toBe(cacheText);
     }
     const expected = onePass(pages);
     const parallel = await aggregateCachedPages(DEFS, source(gzipped), CTX, { workers: 2, minPagesPerWorker: 1 });
