@@ -122,6 +122,9 @@ export const PROFILE_PREFIX = 'linkbook-chromium-';
 /** A leftover is removed only once it is this old, whatever its process: a guard against PID reuse and clock skew. */
 export const DEAD_PROFILE_AGE_MS = 60 * 60 * 1000;
 
+/** A profile folder's name: the prefix, the pid of the process that made it, mkdtemp's six characters. */
+const PROFILE_NAME = new RegExp(`^${PROFILE_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`);
+
 /**
  * Removes, in `dir`, profiles of this user whose Node process is gone and that nothing has written
  * for DEAD_PROFILE_AGE_MS. Assumption: the processes that share this temp folder share this PID
@@ -137,7 +140,9 @@ export function removeDeadProfiles(dir: string, now: number): void {
   }
   const uid = process.getuid?.();
   for (const name of names) {
-    const match = new RegExp(`^${PROFILE_PREFIX}(\\d+)-[A-Za-z0-9]{6}$`).exec(name);
+    // a shared temporary folder holds thousands of other entries: the prefix first, before a RegExp
+    if (!name.startsWith(PROFILE_PREFIX)) continue;
+    const match = PROFILE_NAME.exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
     if (pid === process.pid || processAlive(pid)) continue;
