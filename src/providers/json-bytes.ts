@@ -21,6 +21,8 @@
  * malformed body gets the same error as before, and an odd one the same value.
  */
 import { parseJsonBody } from './json-body.ts';
+import type { RawValue } from '../model.ts';
+import { isJsonObject } from './values.ts';
 
 /** Bodies up to this many bytes are parsed whole: their text stays below V8's large-object size. */
 export const PIECEWISE_ABOVE_BYTES = 96 * 1024;
@@ -82,10 +84,6 @@ function tryParse(text: string): unknown {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The document with its rows parsed piece by piece, or undefined where only a whole parse can
  * tell (exported for the tests, which check that pieces were parsed at all).
@@ -96,8 +94,8 @@ export function parseInPieces(bytes: Buffer, rowsKey: string, pieceBytes = PIECE
   if (at < 0 || at > MAX_PREFIX_BYTES) return undefined;
   const before = bytes.toString('utf8', 0, at);
   // the key found is a key of the top-level object, and nothing before it is malformed
-  if (!isObject(tryParse(`${before}${key}:[]}`))) return undefined;
-  const rows: unknown[] = [];
+  if (!isJsonObject(tryParse(`${before}${key}:[]}`))) return undefined;
+  const rows: RawValue[] = [];
   let start = at + head.length;
   for (;;) {
     const cut = bytes.indexOf(ROW_BOUNDARY, start + pieceBytes);
@@ -111,7 +109,7 @@ export function parseInPieces(bytes: Buffer, rowsKey: string, pieceBytes = PIECE
   // the last rows' values): the whole parse decides
   if (bytes.indexOf(keyBytes, start) >= 0) return undefined;
   const skeleton = tryParse(`${before}${key}:[${bytes.toString('utf8', start)}`);
-  if (!isObject(skeleton)) return undefined;
+  if (!isJsonObject(skeleton)) return undefined;
   const last = skeleton[rowsKey];
   if (!Array.isArray(last)) return undefined;
   for (const row of last) rows.push(row);

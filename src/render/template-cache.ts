@@ -59,16 +59,12 @@ export interface CachedTemplateSource {
  * for this source, options and checks; otherwise `input()` is checked and precompiled by the
  * compiler (loaded then), and stored. Throws what `input()` or `precompile` throws.
  */
-export function precompiledSpec(
-  hbs: typeof Handlebars,
-  template: CachedTemplateSource,
-  options: CompileOptions,
-): string {
+export function precompiledSpec(template: CachedTemplateSource, options: CompileOptions): string {
   const key = templateCacheKey(template.source, options, template.checks);
   const cached = readCached(TEMPLATE_CACHE_KIND, key);
   if (cached !== null) return cached;
-  // a copy: precompile sets defaults (`data`) on the options it is given, which would change the next key
-  // the compiler, loaded only now (./handlebars.ts); `hbs` may be a runtime, which has no precompile
+  // the compiler, loaded only now (./handlebars.ts): the environments are runtimes, without precompile;
+  // a copy of the options: precompile sets defaults (`data`) on them, which would change the next key
   const spec = handlebarsCompiler().precompile(template.input(), { ...options }) as string;
   writeCached(TEMPLATE_CACHE_KIND, key, spec);
   return spec;
@@ -84,7 +80,7 @@ export function cachedTemplate(
   template: CachedTemplateSource,
   options: CompileOptions,
 ): Handlebars.TemplateDelegate {
-  const spec = precompiledSpec(hbs, template, options);
+  const spec = precompiledSpec(template, options);
   let revived: Handlebars.TemplateDelegate | undefined;
   return (context: unknown, runtimeOptions?: Handlebars.RuntimeOptions) => {
     revived ??= hbs.template(reviveSpec(spec));
