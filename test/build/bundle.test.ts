@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +103,69 @@ describe('the built bundle', () => {
     // what every command needs is there: the definition loader and its schema
     expect(inputs.some((i) => i.endsWith('src/definition/load.ts'))).toBe(true);
     expect(inputs.some((i) => /node_modules\/zod\//.test(i))).toBe(true);
+  });
+
+  it("renders a warm run with Handlebars' runtime alone: the compiler is loaded only while the template cache fills", () => {
+    // each run is a fresh process of the built bundle; a preload lists, at exit, the CommonJS
+    // files the process loaded (Handlebars is CommonJS: every file of it goes through require)
+    const preload = path.join(work, 'list-required.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import { createRequire } from 'node:module';",
+        "import { writeFileSync } from 'node:fs';",
+        'const cache = createRequire(import.meta.url).cache;',
+        "process.on('exit', () => writeFileSync(process.env.LIST_REQUIRED, Object.keys(cache).join('\\n')));",
+      ].join('\n'),
+    );
+    // the command as bin/linkbook.js starts it, from this build of the bundle
+    const start = path.join(work, 'start.mjs');
+    writeFileSync(
+      start,
+      'const { main } = await import(process.argv[2]);\nprocess.exitCode = await main(process.argv.slice(3));\n',
+    );
+    // one template cache; a store each, so both runs fetch and their reports say the same
+    const env = { PATH: process.env.PATH, LINKBOOK_CACHE_DIR: path.join(work, 'warm-cache') };
+    const handlebarsFiles = (run: string): string[] => {
+      const list = path.join(work, `${run}.txt`);
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          pathToFileURL(preload).href,
+          start,
+          pathToFileURL(built.entry).href,
+          'run',
+          path.join(ROOT, 'reports', 'weekly.yaml'),
+          '--format',
+          'html',
+          '--out',
+          path.join(work, run),
+          '--as-of',
+          '2026-11-16',
+        ],
+        {
+          env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_REQUIRED: list },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(list, 'utf8')
+        .split('\n')
+        .filter((file) => file.includes(`${path.sep}handlebars${path.sep}`));
+    };
+    const compilerFile = (file: string) => file.includes(`${path.sep}compiler${path.sep}`);
+    // the first run compiles the report's templates into the cache: the compiler is there
+    const cold = handlebarsFiles('cold');
+    expect(cold.filter(compilerFile).length).toBeGreaterThan(5);
+    // the second revives them: the runtime's files only, and the report is the same
+    const warm = handlebarsFiles('warm');
+    expect(warm.some((file) => file.endsWith(`${path.sep}runtime.js`))).toBe(true);
+    expect(warm.filter(compilerFile)).toEqual([]);
+    const report = (run: string) =>
+      readFileSync(path.join(work, run, 'report.html'), 'utf8').replace(/Generated [^<]*? UTC/g, 'Generated (time)');
+    expect(report('warm')).toBe(report('cold'));
   });
 
   it('validates and renders a report, finding templates/ from its own folder', async () => {
