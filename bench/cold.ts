@@ -5,7 +5,8 @@
  * its profile is removed) is shown next to it. A first run fills the cache and is not counted.
  * Also times `linkbook validate` (no browser, no vega) for context. Target: <= 0.9 s (issue 20;
  * round one's was 2.5 s). Warm means the data cache and the user cache (precompiled templates,
- * font subsets: src/user-cache.ts) both hold what the run needs: the first run fills them.
+ * compiled chart specs, font subsets: src/user-cache.ts) both hold what the run needs: the first
+ * run fills them.
  *
  *   node --import tsx bench/cold.ts [--quick] [--json]
  */

@@ -1,7 +1,8 @@
 /**
  * A small on-disk cache of derived artefacts that every process would otherwise recompute: the
- * templates' precompiled Handlebars specs (src/render/template-cache.ts) and the report fonts'
- * subsets (src/fonts/index.ts). Entries are plain files named by the SHA-256 of their key
+ * templates' precompiled Handlebars specs (src/render/template-cache.ts), the charts' Vega specs
+ * compiled from Vega-Lite (src/charts/runtime-cache.ts) and the report fonts' subsets
+ * (src/fonts/index.ts). Entries are plain files named by the SHA-256 of their key
  * material; each holds that digest and the digest of its body, and is ignored when either does not
  * match, so a stale, truncated or edited file is recomputed, never used. Nothing here is needed for
  * correctness: a missing, unreadable or unwritable folder just means recomputing.
@@ -12,12 +13,12 @@
  * Assumption: whoever can write the user's own cache folder can already change the user's code,
  * so a file with matching digests is trusted as much as the package itself.
  *
- * Pruning: every key names the exact inputs (a template's source, a font file's digest, the
- * package's versions), so an upgrade or an edited template leaves the old entries behind. A read
- * marks its entry used (its mtime, at most once a day); every write sweeps the folder of its kind,
- * removing entries unused for PRUNE_UNUSED_DAYS, the oldest ones beyond PRUNE_MAX_ENTRIES, and temp
- * files a killed writer left. Writes happen only on a miss, so the sweep costs a process nothing
- * when the cache answers.
+ * Pruning: every key names the exact inputs (a template's source, a chart's shape, a font file's
+ * digest, the package's versions), so an upgrade or an edited template leaves the old entries
+ * behind. A read marks its entry used (its mtime, at most once a day); every write sweeps the
+ * folder of its kind, removing entries unused for PRUNE_UNUSED_DAYS, the oldest ones beyond
+ * PRUNE_MAX_ENTRIES, and temp files a killed writer left. Writes happen only on a miss, so the
+ * sweep costs a process nothing when the cache answers.
  */
 import { createHash } from 'node:crypto';
 import {

@@ -58,7 +58,7 @@ export async function drawChart(
   const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;
   let view: vega.View | undefined;
   try {
-    const { runtime, rows } = compiledChart(spec);
+    const { runtime, rows } = await compiledChart(spec);
     view = new vega.View(runtime, { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
     if (rows.length > 0) view.data(ROWS_SOURCE, rows);
     const raw = await view.toSVG();

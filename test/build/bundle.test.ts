@@ -105,17 +105,30 @@ describe('the built bundle', () => {
     expect(inputs.some((i) => /node_modules\/zod\//.test(i))).toBe(true);
   });
 
-  it("renders a warm run with Handlebars' runtime alone: the compiler is loaded only while the template cache fills", () => {
-    // each run is a fresh process of the built bundle; a preload lists, at exit, the CommonJS
-    // files the process loaded (Handlebars is CommonJS: every file of it goes through require)
-    const preload = path.join(work, 'list-required.mjs');
+  it("renders a warm run without the compilers: Handlebars' and Vega-Lite's are loaded only while the user cache fills", () => {
+    // Each run is a fresh process of the built bundle. A preload lists, at exit, the CommonJS
+    // files the process required (Handlebars is CommonJS) and, through a module hook, every ES
+    // module it loaded (the bundle's chunks: Vega-Lite is compiled into a chunk of its own).
+    const hooks = path.join(work, 'list-hooks.mjs');
+    writeFileSync(
+      hooks,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        'export async function load(url, context, next) {',
+        "  appendFileSync(process.env.LIST_LOADED, url + '\\n');",
+        '  return next(url, context);',
+        '}',
+      ].join('\n'),
+    );
+    const preload = path.join(work, 'list-loaded.mjs');
     writeFileSync(
       preload,
       [
-        "import { createRequire } from 'node:module';",
-        "import { writeFileSync } from 'node:fs';",
+        "import { createRequire, register } from 'node:module';",
+        "import { appendFileSync } from 'node:fs';",
+        `register(${JSON.stringify(pathToFileURL(hooks).href)});`,
         'const cache = createRequire(import.meta.url).cache;',
-        "process.on('exit', () => writeFileSync(process.env.LIST_REQUIRED, Object.keys(cache).join('\\n')));",
+        "process.on('exit', () => appendFileSync(process.env.LIST_LOADED, Object.keys(cache).join('\\n') + '\\n'));",
       ].join('\n'),
     );
     // the command as bin/linkbook.js starts it, from this build of the bundle
@@ -124,9 +137,9 @@ describe('the built bundle', () => {
       start,
       'const { main } = await import(process.argv[2]);\nprocess.exitCode = await main(process.argv.slice(3));\n',
     );
-    // one template cache; a store each, so both runs fetch and their reports say the same
+    // one user cache; a store each, so both runs fetch and their reports say the same
     const env = { PATH: process.env.PATH, LINKBOOK_CACHE_DIR: path.join(work, 'warm-cache') };
-    const handlebarsFiles = (run: string): string[] => {
+    const loaded = (run: string): string[] => {
       const list = path.join(work, `${run}.txt`);
       const result = spawnSync(
         process.execPath,
@@ -145,24 +158,31 @@ describe('the built bundle', () => {
           '2026-11-16',
         ],
         {
-          env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_REQUIRED: list },
+          env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_LOADED: list },
           encoding: 'utf8',
           timeout: 60_000,
         },
       );
       expect(result.status, result.stderr).toBe(0);
-      return readFileSync(list, 'utf8')
-        .split('\n')
-        .filter((file) => file.includes(`${path.sep}handlebars${path.sep}`));
+      return readFileSync(list, 'utf8').split('\n');
     };
-    const compilerFile = (file: string) => file.includes(`${path.sep}compiler${path.sep}`);
-    // the first run compiles the report's templates into the cache: the compiler is there
-    const cold = handlebarsFiles('cold');
-    expect(cold.filter(compilerFile).length).toBeGreaterThan(5);
-    // the second revives them: the runtime's files only, and the report is the same
-    const warm = handlebarsFiles('warm');
-    expect(warm.some((file) => file.endsWith(`${path.sep}runtime.js`))).toBe(true);
-    expect(warm.filter(compilerFile)).toEqual([]);
+    const handlebarsCompiler = (file: string) =>
+      file.includes(`${path.sep}handlebars${path.sep}`) && file.includes(`${path.sep}compiler${path.sep}`);
+    const handlebarsRuntime = (file: string) => file.endsWith(`${path.sep}handlebars${path.sep}runtime.js`);
+    // the chunks built from Vega-Lite's sources (and nothing of vega's own)
+    const vegaLiteChunks = Object.entries(built.metafile.outputs)
+      .filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('node_modules/vega-lite/')))
+      .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
+    expect(vegaLiteChunks.length).toBeGreaterThan(0);
+    // the first run compiles the report's templates and charts into the cache: both compilers are there
+    const cold = loaded('cold');
+    expect(cold.filter(handlebarsCompiler).length).toBeGreaterThan(5);
+    expect(vegaLiteChunks.every((chunk) => cold.includes(chunk))).toBe(true);
+    // the second revives them: Handlebars' runtime only, no Vega-Lite, and the same report
+    const warm = loaded('warm');
+    expect(warm.some(handlebarsRuntime)).toBe(true);
+    expect(warm.filter(handlebarsCompiler)).toEqual([]);
+    expect(warm.filter((file) => vegaLiteChunks.includes(file))).toEqual([]);
     const report = (run: string) =>
       readFileSync(path.join(work, run, 'report.html'), 'utf8').replace(/Generated [^<]*? UTC/g, 'Generated (time)');
     expect(report('warm')).toBe(report('cold'));
