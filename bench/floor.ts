@@ -1,5 +1,5 @@
 /**
- * The PDF floor: for the same weekly-report HTML, linkbook's `printer.print()` (fresh page,
+ * The PDF floor: for the same weekly-report HTML, linkbook's `printer.print()` (a new document,
  * JavaScript off, requests blocked, load + fonts wait, header/footer) against Chromium's own
  * `page.pdf()` on a page that already holds the same document (the HTML and the rule hiding its
  * own sample banner; its load and fonts not timed), with the same PDF options: the same header and
@@ -117,7 +117,7 @@ export async function benchFloor(options: BenchOptions): Promise<Figure[]> {
         label: 'PDF floor: printer.print(), warm browser',
         value: print,
         unit: 'ms',
-        note: `fresh page, load, fonts, print; median of ${repeats}`,
+        note: `a new blank document on the printer's page, load, fonts, print; median of ${repeats}`,
         samples: printTimes,
       },
       {
@@ -156,7 +156,7 @@ export async function benchFloor(options: BenchOptions): Promise<Figure[]> {
         label: 'PDF floor: page.pdf() again on the same page',
         value: repeat,
         unit: 'ms',
-        note: `a second print of that page reuses its print layout, which no report's fresh page has; print() / this = ${(print / repeat).toFixed(2)}x`,
+        note: `a second print of that page reuses its print layout, which no report's print has (each is a new document); print() / this = ${(print / repeat).toFixed(2)}x`,
         samples: repeatTimes,
       },
     ];

@@ -1,11 +1,16 @@
 /**
  * Printing HTML to PDF with the system Chromium (puppeteer-core). One browser serves a batch; each
- * report gets a fresh page with JavaScript off and every network request except `data:` aborted,
- * so hostile report data cannot run code or call home while printing, and with nothing loaded from
+ * report prints in a blank document of a page with JavaScript off and every network request except
+ * `data:` aborted, so hostile report data cannot run code or call home while printing, and with nothing loaded from
  * the network no page can leave cookies or cache for the next. Pages share the browser's default
  * context: a fresh incognito context per report cost a renderer process start each, doubling the
- * time per report (bench/RESULTS.md). The next report's page is prepared while the current one
- * prints; it is still used for one report only.
+ * time per report (bench/RESULTS.md). A page is used again: once a report has printed, its page is
+ * navigated to a new blank document and kept for a later report, since every new page started a
+ * renderer process of its own (~10% of an audit report's time in a batch, bench/RESULTS.md, issue
+ * 20). JavaScript stays off and the request filter stays on for the page's life; a page whose
+ * print failed or timed out is closed, never reused, and the pages go with their browser (which
+ * is relaunched after `recycleAfter` reports). The first page is prepared while the browser starts,
+ * and another while a report prints until there are enough to reuse.
  */
 import { availableParallelism } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
@@ -81,7 +86,7 @@ export function isAllowedRequest(url: string): boolean {
   return url.startsWith('data:') || url === 'about:blank';
 }
 
-/** A fresh page, JavaScript off and requests intercepted; used for one report, then closed. */
+/** A page with JavaScript off and requests intercepted, holding a blank document: new, or reset after a report. */
 interface FreshPage {
   page: Page;
 }
@@ -95,6 +100,8 @@ interface BrowserSlot {
   retired: boolean;
   /** The next report's page, being prepared; null when none is (resolves null when preparing failed). */
   spare: Promise<FreshPage | null> | null;
+  /** Pages that have printed, being reset to a blank document for another report (null: the reset failed). */
+  idle: Array<Promise<FreshPage | null>>;
 }
 
 /** A counting semaphore: at most `limit` holders at a time, the rest wait in order. */
@@ -128,7 +135,8 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
   const recycleAfter = Math.max(1, options.recycleAfter ?? 50);
   const timeoutMs = options.timeoutMs ?? 60_000;
   const prepareNextPage = options.prepareNextPage ?? true;
-  const gate = createGate(Math.max(1, options.concurrency ?? availableParallelism()));
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const gate = createGate(concurrency);
   let slot: BrowserSlot | null = null;
   let closed = false;
   const inFlight = new Set<Promise<unknown>>();
@@ -144,6 +152,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
       active: 0,
       retired: false,
       spare: null,
+      idle: [],
     };
     const started = startBrowser(fresh);
     fresh.browser = started.then(({ browser }) => browser);
@@ -206,9 +215,9 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     old.retired = true;
     if (slot === old) slot = null;
     if (old.active > 0) return;
-    const spare = await takeSpare(old);
+    const spares = [await takeSpare(old), ...(await Promise.all(old.idle.splice(0)))];
     const browser = await old.browser.catch(() => null);
-    if (spare && browser) await closePage(spare.page, browser);
+    if (browser) for (const spare of spares) if (spare) await closePage(spare.page, browser);
     if (browser?.connected) await browser.close().catch(() => undefined);
     if (old.process) await endProcess(old.process);
   }
@@ -238,10 +247,33 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     return spare ? await spare : null;
   }
 
-  /** Starts preparing the next report's page in the background, unless the slot is going away. */
+  /** A page that printed before and has been reset, if any is left (a failed reset is skipped). */
+  async function takeIdle(used: BrowserSlot): Promise<FreshPage | null> {
+    for (let next = used.idle.shift(); next; next = used.idle.shift()) {
+      const page = await next;
+      if (page) return page;
+    }
+    return null;
+  }
+
+  /** Starts preparing the next report's page in the background, unless the slot is going away or has one to reuse. */
   function prepareSpare(used: BrowserSlot, browser: Browser): void {
-    if (used.retired || closed || used.spare) return;
+    if (used.retired || closed || used.spare || used.idle.length > 0) return;
     used.spare = openFreshPage(browser, timeoutMs).catch(() => null);
+  }
+
+  /**
+   * After a report printed on it: the page reset to a blank document and kept for another report,
+   * unless the slot is going away or already keeps a page for every concurrent print; else closed.
+   */
+  function keepOrClose(used: BrowserSlot, browser: Browser, fresh: FreshPage): void {
+    if (!used.retired && !closed && used.idle.length < concurrency) {
+      used.idle.push(resetPage(fresh, browser, timeoutMs));
+      return;
+    }
+    const closing = closePage(fresh.page, browser);
+    pageClosings.add(closing);
+    void closing.then(() => pageClosings.delete(closing));
   }
 
   async function printOnce(html: string, opts: PrintOptions): Promise<Buffer> {
@@ -249,17 +281,23 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
     const used = acquire();
     try {
       const browser = await used.browser;
-      const fresh = (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
+      const fresh = (await takeIdle(used)) ?? (await takeSpare(used)) ?? (await openFreshPage(browser, timeoutMs));
       trace('print: page in hand');
+      let printed = false;
       try {
-        return await withTimeout(printPage(fresh.page, html, opts, timeoutMs, logger), timeoutMs, opts.title);
+        const pdf = await withTimeout(printPage(fresh.page, html, opts, timeoutMs, logger), timeoutMs, opts.title);
+        printed = true;
+        return pdf;
       } finally {
+        if (printed) keepOrClose(used, browser, fresh);
+        else {
+          // closing the page also stops a print that timed out; the PDF need not wait for it
+          const closing = closePage(fresh.page, browser);
+          pageClosings.add(closing);
+          void closing.then(() => pageClosings.delete(closing));
+        }
         // the next report's page is prepared once this one has printed, not competing with it
         if (prepareNextPage) prepareSpare(used, browser);
-        // closing the page also stops a print that timed out; the PDF need not wait for it
-        const closing = closePage(fresh.page, browser);
-        pageClosings.add(closing);
-        void closing.then(() => pageClosings.delete(closing));
       }
     } finally {
       await release(used);
@@ -371,7 +409,7 @@ async function openFreshPage(browser: Browser, timeoutMs: number): Promise<Fresh
   return await preparePage(page, browser, timeoutMs);
 }
 
-/** A page not used yet (new, or the browser's first), made ready for one report. */
+/** A page not used yet (new, or the browser's first), made ready for reports. */
 async function preparePage(page: Page, browser: Browser, timeoutMs: number): Promise<FreshPage> {
   try {
     page.setDefaultTimeout(timeoutMs);
@@ -390,6 +428,22 @@ async function preparePage(page: Page, browser: Browser, timeoutMs: number): Pro
   } catch (error) {
     await closePage(page, browser);
     throw error;
+  }
+}
+
+/**
+ * The page after a report: a new blank document (a navigation, so none of the report's document,
+ * styles or fonts stays in it), JavaScript still off and the request filter still on (both are
+ * the page's, not the document's). Null, and the page closed, when the reset fails.
+ */
+async function resetPage(fresh: FreshPage, browser: Browser, timeoutMs: number): Promise<FreshPage | null> {
+  try {
+    await fresh.page.goto('about:blank', { waitUntil: 'load', timeout: timeoutMs });
+    trace('page: reset');
+    return fresh;
+  } catch {
+    await closePage(fresh.page, browser);
+    return null;
   }
 }
 
@@ -427,7 +481,7 @@ const LOAD_FONTS_THEN_SHOW = `Promise.all([...document.fonts].map((face) => face
   return document.fonts.ready.then(() => failed.reduce((a, b) => a + b, 0));
 })`;
 
-/** One report on its fresh page. */
+/** One report on its page (a blank document: new, or reset after the last report). */
 async function printPage(
   page: Page,
   html: string,
