@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readCached, writeCached } from '../user-cache.ts';
+import { forEachDistinctCharacter } from './characters.ts';
 import { coverageOfFile, covers, type Coverage } from './cmap.ts';
 import { reportFontFaces } from './index.ts';
 
@@ -144,20 +145,16 @@ const NEEDS_NO_GLYPH = /[\p{Cc}\p{Zs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point
  * Greek, Cyrillic) never waits for fc-list and the parsing of its ~0.5 MB answer (~0.1 s).
  */
 export function uncoveredCharacters(text: string, coverage?: readonly Coverage[]): string[] {
-  const seen = new Set<string>();
   const missing: string[] = [];
   const covered = (code: number): boolean =>
     coverage
       ? coverage.some((ranges) => covers(ranges, code))
       : shippedCoverage().some((ranges) => covers(ranges, code)) ||
         availableCoverage().some((ranges) => covers(ranges, code));
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x80 || seen.has(ch)) continue;
-    seen.add(ch);
-    if (NEEDS_NO_GLYPH.test(ch)) continue;
+  forEachDistinctCharacter(text, (ch, code) => {
+    if (code < 0x80 || NEEDS_NO_GLYPH.test(ch)) return;
     if (!covered(code)) missing.push(ch);
-  }
+  });
   return missing;
 }
 

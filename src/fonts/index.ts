@@ -13,6 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LinkbookError } from '../errors.ts';
 import { readCached, writeCached } from '../user-cache.ts';
+import { forEachDistinctCharacter } from './characters.ts';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -90,7 +91,7 @@ function fontData(file: string): Buffer {
 /** The characters of `text`, with HTML numeric and common named entities decoded too. */
 export function charactersOf(text: string): string {
   const set = new Set<string>();
-  for (const ch of text) set.add(ch);
+  forEachDistinctCharacter(text, (ch) => set.add(ch));
   for (const match of text.matchAll(/&#(x[0-9a-f]+|[0-9]+);/gi)) {
     const code =
       match[1]!.startsWith('x') || match[1]!.startsWith('X')
