@@ -59,6 +59,14 @@ export interface CacheStore extends ResponseCache {
 /** The cache in the SQLite file; its work is synchronous (better-sqlite3) inside async methods. */
 export class SqliteCacheStore implements CacheStore {
   private readonly streamAbove: number;
+  /**
+   * Hits not written yet, by key. The count only feeds `list()`, and a commit costs an fsync
+   * (database.ts: synchronous FULL), ~0.4 ms of the main thread here, 2-3 ms of every audit report
+   * in a batch (bench/RESULTS.md, issue 20): the hits are written together, in one transaction,
+   * before this store lists, writes or clears entries, when PENDING_HITS_MAX keys wait, and when
+   * the store closes (flushHits). A process that dies first loses its counts, never an entry.
+   */
+  private readonly pendingHits = new Map<string, number>();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -79,9 +87,8 @@ export class SqliteCacheStore implements CacheStore {
     // separate one-statement update (best effort: it only feeds `list()`)
     const row = this.db.prepare('SELECT * FROM response_cache WHERE key = ?').get(key) as CacheRow | undefined;
     if (row === undefined || isExpired(row, now)) return undefined;
-    writeTransaction(this.db, () =>
-      this.db.prepare('UPDATE response_cache SET hits = hits + 1 WHERE key = ?').run(key),
-    );
+    this.pendingHits.set(key, (this.pendingHits.get(key) ?? 0) + 1);
+    if (this.pendingHits.size >= PENDING_HITS_MAX) this.flushHits();
     return row.size > this.streamAbove ? largeCachedResponseOf(row) : cachedResponseOf(row);
   }
 
@@ -98,6 +105,8 @@ export class SqliteCacheStore implements CacheStore {
   ): Promise<void> {
     const values = await cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
     if (!values) return;
+    // the hits an entry had count until it is replaced: written first, then reset with it
+    this.flushHits();
     writeTransaction(this.db, () => {
       this.db
         .prepare(
@@ -108,8 +117,24 @@ export class SqliteCacheStore implements CacheStore {
     });
   }
 
+  /** Writes the hits counted since the last write, in one transaction (best effort: a failure drops them). */
+  flushHits(): void {
+    if (this.pendingHits.size === 0 || !this.db.open) return;
+    const pending = [...this.pendingHits];
+    this.pendingHits.clear();
+    try {
+      writeTransaction(this.db, () => {
+        const update = this.db.prepare('UPDATE response_cache SET hits = hits + ? WHERE key = ?');
+        for (const [key, hits] of pending) update.run(hits, key);
+      });
+    } catch {
+      // a locked or read-only store only loses the counts
+    }
+  }
+
   /** Returns every entry, newest first, with its hits and the cost they saved. */
   async list(): Promise<CacheEntry[]> {
+    this.flushHits();
     const now = this.clock.now().getTime();
     const rows = this.db
       .prepare(
@@ -121,6 +146,7 @@ export class SqliteCacheStore implements CacheStore {
 
   /** Deletes entries (all, one provider's, or only expired ones) and returns how many went. */
   async clear(options: CacheClearOptions = {}): Promise<number> {
+    this.flushHits();
     const now = this.clock.now().getTime();
     const conditions: string[] = [];
     const values: Array<string | number> = [];
@@ -150,6 +176,9 @@ export interface CacheReadOptions {
 }
 
 /** The columns a put writes, in the order of `cacheRowValues` (both backends). */
+/** Keys whose hits wait before they are written anyway (a long-lived process: the preview, a worker). */
+const PENDING_HITS_MAX = 256;
+
 export const CACHE_PUT_COLUMNS = 'key, provider, status, headers, body_gz, size, cost, stored_at, expires_at';
 
 /**

@@ -81,10 +81,11 @@ export async function openStore(path?: string, options: StoreOptions = {}): Prom
 
 function openSqliteStore(file: string, clock: Clock, guard: SecretGuard, read: CacheReadOptions): Store {
   const db: SqliteDatabase = openDatabase(file);
+  const cache = new SqliteCacheStore(db, clock, guard, read);
   return {
     kind: 'sqlite',
     location: file,
-    cache: new SqliteCacheStore(db, clock, guard, read),
+    cache,
     snapshots: new SqliteSnapshotStore(db, clock),
     ledger: new SqliteRunLedger(db, clock, guard),
     requestClaims: new SqliteRequestClaims(db, clock),
@@ -92,6 +93,7 @@ function openSqliteStore(file: string, clock: Clock, guard: SecretGuard, read: C
     deliveryClaims: new SqliteDeliveryClaims(db, clock),
     async close() {
       try {
+        cache.flushHits();
         if (db.open) db.close();
       } catch (error) {
         throw asStoreError(error, file);

@@ -48,6 +48,23 @@ describeEachBackend((backend) => {
       expect(await store.cache.get('k')).toBeUndefined();
     });
 
+    it('counts every hit: in list() at once, and in the store for other processes by the time it closes', async () => {
+      await store.cache.put('k', response, 3600, v2);
+      for (let i = 0; i < 3; i++) await store.cache.get('k');
+      const onDisk = async () => Number((await backend.exec(location, 'SELECT hits FROM response_cache'))[0]?.hits);
+      if (backend.kind === 'sqlite') {
+        // SQLite writes the counts together (one commit, one fsync), not one commit a hit
+        expect(await onDisk()).toBe(0);
+      }
+      await store.close();
+      expect(await onDisk()).toBe(3);
+      store = await openStore(location, { clock, secrets: [TOKEN, ''] });
+      await store.cache.get('k');
+      // list() sees the hit this store has not written yet, and writes it
+      expect((await store.cache.list())[0]?.hits).toBe(4);
+      expect(await onDisk()).toBe(4);
+    });
+
     it('stores nothing when the TTL is 0', async () => {
       await store.cache.put('k', response, 0, v2);
       expect(await store.cache.get('k')).toBeUndefined();
