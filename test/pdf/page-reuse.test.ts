@@ -1,8 +1,8 @@
 /**
  * The printer uses a page again for later reports (src/pdf/printer.ts): a report printed on a page
  * that printed another before is the PDF a fresh page prints (text, fonts, pages, pixels), no
- * page is opened once there is one per concurrent print, and a page whose print failed is closed,
- * never reused. That a reused page still runs no script and lets no request out is shown by
+ * page is opened once there is one per concurrent print, a page is closed after PAGE_REUSES
+ * reports, and a page whose print failed is closed, never reused. That a reused page still runs no script and lets no request out is shown by
  * test/trust/renderer.test.ts, which prints its hostile page five times on one printer.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { Page } from 'puppeteer-core/internal/api/Page.js';
 import { CdpBrowser } from 'puppeteer-core/internal/cdp/Browser.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPdfPrinter, resolveChromium } from '../../src/pdf/index.ts';
+import { PAGE_REUSES } from '../../src/pdf/printer.ts';
 import { composeReport } from '../../src/run/compose.ts';
 import { sampleInput } from '../render/sample-input.ts';
 
@@ -113,6 +114,20 @@ describe('pages used again', () => {
       expect(afterFirstPair).toBeLessThanOrEqual(2);
       for (let i = 0; i < 3; i++) for (const pdf of await pair()) expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       expect(opened, 'no page opened once there was one per concurrent print').toBe(afterFirstPair);
+    } finally {
+      await printer.close();
+    }
+  });
+
+  it('closes a page after PAGE_REUSES reports and prints the next on a new one, bounding its renderer', async () => {
+    const printer = createPdfPrinter({ executablePath: chromium, prepareNextPage: false, concurrency: 1 });
+    try {
+      const print = (i: number) => printer.print(`<p>report ${i}</p>`, { format: 'A4', title: `r${i}`, sample: false });
+      for (let i = 0; i < PAGE_REUSES; i++) await print(i);
+      expect(opened, 'the first page printed all of them').toBe(0);
+      expect(resets, 'and was reset after each but the last').toBe(PAGE_REUSES - 1);
+      expect(readBack(await print(PAGE_REUSES)).text).toContain(`report ${PAGE_REUSES}`);
+      expect(opened).toBe(1);
     } finally {
       await printer.close();
     }
