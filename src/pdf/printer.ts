@@ -1,16 +1,17 @@
 /**
  * Printing HTML to PDF with the system Chromium (puppeteer-core). One browser serves a batch; each
- * report prints in a blank document of a page with JavaScript off and every network request except
- * `data:` aborted, so hostile report data cannot run code or call home while printing, and with nothing loaded from
- * the network no page can leave cookies or cache for the next. Pages share the browser's default
- * context: a fresh incognito context per report cost a renderer process start each, doubling the
- * time per report (bench/RESULTS.md). A page is used again: once a report has printed, its page is
- * navigated to a new blank document and kept for a later report, since every new page started a
- * renderer process of its own (~10% of an audit report's time in a batch, bench/RESULTS.md, issue
- * 20). JavaScript stays off and the request filter stays on for the page's life; a page whose
- * print failed or timed out is closed, never reused, and the pages go with their browser (which
- * is relaunched after `recycleAfter` reports). The first page is prepared while the browser starts,
- * and another while a report prints until there are enough to reuse.
+ * report prints in a blank document of a page with JavaScript off and every network request
+ * except `data:` aborted, so hostile report data cannot run code or call home while printing, and
+ * with nothing loaded from the network no page can leave cookies or cache for the next. Pages
+ * share the browser's default context: a fresh incognito context per report cost a renderer
+ * process start each, doubling the time per report (bench/RESULTS.md). A page is used again: once
+ * a report has printed, its page is navigated to a new blank document and kept for a later report,
+ * since every new page started a renderer process of its own (~10% of an audit report's time in a
+ * batch, bench/RESULTS.md, issue 20). JavaScript stays off and the request filter stays on for the
+ * page's life; a page whose print failed or timed out is closed, never reused; a page prints at
+ * most PAGE_REUSES reports, and the pages go with their browser (relaunched after `recycleAfter`
+ * reports). The first page is prepared while the browser starts, and another while a report
+ * prints until there are enough to reuse.
  */
 import { availableParallelism } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
