@@ -10,8 +10,7 @@
  * stored Vega spec and never loads Vega-Lite at all (it is imported on a miss only, a chunk of
  * its own in the bundle). In a cold `linkbook run` of the weekly report, compiling its charts
  * took ~43 ms of CPU, and loading Vega-Lite's code more (bench/RESULTS.md, issue 20). A stored
- * spec is used only when its digests match (user-cache.ts); a spec that JSON would not give back
- * back (a non-finite number, say) is not stored.
+ * spec is used only when its digests match (user-cache.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

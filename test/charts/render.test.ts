@@ -2,35 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CHART_PRESETS, renderChart } from '../../src/charts/index.ts';
 import { LinkbookError } from '../../src/errors.ts';
 import type { AggregateResult } from '../../src/model.ts';
-import { tldBreakdown } from '../fixtures/aggregates.ts';
+import { SAMPLE_TIMELINE, SAMPLE_TLDS } from '../fixtures/aggregates.ts';
 
 const theme = { accent: '#0b6efd' };
 
-const tlds = tldBreakdown([
-  ['com', 40],
-  ['org', 30],
-  ['de', 20],
-  ['other', 10],
-]);
-
-const timeline: AggregateResult = {
-  kind: 'timeline',
-  of: 'refdomains',
-  unit: 'Referring domains',
-  label: 'Referring domains by first seen month — DataForSEO backlinks/referring_domains/live',
-  fields: [
-    { name: 'period', label: 'First seen (month)', type: 'date' },
-    { name: 'count', label: 'New referring domains', type: 'number' },
-    { name: 'cumulative', label: 'Referring domains in total', type: 'number' },
-  ],
-  rows: [
-    { period: '2024-01-01', count: 3, cumulative: 3 },
-    { period: '2024-02-01', count: 5, cumulative: 8 },
-    { period: '2024-03-01', count: 2, cumulative: 10 },
-  ],
-  total: 10,
-  notes: [],
-};
+const tlds = SAMPLE_TLDS;
+const timeline = SAMPLE_TIMELINE;
 
 function expectSafe(svg: string): void {
   expect(svg.startsWith('<svg')).toBe(true);

@@ -21,33 +21,11 @@ import {
 } from '../../src/charts/runtime-cache.ts';
 import type { AggregateResult } from '../../src/model.ts';
 import { cacheEntryPath, writeCached } from '../../src/user-cache.ts';
-import { tldBreakdown } from '../fixtures/aggregates.ts';
+import { SAMPLE_TIMELINE, SAMPLE_TLDS } from '../fixtures/aggregates.ts';
 
 const theme = { accent: '#0b6efd' };
-const tlds = tldBreakdown([
-  ['com', 40],
-  ['org', 30],
-  ['de', 20],
-  ['other', 10],
-]);
-const timeline: AggregateResult = {
-  kind: 'timeline',
-  of: 'backlinks',
-  unit: 'Backlinks',
-  label: 'Backlinks by first seen month — Ahrefs v3 all-backlinks',
-  fields: [
-    { name: 'period', label: 'First seen (month)', type: 'date' },
-    { name: 'count', label: 'New backlinks', type: 'number' },
-    { name: 'cumulative', label: 'Backlinks in total', type: 'number' },
-  ],
-  rows: [
-    { period: '2025-01-01', count: 4, cumulative: 4 },
-    { period: '2025-02-01', count: 9, cumulative: 13 },
-    { period: '2025-03-01', count: 1, cumulative: 14 },
-  ],
-  total: 14,
-  notes: [],
-};
+const tlds = SAMPLE_TLDS;
+const timeline = SAMPLE_TIMELINE;
 
 let saved: string | undefined;
 let dir: string;
