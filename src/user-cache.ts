@@ -1,8 +1,9 @@
 /**
  * A small on-disk cache of derived artefacts that every process would otherwise recompute: the
  * templates' precompiled Handlebars specs (src/render/template-cache.ts), the charts' Vega specs
- * compiled from Vega-Lite (src/charts/runtime-cache.ts) and the report fonts' subsets
- * (src/fonts/index.ts). Entries are plain files named by the SHA-256 of their key
+ * compiled from Vega-Lite (src/charts/runtime-cache.ts), the charts as drawn (src/charts/svg-cache.ts:
+ * they show a report's figures, and `linkbook cache clear` removes them, clearKind) and the report
+ * fonts' subsets (src/fonts/index.ts). Entries are plain files named by the SHA-256 of their key
  * material; each holds that digest and the digest of its body, and is ignored when either does not
  * match, so a stale, truncated or edited file is recomputed, never used. Nothing here is needed for
  * correctness: a missing, unreadable or unwritable folder just means recomputing.
@@ -170,6 +171,34 @@ export function pruneKind(folder: string, now: number): void {
   if (entries.length <= PRUNE_MAX_ENTRIES) return;
   entries.sort((a, b) => b.used - a.used);
   for (const { file } of entries.slice(PRUNE_MAX_ENTRIES)) removeQuietly(file);
+}
+
+/**
+ * Removes every entry of `kind` (and its temp files): what `linkbook cache clear` does to the
+ * drawn charts, which show a report's figures. Returns how many entries were removed.
+ */
+export function clearKind(kind: string, env: NodeJS.ProcessEnv = process.env): number {
+  const dir = userCacheDir(env);
+  if (!dir) return 0;
+  const folder = path.join(dir, kind);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const isEntry = /^[0-9a-f]{64}\.txt$/.test(name);
+    if (!isEntry && !/^[0-9a-f]{64}\.txt\.\d+\.tmp$/.test(name)) continue;
+    try {
+      unlinkSync(path.join(folder, name));
+      if (isEntry) removed++;
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 function removeQuietly(file: string): void {

@@ -8,7 +8,6 @@
  * early; here the advance widths are read from the font's own `hmtx` table instead.
  */
 import { readFileSync } from 'node:fs';
-import * as vega from 'vega';
 import { LinkbookError } from '../errors.ts';
 import { eachFormat4Glyph } from '../fonts/cmap.ts';
 import { TEXT_FONT_FAMILY, textFontFiles } from '../fonts/index.ts';
@@ -80,39 +79,4 @@ let faces: { regular: FontMetrics; bold: FontMetrics } | null = null;
 export function chartFontMetrics(): { regular: FontMetrics; bold: FontMetrics } {
   faces ??= { regular: readFontMetrics(CHART_FONT_FILES.regular), bold: readFontMetrics(CHART_FONT_FILES.bold) };
   return faces;
-}
-
-interface TextItem {
-  fontSize?: number | string;
-  fontWeight?: number | string;
-  limit?: number;
-}
-
-function isBold(weight: number | string | undefined): boolean {
-  if (weight === undefined) return false;
-  if (typeof weight === 'number') return weight >= 600;
-  return weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
-}
-
-let installed = false;
-
-/**
- * Makes vega measure text with the chart font's metrics (process-wide, once). The width never exceeds
- * the item's `limit`: vega truncates with an ellipsis by comparing widths against that limit, and
- * uses the same function for bounds, where the truncated label is at most `limit` wide.
- */
-export function installChartFontMetrics(): void {
-  if (installed) return;
-  const { regular, bold } = chartFontMetrics();
-  // vega exports textMetrics at runtime but not in its typings
-  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } })
-    .textMetrics;
-  metrics.width = (item, text) => {
-    const value = text === null || text === undefined ? '' : String(text).trim();
-    const size = item.fontSize !== undefined ? Number(item.fontSize) || 0 : 11;
-    const width = (isBold(item.fontWeight) ? bold : regular).widthEm(value) * size;
-    const limit = Number(item.limit);
-    return limit > 0 && width > limit ? limit : width;
-  };
-  installed = true;
 }

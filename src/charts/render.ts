@@ -1,15 +1,13 @@
 /**
  * Rendering a chart server-side: Vega-Lite is compiled to Vega, run in a headless vega View
- * (renderer "none", no browser) with a loader that refuses all access, and drawn to SVG.
+ * (renderer "none", no browser) with a loader that refuses all access, and drawn to SVG
+ * (./draw.ts), or the SVG of the same spec is read from the user cache (./svg-cache.ts).
  */
-import * as vega from 'vega';
 import type { ChartDefinition } from '../definition/schema.ts';
 import { LinkbookError } from '../errors.ts';
 import type { AggregateResult } from '../model.ts';
-import { installChartFontMetrics } from './font.ts';
-import { refusingLoader } from './loader.ts';
 import { presetSpec, type VegaLiteSpec } from './presets.ts';
-import { compiledChart, ROWS_SOURCE } from './runtime-cache.ts';
+import { drawnSvg } from './svg-cache.ts';
 import { chartIdPrefix, sanitizeSvg } from './svg.ts';
 import type { ChartTheme } from './theme.ts';
 import { userSpec } from './user-spec.ts';
@@ -50,18 +48,13 @@ export async function drawChart(
   agg: AggregateResult,
   theme: ChartTheme,
 ): Promise<RenderedChart> {
-  installChartFontMetrics();
   const spec =
     typeof chart === 'string'
       ? withoutTitle(presetSpec(chart, agg, theme), theme)
       : userSpec(chart.vega_lite, agg, theme);
   const where = `chart ${typeof chart === 'string' ? chart : 'vega_lite'} of ${agg.kind} ${agg.of}`;
-  let view: vega.View | undefined;
   try {
-    const { runtime, rows } = await compiledChart(spec);
-    view = new vega.View(runtime, { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
-    if (rows.length > 0) view.data(ROWS_SOURCE, rows);
-    const raw = await view.toSVG();
+    const raw = await drawnSvg(spec);
     return { spec, svg: sanitizeSvg(raw, chartIdPrefix(raw), agg.label) };
   } catch (cause) {
     if (cause instanceof LinkbookError) throw cause;
@@ -78,7 +71,5 @@ export async function drawChart(
             : 'check the vega_lite spec against https://vega.github.io/vega-lite/docs/',
       },
     );
-  } finally {
-    view?.finalize();
   }
 }

@@ -12,13 +12,11 @@
  * took ~43 ms of CPU, and loading Vega-Lite's code more (bench/RESULTS.md, issue 20). A stored
  * spec is used only when its digests match (user-cache.ts).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { readCached, writeCached } from '../user-cache.ts';
 import type { VegaLiteSpec } from './presets.ts';
+import { installedVersion } from './versions.ts';
 
 /** The data source the rows are inserted into. */
 export const ROWS_SOURCE = 'linkbook_rows';
@@ -27,20 +25,9 @@ export const VEGA_SPEC_CACHE_KIND = 'vega-specs';
 const MAX_ENTRIES = 64;
 const runtimes = new Map<string, vega.Runtime>();
 
-let vegaLiteVersion: string | undefined;
-/** The installed Vega-Lite's version (its package.json, beside the entry its exports name). */
-function installedVegaLiteVersion(): string {
-  if (vegaLiteVersion === undefined) {
-    const entry = createRequire(import.meta.url).resolve('vega-lite');
-    const manifest = path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}build${path.sep}`)), 'package.json');
-    vegaLiteVersion = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
-  }
-  return vegaLiteVersion;
-}
-
 /** What a compiled spec is stored under: the Vega-Lite version and the shape (its JSON). */
 export function vegaSpecCacheKey(shapeJson: string): string {
-  return `vega-lite ${installedVegaLiteVersion()}\0${shapeJson}`;
+  return `vega-lite ${installedVersion('vega-lite')}\0${shapeJson}`;
 }
 
 /**

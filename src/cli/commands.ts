@@ -288,6 +288,12 @@ const cache: Command = {
           expiredOnly: ctx.options.expired === true,
         });
         ctx.stdout.write(`removed ${removed} cached response${removed === 1 ? '' : 's'}\n`);
+        // drawn charts show the figures of the reports they were drawn for: they go with the data
+        const { clearKind } = await import('../user-cache.ts');
+        const { CHART_SVG_CACHE_KIND } = await import('../charts/svg-cache.ts');
+        const charts = clearKind(CHART_SVG_CACHE_KIND, ctx.env);
+        if (charts > 0)
+          ctx.stdout.write(`removed ${charts} drawn chart${charts === 1 ? '' : 's'} from the user cache\n`);
         return 0;
       }
       const entries = await store.cache.list();

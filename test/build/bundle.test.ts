@@ -105,7 +105,7 @@ describe('the built bundle', () => {
     expect(inputs.some((i) => /node_modules\/zod\//.test(i))).toBe(true);
   });
 
-  it("renders a warm run without the compilers: Handlebars' and Vega-Lite's are loaded only while the user cache fills", () => {
+  it("renders a warm run without the compilers or vega: Handlebars', Vega-Lite and vega are loaded only while the user cache fills", () => {
     // Each run is a fresh process of the built bundle. A preload lists, at exit, the CommonJS
     // files the process required (Handlebars is CommonJS) and, through a module hook, every ES
     // module it loaded (the bundle's chunks: Vega-Lite is compiled into a chunk of its own).
@@ -174,15 +174,25 @@ describe('the built bundle', () => {
       .filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('node_modules/vega-lite/')))
       .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
     expect(vegaLiteChunks.length).toBeGreaterThan(0);
+    // the chunks holding vega's renderer (vega-scenegraph): what draws a chart that is not stored
+    const vegaChunks = Object.entries(built.metafile.outputs)
+      .filter(([, output]) =>
+        Object.keys(output.inputs).some((input) => input.includes('node_modules/vega-scenegraph/')),
+      )
+      .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
+    expect(vegaChunks.length).toBeGreaterThan(0);
     // the first run compiles the report's templates and charts into the cache: both compilers are there
     const cold = loaded('cold');
     expect(cold.filter(handlebarsCompiler).length).toBeGreaterThan(5);
     expect(vegaLiteChunks.every((chunk) => cold.includes(chunk))).toBe(true);
-    // the second revives them: Handlebars' runtime only, no Vega-Lite, and the same report
+    expect(vegaChunks.every((chunk) => cold.includes(chunk))).toBe(true);
+    // the second revives them: Handlebars' runtime only, no Vega-Lite, no vega (every chart's SVG
+    // is stored), and the same report
     const warm = loaded('warm');
     expect(warm.some(handlebarsRuntime)).toBe(true);
     expect(warm.filter(handlebarsCompiler)).toEqual([]);
     expect(warm.filter((file) => vegaLiteChunks.includes(file))).toEqual([]);
+    expect(warm.filter((file) => vegaChunks.includes(file))).toEqual([]);
     const report = (run: string) =>
       readFileSync(path.join(work, run, 'report.html'), 'utf8').replace(/Generated [^<]*? UTC/g, 'Generated (time)');
     expect(report('warm')).toBe(report('cold'));

@@ -10,7 +10,7 @@ import * as vega from 'vega';
 import { compile, version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHART_PRESETS } from '../../src/charts/index.ts';
-import { installChartFontMetrics } from '../../src/charts/font.ts';
+import { installChartFontMetrics } from '../../src/charts/draw.ts';
 import { refusingLoader } from '../../src/charts/loader.ts';
 import { presetSpec, type VegaLiteSpec } from '../../src/charts/presets.ts';
 import {
