@@ -3,7 +3,7 @@
  * checked against the same schema as the report's own `outputs:` before anything is loaded,
  * fetched or spent, and a wrong value names the allowed ones.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { closest } from './did-you-mean.ts';
 import { isIsoDate } from './params.ts';

@@ -3,7 +3,7 @@
  * TypeScript types and `schema/report.schema.json` both come. Keys here are a contract: extend,
  * never rename.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGGREGATE_KIND_NAMES } from '../aggregate/kinds.ts';
 import { CANONICAL_COLUMN_NAMES, FILE_NOFOLLOW_ALIAS } from '../columns.ts';
 import { FILE_FORMATS, type FileFormat } from '../providers/file/exports/layout.ts';

@@ -82,7 +82,7 @@ describe('the built bundle', () => {
     expect(Math.abs(statSync(built.entry).mtimeMs - built.startedAt.getTime())).toBeLessThan(1);
   });
 
-  it('keeps Chromium, vega and nodemailer out of what starts with every command', () => {
+  it("keeps Chromium, vega, nodemailer and zod's unused locales out of what starts with every command", () => {
     // the outputs loaded by static imports from the entry, and what they are made of
     const outputs = built.metafile.outputs;
     const key = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
@@ -103,6 +103,10 @@ describe('the built bundle', () => {
     // what every command needs is there: the definition loader and its schema
     expect(inputs.some((i) => i.endsWith('src/definition/load.ts'))).toBe(true);
     expect(inputs.some((i) => /node_modules\/zod\//.test(i))).toBe(true);
+    // of zod, what the schemas use: its messages in English only, not the ~40 other locales nor
+    // its JSON Schema reader (`import { z }` took all of them: 570 KB of a 790 KB chunk)
+    expect(inputs.filter((i) => /node_modules\/zod\/v4\/locales\/(?!en\.js)[^/]+\.js$/.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /node_modules\/zod\/.*from-json-schema/.test(i))).toEqual([]);
   });
 
   it("renders a warm run without the compilers or vega: Handlebars', Vega-Lite and vega are loaded only while the user cache fills", () => {
