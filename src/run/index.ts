@@ -27,7 +27,7 @@ import {
   type ProviderAllowance,
 } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
-import { startEmulator } from '../emulator/index.ts';
+import type { Emulator } from '../emulator/index.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
@@ -143,7 +143,7 @@ export async function runReports(
     options.sandbox ?? false,
   ))
     io.logger.warn(warning);
-  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  let emulator: Emulator | undefined;
   let emulatorStarting: Promise<string> | undefined;
   let printer: PdfPrinter | undefined = io.printer;
   const batch = jobs.length > 1 || options.targetsFile !== undefined;
@@ -155,11 +155,14 @@ export async function runReports(
     logger,
     emailRetryDelaysMs: io.emailRetryDelaysMs,
     clock,
+    // loaded only when a sandbox request is made: a rerun the cache answers never starts it
     sandboxOrigin: () =>
-      (emulatorStarting ??= startEmulator({ port: 0, asOf }).then((e) => {
-        emulator = e;
-        return e.origin;
-      })),
+      (emulatorStarting ??= import('../emulator/index.ts')
+        .then(({ startEmulator }) => startEmulator({ port: 0, asOf }))
+        .then((e) => {
+          emulator = e;
+          return e.origin;
+        })),
     printer: async () => (printer ??= createPdfPrinter({ env, logger: io.logger })),
   };
 

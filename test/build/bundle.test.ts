@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshBundle } from '../../bin/bundle.js';
 import { buildBundle, type BuildResult } from '../../scripts/build.ts';
+import { startEmulator } from '../../src/emulator/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -78,6 +79,70 @@ describe('the built bundle', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  /**
+   * What a run of the weekly report by the built bundle loaded: a fresh process with a preload
+   * that lists, at exit, the CommonJS files it required (Handlebars is CommonJS) and, through a
+   * module hook, every ES module it loaded (the bundle's chunks). A store of its own per run.
+   */
+  async function loadedBy(
+    run: string,
+    env: Record<string, string | undefined>,
+    asOf: string[] = ['--as-of', '2026-11-16'],
+  ): Promise<string[]> {
+    const hooks = path.join(work, 'list-hooks.mjs');
+    writeFileSync(
+      hooks,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        'export async function load(url, context, next) {',
+        "  appendFileSync(process.env.LIST_LOADED, url + '\\n');",
+        '  return next(url, context);',
+        '}',
+      ].join('\n'),
+    );
+    const preload = path.join(work, 'list-loaded.mjs');
+    writeFileSync(
+      preload,
+      [
+        "import { createRequire, register } from 'node:module';",
+        "import { appendFileSync } from 'node:fs';",
+        `register(${JSON.stringify(pathToFileURL(hooks).href)});`,
+        'const cache = createRequire(import.meta.url).cache;',
+        "process.on('exit', () => appendFileSync(process.env.LIST_LOADED, Object.keys(cache).join('\\n') + '\\n'));",
+      ].join('\n'),
+    );
+    // the command as bin/linkbook.js starts it, from this build of the bundle
+    const start = path.join(work, 'start.mjs');
+    writeFileSync(
+      start,
+      'const { main } = await import(process.argv[2]);\nprocess.exitCode = await main(process.argv.slice(3));\n',
+    );
+    const list = path.join(work, `${run}.txt`);
+    // spawned, not spawnSync: the API a run fetches from may be served by this process
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(preload).href,
+        start,
+        pathToFileURL(built.entry).href,
+        'run',
+        path.join(ROOT, 'reports', 'weekly.yaml'),
+        '--format',
+        'html',
+        '--out',
+        path.join(work, run),
+        ...asOf,
+      ],
+      { env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_LOADED: list }, timeout: 60_000 },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    return readFileSync(list, 'utf8').split('\n');
+  }
+
   it('is stamped with the time its build started, not when it finished', () => {
     expect(Math.abs(statSync(built.entry).mtimeMs - built.startedAt.getTime())).toBeLessThan(1);
   });
@@ -109,67 +174,10 @@ describe('the built bundle', () => {
     expect(inputs.filter((i) => /node_modules\/zod\/.*from-json-schema/.test(i))).toEqual([]);
   });
 
-  it("renders a warm run without the compilers or vega: Handlebars', Vega-Lite and vega are loaded only while the user cache fills", () => {
-    // Each run is a fresh process of the built bundle. A preload lists, at exit, the CommonJS
-    // files the process required (Handlebars is CommonJS) and, through a module hook, every ES
-    // module it loaded (the bundle's chunks: Vega-Lite is compiled into a chunk of its own).
-    const hooks = path.join(work, 'list-hooks.mjs');
-    writeFileSync(
-      hooks,
-      [
-        "import { appendFileSync } from 'node:fs';",
-        'export async function load(url, context, next) {',
-        "  appendFileSync(process.env.LIST_LOADED, url + '\\n');",
-        '  return next(url, context);',
-        '}',
-      ].join('\n'),
-    );
-    const preload = path.join(work, 'list-loaded.mjs');
-    writeFileSync(
-      preload,
-      [
-        "import { createRequire, register } from 'node:module';",
-        "import { appendFileSync } from 'node:fs';",
-        `register(${JSON.stringify(pathToFileURL(hooks).href)});`,
-        'const cache = createRequire(import.meta.url).cache;',
-        "process.on('exit', () => appendFileSync(process.env.LIST_LOADED, Object.keys(cache).join('\\n') + '\\n'));",
-      ].join('\n'),
-    );
-    // the command as bin/linkbook.js starts it, from this build of the bundle
-    const start = path.join(work, 'start.mjs');
-    writeFileSync(
-      start,
-      'const { main } = await import(process.argv[2]);\nprocess.exitCode = await main(process.argv.slice(3));\n',
-    );
+  it("renders a warm run without the compilers or vega: Handlebars', Vega-Lite and vega are loaded only while the user cache fills", async () => {
     // one user cache; a store each, so both runs fetch and their reports say the same
     const env = { PATH: process.env.PATH, LINKBOOK_CACHE_DIR: path.join(work, 'warm-cache') };
-    const loaded = (run: string): string[] => {
-      const list = path.join(work, `${run}.txt`);
-      const result = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          pathToFileURL(preload).href,
-          start,
-          pathToFileURL(built.entry).href,
-          'run',
-          path.join(ROOT, 'reports', 'weekly.yaml'),
-          '--format',
-          'html',
-          '--out',
-          path.join(work, run),
-          '--as-of',
-          '2026-11-16',
-        ],
-        {
-          env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_LOADED: list },
-          encoding: 'utf8',
-          timeout: 60_000,
-        },
-      );
-      expect(result.status, result.stderr).toBe(0);
-      return readFileSync(list, 'utf8').split('\n');
-    };
+    const loaded = (run: string): Promise<string[]> => loadedBy(run, env);
     const handlebarsCompiler = (file: string) =>
       file.includes(`${path.sep}handlebars${path.sep}`) && file.includes(`${path.sep}compiler${path.sep}`);
     const handlebarsRuntime = (file: string) => file.endsWith(`${path.sep}handlebars${path.sep}runtime.js`);
@@ -186,13 +194,13 @@ describe('the built bundle', () => {
       .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
     expect(vegaChunks.length).toBeGreaterThan(0);
     // the first run compiles the report's templates and charts into the cache: both compilers are there
-    const cold = loaded('cold');
+    const cold = await loaded('cold');
     expect(cold.filter(handlebarsCompiler).length).toBeGreaterThan(5);
     expect(vegaLiteChunks.every((chunk) => cold.includes(chunk))).toBe(true);
     expect(vegaChunks.every((chunk) => cold.includes(chunk))).toBe(true);
     // the second revives them: Handlebars' runtime only, no Vega-Lite, no vega (every chart's SVG
     // is stored), and the same report
-    const warm = loaded('warm');
+    const warm = await loaded('warm');
     expect(warm.some(handlebarsRuntime)).toBe(true);
     expect(warm.filter(handlebarsCompiler)).toEqual([]);
     expect(warm.filter((file) => vegaLiteChunks.includes(file))).toEqual([]);
@@ -200,6 +208,31 @@ describe('the built bundle', () => {
     const report = (run: string) =>
       readFileSync(path.join(work, run, 'report.html'), 'utf8').replace(/Generated [^<]*? UTC/g, 'Generated (time)');
     expect(report('warm')).toBe(report('cold'));
+  });
+
+  it('runs against a real API without loading the emulator: it is imported for sandbox requests only', async () => {
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const env = {
+        PATH: process.env.PATH,
+        LINKBOOK_CACHE_DIR: path.join(work, 'api-cache'),
+        AHREFS_V2_TOKEN: 'test-token',
+        AHREFS_V2_URL: emulator.origin,
+      };
+      const emulatorChunks = Object.entries(built.metafile.outputs)
+        .filter(([, output]) => Object.keys(output.inputs).includes('src/emulator/server.ts'))
+        .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
+      expect(emulatorChunks.length).toBeGreaterThan(0);
+      const before = emulator.stats().requests['ahrefs-v2'];
+      // today's data: a live API serves no other date
+      const loaded = await loadedBy('api', env, []);
+      // the report was fetched from the API named (here, an emulator in this process), not the sandbox
+      expect(emulator.stats().requests['ahrefs-v2']).toBeGreaterThan(before);
+      expect(loaded.filter((file) => emulatorChunks.includes(file))).toEqual([]);
+      expect(readFileSync(path.join(work, 'api', 'report.html'), 'utf8')).not.toContain('Sample data');
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('validates and renders a report, finding templates/ from its own folder', async () => {
