@@ -122,7 +122,7 @@ async function startPrinterEarly(
     }
     // puppeteer's few hundred modules load before the pipeline's; loading both at once would hold
     // Chromium's start back until everything had loaded
-    await import('puppeteer-core');
+    await (await import('../pdf/puppeteer.ts')).loadPuppeteer();
     const { createPdfPrinter } = await import('../pdf/index.ts');
     const printer = createPdfPrinter({
       env: ctx.env,

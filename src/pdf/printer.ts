@@ -15,6 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import { loadPuppeteer } from './puppeteer.ts';
 import { LinkbookError } from '../errors.ts';
 import { silentLogger, type Logger } from '../model.ts';
 import { resolveChromium } from './chromium.ts';
@@ -188,7 +189,7 @@ export function createPdfPrinter(options: PdfPrinterOptions = {}): PdfPrinter {
       );
       gone.catch(() => undefined);
       // imported here, not at the top: a run without PDF output never loads puppeteer
-      const connecting = import('puppeteer-core').then(async ({ default: puppeteer }) => {
+      const connecting = loadPuppeteer().then(async (puppeteer) => {
         const browser = await puppeteer.connect({ transport: chromium.transport });
         try {
           // the about:blank tab it starts with (puppeteer.launch waits for it the same way)

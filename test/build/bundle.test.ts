@@ -143,6 +143,29 @@ describe('the built bundle', () => {
     return readFileSync(list, 'utf8').split('\n');
   }
 
+  it("prints with puppeteer's connect-only build: neither its launcher nor the browser downloader is loaded", () => {
+    const outputs = built.metafile.outputs;
+    // the output that src/pdf/puppeteer.ts imports puppeteer from, and what it loads statically
+    const entry = Object.keys(outputs).find((file) =>
+      Object.keys(outputs[file]!.inputs).some((input) =>
+        input.endsWith('puppeteer-core/lib/esm/puppeteer/puppeteer-core-browser.js'),
+      ),
+    );
+    expect(entry).toBeDefined();
+    const seen = new Set<string>();
+    const visit = (output: string) => {
+      if (seen.has(output) || !outputs[output]) return;
+      seen.add(output);
+      for (const imported of outputs[output]!.imports)
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    };
+    visit(entry!);
+    const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+    expect(inputs.some((i) => i.includes('puppeteer-core/lib/esm/puppeteer/cdp/Page.js'))).toBe(true);
+    expect(inputs.filter((i) => /node_modules\/(@puppeteer\/browsers|ws|semver|proxy-agent)\//.test(i))).toEqual([]);
+    expect(inputs.filter((i) => /puppeteer-core\/lib\/esm\/puppeteer\/node\//.test(i))).toEqual([]);
+  });
+
   it('is stamped with the time its build started, not when it finished', () => {
     expect(Math.abs(statSync(built.entry).mtimeMs - built.startedAt.getTime())).toBeLessThan(1);
   });
