@@ -19,7 +19,7 @@ import { LinkbookError } from '../errors.ts';
 import { systemClock, type Logger } from '../model.ts';
 import { credentialsFromEnv, DEFAULT_HTTP_TIMEOUT_MS, httpOptionsFromEnv } from '../providers/index.ts';
 import { markBatchRoot, runReport, targetRowOptions, type ReportRunEffects } from '../run/index.ts';
-import { startEmulator } from '../emulator/index.ts';
+import { lazySandbox } from '../emulator/lazy.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type RequestClaims, type RunFinish, type Store } from '../store/index.ts';
 import { checkOutRoot, insideRoot, safeSegment } from '../deliver/out-dir.ts';
@@ -106,17 +106,12 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   const outage = storeOutage(store, logger);
   const credentials = credentialsFromEnv(env);
   let printer: PdfPrinter | undefined;
-  let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
-  let emulatorStarting: Promise<string> | undefined;
+  const sandbox = lazySandbox();
   const effects: ReportRunEffects = {
     store: outage.store,
     logger,
     clock: systemClock,
-    sandboxOrigin: () =>
-      (emulatorStarting ??= startEmulator({ port: 0 }).then((e) => {
-        emulator = e;
-        return e.origin;
-      })),
+    sandboxOrigin: sandbox.origin,
     printer: async () => (printer ??= createPdfPrinter({ env, logger })),
     accountGate: createAccountLimiter(connection, {
       credentials,
@@ -234,7 +229,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   outage.stop();
   await outage.recordLeftovers();
   await printer?.close().catch(() => undefined);
-  await emulator?.close().catch(() => undefined);
+  await sandbox.close().catch(() => undefined);
   await store.close();
   await connection.del(key).catch(() => undefined);
   await quit(connection);

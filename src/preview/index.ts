@@ -3,7 +3,7 @@
  * process when its file, template, logo or data files change, from data already in hand or in
  * the store; the page hears of it over Server-Sent Events.
  */
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { lazySandbox } from '../emulator/lazy.ts';
 import { systemClock, type Clock, type Logger } from '../model.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { PreviewSession, type PreviewOptions } from './session.ts';
@@ -41,13 +41,13 @@ export interface StartPreviewOptions extends PreviewOptions {
 /** Loads and renders the report once, then serves it and watches its files until `close()`. */
 export async function startPreview(options: StartPreviewOptions): Promise<Preview> {
   const store = options.store ?? (await openStore(undefined, { env: options.env, clock: options.clock }));
-  let emulator: Promise<Emulator> | undefined;
+  const sandbox = lazySandbox({ asOf: options.asOf });
   const session = new PreviewSession(options, {
     store,
     logger: options.logger,
     clock: options.clock ?? systemClock,
     fetch: options.fetch,
-    sandboxOrigin: async () => (await (emulator ??= startEmulator({ port: 0, asOf: options.asOf }))).origin,
+    sandboxOrigin: sandbox.origin,
   });
   const watcher = watchReportFiles(() => {
     void session.refresh();
@@ -63,7 +63,7 @@ export async function startPreview(options: StartPreviewOptions): Promise<Previe
     async close() {
       watcher.close();
       await server.close();
-      if (emulator) await (await emulator).close();
+      await sandbox.close();
       if (!options.store) await store.close();
     },
   };

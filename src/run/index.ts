@@ -27,7 +27,7 @@ import {
   type ProviderAllowance,
 } from '../providers/index.ts';
 import { formatFilter } from '../query/index.ts';
-import type { Emulator } from '../emulator/index.ts';
+import { lazySandbox } from '../emulator/lazy.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { runReport, type ReportRunResult } from './report.ts';
@@ -143,8 +143,7 @@ export async function runReports(
     options.sandbox ?? false,
   ))
     io.logger.warn(warning);
-  let emulator: Emulator | undefined;
-  let emulatorStarting: Promise<string> | undefined;
+  const sandbox = lazySandbox({ asOf });
   let printer: PdfPrinter | undefined = io.printer;
   const batch = jobs.length > 1 || options.targetsFile !== undefined;
   const progress = batch ? createBatchProgress(jobs.length, io.logger, io.progress) : undefined;
@@ -155,14 +154,7 @@ export async function runReports(
     logger,
     emailRetryDelaysMs: io.emailRetryDelaysMs,
     clock,
-    // loaded only when a sandbox request is made: a rerun the cache answers never starts it
-    sandboxOrigin: () =>
-      (emulatorStarting ??= import('../emulator/index.ts')
-        .then(({ startEmulator }) => startEmulator({ port: 0, asOf }))
-        .then((e) => {
-          emulator = e;
-          return e.origin;
-        })),
+    sandboxOrigin: sandbox.origin,
     printer: async () => (printer ??= createPdfPrinter({ env, logger: io.logger })),
   };
 
@@ -238,7 +230,7 @@ export async function runReports(
   } finally {
     progress?.finish();
     await printer?.close();
-    await emulator?.close();
+    await sandbox.close();
     if (!io.store) await store.close();
   }
   compact(results);
