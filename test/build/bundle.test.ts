@@ -79,6 +79,25 @@ describe('the built bundle', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  /** The outputs `output` loads by static imports (itself included), following the bundle's metafile. */
+  function staticOutputs(output: string): Set<string> {
+    const outputs = built.metafile.outputs;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file) || !outputs[file]) return;
+      seen.add(file);
+      for (const imported of outputs[file]!.imports)
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    };
+    visit(output);
+    return seen;
+  }
+
+  /** The source files of what `output` loads by static imports. */
+  function staticInputs(output: string): string[] {
+    return [...staticOutputs(output)].flatMap((file) => Object.keys(built.metafile.outputs[file]!.inputs));
+  }
+
   /**
    * What a run of the weekly report by the built bundle loaded: a fresh process with a preload
    * that lists, at exit, the CommonJS files it required (Handlebars is CommonJS) and, through a
@@ -152,15 +171,7 @@ describe('the built bundle', () => {
       ),
     );
     expect(entry).toBeDefined();
-    const seen = new Set<string>();
-    const visit = (output: string) => {
-      if (seen.has(output) || !outputs[output]) return;
-      seen.add(output);
-      for (const imported of outputs[output]!.imports)
-        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    };
-    visit(entry!);
-    const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+    const inputs = staticInputs(entry!);
     expect(inputs.some((i) => i.includes('puppeteer-core/lib/esm/puppeteer/cdp/Page.js'))).toBe(true);
     expect(inputs.filter((i) => /node_modules\/(@puppeteer\/browsers|ws|semver|proxy-agent)\//.test(i))).toEqual([]);
     expect(inputs.filter((i) => /puppeteer-core\/lib\/esm\/puppeteer\/node\//.test(i))).toEqual([]);
@@ -174,15 +185,8 @@ describe('the built bundle', () => {
     // the outputs loaded by static imports from the entry, and what they are made of
     const outputs = built.metafile.outputs;
     const key = (file: string) => path.relative(ROOT, file).split(path.sep).join('/');
-    const seen = new Set<string>();
-    const visit = (output: string) => {
-      if (seen.has(output) || !outputs[output]) return;
-      seen.add(output);
-      for (const imported of outputs[output]!.imports)
-        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    };
-    visit(key(built.entry));
-    const inputs = [...seen].flatMap((o) => Object.keys(outputs[o]!.inputs));
+    const seen = staticOutputs(key(built.entry));
+    const inputs = staticInputs(key(built.entry));
     const externals = [...seen].flatMap((o) =>
       outputs[o]!.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path),
     );
