@@ -44,6 +44,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const PRUNE_UNUSED_DAYS = 30;
 /** The most entries one kind keeps; beyond it the least recently used go first. */
 export const PRUNE_MAX_ENTRIES = 500;
+/** The files this cache names: entries (`<64 hex>.txt`) and a writer's temp files; no other file is touched. */
+const ENTRY_NAME = /^[0-9a-f]{64}\.txt$/;
+const TEMP_NAME = /^[0-9a-f]{64}\.txt\.\d+\.tmp$/;
 /** A temp file this old belongs to a writer that died. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -153,8 +156,8 @@ export function pruneKind(folder: string, now: number): void {
   }
   const entries: Array<{ file: string; used: number }> = [];
   for (const name of names) {
-    const isEntry = /^[0-9a-f]{64}\.txt$/.test(name);
-    const isTemp = /^[0-9a-f]{64}\.txt\.\d+\.tmp$/.test(name);
+    const isEntry = ENTRY_NAME.test(name);
+    const isTemp = TEMP_NAME.test(name);
     if (!isEntry && !isTemp) continue;
     const file = path.join(folder, name);
     let used: number;
@@ -189,8 +192,8 @@ export function clearKind(kind: string, env: NodeJS.ProcessEnv = process.env): n
   }
   let removed = 0;
   for (const name of names) {
-    const isEntry = /^[0-9a-f]{64}\.txt$/.test(name);
-    if (!isEntry && !/^[0-9a-f]{64}\.txt\.\d+\.tmp$/.test(name)) continue;
+    const isEntry = ENTRY_NAME.test(name);
+    if (!isEntry && !TEMP_NAME.test(name)) continue;
     try {
       unlinkSync(path.join(folder, name));
       if (isEntry) removed++;

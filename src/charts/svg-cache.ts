@@ -32,16 +32,8 @@ export const CHART_SVG_FORMAT = 'vega-svg/1';
  * the chart is drawn and the draw reports the font.
  */
 export function chartSvgCacheKey(specJson: string): string | undefined {
-  const files = textFontFiles();
-  let fonts: Array<[string, number, number]>;
-  try {
-    fonts = [files.regular, files.bold].map((file) => {
-      const stat = statSync(file);
-      return [file, stat.size, stat.mtimeMs];
-    });
-  } catch {
-    return undefined;
-  }
+  const fonts = chartFontFilesKey();
+  if (fonts === undefined) return undefined;
   return JSON.stringify({
     format: CHART_SVG_FORMAT,
     vega: installedVersion('vega'),
@@ -49,6 +41,23 @@ export function chartSvgCacheKey(specJson: string): string | undefined {
     fonts,
     spec: specJson,
   });
+}
+
+let fontFiles: Array<[string, number, number]> | undefined;
+
+/** The chart font files with their size and mtime, read once a process (not once a chart). */
+function chartFontFilesKey(): Array<[string, number, number]> | undefined {
+  if (fontFiles !== undefined) return fontFiles;
+  const files = textFontFiles();
+  try {
+    fontFiles = [files.regular, files.bold].map((file) => {
+      const stat = statSync(file);
+      return [file, stat.size, stat.mtimeMs];
+    });
+  } catch {
+    return undefined;
+  }
+  return fontFiles;
 }
 
 /** vega's SVG of the spec: from the user cache, else drawn (vega loaded now) and stored. */
