@@ -10,7 +10,9 @@
  * 30 s + 15 s). A job may stall twice (maxStalledCount 2) before it fails. A lock much shorter
  * than the time the event loop can be busy (a big render) would make live jobs look stalled.
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -21,7 +23,7 @@ import { credentialsFromEnv, DEFAULT_HTTP_TIMEOUT_MS, httpOptionsFromEnv } from 
 import { markBatchRoot, runReport, targetRowOptions, type ReportRunEffects } from '../run/index.ts';
 import { lazySandbox } from '../emulator/lazy.ts';
 import { createPdfPrinter, type PdfPrinter } from '../pdf/index.ts';
-import { openStore, type RequestClaims, type RunFinish, type Store } from '../store/index.ts';
+import { openStore, type RequestClaims, type RunFinish, type RunRecord, type Store } from '../store/index.ts';
 import { checkOutRoot, insideRoot, safeSegment } from '../deliver/out-dir.ts';
 import {
   accountConcurrencyFromEnv,
@@ -136,8 +138,19 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
     logger.info(
       `[job]     ${job.id} ${data.report} for ${data.targetName} (attempt ${job.attemptsMade + 1}, pid ${process.pid})`,
     );
+    // one job, one ok run: the same job taken again (its worker died after the run was recorded,
+    // before the queue heard) gives back that run instead of running, and recording, it twice
+    const runOf = `${job.id}@${job.timestamp}`;
     try {
       await outage.recordLeftovers();
+      const earlier = await finishedRunOf(outage.store, runOf);
+      if (earlier) {
+        options.stdout?.write(`${resultLine(earlier.outputs, path.dirname(earlier.outputs[0]!))}\n`);
+        logger.info(
+          `[done]    ${job.id} ${data.targetName}: already run as run ${earlier.id} (${earlier.finishedAt}); its worker stopped before the queue heard, so not run again`,
+        );
+        return { runId: earlier.id, outputs: earlier.outputs };
+      }
       const { params, overrides } = targetRowOptions(data.target, data.report, 0);
       const loaded = await loadReport(data.report, { params: { ...data.params, ...params }, overrides });
       const root = options.outDir ?? data.outRoot;
@@ -160,12 +173,11 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
             emailToDir: options.emailToDir ?? data.delivery.emailToDir,
             resend: data.delivery.resend,
           },
+          job: runOf,
         },
         effects,
       );
-      options.stdout?.write(
-        `${result.outputs.find((o) => o.endsWith('report.pdf')) ?? result.outputs.find((o) => o.endsWith('report.html')) ?? result.outDir}\n`,
-      );
+      options.stdout?.write(`${resultLine(result.outputs, result.outDir)}\n`);
       logger.info(
         `[done]    ${job.id} ${data.targetName}: ${result.requests} requests, ${result.cacheHits} from cache, ${Date.now() - started} ms`,
       );
@@ -235,6 +247,20 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
   await quit(connection);
   logger.info(`linkbook worker ${record.id}: stopped`);
   return 0;
+}
+
+/** The job's result line on stdout: the PDF written, else the HTML, else the output folder. */
+function resultLine(outputs: readonly string[], outDir: string): string {
+  return outputs.find((o) => o.endsWith('report.pdf')) ?? outputs.find((o) => o.endsWith('report.html')) ?? outDir;
+}
+
+/**
+ * The ok run already recorded for this job, when every file it wrote is still there; undefined
+ * when the job has not finished a run (or its files were removed since: it runs again).
+ */
+async function finishedRunOf(store: Store, job: string): Promise<RunRecord | undefined> {
+  const runs = await store.ledger.list({ job, limit: 20 });
+  return runs.find((r) => r.status === 'ok' && r.outputs.length > 0 && r.outputs.every((o) => existsSync(o)));
 }
 
 /**

@@ -48,6 +48,8 @@ export interface ReportRunOptions {
   env: NodeJS.ProcessEnv;
   /** `--no-email`, `--email-to-dir DIR`, `--resend`. */
   email?: { noEmail?: boolean; emailToDir?: string; resend?: boolean };
+  /** The fleet job this run does, recorded in its ledger row (src/fleet/worker.ts). */
+  job?: string;
 }
 
 export interface ReportRunEffects {
@@ -121,6 +123,7 @@ export async function runReport(
     target: def.target,
     params: loaded.params,
     asOf: options.asOf,
+    ...(options.job !== undefined ? { job: options.job } : {}),
   });
   let spent: Cost = { ...ZERO_COST };
   let requests = 0;

@@ -15,6 +15,7 @@ export type {
   RunStart,
   RunFinish,
   RunRecord,
+  RunFilter,
   DeliveryInput,
   DeliveryRecord,
 } from './ledger.ts';

@@ -21,6 +21,8 @@ export interface RunStart {
   params: Record<string, RawValue>;
   /** YYYY-MM-DD */
   asOf: string;
+  /** The fleet job this run does (`<job id>@<enqueued at>`, src/fleet/worker.ts); none for `run`. */
+  job?: string;
 }
 
 export interface RunFinish {
@@ -65,6 +67,8 @@ export interface RunRecord {
   error: string | null;
   pid: number;
   host: string;
+  /** The fleet job it ran, or null for a run not taken from the queue. */
+  job: string | null;
   deliveries: DeliveryRecord[];
 }
 
@@ -85,6 +89,8 @@ export interface RunRow {
   cost: string;
   outputs: string;
   error: string | null;
+  /** Null in rows written before migration 4 and in runs not taken from the queue. */
+  job: string | null;
 }
 
 export interface DeliveryRow {
@@ -95,6 +101,14 @@ export interface DeliveryRow {
   error: string | null;
   message_id: string | null;
   at: number;
+}
+
+/** Which runs `list` returns; every field given must match. */
+export interface RunFilter {
+  report?: string;
+  target?: string;
+  job?: string;
+  limit?: number;
 }
 
 /**
@@ -112,8 +126,8 @@ export interface RunLedger {
   deliveries(place: { report: string; target: string; asOf: string }): Promise<DeliveryRecord[]>;
   /** Returns one run, or undefined. */
   get(runId: number): Promise<RunRecord | undefined>;
-  /** Returns runs newest first, optionally of one report and/or target, at most `limit`. */
-  list(filter?: { report?: string; target?: string; limit?: number }): Promise<RunRecord[]>;
+  /** Returns runs newest first, optionally of one report, target and/or fleet job, at most `limit`. */
+  list(filter?: RunFilter): Promise<RunRecord[]>;
   /** Returns the latest slot (ISO time) recorded for a schedule, or null when none fired yet. */
   lastSlotFired(scheduleKey: string): Promise<string | null>;
   /**
@@ -147,8 +161,8 @@ export class SqliteRunLedger implements RunLedger {
     return writeTransaction(this.db, () => {
       const result = this.db
         .prepare(
-          `INSERT INTO runs (report, target, as_of, params, status, started_at, pid, proc_start, host, cost)
-           VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+          `INSERT INTO runs (report, target, as_of, params, status, started_at, pid, proc_start, host, cost, job)
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           run.report,
@@ -160,6 +174,7 @@ export class SqliteRunLedger implements RunLedger {
           me.start,
           me.host,
           JSON.stringify(ZERO_COST),
+          run.job ?? null,
         );
       return Number(result.lastInsertRowid);
     });
@@ -226,17 +241,13 @@ export class SqliteRunLedger implements RunLedger {
     return row === undefined ? undefined : this.toRecord(row, this.deliveriesOf([row.id]));
   }
 
-  /** Returns runs newest first, optionally of one report and/or target, at most `limit`. */
-  async list(filter: { report?: string; target?: string; limit?: number } = {}): Promise<RunRecord[]> {
+  /** Returns runs newest first, optionally of one report, target and/or fleet job, at most `limit`. */
+  async list(filter: RunFilter = {}): Promise<RunRecord[]> {
     const conditions: string[] = [];
     const values: Array<string | number> = [];
-    if (filter.report !== undefined) {
-      conditions.push('report = ?');
-      values.push(filter.report);
-    }
-    if (filter.target !== undefined) {
-      conditions.push('target = ?');
-      values.push(filter.target);
+    for (const [column, value] of runFilterColumns(filter)) {
+      conditions.push(`${column} = ?`);
+      values.push(value);
     }
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';
@@ -347,8 +358,18 @@ export function runRecordFromRow(row: RunRow, deliveries: Map<number, DeliveryRe
     error: row.error,
     pid: row.pid,
     host: row.host,
+    job: row.job ?? null,
     deliveries: deliveries.get(row.id) ?? [],
   };
+}
+
+/** The columns a run filter compares, with the value each must equal; shared by both backends. */
+export function runFilterColumns(filter: RunFilter): Array<[column: string, value: string]> {
+  const columns: Array<[string, string]> = [];
+  if (filter.report !== undefined) columns.push(['report', filter.report]);
+  if (filter.target !== undefined) columns.push(['target', filter.target]);
+  if (filter.job !== undefined) columns.push(['job', filter.job]);
+  return columns;
 }
 
 export function toDelivery(row: DeliveryRow): DeliveryRecord {

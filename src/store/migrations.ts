@@ -261,6 +261,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'runs record the fleet job they ran',
+    // a queue job's id and enqueue time (src/fleet/worker.ts): a job whose worker died after its
+    // run was recorded ok, but before the queue heard, is not run (and recorded) a second time
+    sqlite: `
+      ALTER TABLE runs ADD COLUMN job TEXT;
+      CREATE INDEX runs_job ON runs (job);
+    `,
+    postgres: `
+      ALTER TABLE runs ADD COLUMN job TEXT;
+      CREATE INDEX runs_job ON runs (job);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -24,12 +24,14 @@ import {
   type DeliveryInput,
   type DeliveryRecord,
   type DeliveryRow,
+  type RunFilter,
   type RunFinish,
   type RunLedger,
   type RunRecord,
   type RunRow,
   type RunStart,
   normaliseSlot,
+  runFilterColumns,
   runRecordFromRow,
   toDelivery,
   unknownRun,
@@ -226,8 +228,8 @@ export class PgRunLedger implements RunLedger {
   async start(run: RunStart): Promise<number> {
     const me = currentProcessIdentity();
     const { rows } = await this.db.query<{ id: number }>(
-      `INSERT INTO runs (report, target, as_of, params, status, started_at, pid, proc_start, host, cost)
-       VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9) RETURNING id`,
+      `INSERT INTO runs (report, target, as_of, params, status, started_at, pid, proc_start, host, cost, job)
+       VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10) RETURNING id`,
       [
         run.report,
         run.target,
@@ -238,6 +240,7 @@ export class PgRunLedger implements RunLedger {
         me.start,
         me.host,
         JSON.stringify(ZERO_COST),
+        run.job ?? null,
       ],
     );
     return rows[0]!.id;
@@ -294,16 +297,12 @@ export class PgRunLedger implements RunLedger {
     return row === undefined ? undefined : runRecordFromRow(row, await this.deliveriesOf([row.id]));
   }
 
-  async list(filter: { report?: string; target?: string; limit?: number } = {}): Promise<RunRecord[]> {
+  async list(filter: RunFilter = {}): Promise<RunRecord[]> {
     const conditions: string[] = [];
     const values: Array<string | number> = [];
-    if (filter.report !== undefined) {
-      values.push(filter.report);
-      conditions.push(`report = $${values.length}`);
-    }
-    if (filter.target !== undefined) {
-      values.push(filter.target);
-      conditions.push(`target = $${values.length}`);
+    for (const [column, value] of runFilterColumns(filter)) {
+      values.push(value);
+      conditions.push(`${column} = $${values.length}`);
     }
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : '';

@@ -126,4 +126,46 @@ describe('linkbook worker', () => {
     w.child.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
   }, 90_000);
+
+  it('does not run a job twice when its worker died after recording the run ok but before the queue heard', async () => {
+    const { redis, proxy, out, counts, env } = await setup(['done.example']);
+    // a short lock, so the dead worker's job is back on the queue within seconds (src/fleet/worker.ts)
+    const short = ['--concurrency', '1'];
+    const timings = { LINKBOOK_WORKER_LOCK_MS: '4000', LINKBOOK_WORKER_STALLED_MS: '1000' };
+    proxy.hold((url) => targetOf(url) === 'done.example');
+    const first = startWorker(short, { ...env, ...timings });
+    cleanup.push(() => first.child.exitCode === null && first.child.signalCode === null && first.child.kill('SIGKILL'));
+    await until('the job waiting on its API answer', () => (proxy.held().length === 1 ? true : undefined));
+    // Redis away: the run finishes and is recorded ok, but the job cannot be marked completed
+    await redis.stop({ save: true });
+    proxy.release();
+    const okRuns = async () => {
+      const store = await openStore(env.LINKBOOK_STORE);
+      try {
+        return (await store.ledger.list({ limit: 100 })).filter((r) => r.status === 'ok');
+      } finally {
+        await store.close();
+      }
+    };
+    await until('the run recorded ok', async () => ((await okRuns()).length === 1 ? true : undefined));
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    await redis.start();
+
+    const taker = startWorker(short, { ...env, ...timings });
+    cleanup.push(() => taker.child.exitCode === null && taker.child.signalCode === null && taker.child.kill('SIGKILL'));
+    await until('the job completed', async () => ((await counts()).completed === 1 ? true : undefined), 45_000);
+
+    const runs = await okRuns();
+    expect(runs.map((r) => r.target)).toEqual(['done.example']);
+    expect(runs[0]!.job).toMatch(/@\d+$/);
+    const report = path.join(out, 'done.example', 'report.html');
+    expect(runs[0]!.outputs).toContain(report);
+    expect(proxy.forwarded.map((r) => targetOf(r.url))).toEqual(['done.example']);
+    expect(taker.log.join('\n')).toContain(`already run as run ${runs[0]!.id}`);
+    expect(taker.stdout).toEqual([report]);
+    expect(await counts()).toEqual({ waiting: 0, active: 0, completed: 1, failed: 0 });
+    taker.child.kill('SIGTERM');
+    expect((await taker.exited).code).toBe(0);
+  }, 90_000);
 });

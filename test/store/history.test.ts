@@ -18,6 +18,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     error: null,
     pid: 10,
     host: 'h',
+    job: null,
     deliveries: [],
     ...overrides,
   };

@@ -82,6 +82,20 @@ describeEachBackend((backend) => {
       expect((await store.ledger.list({ limit: 2 })).map((r) => r.id)).toEqual([ids[3], ids[2]]);
     });
 
+    it('records the fleet job a run did, and lists the runs of one job', async () => {
+      const plain = await store.ledger.start(weekly);
+      const first = await store.ledger.start({ ...weekly, job: 'weekly|example.com@1714978800000' });
+      clock.advance(60);
+      const retry = await store.ledger.start({ ...weekly, job: 'weekly|example.com@1714978800000' });
+      await store.ledger.start({ ...weekly, job: 'weekly|example.com@1714979999999' });
+      expect((await store.ledger.get(plain))?.job).toBeNull();
+      expect((await store.ledger.get(first))?.job).toBe('weekly|example.com@1714978800000');
+      expect(
+        (await store.ledger.list({ job: 'weekly|example.com@1714978800000', target: 'example.com' })).map((r) => r.id),
+      ).toEqual([retry, first]);
+      expect(await store.ledger.list({ job: 'weekly|other.com@1714978800000' })).toEqual([]);
+    });
+
     it('keeps the error of a failed run with secrets redacted', async () => {
       const id = await store.ledger.start(weekly);
       await store.ledger.finish(id, {
