@@ -1,7 +1,8 @@
 /**
  * The sandbox emulator a process starts the first time a sample request needs it, and only then:
  * its module is imported at that moment, so a process whose requests all go to a real API, or
- * whose sample requests the cache answers without planning a new one, never loads it. Shared by
+ * whose sample requests the cache answers (they are planned with SANDBOX_PLAN_ORIGIN and sent
+ * to this origin only on a miss, src/providers/http.ts), never loads it. Shared by
  * `linkbook run`, the fleet worker and the preview, which each keep one for all their reports.
  */
 import type { Emulator } from './server.ts';

@@ -9,7 +9,7 @@ import { checkRunValues } from '../definition/index.ts';
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Clock, type Logger } from '../model.ts';
 import { checkBudget, planReport } from '../plan/index.ts';
-import { credentialsFromEnv } from '../providers/index.ts';
+import { credentialsFromEnv, SANDBOX_PLAN_ORIGIN } from '../providers/index.ts';
 import { checkEmailSetup, loadJobs, today, type RunJob } from '../run/index.ts';
 import { checkOutRoot } from '../deliver/out-dir.ts';
 import { connectOnce, QUEUE_NAME, redisUrlFrom, reportJobId, type ReportJob } from './queue.ts';
@@ -72,7 +72,7 @@ export async function prepareReportJobs(options: EnqueueOptions): Promise<Report
         today: today(clock),
         credentials,
         sandbox: options.sandbox ?? false,
-        sandboxOrigin: 'http://sandbox.linkbook',
+        sandboxOrigin: SANDBOX_PLAN_ORIGIN,
         env: options.env,
       });
       checkBudget(plan);

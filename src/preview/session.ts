@@ -11,8 +11,15 @@ import { parseReport, defaultTemplateDirs, findTemplate, type LoadedReport } fro
 import { LinkbookError, LinkbookErrors, formatPlace, type SourcePlace } from '../errors.ts';
 import { addCost, type CanonicalRow, type Clock, type Cost, type DatasetResult, type Logger } from '../model.ts';
 import { heldRows } from '../rows.ts';
-import { budgetGuard, planReport, usesSandbox, type PlannedDataset, type ReportPlan } from '../plan/index.ts';
-import { credentialsFromEnv, httpLayerForRun, redactUrl, ZERO_COST, type Credentials } from '../providers/index.ts';
+import { budgetGuard, planReport, type PlannedDataset, type ReportPlan } from '../plan/index.ts';
+import {
+  credentialsFromEnv,
+  httpLayerForRun,
+  redactUrl,
+  SANDBOX_PLAN_ORIGIN,
+  ZERO_COST,
+  type Credentials,
+} from '../providers/index.ts';
 import {
   fetchPlannedDataset,
   renderDatasets,
@@ -298,6 +305,8 @@ export class PreviewSession {
       http: httpLayerForRun({ fetch: this.effects.fetch }, this.options.env),
       // the data panel lists and filters the rows: the preview holds them, never spills
       spillAbove: Infinity,
+      // sample requests are planned with a stand-in origin: the emulator starts on a cache miss only
+      sandboxOrigin: this.effects.sandboxOrigin,
     };
   }
 
@@ -320,16 +329,13 @@ export class PreviewSession {
     this.loaded = loaded;
     const def = loaded.definition;
     try {
-      // the emulator starts only when some dataset runs on sample data
-      const sample = Object.values(def.data).some((d) => usesSandbox(d.provider, this.credentials, false));
-      const sandboxOrigin = sample ? await this.effects.sandboxOrigin() : '';
       this.plan = planReport(loaded, {
         asOf: this.options.asOf,
         // a past as-of a real API cannot answer for is refused, as `run` refuses it
         today: this.effects.clock.now().toISOString().slice(0, 10),
         credentials: this.credentials,
         sandbox: false,
-        sandboxOrigin,
+        sandboxOrigin: SANDBOX_PLAN_ORIGIN,
         env: this.options.env,
       });
     } catch (error) {

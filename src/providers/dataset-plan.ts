@@ -133,6 +133,12 @@ export interface FetchEffects {
   budgetGuard?: (spentSoFar: Cost, next: Cost) => void;
   /** A dataset of more rows than this is spilled to disk as it is normalised (src/rows.ts); default DEFAULT_SPILL_ROWS. */
   spillAbove?: number;
+  /**
+   * The embedded emulator's origin, started on first call, for a sample plan made with
+   * SANDBOX_PLAN_ORIGIN: asked only by a request the cache cannot answer. Absent: the plan's
+   * URLs are sent as they are.
+   */
+  sandboxOrigin?: () => Promise<string>;
 }
 
 /** The catalog of one of a provider's endpoints, or an `invalid` error listing the endpoints there are. */

@@ -76,6 +76,7 @@ async function fetchFromApi(provider: ApiProvider, plan: DatasetPlan, effects: F
         // The embedded emulator listens on a new port each run; its answers are keyed under one
         // stable name so a rerun reuses them, and can never mix with a real API's.
         cacheOrigin: plan.sample ? SANDBOX_CACHE_ORIGIN : undefined,
+        sendOrigin: plan.sample ? effects.sandboxOrigin : undefined,
         logger: effects.logger,
       });
       if (outcome.fromCache) cacheHits += 1;

@@ -85,6 +85,12 @@ export interface HttpCall<T> {
   /** Stands for the URL's origin in the cache key (the sandbox, whose port changes per run). */
   cacheOrigin?: string;
   /**
+   * The origin the request is sent to, when `url` was planned with a stand-in
+   * (SANDBOX_PLAN_ORIGIN): asked only when the request goes over the network, so a request the
+   * cache answers never starts the embedded emulator (src/emulator/lazy.ts).
+   */
+  sendOrigin?: () => Promise<string>;
+  /**
    * The date the data is as of, part of the cache key; sent as a header only to the sandbox
    * (a real API serves current data). Default: the as-of header, when there is one.
    */
@@ -121,6 +127,11 @@ export const CLAIM_POLL_MAX_MS = 1_000;
 
 /** The origin sample-data responses are cached under, whatever port the emulator had. */
 export const SANDBOX_CACHE_ORIGIN = 'sandbox://linkbook-emulator';
+/**
+ * The stand-in origin sample requests are planned and logged with before the emulator runs:
+ * a request that misses the cache is sent to the emulator's own (HttpCall.sendOrigin).
+ */
+export const SANDBOX_PLAN_ORIGIN = 'http://sandbox.linkbook';
 
 export interface HttpOutcome<T> {
   value: T;
@@ -314,6 +325,7 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
   ): Promise<HttpOutcome<T>> {
     const ttl = call.cacheTtlSeconds ?? 0;
     call.beforeNetwork?.();
+    if (call.sendOrigin) call = { ...call, url: withOrigin(call.url, await call.sendOrigin()) };
     const ticket = await call.billing?.reserve();
     let settled = false;
     try {
@@ -428,6 +440,11 @@ export function createHttpLayer(options: HttpLayerOptions = {}): HttpLayer {
     spent: () => ({ ...total }),
     attempts: () => attemptCount,
   };
+}
+
+/** The URL with its origin replaced by `origin` (path, query and fragment kept). */
+function withOrigin(url: string, origin: string): string {
+  return `${origin}${url.slice(new URL(url).origin.length)}`;
 }
 
 /** The variable that sets each provider's API origin (src/providers/credentials.ts). */

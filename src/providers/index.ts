@@ -42,6 +42,7 @@ export {
   createHttpLayer,
   DEFAULT_HTTP_TIMEOUT_MS,
   httpOptionsFromEnv,
+  SANDBOX_PLAN_ORIGIN,
 } from './http.ts';
 export type { AccountGate, AccountRelease, LimitSettings } from './limiter.ts';
 import type { AccountGate, LimitSettings } from './limiter.ts';

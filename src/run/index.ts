@@ -23,6 +23,7 @@ import {
   formatCost,
   httpLayerForRun,
   remainingAllowances,
+  SANDBOX_PLAN_ORIGIN,
   type PlannedField,
   type ProviderAllowance,
 } from '../providers/index.ts';
@@ -407,9 +408,6 @@ export function markBatchRoot(dir: string): void {
   }
 }
 
-/** How sandbox requests show in an estimate: the emulator's port is only known once it runs. */
-const SANDBOX_DISPLAY_ORIGIN = 'http://sandbox.linkbook';
-
 export interface Estimate {
   report: string;
   target: string;
@@ -454,7 +452,7 @@ export async function estimateReport(options: {
     today: today(options.clock),
     credentials,
     sandbox: options.sandbox ?? false,
-    sandboxOrigin: SANDBOX_DISPLAY_ORIGIN,
+    sandboxOrigin: SANDBOX_PLAN_ORIGIN,
     env,
   });
   let withinBudget = true;

@@ -14,12 +14,12 @@ import {
   checkBudget,
   planReport,
   realApiProviders,
-  usesSandbox,
   type ReportPlan,
 } from '../plan/index.ts';
 import {
   httpLayerForRun,
   remainingAllowances,
+  SANDBOX_PLAN_ORIGIN,
   ZERO_COST,
   type AccountGate,
   type Credentials,
@@ -104,10 +104,9 @@ export async function runReport(
   const formats = (options.formats ?? def.outputs) as OutputFormat[];
   // Checked before anything is spent: SMTP_URL present and valid, subject/body templates compile.
   const emailPlan = planEmail(loaded, { ...options.email, env: options.env });
-  const needsSandbox = Object.values(def.data).some((d) =>
-    usesSandbox(d.provider, options.credentials, options.sandbox),
-  );
-  const sandboxOrigin = needsSandbox ? await effects.sandboxOrigin() : '';
+  // Sample requests are planned with a stand-in origin; the emulator is started by the first one
+  // the cache cannot answer (src/providers/http.ts sendOrigin), so a warm rerun never starts it.
+  const sandboxOrigin = SANDBOX_PLAN_ORIGIN;
 
   const plan: ReportPlan = planReport(loaded, {
     asOf: options.asOf,
@@ -159,6 +158,7 @@ export async function runReport(
         spentBefore: spent,
         guard,
         spillAbove,
+        sandboxOrigin: effects.sandboxOrigin,
       });
       if (!fetched)
         throw new LinkbookError('internal', `dataset ${planned.name}: no answer though the network was allowed`);

@@ -52,6 +52,8 @@ export interface DatasetFetchContext {
   storeOnly?: boolean;
   /** Rows past which a dataset is spilled to disk (src/rows.ts); default DEFAULT_SPILL_ROWS. */
   spillAbove?: number;
+  /** For a sample plan made with SANDBOX_PLAN_ORIGIN: the emulator's origin, asked on a cache miss only. */
+  sandboxOrigin?: () => Promise<string>;
 }
 
 export interface DatasetFetch {
@@ -95,6 +97,7 @@ export async function fetchPlannedDataset(
       credentials: ctx.credentials,
       billing: ctx.storeOnly ? undefined : ctx.billing,
       spillAbove: ctx.spillAbove,
+      sandboxOrigin: ctx.sandboxOrigin,
       budgetGuard: (sofar, next) => {
         if (ctx.storeOnly) throw new NotInStore();
         ctx.guard?.(ctx.spentBefore ? addCost(ctx.spentBefore, sofar) : sofar, next);

@@ -153,7 +153,7 @@ describe('the built bundle', () => {
         path.join(work, run),
         ...asOf,
       ],
-      { env: { ...env, LINKBOOK_STORE: path.join(work, `${run}.db`), LIST_LOADED: list }, timeout: 60_000 },
+      { env: { LINKBOOK_STORE: path.join(work, `${run}.db`), ...env, LIST_LOADED: list }, timeout: 60_000 },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -260,6 +260,30 @@ describe('the built bundle', () => {
     } finally {
       await emulator.close();
     }
+  });
+
+  it('reruns a sample report from the data cache without starting the emulator', async () => {
+    // one store for both runs: the second finds every response in its cache
+    const env = {
+      PATH: process.env.PATH,
+      LINKBOOK_CACHE_DIR: path.join(work, 'sample-cache'),
+      LINKBOOK_STORE: path.join(work, 'sample.db'),
+    };
+    const emulatorChunks = Object.entries(built.metafile.outputs)
+      .filter(([, output]) => Object.keys(output.inputs).includes('src/emulator/server.ts'))
+      .map(([file]) => pathToFileURL(path.join(ROOT, file)).href);
+    expect(emulatorChunks.length).toBeGreaterThan(0);
+    const first = await loadedBy('sample-first', env);
+    expect(emulatorChunks.every((chunk) => first.includes(chunk))).toBe(true);
+    const again = await loadedBy('sample-again', env);
+    expect(again.filter((file) => emulatorChunks.includes(file))).toEqual([]);
+    // the same sample figures, the second from the cache (its cost and request count say so)
+    const report = (run: string) => readFileSync(path.join(work, run, 'report.html'), 'utf8');
+    const figures = (run: string) => [...report(run).matchAll(/The API reports [\d,]+ referring domains/g)].map(String);
+    expect(figures('sample-first').length).toBeGreaterThan(0);
+    expect(figures('sample-again')).toEqual(figures('sample-first'));
+    expect(report('sample-first')).toContain('<dd>1 (0 from cache)</dd>');
+    expect(report('sample-again')).toContain('<dd>0 (1 from cache)</dd>');
   });
 
   it('validates and renders a report, finding templates/ from its own folder', async () => {
