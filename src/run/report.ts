@@ -104,16 +104,14 @@ export async function runReport(
   const formats = (options.formats ?? def.outputs) as OutputFormat[];
   // Checked before anything is spent: SMTP_URL present and valid, subject/body templates compile.
   const emailPlan = planEmail(loaded, { ...options.email, env: options.env });
-  // Sample requests are planned with a stand-in origin; the emulator is started by the first one
-  // the cache cannot answer (src/providers/http.ts sendOrigin), so a warm rerun never starts it.
-  const sandboxOrigin = SANDBOX_PLAN_ORIGIN;
-
   const plan: ReportPlan = planReport(loaded, {
     asOf: options.asOf,
     today: effects.clock.now().toISOString().slice(0, 10),
     credentials: options.credentials,
     sandbox: options.sandbox,
-    sandboxOrigin,
+    // a stand-in: the emulator is started by the first sample request the cache cannot answer
+    // (src/providers/http.ts sendOrigin), so a warm rerun never starts it
+    sandboxOrigin: SANDBOX_PLAN_ORIGIN,
     env: options.env,
   });
 
