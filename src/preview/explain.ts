@@ -6,7 +6,7 @@
  */
 import { LinkbookError, LinkbookErrors } from '../errors.ts';
 import { systemClock, type Logger } from '../model.ts';
-import { startEmulator, type Emulator } from '../emulator/index.ts';
+import { lazySandbox } from '../emulator/lazy.ts';
 import { openStore } from '../store/index.ts';
 import type { KpiLineage } from '../run/index.ts';
 import { PreviewSession } from './session.ts';
@@ -23,7 +23,8 @@ export interface ExplainOptions {
 /** The KPI's lineage; throws when the report is invalid, a dataset is not in the store, or no KPI has that key. */
 export async function explainKpi(options: ExplainOptions): Promise<KpiLineage> {
   const store = await openStore(undefined, { env: options.env });
-  let emulator: Promise<Emulator> | undefined;
+  // started (and its module loaded) only by a sample request the store cannot answer
+  const sandbox = lazySandbox({ asOf: options.asOf });
   try {
     const session = new PreviewSession(
       { file: options.file, params: options.params, asOf: options.asOf, env: options.env },
@@ -31,7 +32,7 @@ export async function explainKpi(options: ExplainOptions): Promise<KpiLineage> {
         store,
         logger: options.logger,
         clock: systemClock,
-        sandboxOrigin: async () => (await (emulator ??= startEmulator({ port: 0, asOf: options.asOf }))).origin,
+        sandboxOrigin: sandbox.origin,
       },
     );
     await session.refresh();
@@ -62,7 +63,7 @@ export async function explainKpi(options: ExplainOptions): Promise<KpiLineage> {
     }
     return found;
   } finally {
-    if (emulator) await (await emulator).close();
+    await sandbox.close();
     await store.close();
   }
 }
