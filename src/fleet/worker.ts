@@ -141,8 +141,14 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
     // one job, one ok run: the same job taken again (its worker died after the run was recorded,
     // before the queue heard) gives back that run instead of running, and recording, it twice
     const runOf = `${job.id}@${job.timestamp}`;
+    let claim: JobClaim | undefined;
     try {
       await outage.recordLeftovers();
+      claim = await claimJob(outage.store, runOf, timings.lockMs, options.signal, () =>
+        logger.info(
+          `[wait]    ${job.id} ${data.targetName}: another worker runs this job still (its queue lock ran out while it was busy); waiting for that run to end`,
+        ),
+      );
       const earlier = await finishedRunOf(outage.store, runOf);
       if (earlier) {
         options.stdout?.write(`${resultLine(earlier.outputs, path.dirname(earlier.outputs[0]!))}\n`);
@@ -186,6 +192,8 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
       const failure = jobFailure(error, job, logger);
       if (outage.isStoreDown(error)) outage.wait(worker, error as LinkbookError);
       throw failure;
+    } finally {
+      await claim?.release();
     }
   };
 
@@ -252,6 +260,59 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<numbe
 /** The job's result line on stdout: the PDF written, else the HTML, else the output folder. */
 function resultLine(outputs: readonly string[], outDir: string): string {
   return outputs.find((o) => o.endsWith('report.pdf')) ?? outputs.find((o) => o.endsWith('report.html')) ?? outDir;
+}
+
+/** A job's claim in the store, renewed while the job runs (claimJob). */
+interface JobClaim {
+  release(): Promise<void>;
+}
+
+/** How often a worker asks again for a job's claim another worker holds (ms). */
+const JOB_CLAIM_POLL_MS = 500;
+
+/**
+ * Takes the store's claim on a job (`job:<id>@<time queued>` among the request claims), waiting
+ * while another worker holds it; the claim is renewed every half lock while the job runs.
+ *
+ * Why: BullMQ gives a job to a second worker when the first one's lock runs out, and a live
+ * worker whose event loop was busy longer than the lock (a huge render, a machine paused or
+ * swapping) loses its lock without dying. Both would then run the job (a second ok run, the
+ * outputs written twice; API requests are not made twice, since request claims and the cache
+ * stand between them). With the claim, the second worker waits for the first run to end, then
+ * finds it finished (finishedRunOf) and completes the job from it, or runs the job itself when the
+ * first run failed.
+ *
+ * The claim lasts four locks, at least two minutes, so a worker stopped longer than its lock
+ * keeps it; a holder on this host that has ended loses it at once (claims.ts
+ * claimHolderHasEnded), one on another host when it expires. Each job attempt is its own owner
+ * (host, pid and a random part, as claimHolderHasEnded reads it), so even the same process taking
+ * the job back does not run it beside itself.
+ */
+async function claimJob(
+  store: Store,
+  runOf: string,
+  lockMs: number,
+  signal: AbortSignal,
+  onWait: () => void,
+): Promise<JobClaim> {
+  const key = `job:${runOf}`;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const ttlMs = Math.max(4 * lockMs, 120_000);
+  for (let polls = 0; !(await store.requestClaims.acquire(key, owner, ttlMs)); polls++) {
+    if (polls === 0) onWait();
+    if (signal.aborted) throw new Error('the worker is stopping; the job goes back to the queue');
+    await new Promise((resolve) => setTimeout(resolve, JOB_CLAIM_POLL_MS));
+  }
+  const renewing = setInterval(
+    () => void store.requestClaims.acquire(key, owner, ttlMs).catch(() => undefined),
+    Math.max(250, Math.floor(lockMs / 2)),
+  );
+  return {
+    async release() {
+      clearInterval(renewing);
+      await store.requestClaims.release(key, owner).catch(() => undefined);
+    },
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A worker's life beside its queue: SIGTERM while a job runs finishes that job and exits 0
  * without taking the next; Redis going away mid-run leaves the jobs waiting, the worker says so,
- * and it carries on once Redis is back.
+ * and it carries on once Redis is back; a job is run once, whether its worker died after the run
+ * or was stopped past its lock while running it.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -162,10 +163,58 @@ describe('linkbook worker', () => {
     const report = path.join(out, 'done.example', 'report.html');
     expect(runs[0]!.outputs).toContain(report);
     expect(proxy.forwarded.map((r) => targetOf(r.url))).toEqual(['done.example']);
+    // the dead worker's job claim is taken over at once: its process has ended (claims.ts)
+    expect(taker.log.some((l) => l.startsWith('[wait]'))).toBe(false);
     expect(taker.log.join('\n')).toContain(`already run as run ${runs[0]!.id}`);
     expect(taker.stdout).toEqual([report]);
     expect(await counts()).toEqual({ waiting: 0, active: 0, completed: 1, failed: 0 });
     taker.child.kill('SIGTERM');
     expect((await taker.exited).code).toBe(0);
+  }, 90_000);
+
+  it('does not run a job beside itself when its live worker was stopped longer than its lock', async () => {
+    const { proxy, out, counts, env } = await setup(['paused.example']);
+    const short = ['--concurrency', '1'];
+    const timings = { LINKBOOK_WORKER_LOCK_MS: '2000', LINKBOOK_WORKER_STALLED_MS: '1000' };
+    proxy.hold((url) => targetOf(url) === 'paused.example');
+    const first = startWorker(short, { ...env, ...timings });
+    cleanup.push(() => first.child.exitCode === null && first.child.signalCode === null && first.child.kill('SIGKILL'));
+    await until('the job waiting on its API answer', () => (proxy.held().length === 1 ? true : undefined));
+    // a worker alive but not running (as a blocked event loop or a paused machine): its lock runs out
+    first.child.kill('SIGSTOP');
+    cleanup.push(() => first.child.kill('SIGCONT'));
+    const taker = startWorker(short, { ...env, ...timings });
+    cleanup.push(() => taker.child.exitCode === null && taker.child.signalCode === null && taker.child.kill('SIGKILL'));
+    await until(
+      'the second worker taking the job',
+      () => (taker.log.some((l) => l.startsWith('[job]') && l.includes('paused.example')) ? true : undefined),
+      30_000,
+    );
+    // a moment for it to run the job, which it must not do while the first run lives
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // the first worker goes on: its run ends and is recorded, its queue lock is gone
+    proxy.release();
+    first.child.kill('SIGCONT');
+    await until('the job completed', async () => ((await counts()).completed === 1 ? true : undefined), 45_000);
+
+    const store = await openStore(env.LINKBOOK_STORE);
+    let runs;
+    try {
+      runs = await store.ledger.list({ limit: 100 });
+    } finally {
+      await store.close();
+    }
+    expect(runs.map((r) => `${r.target} ${r.status}`)).toEqual(['paused.example ok']);
+    const report = path.join(out, 'paused.example', 'report.html');
+    expect(taker.log.some((l) => l.startsWith('[wait]') && l.includes('another worker runs this job'))).toBe(true);
+    expect(taker.log.some((l) => l.startsWith('[wait]') && l.includes('another worker runs this job'))).toBe(true);
+    expect(taker.log.join('\n')).toContain(`already run as run ${runs[0]!.id}`);
+    expect(taker.stdout).toEqual([report]);
+    expect(proxy.forwarded.map((r) => targetOf(r.url))).toEqual(['paused.example']);
+    expect(await counts()).toEqual({ waiting: 0, active: 0, completed: 1, failed: 0 });
+    for (const w of [first, taker]) {
+      w.child.kill('SIGTERM');
+      expect((await w.exited).code, w.log.join('\n')).toBe(0);
+    }
   }, 90_000);
 });
