@@ -177,7 +177,7 @@ export interface CacheReadOptions {
 
 /** The columns a put writes, in the order of `cacheRowValues` (both backends). */
 /** Keys whose hits wait before they are written anyway (a long-lived process: the preview, a worker). */
-const PENDING_HITS_MAX = 256;
+export const PENDING_HITS_MAX = 256;
 
 export const CACHE_PUT_COLUMNS = 'key, provider, status, headers, body_gz, size, cost, stored_at, expires_at';
 

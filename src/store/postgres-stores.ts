@@ -19,6 +19,7 @@ import {
   largeCachedResponseOf,
   type CacheReadOptions,
   isExpired,
+  PENDING_HITS_MAX,
 } from './cache.ts';
 import {
   type DeliveryInput,
@@ -63,6 +64,29 @@ export class PgCacheStore implements CacheStore {
     this.streamAbove = options.streamAboveBytes ?? streamAboveBytes();
   }
 
+  /** Hits not written yet, by key (flushHits). A process that dies first loses its counts, never an entry. */
+  private readonly pendingHits = new Map<string, number>();
+
+  /**
+   * Writes the hits counted since the last write, in one statement: before this store lists,
+   * writes or clears entries, when PENDING_HITS_MAX keys wait, and when the store closes. Best
+   * effort: a failure drops the counts.
+   */
+  async flushHits(): Promise<void> {
+    if (this.pendingHits.size === 0) return;
+    const pending = [...this.pendingHits];
+    this.pendingHits.clear();
+    try {
+      await this.db.query(
+        `UPDATE response_cache AS c SET hits = c.hits + p.n
+         FROM unnest($1::text[], $2::bigint[]) AS p(key, n) WHERE c.key = p.key`,
+        [pending.map(([key]) => key), pending.map(([, n]) => n)],
+      );
+    } catch {
+      // a store gone away only loses the counts
+    }
+  }
+
   async get(key: string): Promise<CachedResponse | undefined> {
     const now = this.clock.now().getTime();
     const { rows } = await this.db.query<{
@@ -75,8 +99,10 @@ export class PgCacheStore implements CacheStore {
     }>('SELECT status, headers, body_gz, size, stored_at, expires_at FROM response_cache WHERE key = $1', [key]);
     const row = rows[0];
     if (row === undefined || isExpired(row, now)) return undefined;
-    // best effort, as in SQLite: the hit count only feeds `list()`
-    await this.db.query('UPDATE response_cache SET hits = hits + 1 WHERE key = $1', [key]);
+    // counted here, written in batches as SQLite's are (cache.ts SqliteCacheStore): the count only
+    // feeds `list()`, and a write per get was a second round trip and a row version per page read
+    this.pendingHits.set(key, (this.pendingHits.get(key) ?? 0) + 1);
+    if (this.pendingHits.size >= PENDING_HITS_MAX) await this.flushHits();
     return Number(row.size) > this.streamAbove
       ? largeCachedResponseOf({ ...row, size: Number(row.size) })
       : cachedResponseOf(row);
@@ -90,6 +116,8 @@ export class PgCacheStore implements CacheStore {
   ): Promise<void> {
     const values = await cacheRowValues(this.guard, this.clock, key, response, ttlSeconds, meta);
     if (!values) return;
+    // the hits an entry had count until it is replaced: written first, then reset with it
+    await this.flushHits();
     // replaces an older entry as SQLite's INSERT OR REPLACE does, hits starting again at 0
     await this.db.query(
       `INSERT INTO response_cache (${CACHE_PUT_COLUMNS}, hits)
@@ -102,6 +130,7 @@ export class PgCacheStore implements CacheStore {
   }
 
   async list(): Promise<CacheEntry[]> {
+    await this.flushHits();
     const now = this.clock.now().getTime();
     // COLLATE "C": byte order, as SQLite sorts text, whatever the database's locale
     const { rows } = await this.db.query<{
@@ -119,6 +148,7 @@ export class PgCacheStore implements CacheStore {
   }
 
   async clear(options: CacheClearOptions = {}): Promise<number> {
+    await this.flushHits();
     const now = this.clock.now().getTime();
     const conditions: string[] = [];
     const values: Array<string | number> = [];

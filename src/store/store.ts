@@ -112,15 +112,20 @@ async function openPostgresStore(
   const { openPostgresDatabase } = await import('./postgres.ts');
   const { PgCacheStore, PgRunLedger, PgSnapshotStore } = await import('./postgres-stores.ts');
   const db = await openPostgresDatabase(url);
+  const cache = new PgCacheStore(db, clock, guard, read);
   return {
     kind: 'postgres',
     location: db.location,
-    cache: new PgCacheStore(db, clock, guard, read),
+    cache,
     snapshots: new PgSnapshotStore(db, clock),
     ledger: new PgRunLedger(db, clock, guard),
     requestClaims: new PgRequestClaims(db, clock),
     fleetBudget: new PgFleetBudget(db, clock),
     deliveryClaims: new PgDeliveryClaims(db, clock),
-    close: () => db.close(),
+    async close() {
+      // the hits counted and not written yet (PgCacheStore.flushHits)
+      await cache.flushHits();
+      await db.close();
+    },
   };
 }

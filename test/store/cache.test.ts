@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LinkbookError } from '../../src/errors.ts';
 import { type Store, openStore } from '../../src/store/index.ts';
+import { PENDING_HITS_MAX } from '../../src/store/cache.ts';
 import { type ManualClock, manualClock } from './helpers.ts';
 
 const TOKEN = 's3cr3t-T0KEN/with+chars';
@@ -52,10 +53,9 @@ describeEachBackend((backend) => {
       await store.cache.put('k', response, 3600, v2);
       for (let i = 0; i < 3; i++) await store.cache.get('k');
       const onDisk = async () => Number((await backend.exec(location, 'SELECT hits FROM response_cache'))[0]?.hits);
-      if (backend.kind === 'sqlite') {
-        // SQLite writes the counts together (one commit, one fsync), not one commit a hit
-        expect(await onDisk()).toBe(0);
-      }
+      // the counts are written together (SQLite: one commit, one fsync; PostgreSQL: one statement),
+      // not one write a hit
+      expect(await onDisk()).toBe(0);
       await store.close();
       expect(await onDisk()).toBe(3);
       store = await openStore(location, { clock, secrets: [TOKEN, ''] });
@@ -63,6 +63,21 @@ describeEachBackend((backend) => {
       // list() sees the hit this store has not written yet, and writes it
       expect((await store.cache.list())[0]?.hits).toBe(4);
       expect(await onDisk()).toBe(4);
+    });
+
+    it('writes the counts once PENDING_HITS_MAX keys wait, before the store closes', async () => {
+      const keys = Array.from({ length: PENDING_HITS_MAX + 1 }, (_, i) => `k${i}`);
+      for (const key of keys) await store.cache.put(key, response, 3600, v2);
+      const onDisk = async () =>
+        Number((await backend.exec(location, 'SELECT SUM(hits) AS n FROM response_cache'))[0]?.n ?? 0);
+      for (const key of keys.slice(0, -1)) await store.cache.get(key);
+      // the last key that made PENDING_HITS_MAX wait wrote them all
+      expect(await onDisk()).toBe(PENDING_HITS_MAX);
+      await store.cache.get(keys.at(-1)!);
+      expect(await onDisk()).toBe(PENDING_HITS_MAX);
+      await store.close();
+      expect(await onDisk()).toBe(PENDING_HITS_MAX + 1);
+      store = await openStore(location, { clock, secrets: [TOKEN, ''] });
     });
 
     it('stores nothing when the TTL is 0', async () => {
