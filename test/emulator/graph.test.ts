@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KNOWN_SITE_POOLS, TARGET_POOL } from '../../src/emulator/distributions.ts';
-import { backlinksOfSnapshot, parseTarget, poolSizeOf, snapshotOf } from '../../src/emulator/graph.ts';
+import { backlinksOfSnapshot, isoSeconds, parseTarget, poolSizeOf, snapshotOf } from '../../src/emulator/graph.ts';
 import { LINK_TYPES } from '../../src/model.ts';
 
 const scope = (target: string, mode: 'exact' | 'domain' | 'subdomains' | 'prefix' = 'subdomains') =>
@@ -132,5 +132,38 @@ describe('the synthetic link graph', () => {
       host: 'blog.example.co.uk',
       mode: 'prefix',
     });
+  });
+});
+
+describe('isoSeconds', () => {
+  const byDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  it("is Date's ISO text without milliseconds, for any instant in years 1000-9999 and around them", () => {
+    let seed = 20261202;
+    const random = () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const from = Date.UTC(999, 11, 25);
+    const to = Date.UTC(10000, 0, 5);
+    const instants = [
+      0,
+      -1,
+      1,
+      -1000.5,
+      -0.5,
+      999.9,
+      Date.UTC(2000, 1, 29, 23, 59, 59, 999),
+      Date.UTC(1900, 2, 1),
+      Date.UTC(2100, 1, 28, 12),
+      Date.UTC(1000, 0, 1),
+      Date.UTC(1000, 0, 1) - 1,
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      ...Array.from({ length: 20_000 }, () => from + random() * (to - from)),
+      // the emulator's own range: 2010 to 2030, to the millisecond
+      ...Array.from({ length: 20_000 }, () => Math.floor(Date.UTC(2010, 0, 1) + random() * 20 * 365.25 * 86_400_000)),
+    ];
+    for (const ms of instants) expect(isoSeconds(ms), String(ms)).toBe(byDate(ms));
   });
 });
