@@ -17,6 +17,7 @@ import v8 from 'node:v8';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { LinkbookError } from './errors.ts';
 import type { CanonicalRow } from './model.ts';
+import { decodeRowColumns, encodeRowColumns, isRowColumnsText } from './row-columns.ts';
 
 /** Rows per chunk of a held dataset's snapshot (src/store/snapshots.ts): one JSON string stays small. */
 export const CHUNK_ROWS = 1000;
@@ -43,16 +44,22 @@ export function spillRowsFromEnv(env: Record<string, string | undefined> = proce
   return Number.isInteger(value) && value > 0 ? value : DEFAULT_SPILL_ROWS;
 }
 
-/** One chunk as a snapshot stores it: gzipped JSON of its rows. */
+/**
+ * One chunk as a snapshot stores it: gzipped JSON of its rows, by column when they have one shape
+ * (src/row-columns.ts: a quarter of the text, read back in about half the time), else as an array
+ * of rows, the form every earlier snapshot has.
+ */
 export function encodeChunk(
   rows: readonly CanonicalRow[],
   level: number = zlibConstants.Z_DEFAULT_COMPRESSION,
 ): Buffer {
-  return gzipSync(JSON.stringify(rows), { level });
+  return gzipSync(encodeRowColumns(rows) ?? JSON.stringify(rows), { level });
 }
 
+/** The rows of a chunk in either form encodeChunk writes. */
 export function decodeChunk(chunk: Uint8Array): CanonicalRow[] {
-  return JSON.parse(gunzipSync(chunk).toString('utf8')) as CanonicalRow[];
+  const text = gunzipSync(chunk).toString('utf8');
+  return isRowColumnsText(text) ? decodeRowColumns(text) : (JSON.parse(text) as CanonicalRow[]);
 }
 
 /**

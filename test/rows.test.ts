@@ -3,6 +3,7 @@ import os from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalRow } from '../src/model.ts';
+import { decodeRowColumns } from '../src/row-columns.ts';
 import {
   CHUNK_ROWS,
   firstRow,
@@ -69,13 +70,13 @@ describe('rows held up to the threshold, spilled past it', () => {
     (spilled as SpilledRows).release();
   });
 
-  it('writes chunks in the snapshot format (gzipped JSON arrays), so the snapshot copies them as they are', () => {
+  it('writes chunks in the snapshot format (gzipped JSON, by column), so the snapshot copies them as they are', () => {
     const input = rows(3_100);
     const spilled = collect(input, 10) as SpilledRows;
     const copied = snapshotChunks(spilled);
     expect(copied.count).toBe(Math.ceil(3_100 / SPILL_CHUNK_ROWS));
-    // what a snapshot reader does with any chunk: gunzip, parse, join
-    const joined = [...copied.chunks].flatMap((chunk) => JSON.parse(gunzipSync(chunk).toString('utf8')));
+    // what a snapshot reader does with any chunk: gunzip, read by column, join
+    const joined = [...copied.chunks].flatMap((chunk) => decodeRowColumns(gunzipSync(chunk).toString('utf8')));
     expect(joined).toEqual(input);
     // a held dataset's snapshot is cut in CHUNK_ROWS; a reader takes either
     expect(snapshotChunks(input).count).toBe(Math.ceil(3_100 / CHUNK_ROWS));

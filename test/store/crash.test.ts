@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { RefDomain } from '../../src/model.ts';
 import { openStore } from '../../src/store/index.ts';
+import { decodeChunk } from '../../src/rows.ts';
 import { describeEachBackend } from './backends.ts';
 
 const CHILD = fileURLToPath(new URL('./child-writer.ts', import.meta.url));
@@ -65,7 +66,7 @@ describeEachBackend((backend) => {
         rows_gz: Buffer;
       }>;
       expect(chunks).toHaveLength(snapshot?.chunk_count ?? -1);
-      const rows = chunks.flatMap((chunk) => JSON.parse(gunzipSync(chunk.rows_gz).toString()) as RefDomain[]);
+      const rows = chunks.flatMap((chunk) => decodeChunk(chunk.rows_gz) as RefDomain[]);
       expect(rows).toHaveLength(snapshot?.row_count ?? -1);
       const generations = new Set(rows.map((row) => row.raw['generation']));
       expect(generations.size).toBe(1);
